@@ -1,0 +1,297 @@
+"""Integer feed-forward networks and their exact evaluation (MODEL.md section 2).
+
+A :class:`Network` holds the input code ``E`` (``d x m``), hidden layers
+``(W_l, b_l)`` of width ``n``, the output layer ``(V, c)``, the readout ``R``
+(``m' x d'``), the threshold ``theta``, the activation and the declared bounds.
+Evaluation is in Python integers: no floating point, no overflow.
+
+``y_j(x) = [ (R z(x))_j >= theta ]`` with ``z = V a_L + c``, ``a_l =
+sigma(W_l a_{l-1} + b_l)`` and ``a_0 = E x``; with no hidden layer (``L = 0``)
+``z = a_0``. ``sigma`` is ``relu`` (``max(0, t)``) or ``step`` (``[t > 0]``).
+
+Examples
+--------
+A one-neuron step network for ``x_0 AND x_1`` on ``X(2, 2)`` (explicit mode):
+the hidden unit fires iff ``x_0 + x_1 - 1 > 0``.
+
+>>> net = Network.explicit(m=2, m_out=1, activation="step",
+...                        layers=[([[1, 1]], [-1])], V=[[1]], c=[0], B=1)
+>>> [net.evaluate(x) for x in [(0, 0), (1, 0), (0, 1), (1, 1)]]
+[(0,), (0,), (0,), (1,)]
+>>> net.counts()["params_nonzero"]
+4
+"""
+
+from dataclasses import dataclass, field
+
+from .errors import InputError
+from .tasks import stable_id
+
+__all__ = ["Network", "ACTIVATIONS", "MODES", "bits_for_bound", "activate"]
+
+ACTIVATIONS = ("relu", "step")
+MODES = ("explicit", "superposed")
+
+
+def bits_for_bound(B):
+    """Bits of a symmetric integer alphabet ``[-B, B]``: ``ceil(log2(2B+1))``.
+
+    >>> [bits_for_bound(B) for B in (0, 1, 2, 3, 4)]
+    [0, 2, 3, 3, 4]
+    """
+    return (2 * B).bit_length()
+
+
+def activate(activation, t):
+    """``relu(t) = max(0, t)``, ``step(t) = [t > 0]``."""
+    if activation == "relu":
+        return t if t > 0 else 0
+    return 1 if t > 0 else 0
+
+
+def _mat(name, rows, n_rows=None, n_cols=None):
+    """Validate an integer matrix; return it as a tuple of tuples."""
+    if not isinstance(rows, (list, tuple)):
+        raise InputError(f"{name}: expected a list of rows")
+    out = []
+    for i, r in enumerate(rows):
+        if not isinstance(r, (list, tuple)):
+            raise InputError(f"{name}[{i}]: expected a list of integers")
+        for j, v in enumerate(r):
+            if not isinstance(v, int) or isinstance(v, bool):
+                raise InputError(f"{name}[{i}][{j}]: {v!r} is not an integer")
+        out.append(tuple(r))
+    if n_rows is not None and len(out) != n_rows:
+        raise InputError(f"{name}: has {len(out)} rows, expected {n_rows}")
+    for i, r in enumerate(out):
+        if n_cols is not None and len(r) != n_cols:
+            raise InputError(f"{name}[{i}]: has {len(r)} entries, expected {n_cols}")
+    return tuple(out)
+
+
+def _vec(name, v, n):
+    if not isinstance(v, (list, tuple)):
+        raise InputError(f"{name}: expected a list of integers")
+    for j, e in enumerate(v):
+        if not isinstance(e, int) or isinstance(e, bool):
+            raise InputError(f"{name}[{j}]: {e!r} is not an integer")
+    if len(v) != n:
+        raise InputError(f"{name}: has {len(v)} entries, expected {n}")
+    return tuple(v)
+
+
+def _within(name, rows, bound):
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r):
+            if abs(v) > bound:
+                raise InputError(f"{name}[{i}][{j}]: {v} is outside the declared "
+                                 f"bound [-{bound}, {bound}]")
+
+
+def _identity(k):
+    return tuple(tuple(int(i == j) for j in range(k)) for i in range(k))
+
+
+@dataclass(frozen=True)
+class Network:
+    """An integer network; construct with :meth:`explicit`, :meth:`superposed`
+    or directly (all fields are validated in ``__post_init__``).
+
+    ``layers`` is a tuple of ``(W, b)``; ``V``/``c`` are ``None`` when there
+    is no hidden layer.
+    """
+
+    mode: str
+    activation: str
+    E: tuple
+    layers: tuple
+    V: tuple
+    c: tuple
+    R: tuple
+    theta: int = 1
+    B: int = 1
+    B_bias: int = None
+    B_code: int = None
+    meta: tuple = field(default=(), compare=False)
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise InputError(f"mode: unknown mode {self.mode!r} (one of {', '.join(MODES)})")
+        if self.activation not in ACTIVATIONS:
+            raise InputError(f"activation: unknown activation {self.activation!r} "
+                             f"(one of {', '.join(ACTIVATIONS)})")
+        for nm in ("B", "B_bias", "B_code", "theta"):
+            v = getattr(self, nm)
+            if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
+                raise InputError(f"{nm}: {v!r} is not an integer")
+        if self.B < 0:
+            raise InputError(f"B: must be >= 0, got {self.B}")
+        if self.B_bias is None:
+            object.__setattr__(self, "B_bias", self.B)
+        if self.B_code is None:
+            object.__setattr__(self, "B_code", max(self.B, 1))
+        if self.B_bias < 0 or self.B_code < 0:
+            raise InputError("B_bias/B_code: must be >= 0")
+        E = _mat("E", self.E)
+        if not E or not E[0]:
+            raise InputError("E: the input code must be a non-empty matrix")
+        d, m = len(E), len(E[0])
+        E = _mat("E", E, d, m)
+        object.__setattr__(self, "E", E)
+        prev = d
+        layers = []
+        for l, layer in enumerate(self.layers):
+            if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+                raise InputError(f"layers[{l}]: expected [W, b]")
+            W = _mat(f"layers[{l}].W", layer[0])
+            if not W:
+                raise InputError(f"layers[{l}].W: a hidden layer needs at least one neuron")
+            W = _mat(f"layers[{l}].W", W, len(W), prev)
+            b = _vec(f"layers[{l}].b", layer[1], len(W))
+            _within(f"layers[{l}].W", W, self.B)
+            _within(f"layers[{l}].b", [b], self.B_bias)
+            layers.append((W, b))
+            prev = len(W)
+        object.__setattr__(self, "layers", tuple(layers))
+        if layers:
+            if self.V is None or self.c is None:
+                raise InputError("V: a network with hidden layers needs V and c")
+            V = _mat("V", self.V)
+            if not V:
+                raise InputError("V: the output layer needs at least one unit")
+            V = _mat("V", V, len(V), prev)
+            c = _vec("c", self.c, len(V))
+            _within("V", V, self.B)
+            _within("c", [c], self.B_bias)
+            object.__setattr__(self, "V", V)
+            object.__setattr__(self, "c", c)
+            d_out = len(V)
+        else:
+            if self.V is not None or self.c is not None:
+                raise InputError("V: a network with no hidden layer has no output layer")
+            d_out = d
+        R = _mat("R", self.R)
+        if not R:
+            raise InputError("R: the readout needs at least one row")
+        R = _mat("R", R, len(R), d_out)
+        object.__setattr__(self, "R", R)
+        if self.mode == "explicit":
+            if E != _identity(m):
+                raise InputError("E: explicit mode requires E = I")
+            if R != _identity(len(R)):
+                raise InputError("R: explicit mode requires R = I")
+        else:
+            _within("E", E, self.B_code)
+            _within("R", R, self.B_code)
+            widths = {len(W) for W, _ in layers} | {d, d_out}
+            if len(widths) != 1:
+                raise InputError(f"layers: superposed mode needs every layer (code, "
+                                 f"hidden, output) of one width n, got widths {sorted(widths)}")
+
+    # ---------------------------------------------------------------- build
+    @classmethod
+    def explicit(cls, m, m_out, activation, layers, V, c, B, B_bias=None, theta=1):
+        """Explicit mode: ``E = I_m``, ``R = I_{m'}``."""
+        return cls("explicit", activation, _identity(m), tuple(layers), V, c,
+                   _identity(m_out), theta, B, B_bias, None)
+
+    @classmethod
+    def superposed(cls, E, R, activation, layers, V, c, B, B_bias=None,
+                   B_code=None, theta=1):
+        """Superposed mode: ``d = d' = n``, codes ``E`` (``n x m``), ``R`` (``m' x n``)."""
+        return cls("superposed", activation, E, tuple(layers), V, c, R, theta, B,
+                   B_bias, B_code)
+
+    # ---------------------------------------------------------------- shape
+    @property
+    def m(self):
+        return len(self.E[0])
+
+    @property
+    def m_out(self):
+        return len(self.R)
+
+    @property
+    def depth(self):
+        return len(self.layers)
+
+    @property
+    def widths(self):
+        return tuple(len(W) for W, _ in self.layers)
+
+    # ---------------------------------------------------------------- eval
+    def forward(self, x):
+        """All intermediate values for input ``x``: ``(a_0, [a_1..a_L], z, Rz)``."""
+        if len(x) != self.m:
+            raise InputError(f"input has {len(x)} features, the network takes {self.m}")
+        a = [sum(e * xi for e, xi in zip(row, x)) for row in self.E]
+        a0, hidden = a, []
+        for W, b in self.layers:
+            a = [activate(self.activation,
+                          sum(w * v for w, v in zip(row, a)) + bk)
+                 for row, bk in zip(W, b)]
+            hidden.append(a)
+        if self.layers:
+            z = [sum(w * v for w, v in zip(row, a)) + ck for row, ck in zip(self.V, self.c)]
+        else:
+            z = a0
+        rz = [sum(r * v for r, v in zip(row, z)) for row in self.R]
+        return a0, hidden, z, rz
+
+    def evaluate(self, x):
+        """The network's output bits ``y(x)`` as a tuple of 0/1."""
+        rz = self.forward(x)[3]
+        return tuple(1 if v >= self.theta else 0 for v in rz)
+
+    # ---------------------------------------------------------------- counts
+    def counts(self):
+        """Hidden neurons, dense/nonzero parameters, bits, code nonzeros.
+
+        Parameters are the entries of all ``W_l, b_l, V, c``; bits charge each
+        nonzero weight ``bits_for_bound(B)`` and each nonzero bias
+        ``bits_for_bound(B_bias)``. Code entries (``E``, ``R``) are counted
+        separately as ``code_nonzeros``.
+        """
+        weights = [v for W, _ in self.layers for r in W for v in r]
+        biases = [v for _, b in self.layers for v in b]
+        if self.layers:
+            weights += [v for r in self.V for v in r]
+            biases += list(self.c)
+        nzw = sum(1 for v in weights if v)
+        nzb = sum(1 for v in biases if v)
+        return {
+            "hidden_neurons": sum(self.widths),
+            "layers": self.depth,
+            "params_dense": len(weights) + len(biases),
+            "params_nonzero": nzw + nzb,
+            "bits": nzw * bits_for_bound(self.B) + nzb * bits_for_bound(self.B_bias),
+            "code_nonzeros": sum(1 for r in self.E for v in r if v)
+                             + sum(1 for r in self.R for v in r if v),
+        }
+
+    # ---------------------------------------------------------------- io
+    def to_dict(self):
+        from .schema import network_to_dict
+        return network_to_dict(self)
+
+    @property
+    def id(self):
+        d = self.to_dict()
+        d.pop("meta", None)
+        return stable_id(d)
+
+    def value_bound(self, s):
+        """A sound bound on ``|value|`` of every intermediate quantity over
+        ``X(m, s)`` (interval arithmetic); used to prove numpy int64 safe."""
+        def top(row, k):
+            return sum(sorted((abs(v) for v in row), reverse=True)[:k])
+        M = max(top(r, s) for r in self.E)
+        best = M
+        for W, b in self.layers:
+            M = max(sum(abs(w) for w in r) * M + abs(bk) for r, bk in zip(W, b))
+            best = max(best, M)
+        if self.layers:
+            M = max(sum(abs(w) for w in r) * M + abs(ck) for r, ck in zip(self.V, self.c))
+            best = max(best, M)
+        M = max(sum(abs(v) for v in r) * M for r in self.R)
+        return max(best, M, abs(self.theta))

@@ -1,0 +1,118 @@
+"""The shape of a network a solver searches over: everything but the weights.
+
+A :class:`Shape` fixes mode, activation, width ``n``, depth ``L``, the bounds,
+the threshold, the code policy (``given`` or ``free``; ``shared`` is the
+family question's ``free``, see :mod:`superpos_formal.solve.family`) and the
+correctness requirement (``tolerance = k`` for ``tolerant(k)``). With a task
+(or family) it is the whole question an encoder turns into a formula, so it is
+part of every claim's identity.
+
+Representation question (MODEL.md 4.1): ``mode="superposed", L=0,
+codes="free"``: smallest ``n`` with ``[R E x >= theta] = x``.
+
+Examples
+--------
+>>> sh = Shape("explicit", "step", n=3, B=2)
+>>> sh.B_bias, sh.hidden_neurons
+(2, 3)
+>>> Shape("superposed", "relu", n=2, codes="given")
+Traceback (most recent call last):
+...
+superpos_formal.errors.InputError: E: codes='given' needs E and R
+"""
+
+from dataclasses import asdict, dataclass, replace
+
+from .errors import InputError
+from .network import ACTIVATIONS, MODES
+
+__all__ = ["Shape"]
+
+
+@dataclass(frozen=True)
+class Shape:
+    mode: str
+    activation: str
+    n: int
+    L: int = 1
+    B: int = 1
+    B_bias: int = None
+    B_code: int = None
+    theta: int = 1
+    codes: str = "given"
+    E: tuple = None
+    R: tuple = None
+    tolerance: int = 0
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise InputError(f"mode: unknown mode {self.mode!r} (one of {', '.join(MODES)})")
+        if self.activation not in ACTIVATIONS:
+            raise InputError(f"activation: unknown activation {self.activation!r} "
+                             f"(one of {', '.join(ACTIVATIONS)})")
+        for nm in ("n", "L", "B", "theta", "tolerance"):
+            v = getattr(self, nm)
+            if not isinstance(v, int) or isinstance(v, bool):
+                raise InputError(f"{nm}: {v!r} is not an integer")
+        if self.n < 1:
+            raise InputError(f"n: width must be >= 1, got {self.n}")
+        if self.L < 0:
+            raise InputError(f"L: depth must be >= 0, got {self.L}")
+        if self.B < 0:
+            raise InputError(f"B: weight bound must be >= 0, got {self.B}")
+        if self.tolerance < 0:
+            raise InputError(f"tolerance: must be >= 0, got {self.tolerance}")
+        if self.B_bias is None:
+            object.__setattr__(self, "B_bias", self.B)
+        if self.B_code is None:
+            object.__setattr__(self, "B_code", max(self.B, 1))
+        if self.B_bias < 0 or self.B_code < 0:
+            raise InputError("B_bias/B_code: must be >= 0")
+        if self.mode == "explicit":
+            if self.L < 1:
+                raise InputError("L: explicit mode needs at least one hidden layer")
+            object.__setattr__(self, "codes", "identity")
+            object.__setattr__(self, "E", None)
+            object.__setattr__(self, "R", None)
+        else:
+            if self.codes not in ("given", "free"):
+                raise InputError(f"codes: unknown code policy {self.codes!r} (given, free)")
+            if self.codes == "given":
+                if self.E is None or self.R is None:
+                    raise InputError("E: codes='given' needs E and R")
+                E = tuple(tuple(r) for r in self.E)
+                R = tuple(tuple(r) for r in self.R)
+                if len(E) != self.n or len(R[0]) != self.n:
+                    raise InputError(f"E: given codes have dimension {len(E)}, shape has n={self.n}")
+                object.__setattr__(self, "E", E)
+                object.__setattr__(self, "R", R)
+            else:
+                object.__setattr__(self, "E", None)
+                object.__setattr__(self, "R", None)
+
+    @property
+    def hidden_neurons(self):
+        return self.L * self.n
+
+    def with_n(self, n):
+        return replace(self, n=n)
+
+    def to_dict(self):
+        d = asdict(self)
+        for k in ("E", "R"):
+            if d[k] is not None:
+                d[k] = [list(r) for r in d[k]]
+        return d
+
+    @classmethod
+    def from_dict(cls, d):
+        if not isinstance(d, dict):
+            raise InputError("shape: expected an object")
+        known = set(cls.__dataclass_fields__)
+        extra = set(d) - known
+        if extra:
+            raise InputError(f"shape: unknown field {sorted(extra)[0]!r}")
+        for k in ("mode", "activation", "n"):
+            if k not in d:
+                raise InputError(f"shape.{k}: missing")
+        return cls(**d)
