@@ -1,0 +1,1 @@
+"""Encoders: pure functions from (task, shape) to formulas and decoders."""

@@ -1,0 +1,465 @@
+"""Task + shape -> CNF, and model -> network (the SAT path).
+
+One encoder serves every question of MODEL.md 4: explicit mode, superposed
+mode with given or free codes, the representation question (``L = 0``,
+free codes), families with shared codes (:func:`encode_family_sat`) and
+architectures with free outputs (:func:`encode_architecture`, for counting).
+
+Encoding (``ENCODER_NAME = "order-tree"``)
+------------------------------------------
+Every weight, bias and code entry is an order-encoded integer
+(:mod:`superpos_formal.encode.ints`). Two algebraic rewrites keep the
+per-input work independent of the code dimension:
+
+* effective input weights ``Q = W_1 E`` (``n x m``; ``Q = W_1`` in explicit
+  mode), so the first pre-activation at ``x`` is ``b_k + sum_{i in supp x}
+  Q_ki``: at most ``s + 1`` terms, built incrementally along the support so
+  inputs that share a prefix share the partial sum;
+* effective readout weights ``U = R V`` (``m' x n``) and bias ``c' = R c``, so
+  the readout at ``(x, j)`` is ``c'_j + sum_k U_jk a_k(x)``: ``n + 1`` terms.
+
+The activation is a clip of the pre-activation sum: ``relu = clip(., 0, inf)``
+and ``step = clip(., 0, 1)``, so no separate activation variables exist.
+Products ``U_jk a_k(x)`` are ``h * U`` for step units and a support-encoded
+product table for ReLU. Because the required output bit is known, each
+``(x, j)`` is one *one-directional* clipped sum
+(:meth:`~superpos_formal.encode.ints.Builder.assert_sum`).
+
+Alternative measured against it: ``sums="pb"`` writes each output
+constraint as one pseudo-Boolean constraint over the order literals of its
+terms, encoded by python-sat's ``pysat.pb`` (``EncType.best`` unless
+``pb_enc`` is given). See ``benchmarks/bench_encodings.py`` and the README's
+"Encodings" section for the measurement and the choice.
+
+Symmetry breaking (``symmetry=True``), each sound by a sorting argument:
+
+* *hidden neurons* (every hidden layer, every family member): permuting the
+  neurons of a layer together with their incoming rows ``(W_l[k], b_l[k])``
+  and the matching columns of the next layer's matrix gives a network that
+  computes the same function with the same weights, counts and bounds. Sort
+  each layer's neurons in non-increasing lexicographic order of their
+  incoming vectors, layer 1 first (sorting layer ``l`` only permutes the
+  *columns* of layer ``l+1``'s matrix, so sorting ``l+1`` afterwards keeps
+  layer ``l`` sorted). So every network has an equivalent one with
+  ``(W_l[k], b_l[k]) >=_lex (W_l[k+1], b_l[k+1])``. Ties are allowed: two
+  equal neurons cannot in general be merged (the merged outgoing weight may
+  exceed ``B``).
+* *code dimensions* (free codes): permuting the ``n`` code coordinates
+  together with the rows of ``E``, the columns of ``R`` and, in every member,
+  the columns of ``W_1`` and the rows/columns of ``V``/``c`` (``d = d' = n``
+  are the same coordinates only when ``L = 0``; with hidden layers the input
+  and output code spaces are permuted independently) computes the same
+  function. Sorted: rows of ``E`` for the input code, columns of ``R`` for
+  the output code (when ``L >= 1``), or rows ``(E[r], R[:, r])`` when ``L = 0``.
+"""
+
+from dataclasses import dataclass, field
+from itertools import product
+
+from ..domain import domain, support
+from ..errors import InputError
+from ..network import Network
+from .ints import FALSE, TRUE, Builder, Const, Relu
+
+__all__ = ["encode_sat", "encode_family_sat", "encode_architecture",
+           "SatEncoding", "ENCODER_NAME", "ENCODER_VERSION"]
+
+ENCODER_NAME = "order-tree"
+#: Bump on any change that alters the CNF produced for some input: bundles
+#: record it, and a bundle made by another version is reported as such.
+ENCODER_VERSION = "1"
+
+
+@dataclass
+class SatEncoding:
+    """A CNF plus what is needed to read networks back out of a model."""
+
+    clauses: list
+    nvars: int
+    info: dict
+    shape: object
+    _E: list = field(repr=False, default=None)
+    _R: list = field(repr=False, default=None)
+    _members: list = field(repr=False, default=None)
+    output_lits: dict = field(repr=False, default=None)
+
+    def to_dimacs(self):
+        """Deterministic DIMACS text (a comment header names the encoder)."""
+        head = [f"c superpos-formal encoder {ENCODER_NAME} v{ENCODER_VERSION}",
+                f"p cnf {self.nvars} {len(self.clauses)}"]
+        body = [" ".join(map(str, c)) + " 0" for c in self.clauses]
+        return "\n".join(head + body) + "\n"
+
+    def decode_all(self, model):
+        """``(E, R, [network per member])`` from a SAT model."""
+        truth = set(l for l in model if l > 0)
+        truth.add(TRUE)
+        E = [[e.value(truth) for e in row] for row in self._E]
+        R = [[r.value(truth) for r in row] for row in self._R]
+        sh = self.shape
+        nets = []
+        for mem in self._members:
+            layers = tuple(([[w.value(truth) for w in row] for row in W],
+                            [x.value(truth) for x in bb]) for W, bb in mem["layers"])
+            V = c = None
+            if mem["V"] is not None:
+                V = [[v.value(truth) for v in row] for row in mem["V"]]
+                c = [x.value(truth) for x in mem["c"]]
+            nets.append(Network(sh.mode, sh.activation, E, layers, V, c, R,
+                                sh.theta, sh.B, sh.B_bias, sh.B_code))
+        return E, R, nets
+
+    def decode(self, model):
+        """The network of the (first) member."""
+        return self.decode_all(model)[2][0]
+
+
+def _rng(B):
+    return range(-B, B + 1)
+
+
+def _check_shape(shape, m, m_out):
+    if shape.mode == "explicit":
+        return
+    if shape.codes == "given":
+        if len(shape.E[0]) != m:
+            raise InputError(f"E: given input code has {len(shape.E[0])} columns, "
+                             f"the task has m={m}")
+        if len(shape.R) != m_out:
+            raise InputError(f"R: given readout has {len(shape.R)} rows, the task "
+                             f"has m'={m_out}")
+
+
+def _code_vars(b, shape, m, m_out):
+    """E (d x m) and R (m' x d') as lists of IntExpr."""
+    if shape.mode == "explicit":
+        E = [[Const(int(i == k)) for k in range(m)] for i in range(m)]
+        R = [[Const(int(i == k)) for k in range(m_out)] for i in range(m_out)]
+        return E, R
+    if shape.codes == "given":
+        return ([[Const(v) for v in row] for row in shape.E],
+                [[Const(v) for v in row] for row in shape.R])
+    n = shape.n
+    E = [[b.int_var(_rng(shape.B_code)) for _ in range(m)] for _ in range(n)]
+    R = [[b.int_var(_rng(shape.B_code)) for _ in range(n)] for _ in range(m_out)]
+    return E, R
+
+
+def _dot(b, xs, ys):
+    """``sum_i xs[i] * ys[i]`` as one exact integer."""
+    return b.sum_full([b.mul(x, y) for x, y in zip(xs, ys)])
+
+
+class _Enc:
+    """Shared state of one encoding run."""
+
+    def __init__(self, shape, m, m_out, s, inputs, symmetry, sums, pb_enc):
+        self.b = Builder()
+        self.shape = shape
+        self.m, self.m_out, self.s = m, m_out, s
+        self.X = list(domain(m, s)) if inputs is None else [tuple(x) for x in inputs]
+        dom = set(domain(m, s))
+        for x in self.X:
+            if x not in dom:
+                raise InputError(f"inputs: {x} is not in X(m={m}, s={s})")
+        self.symmetry = symmetry
+        self.sums = sums
+        self.pb_enc = pb_enc
+        self.errors = []
+        self.nonzero = []
+
+    # -------------------------------------------------------------- output
+    def constrain(self, terms, bit, guard):
+        th = self.shape.theta
+        op, K = (">=", th) if bit else ("<=", th - 1)
+        if self.sums == "tree":
+            self.b.assert_sum(terms, op, K, guard)
+        else:
+            self._pb(terms, op, K, guard)
+
+    def _pb(self, terms, op, K, guard):
+        """One PB constraint over the order literals of the terms.
+
+        ``t = lo(t) + sum_{v in D(t), v > lo} (v - prev(v)) [t >= v]``, so
+        ``sum t >= K`` is ``sum w_l l >= K - sum lo(t)`` with positive weights.
+        """
+        from pysat.pb import EncType, PBEnc
+
+        lits, weights, base = [], [], 0
+        for t in terms:
+            base += t.dom[0]
+            for prev, v in zip(t.dom, t.dom[1:]):
+                lit = t.ge(v)
+                if lit == TRUE:
+                    base += v - prev
+                elif lit != FALSE:
+                    lits.append(lit)
+                    weights.append(v - prev)
+        total = sum(weights)
+        if op == ">=":
+            need = K - base
+            if need <= 0:
+                return
+            if need > total:
+                self.b.clause([guard] if guard else [])
+                return
+            enc = PBEnc.atleast(lits, weights, need, top_id=self.b.nvars,
+                                encoding=self.pb_enc or EncType.best)
+        else:
+            cap = K - base
+            if cap >= total:
+                return
+            if cap < 0:
+                self.b.clause([guard] if guard else [])
+                return
+            enc = PBEnc.atmost(lits, weights, cap, top_id=self.b.nvars,
+                               encoding=self.pb_enc or EncType.best)
+        self.b.nvars = max(self.b.nvars, enc.nv)
+        for cl in enc.clauses:
+            self.b.clause(cl + ([guard] if guard else []))
+
+    # -------------------------------------------------------------- member
+    def member(self, task, E, R, free_outputs=False):
+        sh, b = self.shape, self.b
+        n, L = sh.n, sh.L
+        relu = sh.activation == "relu"
+        mem = {"layers": [], "V": None, "c": None}
+        outputs = {}
+        if L == 0:
+            # (R E)_ji: effective code-to-readout weights.
+            M = [[_dot(b, R[j], [E[r][i] for r in range(len(E))]) for i in range(self.m)]
+                 for j in range(self.m_out)]
+            for xi, x in enumerate(self.X):
+                sup = support(x)
+                for j in range(self.m_out):
+                    self._output(task, xi, x, j, [M[j][i] for i in sup], outputs,
+                                 free_outputs)
+            return mem, outputs
+        d_in = len(E)
+        wdom, bdom = _rng(sh.B), _rng(sh.B_bias)
+        layers = []
+        prev = d_in
+        for _ in range(L):
+            W = [[b.int_var(wdom) for _ in range(prev)] for _ in range(n)]
+            bb = [b.int_var(bdom) for _ in range(n)]
+            layers.append((W, bb))
+            prev = n
+        d_out = len(R[0])
+        V = [[b.int_var(wdom) for _ in range(n)] for _ in range(d_out)]
+        c = [b.int_var(bdom) for _ in range(d_out)]
+        mem.update(layers=layers, V=V, c=c)
+        if self.symmetry:
+            for W, bb in layers:
+                for k in range(n - 1):
+                    b.lex_geq(W[k] + [bb[k]], W[k + 1] + [bb[k + 1]])
+        for W, bb in layers:
+            self.nonzero += [v for row in W for v in row] + list(bb)
+        self.nonzero += [v for row in V for v in row] + list(c)
+
+        W1, b1 = layers[0]
+        if self.shape.mode == "explicit":
+            Q = W1
+        else:
+            Q = [[_dot(b, W1[k], [E[r][i] for r in range(d_in)]) for i in range(self.m)]
+                 for k in range(n)]
+        U = [[_dot(b, R[j], [V[r][k] for r in range(d_out)]) for k in range(n)]
+             for j in range(self.m_out)]
+        cc = [_dot(b, R[j], c) for j in range(self.m_out)]
+        act_lo, act_hi = 0, (None if relu else 1)
+
+        # layer 1: exact prefix sums along the support, clipped at the end
+        a = [[None] * n for _ in self.X]
+        for k in range(n):
+            exact = {(): b1[k]}
+
+            def pre(sup):
+                if sup not in exact:
+                    exact[sup] = b.add(pre(sup[:-1]), Q[k][sup[-1]])
+                return exact[sup]
+
+            for xi, x in enumerate(self.X):
+                sup = support(x)
+                if sup in exact or len(sup) < self.s:
+                    a[xi][k] = self._activate(pre(sup), relu)
+                else:
+                    # the longest supports are never a prefix: clip directly
+                    a[xi][k] = b.add(pre(sup[:-1]), Q[k][sup[-1]], act_lo, act_hi)
+
+        # deeper layers
+        for W, bb in layers[1:]:
+            new = []
+            for xi in range(len(self.X)):
+                row = []
+                for k in range(n):
+                    terms = [self._times(W[k][r], a[xi][r], relu) for r in range(n)]
+                    row.append(b.sum_full(terms + [bb[k]], act_lo, act_hi))
+                new.append(row)
+            a = new
+
+        for xi, x in enumerate(self.X):
+            for j in range(self.m_out):
+                terms = [self._times(U[j][k], a[xi][k], relu) for k in range(n)]
+                terms.append(cc[j])
+                self._output(task, xi, x, j, terms, outputs, free_outputs)
+        return mem, outputs
+
+    def _activate(self, v, relu):
+        """relu/step of an exact integer, as a view (no new variables)."""
+        if relu:
+            return Relu(v) if v.lo < 0 < v.hi else (v if v.lo >= 0 else Const(0))
+        return self.b.bool_int(v.ge(1))
+
+    def _times(self, w, act, relu):
+        if not relu:
+            if len(act.dom) == 1:
+                return Const(w.dom[0] * 0) if act.dom[0] == 0 else w
+            return self.b.bool_times(act.ge(1), w)
+        return self.b.mul(w, act)
+
+    def _output(self, task, xi, x, j, terms, outputs, free):
+        if free:
+            y = self.b.new_var()
+            outputs[(xi, j)] = y
+            self.constrain(terms, 1, -y)
+            self.constrain(terms, 0, y)
+            return
+        guard = None
+        if self.shape.tolerance:
+            guard = self.b.new_var()
+            self.errors.append(guard)
+        self.constrain(terms, task(x)[j], guard)
+
+    # -------------------------------------------------------------- global
+    def code_symmetry(self, E, R):
+        if self.shape.mode == "explicit" or self.shape.codes != "free" or not self.symmetry:
+            return
+        b, n = self.b, len(E)
+        if self.shape.L == 0:
+            rows = [E[r] + [R[j][r] for j in range(len(R))] for r in range(n)]
+            for r in range(n - 1):
+                b.lex_geq(rows[r], rows[r + 1])
+        else:
+            for r in range(n - 1):
+                b.lex_geq(E[r], E[r + 1])
+            cols = [[R[j][r] for j in range(len(R))] for r in range(n)]
+            for r in range(n - 1):
+                b.lex_geq(cols[r], cols[r + 1])
+
+    def cardinality(self, lits, k):
+        from pysat.card import CardEnc, EncType
+
+        enc = CardEnc.atmost(lits, bound=k, top_id=self.b.nvars, encoding=EncType.seqcounter)
+        self.b.nvars = max(self.b.nvars, enc.nv)
+        for cl in enc.clauses:
+            self.b.clause(cl)
+
+    def finish(self, max_nonzero):
+        sh = self.shape
+        if sh.tolerance and self.errors:
+            self.cardinality(self.errors, sh.tolerance)
+        if max_nonzero is not None:
+            lits = []
+            for v in self.nonzero:
+                if len(v.dom) == 1:
+                    if v.dom[0] != 0:
+                        lits.append(TRUE)
+                    continue
+                z = self.b.new_var()
+                # nonzero(v) -> z; z may be true for a zero parameter, which
+                # only over-counts, so "count(z) <= P" still implies the bound.
+                self.b.clause([-v.ge(1), z])
+                self.b.clause([v.ge(0), z])
+                lits.append(z)
+            forced = lits.count(TRUE)
+            lits = [l for l in lits if l != TRUE]
+            if max_nonzero - forced < 0:
+                self.b.clause([])
+            else:
+                self.cardinality(lits, max_nonzero - forced)
+
+
+def _validate(tasks, shape):
+    if shape.L > 2:
+        raise InputError(f"L: the SAT encoder supports L <= 2 hidden layers, got {shape.L}")
+    if shape.mode == "explicit" and shape.L == 0:
+        raise InputError("L: explicit mode needs a hidden layer")
+    if shape.mode == "superposed" and shape.L == 0 and shape.codes != "free" and False:
+        pass
+    t0 = tasks[0]
+    for t in tasks:
+        if (t.m, t.m_out, t.s) != (t0.m, t0.m_out, t0.s):
+            raise InputError("members: tasks differ in (m, m', s)")
+
+
+def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=None,
+                      sums="tree", pb_enc=None):
+    """One CNF: codes shared by every task, one weight set per task.
+
+    With ``shape.codes == "free"`` this is the family question (MODEL.md
+    4.3); with given codes it is the conjunction of instance questions.
+    """
+    tasks = list(tasks)
+    if not tasks:
+        raise InputError("members: at least one task is needed")
+    _validate(tasks, shape)
+    t0 = tasks[0]
+    _check_shape(shape, t0.m, t0.m_out)
+    if sums not in ("tree", "pb"):
+        raise InputError(f"sums: unknown sum encoding {sums!r} (tree, pb)")
+    enc = _Enc(shape, t0.m, t0.m_out, t0.s, inputs, symmetry, sums, pb_enc)
+    E, R = _code_vars(enc.b, shape, t0.m, t0.m_out)
+    enc.code_symmetry(E, R)
+    members = []
+    for t in tasks:
+        mem, _ = enc.member(t, E, R)
+        members.append(mem)
+    enc.finish(max_nonzero)
+    info = {"encoder": ENCODER_NAME, "version": ENCODER_VERSION, "sums": sums,
+            "symmetry": bool(symmetry), "vars": enc.b.nvars,
+            "clauses": len(enc.b.clauses), "inputs": len(enc.X),
+            "members": len(tasks)}
+    return SatEncoding(enc.b.clauses, enc.b.nvars, info, shape, E, R, members)
+
+
+def encode_sat(task, shape, *, inputs=None, symmetry=True, max_nonzero=None,
+               sums="tree", pb_enc=None):
+    """CNF for "a network of ``shape`` computes ``task``" (MODEL.md 4.2).
+
+    ``inputs`` restricts the constraints to a subset of ``X`` (for
+    counterexample-guided search; UNSAT on a subset implies UNSAT on ``X``,
+    since the subset's clauses are a subset of the full formula's
+    constraints). ``max_nonzero`` bounds the nonzero parameters
+    (``W, b, V, c``).
+
+    Examples
+    --------
+    >>> from superpos_formal.tasks import and_pairs
+    >>> from superpos_formal.shape import Shape
+    >>> from pysat.solvers import Solver
+    >>> enc = encode_sat(and_pairs(2, [(0, 1)]), Shape("explicit", "step", n=1, B=1))
+    >>> with Solver(bootstrap_with=enc.clauses) as s:
+    ...     ok = s.solve(); net = enc.decode(s.get_model())
+    >>> ok, [net.evaluate(x)[0] for x in [(0, 0), (1, 0), (0, 1), (1, 1)]]
+    (True, [0, 0, 0, 1])
+    """
+    return encode_family_sat([task], shape, inputs=inputs, symmetry=symmetry,
+                             max_nonzero=max_nonzero, sums=sums, pb_enc=pb_enc)
+
+
+def encode_architecture(m, m_out, s, shape, *, inputs=None, symmetry=True):
+    """CNF of an architecture with *free* outputs, for counting functions.
+
+    ``output_lits[(i, j)]`` is equivalent to ``y_j`` at the ``i``-th input
+    of ``X(m, s)`` (or of ``inputs``). Symmetry breaking removes networks,
+    never functions: every network has a sorted equivalent computing the
+    same function.
+    """
+    _check_shape(shape, m, m_out)
+    enc = _Enc(shape, m, m_out, s, inputs, symmetry, "tree", None)
+    E, R = _code_vars(enc.b, shape, m, m_out)
+    enc.code_symmetry(E, R)
+    mem, outs = enc.member(None, E, R, free_outputs=True)
+    info = {"encoder": ENCODER_NAME, "version": ENCODER_VERSION, "sums": "tree",
+            "symmetry": bool(symmetry), "vars": enc.b.nvars,
+            "clauses": len(enc.b.clauses), "inputs": len(enc.X), "members": 1}
+    return SatEncoding(enc.b.clauses, enc.b.nvars, info, shape, E, R, [mem], outs)

@@ -1,0 +1,112 @@
+"""Run one SAT solve in its own process, with a hard wall-clock limit.
+
+CaDiCaL through python-sat cannot be interrupted (``solve_limited`` raises
+NotImplementedError), so a limit is enforced the only sound way: the solve
+runs in a forked child which is killed when the limit passes. The answer is
+then UNKNOWN, never a guess. Running every solve in its own process is also
+what lets a campaign spread solves over a process pool or a Dask cluster.
+
+With ``proof=True`` the child asks the solver for a DRAT proof (CaDiCaL's
+``with_proof``) and writes it, one step per line, to ``proof_path``.
+
+Examples
+--------
+>>> r = solve_cnf([[1, 2], [-1], [-2]], nvars=2)
+>>> r.status
+'UNSAT'
+>>> solve_cnf([[1, 2], [-1]], nvars=2).model[:2]
+[-1, 2]
+"""
+
+import multiprocessing as mp
+import os
+import time
+from dataclasses import dataclass, field
+
+__all__ = ["solve_cnf", "SolveResult", "DEFAULT_SOLVER", "solver_version"]
+
+DEFAULT_SOLVER = "cadical195"
+
+
+@dataclass
+class SolveResult:
+    status: str  # "SAT" | "UNSAT" | "UNKNOWN"
+    seconds: float
+    model: list = None
+    proof_path: str = None
+    proof_lines: int = 0
+    solver: str = DEFAULT_SOLVER
+    reason: str = ""
+    stats: dict = field(default_factory=dict)
+
+
+def solver_version(name):
+    """A string naming the solver and the python-sat release that wraps it."""
+    import pysat
+    return f"{name} (python-sat {pysat.__version__})"
+
+
+def _child(conn, clauses, nvars, solver, proof_path, assumptions):
+    try:
+        from pysat.solvers import Solver
+
+        with_proof = proof_path is not None
+        s = Solver(name=solver, bootstrap_with=clauses, with_proof=with_proof)
+        ok = s.solve(assumptions=assumptions or [])
+        out = {"status": "SAT" if ok else "UNSAT"}
+        if ok:
+            out["model"] = s.get_model()
+        elif with_proof:
+            proof = s.get_proof()
+            with open(proof_path, "w") as fh:
+                for line in proof:
+                    fh.write(line)
+                    fh.write("\n")
+            out["proof_lines"] = len(proof)
+        s.delete()
+        conn.send(out)
+    except BaseException as e:  # reported to the parent, which decides
+        conn.send({"status": "ERROR", "reason": f"{type(e).__name__}: {e}"})
+    finally:
+        conn.close()
+
+
+def solve_cnf(clauses, nvars=None, solver=DEFAULT_SOLVER, time_limit=None,
+              proof_path=None, assumptions=None):
+    """Solve ``clauses`` in a child process; ``time_limit`` in seconds.
+
+    Returns a :class:`SolveResult`; ``status`` is UNKNOWN when the limit was
+    reached (the child is killed). A solver error raises RuntimeError.
+    Proofs are only meaningful without assumptions (a proof under
+    assumptions does not end in the empty clause), so both together are
+    refused.
+    """
+    if proof_path is not None and assumptions:
+        raise ValueError("a DRAT proof of a solve under assumptions is not a "
+                         "refutation of the formula; solve without assumptions")
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    t0 = time.perf_counter()
+    p = ctx.Process(target=_child, args=(child, clauses, nvars, solver, proof_path,
+                                         assumptions))
+    p.start()
+    child.close()
+    ready = parent.poll(time_limit)
+    if not ready:
+        p.kill()
+        p.join()
+        return SolveResult("UNKNOWN", time.perf_counter() - t0, solver=solver,
+                           reason=f"time limit {time_limit}s reached")
+    try:
+        out = parent.recv()
+    except EOFError:
+        out = {"status": "ERROR", "reason": f"solver process died (exit {p.exitcode})"}
+    p.join()
+    dt = time.perf_counter() - t0
+    if out["status"] == "ERROR":
+        if proof_path and os.path.exists(proof_path):
+            os.unlink(proof_path)
+        raise RuntimeError(f"solver {solver} failed: {out['reason']}")
+    return SolveResult(out["status"], dt, model=out.get("model"),
+                       proof_path=proof_path if out["status"] == "UNSAT" else None,
+                       proof_lines=out.get("proof_lines", 0), solver=solver)

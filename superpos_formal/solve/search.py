@@ -1,0 +1,266 @@
+"""Decide one cell and search for minimum networks (MODEL.md 4.2).
+
+Every answer is a :class:`Cell`: SAT with a network that the exact verifier
+accepted, UNSAT (with a DRAT proof when one was asked for), or UNKNOWN
+(a limit was reached). A SAT model whose network fails verification raises
+:class:`~superpos_formal.errors.SoundnessError`: it is a bug, never a result.
+
+Searches
+--------
+``min_neurons``: ``n = n_min, n_min+1, ...`` until the first SAT. For
+explicit mode and free codes SAT is monotone in ``n`` (pad with a neuron
+whose incoming and outgoing weights are 0), so the first SAT after an UNSAT
+at ``n - 1`` (or at ``n = 1``) is the minimum. With given codes regenerated per
+``n`` this is only "the first ``n`` that works with these codes".
+
+``min_parameters``: at a fixed shape, the fewest nonzero parameters
+(``W, b, V, c``), by a cardinality bound tightened until UNSAT.
+
+``min_bits``: at a fixed width, the smallest weight bound ``B``
+(``B_bias`` follows ``B`` unless fixed), i.e. the fewest bits per weight.
+SAT is monotone in ``B`` (a network with weights in ``[-B, B]`` is one in
+``[-B-1, B+1]``).
+"""
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+
+from ..encode.sat import ENCODER_NAME, ENCODER_VERSION, encode_sat
+from ..errors import InputError, SoundnessError
+from ..tasks import stable_id
+from ..verify import verify
+from .runner import DEFAULT_SOLVER, solve_cnf, solver_version
+
+__all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits"]
+
+
+@dataclass
+class Cell:
+    """One decided (or undecided) question: task + shape + options."""
+
+    task: object
+    shape: object
+    status: str
+    seconds: float
+    network: object = None
+    proof_path: str = None
+    cnf_path: str = None
+    options: dict = field(default_factory=dict)
+    info: dict = field(default_factory=dict)
+    solver: str = DEFAULT_SOLVER
+    rounds: int = 1
+
+    @property
+    def id(self):
+        return stable_id({"question": "instance", "task": self.task.id,
+                          "shape": self.shape.to_dict(), "options": self.options})
+
+    def row(self):
+        return {"n": self.shape.n, "B": self.shape.B, "status": self.status,
+                "seconds": round(self.seconds, 3),
+                "vars": self.info.get("vars"), "clauses": self.info.get("clauses")}
+
+    def to_dict(self):
+        from ..schema import network_to_dict, task_to_dict
+        return {"id": self.id, "question": "instance", "task": task_to_dict(self.task),
+                "shape": self.shape.to_dict(), "options": self.options,
+                "status": self.status, "seconds": self.seconds,
+                "solver": solver_version(self.solver), "encoder": ENCODER_NAME,
+                "encoder_version": ENCODER_VERSION, "info": self.info,
+                "network": None if self.network is None else network_to_dict(self.network)}
+
+
+def _encode_options(symmetry, max_nonzero, sums, inputs):
+    d = {"symmetry": bool(symmetry), "sums": sums}
+    if max_nonzero is not None:
+        d["max_nonzero"] = max_nonzero
+    if inputs is not None:
+        d["inputs"] = [list(x) for x in inputs]
+    return d
+
+
+def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=None,
+           symmetry=True, inputs=None, max_nonzero=None, sums="tree", cegis=False,
+           cnf_path=None):
+    """Decide whether a network of ``shape`` computes ``task``.
+
+    Parameters
+    ----------
+    time_limit : float, optional
+        Hard wall-clock limit in seconds for the whole call (encoding
+        included); the answer is UNKNOWN when it is reached.
+    proof_path : str, optional
+        Where to write the DRAT proof if the answer is UNSAT. With
+        ``cegis=True`` the proof refutes the last round's formula, whose
+        input subset is recorded in ``cell.options["inputs"]``.
+    cegis : bool
+        Counterexample-guided: start from the inputs of weight <= 1, add
+        the inputs the decoded network gets wrong, repeat.
+    cnf_path : str, optional
+        Also write the solved formula as DIMACS here.
+    """
+    t0 = time.perf_counter()
+    X = task.inputs
+    subset = list(inputs) if inputs is not None else None
+    if cegis and subset is None:
+        subset = [x for x in X if sum(x) <= 1]
+    rounds = 0
+    while True:
+        rounds += 1
+        enc = encode_sat(task, shape, inputs=subset, symmetry=symmetry,
+                         max_nonzero=max_nonzero, sums=sums)
+        remaining = None
+        if time_limit is not None:
+            remaining = time_limit - (time.perf_counter() - t0)
+            if remaining <= 0:
+                return Cell(task, shape, "UNKNOWN", time.perf_counter() - t0,
+                            options=_encode_options(symmetry, max_nonzero, sums, subset),
+                            info=enc.info, solver=solver, rounds=rounds)
+        if cnf_path:
+            with open(cnf_path, "w") as fh:
+                fh.write(enc.to_dimacs())
+        res = solve_cnf(enc.clauses, enc.nvars, solver=solver, time_limit=remaining,
+                        proof_path=proof_path)
+        opts = _encode_options(symmetry, max_nonzero, sums, subset)
+        info = dict(enc.info, solve_seconds=round(res.seconds, 4))
+        if res.status != "SAT":
+            return Cell(task, shape, res.status, time.perf_counter() - t0,
+                        proof_path=res.proof_path, cnf_path=cnf_path, options=opts,
+                        info=info, solver=solver, rounds=rounds)
+        net = enc.decode(res.model)
+        # the formula's own inputs must be right, or the encoder is wrong
+        local = verify(net, task, shape.tolerance, inputs=subset)
+        if not local.ok:
+            raise SoundnessError(f"SAT model decodes to a network that fails "
+                                 f"{local.errors} bit(s) of the encoded inputs "
+                                 f"(first: {local.counterexamples[0]}); encoder bug")
+        full = verify(net, task, shape.tolerance)
+        if full.ok:
+            if max_nonzero is not None and net.counts()["params_nonzero"] > max_nonzero:
+                raise SoundnessError("decoded network exceeds the nonzero bound")
+            return Cell(task, shape, "SAT", time.perf_counter() - t0, network=net,
+                        options=opts, info=info, solver=solver, rounds=rounds)
+        if subset is None or not cegis:
+            raise SoundnessError("network verified on the encoded inputs fails on X")
+        have = set(subset)
+        new = [cx.x for cx in full.counterexamples if cx.x not in have]
+        # add every failing input at once: fewer rounds, same soundness
+        subset = subset + sorted(set(new), key=X.index)
+
+
+@dataclass
+class Search:
+    """The per-size table of a search and its conclusion."""
+
+    objective: str
+    cells: list
+    minimum: int = None
+    best: Cell = None
+    note: str = ""
+
+    def table(self):
+        return [c.row() for c in self.cells]
+
+
+def _progress(cb, cell, label):
+    if cb is not None:
+        cb(f"{label}: {cell.status} in {cell.seconds:.2f}s "
+           f"({cell.info.get('vars')} vars, {cell.info.get('clauses')} clauses)")
+
+
+def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=None,
+                progress=None, proof_dir=None, **kw):
+    """Smallest hidden width ``n`` in ``[n_min, n_max]``.
+
+    ``codes_for(n) -> (E, R)`` supplies given codes per width (superposed
+    mode, ``codes="given"``); the result is then "first n that works with
+    these codes", not a minimum, and ``Search.note`` says so.
+    ``time_limit`` is per solve. With ``proof_dir``, each UNSAT writes its
+    DRAT proof there (``n{n}.drat``) together with its CNF (``n{n}.cnf``).
+    """
+    if n_min < 1 or n_max < n_min:
+        raise InputError(f"n range: need 1 <= n_min <= n_max, got {n_min}..{n_max}")
+    given = shape.mode == "superposed" and shape.codes == "given"
+    if given and codes_for is None:
+        raise InputError("codes: given codes need a generator (codes_for) for varying n")
+    cells = []
+    result = Search("neurons", cells)
+    if given:
+        result.note = ("codes regenerated per n: first n that works with these codes, "
+                       "not a minimum")
+    for n in range(n_min, n_max + 1):
+        sh = replace(shape, n=n)
+        if given:
+            E, R = codes_for(n)
+            sh = replace(sh, E=E, R=R)
+        pp = cp = None
+        if proof_dir:
+            os.makedirs(proof_dir, exist_ok=True)
+            pp = os.path.join(proof_dir, f"n{n}.drat")
+            cp = os.path.join(proof_dir, f"n{n}.cnf")
+        cell = decide(task, sh, time_limit=time_limit, proof_path=pp, cnf_path=cp, **kw)
+        cells.append(cell)
+        _progress(progress, cell, f"n={n}")
+        if cell.status == "SAT":
+            result.best = cell
+            prev = cells[-2].status if len(cells) > 1 else None
+            if not given and (n == 1 or prev == "UNSAT"):
+                result.minimum = n
+            elif not given:
+                result.note = (f"SAT at n={n} but n={n - 1} is {prev}: "
+                               f"the minimum is in {n_min}..{n} (UNKNOWN below)")
+            break
+    return result
+
+
+def min_parameters(task, shape, *, time_limit=None, progress=None, **kw):
+    """Fewest nonzero parameters at ``shape``: tighten ``max_nonzero`` from
+    the best network found until UNSAT (or UNKNOWN)."""
+    cells = []
+    result = Search("params_nonzero", cells)
+    cell = decide(task, shape, time_limit=time_limit, **kw)
+    cells.append(cell)
+    _progress(progress, cell, "unbounded")
+    if cell.status != "SAT":
+        result.note = f"no network at this shape ({cell.status})"
+        return result
+    best = cell
+    while True:
+        P = best.network.counts()["params_nonzero"] - 1
+        if P < 0:
+            result.minimum, result.best = 0, best
+            return result
+        cell = decide(task, shape, time_limit=time_limit, max_nonzero=P, **kw)
+        cells.append(cell)
+        _progress(progress, cell, f"nonzero<={P}")
+        if cell.status == "SAT":
+            best = cell
+            continue
+        result.best = best
+        if cell.status == "UNSAT":
+            result.minimum = P + 1
+        else:
+            result.note = f"best found {P + 1}; the bound {P} is UNKNOWN"
+        return result
+
+
+def min_bits(task, shape, *, B_max=8, time_limit=None, progress=None, **kw):
+    """Smallest weight bound ``B`` in ``0..B_max`` at the shape's width."""
+    cells = []
+    result = Search("B", cells)
+    for B in range(0, B_max + 1):
+        sh = replace(shape, B=B, B_bias=B)
+        cell = decide(task, sh, time_limit=time_limit, **kw)
+        cells.append(cell)
+        _progress(progress, cell, f"B={B}")
+        if cell.status == "SAT":
+            result.best = cell
+            prev = cells[-2].status if len(cells) > 1 else None
+            if B == 0 or prev == "UNSAT":
+                result.minimum = B
+            else:
+                result.note = f"SAT at B={B} but B={B - 1} is {prev}"
+            break
+    return result
