@@ -122,7 +122,7 @@ class Network:
                              f"(one of {', '.join(ACTIVATIONS)})")
         for nm in ("B", "B_bias", "B_code", "theta"):
             v = getattr(self, nm)
-            if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
+            if (v is not None or nm == "theta") and (not isinstance(v, int) or isinstance(v, bool)):
                 raise InputError(f"{nm}: {v!r} is not an integer")
         if self.B < 0:
             raise InputError(f"B: must be >= 0, got {self.B}")

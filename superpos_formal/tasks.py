@@ -28,6 +28,7 @@ Examples
 
 import hashlib
 import json
+import operator
 import random
 from dataclasses import dataclass, field
 from itertools import combinations, islice, permutations
@@ -146,7 +147,10 @@ def permutation(m, pi, s=1):
     >>> permutation(3, [2, 0, 1])((1, 0, 0))
     (0, 1, 0)
     """
-    pi = list(pi)
+    try:
+        pi = [operator.index(i) for i in pi]  # ints (numpy too); not floats/strings
+    except TypeError:
+        raise InputError(f"pi: {pi!r} is not a list of integers") from None
     if sorted(pi) != list(range(m)):
         raise InputError(f"pi: {pi!r} is not a permutation of 0..{m - 1}")
     return _build("permutation", m, m, s, [("pi", pi)],
@@ -155,7 +159,10 @@ def permutation(m, pi, s=1):
 
 def _pairs_task(op, m, pairs, s):
     check_m_s(m, s)
-    pairs = [list(p) for p in pairs]
+    try:
+        pairs = [list(p) for p in pairs]
+    except TypeError:
+        raise InputError("pairs: every pair must be a list [i, j]") from None
     if not pairs:
         raise InputError("pairs: at least one pair is needed")
     for p in pairs:
@@ -217,7 +224,10 @@ def table(m, s, outputs=None, fn=None):
         raise InputError("table: give exactly one of outputs or fn")
     if fn is not None:
         outputs = [fn(x) for x in X]
-    outputs = [list(r) for r in outputs]
+    try:
+        outputs = [list(r) for r in outputs]
+    except TypeError:
+        raise InputError("outputs: every row must be a list of 0/1") from None
     if len(outputs) != len(X):
         raise InputError(f"outputs: {len(outputs)} rows given, X(m={m}, s={s}) "
                          f"has {len(X)} inputs")
@@ -315,7 +325,7 @@ def permutation_family(m, s=1):
 def pair_set_family(m, m_out, s=2, op="and"):
     """All ``m'``-sets of pairs over ``m`` features (``op`` in and/or/xor)."""
     check_m_s(m, s)
-    if op not in _OPS:
+    if not isinstance(op, str) or op not in _OPS:
         raise InputError(f"op: unknown pair operation {op!r} (and, or, xor)")
     if not 1 <= m_out <= comb(m, 2):
         raise InputError(f"m_out: must be in 1..C({m},2)={comb(m, 2)}, got {m_out}")

@@ -1,0 +1,318 @@
+"""Core commands: make tasks and families, check, draw and show networks.
+
+``superpos task``, ``superpos family``, ``superpos check``, ``superpos draw``,
+``superpos show``. Every user mistake is raised as :class:`InputError` naming
+the field or option, so the dispatcher prints one line and exits 2.
+"""
+
+import json
+import random
+import sys
+from math import comb
+
+from .. import tasks as T
+from ..errors import InputError
+from ..graph import EXPORT_SUFFIXES, export
+from ..schema import dump, load, write_json
+from ..verify import verify
+
+__all__ = ["register"]
+
+TASK_KINDS = ("permutation", "and_pairs", "or_pairs", "xor_pairs", "uand", "identity")
+FAMILY_KINDS = ("permutations", "pair-sets")
+MAX_COUNTEREXAMPLES = 10
+
+
+# ------------------------------------------------------------------ parsing
+
+def parse_pairs(text):
+    """``"0-1,1-2"`` -> ``[[0, 1], [1, 2]]``; anything else is an InputError.
+
+    >>> parse_pairs("0-1, 2-3")
+    [[0, 1], [2, 3]]
+    """
+    out = []
+    for item in text.split(","):
+        parts = item.strip().split("-")
+        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+            raise InputError(f"--pairs: {item.strip()!r} is not a pair I-J "
+                             f"(expected e.g. 0-1,1-2)")
+        out.append([int(parts[0]), int(parts[1])])
+    return out
+
+
+def parse_ints(text, option):
+    """``"2,0,1"`` -> ``[2, 0, 1]``."""
+    try:
+        return [int(t) for t in text.split(",")]
+    except ValueError:
+        raise InputError(f"{option}: {text!r} is not a comma-separated list of "
+                         f"integers (e.g. 2,0,1)") from None
+
+
+def _emit(obj, out, what):
+    if out is None:
+        json.dump(dump(obj), sys.stdout, indent=1)
+        print()
+        return
+    try:
+        write_json(obj, out)
+    except OSError as e:
+        raise InputError(f"-o: cannot write {out} ({e.strerror or e})") from None
+    print(f"wrote {what} to {out}")
+
+
+# ------------------------------------------------------------------ task
+
+def random_pairs(m, k, seed):
+    """``k`` distinct pairs of ``range(m)``, seeded, in lexicographic order."""
+    P = T.all_pairs(m)
+    if not 1 <= k <= len(P):
+        raise InputError(f"--m-out: must be in 1..C({m},2)={len(P)}, got {k}")
+    return sorted(random.Random(seed).sample(P, k))
+
+
+def build_task(kind, m, s=None, pairs=None, pi=None, m_out=None, seed=None):
+    """A built-in task from command-line style arguments (shared by every
+    command that takes a task)."""
+    if kind not in TASK_KINDS:
+        raise InputError(f"--task: unknown task kind {kind!r} (one of {', '.join(TASK_KINDS)})")
+    if pi is not None and kind != "permutation":
+        raise InputError("--pi: only for the permutation task")
+    pair_kind = kind in ("and_pairs", "or_pairs", "xor_pairs")
+    if pairs is not None and not pair_kind:
+        raise InputError(f"--pairs: only for and_pairs, or_pairs, xor_pairs (not {kind})")
+    if m_out is not None and not pair_kind:
+        raise InputError(f"--m-out: only for and_pairs, or_pairs, xor_pairs (not {kind})")
+    if kind == "permutation":
+        if pi is None and seed is None:
+            raise InputError("--pi: the permutation task needs --pi (e.g. 2,0,1) or --seed")
+        if pi is not None:
+            pi = parse_ints(pi, "--pi")
+        else:
+            pi = list(range(m))
+            random.Random(seed).shuffle(pi)
+        return T.permutation(m, pi, 1 if s is None else s)
+    if pair_kind:
+        if pairs is not None:
+            if m_out is not None:
+                raise InputError("--m-out: give either --pairs or --m-out, not both")
+            pairs = parse_pairs(pairs)
+        elif m_out is not None:
+            pairs = random_pairs(m, m_out, 0 if seed is None else seed)
+        else:
+            raise InputError(f"--pairs: {kind} needs --pairs (e.g. 0-1,1-2) or "
+                             f"--m-out K [--seed N]")
+        return T._pairs_task(kind.split("_")[0], m, pairs, 2 if s is None else s)
+    if kind == "uand":
+        return T.uand(m, 2 if s is None else s)
+    return T.identity(m, 1 if s is None else s)
+
+
+def cmd_task(a):
+    task = build_task(a.kind, a.m, a.s, a.pairs, a.pi, a.m_out, a.seed)
+    _emit(task, a.output, f"task {task.name} (m={task.m}, m'={task.m_out}, "
+                          f"s={task.s}, |X|={len(task.outputs)})")
+
+
+# ------------------------------------------------------------------ family
+
+def cmd_family(a):
+    if a.kind == "permutations":
+        if a.m_out is not None and a.m_out != a.m:
+            raise InputError(f"--m-out: the permutation family has m'=m={a.m}")
+        if a.op is not None:
+            raise InputError("--op: only for the pair-sets family")
+        fam = T.permutation_family(a.m, 1 if a.s is None else a.s)
+    else:
+        if a.m_out is None:
+            raise InputError("--m-out: the pair-sets family needs --m-out K "
+                             "(number of pairs per member)")
+        fam = T.pair_set_family(a.m, a.m_out, 2 if a.s is None else a.s, a.op or "and")
+    if a.seed is not None and a.sample is None:
+        raise InputError("--seed: only meaningful with --sample K")
+    if a.sample is not None:
+        if a.sample < 1:
+            raise InputError(f"--sample: must be >= 1, got {a.sample}")
+        fam = T.sample_family(fam, a.sample, 0 if a.seed is None else a.seed)
+    size = f"{fam.size} members" + (" (a SAMPLE, not the whole family)" if fam.is_sample else "")
+    _emit(fam, a.output, f"family {fam.name}, {size}")
+
+
+# ------------------------------------------------------------------ networks
+
+def _load_net(path):
+    return load(path, "network")
+
+
+def _counts_lines(net):
+    c = net.counts()
+    widths = "x".join(map(str, net.widths)) or "none"
+    return [
+        f"hidden neurons:   {c['hidden_neurons']} (layers {c['layers']}, widths {widths})",
+        f"parameters:       {c['params_dense']} dense, {c['params_nonzero']} nonzero",
+        f"bits:             {c['bits']}",
+        f"code nonzeros:    {c['code_nonzeros']}"
+        + (" (identity codes)" if net.mode == "explicit" else ""),
+    ]
+
+
+def cmd_check(a):
+    net = _load_net(a.network)
+    task = load(a.task, "task")
+    r = verify(net, task, tolerance=a.tolerance)
+    print(f"network {a.network}: {net.mode} {net.activation}, m={net.m}, m'={net.m_out}")
+    print(f"task    {a.task}: {task.name}, s={task.s}")
+    for line in _counts_lines(net):
+        print(line)
+    bits = r.checked * task.m_out
+    if r.ok:
+        extra = f" ({r.errors} wrong, within tolerance {r.tolerance})" if r.errors else ""
+        print(f"PASS: all {r.checked} inputs of X(m={task.m}, s={task.s}), "
+              f"{bits} output bits checked{extra}")
+        return 0
+    print(f"FAIL: {r.errors} wrong output bits of {bits} (tolerance {r.tolerance})")
+    print(f"first counterexamples (x, output j, expected, got):")
+    for cx in r.counterexamples[:MAX_COUNTEREXAMPLES]:
+        xs = "".join(map(str, cx.x))
+        print(f"  x={xs}  j={cx.j}  expected={cx.expected}  got={cx.got}")
+    if r.errors > MAX_COUNTEREXAMPLES:
+        print(f"  ... and {r.errors - MAX_COUNTEREXAMPLES} more")
+    return 1
+
+
+def cmd_draw(a):
+    net = _load_net(a.network)
+    try:
+        export(net, a.output)
+    except OSError as e:
+        raise InputError(f"-o: cannot write {a.output} ({e.strerror or e})") from None
+    print(f"wrote {a.output}")
+
+
+def format_matrix(name, M, indent="  "):
+    """Right-aligned integer matrix under a ``name (rows x cols)`` header."""
+    M = [list(r) for r in M]
+    w = max((len(str(v)) for r in M for v in r), default=1)
+    head = f"{name} ({len(M)}x{len(M[0]) if M else 0}):"
+    return "\n".join([head] + [indent + " ".join(str(v).rjust(w) for v in r) for r in M])
+
+
+def cmd_show(a):
+    net = _load_net(a.network)
+    print(f"{net.mode} network, activation {net.activation}, m={net.m}, m'={net.m_out}, "
+          f"theta={net.theta}")
+    print(f"bounds: weights [-{net.B}, {net.B}], biases [-{net.B_bias}, {net.B_bias}], "
+          f"codes [-{net.B_code}, {net.B_code}]")
+    if net.meta:
+        print("meta: " + json.dumps(dict(net.meta), sort_keys=True))
+    print()
+    if net.mode == "explicit":
+        print(f"E = I ({net.m}x{net.m})")
+    else:
+        print(format_matrix("E", net.E))
+    for l, (W, b) in enumerate(net.layers, start=1):
+        print(format_matrix(f"W{l}", W))
+        print(format_matrix(f"b{l}", [b]))
+    if net.layers:
+        print(format_matrix("V", net.V))
+        print(format_matrix("c", [net.c]))
+    else:
+        print("no hidden layer: z = E x")
+    if net.mode == "explicit":
+        print(f"R = I ({net.m_out}x{net.m_out})")
+    else:
+        print(format_matrix("R", net.R))
+    print(f"y_j = [(R z)_j >= {net.theta}]")
+    print()
+    for line in _counts_lines(net):
+        print(line)
+
+
+# ------------------------------------------------------------------ register
+
+def _nonneg(text):
+    import argparse
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {v}")
+    return v
+
+
+def register(sub):
+    p = sub.add_parser(
+        "task", help="write a built-in task as JSON",
+        description="Write a built-in task f: X(m, s) -> {0,1}^m' as JSON. "
+                    "Pair tasks take explicit --pairs, or --m-out K with --seed N to "
+                    "draw K distinct pairs at random (seeded, reproducible).")
+    p.add_argument("kind", metavar="KIND", choices=TASK_KINDS,
+                   help="one of: " + ", ".join(TASK_KINDS))
+    p.add_argument("--m", type=int, required=True, help="number of input features m")
+    p.add_argument("--s", type=int, default=None,
+                   help="sparsity: inputs have at most s ones (default 1 for "
+                        "permutation/identity, 2 for pair tasks and uand)")
+    p.add_argument("--pairs", default=None,
+                   help="pairs for and/or/xor_pairs, as I-J items with I<J, e.g. 0-1,1-2")
+    p.add_argument("--pi", default=None,
+                   help="permutation for the permutation task (y_j = x_pi(j)), e.g. 2,0,1")
+    p.add_argument("--m-out", "--k", dest="m_out", type=int, default=None,
+                   help="pair tasks without --pairs: draw this many distinct pairs at "
+                        "random (seeded by --seed)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed for random pairs (--m-out) or a random permutation "
+                        "(permutation without --pi); default 0")
+    p.add_argument("-o", "--output", default=None, metavar="FILE.json",
+                   help="output file (default: print the JSON to stdout)")
+    p.set_defaults(func=cmd_task)
+
+    p = sub.add_parser(
+        "family", help="write a task family (or a seeded sample of one) as JSON",
+        description="Write a task family as JSON: all m! permutations, or all "
+                    "m'-sets of pairs (2-AND/OR/XOR). With --sample K --seed N, a "
+                    "seeded random sample of K members, labelled as a sample in the file.")
+    p.add_argument("kind", metavar="KIND", choices=FAMILY_KINDS,
+                   help="one of: " + ", ".join(FAMILY_KINDS))
+    p.add_argument("--m", type=int, required=True, help="number of input features m")
+    p.add_argument("--m-out", dest="m_out", type=int, default=None,
+                   help="pair-sets: pairs per member m' (required)")
+    p.add_argument("--s", type=int, default=None,
+                   help="sparsity (default 1 for permutations, 2 for pair-sets)")
+    p.add_argument("--op", choices=("and", "or", "xor"), default=None,
+                   help="pair-sets: operation on each pair (default and)")
+    p.add_argument("--sample", type=int, default=None, metavar="K",
+                   help="keep only a seeded random sample of K members")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed for --sample (default 0)")
+    p.add_argument("-o", "--output", default=None, metavar="FILE.json",
+                   help="output file (default: print the JSON to stdout)")
+    p.set_defaults(func=cmd_family)
+
+    p = sub.add_parser(
+        "check", help="verify a network against a task exhaustively",
+        description="Evaluate the network on every input of X(m, s) in exact integer "
+                    "arithmetic. Prints counts and PASS; on failure prints FAIL and "
+                    "the first counterexamples and exits 1.")
+    p.add_argument("network", metavar="NET.json", help="network file")
+    p.add_argument("task", metavar="TASK.json", help="task file")
+    p.add_argument("--tolerance", type=_nonneg, default=0, metavar="K",
+                   help="accept at most K wrong (x, j) output bits (default 0: exact)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "draw", help="draw or export a network (png, svg, graphml, dot)",
+        description="Export a network by the output suffix: .png/.svg (matplotlib "
+                    "drawing), .graphml (networkx), .dot (Graphviz source).")
+    p.add_argument("network", metavar="NET.json", help="network file")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="output file; suffix one of " + ", ".join(EXPORT_SUFFIXES))
+    p.set_defaults(func=cmd_draw)
+
+    p = sub.add_parser(
+        "show", help="print a network's matrices and counts",
+        description="Print mode, bounds, every matrix (E, W_l, b_l, V, c, R) and "
+                    "the counts of a network file.")
+    p.add_argument("network", metavar="NET.json", help="network file")
+    p.set_defaults(func=cmd_show)

@@ -1,0 +1,115 @@
+"""Hand-built networks and a hypothesis strategy shared by the core tests.
+
+Every network here comes with its derivation, so tests compare the code
+against arithmetic done by hand, never against the code itself.
+"""
+
+from hypothesis import strategies as st
+
+from superpos_formal.network import Network
+
+
+def and2_step():
+    """Explicit step, ``y = x0 AND x1`` on X(2, 2).
+
+    One hidden unit ``h = step(x0 + x1 - 1)``: the sum is 2 only on 11, so
+    ``h = 1`` exactly there; ``z = h``, ``y = [z >= 1] = h``.
+    """
+    return Network.explicit(2, 1, "step", [([[1, 1]], [-1])], [[1]], [0], B=1)
+
+
+def uand3_relu():
+    """Explicit relu uand(3), s = 2, three hidden units ``relu(x_i + x_j - 1)``
+    for the pairs (0,1), (0,2), (1,2).
+
+    With ``|x| <= 2``, ``x_i + x_j - 1`` is 1 when both are on, 0 when one is,
+    -1 when none is; relu gives 1, 0, 0. ``V = I``, ``c = 0``, so
+    ``y_k = [h_k >= 1] = x_i AND x_j``.
+    """
+    return Network.explicit(
+        3, 3, "relu",
+        [([[1, 1, 0], [1, 0, 1], [0, 1, 1]], [-1, -1, -1])],
+        [[1, 0, 0], [0, 1, 0], [0, 0, 1]], [0, 0, 0], B=1)
+
+
+SUP_E = [[1, 0, 1], [0, 1, 1]]  # x0 -> (1,0), x1 -> (0,1), x2 -> (1,1)
+SUP_R_PERM = [[1, 1], [2, -2], [-2, 2]]
+
+
+def superposed_perm():
+    """Superposed relu, m = 3 features in n = 2 units, s = 1, computing
+    ``permutation(3, [2, 0, 1])``: ``y0 = x2, y1 = x0, y2 = x1``.
+
+    Codes: ``E`` columns x0 -> (1,0), x1 -> (0,1), x2 -> (1,1). Hidden layer
+    ``W = I, b = 0`` (relu leaves the non-negative codes alone), ``V = I,
+    c = 0``, so ``z = E x``. Readout with ``theta = 2``:
+
+    * ``y0 = [z0 + z1 >= 2]``: 1 only on (1,1) = x2;
+    * ``y1 = [2 z0 - 2 z1 >= 2]``: 2 on x0, -2 on x1, 0 on x2 and on 000;
+    * ``y2 = [-2 z0 + 2 z1 >= 2]``: 2 only on x1.
+    """
+    return Network.superposed(SUP_E, SUP_R_PERM, "relu",
+                              [([[1, 0], [0, 1]], [0, 0])], [[1, 0], [0, 1]], [0, 0],
+                              B=1, B_code=2, theta=2)
+
+
+def superposed_identity_L0():
+    """Superposed, no hidden layer: ``y = [R E x >= 2] = x`` for m = 3, n = 2,
+    s = 1, with ``E`` as in :func:`superposed_perm` and ``R`` rows
+    ``(2,-2)`` (fires on x0), ``(-2,2)`` (x1), ``(1,1)`` (x2)."""
+    return Network.superposed(SUP_E, [[2, -2], [-2, 2], [1, 1]], "relu", [], None, None,
+                              B=1, B_code=2, theta=2)
+
+
+def xor_two_layers():
+    """Explicit step, 2 hidden layers, ``y = x0 XOR x1`` on X(2, 2).
+
+    Layer 1: ``OR = step(x0 + x1)``, ``AND = step(x0 + x1 - 1)``.
+    Layer 2: ``g = step(OR - AND)``: 00 -> step(0)=0, 10/01 -> step(1)=1,
+    11 -> step(0)=0. ``z = g``.
+    """
+    return Network.explicit(2, 1, "step",
+                            [([[1, 1], [1, 1]], [0, -1]), ([[1, -1]], [0])],
+                            [[1]], [0], B=1)
+
+
+# --------------------------------------------------------------------------
+# random networks (for property tests and round trips)
+
+
+@st.composite
+def networks(draw, max_m=4, max_n=3, max_depth=2):
+    """Random valid networks of either mode, depth 0..max_depth."""
+    mode = draw(st.sampled_from(["explicit", "superposed"]))
+    act = draw(st.sampled_from(["relu", "step"]))
+    m = draw(st.integers(1, max_m))
+    L = draw(st.integers(0, max_depth))
+    B = draw(st.integers(0, 3))
+    Bb = draw(st.integers(0, 3))
+    Bc = draw(st.integers(1, 3))
+    theta = draw(st.integers(-2, 3))
+
+    def mat(r, c, bound):
+        return [[draw(st.integers(-bound, bound)) for _ in range(c)] for _ in range(r)]
+
+    if mode == "explicit":
+        m_out = m if L == 0 else draw(st.integers(1, max_m))
+        widths = [draw(st.integers(1, max_n)) for _ in range(L)]
+        E = [[int(i == j) for j in range(m)] for i in range(m)]
+        R = [[int(i == j) for j in range(m_out)] for i in range(m_out)]
+        d_out = m_out
+    else:
+        n = draw(st.integers(1, max_n))
+        m_out = draw(st.integers(1, max_m))
+        widths = [n] * L
+        E = mat(n, m, Bc)
+        R = mat(m_out, n, Bc)
+        d_out = n
+    prev = len(E)
+    layers = []
+    for w in widths:
+        layers.append((mat(w, prev, B), mat(1, w, Bb)[0]))
+        prev = w
+    V = mat(d_out, prev, B) if L else None
+    c = mat(1, d_out, Bb)[0] if L else None
+    return Network(mode, act, E, tuple(layers), V, c, R, theta, B, Bb, Bc)
