@@ -1,0 +1,1 @@
+"""Certificates: DRAT proofs, independent checkers, claim bundles."""

@@ -1,0 +1,431 @@
+"""DRAT proofs: deterministic storage and checking by independent checkers.
+
+An UNSAT answer is only ever a result once a checker that shares no code with
+the solver has replayed its DRAT proof against the formula. Three checkers,
+three roles (see ENCODING-NOTES.md, "Proof checking"):
+
+``native``
+    dratify's forward checker in Rust (from ``cdclkit-native``, registered
+    with ``dratify.register_native``). Fast; runs on every proof.
+``python``
+    dratify's pure-Python forward checker: an independent implementation of
+    the same rules. Runs when the proof has at most
+    ``Budget.python_max_lines`` lines (default 200,000).
+``drup``
+    the ``drup`` package (a checker extracted from verified code). It ignores
+    deletions, which makes it slow on long proofs (time grows much faster than
+    linearly); it runs for headline claims (``Budget.headline``) and for
+    proofs with at most ``Budget.drup_max_additions`` added clauses (default
+    2,000).
+
+The thresholds come from measurements on this machine (CaDiCaL 1.9.5 proofs,
+python-sat; per-line costs of the forward checkers grow with formula size):
+
+==============================  =======  ========  =======  ========  ========
+formula                         clauses  lines     native   python    drup
+==============================  =======  ========  =======  ========  ========
+PHP(6)                          133      1,971     0.01 s   0.03 s    0.36 s
+PHP(7)                          204      14,414    0.07 s   0.41 s    37.9 s
+PHP(8)                          297      69,147    0.55 s   4.3 s     (skip)
+random 3-SAT n=200 (4.6n)       919      25,934    0.24 s   2.0 s     --
+explicit uand m=5 n=3 step B=2  --       410,779   7.4 s    157 s     --
+==============================  =======  ========  =======  ========  ========
+
+(The last row is from ENCODING-NOTES.md.) The Python engine costs about
+55-400 microseconds per proof line, so 200,000 lines is at most about 80 s;
+drup took 38 s on PHP(7)'s 7,474 additions and 0.36 s on PHP(6)'s 1,099, so
+2,000 additions keeps it to seconds. Skipped checkers are recorded as
+``SKIPPED`` with the reason; a headline claim runs drup whatever the size.
+
+Feeding drup. drup's string parser (``check_proof_from_strings`` /
+``check_proof_from_files``) deletes newlines rather than turning them into
+spaces, drops every piece that starts with ``c``, ``d`` or ``p`` (so a comment
+line before the header swallows the first clause) and drops the empty clause.
+We never give it text: :func:`check_drat` parses the formula and the proof
+itself (line breaks are whitespace, as in drat-trim), drops deletion steps
+explicitly (which is what drup does anyway; sound, since RUP is monotone in
+the clause set), keeps the steps up to and including the first empty clause,
+and calls ``drup.check_proof(formula_clauses, proof_clauses)`` with lists.
+
+Storage. Proofs and formulas are stored gzipped with ``mtime=0`` and no file
+name in the header, so the same text always gives the same bytes and the same
+sha256 (:func:`gzip_bytes`, :func:`write_gz`).
+
+Examples
+--------
+>>> recs = check_drat([[1, 2], [-1, 2], [1, -2], [-1, -2]], text="1 0\\n0\\n")
+>>> [(r.checker, r.verdict) for r in recs]
+[('native', 'VERIFIED'), ('python', 'VERIFIED'), ('drup', 'VERIFIED')]
+>>> bad = check_drat([[1, 2], [-1, 2]], text="0\\n")
+>>> sorted({r.verdict for r in bad})
+['REJECTED']
+"""
+
+import gzip
+import hashlib
+import io
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, SoundnessError
+
+__all__ = [
+    "CHECKERS", "DEFAULT_CHECKERS", "VERIFIED", "REJECTED", "SKIPPED",
+    "Budget", "CheckRecord", "check_drat", "require_verified",
+    "gzip_bytes", "write_gz", "read_text", "sha256_bytes", "sha256_file",
+    "sha256_text", "parse_dimacs", "clauses_to_dimacs", "proof_stats",
+    "checker_versions",
+]
+
+VERIFIED, REJECTED, SKIPPED = "VERIFIED", "REJECTED", "SKIPPED"
+CHECKERS = ("native", "python", "drup")
+DEFAULT_CHECKERS = CHECKERS
+
+
+@dataclass(frozen=True)
+class Budget:
+    """When the slower checkers run (see the module docstring for the data).
+
+    ``python_max_lines``: the dratify Python engine runs on proofs of at most
+    this many lines. ``drup_max_additions``: drup runs on proofs with at most
+    this many added clauses, or always when ``headline`` is true.
+    ``None`` means no limit.
+    """
+
+    python_max_lines: int = 200_000
+    drup_max_additions: int = 2_000
+    headline: bool = False
+
+
+@dataclass
+class CheckRecord:
+    """What one checker said about one proof."""
+
+    checker: str
+    version: str
+    verdict: str  # VERIFIED | REJECTED | SKIPPED
+    seconds: float
+    reason: str = ""
+    log: str = field(default="", repr=False)
+
+    def to_dict(self, with_log=False):
+        d = asdict(self)
+        d["seconds"] = round(self.seconds, 3)
+        if not with_log:
+            d.pop("log")
+        return d
+
+    @classmethod
+    def from_dict(cls, d):
+        return cls(d["checker"], d.get("version", ""), d["verdict"],
+                   float(d.get("seconds", 0.0)), d.get("reason", ""), d.get("log", ""))
+
+
+# ------------------------------------------------------------------ bytes
+
+def gzip_bytes(data):
+    """Deterministic gzip: ``mtime=0``, no file name, level 9."""
+    if isinstance(data, str):
+        data = data.encode("ascii")
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=9, mtime=0) as gz:
+        gz.write(data)
+    return buf.getvalue()
+
+
+def write_gz(path, data):
+    """Write ``data`` (str or bytes) gzipped, deterministically; returns the path."""
+    path = Path(path)
+    path.write_bytes(gzip_bytes(data))
+    return path
+
+
+def read_text(path):
+    """Text of a file, gunzipped when it is gzip (by its magic bytes)."""
+    raw = Path(path).read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, gzip.BadGzipFile) as e:
+            raise InputError(f"{Path(path).name}: not a valid gzip file ({e})") from None
+    try:
+        return raw.decode("ascii")
+    except UnicodeDecodeError:
+        raise InputError(f"{Path(path).name}: not ASCII text") from None
+
+
+def sha256_bytes(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_text(text):
+    return sha256_bytes(text.encode("ascii"))
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------ parsing
+
+def clauses_to_dimacs(clauses, nvars=None):
+    """DIMACS text of a clause list: header first, one clause per line."""
+    clauses = [list(c) for c in clauses]
+    if nvars is None:
+        nvars = max((abs(l) for c in clauses for l in c), default=0)
+    out = [f"p cnf {nvars} {len(clauses)}\n"]
+    out.extend(" ".join(map(str, c)) + (" 0\n" if c else "0\n") for c in clauses)
+    return "".join(out)
+
+
+def parse_dimacs(text):
+    """``(nvars, clauses)`` of DIMACS text; strict: the header must match.
+
+    Line breaks are whitespace; ``c`` lines are comments. A missing header,
+    a count that disagrees with it, an unterminated clause or a bad token is
+    an :class:`InputError`.
+    """
+    nvars = ncl = None
+    clauses, cur = [], []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line[0] == "c":
+            continue
+        if line[0] == "p":
+            parts = line.split()
+            if nvars is not None or len(parts) != 4 or parts[1] != "cnf":
+                raise InputError(f"formula line {lineno}: bad header {line!r}")
+            try:
+                nvars, ncl = int(parts[2]), int(parts[3])
+            except ValueError:
+                raise InputError(f"formula line {lineno}: bad header {line!r}") from None
+            continue
+        if nvars is None:
+            raise InputError(f"formula line {lineno}: clause before the 'p cnf' header")
+        for tok in line.split():
+            try:
+                v = int(tok)
+            except ValueError:
+                raise InputError(f"formula line {lineno}: bad token {tok!r}") from None
+            if abs(v) > nvars:
+                raise InputError(f"formula line {lineno}: literal {v} exceeds "
+                                 f"the header's {nvars} variables")
+            if v == 0:
+                clauses.append(cur)
+                cur = []
+            else:
+                cur.append(v)
+    if nvars is None:
+        raise InputError("formula: no 'p cnf' header")
+    if cur:
+        raise InputError("formula: last clause not terminated by 0")
+    if len(clauses) != ncl:
+        raise InputError(f"formula: header says {ncl} clauses, found {len(clauses)}")
+    return nvars, clauses
+
+
+def _proof_steps(text):
+    """``[(is_deletion, [lits])]`` of DRAT text; line breaks are whitespace."""
+    steps, cur, dele = [], [], False
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line[0] == "c":
+            continue
+        for tok in line.split():
+            if tok[0] == "d":
+                if cur or dele:
+                    raise ValueError(f"proof line {lineno}: 'd' inside a clause")
+                dele, tok = True, tok[1:]
+                if not tok:
+                    continue
+            try:
+                v = int(tok)
+            except ValueError:
+                raise ValueError(f"proof line {lineno}: bad token {tok!r}") from None
+            if v == 0:
+                steps.append((dele, cur))
+                cur, dele = [], False
+            else:
+                cur.append(v)
+    if cur or dele:
+        raise ValueError("proof ends inside a clause (truncated?)")
+    return steps
+
+
+def proof_stats(text):
+    """``{"lines", "additions", "deletions", "sha256"}`` of proof text."""
+    lines = adds = dels = 0
+    for raw in text.splitlines():
+        s = raw.strip()
+        if not s or s[0] == "c":
+            continue
+        lines += 1
+        if s[0] == "d":
+            dels += 1
+        else:
+            adds += 1
+    return {"lines": lines, "additions": adds, "deletions": dels,
+            "sha256": sha256_text(text)}
+
+
+# ------------------------------------------------------------------ checkers
+
+def checker_versions():
+    """``{checker: version string}`` of the installed checkers."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def v(pkg):
+        try:
+            return version(pkg)
+        except PackageNotFoundError:
+            return "not installed"
+
+    return {
+        "native": f"dratify {v('dratify')} native engine (cdclkit-native {v('cdclkit-native')})",
+        "python": f"dratify {v('dratify')} python engine",
+        "drup": f"drup {v('drup')}",
+    }
+
+
+def _dratify_formula(nvars, clauses):
+    import dratify
+
+    f = dratify.CNF(nvars)
+    for c in clauses:
+        f.add_dimacs(c)
+    return f
+
+
+def _register_native():
+    import cdclkit_native
+    import dratify
+
+    if dratify.native_implementation() is None:
+        dratify.register_native(cdclkit_native)
+
+
+def _run_dratify(engine, nvars, clauses, text):
+    import dratify
+
+    if engine == "native":
+        _register_native()
+    try:
+        res = dratify.check_proof(_dratify_formula(nvars, clauses), text, engine=engine)
+    except ValueError as e:  # malformed proof text: not a proof
+        return False, f"proof does not parse: {e}", f"s NOT VERIFIED\nc {e}"
+    return res.ok, res.reason, res.report()
+
+
+def _run_drup(clauses, text):
+    import drup
+
+    try:
+        steps = _proof_steps(text)
+    except ValueError as e:
+        return False, f"proof does not parse: {e}", f"s NOT VERIFIED\nc {e}"
+    adds, dropped_del, after_empty = [], 0, 0
+    for i, (dele, lits) in enumerate(steps):
+        if dele:
+            dropped_del += 1
+            continue
+        adds.append(lits)
+        if not lits:
+            after_empty = len(steps) - i - 1
+            break
+    res = drup.check_proof([list(c) for c in clauses], adds)
+    ok = res.outcome == drup.Outcome.VALID
+    reason = ("every step RUP/RAT, empty clause derived" if ok
+              else "drup: a step is neither RUP nor RAT, or no refutation")
+    log = (f"s {'VERIFIED' if ok else 'NOT VERIFIED'}\nc {res}\n"
+           f"c additions given to drup: {len(adds)}\n"
+           f"c deletion steps dropped (drup ignores deletions): {dropped_del}\n"
+           f"c steps after the first empty clause not given: {after_empty}")
+    return ok, reason, log
+
+
+def check_drat(cnf, proof_path=None, checkers=DEFAULT_CHECKERS, budget=None, *, text=None):
+    """Check a DRAT proof of ``cnf`` with each of ``checkers``.
+
+    Parameters
+    ----------
+    cnf : path or list of clauses
+        A DIMACS file (plain or gzipped), or a list of DIMACS-literal clauses,
+        or an object with ``.clauses`` and ``.nvars`` (an encoding).
+    proof_path : path
+        The DRAT proof (plain or gzipped); or give its ``text`` instead.
+    checkers : iterable of "native", "python", "drup"
+    budget : :class:`Budget`
+
+    Returns a list of :class:`CheckRecord`, one per checker, in the order
+    given. Never raises for a bad proof (that is a ``REJECTED`` record); see
+    :func:`require_verified`.
+    """
+    budget = budget or Budget()
+    checkers = tuple(checkers)
+    for c in checkers:
+        if c not in CHECKERS:
+            raise InputError(f"checkers: unknown checker {c!r} (one of {', '.join(CHECKERS)})")
+    if isinstance(cnf, (str, Path)):
+        nvars, clauses = parse_dimacs(read_text(cnf))
+    elif hasattr(cnf, "clauses"):
+        clauses = [list(c) for c in cnf.clauses]
+        nvars = getattr(cnf, "nvars", None) or max((abs(l) for c in clauses for l in c), default=0)
+    else:
+        clauses = [list(c) for c in cnf]
+        nvars = max((abs(l) for c in clauses for l in c), default=0)
+    if text is None:
+        if proof_path is None:
+            raise InputError("check_drat: give proof_path or text")
+        text = read_text(proof_path)
+    stats = proof_stats(text)
+    versions = checker_versions()
+    records = []
+    for name in checkers:
+        skip = None
+        if (name == "python" and budget.python_max_lines is not None
+                and stats["lines"] > budget.python_max_lines):
+            skip = (f"proof has {stats['lines']} lines > limit {budget.python_max_lines} "
+                    f"for the python engine")
+        if (name == "drup" and not budget.headline and budget.drup_max_additions is not None
+                and stats["additions"] > budget.drup_max_additions):
+            skip = (f"proof has {stats['additions']} additions > limit "
+                    f"{budget.drup_max_additions} for drup (not a headline claim)")
+        if skip:
+            records.append(CheckRecord(name, versions[name], SKIPPED, 0.0, skip,
+                                       f"c SKIPPED: {skip}"))
+            continue
+        t0 = time.perf_counter()
+        try:
+            if name == "drup":
+                ok, reason, log = _run_drup(clauses, text)
+            else:
+                ok, reason, log = _run_dratify(name, nvars, clauses, text)
+        except (ImportError, OSError) as e:
+            records.append(CheckRecord(name, versions[name], SKIPPED, 0.0,
+                                       f"checker unavailable: {e}", f"c SKIPPED: {e}"))
+            continue
+        dt = time.perf_counter() - t0
+        records.append(CheckRecord(name, versions[name], VERIFIED if ok else REJECTED,
+                                   dt, reason, log + f"\nc seconds: {dt:.3f}\n"))
+    return records
+
+
+def require_verified(records, what="proof"):
+    """Raise :class:`SoundnessError` if any checker rejected, or none verified.
+
+    Called where an UNSAT answer becomes a claim: a rejection there means a
+    bug in the encoder, the solver or a checker, never a result.
+    """
+    bad = [r for r in records if r.verdict == REJECTED]
+    if bad:
+        raise SoundnessError(f"{what}: rejected by "
+                             + ", ".join(f"{r.checker} ({r.reason})" for r in bad))
+    if not any(r.verdict == VERIFIED for r in records):
+        raise SoundnessError(f"{what}: no checker verified it ("
+                             + "; ".join(f"{r.checker}: {r.reason}" for r in records) + ")")
+    return records
