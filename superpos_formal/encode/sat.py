@@ -60,6 +60,7 @@ from ..domain import domain, support
 from ..errors import InputError
 from ..network import Network
 from .ints import FALSE, TRUE, Builder, Const, Relu
+from .symmetry import feature_symmetric
 
 __all__ = ["encode_sat", "encode_family_sat", "encode_architecture",
            "SatEncoding", "ENCODER_NAME", "ENCODER_VERSION"]
@@ -162,11 +163,15 @@ class _Enc:
         for x in self.X:
             if x not in dom:
                 raise InputError(f"inputs: {x} is not in X(m={m}, s={s})")
-        self.symmetry = symmetry
+        # symmetry: True/False, or "neurons" for the hidden-neuron (and code)
+        # breaks without the feature double-lex
+        self.features = symmetry is True or symmetry == "all"
+        self.symmetry = bool(symmetry)
         self.sums = sums
         self.pb_enc = pb_enc
         self.errors = []
         self.nonzero = []
+        self.breaks = set()
 
     # -------------------------------------------------------------- output
     def constrain(self, terms, bit, guard):
@@ -252,6 +257,15 @@ class _Enc:
             for W, bb in layers:
                 for k in range(n - 1):
                     b.lex_geq(W[k] + [bb[k]], W[k + 1] + [bb[k + 1]])
+            self.breaks.add("hidden-neuron-lex")
+            if (self.features and self.shape.mode == "explicit" and task is not None
+                    and feature_symmetric(task)):
+                # double-lex on [W_1 | b_1]: soundness in encode/symmetry.py
+                W1 = layers[0][0]
+                cols = [[W1[k][i] for k in range(n)] for i in range(self.m)]
+                for i in range(self.m - 1):
+                    b.lex_geq(cols[i], cols[i + 1])
+                self.breaks.add("feature-double-lex")
         for W, bb in layers:
             self.nonzero += [v for row in W for v in row] + list(bb)
         self.nonzero += [v for row in V for v in row] + list(c)
@@ -334,6 +348,7 @@ class _Enc:
         if self.shape.mode == "explicit" or self.shape.codes != "free" or not self.symmetry:
             return
         b, n = self.b, len(E)
+        self.breaks.add("code-coordinate-lex")
         if self.shape.L == 0:
             rows = [E[r] + [R[j][r] for j in range(len(R))] for r in range(n)]
             for r in range(n - 1):
@@ -415,7 +430,7 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
         members.append(mem)
     enc.finish(max_nonzero)
     info = {"encoder": ENCODER_NAME, "version": ENCODER_VERSION, "sums": sums,
-            "symmetry": bool(symmetry), "vars": enc.b.nvars,
+            "symmetry": bool(symmetry), "breaks": sorted(enc.breaks), "vars": enc.b.nvars,
             "clauses": len(enc.b.clauses), "inputs": len(enc.X),
             "members": len(tasks)}
     return SatEncoding(enc.b.clauses, enc.b.nvars, info, shape, E, R, members)

@@ -1,0 +1,175 @@
+"""The family question (MODEL.md 4.3): shared codes, one weight set per member.
+
+``decide_family`` runs a counterexample-guided loop over *members*:
+
+1. solve the family formula (:func:`~superpos_formal.encode.sat.encode_family_sat`)
+   for the current subfamily, codes ``E, R`` free and shared;
+2. UNSAT: no code serves the subfamily, so none serves the family (every
+   code that serves the family serves each subset of it). The subfamily's
+   DRAT proof is the certificate for the whole family;
+3. SAT: fix the codes and ask every other member the instance question
+   with these given codes. If all are SAT, the codes plus the per-member
+   networks (each verified exhaustively) are a construction for the whole
+   family. Otherwise add a failing member and repeat.
+
+A member with an input-code conflict (``E x = E x'``, ``f(x) != f(x')``) fails
+without a solver call; that only steers the loop and certifies nothing.
+"""
+
+import os
+import time
+from dataclasses import dataclass, field, replace
+
+from ..codes import input_code_conflicts
+from ..encode.sat import encode_family_sat
+from ..errors import InputError, SoundnessError
+from ..tasks import stable_id
+from ..verify import verify
+from .runner import DEFAULT_SOLVER, solve_cnf
+from .search import Search, decide
+
+__all__ = ["FamilyCell", "decide_family", "min_neurons_family"]
+
+
+@dataclass
+class FamilyCell:
+    family: object
+    shape: object
+    status: str
+    seconds: float
+    E: list = None
+    R: list = None
+    networks: list = None          # SAT: one verified network per member, in member order
+    core: list = None              # the subfamily solved last (UNSAT: the certificate's members)
+    proof_path: str = None
+    cnf_path: str = None
+    rounds: int = 0
+    options: dict = field(default_factory=dict)
+    info: dict = field(default_factory=dict)
+    solver: str = DEFAULT_SOLVER
+
+    @property
+    def id(self):
+        return stable_id({"question": "family", "family": self.family.to_dict(),
+                          "shape": self.shape.to_dict(), "options": self.options})
+
+    def row(self):
+        return {"n": self.shape.n, "status": self.status, "seconds": round(self.seconds, 3),
+                "rounds": self.rounds, "core": None if self.core is None else len(self.core),
+                "vars": self.info.get("vars"), "clauses": self.info.get("clauses")}
+
+
+def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
+                  symmetry=True, proof_path=None, cnf_path=None, start=1,
+                  progress=None):
+    """Decide whether one shared code serves every member of ``family``.
+
+    ``shape.codes`` must be ``"free"`` (superposed mode). ``time_limit``
+    bounds the whole loop; reaching it gives UNKNOWN.
+    """
+    if shape.mode != "superposed" or shape.codes != "free":
+        raise InputError("shape: the family question needs mode=superposed, codes=free")
+    t0 = time.perf_counter()
+    members = list(family.members())
+    core_idx = list(range(min(start, len(members))))
+    rounds = 0
+
+    def left():
+        if time_limit is None:
+            return None
+        return time_limit - (time.perf_counter() - t0)
+
+    def unknown(reason, info=None):
+        return FamilyCell(family, shape, "UNKNOWN", time.perf_counter() - t0,
+                          core=[members[i] for i in core_idx], rounds=rounds,
+                          options={"symmetry": symmetry, "reason": reason},
+                          info=info or {}, solver=solver)
+
+    while True:
+        rounds += 1
+        core = [members[i] for i in core_idx]
+        enc = encode_family_sat(core, shape, symmetry=symmetry)
+        rem = left()
+        if rem is not None and rem <= 0:
+            return unknown("time limit", enc.info)
+        if cnf_path:
+            with open(cnf_path, "w") as fh:
+                fh.write(enc.to_dimacs())
+        res = solve_cnf(enc.clauses, enc.nvars, solver=solver, time_limit=rem,
+                        proof_path=proof_path)
+        if progress:
+            progress(f"round {rounds}: subfamily of {len(core)}: {res.status} "
+                     f"in {res.seconds:.2f}s ({enc.info['vars']} vars)")
+        opts = {"symmetry": symmetry, "core": [m.to_dict() for m in core]}
+        if res.status == "UNKNOWN":
+            return unknown("time limit", enc.info)
+        if res.status == "UNSAT":
+            return FamilyCell(family, shape, "UNSAT", time.perf_counter() - t0,
+                              core=core, proof_path=res.proof_path, cnf_path=cnf_path,
+                              rounds=rounds, options=opts, info=enc.info, solver=solver)
+        E, R, nets = enc.decode_all(res.model)
+        for t, net in zip(core, nets):
+            v = verify(net, t, shape.tolerance)
+            if not v.ok:
+                raise SoundnessError(f"family model fails member {t.name}: "
+                                     f"{v.counterexamples[0]}; encoder bug")
+        given = replace(shape, codes="given", E=E, R=R)
+        networks = [None] * len(members)
+        for i, net in zip(core_idx, nets):
+            networks[i] = net
+        failed = None
+        for i, t in enumerate(members):
+            if networks[i] is not None:
+                continue
+            if input_code_conflicts(E, t):
+                failed = i
+                break
+            rem = left()
+            if rem is not None and rem <= 0:
+                return unknown("time limit", enc.info)
+            cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry)
+            if cell.status == "SAT":
+                networks[i] = cell.network
+            elif cell.status == "UNSAT":
+                failed = i
+                break
+            else:
+                return unknown("time limit", enc.info)
+        if failed is None:
+            return FamilyCell(family, shape, "SAT", time.perf_counter() - t0, E=E, R=R,
+                              networks=networks, core=core, rounds=rounds, options=opts,
+                              info=enc.info, solver=solver)
+        core_idx.append(failed)
+
+
+def min_neurons_family(family, shape, *, n_min=1, n_max=8, time_limit=None,
+                       progress=None, proof_dir=None, **kw):
+    """Smallest ``n`` at which a shared code serves the family.
+
+    Monotone in ``n``: a code and networks at width ``n`` extend to ``n + 1``
+    with a zero code coordinate (zero row of ``E``, zero column of ``R``) and
+    a zero hidden neuron; so the first SAT after an UNSAT is the minimum.
+    """
+    cells = []
+    result = Search("neurons", cells)
+    for n in range(n_min, n_max + 1):
+        sh = replace(shape, n=n)
+        pp = cp = None
+        if proof_dir:
+            os.makedirs(proof_dir, exist_ok=True)
+            pp = os.path.join(proof_dir, f"n{n}.drat")
+            cp = os.path.join(proof_dir, f"n{n}.cnf")
+        cell = decide_family(family, sh, time_limit=time_limit, proof_path=pp,
+                             cnf_path=cp, progress=progress, **kw)
+        cells.append(cell)
+        if progress:
+            progress(f"n={n}: {cell.status} in {cell.seconds:.2f}s after {cell.rounds} round(s)")
+        if cell.status == "SAT":
+            result.best = cell
+            prev = cells[-2].status if len(cells) > 1 else None
+            if n == n_min == 1 or prev == "UNSAT":
+                result.minimum = n
+            else:
+                result.note = f"SAT at n={n} but n={n - 1} is {prev}"
+            break
+    return result
