@@ -433,10 +433,16 @@ def make_minimum(parent, sat_cell, unsat_cell, *, shape, task=None, family=None,
         make_bundle(parent / unsat_name, unsat_cell, shape=shape.with_n(k - 1), task=task,
                     family=family, members=members, question=question,
                     options=options, **kw)
+    if options is None:
+        options = getattr(unsat_cell or sat_cell, "options", None)
     opts = dict({"symmetry": True} if options is None else options)
+    info = getattr(unsat_cell or sat_cell, "info", None) or {}
     doc = {"format": MINIMUM_FORMAT, "version": VERSION, "quantity": "n", "value": k,
            "sat": sat_name, "unsat": unsat_name,
-           "symmetry": bool(opts.get("symmetry", True))}
+           "symmetry": opts.get("symmetry", True),
+           # the breaks the UNSAT formula contains; their soundness arguments
+           # are in encode/sat.py and encode/symmetry.py (README: Soundness)
+           "symmetry_breaks": info.get("breaks", [])}
     _write(parent / "minimum.json", _dumps(doc))
     return parent
 

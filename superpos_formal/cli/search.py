@@ -205,6 +205,7 @@ def cmd_min_neurons(a):
               (" (a SAMPLE)" if fam.is_sample else ""), file=sys.stderr)
         res = min_neurons_family(fam, shape, n_min=a.n_min, n_max=a.n_max,
                                  time_limit=a.time_limit, progress=_progress,
+                                 proof_dir=_proof_dir(a),
                                  solver=a.solver, symmetry=not a.no_symmetry)
         _print_table(res.table(), ["n", "status", "seconds", "rounds", "core", "vars"])
         if res.minimum is not None:
@@ -212,6 +213,8 @@ def cmd_min_neurons(a):
                   + (f", UNSAT at {res.minimum - 1}" if res.minimum > 1 else "") + ")")
         else:
             print(f"no minimum established: {res.note or 'UNSAT/UNKNOWN up to n_max'}")
+        if a.proof:
+            _minimum_bundle(a, res, family=fam)
         if res.best is not None and a.out:
             out = Path(a.out)
             out.mkdir(parents=True, exist_ok=True)
@@ -224,8 +227,12 @@ def cmd_min_neurons(a):
     shape, codes_for = shape_from_args(a, task.m, task.m_out, n=a.n_min)
     print(f"task {task.name}: m={task.m}, m'={task.m_out}, s={task.s}, |X|={len(task.inputs)}",
           file=sys.stderr)
+    if a.proof and codes_for is not None:
+        raise InputError("--proof: with codes regenerated per n there is no minimum to "
+                         "certify; use --codes free or explicit mode")
     res = min_neurons(task, shape, n_min=a.n_min, n_max=a.n_max, time_limit=a.time_limit,
-                      codes_for=codes_for, progress=_progress, **_solve_kw(a))
+                      codes_for=codes_for, progress=_progress, proof_dir=_proof_dir(a),
+                      **_solve_kw(a))
     _print_table(res.table(), ["n", "status", "seconds", "vars", "clauses"])
     if res.minimum is not None:
         print(f"minimum n = {res.minimum}" +
@@ -239,7 +246,40 @@ def cmd_min_neurons(a):
         print("verified: " + _summary(res.best.network))
     _write_outputs(a.out, res.best.network if res.best else None, res.table(),
                    f"n={res.best.shape.n}" if res.best else "")
+    if a.proof:
+        _minimum_bundle(a, res, task=task)
     return 0
+
+
+def _proof_dir(a):
+    if not getattr(a, "proof", False):
+        return None
+    if not a.out:
+        raise InputError("--proof: needs --out DIR for the bundles")
+    return str(Path(a.out) / "work")
+
+
+def _minimum_bundle(a, res, task=None, family=None):
+    """Bundle the minimum (SAT at k, checked UNSAT proof at k-1) under --out."""
+    from ..certify.bundle import make_minimum, verify_bundle
+
+    if res.minimum is None:
+        print("no minimum established: no proof bundle written")
+        return
+    best = res.best
+    below = res.cells[-2] if len(res.cells) > 1 else None
+    dest = Path(a.out) / "minimum"
+    print(f"checking the proof of UNSAT at n={res.minimum - 1} and writing {dest} ...",
+          file=sys.stderr)
+    make_minimum(dest, best, below, shape=best.shape, task=task, family=family,
+                 members=None if below is None or family is None else below.core,
+                 overwrite=True)
+    rep = verify_bundle(dest)
+    print(f"proof bundle {dest}: {'PASS' if rep.ok else 'FAIL'} "
+          f"(re-check with: superpos verify {dest})")
+    if not rep.ok:
+        from ..errors import SoundnessError
+        raise SoundnessError(f"fresh bundle {dest} fails verification: {rep}")
 
 
 def cmd_min_params(a):

@@ -398,8 +398,6 @@ def _validate(tasks, shape):
         raise InputError(f"L: the SAT encoder supports L <= 2 hidden layers, got {shape.L}")
     if shape.mode == "explicit" and shape.L == 0:
         raise InputError("L: explicit mode needs a hidden layer")
-    if shape.mode == "superposed" and shape.L == 0 and shape.codes != "free" and False:
-        pass
     t0 = tasks[0]
     for t in tasks:
         if (t.m, t.m_out, t.s) != (t0.m, t0.m_out, t0.s):
@@ -469,6 +467,8 @@ def encode_architecture(m, m_out, s, shape, *, inputs=None, symmetry=True):
     never functions: every network has a sorted equivalent computing the
     same function.
     """
+    if shape.L > 2:
+        raise InputError(f"L: the SAT encoder supports L <= 2 hidden layers, got {shape.L}")
     _check_shape(shape, m, m_out)
     enc = _Enc(shape, m, m_out, s, inputs, symmetry, "tree", None)
     E, R = _code_vars(enc.b, shape, m, m_out)

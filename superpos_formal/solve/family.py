@@ -47,6 +47,7 @@ class FamilyCell:
     options: dict = field(default_factory=dict)
     info: dict = field(default_factory=dict)
     solver: str = DEFAULT_SOLVER
+    note: str = ""
 
     @property
     def id(self):
@@ -82,7 +83,7 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
     def unknown(reason, info=None):
         return FamilyCell(family, shape, "UNKNOWN", time.perf_counter() - t0,
                           core=[members[i] for i in core_idx], rounds=rounds,
-                          options={"symmetry": symmetry, "reason": reason},
+                          options={"symmetry": symmetry}, note=reason,
                           info=info or {}, solver=solver)
 
     while True:
@@ -100,7 +101,8 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
         if progress:
             progress(f"round {rounds}: subfamily of {len(core)}: {res.status} "
                      f"in {res.seconds:.2f}s ({enc.info['vars']} vars)")
-        opts = {"symmetry": symmetry, "core": [m.to_dict() for m in core]}
+        # encoder keyword arguments only: the subfamily is in .core
+        opts = {"symmetry": symmetry}
         if res.status == "UNKNOWN":
             return unknown("time limit", enc.info)
         if res.status == "UNSAT":
