@@ -111,7 +111,10 @@ class Task:
     def name(self):
         p = dict(self.params)
         if self.kind in ("and_pairs", "or_pairs", "xor_pairs"):
-            return f"{self.kind}(m={self.m},pairs={p['pairs']})"
+            if self.kind == "and_pairs" and p["pairs"] == all_pairs(self.m):
+                return f"uand(m={self.m})"
+            pairs = ",".join(f"{i}-{j}" for i, j in p["pairs"])
+            return f"{self.kind}(m={self.m},pairs={pairs})"
         if self.kind == "permutation":
             return f"permutation(m={self.m},pi={p['pi']})"
         return f"{self.kind}(m={self.m},m'={self.m_out})"

@@ -35,7 +35,8 @@ explicit uand m=5 n=3 step B=2  --       410,779   7.4 s    157 s     --
 55-400 microseconds per proof line, so 200,000 lines is at most about 80 s;
 drup took 38 s on PHP(7)'s 7,474 additions and 0.36 s on PHP(6)'s 1,099, so
 2,000 additions keeps it to seconds. Skipped checkers are recorded as
-``SKIPPED`` with the reason; a headline claim runs drup whatever the size.
+``SKIPPED`` with the reason; a headline claim runs drup up to
+``Budget.drup_headline_max_work`` (about ten minutes).
 
 Feeding drup. drup's string parser (``check_proof_from_strings`` /
 ``check_proof_from_files``) deletes newlines rather than turning them into
@@ -89,7 +90,8 @@ class Budget:
 
     ``python_max_lines``: the dratify Python engine runs on proofs of at most
     this many lines. ``drup_max_additions``: drup runs on proofs with at most
-    this many added clauses, or always when ``headline`` is true.
+    this many added clauses and formula-size x additions work, with a larger
+    work cap when ``headline`` is true.
     ``None`` means no limit.
     """
 
@@ -100,6 +102,9 @@ class Budget:
     #: x 7,474 additions, 38 s; explicit uand m=4 n=2: 5,900 x 661, 133 s).
     #: 1e6 units is about 30 s.
     drup_max_work: int = 1_000_000
+    #: headline claims get drup up to this much work (~10 minutes); beyond it
+    #: drup is SKIPPED with the reason recorded, never silently.
+    drup_headline_max_work: int = 20_000_000
     headline: bool = False
 
 
@@ -396,10 +401,11 @@ def check_drat(cnf, proof_path=None, checkers=DEFAULT_CHECKERS, budget=None, *, 
                 and stats["lines"] > budget.python_max_lines):
             skip = (f"proof has {stats['lines']} lines > limit {budget.python_max_lines} "
                     f"for the python engine")
-        if (name == "drup" and not budget.headline and budget.drup_max_work is not None
-                and stats["additions"] * len(clauses) > budget.drup_max_work):
+        work_cap = budget.drup_headline_max_work if budget.headline else budget.drup_max_work
+        if (name == "drup" and work_cap is not None
+                and stats["additions"] * len(clauses) > work_cap):
             skip = (f"drup work {stats['additions']} additions x {len(clauses)} clauses "
-                    f"> limit {budget.drup_max_work} (not a headline claim)")
+                    f"> limit {work_cap}" + ("" if budget.headline else " (not a headline claim)"))
         elif (name == "drup" and not budget.headline and budget.drup_max_additions is not None
                 and stats["additions"] > budget.drup_max_additions):
             skip = (f"proof has {stats['additions']} additions > limit "

@@ -1,0 +1,197 @@
+"""Reproducible search campaigns: a JSON file of cells in, a result table out.
+
+A campaign file (``search/*.json``)::
+
+    {"format": "superpos-formal/campaign", "version": 1,
+     "name": "uand-explicit",
+     "time_limit": 600,                  # seconds per solve (hard; UNKNOWN past it)
+     "proof": true,                      # bundle each established minimum
+     "cells": [
+        {"task": {"kind": "uand", "m": 4},            # or "family": {...}
+         "shape": {"mode": "explicit", "activation": "step", "n": 1, "B": 2},
+         "n_max": 8}, ...]}
+
+``task`` takes the arguments of the CLI's task builder (``kind``, ``m``,
+``s``, ``pairs``, ``pi``, ``m_out``, ``seed``); ``family`` is ``{"kind":
+"permutations" | "pair-sets", "m": .., "m_out": .., "s": .., "op": ..}``.
+
+Each cell is a min-neurons search; its record (stable ``id`` = hash of the
+cell) is appended to ``<results>/<name>.jsonl`` as soon as it is decided, so
+an interrupted campaign resumes where it stopped and nothing already stored
+is rewritten. ``<results>/<name>.md`` is regenerated from the records.
+"""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from .errors import InputError
+from .schema import load_json
+from .shape import Shape
+from .tasks import stable_id
+
+__all__ = ["load_campaign", "run_campaign", "render_table"]
+
+
+def load_campaign(path):
+    d = load_json(path)
+    if not isinstance(d, dict) or d.get("format") != "superpos-formal/campaign":
+        raise InputError(f"{path}: format: expected 'superpos-formal/campaign'")
+    if not isinstance(d.get("cells"), list) or not d["cells"]:
+        raise InputError(f"{path}: cells: expected a non-empty list")
+    if not isinstance(d.get("name"), str):
+        raise InputError(f"{path}: name: expected a string")
+    for i, c in enumerate(d["cells"]):
+        if not isinstance(c, dict) or ("task" in c) == ("family" in c):
+            raise InputError(f"{path}: cells[{i}]: give exactly one of task or family")
+        if "shape" not in c:
+            raise InputError(f"{path}: cells[{i}].shape: missing")
+        _subject(c, f"{path}: cells[{i}]")
+        try:
+            Shape.from_dict(dict(c["shape"], n=c["shape"].get("n", 1)))
+        except InputError as e:
+            raise InputError(f"{path}: cells[{i}].shape: {e}") from None
+    return d
+
+
+def _subject(cell, where="cell"):
+    from . import tasks as T
+    from .cli.core import build_task
+
+    try:
+        if "task" in cell:
+            t = dict(cell["task"])
+            kind = t.pop("kind", None)
+            m = t.pop("m", None)
+            if m is None:
+                raise InputError("task.m: missing")
+            return build_task(kind, m, **t), None
+        f = cell["family"]
+        if f.get("kind") == "permutations":
+            return None, T.permutation_family(f["m"], f.get("s", 1))
+        if f.get("kind") == "pair-sets":
+            return None, T.pair_set_family(f["m"], f["m_out"], f.get("s", 2), f.get("op", "and"))
+        raise InputError(f"family.kind: unknown {f.get('kind')!r}")
+    except (KeyError, TypeError) as e:
+        raise InputError(f"{where}: malformed cell ({e})") from None
+    except InputError as e:
+        raise InputError(f"{where}: {e}") from None
+
+
+def _done(path):
+    out = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            if line.strip():
+                r = json.loads(line)
+                out[r["id"]] = r
+    return out
+
+
+def run_campaign(path, results_dir="search/results", proofs_dir=None, progress=None,
+                 only=None):
+    """Run (or resume) the campaign at ``path``; returns the records."""
+    from .solve.family import min_neurons_family
+    from .solve.search import min_neurons
+
+    camp = load_campaign(path)
+    name = camp["name"]
+    limit = camp.get("time_limit")
+    res_dir = Path(results_dir)
+    res_dir.mkdir(parents=True, exist_ok=True)
+    store = res_dir / f"{name}.jsonl"
+    done = _done(store)
+    records = []
+    for i, cell in enumerate(camp["cells"]):
+        cid = stable_id({"cell": cell, "time_limit": limit})
+        if cid in done:
+            records.append(done[cid])
+            continue
+        if only is not None and i not in only:
+            continue
+        task, fam = _subject(cell)
+        shape = Shape.from_dict(dict(cell["shape"], n=cell.get("n_min", 1)))
+        n_max = cell.get("n_max", 8)
+        label = task.name if task else fam.name
+        if progress:
+            progress(f"[{i + 1}/{len(camp['cells'])}] {label} {shape.mode}/{shape.activation} "
+                     f"L={shape.L} B={shape.B}")
+        proof_dir = None
+        want_proof = camp.get("proof") and proofs_dir
+        if want_proof:
+            proof_dir = str(Path(proofs_dir) / "work" / cid)
+        t0 = time.perf_counter()
+        if fam is not None:
+            res = min_neurons_family(fam, shape, n_min=cell.get("n_min", 1), n_max=n_max,
+                                     time_limit=limit, progress=progress, proof_dir=proof_dir)
+        else:
+            res = min_neurons(task, shape, n_min=cell.get("n_min", 1), n_max=n_max,
+                              time_limit=limit, progress=progress, proof_dir=proof_dir)
+        rec = {
+            "id": cid, "cell": cell, "subject": label,
+            "minimum": res.minimum, "note": res.note,
+            "table": res.table(), "seconds": round(time.perf_counter() - t0, 2),
+            "time_limit": limit,
+        }
+        if res.best is not None:
+            b = res.best
+            nets = getattr(b, "networks", None) or [b.network]
+            rec["best_counts"] = nets[0].counts()
+            rec["best_n"] = b.shape.n
+        if want_proof and res.minimum is not None:
+            rec["bundle"] = _bundle(res, task, fam, Path(proofs_dir) / name / label_slug(label, shape))
+        if proof_dir:
+            import shutil
+            shutil.rmtree(proof_dir, ignore_errors=True)
+        with open(store, "a") as fh:
+            fh.write(json.dumps(rec) + "\n")
+        records.append(rec)
+        (res_dir / f"{name}.md").write_text(render_table(camp, records))
+    (res_dir / f"{name}.md").write_text(render_table(camp, records))
+    return records
+
+
+def label_slug(label, shape):
+    import re
+    s = f"{label}-{shape.mode}-{shape.activation}-L{shape.L}-B{shape.B}"
+    return re.sub(r"[^A-Za-z0-9=.,-]+", "_", s).strip("_")[:120]
+
+
+def _bundle(res, task, fam, dest):
+    from .certify.bundle import make_minimum, verify_bundle
+
+    best = res.best
+    below = res.cells[-2] if len(res.cells) > 1 else None
+    make_minimum(dest, best, below, shape=best.shape, task=task, family=fam,
+                 members=None if below is None or fam is None else below.core,
+                 overwrite=True, headline=True)
+    rep = verify_bundle(dest)
+    if not rep.ok:
+        from .errors import SoundnessError
+        raise SoundnessError(f"fresh bundle {dest} fails verification")
+    return str(dest)
+
+
+def render_table(camp, records):
+    """Markdown: one row per cell, the per-n answers and the conclusion."""
+    lines = [f"# Campaign `{camp['name']}`", "",
+             camp.get("description", ""), "",
+             f"Per-solve limit: {camp.get('time_limit')} s. Answers per width: "
+             "S = SAT (verified network), U = UNSAT, ? = UNKNOWN (limit), with seconds.",
+             "", "| subject | shape | per-n answers | minimum n | best: params nz / bits | bundle |",
+             "|---|---|---|---|---|---|"]
+    for r in records:
+        sh = r["cell"]["shape"]
+        shp = f"{sh['mode']}/{sh['activation']} L={sh.get('L', 1)} B={sh.get('B', 1)}"
+        if sh["mode"] == "superposed":
+            shp += f" codes={sh.get('codes')}"
+        per = " ".join(f"{row['n']}:{row['status'][0] if row['status'] != 'UNKNOWN' else '?'}"
+                       f"({row['seconds']}s)" for row in r["table"])
+        mn = r["minimum"] if r["minimum"] is not None else f"UNKNOWN ({r.get('note') or 'no SAT'})"
+        bc = r.get("best_counts")
+        best = f"{bc['params_nonzero']} / {bc['bits']}" if bc else "-"
+        lines.append(f"| {r['subject']} | {shp} | {per} | {mn} | {best} | "
+                     f"{r.get('bundle', '-') or '-'} |")
+    return "\n".join(lines) + "\n"
