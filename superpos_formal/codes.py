@@ -8,8 +8,9 @@ such codes and names the ones that make a task impossible at every width:
   same vector (``E x = E x'`` but ``f(x) != f(x')``): no network can tell
   them apart (:func:`input_code_conflicts`);
 * a readout row that is a non-negative combination of other rows: with
-  ``theta >= 1`` (and ``theta = 1`` in particular) it can never fire while
-  those rows are all off, since ``(Rz)_j = sum_i lambda_i (Rz)_i <= 0``
+  ``theta = 1`` it can never fire while those rows are all off, since
+  ``(Rz)_j = sum_i lambda_i (Rz)_i <= 0`` (at ``theta >= 2`` off rows can be
+  positive, and the combination can reach ``theta``)
   (:func:`degenerate_readout_rows`). Decided exactly in rational arithmetic
   (z3 linear real arithmetic), never in floating point.
 
@@ -131,7 +132,11 @@ def check_codes(E, R, task, theta=1):
         x, y = bad[0]
         raise InputError(f"E: degenerate input code: inputs {x} and {y} get the same "
                          f"code but need different outputs")
-    if theta >= 1:
+    if theta == 1:
+        # Only at theta = 1: "off" rows have (Rz)_i <= 0, so a non-negative
+        # combination of them is <= 0 < 1. At theta >= 2 off rows may be
+        # positive and their combination can reach theta (MODEL.md 4 says
+        # "theta >= 1"; see docs/MODEL-DECISIONS.md).
         X = domain(task.m, task.s)
         for j in degenerate_readout_rows(R):
             # Only fatal if the task needs y_j = 1 while every row in the cone is off;

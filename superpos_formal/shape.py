@@ -80,8 +80,13 @@ class Shape:
             if self.codes == "given":
                 if self.E is None or self.R is None:
                     raise InputError("E: codes='given' needs E and R")
-                E = tuple(tuple(r) for r in self.E)
-                R = tuple(tuple(r) for r in self.R)
+                try:
+                    E = tuple(tuple(r) for r in self.E)
+                    R = tuple(tuple(r) for r in self.R)
+                except TypeError:
+                    raise InputError("E: given codes must be lists of rows") from None
+                if not E or not R or not E[0] or not R[0]:
+                    raise InputError("E: given codes must be non-empty matrices")
                 if len(E) != self.n or len(R[0]) != self.n:
                     raise InputError(f"E: given codes have dimension {len(E)}, shape has n={self.n}")
                 object.__setattr__(self, "E", E)

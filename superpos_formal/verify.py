@@ -78,7 +78,7 @@ def verify(network, task, tolerance=0, inputs=None):
         ``tolerant(k)`` correctness: at most ``k`` wrong ``(x, j)`` bits.
     """
     check_compatible(network, task)
-    if not isinstance(tolerance, int) or tolerance < 0:
+    if not isinstance(tolerance, int) or isinstance(tolerance, bool) or tolerance < 0:
         raise InputError(f"tolerance: must be a non-negative integer, got {tolerance!r}")
     X = task.inputs if inputs is None else inputs
     cex = []

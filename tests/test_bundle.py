@@ -286,7 +286,8 @@ def test_minimum_claim(tmp_path):
     m = make_min(tmp_path)
     doc = json.loads((m / "minimum.json").read_text())
     assert doc == {"format": "superpos-formal/minimum", "version": 1, "quantity": "n",
-                   "value": 2, "sat": "n2-sat", "unsat": "n1-unsat", "symmetry": True}
+                   "value": 2, "sat": "n2-sat", "unsat": "n1-unsat", "symmetry": True,
+                   "symmetry_breaks": []}
     rep = Bn.verify_bundle(m)
     assert rep.ok, fails(rep)
     assert rep.kind == "minimum" and len(rep.children) == 2

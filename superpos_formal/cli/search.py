@@ -230,9 +230,19 @@ def cmd_min_neurons(a):
     if a.proof and codes_for is not None:
         raise InputError("--proof: with codes regenerated per n there is no minimum to "
                          "certify; use --codes free or explicit mode")
-    res = min_neurons(task, shape, n_min=a.n_min, n_max=a.n_max, time_limit=a.time_limit,
-                      codes_for=codes_for, progress=_progress, proof_dir=_proof_dir(a),
-                      **_solve_kw(a))
+    if a.incremental:
+        from ..solve.incremental import min_neurons_incremental
+
+        if shape.mode != "explicit":
+            raise InputError("--incremental: supported in explicit mode only")
+        res = min_neurons_incremental(task, shape, n_min=a.n_min, n_max=a.n_max,
+                                      time_limit=a.time_limit, solver=a.solver,
+                                      symmetry=not a.no_symmetry, progress=_progress,
+                                      certify_below=a.proof, proof_dir=_proof_dir(a))
+    else:
+        res = min_neurons(task, shape, n_min=a.n_min, n_max=a.n_max,
+                          time_limit=a.time_limit, codes_for=codes_for, progress=_progress,
+                          proof_dir=_proof_dir(a), **_solve_kw(a))
     _print_table(res.table(), ["n", "status", "seconds", "vars", "clauses"])
     if res.minimum is not None:
         print(f"minimum n = {res.minimum}" +
@@ -351,6 +361,10 @@ def register(sub):
     p.add_argument("--n", type=int, default=None, help=argparse_suppress())
     p.add_argument("--proof", action="store_true",
                    help="write checked claim bundles (SAT at the minimum, UNSAT below) to --out")
+    p.add_argument("--incremental", action="store_true",
+                   help="explicit mode: one solver for all n (assumptions on neuron "
+                        "selectors); with --proof the UNSAT below the minimum is re-solved "
+                        "from scratch for its DRAT proof")
     add("min-params", cmd_min_params, "fewest nonzero parameters at a fixed shape")
     p = add("min-bits", cmd_min_bits, "smallest weight bound B (bits per weight) at width n")
     p.add_argument("--B-max", type=int, default=6, help="largest B tried (default 6)")

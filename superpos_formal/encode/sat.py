@@ -83,6 +83,7 @@ class SatEncoding:
     _R: list = field(repr=False, default=None)
     _members: list = field(repr=False, default=None)
     output_lits: dict = field(repr=False, default=None)
+    selectors: list = field(repr=False, default=None)
 
     def to_dimacs(self):
         """Deterministic DIMACS text (a comment header names the encoder)."""
@@ -171,6 +172,7 @@ class _Enc:
         self.pb_enc = pb_enc
         self.errors = []
         self.nonzero = []
+        self.selectors = None
         self.breaks = set()
 
     # -------------------------------------------------------------- output
@@ -253,6 +255,8 @@ class _Enc:
         V = [[b.int_var(wdom) for _ in range(n)] for _ in range(d_out)]
         c = [b.int_var(bdom) for _ in range(d_out)]
         mem.update(layers=layers, V=V, c=c)
+        if self.selectors is not None:
+            self._selectors(layers[0], V)
         if self.symmetry:
             for W, bb in layers:
                 for k in range(n - 1):
@@ -316,6 +320,31 @@ class _Enc:
                 terms.append(cc[j])
                 self._output(task, xi, x, j, terms, outputs, free_outputs)
         return mem, outputs
+
+    def _selectors(self, layer, V):
+        """``used_k`` per hidden neuron, for incremental search over ``n``.
+
+        ``~used_k`` fixes neuron ``k``'s outgoing weights to 0 (it then
+        contributes nothing, whatever it computes) and its incoming row
+        ``(W_1[k], b_1[k])`` to the lexicographically smallest vector
+        ``(-B, ..., -B, -B_bias)``. Assuming ``~used_k`` for ``k >= n`` is
+        then equisatisfiable with width ``n``: drop the unused neurons of a
+        model; conversely append such padding neurons to a sorted width-``n``
+        network: rows stay non-increasing (the padding row is lex-minimal) and
+        the feature columns keep their order (every column gains the same
+        entries). See :mod:`superpos_formal.solve.incremental`.
+        """
+        W, bb = layer
+        sh = self.shape
+        for k in range(len(W)):
+            u = self.b.new_var()
+            self.selectors.append(u)
+            for row in V:
+                self.b.clause([u, -row[k].ge(1)])
+                self.b.clause([u, row[k].ge(0)])
+            for w in W[k]:
+                self.b.clause([u, -w.ge(-sh.B + 1)])
+            self.b.clause([u, -bb[k].ge(-sh.B_bias + 1)])
 
     def _activate(self, v, relu):
         """relu/step of an exact integer, as a view (no new variables)."""
@@ -405,7 +434,7 @@ def _validate(tasks, shape):
 
 
 def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=None,
-                      sums="tree", pb_enc=None):
+                      sums="tree", pb_enc=None, selectors=False):
     """One CNF: codes shared by every task, one weight set per task.
 
     With ``shape.codes == "free"`` this is the family question (MODEL.md
@@ -420,6 +449,11 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
     if sums not in ("tree", "pb"):
         raise InputError(f"sums: unknown sum encoding {sums!r} (tree, pb)")
     enc = _Enc(shape, t0.m, t0.m_out, t0.s, inputs, symmetry, sums, pb_enc)
+    if selectors:
+        if shape.mode != "explicit" or shape.L != 1 or len(tasks) != 1:
+            raise InputError("selectors: incremental width search supports explicit "
+                             "mode, one hidden layer, one task")
+        enc.selectors = []
     E, R = _code_vars(enc.b, shape, t0.m, t0.m_out)
     enc.code_symmetry(E, R)
     members = []
@@ -431,11 +465,13 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
             "symmetry": bool(symmetry), "breaks": sorted(enc.breaks), "vars": enc.b.nvars,
             "clauses": len(enc.b.clauses), "inputs": len(enc.X),
             "members": len(tasks)}
-    return SatEncoding(enc.b.clauses, enc.b.nvars, info, shape, E, R, members)
+    out = SatEncoding(enc.b.clauses, enc.b.nvars, info, shape, E, R, members)
+    out.selectors = enc.selectors
+    return out
 
 
 def encode_sat(task, shape, *, inputs=None, symmetry=True, max_nonzero=None,
-               sums="tree", pb_enc=None):
+               sums="tree", pb_enc=None, selectors=False):
     """CNF for "a network of ``shape`` computes ``task``" (MODEL.md 4.2).
 
     ``inputs`` restricts the constraints to a subset of ``X`` (for
@@ -456,7 +492,8 @@ def encode_sat(task, shape, *, inputs=None, symmetry=True, max_nonzero=None,
     (True, [0, 0, 0, 1])
     """
     return encode_family_sat([task], shape, inputs=inputs, symmetry=symmetry,
-                             max_nonzero=max_nonzero, sums=sums, pb_enc=pb_enc)
+                             max_nonzero=max_nonzero, sums=sums, pb_enc=pb_enc,
+                             selectors=selectors)
 
 
 def encode_architecture(m, m_out, s, shape, *, inputs=None, symmetry=True):

@@ -23,7 +23,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
-__all__ = ["solve_cnf", "SolveResult", "DEFAULT_SOLVER", "solver_version"]
+__all__ = ["solve_cnf", "run_limited", "SolveResult", "DEFAULT_SOLVER", "solver_version"]
 
 DEFAULT_SOLVER = "cadical195"
 
@@ -69,6 +69,52 @@ def _child(conn, clauses, nvars, solver, proof_path, assumptions):
         conn.send({"status": "ERROR", "reason": f"{type(e).__name__}: {e}"})
     finally:
         conn.close()
+
+
+def _call_child(conn, fn, args, kwargs):
+    try:
+        conn.send(("ok", fn(*args, **kwargs)))
+    except BaseException as e:
+        conn.send(("error", f"{type(e).__name__}: {e}", e if _picklable(e) else None))
+    finally:
+        conn.close()
+
+
+def _picklable(e):
+    import pickle
+    try:
+        pickle.dumps(e)
+        return True
+    except Exception:
+        return False
+
+
+def run_limited(fn, *args, time_limit=None, **kwargs):
+    """Run ``fn(*args, **kwargs)`` in a forked child with a hard limit.
+
+    Returns ``(True, value)``, or ``(False, None)`` when the limit passed
+    (the child is killed). An exception in the child is re-raised here
+    (the original exception when it pickles, else RuntimeError).
+    """
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=_call_child, args=(child, fn, args, kwargs))
+    p.start()
+    child.close()
+    if not parent.poll(time_limit):
+        p.kill()
+        p.join()
+        return False, None
+    try:
+        msg = parent.recv()
+    except EOFError:
+        msg = ("error", f"child process died (exit {p.exitcode})", None)
+    p.join()
+    if msg[0] == "error":
+        if msg[2] is not None:
+            raise msg[2]
+        raise RuntimeError(msg[1])
+    return True, msg[1]
 
 
 def solve_cnf(clauses, nvars=None, solver=DEFAULT_SOLVER, time_limit=None,

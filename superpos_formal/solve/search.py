@@ -31,7 +31,7 @@ from ..encode.sat import ENCODER_NAME, ENCODER_VERSION, encode_sat
 from ..errors import InputError, SoundnessError
 from ..tasks import stable_id
 from ..verify import verify
-from .runner import DEFAULT_SOLVER, solve_cnf, solver_version
+from .runner import DEFAULT_SOLVER, run_limited, solver_version
 
 __all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits"]
 
@@ -81,6 +81,35 @@ def _encode_options(symmetry, max_nonzero, sums, inputs):
     return d
 
 
+def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
+                      proof_path, cnf_path):
+    """Child-process half of :func:`decide`: encode, solve, decode."""
+    from pysat.solvers import Solver
+
+    from ..schema import network_to_dict
+
+    enc = encode_sat(task, shape, inputs=subset, symmetry=symmetry,
+                     max_nonzero=max_nonzero, sums=sums)
+    if cnf_path:
+        with open(cnf_path, "w") as fh:
+            fh.write(enc.to_dimacs())
+    t0 = time.perf_counter()
+    with Solver(name=solver, bootstrap_with=enc.clauses,
+                with_proof=proof_path is not None) as s:
+        ok = s.solve()
+        dt = time.perf_counter() - t0
+        out = {"status": "SAT" if ok else "UNSAT", "info": dict(enc.info),
+               "solve_seconds": round(dt, 4)}
+        if ok:
+            out["network"] = network_to_dict(enc.decode(s.get_model()))
+        elif proof_path is not None:
+            with open(proof_path, "w") as fh:
+                for line in s.get_proof():
+                    fh.write(line)
+                    fh.write("\n")
+    return out
+
+
 def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=None,
            symmetry=True, inputs=None, max_nonzero=None, sums="tree", cegis=False,
            cnf_path=None):
@@ -89,8 +118,9 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
     Parameters
     ----------
     time_limit : float, optional
-        Hard wall-clock limit in seconds for the whole call (encoding
-        included); the answer is UNKNOWN when it is reached.
+        Hard wall-clock limit in seconds for the whole call: encoding and
+        solving run in a child process that is killed when it passes; the
+        answer is then UNKNOWN.
     proof_path : str, optional
         Where to write the DRAT proof if the answer is UNSAT. With
         ``cegis=True`` the proof refutes the last round's formula, whose
@@ -101,6 +131,8 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
     cnf_path : str, optional
         Also write the solved formula as DIMACS here.
     """
+    from ..schema import network_from_dict
+
     t0 = time.perf_counter()
     X = task.inputs
     subset = list(inputs) if inputs is not None else None
@@ -109,27 +141,22 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
     rounds = 0
     while True:
         rounds += 1
-        enc = encode_sat(task, shape, inputs=subset, symmetry=symmetry,
-                         max_nonzero=max_nonzero, sums=sums)
+        opts = _encode_options(symmetry, max_nonzero, sums, subset)
         remaining = None
         if time_limit is not None:
             remaining = time_limit - (time.perf_counter() - t0)
-            if remaining <= 0:
-                return Cell(task, shape, "UNKNOWN", time.perf_counter() - t0,
-                            options=_encode_options(symmetry, max_nonzero, sums, subset),
-                            info=enc.info, solver=solver, rounds=rounds)
-        if cnf_path:
-            with open(cnf_path, "w") as fh:
-                fh.write(enc.to_dimacs())
-        res = solve_cnf(enc.clauses, enc.nvars, solver=solver, time_limit=remaining,
-                        proof_path=proof_path)
-        opts = _encode_options(symmetry, max_nonzero, sums, subset)
-        info = dict(enc.info, solve_seconds=round(res.seconds, 4))
-        if res.status != "SAT":
-            return Cell(task, shape, res.status, time.perf_counter() - t0,
-                        proof_path=res.proof_path, cnf_path=cnf_path, options=opts,
+        done, out = (False, None) if remaining is not None and remaining <= 0 else \
+            run_limited(_encode_and_solve, task, shape, subset, symmetry, max_nonzero,
+                        sums, solver, proof_path, cnf_path, time_limit=remaining)
+        if not done:
+            return Cell(task, shape, "UNKNOWN", time.perf_counter() - t0, options=opts,
+                        solver=solver, rounds=rounds)
+        info = dict(out["info"], solve_seconds=out["solve_seconds"])
+        if out["status"] == "UNSAT":
+            return Cell(task, shape, "UNSAT", time.perf_counter() - t0,
+                        proof_path=proof_path, cnf_path=cnf_path, options=opts,
                         info=info, solver=solver, rounds=rounds)
-        net = enc.decode(res.model)
+        net = network_from_dict(out["network"])
         # the formula's own inputs must be right, or the encoder is wrong
         local = verify(net, task, shape.tolerance, inputs=subset)
         if not local.ok:
@@ -142,7 +169,7 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
                 raise SoundnessError("decoded network exceeds the nonzero bound")
             return Cell(task, shape, "SAT", time.perf_counter() - t0, network=net,
                         options=opts, info=info, solver=solver, rounds=rounds)
-        if subset is None or not cegis:
+        if subset is None:
             raise SoundnessError("network verified on the encoded inputs fails on X")
         have = set(subset)
         new = [cx.x for cx in full.counterexamples if cx.x not in have]

@@ -1,0 +1,135 @@
+"""Incremental width search: one solver, one formula, assumptions per ``n``.
+
+The formula is built once at ``n_max`` with a selector ``used_k`` per hidden
+neuron (:meth:`superpos_formal.encode.sat._Enc._selectors`, which argues
+that assuming ``~used_k`` for ``k >= n`` is equisatisfiable with width
+``n``). The solver keeps its learnt clauses from one ``n`` to the next.
+
+CaDiCaL cannot be interrupted from python-sat, so the whole session runs in
+one child process that reports each answer as it comes; the parent kills it
+when a per-solve limit passes (that ``n`` and the rest are UNKNOWN).
+
+An UNSAT under assumptions is not a refutation of a fixed formula, so these
+answers carry no DRAT proof. :func:`min_neurons_incremental` with
+``certify_below=True`` re-solves ``n = minimum - 1`` from scratch with proof
+logging, which is what a minimum bundle needs.
+
+Explicit mode, one hidden layer, one task (the encoder refuses the rest).
+"""
+
+import multiprocessing as mp
+import time
+from dataclasses import replace
+
+from ..encode.sat import encode_sat
+from ..errors import SoundnessError
+from ..network import Network
+from ..verify import verify
+from .runner import DEFAULT_SOLVER
+from .search import Cell, Search, decide
+
+__all__ = ["min_neurons_incremental"]
+
+
+def _session(conn, clauses, selectors, n_min, n_max, solver):
+    try:
+        from pysat.solvers import Solver
+
+        s = Solver(name=solver, bootstrap_with=clauses)
+        for n in range(n_min, n_max + 1):
+            t0 = time.perf_counter()
+            ok = s.solve(assumptions=[-u for u in selectors[n:]])
+            dt = time.perf_counter() - t0
+            conn.send({"n": n, "status": "SAT" if ok else "UNSAT", "seconds": dt,
+                       "model": s.get_model() if ok else None})
+            if ok:
+                break
+        s.delete()
+    except BaseException as e:
+        conn.send({"error": f"{type(e).__name__}: {e}"})
+    finally:
+        conn.close()
+
+
+def _shrink(net, n):
+    """The width-``n`` network: drop hidden neurons ``n..`` (zero outgoing)."""
+    (W, b), = net.layers
+    return Network(net.mode, net.activation, net.E, ((W[:n], b[:n]),),
+                   [row[:n] for row in net.V], net.c, net.R, net.theta, net.B,
+                   net.B_bias, net.B_code)
+
+
+def min_neurons_incremental(task, shape, *, n_min=1, n_max=8, time_limit=None,
+                            solver=DEFAULT_SOLVER, symmetry=True, progress=None,
+                            certify_below=False, proof_dir=None):
+    """Like :func:`~superpos_formal.solve.search.min_neurons`, incrementally.
+
+    ``time_limit`` is per width. With ``certify_below`` the UNSAT at
+    ``minimum - 1`` is re-solved from scratch with a DRAT proof (written to
+    ``proof_dir``) and that cell replaces the incremental one in the table.
+    """
+    big = replace(shape, n=n_max)
+    enc = encode_sat(task, big, symmetry=symmetry, selectors=True)
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=_session, args=(child, enc.clauses, enc.selectors, n_min,
+                                           n_max, solver))
+    t_start = time.perf_counter()
+    p.start()
+    child.close()
+    cells = []
+    result = Search("neurons", cells, note="incremental (assumptions); no DRAT proofs")
+    info = dict(enc.info, incremental=True)
+    try:
+        for n in range(n_min, n_max + 1):
+            t0 = time.perf_counter()
+            if not parent.poll(time_limit):
+                cells.append(Cell(task, replace(shape, n=n), "UNKNOWN",
+                                  time.perf_counter() - t0, info=info, solver=solver,
+                                  options={"symmetry": symmetry, "incremental": True}))
+                break
+            try:
+                msg = parent.recv()
+            except EOFError:
+                raise RuntimeError("incremental solver process died") from None
+            if "error" in msg:
+                raise RuntimeError(msg["error"])
+            sh = replace(shape, n=n)
+            cell = Cell(task, sh, msg["status"], msg["seconds"], info=info, solver=solver,
+                        options={"symmetry": symmetry, "incremental": True})
+            if msg["status"] == "SAT":
+                net = _shrink(enc.decode(msg["model"]), n)
+                v = verify(net, task, shape.tolerance)
+                if not v.ok:
+                    raise SoundnessError(f"incremental model at n={n} fails "
+                                         f"{v.counterexamples[0]}; encoder bug")
+                cell.network = net
+            cells.append(cell)
+            if progress:
+                progress(f"n={n}: {cell.status} in {cell.seconds:.2f}s (incremental)")
+            if cell.status == "SAT":
+                result.best = cell
+                if n == n_min == 1 or (len(cells) > 1 and cells[-2].status == "UNSAT"):
+                    result.minimum = n
+                break
+    finally:
+        if p.is_alive():
+            p.kill()
+        p.join()
+    result.seconds = time.perf_counter() - t_start
+    if certify_below and result.minimum and result.minimum > 1:
+        import os
+        k = result.minimum - 1
+        pp = cp = None
+        if proof_dir:
+            os.makedirs(proof_dir, exist_ok=True)
+            pp, cp = os.path.join(proof_dir, f"n{k}.drat"), os.path.join(proof_dir, f"n{k}.cnf")
+        fresh = decide(task, replace(shape, n=k), time_limit=time_limit, solver=solver,
+                       symmetry=symmetry, proof_path=pp, cnf_path=cp)
+        if fresh.status == "SAT":
+            raise SoundnessError(f"incremental UNSAT at n={k} but a fresh solve is SAT")
+        cells[-2] = fresh
+        if fresh.status != "UNSAT":
+            result.minimum = None
+            result.note = f"the fresh re-solve at n={k} is {fresh.status}"
+    return result
