@@ -51,6 +51,16 @@ Symmetry breaking (``symmetry=True``), each sound by a sorting argument:
   and output code spaces are permuted independently) computes the same
   function. Sorted: rows of ``E`` for the input code, columns of ``R`` for
   the output code (when ``L >= 1``), or rows ``(E[r], R[:, r])`` when ``L = 0``.
+* *code signs* (free codes): negating input-code coordinate ``r`` (row
+  ``E[r]``) together with column ``r`` of every member's ``W_1`` leaves every
+  pre-activation unchanged; negating output-code coordinate ``r`` (column
+  ``R[:, r]``) together with row ``r`` of every member's ``V`` and ``c_r``
+  leaves ``R z`` unchanged (for ``L = 0`` the two are one coordinate:
+  ``R E x`` is unchanged when both are negated). All bounds are symmetric, so
+  the negated network is admissible. Choose each sign so the vector is
+  ``>=_lex`` its negation (its first nonzero entry is positive), then sort
+  the coordinates as above: sorting moves whole vectors and keeps their signs,
+  and the hidden-neuron sort of each member comes last and touches no code.
 """
 
 from dataclasses import dataclass, field
@@ -59,7 +69,7 @@ from itertools import product
 from ..domain import domain, support
 from ..errors import InputError
 from ..network import Network
-from .ints import FALSE, TRUE, Builder, Const, Relu
+from .ints import FALSE, TRUE, Builder, Const, Relu, scaled
 from .symmetry import feature_symmetric
 
 __all__ = ["encode_sat", "encode_family_sat", "encode_architecture",
@@ -68,7 +78,7 @@ __all__ = ["encode_sat", "encode_family_sat", "encode_architecture",
 ENCODER_NAME = "order-tree"
 #: Bump on any change that alters the CNF produced for some input: bundles
 #: record it, and a bundle made by another version is reported as such.
-ENCODER_VERSION = "1"
+ENCODER_VERSION = "2"
 
 
 @dataclass
@@ -378,14 +388,22 @@ class _Enc:
             return
         b, n = self.b, len(E)
         self.breaks.add("code-coordinate-lex")
+        self.breaks.add("code-sign")
+        neg = lambda vec: [scaled(v, -1) for v in vec]
         if self.shape.L == 0:
             rows = [E[r] + [R[j][r] for j in range(len(R))] for r in range(n)]
+            for r in range(n):
+                b.lex_geq(rows[r], neg(rows[r]))
             for r in range(n - 1):
                 b.lex_geq(rows[r], rows[r + 1])
         else:
+            for r in range(n):
+                b.lex_geq(E[r], neg(E[r]))
             for r in range(n - 1):
                 b.lex_geq(E[r], E[r + 1])
             cols = [[R[j][r] for j in range(len(R))] for r in range(n)]
+            for r in range(n):
+                b.lex_geq(cols[r], neg(cols[r]))
             for r in range(n - 1):
                 b.lex_geq(cols[r], cols[r + 1])
 
