@@ -312,7 +312,7 @@ def cmd_min_bits(a):
     task = _task(a)
     shape, _ = shape_from_args(a, task.m, task.m_out)
     res = min_bits(task, shape, B_max=a.B_max, time_limit=a.time_limit, progress=_progress,
-                   **_solve_kw(a))
+                   bias_follows=a.B_bias is None, **_solve_kw(a))
     _print_table(res.table(), ["B", "status", "seconds", "vars", "clauses"])
     if res.minimum is not None:
         net = res.best.network

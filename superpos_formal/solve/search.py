@@ -17,7 +17,8 @@ at ``n - 1`` (or at ``n = 1``) is the minimum. With given codes regenerated per
 (``W, b, V, c``), by a cardinality bound tightened until UNSAT.
 
 ``min_bits``: at a fixed width, the smallest weight bound ``B``
-(``B_bias`` follows ``B`` unless fixed), i.e. the fewest bits per weight.
+(``B_bias`` follows ``B`` unless fixed to another value), i.e. the fewest
+bits per weight.
 SAT is monotone in ``B`` (a network with weights in ``[-B, B]`` is one in
 ``[-B-1, B+1]``).
 """
@@ -125,6 +126,9 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
         Where to write the DRAT proof if the answer is UNSAT. With
         ``cegis=True`` the proof refutes the last round's formula, whose
         input subset is recorded in ``cell.options["inputs"]``.
+    inputs : list, optional
+        Start from this subset of ``X`` (implies the counterexample-guided
+        loop: failing inputs are added until the network is right on ``X``).
     cegis : bool
         Counterexample-guided: start from the inputs of weight <= 1, add
         the inputs the decoded network gets wrong, repeat.
@@ -273,12 +277,20 @@ def min_parameters(task, shape, *, time_limit=None, progress=None, **kw):
         return result
 
 
-def min_bits(task, shape, *, B_max=8, time_limit=None, progress=None, **kw):
-    """Smallest weight bound ``B`` in ``0..B_max`` at the shape's width."""
+def min_bits(task, shape, *, B_max=8, time_limit=None, progress=None, bias_follows=None,
+             **kw):
+    """Smallest weight bound ``B`` in ``0..B_max`` at the shape's width.
+
+    ``bias_follows``: whether ``B_bias`` moves with ``B``. By default it
+    does when the shape's ``B_bias`` equals its ``B`` (the default), and a
+    different ``B_bias`` stays fixed.
+    """
+    if bias_follows is None:
+        bias_follows = shape.B_bias == shape.B
     cells = []
     result = Search("B", cells)
     for B in range(0, B_max + 1):
-        sh = replace(shape, B=B, B_bias=B)
+        sh = replace(shape, B=B, B_bias=B if bias_follows else shape.B_bias)
         cell = decide(task, sh, time_limit=time_limit, **kw)
         cells.append(cell)
         _progress(progress, cell, f"B={B}")
