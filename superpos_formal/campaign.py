@@ -141,7 +141,8 @@ def run_campaign(path, results_dir="search/results", proofs_dir=None, progress=N
             rec["best_counts"] = nets[0].counts()
             rec["best_n"] = b.shape.n
         if want_proof and res.minimum is not None:
-            rec["bundle"] = _bundle(res, task, fam, Path(proofs_dir) / name / label_slug(label, shape))
+            rec.update(_bundle(res, task, fam, Path(proofs_dir) / name / label_slug(label, shape),
+                               cell))
         if proof_dir:
             import shutil
             shutil.rmtree(proof_dir, ignore_errors=True)
@@ -159,7 +160,19 @@ def label_slug(label, shape):
     return re.sub(r"[^A-Za-z0-9=.,-]+", "_", s).strip("_")[:120]
 
 
-def _bundle(res, task, fam, dest):
+#: bundles larger than this are not committed (proofs/README.md): the SAT
+#: half is kept, the whole minimum goes to proofs/large/ (git-ignored) and
+#: the record carries the command that regenerates it.
+MAX_COMMITTED_BYTES = 2_000_000
+
+
+def _size(path):
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
+
+
+def _bundle(res, task, fam, dest, cell=None):
+    import shutil
+
     from .certify.bundle import make_minimum, verify_bundle
 
     best = res.best
@@ -171,7 +184,48 @@ def _bundle(res, task, fam, dest):
     if not rep.ok:
         from .errors import SoundnessError
         raise SoundnessError(f"fresh bundle {dest} fails verification")
-    return str(dest)
+    out = {"bundle": str(dest), "bytes": _size(dest)}
+    if out["bytes"] > MAX_COMMITTED_BYTES:
+        dest = Path(dest)
+        parts = dest.parts
+        i = parts.index(dest.parent.name)
+        large = Path(*parts[:i]) / "large" / Path(*parts[i:])
+        if large.exists():
+            shutil.rmtree(large)
+        large.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(dest), str(large))
+        sat = large / f"n{best.shape.n}-sat"
+        shutil.copytree(sat, dest)
+        out = {"bundle": str(dest), "bytes": _size(dest), "sat_only": True,
+               "minimum_bundle": str(large), "minimum_bytes": _size(large),
+               "regenerate": regenerate_command(cell, best.shape.n)}
+    return out
+
+
+def regenerate_command(cell, n):
+    """The ``superpos min-neurons`` call that re-derives a minimum claim."""
+    if cell is None:
+        return None
+    sh = cell["shape"]
+    args = ["superpos", "min-neurons"]
+    if "task" in cell:
+        t = cell["task"]
+        args += ["--task", t["kind"], "--m", str(t["m"])]
+        for k in ("s", "m_out", "seed"):
+            if k in t:
+                args += [f"--{k.replace('_', '-')}", str(t[k])]
+    else:
+        f = cell["family"]
+        args += ["--family", f["kind"], "--m", str(f["m"])]
+        for k in ("s", "m_out", "op"):
+            if k in f:
+                args += [f"--{k.replace('_', '-')}", str(f[k])]
+    args += ["--mode", sh["mode"], "--activation", sh["activation"]]
+    for k in ("L", "B", "B_bias", "B_code", "theta", "codes"):
+        if k in sh:
+            args += [f"--{k.replace('_', '-')}", str(sh[k])]
+    args += ["--n-min", str(max(1, n - 1)), "--n-max", str(n), "--proof", "-o", "out/regen"]
+    return " ".join(args)
 
 
 def render_table(camp, records):
@@ -192,6 +246,8 @@ def render_table(camp, records):
         mn = r["minimum"] if r["minimum"] is not None else f"UNKNOWN ({r.get('note') or 'no SAT'})"
         bc = r.get("best_counts")
         best = f"{bc['params_nonzero']} / {bc['bits']}" if bc else "-"
-        lines.append(f"| {r['subject']} | {shp} | {per} | {mn} | {best} | "
-                     f"{r.get('bundle', '-') or '-'} |")
+        bundle = r.get("bundle") or "-"
+        if r.get("sat_only"):
+            bundle += f" (SAT half; full minimum {r['minimum_bytes'] // 1_000_000} MB: regenerate)"
+        lines.append(f"| {r['subject']} | {shp} | {per} | {mn} | {best} | {bundle} |")
     return "\n".join(lines) + "\n"

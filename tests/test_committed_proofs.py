@@ -16,7 +16,8 @@ from superpos_formal.certify.bundle import find_bundles, verify_bundle
 from superpos_formal.certify.drat import Budget
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
-BUNDLES = [p for p in find_bundles([PROOFS]) if "work" not in p.parts] if PROOFS.is_dir() else []
+BUNDLES = ([p for p in find_bundles([PROOFS]) if p.relative_to(PROOFS).parts[0] not in ("work", "large")]
+           if PROOFS.is_dir() else [])
 
 CI_BUDGET = Budget(python_max_lines=50_000, drup_max_additions=2_000,
                    drup_max_work=1_000_000, drup_headline_max_work=1_000_000)
