@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from .errors import InputError
 from .tasks import stable_id
 
-__all__ = ["Network", "ACTIVATIONS", "MODES", "bits_for_bound", "activate"]
+__all__ = ["Network", "ACTIVATIONS", "MODES", "bits_for_bound", "activate", "resolve_bounds"]
 
 ACTIVATIONS = ("relu", "step")
 MODES = ("explicit", "superposed")
@@ -88,6 +88,18 @@ def _within(name, rows, bound):
                                  f"bound [-{bound}, {bound}]")
 
 
+def resolve_bounds(B, B_bias, B_code):
+    """Validate the bounds and fill the defaults: ``B_bias = B``,
+    ``B_code = max(B, 1)`` (MODEL.md 2). Returns ``(B_bias, B_code)``."""
+    if B < 0:
+        raise InputError(f"B: weight bound must be >= 0, got {B}")
+    B_bias = B if B_bias is None else B_bias
+    B_code = max(B, 1) if B_code is None else B_code
+    if B_bias < 0 or B_code < 0:
+        raise InputError("B_bias/B_code: must be >= 0")
+    return B_bias, B_code
+
+
 def _identity(k):
     return tuple(tuple(int(i == j) for j in range(k)) for i in range(k))
 
@@ -124,14 +136,9 @@ class Network:
             v = getattr(self, nm)
             if (v is not None or nm == "theta") and (not isinstance(v, int) or isinstance(v, bool)):
                 raise InputError(f"{nm}: {v!r} is not an integer")
-        if self.B < 0:
-            raise InputError(f"B: must be >= 0, got {self.B}")
-        if self.B_bias is None:
-            object.__setattr__(self, "B_bias", self.B)
-        if self.B_code is None:
-            object.__setattr__(self, "B_code", max(self.B, 1))
-        if self.B_bias < 0 or self.B_code < 0:
-            raise InputError("B_bias/B_code: must be >= 0")
+        B_bias, B_code = resolve_bounds(self.B, self.B_bias, self.B_code)
+        object.__setattr__(self, "B_bias", B_bias)
+        object.__setattr__(self, "B_code", B_code)
         E = _mat("E", self.E)
         if not E or not E[0]:
             raise InputError("E: the input code must be a non-empty matrix")

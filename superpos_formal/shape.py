@@ -24,7 +24,7 @@ superpos_formal.errors.InputError: E: codes='given' needs E and R
 from dataclasses import asdict, dataclass, replace
 
 from .errors import InputError
-from .network import ACTIVATIONS, MODES
+from .network import ACTIVATIONS, MODES, resolve_bounds
 
 __all__ = ["Shape"]
 
@@ -58,16 +58,11 @@ class Shape:
             raise InputError(f"n: width must be >= 1, got {self.n}")
         if self.L < 0:
             raise InputError(f"L: depth must be >= 0, got {self.L}")
-        if self.B < 0:
-            raise InputError(f"B: weight bound must be >= 0, got {self.B}")
         if self.tolerance < 0:
             raise InputError(f"tolerance: must be >= 0, got {self.tolerance}")
-        if self.B_bias is None:
-            object.__setattr__(self, "B_bias", self.B)
-        if self.B_code is None:
-            object.__setattr__(self, "B_code", max(self.B, 1))
-        if self.B_bias < 0 or self.B_code < 0:
-            raise InputError("B_bias/B_code: must be >= 0")
+        B_bias, B_code = resolve_bounds(self.B, self.B_bias, self.B_code)
+        object.__setattr__(self, "B_bias", B_bias)
+        object.__setattr__(self, "B_code", B_code)
         if self.mode == "explicit":
             if self.L < 1:
                 raise InputError("L: explicit mode needs at least one hidden layer")

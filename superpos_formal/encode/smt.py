@@ -49,6 +49,8 @@ from dataclasses import dataclass, field
 
 import z3
 
+from ..solve.runner import run_limited
+
 from ..errors import InputError, SoundnessError
 from ..network import Network
 from ..verify import check_compatible, verify
@@ -327,32 +329,27 @@ def _make_solver(tactic):
     raise InputError(f"tactic: unknown SMT tactic {tactic!r} (one of {', '.join(TACTICS)})")
 
 
-def _child(conn, task, shape, tactic, symmetry, time_limit):
-    try:
-        t0 = time.perf_counter()
-        enc = encode_smt(task, shape, symmetry=symmetry)
-        t1 = time.perf_counter()
-        s = _make_solver(tactic)
-        if time_limit is not None:
-            s.set("timeout", max(1, int(time_limit * 1000)))
-        s.add(enc.assertions)
-        r = s.check()
-        t2 = time.perf_counter()
-        out = {"encode_seconds": t1 - t0, "solve_seconds": t2 - t1,
-               "assertions": len(enc.assertions)}
-        if r == z3.sat:
-            out["status"] = "SAT"
-            out["network"] = enc.decode(s.model())
-        elif r == z3.unsat:
-            out["status"] = "UNSAT"
-        else:
-            out["status"] = "UNKNOWN"
-            out["reason"] = f"z3: {s.reason_unknown()}"
-        conn.send(out)
-    except BaseException as e:  # reported to the parent, which decides
-        conn.send({"status": "ERROR", "reason": f"{type(e).__name__}: {e}"})
-    finally:
-        conn.close()
+def _solve_in_child(task, shape, tactic, symmetry, time_limit):
+    t0 = time.perf_counter()
+    enc = encode_smt(task, shape, symmetry=symmetry)
+    t1 = time.perf_counter()
+    s = _make_solver(tactic)
+    if time_limit is not None:
+        s.set("timeout", max(1, int(time_limit * 1000)))
+    s.add(enc.assertions)
+    r = s.check()
+    t2 = time.perf_counter()
+    out = {"encode_seconds": t1 - t0, "solve_seconds": t2 - t1,
+           "assertions": len(enc.assertions)}
+    if r == z3.sat:
+        out["status"] = "SAT"
+        out["network"] = enc.decode(s.model())
+    elif r == z3.unsat:
+        out["status"] = "UNSAT"
+    else:
+        out["status"] = "UNKNOWN"
+        out["reason"] = f"z3: {s.reason_unknown()}"
+    return out
 
 
 def solve_smt(task, shape, *, time_limit=None, tactic="default", symmetry=False):
@@ -372,30 +369,18 @@ def solve_smt(task, shape, *, time_limit=None, tactic="default", symmetry=False)
     if time_limit is not None and not time_limit > 0:
         raise InputError(f"time_limit: must be positive, got {time_limit!r}")
     _check(task, shape)  # bad input is reported here, not from the child
-    ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
     t0 = time.perf_counter()
-    p = ctx.Process(target=_child, args=(child, task, shape, tactic, symmetry, time_limit))
-    p.start()
-    child.close()
-    ready = parent.poll(time_limit)
-    if not ready:
-        p.kill()
-        p.join()
-        parent.close()
-        return SmtResult("UNKNOWN", time.perf_counter() - t0, tactic=tactic,
-                         reason=f"time limit {time_limit}s reached (process killed)")
     try:
-        out = parent.recv()
-    except EOFError:
-        out = {"status": "ERROR", "reason": f"z3 process died (exit {p.exitcode})"}
-    p.join()
-    parent.close()
+        done, out = run_limited(_solve_in_child, task, shape, tactic, symmetry, time_limit,
+                                time_limit=time_limit)
+    except InputError:
+        raise
+    except Exception as e:
+        raise RuntimeError(f"z3 ({tactic}) failed: {type(e).__name__}: {e}") from None
     dt = time.perf_counter() - t0
-    if out["status"] == "ERROR":
-        if out["reason"].startswith("InputError: "):
-            raise InputError(out["reason"][len("InputError: "):])
-        raise RuntimeError(f"z3 ({tactic}) failed: {out['reason']}")
+    if not done:
+        return SmtResult("UNKNOWN", dt, tactic=tactic,
+                         reason=f"time limit {time_limit}s reached (process killed)")
     stats = {k: out[k] for k in ("encode_seconds", "solve_seconds", "assertions") if k in out}
     if out["status"] == "SAT":
         net = out["network"]

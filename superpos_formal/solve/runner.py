@@ -46,29 +46,22 @@ def solver_version(name):
     return f"{name} (python-sat {pysat.__version__})"
 
 
-def _child(conn, clauses, nvars, solver, proof_path, assumptions):
-    try:
-        from pysat.solvers import Solver
+def _solve_in_child(clauses, solver, proof_path, assumptions):
+    from pysat.solvers import Solver
 
-        with_proof = proof_path is not None
-        s = Solver(name=solver, bootstrap_with=clauses, with_proof=with_proof)
+    with Solver(name=solver, bootstrap_with=clauses, with_proof=proof_path is not None) as s:
         ok = s.solve(assumptions=assumptions or [])
         out = {"status": "SAT" if ok else "UNSAT"}
         if ok:
             out["model"] = s.get_model()
-        elif with_proof:
+        elif proof_path is not None:
             proof = s.get_proof()
             with open(proof_path, "w") as fh:
                 for line in proof:
                     fh.write(line)
                     fh.write("\n")
             out["proof_lines"] = len(proof)
-        s.delete()
-        conn.send(out)
-    except BaseException as e:  # reported to the parent, which decides
-        conn.send({"status": "ERROR", "reason": f"{type(e).__name__}: {e}"})
-    finally:
-        conn.close()
+    return out
 
 
 def _call_child(conn, fn, args, kwargs):
@@ -130,29 +123,18 @@ def solve_cnf(clauses, nvars=None, solver=DEFAULT_SOLVER, time_limit=None,
     if proof_path is not None and assumptions:
         raise ValueError("a DRAT proof of a solve under assumptions is not a "
                          "refutation of the formula; solve without assumptions")
-    ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
     t0 = time.perf_counter()
-    p = ctx.Process(target=_child, args=(child, clauses, nvars, solver, proof_path,
-                                         assumptions))
-    p.start()
-    child.close()
-    ready = parent.poll(time_limit)
-    if not ready:
-        p.kill()
-        p.join()
-        return SolveResult("UNKNOWN", time.perf_counter() - t0, solver=solver,
-                           reason=f"time limit {time_limit}s reached")
     try:
-        out = parent.recv()
-    except EOFError:
-        out = {"status": "ERROR", "reason": f"solver process died (exit {p.exitcode})"}
-    p.join()
-    dt = time.perf_counter() - t0
-    if out["status"] == "ERROR":
+        done, out = run_limited(_solve_in_child, clauses, solver, proof_path, assumptions,
+                                time_limit=time_limit)
+    except Exception as e:
         if proof_path and os.path.exists(proof_path):
             os.unlink(proof_path)
-        raise RuntimeError(f"solver {solver} failed: {out['reason']}")
+        raise RuntimeError(f"solver {solver} failed: {type(e).__name__}: {e}") from None
+    dt = time.perf_counter() - t0
+    if not done:
+        return SolveResult("UNKNOWN", dt, solver=solver,
+                           reason=f"time limit {time_limit}s reached")
     return SolveResult(out["status"], dt, model=out.get("model"),
                        proof_path=proof_path if out["status"] == "UNSAT" else None,
                        proof_lines=out.get("proof_lines", 0), solver=solver)
