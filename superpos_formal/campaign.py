@@ -141,7 +141,8 @@ def run_campaign(path, results_dir="search/results", proofs_dir=None, progress=N
             rec["best_counts"] = nets[0].counts()
             rec["best_n"] = b.shape.n
         if want_proof and res.minimum is not None:
-            rec.update(_bundle(res, task, fam, Path(proofs_dir) / name / label_slug(label, shape),
+            rec.update(_bundle(res, task, fam, Path(proofs_dir) / name /
+                               label_slug(label, shape, (task or fam).s),
                                cell))
         if proof_dir:
             import shutil
@@ -154,9 +155,9 @@ def run_campaign(path, results_dir="search/results", proofs_dir=None, progress=N
     return records
 
 
-def label_slug(label, shape):
+def label_slug(label, shape, s):
     import re
-    s = f"{label}-{shape.mode}-{shape.activation}-L{shape.L}-B{shape.B}"
+    s = f"{label}-s{s}-{shape.mode}-{shape.activation}-L{shape.L}-B{shape.B}"
     return re.sub(r"[^A-Za-z0-9=.,-]+", "_", s).strip("_")[:120]
 
 

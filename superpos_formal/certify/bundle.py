@@ -521,6 +521,18 @@ def _verify_claim(path, rep, checkers, regenerate, budget):
         msg = str(e)
         raise InputError(msg if msg.startswith("claim.json") else f"claim.json: {msg}") from None
     options = claim.get("options") or {}
+    fsym = options.get("family_symmetry")
+    if fsym:
+        from ..encode.symmetry import family_symmetry_of
+
+        # the break is sound only for a complete family closed under the
+        # relabelling it names (encode/symmetry.py); the claim must not
+        # assert it for anything else
+        if fam is None or family_symmetry_of(fam) != fsym:
+            rep.failures.append(f"claim.json: options.family_symmetry {fsym!r} is not "
+                                f"justified for this subject (only complete families "
+                                f"closed under that relabelling)")
+            return
     if rep.answer == "SAT":
         rep.checks.append("exhaustive")
         if not (path / "network.json").is_file():

@@ -36,7 +36,7 @@ explicit uand m=5 n=3 step B=2  --       410,779   7.4 s    157 s     --
 drup took 38 s on PHP(7)'s 7,474 additions and 0.36 s on PHP(6)'s 1,099, so
 2,000 additions keeps it to seconds. Skipped checkers are recorded as
 ``SKIPPED`` with the reason; a headline claim runs drup up to
-``Budget.drup_headline_max_work`` (about ten minutes).
+``Budget.drup_headline_max_work`` (about three minutes).
 
 Feeding drup. drup's string parser (``check_proof_from_strings`` /
 ``check_proof_from_files``) deletes newlines rather than turning them into
@@ -102,9 +102,9 @@ class Budget:
     #: x 7,474 additions, 38 s; explicit uand m=4 n=2: 5,900 x 661, 133 s).
     #: 1e6 units is about 30 s.
     drup_max_work: int = 1_000_000
-    #: headline claims get drup up to this much work (~10 minutes); beyond it
+    #: headline claims get drup up to this much work (~3 minutes); beyond it
     #: drup is SKIPPED with the reason recorded, never silently.
-    drup_headline_max_work: int = 20_000_000
+    drup_headline_max_work: int = 6_000_000
     headline: bool = False
 
 

@@ -383,10 +383,25 @@ class _Enc:
         self.constrain(terms, task(x)[j], guard)
 
     # -------------------------------------------------------------- global
-    def code_symmetry(self, E, R):
+    def code_symmetry(self, E, R, family_symmetry=None):
         if self.shape.mode == "explicit" or self.shape.codes != "free" or not self.symmetry:
+            if family_symmetry:
+                raise InputError("family_symmetry: needs free (shared) codes and symmetry on")
             return
         b, n = self.b, len(E)
+        if family_symmetry:
+            if family_symmetry not in ("features", "features+outputs"):
+                raise InputError(f"family_symmetry: unknown {family_symmetry!r}")
+            # double-lex with the code-coordinate order: soundness argued in
+            # encode/symmetry.py ("Family symmetry")
+            cols = [[E[r][i] for r in range(n)] for i in range(len(E[0]))]
+            for i in range(len(cols) - 1):
+                b.lex_geq(cols[i], cols[i + 1])
+            self.breaks.add("family-features")
+            if family_symmetry == "features+outputs":
+                for j in range(len(R) - 1):
+                    b.lex_geq(R[j], R[j + 1])
+                self.breaks.add("family-outputs")
         self.breaks.add("code-coordinate-lex")
         self.breaks.add("code-sign")
         neg = lambda vec: [scaled(v, -1) for v in vec]
@@ -452,11 +467,17 @@ def _validate(tasks, shape):
 
 
 def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=None,
-                      sums="tree", pb_enc=None, selectors=False):
+                      sums="tree", pb_enc=None, selectors=False, family_symmetry=None):
     """One CNF: codes shared by every task, one weight set per task.
 
     With ``shape.codes == "free"`` this is the family question (MODEL.md
     4.3); with given codes it is the conjunction of instance questions.
+
+    ``family_symmetry`` (``"features"`` or ``"features+outputs"``) orders
+    the shared code's feature columns (and readout rows). It is sound only
+    for a claim about a whole family closed under relabelling the features
+    (and the outputs), of which ``tasks`` is a subset: see
+    :mod:`superpos_formal.encode.symmetry`. The caller decides that.
     """
     tasks = list(tasks)
     if not tasks:
@@ -473,7 +494,7 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
                              "mode, one hidden layer, one task")
         enc.selectors = []
     E, R = _code_vars(enc.b, shape, t0.m, t0.m_out)
-    enc.code_symmetry(E, R)
+    enc.code_symmetry(E, R, family_symmetry)
     members = []
     for t in tasks:
         mem, _ = enc.member(t, E, R)

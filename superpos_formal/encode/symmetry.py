@@ -24,11 +24,54 @@ out-of-order columns differ, swapping them increases that row and leaves the
 rows above unchanged). So requiring both orders keeps at least one network
 of every orbit: the break is sound. Deeper layers are sorted afterwards by
 their own rows, which touches neither ``W_1`` nor ``b_1``.
+
+Family symmetry (the family question, shared free codes). A family ``F``
+is *closed under feature relabelling* when ``f o sigma`` is in ``F`` for
+every member ``f`` and permutation ``sigma`` of the inputs, output slot by
+output slot, and *under output relabelling* when ``tau o f`` is in ``F`` for
+every permutation ``tau`` of the output slots. All permutations of ``m``
+features are closed under both (``x_{pi(j)}`` becomes ``x_{sigma pi(j)}``,
+resp. slot ``tau(j)``). The pair-set family is not, as the toolkit lays
+out its outputs (slot ``j`` holds the ``j``-th pair in sorted order, and
+relabelling the features reorders the pairs), except for ``m' = 1``, which
+is closed under feature relabelling. If a
+shared code ``(E, R)`` serves ``F``, then ``(E sigma, tau R)`` (columns of
+``E`` and rows of ``R`` permuted) serves the relabelled family, which is
+``F`` again. So "some code serves ``F``" implies "some code whose feature
+columns (and readout rows) are lexicographically sorted serves ``F``", and
+with it every subset ``S`` of ``F``. Hence UNSAT for a subfamily ``S`` *with*
+the order constraints still refutes ``F``; the claim is about ``F``, never
+about ``S`` alone, and the order is never used for a sample of a family
+(a sample is not closed). The order combines with the code-coordinate
+order and signs by the double-lex argument above, applied to ``E`` (rows:
+code coordinates with signs; columns: features) and to ``R^T`` (rows:
+output coordinates with signs; columns: outputs): the orbit element with
+the lexicographically largest row-major flattening of ``E``, then of
+``R^T``, satisfies all of them (negating a row whose first nonzero entry is
+negative increases the flattening too).
 """
 
 from collections import Counter
 
-__all__ = ["feature_symmetric"]
+__all__ = ["feature_symmetric", "family_symmetry_of"]
+
+
+def family_symmetry_of(family):
+    """The relabelling closure of a *complete* built-in family, or None.
+
+    >>> from superpos_formal.tasks import permutation_family, pair_set_family
+    >>> family_symmetry_of(permutation_family(3)), family_symmetry_of(pair_set_family(4, 1))
+    ('features+outputs', 'features')
+    >>> family_symmetry_of(pair_set_family(4, 2)) is None
+    True
+    """
+    if family.is_sample:
+        return None
+    if family.kind == "permutations":
+        return "features+outputs"
+    if family.kind == "pair_sets" and family.m_out == 1:
+        return "features"
+    return None
 
 
 def feature_symmetric(task):

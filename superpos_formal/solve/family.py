@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from ..codes import input_code_conflicts
 from ..encode.sat import encode_family_sat
+from ..encode.symmetry import family_symmetry_of
 from ..errors import InputError, SoundnessError
 from ..tasks import stable_id
 from ..verify import verify
@@ -72,6 +73,10 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
         raise InputError("shape: the family question needs mode=superposed, codes=free")
     t0 = time.perf_counter()
     members = list(family.members())
+    # relabelling symmetry of the whole family (sound only for complete,
+    # closed families: encode/symmetry.py); recorded in the options so the
+    # bundle regenerates the same formula
+    fsym = family_symmetry_of(family) if symmetry else None
     core_idx = list(range(min(start, len(members))))
     rounds = 0
 
@@ -89,7 +94,7 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
     while True:
         rounds += 1
         core = [members[i] for i in core_idx]
-        enc = encode_family_sat(core, shape, symmetry=symmetry)
+        enc = encode_family_sat(core, shape, symmetry=symmetry, family_symmetry=fsym)
         rem = left()
         if rem is not None and rem <= 0:
             return unknown("time limit", enc.info)
@@ -103,6 +108,8 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
                      f"in {res.seconds:.2f}s ({enc.info['vars']} vars)")
         # encoder keyword arguments only: the subfamily is in .core
         opts = {"symmetry": symmetry}
+        if fsym:
+            opts["family_symmetry"] = fsym
         if res.status == "UNKNOWN":
             return unknown("time limit", enc.info)
         if res.status == "UNSAT":
