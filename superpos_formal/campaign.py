@@ -250,5 +250,7 @@ def render_table(camp, records):
         bundle = r.get("bundle") or "-"
         if r.get("sat_only"):
             bundle += f" (SAT half; full minimum {r['minimum_bytes'] // 1_000_000} MB: regenerate)"
-        lines.append(f"| {r['subject']} | {shp} | {per} | {mn} | {best} | {bundle} |")
+        subj = r["cell"].get("task") or r["cell"].get("family")
+        label = r["subject"] + (f", s={subj['s']}" if "s" in subj else "")
+        lines.append(f"| {label} | {shp} | {per} | {mn} | {best} | {bundle} |")
     return "\n".join(lines) + "\n"
