@@ -131,7 +131,7 @@ def run_campaign(path, results_dir="search/results", proofs_dir=None, progress=N
                               time_limit=limit, progress=progress, proof_dir=proof_dir)
         rec = {
             "id": cid, "cell": cell, "subject": label,
-            "minimum": res.minimum, "note": res.note,
+            "minimum": res.minimum, "certified": res.certified, "note": res.note,
             "table": res.table(), "seconds": round(time.perf_counter() - t0, 2),
             "time_limit": limit,
         }
@@ -140,7 +140,10 @@ def run_campaign(path, results_dir="search/results", proofs_dir=None, progress=N
             nets = getattr(b, "networks", None) or [b.network]
             rec["best_counts"] = nets[0].counts()
             rec["best_n"] = b.shape.n
-        if want_proof and res.minimum is not None:
+        if want_proof and res.minimum is not None and not res.certified:
+            below = [c for c in res.cells if c.status == "UNSAT"]
+            rec["bundle_note"] = below[-1].check_note if below else ""
+        elif want_proof and res.minimum is not None:
             rec.update(_bundle(res, task, fam, Path(proofs_dir) / name /
                                label_slug(label, shape, (task or fam).s),
                                cell))
@@ -234,7 +237,8 @@ def render_table(camp, records):
     lines = [f"# Campaign `{camp['name']}`", "",
              camp.get("description", ""), "",
              f"Per-solve limit: {camp.get('time_limit')} s. Answers per width: "
-             "S = SAT (verified network), U = UNSAT, ? = UNKNOWN (limit), with seconds.",
+             "S = SAT (verified network), U = UNSAT (DRAT proof checked by dratify's "
+             "native engine unless marked unchecked), ? = UNKNOWN (limit), with seconds.",
              "", "| subject | shape | per-n answers | minimum n | best: params nz / bits | bundle |",
              "|---|---|---|---|---|---|"]
     for r in records:
@@ -243,8 +247,15 @@ def render_table(camp, records):
         if sh["mode"] == "superposed":
             shp += f" codes={sh.get('codes')}"
         per = " ".join(f"{row['n']}:{row['status'][0] if row['status'] != 'UNKNOWN' else '?'}"
+                       f"{'' if row.get('proof') != 'unchecked' else '(unchecked)'}"
                        f"({row['seconds']}s)" for row in r["table"])
-        mn = r["minimum"] if r["minimum"] is not None else f"UNKNOWN ({r.get('note') or 'no SAT'})"
+        if r["minimum"] is None:
+            mn = f"UNKNOWN ({r.get('note') or 'no SAT'})"
+        elif r["minimum"] > 1 and not r.get("certified", False):
+            mn = (f"{r['minimum']} if the UNSAT at n={r['minimum'] - 1} holds "
+                  f"(its proof is not checked: {r.get('bundle_note', '')})")
+        else:
+            mn = str(r["minimum"])
         bc = r.get("best_counts")
         best = f"{bc['params_nonzero']} / {bc['bits']}" if bc else "-"
         bundle = r.get("bundle") or "-"

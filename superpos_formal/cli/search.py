@@ -85,6 +85,9 @@ def add_shape_args(p, with_n=True):
                    help="output-sum encoding: clipped order trees (default) or pysat.pb")
     s.add_argument("--cegis", action="store_true",
                    help="counterexample-guided: solve on a subset of X, add failing inputs")
+    s.add_argument("--no-check", action="store_true",
+                   help="do not log and check a DRAT proof of each UNSAT (faster; such "
+                        "UNSAT answers are labelled unchecked)")
 
 
 def shape_from_args(a, task_m, task_m_out, n=None):
@@ -145,7 +148,13 @@ def _family(a):
 
 
 def _solve_kw(a):
-    return dict(solver=a.solver, symmetry=not a.no_symmetry, sums=a.sums, cegis=a.cegis)
+    return dict(solver=a.solver, symmetry=not a.no_symmetry, sums=a.sums, cegis=a.cegis,
+                check=not a.no_check)
+
+
+def _below(res):
+    """How the UNSAT below a minimum is backed, for the summary line."""
+    return "DRAT proof checked" if res.certified else "UNSAT NOT proof-checked"
 
 
 def _print_table(rows, keys):
@@ -187,6 +196,9 @@ def cmd_decide(a):
     print(f"{task.name}  {shape.mode} {shape.activation} n={shape.n} L={shape.L} B={shape.B}: "
           f"{cell.status} in {cell.seconds:.2f}s ({cell.info.get('vars')} vars, "
           f"{cell.info.get('clauses')} clauses)")
+    if cell.status == "UNSAT":
+        print(f"UNSAT {'proof-checked' if cell.certified else 'NOT proof-checked'}: "
+              f"{cell.check_note}")
     if cell.network is not None:
         print("verified: " + _summary(cell.network))
     _write_outputs(a.out, cell.network, [cell.row()], cell.status)
@@ -206,11 +218,13 @@ def cmd_min_neurons(a):
         res = min_neurons_family(fam, shape, n_min=a.n_min, n_max=a.n_max,
                                  time_limit=a.time_limit, progress=_progress,
                                  proof_dir=_proof_dir(a),
-                                 solver=a.solver, symmetry=not a.no_symmetry)
-        _print_table(res.table(), ["n", "status", "seconds", "rounds", "core", "vars"])
+                                 solver=a.solver, symmetry=not a.no_symmetry,
+                                 check=not a.no_check)
+        _print_table(res.table(), ["n", "status", "proof", "seconds", "rounds", "core", "vars"])
         if res.minimum is not None:
             print(f"minimum n = {res.minimum} (SAT at {res.minimum} with every member verified"
-                  + (f", UNSAT at {res.minimum - 1}" if res.minimum > 1 else "") + ")")
+                  + (f"; UNSAT at {res.minimum - 1}: {_below(res)}" if res.minimum > 1 else "")
+                  + ")")
         else:
             print(f"no minimum established: {res.note or 'UNSAT/UNKNOWN up to n_max'}")
         if a.proof:
@@ -243,11 +257,11 @@ def cmd_min_neurons(a):
         res = min_neurons(task, shape, n_min=a.n_min, n_max=a.n_max,
                           time_limit=a.time_limit, codes_for=codes_for, progress=_progress,
                           proof_dir=_proof_dir(a), **_solve_kw(a))
-    _print_table(res.table(), ["n", "status", "seconds", "vars", "clauses"])
+    _print_table(res.table(), ["n", "status", "proof", "seconds", "vars", "clauses"])
     if res.minimum is not None:
         print(f"minimum n = {res.minimum}" +
-              (f" (UNSAT at n={res.minimum - 1}, SAT at n={res.minimum})" if res.minimum > 1
-               else " (SAT at n=1)"))
+              (f" (SAT at n={res.minimum}, verified; UNSAT at n={res.minimum - 1}: "
+               f"{_below(res)})" if res.minimum > 1 else " (SAT at n=1)"))
     elif res.best is not None:
         print(f"first SAT at n={res.best.shape.n}: {res.note}")
     else:
@@ -297,7 +311,7 @@ def cmd_min_params(a):
     shape, _ = shape_from_args(a, task.m, task.m_out)
     res = min_parameters(task, shape, time_limit=a.time_limit, progress=_progress, **_solve_kw(a))
     rows = [dict(c.row(), bound=c.options.get("max_nonzero", "-")) for c in res.cells]
-    _print_table(rows, ["bound", "status", "seconds", "vars", "clauses"])
+    _print_table(rows, ["bound", "status", "proof", "seconds", "vars", "clauses"])
     if res.minimum is not None:
         print(f"minimum nonzero parameters = {res.minimum}")
     else:
@@ -313,7 +327,7 @@ def cmd_min_bits(a):
     shape, _ = shape_from_args(a, task.m, task.m_out)
     res = min_bits(task, shape, B_max=a.B_max, time_limit=a.time_limit, progress=_progress,
                    bias_follows=a.B_bias is None, **_solve_kw(a))
-    _print_table(res.table(), ["B", "status", "seconds", "vars", "clauses"])
+    _print_table(res.table(), ["B", "status", "proof", "seconds", "vars", "clauses"])
     if res.minimum is not None:
         net = res.best.network
         print(f"minimum B = {res.minimum} at n={shape.n}: {net.counts()['bits']} bits in all")

@@ -27,7 +27,7 @@ from ..errors import InputError, SoundnessError
 from ..tasks import stable_id
 from ..verify import verify
 from .runner import DEFAULT_SOLVER, solve_cnf
-from .search import Search, decide
+from .search import Search, check_unsat, decide
 
 __all__ = ["FamilyCell", "decide_family", "min_neurons_family"]
 
@@ -49,6 +49,8 @@ class FamilyCell:
     info: dict = field(default_factory=dict)
     solver: str = DEFAULT_SOLVER
     note: str = ""
+    certified: bool = False
+    check_note: str = ""
 
     @property
     def id(self):
@@ -56,19 +58,44 @@ class FamilyCell:
                           "shape": self.shape.to_dict(), "options": self.options})
 
     def row(self):
-        return {"n": self.shape.n, "status": self.status, "seconds": round(self.seconds, 3),
+        from .search import proof_label
+        return {"n": self.shape.n, "status": self.status, "proof": proof_label(self),
+                "seconds": round(self.seconds, 3),
                 "rounds": self.rounds, "core": None if self.core is None else len(self.core),
                 "vars": self.info.get("vars"), "clauses": self.info.get("clauses")}
 
 
 def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
                   symmetry=True, proof_path=None, cnf_path=None, start=1,
-                  progress=None):
+                  progress=None, check=True):
     """Decide whether one shared code serves every member of ``family``.
 
     ``shape.codes`` must be ``"free"`` (superposed mode). ``time_limit``
-    bounds the whole loop; reaching it gives UNKNOWN.
+    bounds the whole loop; reaching it gives UNKNOWN. With ``check`` (the
+    default) the refutation of the final subfamily is logged as a DRAT proof
+    and checked by dratify's native engine (``cell.certified``).
     """
+    tmp = None
+    if check and (proof_path is None or cnf_path is None):
+        import tempfile
+        tmp = tempfile.mkdtemp(prefix="superpos-check-")
+    try:
+        cell = _decide_family(family, shape, time_limit, solver, symmetry,
+                              proof_path or (tmp and os.path.join(tmp, "proof.drat")),
+                              cnf_path or (tmp and os.path.join(tmp, "formula.cnf")),
+                              start, progress, check)
+        if tmp:
+            cell.proof_path = proof_path if cell.status == "UNSAT" else None
+            cell.cnf_path = cnf_path
+        return cell
+    finally:
+        if tmp:
+            import shutil
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_path,
+                   start, progress, check):
     if shape.mode != "superposed" or shape.codes != "free":
         raise InputError("shape: the family question needs mode=superposed, codes=free")
     t0 = time.perf_counter()
@@ -113,9 +140,13 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
         if res.status == "UNKNOWN":
             return unknown("time limit", enc.info)
         if res.status == "UNSAT":
+            certified, note = False, "not checked (check=False)"
+            if check:
+                certified, note = check_unsat(cnf_path, proof_path)
             return FamilyCell(family, shape, "UNSAT", time.perf_counter() - t0,
                               core=core, proof_path=res.proof_path, cnf_path=cnf_path,
-                              rounds=rounds, options=opts, info=enc.info, solver=solver)
+                              rounds=rounds, options=opts, info=enc.info, solver=solver,
+                              certified=certified, check_note=note)
         E, R, nets = enc.decode_all(res.model)
         for t, net in zip(core, nets):
             v = verify(net, t, shape.tolerance)

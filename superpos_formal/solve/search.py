@@ -52,6 +52,9 @@ class Cell:
     info: dict = field(default_factory=dict)
     solver: str = DEFAULT_SOLVER
     rounds: int = 1
+    #: UNSAT only: True when a DRAT proof of this answer was checked
+    certified: bool = False
+    check_note: str = ""
 
     @property
     def id(self):
@@ -60,6 +63,7 @@ class Cell:
 
     def row(self):
         return {"n": self.shape.n, "B": self.shape.B, "status": self.status,
+                "proof": proof_label(self),
                 "seconds": round(self.seconds, 3),
                 "vars": self.info.get("vars"), "clauses": self.info.get("clauses")}
 
@@ -71,6 +75,36 @@ class Cell:
                 "solver": solver_version(self.solver), "encoder": ENCODER_NAME,
                 "encoder_version": ENCODER_VERSION, "info": self.info,
                 "network": None if self.network is None else network_to_dict(self.network)}
+
+
+#: In-process proof checking reads the whole proof into memory; larger
+#: proofs are left unchecked (said so), to be checked in a bundle or by an
+#: external checker.
+CHECK_MAX_BYTES = 150_000_000
+
+
+def proof_label(cell):
+    """``checked`` / ``unchecked`` for UNSAT answers, ``-`` otherwise."""
+    if cell.status != "UNSAT":
+        return "-"
+    return "checked" if cell.certified else "unchecked"
+
+
+def check_unsat(cnf_path, proof_path):
+    """Check a DRAT proof with dratify's native engine.
+
+    Returns ``(True, note)`` when verified, ``(False, note)`` when the proof
+    is too large to check in process; a rejection raises SoundnessError.
+    """
+    from ..certify.drat import check_drat, require_verified
+
+    size = os.path.getsize(proof_path)
+    if size > CHECK_MAX_BYTES:
+        return False, (f"proof of {size // 1_000_000} MB exceeds the in-process check "
+                       f"limit ({CHECK_MAX_BYTES // 1_000_000} MB)")
+    recs = check_drat(cnf_path, proof_path, checkers=("native",))
+    require_verified(recs, what=f"DRAT proof {proof_path}")
+    return True, f"DRAT proof ({size} bytes) verified by {recs[0].version}"
 
 
 def _encode_options(symmetry, max_nonzero, sums, inputs):
@@ -113,7 +147,7 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
 
 def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=None,
            symmetry=True, inputs=None, max_nonzero=None, sums="tree", cegis=False,
-           cnf_path=None):
+           cnf_path=None, check=True):
     """Decide whether a network of ``shape`` computes ``task``.
 
     Parameters
@@ -134,7 +168,30 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
         the inputs the decoded network gets wrong, repeat.
     cnf_path : str, optional
         Also write the solved formula as DIMACS here.
+    check : bool
+        Log a DRAT proof of every UNSAT (to a temporary file unless
+        ``proof_path`` is given) and check it with dratify's native engine;
+        ``cell.certified`` says whether that happened. A rejected proof
+        raises SoundnessError. With ``check=False`` an UNSAT is CaDiCaL's
+        word only, and is labelled "unchecked".
     """
+    tmp = None
+    if check and (proof_path is None or cnf_path is None):
+        tmp = tempfile.mkdtemp(prefix="superpos-check-")
+    try:
+        return _decide(task, shape, time_limit, solver,
+                       proof_path or (tmp and os.path.join(tmp, "proof.drat")),
+                       symmetry, inputs, max_nonzero, sums, cegis,
+                       cnf_path or (tmp and os.path.join(tmp, "formula.cnf")),
+                       check, keep=(proof_path, cnf_path))
+    finally:
+        if tmp:
+            import shutil
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _decide(task, shape, time_limit, solver, proof_path, symmetry, inputs, max_nonzero,
+            sums, cegis, cnf_path, check, keep):
     from ..schema import network_from_dict
 
     t0 = time.perf_counter()
@@ -157,9 +214,13 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
                         solver=solver, rounds=rounds)
         info = dict(out["info"], solve_seconds=out["solve_seconds"])
         if out["status"] == "UNSAT":
+            certified, note = False, "not checked (check=False)"
+            if check:
+                certified, note = check_unsat(cnf_path, proof_path)
             return Cell(task, shape, "UNSAT", time.perf_counter() - t0,
-                        proof_path=proof_path, cnf_path=cnf_path, options=opts,
-                        info=info, solver=solver, rounds=rounds)
+                        proof_path=keep[0], cnf_path=keep[1], options=opts,
+                        info=info, solver=solver, rounds=rounds,
+                        certified=certified, check_note=note)
         net = network_from_dict(out["network"])
         # the formula's own inputs must be right, or the encoder is wrong
         local = verify(net, task, shape.tolerance, inputs=subset)
@@ -190,6 +251,16 @@ class Search:
     minimum: int = None
     best: Cell = None
     note: str = ""
+
+    @property
+    def certified(self):
+        """True when the minimum's lower side (UNSAT at ``minimum - 1``) was
+        checked as a DRAT proof (or the minimum is the smallest size tried
+        from 1, where there is no lower side)."""
+        if self.minimum is None:
+            return False
+        below = [c for c in self.cells if c.status == "UNSAT"]
+        return not below or below[-1].certified
 
     def table(self):
         return [c.row() for c in self.cells]
