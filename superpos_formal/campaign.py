@@ -251,7 +251,7 @@ def render_table(camp, records):
                        f"({row['seconds']}s)" for row in r["table"])
         if r["minimum"] is None:
             mn = f"UNKNOWN ({r.get('note') or 'no SAT'})"
-        elif r["minimum"] > 1 and not r.get("certified", False):
+        elif r["minimum"] > 1 and not r.get("certified", bool(r.get("bundle"))):
             mn = (f"{r['minimum']} if the UNSAT at n={r['minimum'] - 1} holds "
                   f"(its proof is not checked: {r.get('bundle_note', '')})")
         else:

@@ -113,3 +113,51 @@ def networks(draw, max_m=4, max_n=3, max_depth=2):
     V = mat(d_out, prev, B) if L else None
     c = mat(1, d_out, Bb)[0] if L else None
     return Network(mode, act, E, tuple(layers), V, c, R, theta, B, Bb, Bc)
+
+
+# ---------------------------------------------------------------- evaluator
+
+def naive_eval(net, x):
+    """Plain-loop evaluation of MODEL.md section 2, sharing no code with network.py."""
+    E, layers, V, c, R = net.E, net.layers, net.V, net.c, net.R
+    a = []
+    for i in range(len(E)):
+        t = 0
+        for k in range(len(x)):
+            t += E[i][k] * x[k]
+        a.append(t)
+    for W, b in layers:
+        new = []
+        for i in range(len(W)):
+            t = b[i]
+            for k in range(len(a)):
+                t += W[i][k] * a[k]
+            if net.activation == "relu":
+                new.append(t if t > 0 else 0)
+            else:
+                new.append(1 if t > 0 else 0)
+        a = new
+    if layers:
+        z = []
+        for i in range(len(V)):
+            t = c[i]
+            for k in range(len(a)):
+                t += V[i][k] * a[k]
+            z.append(t)
+    else:
+        z = a
+    y = []
+    for j in range(len(R)):
+        t = 0
+        for k in range(len(z)):
+            t += R[j][k] * z[k]
+        y.append(1 if t >= net.theta else 0)
+    return tuple(y)
+
+
+def count_errors(net, task):
+    """Wrong (x, j) bits of ``net`` on ``task``, by :func:`naive_eval`."""
+    from superpos_formal.domain import domain
+
+    return sum(sum(1 for u, v in zip(naive_eval(net, x), task(x)) if u != v)
+               for x in domain(task.m, task.s))

@@ -9,6 +9,7 @@ from itertools import combinations, product
 
 import pytest
 
+from conftest import naive_eval
 from superpos_formal.domain import domain
 from superpos_formal.errors import InputError
 from superpos_formal.shape import Shape
@@ -21,18 +22,6 @@ from superpos_formal.verify import verify
 def _f(act):
     return (lambda t: t if t > 0 else 0) if act == "relu" else (lambda t: 1 if t > 0 else 0)
 
-
-def own_eval(net, x):
-    f = _f(net.activation)
-    a = [sum(e * xi for e, xi in zip(row, x)) for row in net.E]
-    for W, b in net.layers:
-        a = [f(sum(w * v for w, v in zip(row, a)) + bk) for row, bk in zip(W, b)]
-    if net.layers:
-        a = [sum(v * h for v, h in zip(row, a)) + ck for row, ck in zip(net.V, net.c)]
-    return tuple(int(sum(r * z for r, z in zip(row, a)) >= net.theta) for row in net.R)
-
-
-# ---------------------------------------------------------------- brute force, n = 1
 
 def _z_columns(A, act, B):
     """Every column (z(x))_x of a width-1 network: z = v act(w a + b) + c."""
@@ -72,7 +61,7 @@ def _check_sat_cell(cell, family, shape):
         assert [list(r) for r in net.R] == [list(r) for r in cell.R]
         assert verify(net, t).ok
         for x in domain(t.m, t.s):
-            assert own_eval(net, x) == t(x)
+            assert naive_eval(net, x) == t(x)
     ids = {t.id for t in members}
     assert {t.id for t in cell.core} <= ids
 

@@ -6,7 +6,7 @@ network.py.
 """
 
 import pytest
-from conftest import (and2_step, networks, superposed_identity_L0, superposed_perm,
+from conftest import (naive_eval, and2_step, networks, superposed_identity_L0, superposed_perm,
                       uand3_relu, xor_two_layers)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -127,44 +127,6 @@ def test_input_length_checked():
 
 
 # ---------------------------------------------------------------- property
-
-def naive_eval(net, x):
-    """Plain-loop evaluation of MODEL.md section 2, sharing no code with network.py."""
-    E, layers, V, c, R = net.E, net.layers, net.V, net.c, net.R
-    a = []
-    for i in range(len(E)):
-        t = 0
-        for k in range(len(x)):
-            t += E[i][k] * x[k]
-        a.append(t)
-    for W, b in layers:
-        new = []
-        for i in range(len(W)):
-            t = b[i]
-            for k in range(len(a)):
-                t += W[i][k] * a[k]
-            if net.activation == "relu":
-                new.append(t if t > 0 else 0)
-            else:
-                new.append(1 if t > 0 else 0)
-        a = new
-    if layers:
-        z = []
-        for i in range(len(V)):
-            t = c[i]
-            for k in range(len(a)):
-                t += V[i][k] * a[k]
-            z.append(t)
-    else:
-        z = a
-    y = []
-    for j in range(len(R)):
-        t = 0
-        for k in range(len(z)):
-            t += R[j][k] * z[k]
-        y.append(1 if t >= net.theta else 0)
-    return tuple(y)
-
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks(), st.integers(0, 4))

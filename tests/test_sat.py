@@ -21,6 +21,7 @@ from itertools import combinations_with_replacement, product
 import pytest
 from pysat.solvers import Solver
 
+from conftest import naive_eval
 from superpos_formal.domain import domain
 from superpos_formal.encode.sat import encode_family_sat, encode_sat
 from superpos_formal.errors import InputError
@@ -132,19 +133,9 @@ def brute_min_errors(task, *, mode, act="step", n=1, L=1, B=1, Bb=None, theta=1,
 
 # ================================================================ own evaluator
 
-def own_eval(net, x):
-    """Evaluate a decoded network from its raw fields (not Network.evaluate)."""
-    f = _act(net.activation)
-    a = [sum(e * xi for e, xi in zip(row, x)) for row in net.E]
-    for W, b in net.layers:
-        a = [f(sum(w * v for w, v in zip(row, a)) + bk) for row, bk in zip(W, b)]
-    if net.layers:
-        a = [sum(v * h for v, h in zip(row, a)) + ck for row, ck in zip(net.V, net.c)]
-    return tuple(int(sum(r * z for r, z in zip(row, a)) >= net.theta) for row in net.R)
-
 
 def own_errors(net, task):
-    return sum(_ham(own_eval(net, x), task(x)) for x in domain(task.m, task.s))
+    return sum(_ham(naive_eval(net, x), task(x)) for x in domain(task.m, task.s))
 
 
 def _within(net, shape):
@@ -605,7 +596,7 @@ def test_inputs_subset_relaxes():
     assert ok
     net = enc.decode(model)
     for x in [(0, 0), (1, 0), (0, 1)]:
-        assert own_eval(net, x) == XOR2(x)
+        assert naive_eval(net, x) == XOR2(x)
 
 
 def test_table_task_min_bits_cell():

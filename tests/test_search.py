@@ -12,6 +12,7 @@ import pytest
 from superpos_formal.domain import domain
 from superpos_formal.errors import InputError
 from superpos_formal.shape import Shape
+from conftest import count_errors
 from superpos_formal.solve.search import decide, min_bits, min_neurons, min_parameters
 from superpos_formal.tasks import and_pairs, identity, or_pairs, table, uand, xor_pairs
 
@@ -20,24 +21,8 @@ OR2 = or_pairs(2, [(0, 1)])
 XOR2 = xor_pairs(2, [(0, 1)])
 
 
-def _f(act):
-    return (lambda t: t if t > 0 else 0) if act == "relu" else (lambda t: 1 if t > 0 else 0)
-
-
-def own_eval(net, x):
-    f = _f(net.activation)
-    a = [sum(e * xi for e, xi in zip(row, x)) for row in net.E]
-    for W, b in net.layers:
-        a = [f(sum(w * v for w, v in zip(row, a)) + bk) for row, bk in zip(W, b)]
-    if net.layers:
-        a = [sum(v * h for v, h in zip(row, a)) + ck for row, ck in zip(net.V, net.c)]
-    return tuple(int(sum(r * z for r, z in zip(row, a)) >= net.theta) for row in net.R)
-
-
 def correct(net, task, tol=0):
-    errs = sum(sum(1 for u, v in zip(own_eval(net, x), task(x)) if u != v)
-               for x in domain(task.m, task.s))
-    return errs <= tol
+    return count_errors(net, task) <= tol
 
 
 def nonzero(net):
