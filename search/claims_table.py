@@ -29,7 +29,8 @@ for path in sorted(Path("search/results").glob("*.jsonl")):
             claim = f"minimum n = {k}"
             back = ("verified network" if k == 1 else
                     f"verified network at n = {k}; DRAT refutation at n = {k - 1}")
-        rows.append(f"| {path.stem} | {r['subject']}, s={subj.get('s', '-')} | {shape} | "
+        s_val = subj.get("s", 2 if subj.get("kind") in ("uand", "and_pairs", "pair-sets") else 1)
+        rows.append(f"| {path.stem} | {r['subject']}, s={s_val} | {shape} | "
                     f"{claim} | `{r['bundle']}` | {back} |")
 
 print("| campaign | subject | shape | claim | bundle | backed by |")
