@@ -114,8 +114,17 @@ def shape_from_args(a, task_m, task_m_out, n=None):
             return random_codes(k, task_m, task_m_out, k, a.code_seed)
         return random_codes(k, task_m, task_m_out, a.code_k, a.code_seed)
 
-    E, R = codes_for(n)
-    return Shape(codes="given", E=E, R=R, **base), codes_for
+    # the template shape needs some codes; searches redraw them per width and
+    # skip the widths where none can be drawn
+    for k in range(n, n + 64):
+        try:
+            E, R = codes_for(k)
+            break
+        except InputError:
+            continue
+    else:
+        raise InputError(f"--codes random: no code of dimension {n}..{n + 63} can be drawn")
+    return Shape(codes="given", E=E, R=R, **dict(base, n=k)), codes_for
 
 
 def _task(a):
@@ -258,6 +267,9 @@ def cmd_min_neurons(a):
                           time_limit=a.time_limit, codes_for=codes_for, progress=_progress,
                           proof_dir=_proof_dir(a), **_solve_kw(a))
     _print_table(res.table(), ["n", "status", "proof", "seconds", "vars", "clauses"])
+    for c in res.cells:
+        if c.status == "NOCODE":
+            print(f"  n={c.info['n']}: no usable random code: {c.info['reason']}")
     if res.minimum is not None:
         print(f"minimum n = {res.minimum}" +
               (f" (SAT at n={res.minimum}, verified; UNSAT at n={res.minimum - 1}: "

@@ -28,6 +28,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field, replace
 
+from ..codes import input_code_conflicts
 from ..encode.sat import ENCODER_NAME, ENCODER_VERSION, encode_sat
 from ..errors import InputError, SoundnessError
 from ..tasks import stable_id
@@ -62,7 +63,7 @@ class Cell:
                           "shape": self.shape.to_dict(), "options": self.options})
 
     def row(self):
-        return {"n": self.shape.n, "B": self.shape.B, "status": self.status,
+        return {"n": self.info.get("n", self.shape.n), "B": self.shape.B, "status": self.status,
                 "proof": proof_label(self),
                 "seconds": round(self.seconds, 3),
                 "vars": self.info.get("vars"), "clauses": self.info.get("clauses")}
@@ -293,10 +294,25 @@ def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=No
         result.note = ("codes regenerated per n: first n that works with these codes, "
                        "not a minimum")
     for n in range(n_min, n_max + 1):
-        sh = replace(shape, n=n)
+        sh = shape if given else replace(shape, n=n)
         if given:
-            E, R = codes_for(n)
-            sh = replace(sh, E=E, R=R)
+            # a width at which no usable code exists (cannot be drawn, or maps
+            # two inputs with different outputs to one vector) is skipped with
+            # the reason: it is a fact about these codes, not a solver answer
+            try:
+                E, R = codes_for(n)
+                sh = replace(sh, n=n, E=E, R=R)
+                reason = None
+                if input_code_conflicts(E, task):
+                    reason = "input code conflict (two inputs share a code)"
+            except InputError as e:
+                reason = str(e)
+            if reason:
+                cell = Cell(task, sh, "NOCODE", 0.0, info={"reason": reason, "n": n})
+                cells.append(cell)
+                if progress:
+                    progress(f"n={n}: no usable code ({reason})")
+                continue
         pp = cp = None
         if proof_dir:
             os.makedirs(proof_dir, exist_ok=True)
