@@ -328,9 +328,15 @@ def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=No
                 result.minimum = n
             elif not given:
                 result.note = (f"SAT at n={n} but n={n - 1} is {prev}: "
-                               f"the minimum is in {n_min}..{n} (UNKNOWN below)")
+                               f"the minimum is in {_lowest_open(cells, n_min)}..{n}")
             break
     return result
+
+
+def _lowest_open(cells, n_min):
+    """Smallest width not excluded by an UNSAT answer (UNSAT is monotone)."""
+    unsat = [c.shape.n for c in cells if c.status == "UNSAT"]
+    return max(unsat) + 1 if unsat else n_min
 
 
 def min_parameters(task, shape, *, time_limit=None, progress=None, **kw):
