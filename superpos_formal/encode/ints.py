@@ -101,15 +101,6 @@ class IntVar(IntExpr):
             return FALSE
         return self.lits[bisect_left(dom, v) - 1]
 
-    def value(self, model):
-        truth = model if isinstance(model, (set, frozenset)) else set(model)
-        best = self.dom[0]
-        for v, lit in zip(self.dom[1:], self.lits):
-            if lit == TRUE or lit in truth:
-                best = v
-            else:
-                break
-        return best
 
 
 class Const(IntExpr):
