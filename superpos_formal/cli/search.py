@@ -316,6 +316,9 @@ def _minimum_bundle(a, res, task=None, family=None):
     if not rep.ok:
         from ..errors import SoundnessError
         raise SoundnessError(f"fresh bundle {dest} fails verification: {rep}")
+    # the raw CNF/DRAT files now live (compressed, hashed) in the bundle
+    import shutil
+    shutil.rmtree(Path(a.out) / "work", ignore_errors=True)
 
 
 def cmd_min_params(a):
