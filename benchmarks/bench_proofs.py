@@ -14,7 +14,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 
 from superpos_formal.certify.drat import Budget, check_drat, proof_stats, read_text
 from superpos_formal.encode.sat import encode_family_sat, encode_sat
@@ -49,7 +48,7 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="4 small cells only")
     ap.add_argument("--limit", type=float, default=600, help="per-solve limit (s)")
     a = ap.parse_args(argv)
-    rows, ratios = [], []
+    ratios = []
     hdr = f"{'cell':28} {'clauses':>8} {'solve s':>8} {'lines':>8} {'native s':>9} {'python s':>9} {'drup s':>8} {'native/solve':>12}"
     print(hdr)
     print("-" * len(hdr))

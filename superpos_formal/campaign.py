@@ -22,8 +22,6 @@ is rewritten. ``<results>/<name>.md`` is regenerated from the records.
 """
 
 import json
-import os
-import sys
 import time
 from pathlib import Path
 

@@ -8,7 +8,6 @@ the field or option, so the dispatcher prints one line and exits 2.
 import json
 import random
 import sys
-from math import comb
 
 from .. import tasks as T
 from ..errors import InputError
@@ -172,7 +171,7 @@ def cmd_check(a):
               f"{bits} output bits checked{extra}")
         return 0
     print(f"FAIL: {r.errors} wrong output bits of {bits} (tolerance {r.tolerance})")
-    print(f"first counterexamples (x, output j, expected, got):")
+    print("first counterexamples (x, output j, expected, got):")
     for cx in r.counterexamples[:MAX_COUNTEREXAMPLES]:
         xs = "".join(map(str, cx.x))
         print(f"  x={xs}  j={cx.j}  expected={cx.expected}  got={cx.got}")

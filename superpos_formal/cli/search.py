@@ -9,9 +9,7 @@ parses and prints.
 """
 
 import json
-import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from ..codes import check_codes, random_codes

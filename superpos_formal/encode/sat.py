@@ -64,7 +64,6 @@ Symmetry breaking (``symmetry=True``), each sound by a sorting argument:
 """
 
 from dataclasses import dataclass, field
-from itertools import product
 
 from ..domain import domain, support
 from ..errors import InputError
@@ -365,7 +364,7 @@ class _Enc:
     def _times(self, w, act, relu):
         if not relu:
             if len(act.dom) == 1:
-                return Const(w.dom[0] * 0) if act.dom[0] == 0 else w
+                return Const(0) if act.dom[0] == 0 else w
             return self.b.bool_times(act.ge(1), w)
         return self.b.mul(w, act)
 

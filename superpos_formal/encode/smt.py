@@ -43,7 +43,6 @@ Examples
 ('UNSAT', False)
 """
 
-import multiprocessing as mp
 import time
 from dataclasses import dataclass, field
 

@@ -29,11 +29,11 @@ import time
 from dataclasses import dataclass, field, replace
 
 from ..codes import input_code_conflicts
-from ..encode.sat import ENCODER_NAME, ENCODER_VERSION, encode_sat
+from ..encode.sat import encode_sat
 from ..errors import InputError, SoundnessError
 from ..tasks import stable_id
 from ..verify import verify
-from .runner import DEFAULT_SOLVER, run_limited, solver_version
+from .runner import DEFAULT_SOLVER, run_limited
 
 __all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits"]
 
@@ -68,14 +68,6 @@ class Cell:
                 "seconds": round(self.seconds, 3),
                 "vars": self.info.get("vars"), "clauses": self.info.get("clauses")}
 
-    def to_dict(self):
-        from ..schema import network_to_dict, task_to_dict
-        return {"id": self.id, "question": "instance", "task": task_to_dict(self.task),
-                "shape": self.shape.to_dict(), "options": self.options,
-                "status": self.status, "seconds": self.seconds,
-                "solver": solver_version(self.solver), "encoder": ENCODER_NAME,
-                "encoder_version": ENCODER_VERSION, "info": self.info,
-                "network": None if self.network is None else network_to_dict(self.network)}
 
 
 #: In-process proof checking reads the whole proof into memory; larger
