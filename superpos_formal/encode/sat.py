@@ -93,6 +93,9 @@ class SatEncoding:
     _members: list = field(repr=False, default=None)
     output_lits: dict = field(repr=False, default=None)
     selectors: list = field(repr=False, default=None)
+    #: ``(break name, first clause index, end index)`` of every symmetry
+    #: break's clauses in ``clauses`` (checked by certify/canonical.py)
+    sb_ranges: list = field(repr=False, default_factory=list)
 
     def to_dimacs(self):
         """Deterministic DIMACS text (a comment header names the encoder)."""
@@ -183,6 +186,13 @@ class _Enc:
         self.nonzero = []
         self.selectors = None
         self.breaks = set()
+        self.sb_ranges = []
+
+    def lex(self, name, xs, ys):
+        """``xs >=_lex ys`` as a symmetry break, its clause range labelled."""
+        start = len(self.b.clauses)
+        self.b.lex_geq(xs, ys)
+        self.sb_ranges.append((name, start, len(self.b.clauses)))
 
     # -------------------------------------------------------------- output
     def constrain(self, terms, bit, guard):
@@ -269,7 +279,7 @@ class _Enc:
         if self.symmetry:
             for W, bb in layers:
                 for k in range(n - 1):
-                    b.lex_geq(W[k] + [bb[k]], W[k + 1] + [bb[k + 1]])
+                    self.lex("hidden-neuron-lex", W[k] + [bb[k]], W[k + 1] + [bb[k + 1]])
             self.breaks.add("hidden-neuron-lex")
             if (self.features and self.shape.mode == "explicit" and task is not None
                     and feature_symmetric(task)):
@@ -277,7 +287,7 @@ class _Enc:
                 W1 = layers[0][0]
                 cols = [[W1[k][i] for k in range(n)] for i in range(self.m)]
                 for i in range(self.m - 1):
-                    b.lex_geq(cols[i], cols[i + 1])
+                    self.lex("feature-double-lex", cols[i], cols[i + 1])
                 self.breaks.add("feature-double-lex")
         for W, bb in layers:
             self.nonzero += [v for row in W for v in row] + list(bb)
@@ -387,7 +397,7 @@ class _Enc:
             if family_symmetry:
                 raise InputError("family_symmetry: needs free (shared) codes and symmetry on")
             return
-        b, n = self.b, len(E)
+        n = len(E)
         if family_symmetry:
             if family_symmetry not in ("features", "features+outputs"):
                 raise InputError(f"family_symmetry: unknown {family_symmetry!r}")
@@ -395,11 +405,11 @@ class _Enc:
             # encode/symmetry.py ("Family symmetry")
             cols = [[E[r][i] for r in range(n)] for i in range(len(E[0]))]
             for i in range(len(cols) - 1):
-                b.lex_geq(cols[i], cols[i + 1])
+                self.lex("family-features", cols[i], cols[i + 1])
             self.breaks.add("family-features")
             if family_symmetry == "features+outputs":
                 for j in range(len(R) - 1):
-                    b.lex_geq(R[j], R[j + 1])
+                    self.lex("family-outputs", R[j], R[j + 1])
                 self.breaks.add("family-outputs")
         self.breaks.add("code-coordinate-lex")
         self.breaks.add("code-sign")
@@ -407,19 +417,19 @@ class _Enc:
         if self.shape.L == 0:
             rows = [E[r] + [R[j][r] for j in range(len(R))] for r in range(n)]
             for r in range(n):
-                b.lex_geq(rows[r], neg(rows[r]))
+                self.lex("code-sign", rows[r], neg(rows[r]))
             for r in range(n - 1):
-                b.lex_geq(rows[r], rows[r + 1])
+                self.lex("code-coordinate-lex", rows[r], rows[r + 1])
         else:
             for r in range(n):
-                b.lex_geq(E[r], neg(E[r]))
+                self.lex("code-sign", E[r], neg(E[r]))
             for r in range(n - 1):
-                b.lex_geq(E[r], E[r + 1])
+                self.lex("code-coordinate-lex", E[r], E[r + 1])
             cols = [[R[j][r] for j in range(len(R))] for r in range(n)]
             for r in range(n):
-                b.lex_geq(cols[r], neg(cols[r]))
+                self.lex("code-sign", cols[r], neg(cols[r]))
             for r in range(n - 1):
-                b.lex_geq(cols[r], cols[r + 1])
+                self.lex("code-coordinate-lex", cols[r], cols[r + 1])
 
     def cardinality(self, lits, k):
         from pysat.card import CardEnc, EncType
@@ -505,6 +515,7 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
             "members": len(tasks)}
     out = SatEncoding(enc.b.clauses, enc.b.nvars, info, shape, E, R, members)
     out.selectors = enc.selectors
+    out.sb_ranges = enc.sb_ranges
     return out
 
 
@@ -552,4 +563,6 @@ def encode_architecture(m, m_out, s, shape, *, inputs=None, symmetry=True):
     info = {"encoder": ENCODER_NAME, "version": ENCODER_VERSION, "sums": "tree",
             "symmetry": bool(symmetry), "vars": enc.b.nvars,
             "clauses": len(enc.b.clauses), "inputs": len(enc.X), "members": 1}
-    return SatEncoding(enc.b.clauses, enc.b.nvars, info, shape, E, R, [mem], outs)
+    out = SatEncoding(enc.b.clauses, enc.b.nvars, info, shape, E, R, [mem], outs)
+    out.sb_ranges = enc.sb_ranges
+    return out
