@@ -46,6 +46,7 @@ from ..schema import (family_from_dict, family_to_dict, network_from_dict,
 from ..shape import Shape
 from ..verify import verify
 from . import drat as D
+from .certificate import check_certificate, kind_for
 
 __all__ = [
     "CLAIM_FORMAT", "MINIMUM_FORMAT", "QUESTIONS", "make_bundle", "make_minimum",
@@ -339,6 +340,8 @@ def make_bundle(out_dir, cell, *, shape=None, task=None, family=None, members=No
         "solver": {"name": solver, "version": solver_version(solver)},
         "headline": bool(headline),
         "timings": {"solve_seconds": round(float(getattr(cell, "seconds", 0.0) or 0.0), 3)},
+        # what the evidence proves (certify/certificate.py)
+        "certificate": {"kind": kind_for(status, options)},
     }
     if family is not None:
         claim["family"] = family_to_dict(family)
@@ -461,6 +464,7 @@ class BundleReport:
     notes: list = field(default_factory=list)
     seconds: float = 0.0
     children: list = field(default_factory=list)
+    certificate: str = "?"
 
     @property
     def ok(self):
@@ -533,6 +537,14 @@ def _verify_claim(path, rep, checkers, regenerate, budget):
                                 f"justified for this subject (only complete families "
                                 f"closed under that relabelling)")
             return
+    cert = check_certificate(
+        path, claim, lambda opts: _encode((claim.get("encoder") or {}).get("name"),
+                                          rep.question, members, shape, opts)[0],
+        checkers=checkers, budget=budget, regenerate=regenerate)
+    rep.certificate = cert.kind
+    rep.checks += cert.checks
+    rep.failures += cert.failures
+    rep.notes += cert.notes
     if rep.answer == "SAT":
         rep.checks.append("exhaustive")
         if not (path / "network.json").is_file():
@@ -618,6 +630,8 @@ def _verify_minimum(path, checkers, regenerate, budget):
             except InputError as e:
                 rep.failures.append(f"{name}/{e}")
         rep.checks.append("minimum")
+        # a minimum is as strong as its refutation (its SAT half is a network)
+        rep.certificate = rep.children[-1].certificate if rep.children else "?"
         if len(claims) != len([n for n in names.values() if n]):
             return rep
         sat = claims["sat"]

@@ -1,8 +1,8 @@
 """``superpos verify PATH...``: re-check claim bundles.
 
 Each PATH is a bundle, a minimum directory, or a directory searched
-recursively for them. Prints one row per claim (bundle, claim, answer, checks
-run, result, seconds), then one line per failure, and exits 1 if anything
+recursively for them. Prints one row per claim (bundle, claim, answer,
+certificate kind (certify/certificate.py), checks run, result, seconds), then one line per failure, and exits 1 if anything
 failed. It never shows a traceback: a broken bundle is a failure row.
 """
 
@@ -45,14 +45,15 @@ def _rows(rep, rows, depth=0):
     if any("not regenerated" in n for n in rep.notes):
         checks += " (no regenerate)"
     rows.append(("  " * depth + rep.path, rep.label or "-", rep.answer,
-                 checks, "PASS" if rep.ok else "FAIL", f"{rep.seconds:.2f}"))
+                 rep.certificate, checks, "PASS" if rep.ok else "FAIL",
+                 f"{rep.seconds:.2f}"))
     for c in rep.children:
         _rows(c, rows, depth + 1)
 
 
 def format_table(reports):
     """The pass/fail table of a list of :class:`BundleReport`, as text."""
-    head = ("bundle", "claim", "answer", "checks", "result", "seconds")
+    head = ("bundle", "claim", "answer", "certificate", "checks", "result", "seconds")
     rows = []
     for r in reports:
         _rows(r, rows)

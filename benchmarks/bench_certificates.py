@@ -1,0 +1,146 @@
+"""Cost of each certificate route for every committed UNSAT claim (issue 13).
+
+For each UNSAT bundle under ``proofs/`` (or the paths given):
+
+1. *F and SB* (what the bundle holds): regenerate the claim's formula with
+   its symmetry breaks, solve it with DRAT logging, check the proof with
+   dratify's native engine;
+2. *F alone*: the same question with every symmetry break off, solved within
+   ``min(--cap, max(20 x route-1 solve, --floor))`` seconds (20x the
+   symmetry-broken solve, with a floor because process start-up alone is a
+   good part of a sub-second solve), proof checked the same way;
+3. *generators*: not available -- the encoding's breaks are not syntactic
+   automorphisms of F (the sum trees pair terms by position), so no row has it.
+
+Prints one Markdown row per claim (sizes, seconds, the ratio of the two
+solves) and writes ``--csv``. With ``--attach`` a route-2 proof whose gzip is
+at most ``--max-bytes`` is added to the bundle as ``base/``
+(:func:`superpos_formal.certify.base_proof.attach_base_proof`), which makes
+the claim's certificate kind "proof of F". Timings are taken on whatever
+machine load there is; run with ``nice``.
+
+Run:  python benchmarks/bench_certificates.py [PATH...] [--attach] [--cap 600]
+"""
+
+import argparse
+import csv
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from superpos_formal.certify.base_proof import attach_base_proof
+from superpos_formal.certify.certificate import base_options
+from superpos_formal.certify.drat import Budget, check_drat, gzip_bytes, proof_stats, read_text
+from superpos_formal.encode.sat import encode_family_sat, encode_sat
+from superpos_formal.schema import family_from_dict, task_from_dict
+from superpos_formal.shape import Shape
+from superpos_formal.solve.runner import solve_cnf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def unsat_claims(paths):
+    for p in paths:
+        for cj in sorted(Path(p).rglob("claim.json")):
+            c = json.loads(cj.read_text())
+            if c.get("answer") == "UNSAT":
+                yield cj.parent, c
+
+
+def encoder(claim):
+    """``options -> SatEncoding`` for the claim's question."""
+    shape = Shape.from_dict(claim["shape"])
+    opts0 = claim.get("options") or {}
+    if claim["question"] == "family":
+        sub = opts0.get("members")
+        members = ([task_from_dict(t) for t in sub] if sub is not None
+                   else list(family_from_dict(claim["family"]).members()))
+    else:
+        members = [task_from_dict(claim["task"])]
+
+    def enc(options):
+        kw = {k: v for k, v in options.items() if k != "members"}
+        if kw.get("inputs") is not None:
+            kw["inputs"] = [tuple(x) for x in kw["inputs"]]
+        if claim["question"] == "family":
+            return encode_family_sat(members, shape, **kw)
+        return encode_sat(members[0], shape, **kw)
+    return enc
+
+
+def route(encoding, limit, workdir, tag):
+    """Solve with a proof and check it natively: a dict of measurements."""
+    proof = os.path.join(workdir, f"{tag}.drat")
+    res = solve_cnf(encoding.clauses, encoding.nvars, time_limit=limit, proof_path=proof)
+    out = {"status": res.status, "solve": res.seconds, "clauses": len(encoding.clauses),
+           "proof": None}
+    if res.status == "UNSAT":
+        text = read_text(proof)
+        t0 = time.perf_counter()
+        rec = check_drat(encoding, text=text, checkers=("native",), budget=Budget())[0]
+        out.update(check=time.perf_counter() - t0, verdict=rec.verdict,
+                   lines=proof_stats(text)["lines"], gz=len(gzip_bytes(text.encode())),
+                   proof=proof)
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("paths", nargs="*", default=[str(ROOT / "proofs")])
+    ap.add_argument("--cap", type=float, default=600.0, help="largest budget for F (s)")
+    ap.add_argument("--floor", type=float, default=10.0, help="smallest budget for F (s)")
+    ap.add_argument("--attach", action="store_true", help="add base/ proofs to the bundles")
+    ap.add_argument("--max-bytes", type=int, default=2_000_000,
+                    help="largest gzipped F proof to attach")
+    ap.add_argument("--csv", default=str(ROOT / "benchmarks/results/certificates.csv"))
+    args = ap.parse_args(argv)
+    cols = ["claim", "F+SB clauses", "F clauses", "F+SB solve s", "F+SB proof lines",
+            "F+SB check s", "F budget s", "F status", "F solve s", "F/F+SB", "F proof lines",
+            "F proof gz bytes", "F check s", "attached"]
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
+    rows = []
+    with tempfile.TemporaryDirectory() as wd:
+        for bdir, claim in unsat_claims(args.paths):
+            name = str(Path(bdir).resolve().relative_to(ROOT / "proofs")) \
+                if str(Path(bdir).resolve()).startswith(str(ROOT / "proofs")) else str(bdir)
+            enc = encoder(claim)
+            options = claim.get("options") or {}
+            sb = route(enc(options), args.cap, wd, "sb")
+            budget = min(args.cap, max(20 * sb["solve"], args.floor))
+            base_enc = enc(base_options(options))
+            f = route(base_enc, budget, wd, "f")
+            attached = "-"
+            if f["status"] == "UNSAT":
+                if (args.attach and f["gz"] <= args.max_bytes
+                        and (claim.get("certificate") or {}).get("kind") != "proof of F"):
+                    attach_base_proof(bdir, f["proof"], base_enc, solve_seconds=f["solve"],
+                                      solver=claim["solver"],
+                                      checkers=("native", "python", "drup"),
+                                      budget=Budget(headline=False))
+                    attached = "yes"
+                elif f["gz"] > args.max_bytes:
+                    attached = "too large"
+            ratio = f"{f['solve'] / sb['solve']:.1f}" if f["status"] == "UNSAT" else "-"
+            row = [name, sb["clauses"], f["clauses"], f"{sb['solve']:.2f}",
+                   sb.get("lines", "-"), f"{sb.get('check', 0):.2f}", f"{budget:.0f}",
+                   f["status"], f"{f['solve']:.2f}", ratio, f.get("lines", "-"),
+                   f.get("gz", "-"), f"{f['check']:.2f}" if "check" in f else "-", attached]
+            rows.append(row)
+            print("| " + " | ".join(map(str, row)) + " |", flush=True)
+            for p in (sb["proof"], f["proof"]):
+                if p and os.path.exists(p):
+                    os.unlink(p)
+    Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
+    with open(args.csv, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(cols)
+        w.writerows(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""Certificate kinds: what exactly a claim's evidence proves, checked.
+
+An UNSAT claim's DRAT proof refutes the formula it was checked against. When
+that formula carries symmetry-breaking clauses (``SB``), the proof shows
+"``F`` and ``SB`` is unsatisfiable"; that ``F`` (the question itself) is
+unsatisfiable then also rests on the soundness argument of the breaks. Every
+claim states which case it is in (``claim.json`` ``certificate.kind``):
+
+``proof of F``
+    A proof of the base formula ``F`` (no symmetry break at all): either the
+    claim's own formula has none (``options.symmetry`` false), or the bundle
+    carries a second proof in ``base/`` (``base/formula.cnf.gz``,
+    ``base/proof.drat.gz``, ``base/logs/``) of ``F`` regenerated with the
+    symmetry breaks off. Needs no side argument.
+``proof of F and SB, SB checked by generators``
+    Reserved for breaks whose generators are checked mechanically (Crawford,
+    Ginsberg, Luks, Roy, KR 1996); no bundle of this toolkit carries
+    generators yet, so a claim of this kind is rejected.
+``proof of F and SB, SB by argument (canonicalisation tested)``
+    The breaks' soundness arguments (encode/sat.py, encode/symmetry.py),
+    tested by mapping random solutions to canonical ones that satisfy the
+    labelled break clauses (encode/canonical.py, tests/test_canonical.py).
+``verified network``
+    A SAT claim: the network, verified exhaustively.
+
+:func:`check_certificate` re-derives the kind from the bundle and fails,
+with the reason, when the claim states a kind its evidence does not
+support -- notably "proof of F" over a formula with extra clauses.
+:func:`superpos_formal.certify.base_proof.attach_base_proof` adds a proof
+of ``F`` to an existing bundle.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from . import drat as D
+
+__all__ = ["KIND_F", "KIND_GENERATORS", "KIND_ARGUMENT", "KIND_NETWORK", "KINDS",
+           "SHORT", "kind_for", "base_options", "check_certificate",
+           "CertificateReport", "BASE"]
+
+KIND_F = "proof of F"
+KIND_GENERATORS = "proof of F and SB, SB checked by generators"
+KIND_ARGUMENT = "proof of F and SB, SB by argument (canonicalisation tested)"
+KIND_NETWORK = "verified network"
+KINDS = (KIND_F, KIND_GENERATORS, KIND_ARGUMENT, KIND_NETWORK)
+#: short names for tables
+SHORT = {KIND_F: "F", KIND_GENERATORS: "F+SB(gen)", KIND_ARGUMENT: "F+SB(arg)",
+         KIND_NETWORK: "network"}
+
+BASE = "base"
+
+
+def _has_breaks(options):
+    """Does a formula built with ``options`` carry symmetry-break clauses?
+
+    The encoders default to ``symmetry=True``; ``family_symmetry`` needs it.
+    """
+    return bool(options.get("symmetry", True)) or bool(options.get("family_symmetry"))
+
+
+def base_options(options):
+    """The encoder options of ``F``: the same question, no symmetry break.
+
+    >>> base_options({"symmetry": True, "family_symmetry": "features", "sums": "tree"})
+    {'sums': 'tree', 'symmetry': False}
+    """
+    out = {k: v for k, v in options.items() if k != "family_symmetry"}
+    out["symmetry"] = False
+    return out
+
+
+def kind_for(answer, options):
+    """The kind a fresh bundle of ``answer`` built with ``options`` has.
+
+    >>> kind_for("UNSAT", {"symmetry": False}), SHORT[kind_for("UNSAT", {})]
+    ('proof of F', 'F+SB(arg)')
+    """
+    if answer == "SAT":
+        return KIND_NETWORK
+    return KIND_ARGUMENT if _has_breaks(options) else KIND_F
+
+
+@dataclass
+class CertificateReport:
+    kind: str = "?"
+    checks: list = field(default_factory=list)
+    failures: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+
+def _extra_clauses(text, base):
+    """How many clauses of DIMACS ``text`` are not clauses of ``base`` (multiset)."""
+    _, clauses = D.parse_dimacs(text)
+    have = Counter(tuple(sorted(c)) for c in base.clauses)
+    extra = 0
+    for c in clauses:
+        key = tuple(sorted(c))
+        if have[key]:
+            have[key] -= 1
+        else:
+            extra += 1
+    return extra
+
+
+def check_certificate(path, claim, encode, *, checkers=D.DEFAULT_CHECKERS,
+                      budget=None, regenerate=True):
+    """Check the certificate kind ``claim`` states against bundle ``path``.
+
+    ``encode(options)`` builds the claim's formula with other encoder
+    options (the verifier supplies it: same encoder, question, members,
+    shape). Returns a :class:`CertificateReport`; never raises for a bad
+    bundle.
+    """
+    rep = CertificateReport()
+    path = Path(path)
+    cert = claim.get("certificate")
+    if not isinstance(cert, dict):
+        rep.failures.append("claim.json: certificate: missing (every claim states "
+                            "its certificate kind)")
+        return rep
+    unknown = set(cert) - {"kind", "base"}
+    if unknown:
+        rep.failures.append(f"claim.json: certificate: unknown field {sorted(unknown)[0]!r}")
+        return rep
+    kind = cert.get("kind")
+    if kind not in KINDS:
+        rep.failures.append(f"claim.json: certificate.kind: {kind!r} is not one of "
+                            + "; ".join(repr(k) for k in KINDS))
+        return rep
+    rep.kind = kind
+    rep.checks.append("certificate")
+    answer = claim.get("answer")
+    options = claim.get("options") or {}
+    has_base = (path / BASE).exists()
+    if answer == "SAT":
+        if kind != KIND_NETWORK:
+            rep.failures.append(f"claim.json: certificate.kind {kind!r} but a SAT "
+                                f"claim's certificate is {KIND_NETWORK!r}")
+        if has_base or "base" in cert:
+            rep.failures.append("base/: a SAT claim carries no base proof")
+        return rep
+    if kind == KIND_NETWORK:
+        rep.failures.append(f"claim.json: certificate.kind {kind!r} but the answer is UNSAT")
+        return rep
+    if kind == KIND_GENERATORS:
+        rep.failures.append("claim.json: certificate.kind says the breaks are checked by "
+                            "generators, but this toolkit checks no generators (the "
+                            "encoding's breaks are not syntactic automorphisms); rejected")
+        return rep
+    sb = _has_breaks(options)
+    if kind == KIND_ARGUMENT:
+        if not sb:
+            rep.failures.append("claim.json: certificate.kind says 'F and SB' but the "
+                                "formula has no symmetry break (options.symmetry is false): "
+                                f"the kind is {KIND_F!r}")
+        if has_base or "base" in cert:
+            rep.failures.append(f"base/: a base proof is present but the claim states "
+                                f"{kind!r}; state {KIND_F!r} or remove it")
+        return rep
+    # kind == KIND_F
+    if not sb:
+        if has_base or "base" in cert:
+            rep.failures.append("base/: the claim's own formula is F; a second base "
+                                "proof is not expected")
+        return rep
+    if not has_base or not isinstance(cert.get("base"), dict):
+        rep.failures.append(f"claim.json: certificate.kind {KIND_F!r}, but the formula "
+                            f"carries symmetry breaks and the bundle has no base/ proof "
+                            f"of F")
+        return rep
+    _check_base(path / BASE, cert["base"], options, encode, rep, checkers, budget,
+                regenerate, claim)
+    return rep
+
+
+def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, claim):
+    cnf, prf = bdir / "formula.cnf.gz", bdir / "proof.drat.gz"
+    missing = [p.name for p in (cnf, prf) if not p.is_file()]
+    if missing:
+        rep.failures += [f"base/{m}: missing (a proof of F needs formula and proof)"
+                         for m in missing]
+        return
+    text = D.read_text(cnf)
+    sha = D.sha256_text(text)
+    if sha != (meta.get("formula") or {}).get("sha256"):
+        rep.failures.append("base/formula.cnf.gz: sha256 differs from claim.json's "
+                            "certificate.base.formula.sha256")
+    if regenerate:
+        rep.checks.append("regenerate-F")
+        try:
+            base = encode(base_options(options))
+        except InputError as e:
+            rep.failures.append(f"regenerate F: {e}")
+            return
+        if getattr(base, "sb_ranges", None) or base.info.get("symmetry"):
+            rep.failures.append("regenerate F: the encoder emitted symmetry breaks with "
+                                "symmetry off")
+            return
+        if D.sha256_text(base.to_dimacs()) != sha:
+            try:
+                extra = _extra_clauses(text, base)
+            except InputError as e:
+                rep.failures.append(f"base/formula.cnf.gz: {e}")
+                return
+            if extra:
+                rep.failures.append(
+                    f"base/formula.cnf.gz: 'proof of F' claimed, but the formula has "
+                    f"{extra} clause(s) that are not in the base formula F regenerated "
+                    f"with the symmetry breaks off")
+            else:
+                rep.failures.append("base/formula.cnf.gz: differs from the base formula F "
+                                    "regenerated from claim.json")
+    else:
+        rep.notes.append("base formula F not regenerated (--no-regenerate)")
+    budget = budget or D.Budget(headline=bool(claim.get("headline")))
+    recs = D.check_drat(cnf, prf, checkers, budget)
+    for r in recs:
+        rep.checks.append(f"F:{r.checker}:{r.verdict.lower()}")
+        if r.verdict == D.REJECTED:
+            rep.failures.append(f"base/proof.drat.gz: rejected by {r.checker} ({r.reason})")
+        elif r.verdict == D.SKIPPED:
+            rep.notes.append(f"base proof: {r.checker} skipped: {r.reason}")
+    if not any(r.verdict in (D.VERIFIED, D.REJECTED) for r in recs):
+        rep.failures.append("base/proof.drat.gz: no checker verified the proof (all skipped)")
