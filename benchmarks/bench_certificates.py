@@ -5,7 +5,9 @@ For each UNSAT bundle under ``proofs/`` (or the paths given):
 1. *F and SB* (what the bundle holds): regenerate the claim's formula with
    its symmetry breaks, solve it with DRAT logging, check the proof with
    dratify's native engine;
-2. *F alone*: the same question with every symmetry break off, solved within
+2. *F alone*: the same question with every symmetry break off (for a
+   subfamily encoded for the family relabelling order that is satisfiable
+   alone: the whole family), solved within
    ``min(--cap, max(20 x route-1 solve, --floor))`` seconds (20x the
    symmetry-broken solve, with a floor because process start-up alone is a
    good part of a sub-second solve), proof checked the same way;
@@ -53,21 +55,17 @@ def unsat_claims(paths):
 def encoder(claim):
     """``options -> SatEncoding`` for the claim's question."""
     shape = Shape.from_dict(claim["shape"])
-    opts0 = claim.get("options") or {}
-    if claim["question"] == "family":
-        sub = opts0.get("members")
-        members = ([task_from_dict(t) for t in sub] if sub is not None
-                   else list(family_from_dict(claim["family"]).members()))
-    else:
-        members = [task_from_dict(claim["task"])]
 
     def enc(options):
         kw = {k: v for k, v in options.items() if k != "members"}
         if kw.get("inputs") is not None:
             kw["inputs"] = [tuple(x) for x in kw["inputs"]]
         if claim["question"] == "family":
+            sub = options.get("members")
+            members = ([task_from_dict(t) for t in sub] if sub is not None
+                       else list(family_from_dict(claim["family"]).members()))
             return encode_family_sat(members, shape, **kw)
-        return encode_sat(members[0], shape, **kw)
+        return encode_sat(task_from_dict(claim["task"]), shape, **kw)
     return enc
 
 
@@ -113,12 +111,20 @@ def main(argv=None):
             budget = min(args.cap, max(20 * sb["solve"], args.floor))
             base_enc = enc(base_options(options))
             f = route(base_enc, budget, wd, "f")
+            whole = False
+            if f["status"] == "SAT" and "members" in options:
+                # the subfamily alone is satisfiable (it was chosen for the
+                # relabelling order): F is the whole family
+                whole = True
+                base_enc = enc(base_options(options, whole_family=True))
+                f = route(base_enc, budget, wd, "f")
+                f["whole"] = True
             attached = "-"
             if f["status"] == "UNSAT":
                 if (args.attach and f["gz"] <= args.max_bytes
                         and (claim.get("certificate") or {}).get("kind") != "proof of F"):
                     attach_base_proof(bdir, f["proof"], base_enc, solve_seconds=f["solve"],
-                                      solver=claim["solver"],
+                                      solver=claim["solver"], whole_family=whole,
                                       checkers=("native", "python", "drup"),
                                       budget=Budget(headline=False))
                     attached = "yes"
@@ -127,7 +133,7 @@ def main(argv=None):
             ratio = f"{f['solve'] / sb['solve']:.1f}" if f["status"] == "UNSAT" else "-"
             row = [name, sb["clauses"], f["clauses"], f"{sb['solve']:.2f}",
                    sb.get("lines", "-"), f"{sb.get('check', 0):.2f}", f"{budget:.0f}",
-                   f["status"], f"{f['solve']:.2f}", ratio, f.get("lines", "-"),
+                   f["status"] + (" (whole family)" if whole else ""), f"{f['solve']:.2f}", ratio, f.get("lines", "-"),
                    f.get("gz", "-"), f"{f['check']:.2f}" if "check" in f else "-", attached]
             rows.append(row)
             print("| " + " | ".join(map(str, row)) + " |", flush=True)

@@ -1,13 +1,25 @@
 """Print the Markdown table of committed claims for proofs/README.md.
 
 Reads every search/results/*.jsonl record that carries a bundle and lists the
-claim, its bundle and how it is backed. Run from the repository root:
+claim, its bundle, how it is backed and the certificate kind its claim.json
+states (for a minimum: its refutation's; ``superpos verify`` checks it).
+Run from the repository root:
 
     python search/claims_table.py > /tmp/claims.md
 """
 
 import json
 from pathlib import Path
+
+def certificate(bundle):
+    """The certificate kind of a committed bundle (its UNSAT half's, if any)."""
+    root = Path(bundle)
+    kinds = {}
+    for cj in sorted(root.rglob("claim.json")):
+        c = json.loads(cj.read_text())
+        kinds[c["answer"]] = (c.get("certificate") or {}).get("kind", "MISSING")
+    return kinds.get("UNSAT", kinds.get("SAT", "MISSING"))
+
 
 rows = []
 for path in sorted(Path("search/results").glob("*.jsonl")):
@@ -30,9 +42,12 @@ for path in sorted(Path("search/results").glob("*.jsonl")):
             back = ("verified network" if k == 1 else
                     f"verified network at n = {k}; DRAT refutation at n = {k - 1}")
         s_val = subj.get("s", 2 if subj.get("kind") in ("uand", "and_pairs", "pair-sets") else 1)
+        cert = certificate(r["bundle"])
+        if r.get("sat_only"):
+            cert = "verified network (the refutation is regenerated, not committed)"
         rows.append(f"| {path.stem} | {r['subject']}, s={s_val} | {shape} | "
-                    f"{claim} | `{r['bundle']}` | {back} |")
+                    f"{claim} | `{r['bundle']}` | {back} | {cert} |")
 
-print("| campaign | subject | shape | claim | bundle | backed by |")
-print("|---|---|---|---|---|---|")
+print("| campaign | subject | shape | claim | bundle | backed by | certificate |")
+print("|---|---|---|---|---|---|---|")
 print("\n".join(rows))

@@ -174,3 +174,11 @@ def test_attach_refuses_a_formula_with_breaks(bundles, tmp_path):
                           solve_seconds=0, solver={})
     assert (b / "claim.json").read_text() == before
     assert not Bn.check_manifest(b)
+
+
+def test_base_options_other_than_F_are_rejected(bundles, tmp_path):
+    b = _copy(bundles.f, tmp_path)
+    _edit_claim(b, lambda c: c["certificate"]["base"]["options"].update(symmetry=True))
+    msg = _fails(Bn.verify_bundle(b, checkers=("native",)))
+    assert "certificate.base.options are not the claim's options with the symmetry " \
+           "breaks off" in msg

@@ -21,7 +21,7 @@ __all__ = ["attach_base_proof"]
 
 
 def attach_base_proof(bundle, proof_path, encoding, *, solve_seconds, solver,
-                      checkers=D.DEFAULT_CHECKERS, budget=None):
+                      checkers=D.DEFAULT_CHECKERS, budget=None, whole_family=False):
     """Add a checked proof of ``F`` (``encoding``: the base formula) to ``bundle``.
 
     The bundle is rebuilt in a temporary sibling directory and swapped in
@@ -29,6 +29,8 @@ def attach_base_proof(bundle, proof_path, encoding, *, solve_seconds, solver,
     leaves the stored bundle untouched. Raises :class:`SoundnessError` if a
     checker rejects the proof, :class:`InputError` if the bundle is not an
     UNSAT claim with symmetry breaks or ``encoding`` carries breaks.
+    ``whole_family``: ``encoding`` is ``F`` of the whole family, not of the
+    claim's subfamily (:func:`~superpos_formal.certify.certificate.base_options`).
     """
     bundle = Path(bundle)
     claim = json.loads((bundle / "claim.json").read_text())
@@ -55,7 +57,7 @@ def attach_base_proof(bundle, proof_path, encoding, *, solve_seconds, solver,
         for r in recs:
             (bdir / "logs" / f"{r.checker}.log").write_text(r.log)
         claim["certificate"] = {"kind": KIND_F, "base": {
-            "options": base_options(claim.get("options") or {}),
+            "options": base_options(claim.get("options") or {}, whole_family),
             "formula": {"sha256": D.sha256_text(dimacs), "nvars": encoding.nvars,
                         "clauses": len(encoding.clauses)},
             "proof": D.proof_stats(proof_text),

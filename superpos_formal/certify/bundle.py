@@ -539,7 +539,8 @@ def _verify_claim(path, rep, checkers, regenerate, budget):
             return
     cert = check_certificate(
         path, claim, lambda opts: _encode((claim.get("encoder") or {}).get("name"),
-                                          rep.question, members, shape, opts)[0],
+                                          rep.question, _subject({**claim, "options": opts})[2],
+                                          shape, opts)[0],
         checkers=checkers, budget=budget, regenerate=regenerate)
     rep.certificate = cert.kind
     rep.checks += cert.checks

@@ -61,13 +61,22 @@ def _has_breaks(options):
     return bool(options.get("symmetry", True)) or bool(options.get("family_symmetry"))
 
 
-def base_options(options):
+def base_options(options, whole_family=False):
     """The encoder options of ``F``: the same question, no symmetry break.
 
+    A family claim may have encoded a subfamily (``options.members``).
+    Without breaks, a refutation of the subfamily refutes the family (its
+    clauses are a subset); but a subfamily chosen for the family relabelling
+    order is often satisfiable alone, and then ``F`` is the whole family
+    (``whole_family=True`` drops ``members``).
+
     >>> base_options({"symmetry": True, "family_symmetry": "features", "sums": "tree"})
-    {'sums': 'tree', 'symmetry': False}
+    {'symmetry': False, 'sums': 'tree'}
+    >>> base_options({"members": [], "symmetry": True}, whole_family=True)
+    {'symmetry': False}
     """
-    out = {k: v for k, v in options.items() if k != "family_symmetry"}
+    drop = {"family_symmetry"} | ({"members"} if whole_family else set())
+    out = {k: v for k, v in options.items() if k not in drop}
     out["symmetry"] = False
     return out
 
@@ -110,8 +119,8 @@ def check_certificate(path, claim, encode, *, checkers=D.DEFAULT_CHECKERS,
     """Check the certificate kind ``claim`` states against bundle ``path``.
 
     ``encode(options)`` builds the claim's formula with other encoder
-    options (the verifier supplies it: same encoder, question, members,
-    shape). Returns a :class:`CertificateReport`; never raises for a bad
+    options (the verifier supplies it: same encoder, question and shape;
+    members from ``options.members``, else the whole family). Returns a :class:`CertificateReport`; never raises for a bad
     bundle.
     """
     rep = CertificateReport()
@@ -188,10 +197,19 @@ def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, 
     if sha != (meta.get("formula") or {}).get("sha256"):
         rep.failures.append("base/formula.cnf.gz: sha256 differs from claim.json's "
                             "certificate.base.formula.sha256")
+    bopts = meta.get("options")
+    allowed = [base_options(options)]
+    if "members" in options:
+        allowed.append(base_options(options, whole_family=True))
+    if bopts not in allowed:
+        rep.failures.append("claim.json: certificate.base.options are not the claim's "
+                            "options with the symmetry breaks off (same members, or the "
+                            "whole family)")
+        return
     if regenerate:
         rep.checks.append("regenerate-F")
         try:
-            base = encode(base_options(options))
+            base = encode(bopts)
         except InputError as e:
             rep.failures.append(f"regenerate F: {e}")
             return
