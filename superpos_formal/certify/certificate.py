@@ -234,7 +234,7 @@ def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, 
     else:
         rep.notes.append("base formula F not regenerated (--no-regenerate)")
     budget = budget or D.Budget(headline=bool(claim.get("headline")))
-    recs = D.check_drat(cnf, prf, checkers, budget)
+    recs = D.check_drat(cnf, prf, budget.base_checkers or checkers, budget)
     for r in recs:
         rep.checks.append(f"F:{r.checker}:{r.verdict.lower()}")
         if r.verdict == D.REJECTED:
