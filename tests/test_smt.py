@@ -12,7 +12,8 @@ import z3
 
 from superpos_formal.domain import domain
 from superpos_formal.encode import smt as smt_mod
-from superpos_formal.encode.smt import encode_smt, solve_smt
+from superpos_formal.encode.smt import encode_smt
+from superpos_formal.solve.smt import solve_smt
 from superpos_formal.errors import InputError, SoundnessError
 from superpos_formal.network import Network
 from superpos_formal.shape import Shape
