@@ -1,4 +1,4 @@
-"""Feature codes: generators and degenerate-code detection (MODEL.md 2 and 4).
+"""Feature codes: generators and degenerate-code detection (docs/MODEL.md 2 and 4).
 
 In superposed mode the network sees ``a_0 = E x`` (``E`` is ``n x m``) and
 reads ``y_j = [(R z)_j >= theta]`` (``R`` is ``m' x n``). This module makes
@@ -157,8 +157,8 @@ def check_codes(E, R, task, theta=1):
     if theta == 1:
         # Only at theta = 1: "off" rows have (Rz)_i <= 0, so a non-negative
         # combination of them is <= 0 < 1. At theta >= 2 off rows may be
-        # positive and their combination can reach theta (MODEL.md 4 says
-        # "theta >= 1"; see docs/MODEL-DECISIONS.md).
+        # positive and their combination can reach theta (a looser statement says
+        # "theta >= 1"; docs/MODEL.md 9, decision 13).
         X = domain(task.m, task.s)
         for j in degenerate_readout_rows(R):
             # Only fatal if the task needs y_j = 1 while every row in the cone is off;

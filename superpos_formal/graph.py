@@ -1,6 +1,6 @@
 """Networks as graphs: networkx conversion, GraphML/DOT export, drawing.
 
-The graph is a layered DAG, one column (``layer``) per stage of MODEL.md 2:
+The graph is a layered DAG, one column (``layer``) per stage of docs/MODEL.md 2:
 
 ============  ==========================  ====================================
 role          superposed mode             explicit mode

@@ -1,4 +1,4 @@
-"""Integer feed-forward networks and their exact evaluation (MODEL.md section 2).
+"""Integer feed-forward networks and their exact evaluation (docs/MODEL.md 2).
 
 A :class:`Network` holds the input code ``E`` (``d x m``), hidden layers
 ``(W_l, b_l)`` of width ``n``, the output layer ``(V, c)``, the readout ``R``
@@ -93,7 +93,7 @@ def _within(name, rows, bound):
 
 def resolve_bounds(B, B_bias, B_code):
     """Validate the bounds and fill the defaults: ``B_bias = B``,
-    ``B_code = max(B, 1)`` (MODEL.md 2). Returns ``(B_bias, B_code)``."""
+    ``B_code = max(B, 1)`` (docs/MODEL.md 2). Returns ``(B_bias, B_code)``."""
     if B < 0:
         raise InputError(f"B: weight bound must be >= 0, got {B}")
     B_bias = B if B_bias is None else B_bias

@@ -7,7 +7,7 @@ correctness requirement (``tolerance = k`` for ``tolerant(k)``). With a task
 (or family) it is the whole question an encoder turns into a formula, so it is
 part of every claim's identity.
 
-Representation question (MODEL.md 4.1): ``mode="superposed", L=0,
+Representation question (docs/MODEL.md 4.1): ``mode="superposed", L=0,
 codes="free"``: smallest ``n`` with ``[R E x >= theta] = x``.
 
 Examples

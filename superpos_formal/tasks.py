@@ -1,4 +1,4 @@
-"""Tasks ``f : X(m, s) -> {0,1}^{m'}`` and task families (MODEL.md section 1).
+"""Tasks ``f : X(m, s) -> {0,1}^{m'}`` and task families (docs/MODEL.md 1).
 
 A :class:`Task` is stored as its truth table over ``domain(m, s)`` (in that
 order), together with the constructor and parameters that produced it, so it

@@ -118,7 +118,7 @@ def test_family_question_needs_free_codes():
 # ------------------------------------------------------------------ evidence
 
 def test_certify_and_verify_roundtrip(tmp_path):
-    res = sf.min_neurons(sf.uand(3), activation="step")
+    res = sf.min_neurons(sf.parity(2), activation="step")
     rep = sf.certify(res, tmp_path / "b")
     assert rep.ok
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == \
@@ -131,7 +131,7 @@ def test_certify_and_verify_roundtrip(tmp_path):
 
 
 def test_certify_uses_kept_proofs(tmp_path):
-    res = sf.min_neurons(sf.uand(3), activation="step", proof_dir=tmp_path / "work")
+    res = sf.min_neurons(sf.parity(2), activation="step", proof_dir=tmp_path / "work")
     below = res.search.cells[0]
     assert below.proof_path and (tmp_path / "work" / "n1.drat").exists()
     assert sf.certify(res, tmp_path / "b").ok
@@ -219,7 +219,7 @@ def test_cli_family_out_writes_what_help_promises(capsys, tmp_path):
 
 
 def test_cli_proof_writes_checked_bundle(capsys, tmp_path):
-    rc, out, _ = run(capsys, "min-neurons", "--task", "uand", "--m", 3, "--activation",
+    rc, out, _ = run(capsys, "min-neurons", "--task", "parity", "--m", 2, "--activation",
                      "step", "--proof", "-o", tmp_path)
     assert rc == 0 and "PASS" in out
     assert not (tmp_path / "work").exists()

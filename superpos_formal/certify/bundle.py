@@ -21,7 +21,7 @@ A minimum claim "the smallest ``n`` is ``k``" is a parent directory holding a
 SAT bundle at ``n = k``, an UNSAT bundle at ``n = k - 1`` and ``minimum.json``
 naming both and the symmetry breaks used. It is a minimum because SAT is
 monotone in ``n`` for explicit, free-code, shared-code and representation
-shapes (MODEL.md 4: pad with a zero neuron); for given codes it is not, and
+shapes (docs/MODEL.md 4.5: pad with a zero neuron); for given codes it is not, and
 such a minimum claim is refused.
 
 :func:`verify_bundle` re-derives everything it can: the manifest; for SAT the

@@ -1,6 +1,6 @@
 """The literal z3 encoding: bounded ``Int`` weights, ``If`` activations.
 
-This is the encoding a user would write by hand from MODEL.md, and it is the
+This is the encoding a user would write by hand from docs/MODEL.md, and it is the
 baseline every SAT encoding of the toolkit is benchmarked against
 (``benchmarks/bench_sat_vs_smt.py``). Nothing clever happens here on
 purpose:
@@ -243,7 +243,7 @@ def encode_smt(task, shape, *, inputs=None, symmetry=False):
         V = c = None
 
     if symmetry and L >= 1 and n >= 2:
-        # Symmetry breaking (MODEL.md 5). Soundness: let N be any network of
+        # Symmetry breaking (docs/MODEL.md 5). Soundness: let N be any network of
         # this shape. Permuting the neurons of the first hidden layer by pi,
         # i.e. W1 -> P W1, b1 -> P b1, and the next layer's columns (W2 or V)
         # -> (.) P^T, gives a network N' that computes the same a_2 (or z) on

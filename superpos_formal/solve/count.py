@@ -1,4 +1,4 @@
-"""Counting the functions an architecture realizes (MODEL.md 4.4).
+"""Counting the functions an architecture realizes (docs/MODEL.md 4.4).
 
 Two questions, two families of methods.
 

@@ -1,4 +1,4 @@
-"""The family question (MODEL.md 4.3): shared codes, one weight set per member.
+"""The family question (docs/MODEL.md 4.3): shared codes, one weight set per member.
 
 ``decide_family`` runs a counterexample-guided loop over *members*:
 

@@ -1,4 +1,4 @@
-"""Decide one cell and search for minimum networks (MODEL.md 4.2).
+"""Decide one cell and search for minimum networks (docs/MODEL.md 4.2).
 
 Every answer is a :class:`Cell`: SAT with a network that the exact verifier
 accepted, UNSAT (with a DRAT proof when one was asked for), or UNKNOWN
