@@ -101,6 +101,20 @@ def task(kind, m, **kw):
 def family(kind, m, **kw):
     """Any built-in family by name (the CLI's ``superpos family KIND``).
 
+    Parameters
+    ----------
+    kind : str
+        ``"permutations"`` or ``"pair-sets"``.
+    m : int
+        Input features.
+    **kw
+        ``m_out``, ``s``, ``op``, ``sample``, ``seed``, as for
+        :func:`superpos_formal.tasks.build_family`.
+
+    Returns
+    -------
+    Family
+
     Examples
     --------
     >>> family("pair-sets", 4, m_out=2).size
@@ -135,6 +149,17 @@ def uand(m, s=2):
 def permutations(m, s=1):
     """The family of all ``m!`` permutations of ``m`` features.
 
+    Parameters
+    ----------
+    m : int
+        Features (``m' = m``).
+    s : int
+        Sparsity (default 1).
+
+    Returns
+    -------
+    Family
+
     Examples
     --------
     >>> permutations(3).size
@@ -145,6 +170,21 @@ def permutations(m, s=1):
 
 def pair_sets(m, m_out, s=2, op="and"):
     """The family of all ``m'``-sets of pairs over ``m`` features (2-AND).
+
+    Parameters
+    ----------
+    m : int
+        Input features.
+    m_out : int
+        Pairs per member, ``1 <= m_out <= C(m, 2)``.
+    s : int
+        Sparsity (default 2).
+    op : str
+        ``"and"`` (default), ``"or"`` or ``"xor"``.
+
+    Returns
+    -------
+    Family
 
     Examples
     --------
@@ -157,6 +197,16 @@ def pair_sets(m, m_out, s=2, op="and"):
 def identity(m, s=1):
     """``y = x`` on ``m`` features: the representation task.
 
+    Parameters
+    ----------
+    m : int
+    s : int
+        Sparsity (default 1).
+
+    Returns
+    -------
+    Task
+
     Examples
     --------
     >>> identity(3).m_out
@@ -168,6 +218,16 @@ def identity(m, s=1):
 def parity(m, s=None):
     """XOR of all ``m`` bits; dense inputs (``s = m``) by default.
 
+    Parameters
+    ----------
+    m : int
+    s : int, optional
+        Sparsity (default ``m``: all of ``{0,1}^m``).
+
+    Returns
+    -------
+    Task
+
     Examples
     --------
     >>> parity(2).outputs
@@ -178,6 +238,16 @@ def parity(m, s=None):
 
 def majority(m, s=None):
     """Strict majority of ``m`` bits (a tie is 0); dense inputs by default.
+
+    Parameters
+    ----------
+    m : int
+    s : int, optional
+        Sparsity (default ``m``).
+
+    Returns
+    -------
+    Task
 
     Examples
     --------
@@ -196,6 +266,10 @@ def truth_table(m, s, outputs):
     outputs : list of rows, or str
         One row of 0/1 per input of :func:`superpos_formal.domain.domain`
         ``(m, s)``, or the CLI's ``"0,1,1,0"`` text.
+
+    Returns
+    -------
+    Task
 
     Examples
     --------
@@ -659,6 +733,15 @@ def verify(path, *, checkers=None, regenerate=True):
     the claim), the formula (regenerated and compared by hash) and the proof
     (re-checked by the independent checkers).
 
+    Parameters
+    ----------
+    path : path
+        A bundle, a minimum folder.
+    checkers : tuple of str, optional
+        Default: native, python and drup within their budgets.
+    regenerate : bool
+        Rebuild the formula from the claim and compare hashes (default).
+
     Returns
     -------
     BundleReport
@@ -675,6 +758,18 @@ def verify(path, *, checkers=None, regenerate=True):
 
 def check(network, task, tolerance=0):
     """Exhaustive exact check of a network against a task (``superpos check``).
+
+    Parameters
+    ----------
+    network : Network
+    task : Task
+    tolerance : int
+        Wrong ``(x, j)`` output bits allowed (default 0).
+
+    Returns
+    -------
+    Verification
+        ``ok``, ``errors``, ``counterexamples``.
 
     Examples
     --------

@@ -266,3 +266,23 @@ def test_campaign_through_the_api(tmp_path, capsys):
     before = (tmp_path / "res" / "tiny.jsonl").read_text()
     assert main(["campaign", str(path), "--results", str(tmp_path / "res")]) == 0
     assert (tmp_path / "res" / "tiny.jsonl").read_text() == before
+
+
+def test_demo_asks_the_readme_question_without_parsing_argv(monkeypatch, capsys):
+    from superpos_formal.cli import search as cli_search
+
+    seen = {}
+
+    def fake(subject, kw, solver_kw, **rest):
+        seen.update(subject=subject, kw=kw, solver_kw=solver_kw, **rest)
+        return 0
+
+    monkeypatch.setattr(cli_search, "report_min_neurons", fake)
+    monkeypatch.setattr(cli_search.argparse.ArgumentParser, "parse_args",
+                        lambda *a, **k: pytest.fail("demo re-parsed argv"), raising=True)
+    assert cli_search.cmd_demo(type("A", (), {"no_proof": True, "out": "o"})()) == 0
+    assert seen["subject"] == sf.uand(4) and seen["n_max"] == 6 and seen["proof"] is False
+    assert (seen["kw"]["mode"], seen["kw"]["activation"], seen["kw"]["B"],
+            seen["kw"]["B_bias"]) == ("explicit", "relu", 2, 2)
+    assert seen["solver_kw"]["check"] is True
+    assert "weights and biases in [-2, 2]" in capsys.readouterr().out

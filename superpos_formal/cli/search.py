@@ -265,15 +265,16 @@ def cmd_min_neurons(a):
                          "minimum to certify; use --codes free or explicit mode")
     if a.family and (a.mode != Mode.SUPERPOSED or a.codes != "free"):
         raise InputError("--family: the family question needs --mode superposed --codes free")
-    return report_min_neurons(subject, kw, a, n_min=a.n_min, n_max=a.n_max,
+    return report_min_neurons(subject, kw, solver_kwargs(a), n_min=a.n_min, n_max=a.n_max,
                               proof=a.proof, out=a.out, incremental=a.incremental)
 
 
-def report_min_neurons(subject, kw, a, *, n_min, n_max, proof, out, incremental=False):
+def report_min_neurons(subject, kw, solver_kw, *, n_min, n_max, proof, out,
+                       incremental=False):
     """Run ``api.min_neurons`` and print/write everything (also the demo)."""
     print(banner(subject, kw))
     work = str(Path(out) / "work") if proof else None
-    res = api.min_neurons(subject, n_min=n_min, n_max=n_max, **kw, **solver_kwargs(a),
+    res = api.min_neurons(subject, n_min=n_min, n_max=n_max, **kw, **solver_kw,
                           incremental=incremental, proof_dir=work, progress=_progress)
     keys = (["n", "status", "proof", "seconds", "rounds", "core", "vars"] if res.is_family
             else ["n", "B", "bias", "status", "proof", "seconds", "vars", "clauses"])
@@ -346,21 +347,21 @@ def cmd_min_bits(a):
     return 0
 
 
-#: the demo's question: the README's main job
-DEMO = dict(m=4, mode="explicit", activation="relu", B=2, n_max=6)
+#: the demo's question (the README's main job): shape and solver arguments
+#: of api.min_neurons, every bound spelled out
+DEMO_SHAPE = dict(mode="explicit", activation="relu", L=1, B=2, B_bias=2, B_code=None,
+                  theta=1, tolerance=0, code_k=2, code_seed=0)
+DEMO_SOLVER = dict(time_limit=None, budget=None, solver=DEFAULT_SOLVER, symmetry=True,
+                   sums="tree", cegis=False, check=True)
 
 
 def cmd_demo(a):
     """The README's main job: a minimum network for an embedded default, verified,
     drawn, with its minimality proof checked."""
-    p = _PARSERS["min-neurons"]
-    defaults = p.parse_args(["--task", "uand", "--m", str(DEMO["m"])])
-    defaults.mode, defaults.activation, defaults.B = DEMO["mode"], DEMO["activation"], DEMO["B"]
     print("superpos demo: minimum ReLU network for the universal AND of m=4 sparse "
           "features (s=2), explicit mode, weights and biases in [-2, 2]")
-    return report_min_neurons(api.uand(DEMO["m"]), shape_kwargs(defaults), defaults,
-                              n_min=1, n_max=DEMO["n_max"], proof=not a.no_proof,
-                              out=a.out)
+    return report_min_neurons(api.uand(4), DEMO_SHAPE, DEMO_SOLVER, n_min=1, n_max=6,
+                              proof=not a.no_proof, out=a.out)
 
 
 def cmd_campaign(a):
@@ -373,7 +374,6 @@ def cmd_campaign(a):
 
 # ------------------------------------------------------------------ register
 
-_PARSERS = {}
 
 _OUT_HELP = ("write table.json and, for a task, network.json, network.png, "
              "network.graphml; for a family, codes.json and member<i>.json (one "
@@ -388,7 +388,6 @@ def register(sub):
             add_shape_args(p, with_n=with_n)
             p.add_argument("--out", "-o", metavar="DIR", help=_OUT_HELP)
         p.set_defaults(func=func)
-        _PARSERS[name] = p
         return p
 
     add("decide", cmd_decide, "decide one cell: does a network of this shape compute the task?")
