@@ -31,6 +31,7 @@ complete, and bundles are built in a temporary folder and renamed when
 verified (:func:`superpos_formal.campaign.run_cell`).
 """
 
+import multiprocessing as mp
 import os
 import resource
 import signal
@@ -76,6 +77,10 @@ def cell_task(camp, cell, cid, proofs_dir=None, memory_limit=DEFAULT_MEMORY_LIMI
     """
     from . import __version__
 
+    # Dask starts its worker processes as multiprocessing daemons, which may
+    # not fork children; the cell's child is supervised here instead (group
+    # leader, killed with its parent), so the flag is lifted for this process
+    mp.current_process()._config["daemon"] = False
     started = utc_now()
     t0 = time.perf_counter()
     ok, rec = run_limited(_guarded, os.getpid(), memory_limit, run_cell,
@@ -265,6 +270,7 @@ def _run_dask(client, store, camp, todo, proofs_dir, memory_limit, prog):
                     if type(e).__name__ == "SoundnessError":
                         raise
                     rec = _error_record(camp, cell, cid, e)
+                f.release()  # the record is in hand; the cluster may forget it
                 failed += _store(store, name, rec, cell, cid, camp.get("time_limit"))
                 run = min(nthreads, len(pending))
                 prog.finished(rec, running=run, queued=len(pending) - run)
