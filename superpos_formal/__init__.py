@@ -34,7 +34,7 @@ The package is layered, each layer importing only those before it
 
 __version__ = "0.1.0"
 
-from .api import (capacity, certify, check, count, decide, family, identity,  # noqa: E402
+from .api import (campaign, capacity, certify, check, count, decide, family, identity,  # noqa: E402
                   majority, min_bits, min_neurons, min_params, pair_sets, parity,
                   permutations, shape, task, truth_table, uand, verify)
 from .errors import InputError, SoundnessError  # noqa: E402
@@ -48,7 +48,7 @@ __all__ = [
     "uand", "permutations", "pair_sets", "identity", "parity", "majority",
     "truth_table", "task", "family",
     "decide", "min_neurons", "min_params", "min_bits", "count", "capacity",
-    "certify", "verify", "check", "shape",
+    "certify", "verify", "check", "shape", "campaign",
     "Answer", "Status", "Mode", "Activation", "CodeKind", "ResultTable",
     "Task", "Family", "Network", "Shape", "load", "write_json",
     "InputError", "SoundnessError", "__version__",

@@ -40,6 +40,7 @@ Examples
 """
 
 import time
+from pathlib import Path
 
 from . import tasks as T
 from .certify.bundle import verify_bundle
@@ -49,6 +50,7 @@ from .codes import check_codes, random_codes_for
 from .errors import InputError
 from .results import Answer, CodeKind, Mode, Question, ResultTable, Status, parse_enum
 from .shape import Shape
+from .distributed import run_campaign_store
 from .solve.capacity import capacity as _capacity
 from .solve.count import count_functions, count_threshold_functions
 from .solve.family import decide_family, min_neurons_family
@@ -68,6 +70,8 @@ __all__ = [
     "shape", "decide", "min_neurons", "min_params", "min_bits", "count", "capacity",
     # evidence
     "certify", "verify", "check",
+    # campaigns
+    "campaign",
 ]
 
 
@@ -779,3 +783,43 @@ def check(network, task, tolerance=0):
     """
     return _verify_network(network, task, tolerance)
 
+
+# ------------------------------------------------------------------ campaigns
+
+def campaign(file, store=None, *, results_dir="search/results", proofs_dir=None, workers=0,
+             scheduler=None, quiet=True):
+    """Run (or resume) a campaign file into a results store (``superpos campaign run``).
+
+    Every cell is a :func:`min_neurons` search; decided cells are skipped on
+    a rerun. ``workers`` > 0 runs cells on a Dask LocalCluster.
+
+    Parameters
+    ----------
+    file : path
+        A ``superpos-formal/campaign`` JSON file.
+    store : path, optional
+        The SQLite store (default ``results_dir/results.sqlite``).
+    results_dir : path
+        Where the campaign's Markdown table is rendered.
+    proofs_dir : path, optional
+        Minimum bundles of campaigns with ``"proof": true``.
+
+    Returns
+    -------
+    dict
+        ``run``, ``skipped``, ``failed`` cell counts and ``seconds``.
+
+    Examples
+    --------
+    >>> import json, os, tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> f = os.path.join(d, "c.json")
+    >>> _ = open(f, "w").write(json.dumps({"format": "superpos-formal/campaign",
+    ...     "version": 1, "name": "c", "cells": [{"task": {"kind": "parity", "m": 2},
+    ...     "shape": {"mode": "explicit", "activation": "step", "B": 1}, "n_max": 3}]}))
+    >>> campaign(f, results_dir=d)["run"]
+    1
+    """
+    store = store or str(Path(results_dir) / "results.sqlite")
+    return run_campaign_store(file, store, workers=workers, scheduler=scheduler,
+                              proofs_dir=proofs_dir, results_dir=results_dir, quiet=quiet)

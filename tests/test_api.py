@@ -19,12 +19,13 @@ from superpos_formal.domain import domain
 from superpos_formal.errors import InputError
 from superpos_formal.results import Answer, ResultTable, Status
 from superpos_formal.schema import load
+from superpos_formal.store import Store
 from superpos_formal.tasks import task_from_dict
 from superpos_formal.verify import verify as exact_verify
 
 VERBS = ["uand", "permutations", "pair_sets", "identity", "parity", "majority",
          "truth_table", "decide", "min_neurons", "min_params", "min_bits", "count",
-         "capacity", "certify", "verify"]
+         "capacity", "certify", "verify", "campaign"]
 
 
 def run(capsys, *argv):
@@ -247,10 +248,10 @@ def test_campaign_through_the_api(tmp_path, capsys):
                  "n_max": 2}]}
     path = tmp_path / "tiny.json"
     path.write_text(json.dumps(camp))
-    rc, out, _ = run(capsys, "campaign", path, "--results", tmp_path / "res",
-                     "--proofs", tmp_path / "proofs")
-    assert rc == 0
-    recs = [json.loads(l) for l in (tmp_path / "res" / "tiny.jsonl").read_text().splitlines()]
+    summary = sf.campaign(path, results_dir=tmp_path / "res", proofs_dir=tmp_path / "proofs")
+    assert (summary["run"], summary["failed"]) == (2, 0)
+    with Store(tmp_path / "res" / "results.sqlite", readonly=True) as st:
+        recs = st.records("tiny")
     # XOR needs 2 step neurons (not linearly separable); 2 permutations of 2
     # features share one code coordinate (x0 - x1 read out with signs)
     assert [r["minimum"] for r in recs] == [2, 1]
@@ -258,31 +259,11 @@ def test_campaign_through_the_api(tmp_path, capsys):
     md = (tmp_path / "res" / "tiny.md").read_text()
     # every bound of every question is in the table, including the bias
     assert "B=2 bias=1 theta=1" in md and "B=1 bias=1 code=1 theta=1" in md
+    assert [r["bounds"] for r in recs] == ["B=2 bias=1 theta=1", "B=1 bias=1 code=1 theta=1"]
     for r in recs:
         name = r["bundle"].rsplit("/", 1)[-1]
         assert not set(name) & set("=,'\" "), name
-    assert "bias1" in recs[0]["bundle"]
-    # resuming does not re-run (records are kept, not rewritten)
-    before = (tmp_path / "res" / "tiny.jsonl").read_text()
-    assert main(["campaign", str(path), "--results", str(tmp_path / "res")]) == 0
-    assert (tmp_path / "res" / "tiny.jsonl").read_text() == before
-
-
-def test_demo_asks_the_readme_question_without_parsing_argv(monkeypatch, capsys):
-    from superpos_formal.cli import search as cli_search
-
-    seen = {}
-
-    def fake(subject, kw, solver_kw, **rest):
-        seen.update(subject=subject, kw=kw, solver_kw=solver_kw, **rest)
-        return 0
-
-    monkeypatch.setattr(cli_search, "report_min_neurons", fake)
-    monkeypatch.setattr(cli_search.argparse.ArgumentParser, "parse_args",
-                        lambda *a, **k: pytest.fail("demo re-parsed argv"), raising=True)
-    assert cli_search.cmd_demo(type("A", (), {"no_proof": True, "out": "o"})()) == 0
-    assert seen["subject"] == sf.uand(4) and seen["n_max"] == 6 and seen["proof"] is False
-    assert (seen["kw"]["mode"], seen["kw"]["activation"], seen["kw"]["B"],
-            seen["kw"]["B_bias"]) == ("explicit", "relu", 2, 2)
-    assert seen["solver_kw"]["check"] is True
-    assert "weights and biases in [-2, 2]" in capsys.readouterr().out
+    assert recs[0]["bundle"].endswith("parity-m2-mout1-s2-explicit-step-L1-B2-bias1-theta1")
+    # resuming does not re-run decided cells
+    again = sf.campaign(path, results_dir=tmp_path / "res")
+    assert (again["run"], again["skipped"]) == (0, 2)

@@ -36,7 +36,8 @@ MODULES = {
     "errors": "model", "ids": "model", "results": "model", "domain": "model",
     "tasks": "model", "codes": "model", "network": "model", "verify": "model",
     "schema": "model", "shape": "model", "graph": "model", "bounds": "model",
-    "campaign": "api", "api": "api", "report": "api",
+    "campaign": "api", "api": "api", "report": "api", "store": "api",
+    "distributed": "api",
     # the package itself re-exports the api (the front door)
     "__init__": "api", "__main__": "cli",
 }

@@ -1,5 +1,5 @@
 """Search commands: ``decide``, ``min-neurons``, ``min-params``, ``min-bits``,
-``demo``, ``campaign``.
+``demo``.
 
 Each parses its options, calls :mod:`superpos_formal.api`, and prints: a
 banner naming the question with every bound (weights ``B``, biases, codes,
@@ -18,7 +18,6 @@ from pathlib import Path
 
 from .. import api
 from .. import tasks as T
-from ..campaign import run_campaign
 from ..errors import InputError
 from ..graph import export
 from ..results import Mode, Status
@@ -364,14 +363,6 @@ def cmd_demo(a):
                               proof=not a.no_proof, out=a.out)
 
 
-def cmd_campaign(a):
-    recs = run_campaign(a.file, results_dir=a.results, proofs_dir=a.proofs, progress=_progress)
-    for r in recs:
-        mn = r["minimum"] if r["minimum"] is not None else "UNKNOWN"
-        print(f"{r['subject']} [{r.get('bounds', '')}]: minimum n = {mn}  ({r['seconds']}s)")
-    return 0
-
-
 # ------------------------------------------------------------------ register
 
 
@@ -407,21 +398,8 @@ def register(sub):
     add("min-params", cmd_min_params, "fewest nonzero parameters at a fixed shape")
     p = add("min-bits", cmd_min_bits, "smallest weight bound B (bits per weight) at width n")
     p.add_argument("--B-max", type=int, default=6, help="largest B tried (default 6)")
-    _register_campaign(sub)
     p = add("demo", cmd_demo, "run the main job on the embedded default (see README)", task=False)
     p.add_argument("--out", "-o", default="out/demo", help="output directory (default out/demo)")
     p.add_argument("--no-proof", action="store_true", help="skip the proof bundles")
 
-
-def _register_campaign(sub):
-    p = sub.add_parser("campaign", help="run or resume a search campaign file (search/*.json)",
-                       description="Run or resume a campaign: every cell is a min-neurons "
-                                   "search; records are appended to RESULTS/<name>.jsonl "
-                                   "as they are decided and RESULTS/<name>.md is rewritten.")
-    p.add_argument("file", help="campaign JSON (format superpos-formal/campaign)")
-    p.add_argument("--results", default="search/results",
-                   help="directory for <name>.jsonl and <name>.md (default search/results)")
-    p.add_argument("--proofs", default=None,
-                   help="directory for minimum bundles (campaigns with proof: true)")
-    p.set_defaults(func=cmd_campaign)
 
