@@ -32,17 +32,16 @@ The package is layered, each layer importing only those before it
 * :mod:`superpos_formal.cli`: the ``superpos`` command.
 """
 
-__version__ = "0.1.0"
-
-from .api import (campaign, capacity, certify, check, count, decide, family, identity,  # noqa: E402
+from .api import (campaign, capacity, certify, check, count, decide, family, identity,
                   majority, min_bits, min_neurons, min_params, pair_sets, parity,
                   permutations, shape, task, truth_table, uand, verify)
-from .errors import InputError, SoundnessError  # noqa: E402
-from .network import Network  # noqa: E402
-from .results import Activation, Answer, CodeKind, Mode, ResultTable, Status  # noqa: E402
-from .schema import load, write_json  # noqa: E402
-from .shape import Shape  # noqa: E402
-from .tasks import Family, Task  # noqa: E402
+from .errors import InputError, SoundnessError
+from .network import Network
+from .results import Activation, Answer, CodeKind, Mode, ResultTable, Status
+from .schema import load, write_json
+from .shape import Shape
+from .tasks import Family, Task
+from .version import __version__
 
 __all__ = [
     "uand", "permutations", "pair_sets", "identity", "parity", "majority",

@@ -40,11 +40,11 @@ import threading
 import time
 from pathlib import Path
 
-from . import __version__
 from .campaign import load_campaign, run_cell
 from .errors import InputError
 from .solve.runner import DEFAULT_SOLVER, run_limited, solver_version
 from .store import Store, cell_id, host_name, render_markdown, utc_now
+from .version import __version__
 
 __all__ = ["run_campaign_store", "cell_task", "Progress", "start_client",
            "DEFAULT_MEMORY_LIMIT"]

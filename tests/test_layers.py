@@ -33,7 +33,7 @@ PACKAGES = {"encode": "encode", "solve": "solve", "certify": "certify", "cli": "
 
 #: top-level modules
 MODULES = {
-    "errors": "model", "ids": "model", "results": "model", "domain": "model",
+    "errors": "model", "ids": "model", "version": "model", "results": "model", "domain": "model",
     "tasks": "model", "codes": "model", "network": "model", "verify": "model",
     "schema": "model", "shape": "model", "graph": "model", "bounds": "model",
     "campaign": "api", "api": "api", "report": "api", "store": "api",

@@ -9,7 +9,7 @@ A failed verification exits 1.
 import argparse
 import sys
 
-from .. import __version__
+from ..version import __version__
 from ..errors import InputError, SoundnessError
 from . import campaign, core, family, proofs, search
 
