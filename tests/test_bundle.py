@@ -88,7 +88,7 @@ def test_sat_bundle_passes(tmp_path):
     assert claim["question"] == "instance" and claim["shape"]["n"] == 2
     rep = Bn.verify_bundle(b)
     assert rep.ok, fails(rep)
-    assert rep.checks == ["manifest", "exhaustive"]
+    assert rep.checks == ["manifest", "certificate", "exhaustive"]
 
 
 def test_unsat_bundle_passes_with_both_dratify_engines(tmp_path):
