@@ -49,9 +49,9 @@ from math import comb, factorial
 
 import sympy as sp
 
-from .errors import InputError, SoundnessError
-from .network import bits_for_bound
-from .tasks import permutation_family
+from ..errors import InputError, SoundnessError
+from ..network import bits_for_bound
+from ..tasks import permutation_family
 
 __all__ = [
     "LogSize", "log2_family_size", "log2_bracket", "family_size_expr",
