@@ -48,13 +48,15 @@ def run_point(pt):
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--max-m-out", type=int, default=None)
-    ap.add_argument("--only", default=None, help="construction name")
+    ap.add_argument("--only", default=None, help="task kind (uand, permutation, pair_set)")
+    ap.add_argument("--out", default=str(OUT), help="grid file to extend")
     a = ap.parse_args(argv)
-    rows = json.loads(OUT.read_text())["points"] if OUT.exists() else []
+    out = Path(a.out)
+    rows = json.loads(out.read_text())["points"] if out.exists() else []
     done = {(r["construction"], json.dumps(r["task_spec"], sort_keys=True)) for r in rows}
     for pt in DEFAULT_GRID:
         key = (pt["construction"], json.dumps(pt["task"], sort_keys=True))
-        if key in done or (a.only and pt["construction"] != a.only):
+        if key in done or (a.only and pt["task"]["kind"] != a.only):
             continue
         task = make_task(pt["task"])
         if a.max_m_out and task.m_out > a.max_m_out:
@@ -65,8 +67,8 @@ def main(argv=None):
         if row is None:
             continue
         rows.append(row)
-        OUT.parent.mkdir(parents=True, exist_ok=True)
-        OUT.write_text(json.dumps({"format": "superpos-formal/constructions", "version": 1,
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({"format": "superpos-formal/constructions", "version": 1,
                                    "points": rows}, indent=1) + "\n")
 
 

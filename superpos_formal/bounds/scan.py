@@ -16,8 +16,11 @@ empty scan, an unreadable record or an unknown field is an
 
 Examples
 --------
->>> from pathlib import Path
->>> rows = scan_results([Path(__file__).parents[2] / "proofs"])  # doctest: +SKIP
+>>> subject, shape = subject_from_cell({"task": {"kind": "uand", "m": 5},
+...     "shape": {"mode": "explicit", "activation": "step", "B": 2}})
+>>> from superpos_formal.bounds.explicit import check_minimum_against_bound
+>>> check_minimum_against_bound(4, subject, shape)
+4
 """
 
 import json
