@@ -224,6 +224,7 @@ def _curve_points(family, mos):
 def _plot(path_stem, family, quantity, curves, certs, cons, fits):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     fig = Figure(figsize=(7.2, 5.0))
     FigureCanvasAgg(fig)
@@ -254,6 +255,9 @@ def _plot(path_stem, family, quantity, curves, certs, cons, fits):
         grid = [xs[0] * (xs[-1] / xs[0]) ** (k / 40) for k in range(41)] if len(xs) > 1 else xs
         ax.plot(grid, [f.c * FORMS[f.form](x) for x in grid], ":", lw=1.2,
                 label=f"{f.c:.2f} {f.form} (fit)")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        axis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("m' (output features)")
     ax.set_ylabel("hidden neurons n" if quantity == "neurons" else "nonzero parameters")
     ax.set_title(f"{FAMILY_TITLES[family]}: {quantity}", fontsize=10)
@@ -355,6 +359,21 @@ def _analyse_family(family, certs, cons, out, quick):
     return lines, data
 
 
+PNG_MAX_BYTES = 300_000
+
+
+def _shrink_png(path):
+    """Re-save a drawing with a 64-colour palette when it is over
+    :data:`PNG_MAX_BYTES` (large networks have many anti-aliased edges)."""
+    if Path(path).stat().st_size <= PNG_MAX_BYTES:
+        return
+    from PIL import Image
+
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colors=64)
+    small.save(path, optimize=True)
+
+
 def _latex(certs):
     head = [r"\begin{tabular}{llllrrll}", r"\toprule",
             r"campaign & subject & shape & $s$ & $n$ & $n_{\mathrm{lb}}$ & "
@@ -437,6 +456,7 @@ def write_report(out, *, quick=False, proofs=None, data=DATA, log=None):
     for c, r in sorted(smallest.items()):
         p = out / "networks" / f"{c}.png"
         draw(r["_network"], p)
+        _shrink_png(p)
         written.append(p)
         md += [f"### {c}: {r['task'][:60]}, n = {r['n']}", "", f"![{c}](networks/{c}.png)", ""]
     md += ["## Certified cells", "",
