@@ -59,8 +59,8 @@ The four arguments (each gives a condition ``count(n) >= need``, monotone in
    Argument 1 with ``S_P`` in place of all settings gives
    ``distinct(F) <= S_P(n)``; ``P_lb(n)`` is the smallest such ``P``. The
    project's bit measure charges ``bits_for_bound(B)`` per nonzero weight
-   and ``bits_for_bound(B_bias)`` per nonzero bias (docs/MODEL-DECISIONS.md
-   5); ``bits_lb(n)`` is the smallest ``beta`` with
+   and ``bits_for_bound(B_bias)`` per nonzero bias (docs/MODEL.md,
+   decision 5); ``bits_lb(n)`` is the smallest ``beta`` with
    ``sum_{i bw + j bb <= beta} C(w,i)(2B)^i C(b,j)(2B_bias)^j >= distinct``.
    Zero padding embeds every width ``n' <= n`` into width ``n`` with the
    same nonzeros, so ``P_lb(n)``/``bits_lb(n)`` bound every network of

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
+from ..report import write_report
 
 __all__ = ["register", "run_report"]
 
@@ -26,8 +27,6 @@ def register(sub):
 
 
 def run_report(args):
-    from ..report import write_report
-
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out: {out} exists and is not a directory")
