@@ -92,6 +92,7 @@ from math import comb
 from ..domain import domain_size
 from ..errors import InputError, SoundnessError
 from ..network import bits_for_bound
+from ..results import Activation, CodeKind, Mode
 from ..tasks import Family, Task
 from .counting import distinct_members, parameter_counts
 
@@ -178,7 +179,7 @@ def required_columns(subject):
 
 def weight_settings(shape, m, m_out, n):
     """Argument 1: per-member weight settings at width ``n``, exactly."""
-    w, b = parameter_counts(replace(shape, n=n) if shape.codes != "given" else
+    w, b = parameter_counts(replace(shape, n=n) if shape.codes != CodeKind.GIVEN else
                             _as_free(shape, n), m, m_out)
     return (2 * shape.B + 1) ** w * (2 * shape.B_bias + 1) ** b
 
@@ -186,7 +187,7 @@ def weight_settings(shape, m, m_out, n):
 def _as_free(shape, n):
     # parameter counts do not depend on the codes' values; a given-code shape
     # carries E and R of its own width, which ``replace(n=...)`` would reject
-    return replace(shape, n=n, codes="free", E=None, R=None)
+    return replace(shape, n=n, codes=CodeKind.FREE, E=None, R=None)
 
 
 def stage_values(shape, m, s, n):
@@ -200,13 +201,13 @@ def stage_values(shape, m, s, n):
     """
     out = []
     k = min(s, m)
-    if shape.mode == "superposed":
+    if shape.mode == Mode.SUPERPOSED:
         out.append(("a0", (2 * k * shape.B_code + 1) ** n))
         M = n * k * shape.B_code
     else:
         M = k
     for layer in range(1, shape.L + 1):
-        if shape.activation == "step":
+        if shape.activation == Activation.STEP:
             out.append((f"a{layer}", 2 ** n))
             M = n
         else:
@@ -218,7 +219,7 @@ def stage_values(shape, m, s, n):
 
 def readout_rows(shape, n):
     """Argument 3: distinct readout rows available at width ``n``."""
-    if shape.mode == "explicit":
+    if shape.mode == Mode.EXPLICIT:
         return (2 * shape.B + 1) ** n * (2 * shape.B_bias + 1)
     return (2 * shape.B_code + 1) ** n
 
@@ -311,7 +312,7 @@ def settings_with_nonzeros(shape, m, m_out, n, max_params=None, max_bits=None):
     """Per-member settings at width ``n`` with at most ``max_params`` nonzero
     parameters and/or project bit measure at most ``max_bits`` (an exact
     upper bound: positions times nonzero values)."""
-    w, b = parameter_counts(_as_free(shape, n) if shape.codes == "given" else
+    w, b = parameter_counts(_as_free(shape, n) if shape.codes == CodeKind.GIVEN else
                             replace(shape, n=n), m, m_out)
     bw, bb = bits_for_bound(shape.B), bits_for_bound(shape.B_bias)
     vw, vb = 2 * shape.B, 2 * shape.B_bias
@@ -352,7 +353,7 @@ def params_lower_bound(subject, shape, n=None):
     if D <= 1:
         return 0
     if n is None:
-        if shape.mode != "explicit":
+        if shape.mode != Mode.EXPLICIT:
             raise InputError("n: a width-free parameter bound is argued for explicit "
                              "mode only; give the width")
         return _smallest(lambda P: settings_with_nonzeros(shape, m, mo, P, max_params=P) >= D)
