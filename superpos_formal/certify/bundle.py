@@ -45,6 +45,7 @@ from ..schema import (family_from_dict, family_to_dict, network_from_dict,
                       network_to_dict, task_from_dict, task_to_dict)
 from ..shape import Shape
 from ..verify import verify
+from . import cubes as C
 from . import drat as D
 
 __all__ = [
@@ -533,6 +534,9 @@ def _verify_claim(path, rep, checkers, regenerate, budget):
                                 f"justified for this subject (only complete families "
                                 f"closed under that relabelling)")
             return
+    if claim.get("certificate") == "cubes":  # cube-and-conquer: certify/cubes.py
+        return C.verify_cubes(path, claim, rep, shape, members, options, checkers,
+                              regenerate, budget)
     if rep.answer == "SAT":
         rep.checks.append("exhaustive")
         if not (path / "network.json").is_file():
