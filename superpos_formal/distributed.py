@@ -44,8 +44,9 @@ from .errors import InputError
 from .solve.cubes import allow_children
 from .solve.runner import DEFAULT_SOLVER, run_limited, solver_version
 from .store import Store, cell_id, host_name, render_markdown, utc_now
+from .version import __version__
 
-__all__ = ["run_campaign_store", "cell_task", "Progress", "start_client",
+__all__ = ["run_campaign_store", "cell_task", "Progress", "start_client", "close_client",
            "DEFAULT_MEMORY_LIMIT"]
 
 #: bytes of address space per cell (its solver processes included)
@@ -75,8 +76,6 @@ def cell_task(camp, cell, cid, proofs_dir=None, memory_limit=DEFAULT_MEMORY_LIMI
     The record carries host, start and finish (UTC), solver and versions.
     Runs on a Dask worker or in the driver; never touches the store.
     """
-    from . import __version__
-
     allow_children()  # the cell's child is supervised here (group leader, killed with us)
     started = utc_now()
     t0 = time.perf_counter()
@@ -140,6 +139,7 @@ class Progress:
 def start_client(workers=None, scheduler=None, memory_limit=DEFAULT_MEMORY_LIMIT):
     """A Dask client: attached to ``scheduler`` or to a new LocalCluster of
     ``workers`` processes (one thread each, loopback only)."""
+    # dask only when a cluster is asked for: optional and slow to import
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
@@ -153,7 +153,7 @@ def start_client(workers=None, scheduler=None, memory_limit=DEFAULT_MEMORY_LIMIT
     return Client(cluster)
 
 
-def _close(client):
+def close_client(client):
     cluster = client.cluster
     client.close()
     if cluster is not None:
@@ -205,7 +205,7 @@ def run_campaign_store(path, store_path, *, workers=0, scheduler=None, proofs_di
                                    prog)
             finally:
                 if own:
-                    _close(client)
+                    close_client(client)
         if results_dir:
             Path(results_dir).mkdir(parents=True, exist_ok=True)
             (Path(results_dir) / f"{name}.md").write_text(render_markdown(store, name))

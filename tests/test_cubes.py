@@ -6,11 +6,11 @@ import shutil
 import pytest
 
 from superpos_formal.certify.bundle import verify_bundle, write_manifest
-from superpos_formal.certify.cubes import make_cube_bundle
+from superpos_formal.certify.cubes import cover_proof, cube_and_conquer, make_cube_bundle
 from superpos_formal.certify.drat import read_text, write_gz
 from superpos_formal.errors import InputError
 from superpos_formal.shape import Shape
-from superpos_formal.solve.cubes import cover_proof, cube_and_conquer, split_cubes
+from superpos_formal.solve.cubes import split_cubes
 from superpos_formal.encode.sat import encode_sat
 from superpos_formal.tasks import uand
 from superpos_formal.verify import verify

@@ -97,7 +97,7 @@ def test_worker_killed_mid_solve(tmp_path, client):
 
 def test_cubes_on_the_cluster(client):
     from superpos_formal.shape import Shape
-    from superpos_formal.solve.cubes import cube_and_conquer
+    from superpos_formal.certify.cubes import cube_and_conquer
     from superpos_formal.tasks import uand
     from superpos_formal.verify import verify
 

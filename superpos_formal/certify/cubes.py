@@ -19,20 +19,35 @@ from ``claim.json`` and compared by sha256; ``cubes.json`` well formed
 proof per cube, no proof file without its cube); the cover proof checked;
 every cube's proof checked. Any missing, extra or altered part is a failure.
 Why this refutes ``F``: see :mod:`superpos_formal.solve.cubes`.
+
+Examples
+--------
+>>> from superpos_formal.tasks import uand
+>>> from superpos_formal.shape import Shape
+>>> sh = Shape(mode="explicit", activation="step", n=1, B=1)
+>>> r = cube_and_conquer(uand(3), sh, depth=2)
+>>> r.status, len(r.cubes), all(a.checked for a in r.answers)
+('UNSAT', 9, True)
 """
 
+import gzip
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
 from ..errors import InputError, SoundnessError
 from ..schema import family_to_dict, task_to_dict
+from ..solve.cubes import CubeResult, encode_cell, solve_cover, solve_cube, split_cubes
+from ..solve.runner import DEFAULT_SOLVER, solver_version
+from ..verify import verify
 from . import bundle as B
 from . import drat as D
 
-__all__ = ["CUBES_FORMAT", "make_cube_bundle", "verify_cubes"]
+__all__ = ["CUBES_FORMAT", "cover_proof", "check_cube", "cube_and_conquer",
+           "make_cube_bundle", "verify_cubes"]
 
 CUBES_FORMAT = "superpos-formal/cubes"
 
@@ -41,6 +56,107 @@ CUBES_FORMAT = "superpos-formal/cubes"
 #: one proof per cube its per-proof cost (up to ~30 s each, drat.Budget)
 #: multiplies by the number of cubes.
 MAKE_CHECKERS = ("native", "python")
+
+
+def cover_proof(cubes):
+    """A checked DRAT proof that the cubes cover every assignment (their
+    negations are unsatisfiable); InputError if they do not.
+
+    >>> cover_proof([[1], [-1, 2], [-1, -2]]).endswith("0\\n")
+    True
+    >>> cover_proof([[1], [-1, 2]])
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: cubes: they do not cover every assignment
+    """
+    if not cubes:
+        raise InputError("cubes: an empty list covers nothing")
+    text = solve_cover(cubes)
+    if text is None:
+        raise InputError("cubes: they do not cover every assignment")
+    D.require_verified(D.check_drat([[-l for l in c] for c in cubes], text=text,
+                                    checkers=("native",)), "cover proof")
+    return text
+
+
+def check_cube(clauses, nvars, index, cube, time_limit=None):
+    """Solve one cube and check its DRAT proof (dratify native) where it was
+    made: the Dask task of cube and conquer. A rejected proof raises
+    SoundnessError."""
+    ans = solve_cube(clauses, nvars, index, cube, time_limit)
+    if ans.status == "UNSAT":
+        t0 = time.perf_counter()
+        text = gzip.decompress(ans.proof_gz).decode("ascii")
+        f = _units(clauses, cube)
+        D.require_verified(D.check_drat(SimpleNamespace(clauses=f, nvars=nvars), text=text,
+                                        checkers=("native",)), f"proof of cube {index}")
+        ans.check_seconds = time.perf_counter() - t0
+        ans.checked = True
+    return ans
+
+
+def cube_and_conquer(task, shape, *, family=None, depth=2, time_limit=None, client=None,
+                     symmetry=True, sums="tree", progress=None):
+    """Decide one cell by cube and conquer; a :class:`CubeResult`.
+
+    ``time_limit`` is per cube. With ``client`` (a dask.distributed Client)
+    every cube is a task; without, the cubes run one after another here.
+    UNSAT means every cube's DRAT proof and the cover proof were checked; a
+    SAT cube's network has been verified exhaustively, and the futures of
+    the other cubes are cancelled (cubes already running finish within
+    their limit and are ignored); UNKNOWN when a cube reached its limit.
+    """
+    t0 = time.perf_counter()
+    enc = encode_cell(task, family, shape, symmetry, sums)
+    cubes = split_cubes(enc, depth)
+    cover = cover_proof(cubes)
+    answers = []
+    sat = None
+
+    def took(a):
+        answers.append(a)
+        if progress:
+            progress(f"cube {a.index + 1}/{len(cubes)}: {a.status} in {a.seconds:.2f}s "
+                     f"({len(answers)}/{len(cubes)} done)")
+        return a.status == "SAT"
+
+    if client is None:
+        for i, c in enumerate(cubes):
+            a = check_cube(enc.clauses, enc.nvars, i, c, time_limit)
+            if took(a):
+                sat = a
+                break
+    else:
+        from dask.distributed import as_completed  # dask only when a cluster is used
+
+        [F] = client.scatter([enc.clauses], broadcast=True)
+        tag = f"{os.getpid()}-{time.time_ns()}"
+        futs = [client.submit(check_cube, F, enc.nvars, i, c, time_limit, pure=False,
+                              key=f"cube-{tag}-{i}") for i, c in enumerate(cubes)]
+        try:
+            for f in as_completed(futs):
+                a = f.result()
+                if took(a):
+                    sat = a
+                    break
+        finally:
+            client.cancel([f for f in futs if not f.done()], force=True)
+            client.cancel([F])
+    answers.sort(key=lambda a: a.index)
+    res = CubeResult("UNKNOWN", cubes, answers, time.perf_counter() - t0, cover, encoding=enc)
+    if sat is not None:
+        _, _, nets = enc.decode_all(sat.model)
+        members = list(family.members()) if family is not None else [task]
+        for net, t in zip(nets, members):
+            v = verify(net, t, shape.tolerance)
+            if not v.ok:
+                raise SoundnessError(f"SAT cube {sat.index} decodes to a network that fails "
+                                     f"{v.errors} bit(s); encoder bug")
+        res.status, res.network, res.networks = "SAT", nets[0], nets
+    elif len(answers) == len(cubes) and all(a.status == "UNSAT" and a.checked
+                                            for a in answers):
+        res.status = "UNSAT"
+    return res
 
 
 def _units(F, cube):
@@ -54,8 +170,6 @@ def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry
     Built in a temporary sibling folder, verified with :func:`verify_cubes`
     (the same code a reader runs) by ``checkers``, then renamed to ``out_dir``.
     """
-    from ..solve.runner import DEFAULT_SOLVER, solver_version
-
     if result.status != "UNSAT":
         raise InputError(f"cube bundle: only an UNSAT result becomes a claim, got "
                          f"{result.status}")
@@ -205,3 +319,6 @@ def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate
         check(SimpleNamespace(clauses=_units(F, c), nvars=nvars), path / rel, rel)
         verified += len(rep.failures) == before
     rep.checks.append(f"cube proofs verified: {verified}/{len(cubes)}")
+
+
+B.register_certificate("cubes", verify_cubes)

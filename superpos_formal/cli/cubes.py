@@ -11,26 +11,28 @@ import json
 import sys
 from pathlib import Path
 
+from ..api import _shape
+from ..certify.cubes import cube_and_conquer, make_cube_bundle
+from ..distributed import close_client, start_client
 from ..errors import InputError
-from .search import _family, _task, add_shape_args, add_task_args, shape_from_args
+from ..schema import network_to_dict
+from .search import _family, _task, add_shape_args, add_task_args, shape_kwargs
 
 __all__ = ["register"]
 
 
 def cmd_cubes(a):
-    from ..certify.cubes import make_cube_bundle
-    from ..schema import network_to_dict
-    from ..solve.cubes import cube_and_conquer
-
     if a.depth < 1 or a.depth > 12:
         raise InputError("--depth: expected 1..12 split variables (3**depth cubes at most)")
     fam = _family(a) if a.family else None
     task = None if fam else _task(a)
     subj = fam or task
-    shape, _ = shape_from_args(a, subj.m, subj.m_out)
+    kw = shape_kwargs(a)
+    shape, _ = _shape(subj, a.n, kw["mode"], kw["activation"], kw["L"], kw["B"],
+                      kw["B_bias"], kw["B_code"], kw["theta"], kw.get("codes"), kw.get("E"),
+                      kw.get("R"), kw["code_k"], kw["code_seed"], kw["tolerance"])
     client = None
     if a.workers or a.scheduler:
-        from ..distributed import start_client
         if a.workers < 0:
             raise InputError("--workers: expected 0 or more")
         client = start_client(a.workers, a.scheduler)
@@ -48,8 +50,7 @@ def cmd_cubes(a):
                                symmetry=not a.no_symmetry, sums=a.sums, progress=prog)
     finally:
         if client is not None:
-            from ..distributed import _close
-            _close(client)
+            close_client(client)
     print(f"{res.status}: {len(res.cubes)} cubes, wall {res.seconds:.2f}s, "
           f"cube CPU {res.cpu_seconds:.2f}s, proof lines "
           f"{sum(x.proof_lines for x in res.answers)}")

@@ -4,11 +4,12 @@ Cube and conquer (Heule, Kullmann, Wieringa, Biere, "Cube and Conquer:
 Guiding CDCL SAT Solvers by Lookaheads", HVC 2011) splits a formula ``F``
 into cubes ``c_1 .. c_N`` (conjunctions of literals) and solves each
 ``F and c_i`` on its own. Here each cube is one Dask task (or one step of a
-loop) that logs CaDiCaL's DRAT proof of ``F and c_i``; the proof is checked
-(dratify's native engine) on the worker that made it.
+loop) that logs CaDiCaL's DRAT proof of ``F and c_i``. This module splits
+and solves; checking every proof and the cover, running the cubes on Dask
+and bundling are :mod:`superpos_formal.certify.cubes`' job.
 
 Why the parts make a refutation of ``F``: the cover clauses ``{not c_i}``
-are refuted by a DRAT proof of their own (:func:`cover_proof`), i.e.
+are refuted by a DRAT proof of their own (:func:`solve_cover`), i.e.
 ``c_1 or .. or c_N`` holds in every assignment; a model of ``F`` would
 satisfy some ``c_i`` and so ``F and c_i``, which its checked proof refutes.
 Which cubes are chosen (the heuristic below) affects speed only; soundness
@@ -34,29 +35,29 @@ Examples
 --------
 >>> from superpos_formal.tasks import uand
 >>> from superpos_formal.shape import Shape
->>> sh = Shape(mode="explicit", activation="step", n=1, B=1)
->>> r = cube_and_conquer(uand(3), sh, depth=2)
->>> r.status, len(r.cubes), all(c.status == "UNSAT" for c in r.answers)
-('UNSAT', 9, True)
+>>> enc = encode_sat(uand(3), Shape(mode="explicit", activation="step", n=1, B=1))
+>>> cubes = split_cubes(enc, 2)
+>>> len(cubes), solve_cover(cubes) is not None
+(9, True)
+>>> solve_cube(enc.clauses, enc.nvars, 0, cubes[0]).status
+'UNSAT'
 """
 
+import gzip
 import multiprocessing as mp
 import os
 import shutil
+import socket
 import tempfile
-import time
 from dataclasses import dataclass, field
 from itertools import product
-from types import SimpleNamespace
 
-from ..certify.drat import check_drat, gzip_bytes, read_text, require_verified
 from ..encode.ints import FALSE, TRUE
 from ..encode.sat import encode_family_sat, encode_sat
-from ..errors import InputError, SoundnessError
-from ..verify import verify
+from ..errors import InputError
 from .runner import DEFAULT_SOLVER, solve_cnf
 
-__all__ = ["split_cubes", "cover_proof", "solve_cube", "cube_and_conquer", "CubeAnswer",
+__all__ = ["split_cubes", "solve_cover", "solve_cube", "encode_cell", "CubeAnswer",
            "CubeResult", "allow_children", "SPLIT_HEURISTIC"]
 
 SPLIT_HEURISTIC = ("sign classes (w<0, w=0, w>0) of the first-layer weights of hidden "
@@ -72,6 +73,12 @@ def allow_children():
     """
     mp.current_process()._config["daemon"] = False
 
+
+def encode_cell(task, family, shape, symmetry=True, sums="tree"):
+    """The formula of one cell (a task, or every member of a family)."""
+    if family is not None:
+        return encode_family_sat(list(family.members()), shape, symmetry=symmetry, sums=sums)
+    return encode_sat(task, shape, symmetry=symmetry, sums=sums)
 
 def _split_exprs(enc):
     mem = enc._members[0]
@@ -102,8 +109,8 @@ def split_cubes(enc, depth):
     >>> from superpos_formal.shape import Shape
     >>> enc = encode_sat(uand(3), Shape(mode="explicit", activation="relu", n=1, B=1))
     >>> cubes = split_cubes(enc, 2)
-    >>> len(cubes), all(len(c) >= 2 for c in cubes)
-    (9, True)
+    >>> sorted(len(c) for c in cubes)  # classes of 1, 2, 1 literals, squared
+    [2, 2, 2, 2, 3, 3, 3, 3, 4]
     """
     if depth < 0:
         raise InputError("cube depth: expected 0 or more")
@@ -120,7 +127,10 @@ def split_cubes(enc, depth):
     return [sorted({l for c in combo for l in c}, key=abs) for combo in product(*parts)]
 
 
-def _solve_cover(cubes):
+def solve_cover(cubes):
+    """A DRAT proof (text) that the clauses ``{not c_i}`` are unsatisfiable,
+    i.e. that the cubes cover every assignment; None when they do not.
+    Unchecked here (certify/cubes.py checks it)."""
     from pysat.solvers import Solver
 
     with Solver(name=DEFAULT_SOLVER, bootstrap_with=[[-l for l in c] for c in cubes],
@@ -130,35 +140,17 @@ def _solve_cover(cubes):
         return "\n".join(s.get_proof()) + "\n"
 
 
-def cover_proof(cubes):
-    """DRAT proof that the cubes cover every assignment (their negations are
-    unsatisfiable), checked before it is returned; InputError if they do not.
-
-    >>> cover_proof([[1], [-1, 2], [-1, -2]]).endswith("0\\n")
-    True
-    >>> cover_proof([[1], [-1, 2]])
-    Traceback (most recent call last):
-    ...
-    superpos_formal.errors.InputError: cubes: they do not cover every assignment
-    """
-    if not cubes:
-        raise InputError("cubes: an empty list covers nothing")
-    text = _solve_cover(cubes)
-    if text is None:
-        raise InputError("cubes: they do not cover every assignment")
-    require_verified(check_drat([[-l for l in c] for c in cubes], text=text,
-                                checkers=("native",)), "cover proof")
-    return text
-
-
 @dataclass
 class CubeAnswer:
+    """One cube's answer; ``proof_gz``: its DRAT proof, gzipped (UNSAT)."""
+
     index: int
     status: str  # SAT | UNSAT | UNKNOWN
     seconds: float
     proof_gz: bytes = None
     proof_lines: int = 0
     check_seconds: float = 0.0
+    checked: bool = False
     model: list = None
     host: str = ""
 
@@ -182,12 +174,8 @@ class CubeResult:
 
 
 def solve_cube(clauses, nvars, index, cube, time_limit=None, solver=DEFAULT_SOLVER):
-    """Solve ``F and cube`` with a DRAT proof, check the proof; a CubeAnswer.
-
-    Runs on a Dask worker or in this process; the proof comes back gzipped.
-    """
-    import socket
-
+    """Solve ``F and cube`` (the cube's literals as unit clauses) with a DRAT
+    proof in a killable child; a :class:`CubeAnswer` (proof gzipped)."""
     allow_children()
     tmp = tempfile.mkdtemp(prefix="superpos-cube-")
     try:
@@ -198,80 +186,10 @@ def solve_cube(clauses, nvars, index, cube, time_limit=None, solver=DEFAULT_SOLV
         if r.status == "SAT":
             ans.model = r.model
         elif r.status == "UNSAT":
-            text = read_text(pp)
-            t0 = time.perf_counter()
-            require_verified(check_drat(SimpleNamespace(clauses=f, nvars=nvars), text=text,
-                                        checkers=("native",)), f"proof of cube {index}")
-            ans.check_seconds = time.perf_counter() - t0
-            ans.proof_gz = gzip_bytes(text)
-            ans.proof_lines = text.count("\n")
+            with open(pp, "rb") as fh:
+                raw = fh.read()
+            ans.proof_gz = gzip.compress(raw, compresslevel=6, mtime=0)
+            ans.proof_lines = raw.count(b"\n")
         return ans
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _encode(task, family, shape, symmetry, sums):
-    if family is not None:
-        return encode_family_sat(list(family.members()), shape, symmetry=symmetry, sums=sums)
-    return encode_sat(task, shape, symmetry=symmetry, sums=sums)
-
-
-def cube_and_conquer(task, shape, *, family=None, depth=2, time_limit=None, client=None,
-                     symmetry=True, sums="tree", progress=None):
-    """Decide one cell by cube and conquer; a :class:`CubeResult`.
-
-    ``time_limit`` is per cube. With ``client`` (a dask.distributed Client)
-    every cube is a task; without, the cubes run one after another here.
-    UNSAT means every cube's DRAT proof was checked and the cover proof was
-    checked; a SAT cube's network has been verified exhaustively; UNKNOWN
-    when a cube reached its limit (and none was SAT).
-    """
-    t0 = time.perf_counter()
-    enc = _encode(task, family, shape, symmetry, sums)
-    cubes = split_cubes(enc, depth)
-    cover = cover_proof(cubes)
-    answers = []
-    sat = None
-    if client is None:
-        for i, c in enumerate(cubes):
-            a = solve_cube(enc.clauses, enc.nvars, i, c, time_limit)
-            answers.append(a)
-            if progress:
-                progress(f"cube {i + 1}/{len(cubes)}: {a.status} in {a.seconds:.2f}s")
-            if a.status == "SAT":
-                sat = a
-                break
-    else:
-        from dask.distributed import as_completed
-
-        [F] = client.scatter([enc.clauses], broadcast=True)
-        futs = [client.submit(solve_cube, F, enc.nvars, i, c, time_limit, pure=False,
-                              key=f"cube-{i}-{os.getpid()}-{time.time_ns()}")
-                for i, c in enumerate(cubes)]
-        try:
-            for f in as_completed(futs):
-                a = f.result()
-                answers.append(a)
-                if progress:
-                    progress(f"cube {a.index + 1}/{len(cubes)}: {a.status} in "
-                             f"{a.seconds:.2f}s ({len(answers)}/{len(cubes)} done)")
-                if a.status == "SAT":
-                    sat = a
-                    break
-        finally:
-            client.cancel([f for f in futs if not f.done()], force=True)
-            client.cancel([F])
-    answers.sort(key=lambda a: a.index)
-    res = CubeResult("UNKNOWN", cubes, answers, time.perf_counter() - t0, cover, encoding=enc)
-    if sat is not None:
-        _, _, nets = enc.decode_all(sat.model)
-        members = list(family.members()) if family is not None else [task]
-        for net, t in zip(nets, members):
-            v = verify(net, t, shape.tolerance)
-            if not v.ok:
-                raise SoundnessError(f"SAT cube {sat.index} decodes to a network that fails "
-                                     f"{v.errors} bit(s); encoder bug")
-        res.status, res.network, res.networks = "SAT", nets[0], nets
-    elif len(answers) == len(cubes) and all(a.status == "UNSAT" for a in answers):
-        res.status = "UNSAT"
-    return res
