@@ -122,7 +122,7 @@ def main(argv=None):
             attached = "-"
             if f["status"] == "UNSAT":
                 if (args.attach and f["gz"] <= args.max_bytes
-                        and (claim.get("certificate") or {}).get("kind") != "proof of F"):
+                        and claim.get("certificate_kind") != "proof of F"):
                     attach_base_proof(bdir, f["proof"], base_enc, solve_seconds=f["solve"],
                                       solver=claim["solver"], whole_family=whole,
                                       checkers=("native", "python", "drup"),

@@ -20,7 +20,7 @@ def certificate(bundle):
     kinds = {}
     for cj in sorted(Path(bundle).rglob("claim.json")):
         c = json.loads(cj.read_text())
-        kinds[c["answer"]] = (c.get("certificate") or {}).get("kind", "MISSING")
+        kinds[c["answer"]] = c.get("certificate_kind", "MISSING")
     return kinds.get("UNSAT", kinds.get("SAT", "MISSING"))
 
 

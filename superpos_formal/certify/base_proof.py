@@ -56,7 +56,8 @@ def attach_base_proof(bundle, proof_path, encoding, *, solve_seconds, solver,
         (bdir / "logs").mkdir()  # after the check: no logs of a rejected proof
         for r in recs:
             (bdir / "logs" / f"{r.checker}.log").write_text(r.log)
-        claim["certificate"] = {"kind": KIND_F, "base": {
+        claim["certificate_kind"] = KIND_F
+        claim["base_proof"] = {
             "options": base_options(claim.get("options") or {}, whole_family),
             "formula": {"sha256": D.sha256_text(dimacs), "nvars": encoding.nvars,
                         "clauses": len(encoding.clauses)},
@@ -64,7 +65,7 @@ def attach_base_proof(bundle, proof_path, encoding, *, solve_seconds, solver,
             "solver": solver,
             "checks": [r.to_dict() for r in recs],
             "timings": {"solve_seconds": round(float(solve_seconds), 3),
-                        "check_seconds": {r.checker: round(r.seconds, 3) for r in recs}}}}
+                        "check_seconds": {r.checker: round(r.seconds, 3) for r in recs}}}
         (work / "claim.json").write_text(json.dumps(claim, indent=1, sort_keys=True) + "\n")
         write_manifest(work)
         old = tmp / (bundle.name + ".old")

@@ -53,7 +53,7 @@ from .certificate import check_certificate, kind_for
 __all__ = [
     "CLAIM_FORMAT", "MINIMUM_FORMAT", "QUESTIONS", "make_bundle", "make_minimum",
     "verify_bundle", "find_bundles", "write_manifest", "check_manifest",
-    "BundleReport", "register_encoder", "ENCODERS",
+    "BundleReport", "register_encoder", "ENCODERS", "register_certificate", "CERTIFICATES",
 ]
 
 CLAIM_FORMAT = "superpos-formal/claim"
@@ -66,6 +66,18 @@ QUESTIONS = ("instance", "representation", "family")
 #: encoder name -> module path exposing ``encode_sat``, ``encode_family_sat``
 #: and ``ENCODER_VERSION``; or an object with the same attributes.
 ENCODERS = {"order-tree": "superpos_formal.encode.sat"}
+
+
+#: claim.json ``certificate`` -> the function that checks it, registered by
+#: the module that defines it (certify/cubes.py: "cubes"; the package's
+#: ``__init__`` imports it). A claim naming an unregistered certificate fails.
+CERTIFICATES = {}
+
+
+def register_certificate(name, check):
+    """``check(path, claim, report, shape, members, options, checkers,
+    regenerate, budget)`` verifies claims whose ``certificate`` is ``name``."""
+    CERTIFICATES[name] = check
 
 
 def register_encoder(name, module):
@@ -342,7 +354,7 @@ def make_bundle(out_dir, cell, *, shape=None, task=None, family=None, members=No
         "headline": bool(headline),
         "timings": {"solve_seconds": round(float(getattr(cell, "seconds", 0.0) or 0.0), 3)},
         # what the evidence proves (certify/certificate.py)
-        "certificate": {"kind": kind_for(status, options)},
+        "certificate_kind": kind_for(status, options),
     }
     if family is not None:
         claim["family"] = family_to_dict(family)
@@ -536,15 +548,23 @@ def _verify_claim(path, rep, checkers, regenerate, budget):
                                 f"justified for this subject (only complete families "
                                 f"closed under that relabelling)")
             return
-    cert = check_certificate(
+    kind = check_certificate(
         path, claim, lambda opts: _encode((claim.get("encoder") or {}).get("name"),
                                           rep.question, _subject({**claim, "options": opts})[2],
                                           shape, opts)[0],
         checkers=checkers, budget=budget, regenerate=regenerate)
-    rep.certificate = cert.kind
-    rep.checks += cert.checks
-    rep.failures += cert.failures
-    rep.notes += cert.notes
+    rep.certificate = kind.kind
+    rep.checks += kind.checks
+    rep.failures += kind.failures
+    rep.notes += kind.notes
+    cert = claim.get("certificate")
+    if cert is not None:  # e.g. "cubes": cube and conquer, certify/cubes.py
+        if cert not in CERTIFICATES:
+            rep.failures.append(f"claim.json: certificate {cert!r} is not one this "
+                                f"toolkit checks (known: {', '.join(sorted(CERTIFICATES))})")
+            return
+        return CERTIFICATES[cert](path, claim, rep, shape, members, options, checkers,
+                                  regenerate, budget)
     if rep.answer == "SAT":
         rep.checks.append("exhaustive")
         if not (path / "network.json").is_file():

@@ -4,14 +4,16 @@ An UNSAT claim's DRAT proof refutes the formula it was checked against. When
 that formula carries symmetry-breaking clauses (``SB``), the proof shows
 "``F`` and ``SB`` is unsatisfiable"; that ``F`` (the question itself) is
 unsatisfiable then also rests on the soundness argument of the breaks. Every
-claim states which case it is in (``claim.json`` ``certificate.kind``):
+claim states which case it is in (``claim.json`` ``certificate_kind``; the
+separate ``certificate`` field, when present, names a proof *format* such as
+cube and conquer, :mod:`superpos_formal.certify.cubes`):
 
 ``proof of F``
     A proof of the base formula ``F`` (no symmetry break at all): either the
     claim's own formula has none (``options.symmetry`` false), or the bundle
     carries a second proof in ``base/`` (``base/formula.cnf.gz``,
-    ``base/proof.drat.gz``, ``base/logs/``) of ``F`` regenerated with the
-    symmetry breaks off. Needs no side argument.
+    ``base/proof.drat.gz``, ``base/logs/``; ``claim.json`` ``base_proof``) of
+    ``F`` regenerated with the symmetry breaks off. Needs no side argument.
 ``proof of F and SB, SB checked by generators``
     Reserved for breaks whose generators are checked mechanically (Crawford,
     Ginsberg, Luks, Roy, KR 1996); no bundle of this toolkit carries
@@ -125,19 +127,18 @@ def check_certificate(path, claim, encode, *, checkers=D.DEFAULT_CHECKERS,
     """
     rep = CertificateReport()
     path = Path(path)
-    cert = claim.get("certificate")
-    if not isinstance(cert, dict):
-        rep.failures.append("claim.json: certificate: missing (every claim states "
+    if "certificate_kind" not in claim:
+        rep.failures.append("claim.json: certificate_kind: missing (every claim states "
                             "its certificate kind)")
         return rep
-    unknown = set(cert) - {"kind", "base"}
-    if unknown:
-        rep.failures.append(f"claim.json: certificate: unknown field {sorted(unknown)[0]!r}")
-        return rep
-    kind = cert.get("kind")
+    kind = claim["certificate_kind"]
     if kind not in KINDS:
-        rep.failures.append(f"claim.json: certificate.kind: {kind!r} is not one of "
+        rep.failures.append(f"claim.json: certificate_kind: {kind!r} is not one of "
                             + "; ".join(repr(k) for k in KINDS))
+        return rep
+    base_meta = claim.get("base_proof")
+    if base_meta is not None and not isinstance(base_meta, dict):
+        rep.failures.append("claim.json: base_proof: expected an object")
         return rep
     rep.kind = kind
     rep.checks.append("certificate")
@@ -146,41 +147,41 @@ def check_certificate(path, claim, encode, *, checkers=D.DEFAULT_CHECKERS,
     has_base = (path / BASE).exists()
     if answer == "SAT":
         if kind != KIND_NETWORK:
-            rep.failures.append(f"claim.json: certificate.kind {kind!r} but a SAT "
+            rep.failures.append(f"claim.json: certificate_kind {kind!r} but a SAT "
                                 f"claim's certificate is {KIND_NETWORK!r}")
-        if has_base or "base" in cert:
+        if has_base or base_meta is not None:
             rep.failures.append("base/: a SAT claim carries no base proof")
         return rep
     if kind == KIND_NETWORK:
-        rep.failures.append(f"claim.json: certificate.kind {kind!r} but the answer is UNSAT")
+        rep.failures.append(f"claim.json: certificate_kind {kind!r} but the answer is UNSAT")
         return rep
     if kind == KIND_GENERATORS:
-        rep.failures.append("claim.json: certificate.kind says the breaks are checked by "
+        rep.failures.append("claim.json: certificate_kind says the breaks are checked by "
                             "generators, but this toolkit checks no generators (the "
                             "encoding's breaks are not syntactic automorphisms); rejected")
         return rep
     sb = _has_breaks(options)
     if kind == KIND_ARGUMENT:
         if not sb:
-            rep.failures.append("claim.json: certificate.kind says 'F and SB' but the "
+            rep.failures.append("claim.json: certificate_kind says 'F and SB' but the "
                                 "formula has no symmetry break (options.symmetry is false): "
                                 f"the kind is {KIND_F!r}")
-        if has_base or "base" in cert:
+        if has_base or base_meta is not None:
             rep.failures.append(f"base/: a base proof is present but the claim states "
                                 f"{kind!r}; state {KIND_F!r} or remove it")
         return rep
     # kind == KIND_F
     if not sb:
-        if has_base or "base" in cert:
+        if has_base or base_meta is not None:
             rep.failures.append("base/: the claim's own formula is F; a second base "
                                 "proof is not expected")
         return rep
-    if not has_base or not isinstance(cert.get("base"), dict):
-        rep.failures.append(f"claim.json: certificate.kind {KIND_F!r}, but the formula "
+    if not has_base or base_meta is None:
+        rep.failures.append(f"claim.json: certificate_kind {KIND_F!r}, but the formula "
                             f"carries symmetry breaks and the bundle has no base/ proof "
                             f"of F")
         return rep
-    _check_base(path / BASE, cert["base"], options, encode, rep, checkers, budget,
+    _check_base(path / BASE, base_meta, options, encode, rep, checkers, budget,
                 regenerate, claim)
     return rep
 
@@ -196,13 +197,13 @@ def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, 
     sha = D.sha256_text(text)
     if sha != (meta.get("formula") or {}).get("sha256"):
         rep.failures.append("base/formula.cnf.gz: sha256 differs from claim.json's "
-                            "certificate.base.formula.sha256")
+                            "base_proof.formula.sha256")
     bopts = meta.get("options")
     allowed = [base_options(options)]
     if "members" in options:
         allowed.append(base_options(options, whole_family=True))
     if bopts not in allowed:
-        rep.failures.append("claim.json: certificate.base.options are not the claim's "
+        rep.failures.append("claim.json: base_proof.options are not the claim's "
                             "options with the symmetry breaks off (same members, or the "
                             "whole family)")
         return
