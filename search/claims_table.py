@@ -28,9 +28,9 @@ def _claim(bundle):
             un = parse_claim(json.loads((b / doc["unsat"] / "claim.json").read_text()))
             if un.relaxations():
                 back += f" ({', '.join(un.relaxations())})"
-        return sat.describe(n="n"), f"minimum n = {k}", back
+        return sat.describe(n=""), f"minimum n = {k}", back
     sat = parse_claim(json.loads((b / "claim.json").read_text()))
-    return (sat.describe(n="n"), f"SAT at n = {sat.shape.n} (no minimum claimed)",
+    return (sat.describe(n=""), f"SAT at n = {sat.shape.n} (no minimum claimed)",
             "verified network")
 
 

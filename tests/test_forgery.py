@@ -405,6 +405,12 @@ def test_max_nonzero_is_checked_on_a_sat_network(kit, tmp_path):
     assert "nonzero parameters but the claim has max_nonzero=1" in rejected(s)
 
 
+def test_network_summary_must_match(kit, tmp_path):
+    s = edit_claim(copy(kit.sat2, tmp_path / "s"),
+                   lambda c: c["network"]["counts"].update(hidden_neurons=1))
+    assert "claim.json: network: id/counts do not describe network.json" in rejected(s)
+
+
 def test_relaxations_are_shown(kit):
     rep = Bn.verify_bundle(kit.fam_unsat1, checkers=NATIVE)
     assert rep.ok and "members 1/15" in rep.label

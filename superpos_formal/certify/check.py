@@ -243,6 +243,20 @@ def _check_unsat(path, rep, claim, checkers, regenerate, budget, limit):
         rep.failures.append("proof.drat.gz: no checker verified the proof (all skipped)")
 
 
+def _network_summary(netdoc, claim):
+    """``claim.json``'s ``network`` summary must describe ``network.json``."""
+    summary = claim.raw.get("network")
+    if summary is None:
+        return []
+    nets, err = _networks(netdoc, claim)
+    if err or not nets:
+        return []
+    if not isinstance(summary, dict) or summary.get("id") != nets[0].id \
+            or summary.get("counts") != nets[0].counts():
+        return ["claim.json: network: id/counts do not describe network.json"]
+    return []
+
+
 def verify_claim_dir(path, rep, checkers, regenerate, budget, limit=None):
     """Fill ``rep`` for the claim bundle at ``path`` (raises InputError for
     the first problem that stops the check; the caller records it)."""
@@ -264,7 +278,9 @@ def verify_claim_dir(path, rep, checkers, regenerate, budget, limit=None):
     if claim.answer == "SAT":
         rep.checks.append("exhaustive")
         try:
-            rep.failures += check_networks(load(path / "network.json"), claim)
+            netdoc = load(path / "network.json")
+            rep.failures += check_networks(netdoc, claim)
+            rep.failures += _network_summary(netdoc, claim)
         except InputError as e:
             msg = str(e)
             rep.failures.append(msg if msg.startswith("network.json") else f"network.json: {msg}")

@@ -162,14 +162,14 @@ class Claim:
 
     def describe(self, n=None):
         """The displayed question: subject, every bound, every option that
-        changes or relaxes it. ``n`` replaces the width text (e.g. ``"n>=3"``)."""
+        changes or relaxes it. ``n`` replaces the width text (``""`` drops it)."""
         if self.family is not None:
             subj = self.family.name
         else:
             subj = f"{self.task.name} s={self.task.s}"
         sh = self.shape
         parts = [self.question, subj, f"{sh.mode}/{sh.activation}", f"L={sh.L}",
-                 n or f"n={sh.n}", f"B={sh.B}", f"bias={sh.B_bias}"]
+                 f"n={sh.n}" if n is None else n, f"B={sh.B}", f"bias={sh.B_bias}"]
         if sh.mode == "superposed":
             parts.append(f"code={sh.B_code}")
         parts.append(f"theta={sh.theta}")
@@ -179,7 +179,7 @@ class Claim:
             parts.append(f"tolerance={sh.tolerance}")
         if self.options.get("max_nonzero") is not None:
             parts.append(f"max_nonzero={self.options['max_nonzero']}")
-        return " ".join(parts + self.relaxations())
+        return " ".join(p for p in parts + self.relaxations() if p)
 
 
 def _fail(msg):
