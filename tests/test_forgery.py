@@ -360,6 +360,14 @@ def test_symlinks_in_a_bundle(kit, tmp_path):
     assert "symlink: n1-unsat" in rejected(m)
 
 
+def test_symlinked_bundle_directory_is_not_followed(kit, tmp_path):
+    tree = tmp_path / "proofs"
+    tree.mkdir()
+    os.symlink(kit.sat2, tree / "linked")
+    assert Bn.find_bundles([tree]) == [tree / "linked"]
+    assert "a symlink (bundles are verified where they are)" in rejected(tree / "linked")
+
+
 def test_extra_unlisted_files(kit, tmp_path):
     b = copy(kit.sat2, tmp_path / "b")
     (b / "README").write_text("trust me")

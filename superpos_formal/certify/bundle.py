@@ -15,6 +15,15 @@ What each claim kind asserts and what is checked is stated once, in
 :mod:`.check`, a minimum claim (a parent directory with ``minimum.json``) by
 :mod:`.minimum`, bundles are written by :mod:`.make`. This module finds
 bundles and dispatches; it re-exports the public names.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> find_bundles([d]) == [d]  # no bundle: listed, and fails verification
+True
+>>> verify_bundle(d).failures
+['not a bundle (no claim.json or minimum.json here or below)']
 """
 
 import time

@@ -14,6 +14,14 @@ What is checked, in order (what each claim asserts: :mod:`.claims`):
    question), which the report says.
 
 Every problem is one line in ``report.failures``; nothing raises.
+
+Examples
+--------
+>>> r = BundleReport("b", unverified=["formula not regenerated"])
+>>> r.ok, r.status
+(False, 'NOT VERIFIED')
+>>> BundleReport("b", failures=["changed file: claim.json"]).status
+'FAIL'
 """
 
 import time

@@ -55,6 +55,7 @@ superpos_formal.errors.InputError: claim.json: options.selectors: unknown option
 from dataclasses import dataclass
 
 from ..domain import domain
+from ..encode.symmetry import family_symmetry_of
 from ..errors import InputError
 from ..schema import family_from_dict, family_to_dict, task_from_dict, task_to_dict
 from ..shape import Shape
@@ -313,8 +314,6 @@ def _check_options(options, question, answer, shape, members, fam):
             seen.add(tuple(x))
     fsym = options.get("family_symmetry")
     if fsym is not None:
-        from ..encode.symmetry import family_symmetry_of
-
         # the break is sound only for a complete family closed under the
         # relabelling it names (encode/symmetry.py)
         if fam is None or family_symmetry_of(fam) != fsym:

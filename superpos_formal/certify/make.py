@@ -6,6 +6,15 @@ an overwritten bundle is replaced in one rename (the old one is deleted
 after). The claim written is checked by the same rules the verifier applies
 (:func:`.claims.parse_claim`), so a bundle the toolkit writes never states a
 claim the verifier would reject for its form.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> (d / "new").mkdir(); (d / "new" / "f").write_text("1")
+1
+>>> publish(d / "new", d / "bundle").name, (d / "bundle" / "f").read_text()
+('bundle', '1')
 """
 
 import os
@@ -16,6 +25,7 @@ from pathlib import Path
 
 from ..errors import InputError, SoundnessError
 from ..schema import family_to_dict, network_to_dict, task_to_dict
+from ..solve.runner import DEFAULT_SOLVER, solver_version
 from . import drat as D
 from .check import NETWORK_SET_FORMAT, check_networks
 from .claims import CLAIM_FORMAT, CLAIM_VERSION, parse_claim
@@ -51,8 +61,6 @@ def _question_parts(cell, shape, task, family, members, question, options):
 
 def _base_claim(cell, status, shape, task, family, question, options, solver, headline,
                 note):
-    from ..solve.runner import DEFAULT_SOLVER, solver_version
-
     solver = solver or getattr(cell, "solver", None) or DEFAULT_SOLVER
     claim = {
         "format": CLAIM_FORMAT, "version": CLAIM_VERSION, "question": question,

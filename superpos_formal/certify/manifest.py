@@ -22,6 +22,7 @@ import re
 import stat
 from pathlib import Path
 
+from ..errors import InputError
 from . import drat as D
 from .jsonio import dumps, load, write
 
@@ -84,7 +85,6 @@ def write_manifest(root, skip=(), extra=None):
     root = Path(root)
     files, problems = walk_files(root, skip)
     if problems:
-        from ..errors import InputError
         raise InputError(f"{root}: {problems[0]}")
     names = files + list(extra or ())
     listed = {rel: D.sha256_file(root / rel) for rel in names}
@@ -100,7 +100,7 @@ def check_manifest(root, skip=(), required=()):
     root = Path(root)
     try:
         man = load(root / "manifest.json")
-    except Exception as e:  # InputError: missing / not JSON
+    except InputError as e:  # missing / not JSON
         return [f"manifest.json: {str(e).split(': ', 1)[-1]}"]
     if os.path.islink(root / "manifest.json"):
         return ["symlink: manifest.json (a bundle holds regular files only)"]

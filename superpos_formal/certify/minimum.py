@@ -21,6 +21,15 @@ strengthen it); the SAT half is at ``n = k`` and the UNSAT half at
 ``n = k - 1``; codes are not ``given``; the parent manifest covers
 ``minimum.json`` and both bundles' manifests, and nothing else is there.
 Version 1 (no parent manifest, no ``monotonicity``) is rejected.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> (d / "n3-sat").mkdir(); (d / "n3-sat" / "claim.json").write_text("{}")
+2
+>>> looks_like_minimum(d)  # half a minimum claim, no minimum.json
+True
 """
 
 import re
