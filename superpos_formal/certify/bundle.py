@@ -12,8 +12,8 @@ Layout of a bundle (one claim: one task or family, one shape, one answer)::
 
 What each claim kind asserts and what is checked is stated once, in
 :mod:`.claims` (and ``proofs/README.md``); one bundle is checked by
-:mod:`.check`, a minimum claim (a parent directory with ``minimum.json``) by
-:mod:`.minimum`, bundles are written by :mod:`.make`. This module finds
+:mod:`.claimcheck`, a minimum claim (a parent directory with ``minimum.json``) by
+:mod:`.minclaim`, bundles are written by :mod:`.make`. This module finds
 bundles and dispatches; it re-exports the public names.
 
 Examples
@@ -30,11 +30,11 @@ import time
 from pathlib import Path
 
 from . import drat as D
-from .check import NETWORK_SET_FORMAT, BundleReport, verify_claim
+from .claimcheck import NETWORK_SET_FORMAT, BundleReport, verify_claim
 from .claims import CLAIM_FORMAT, QUANTITIES, QUESTIONS
 from .make import make_bundle
 from .manifest import check_manifest, write_manifest
-from .minimum import (MINIMUM_FORMAT, looks_like_minimum, make_minimum, verify_minimum,
+from .minclaim import (MINIMUM_FORMAT, looks_like_minimum, make_minimum, verify_minimum,
                       verify_orphan, write_minimum_manifest)
 from .regen import ENCODERS, register_encoder
 

@@ -1,7 +1,7 @@
 """What each claim kind asserts, and what makes a claim file well-formed.
 
 This module is the one place that says what a bundle claims. The verifier
-(:mod:`.check`, :mod:`.minimum`) checks exactly these statements and rejects
+(:mod:`.claimcheck`, :mod:`.minclaim`) checks exactly these statements and rejects
 everything else with a one-line reason; ``proofs/README.md`` repeats them.
 
 Claim kinds
@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from ..domain import domain
 from ..encode.symmetry import family_symmetry_of
 from ..errors import InputError
+from ..results import bounds_label
 from ..schema import family_from_dict, family_to_dict, task_from_dict, task_to_dict
 from ..shape import Shape
 from ..tasks import sample_family
@@ -170,10 +171,7 @@ class Claim:
             subj = f"{self.task.name} s={self.task.s}"
         sh = self.shape
         parts = [self.question, subj, f"{sh.mode}/{sh.activation}", f"L={sh.L}",
-                 f"n={sh.n}" if n is None else n, f"B={sh.B}", f"bias={sh.B_bias}"]
-        if sh.mode == "superposed":
-            parts.append(f"code={sh.B_code}")
-        parts.append(f"theta={sh.theta}")
+                 f"n={sh.n}" if n is None else n, bounds_label(sh)]
         if sh.mode == "superposed":
             parts.append(f"codes={sh.codes}")
         if sh.tolerance:

@@ -27,7 +27,7 @@ from ..errors import InputError, SoundnessError
 from ..schema import family_to_dict, network_to_dict, task_to_dict
 from ..solve.runner import DEFAULT_SOLVER, solver_version
 from . import drat as D
-from .check import NETWORK_SET_FORMAT, check_networks
+from .claimcheck import NETWORK_SET_FORMAT, check_networks
 from .claims import CLAIM_FORMAT, CLAIM_VERSION, parse_claim
 from .jsonio import dumps, write
 from .manifest import write_manifest

@@ -10,7 +10,9 @@ not tied to the claim). Exit status 0 only when every claim is verified,
 1 otherwise. It never shows a traceback: a broken bundle is a failure row.
 """
 
+from ..api import verify
 from ..certify import drat as D
+from ..certify.bundle import find_bundles
 from ..errors import InputError
 
 __all__ = ["register", "run_verify", "format_table"]
@@ -70,14 +72,12 @@ def format_table(reports):
 
 
 def run_verify(args):
-    from ..certify.bundle import find_bundles, verify_bundle
-
     checkers = _checkers(args.checkers)
     mb = args.max_unzipped_mb
     if mb is not None and mb < 1:
         raise InputError(f"--max-unzipped-mb: must be >= 1, got {mb}")
-    reports = [verify_bundle(p, checkers=checkers, regenerate=not args.no_regenerate,
-                             max_unzipped=None if mb is None else mb * 1024 * 1024)
+    reports = [verify(p, checkers=checkers, regenerate=not args.no_regenerate,
+                      max_unzipped=None if mb is None else mb * 1024 * 1024)
                for p in find_bundles(args.paths)]
     print(format_table(reports))
     fails = [m for r in reports for m in r.all_failures()]
