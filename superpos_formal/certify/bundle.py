@@ -36,13 +36,22 @@ from .make import make_bundle
 from .manifest import check_manifest, write_manifest
 from .minclaim import (MINIMUM_FORMAT, looks_like_minimum, make_minimum, verify_minimum,
                       verify_orphan, write_minimum_manifest)
+from .claims import CERTIFICATES, CLAIM_VERSION, register_certificate
+from .jsonio import dumps as _dumps
+from .jsonio import load as _load
+from .jsonio import write as _write
 from .regen import ENCODERS, register_encoder
+from .regen import encode as _encode
+from .regen import encoder as _encoder
+
+#: compatibility names used by certify/cubes.py
+VERSION = CLAIM_VERSION
 
 __all__ = [
     "CLAIM_FORMAT", "MINIMUM_FORMAT", "NETWORK_SET_FORMAT", "QUESTIONS", "QUANTITIES",
     "make_bundle", "make_minimum", "verify_bundle", "find_bundles", "write_manifest",
     "write_minimum_manifest", "check_manifest", "BundleReport", "register_encoder",
-    "ENCODERS",
+    "ENCODERS", "register_certificate", "CERTIFICATES",
 ]
 
 

@@ -24,6 +24,7 @@ Examples
 'FAIL'
 """
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ from ..errors import InputError
 from ..schema import network_from_dict
 from ..verify import verify
 from . import drat as D
-from .claims import parse_claim
+from .claims import CERTIFICATES, parse_claim
 from .jsonio import load, read_text
 from .manifest import check_manifest
 from .regen import encode
@@ -47,6 +48,8 @@ ALLOWED_FILES = {
     "SAT": {"claim.json", "network.json"},
     "UNSAT": {"claim.json", "formula.cnf.gz", "proof.drat.gz"}
              | {f"logs/{c}.log" for c in D.CHECKERS},
+    # cube and conquer (certify/cubes.py), plus cubes/NNNN.drat.gz
+    "cubes": {"claim.json", "formula.cnf.gz", "cubes.json", "cover.drat.gz"},
 }
 
 
@@ -181,17 +184,25 @@ def check_networks(netdoc, claim):
 
 # ------------------------------------------------------------------ claim
 
-def _check_files(path, answer):
-    allowed = ALLOWED_FILES[answer] | {"manifest.json"}
+def _allowed(kind, rel):
+    if rel in ALLOWED_FILES[kind] or rel == "manifest.json":
+        return True
+    return kind == "cubes" and re.fullmatch(r"cubes/\d{4}\.drat\.gz", rel) is not None
+
+
+def _check_files(path, kind):
+    """Files a bundle of ``kind`` (an answer or a certificate) may not hold."""
+    allowed = ALLOWED_FILES[kind] | {"manifest.json"}
+    subdir = {"UNSAT": "logs", "cubes": "cubes"}.get(kind)
     out = []
     for p in sorted(path.rglob("*")):
         rel = p.relative_to(path).as_posix()
         if p.is_dir() and not p.is_symlink():
-            if rel != "logs" or answer != "UNSAT":
-                out.append(f"unexpected directory: {rel} (a {answer} bundle holds "
+            if rel != subdir:
+                out.append(f"unexpected directory: {rel} (a {kind} bundle holds "
                            f"{', '.join(sorted(allowed))})")
-        elif rel not in allowed:
-            out.append(f"unexpected file: {rel} (a {answer} bundle holds "
+        elif not _allowed(kind, rel):
+            out.append(f"unexpected file: {rel} (a {kind} bundle holds "
                        f"{', '.join(sorted(allowed))})")
     return out
 
@@ -282,6 +293,15 @@ def verify_claim_dir(path, rep, checkers, regenerate, budget, limit=None):
         rep.question, rep.answer = str(raw.get("question", "?")), str(raw.get("answer", "?"))
     claim = parse_claim(raw)
     rep.label = claim.describe()
+    cert = claim.raw.get("certificate")
+    if cert is not None:  # e.g. "cubes": cube and conquer, certify/cubes.py
+        rep.failures += _check_files(path, cert)
+        if not regenerate:
+            rep.unverified.append("formula not regenerated (--no-regenerate): the proof is "
+                                  "not tied to the claim's question")
+        CERTIFICATES[cert](path, claim.raw, rep, claim.shape, claim.members, claim.options,
+                           checkers, regenerate, budget)
+        return claim
     rep.failures += _check_files(path, claim.answer)
     if claim.answer == "SAT":
         rep.checks.append("exhaustive")

@@ -65,7 +65,8 @@ from ..tasks import sample_family
 __all__ = [
     "CLAIM_FORMAT", "CLAIM_VERSION", "QUESTIONS", "OPTIONS", "QUANTITIES", "Option",
     "Quantity", "Claim", "parse_claim", "family_members", "ENCODING", "RESTRICTION",
-    "RELAXATION", "MAX_FAMILY_SIZE", "question_of",
+    "RELAXATION", "MAX_FAMILY_SIZE", "question_of", "CERTIFICATES", "CERTIFICATE_FIELDS",
+    "register_certificate",
 ]
 
 CLAIM_FORMAT = "superpos-formal/claim"
@@ -129,7 +130,21 @@ _DEFAULTS = {"symmetry": True, "sums": "tree"}
 _KEYS_COMMON = {"format", "version", "question", "shape", "answer", "options", "solver",
                 "headline", "timings", "encoder", "note", "task", "family"}
 _KEYS = {"SAT": _KEYS_COMMON | {"network"},
-         "UNSAT": _KEYS_COMMON | {"formula", "proof", "checks"}}
+         "UNSAT": _KEYS_COMMON | {"formula", "proof", "checks", "certificate"}}
+
+#: claim.json ``certificate`` -> the function that checks it, registered by
+#: the module that defines it (certify/cubes.py: "cubes", imported by the
+#: package's ``__init__``). A claim naming an unregistered certificate fails.
+CERTIFICATES = {}
+#: the extra claim.json fields each certificate defines
+CERTIFICATE_FIELDS = {"cubes": {"cubes"}}
+
+
+def register_certificate(name, check):
+    """``check(path, claim, report, shape, members, options, checkers,
+    regenerate, budget)`` verifies UNSAT claims whose ``certificate`` is
+    ``name``, in place of the single DRAT proof."""
+    CERTIFICATES[name] = check
 _REQUIRED = {"SAT": {"format", "version", "question", "shape", "answer", "options"},
              "UNSAT": {"format", "version", "question", "shape", "answer", "options",
                        "encoder", "formula"}}
@@ -334,7 +349,11 @@ def parse_claim(claim):
     answer = claim.get("answer")
     if answer not in _KEYS:
         _fail(f"answer: {answer!r} is not SAT or UNSAT")
-    extra = sorted(set(claim) - _KEYS[answer])
+    cert = claim.get("certificate")
+    if cert is not None and (answer != "UNSAT" or cert not in CERTIFICATES):
+        _fail(f"certificate {cert!r} is not one this toolkit checks for {answer} claims "
+              f"(known: {', '.join(sorted(CERTIFICATES)) or 'none'}, UNSAT only)")
+    extra = sorted(set(claim) - _KEYS[answer] - CERTIFICATE_FIELDS.get(cert, set()))
     if extra:
         _fail(f"{extra[0]}: unknown field for a {answer} claim")
     missing = sorted(_REQUIRED[answer] - set(claim))
