@@ -157,7 +157,7 @@ def capacity(kind, shape, *, m=None, s=None, op=None, m_out_min=1, m_out_max=Non
                 # a SAT family must pass the counting bound, or something is wrong
                 counting_bound_check(fam, shape, claimed_computable=True)
         row = {"m": fam.m, "m_out": mo, "size": fam.size,
-               "log2_size": float(lg.expr.evalf(6)), "bits": chk.bits,
+               "log2_size": round(float(lg.expr.evalf(6)), 3), "bits": chk.bits,
                "status": str(status), "seconds": secs}
         res.rows.append(row)
         if progress:
