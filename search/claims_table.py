@@ -3,7 +3,9 @@
 Reads every search/results/*.jsonl record that carries a bundle, and states
 each claim exactly as ``superpos verify`` displays it (read from the bundle's
 own ``claim.json`` by :func:`superpos_formal.certify.claims.parse_claim`:
-subject, every bound, every option that changes or relaxes the question).
+subject, every bound, every option that changes or relaxes the question)
+and the certificate kind its refutation's ``claim.json`` states (checked by
+``superpos verify``; certify/certificate.py).
 Run from the repository root:
 
     PYTHONPATH=$PWD python search/claims_table.py > /tmp/claims.md
@@ -16,7 +18,8 @@ from superpos_formal.certify.claims import parse_claim
 
 
 def _claim(bundle):
-    """``(statement, result, backed by)`` of a bundle or minimum directory."""
+    """``(statement, result, backed by, certificate kind)`` of a bundle or
+    minimum directory."""
     b = Path(bundle)
     if (b / "minimum.json").is_file():
         doc = json.loads((b / "minimum.json").read_text())
@@ -24,14 +27,16 @@ def _claim(bundle):
         k = doc["value"]
         back = ("verified network" if doc["unsat"] is None else
                 f"verified network at n = {k}; DRAT refutation at n = {k - 1}")
+        kind = "verified network"
         if doc["unsat"]:
             un = parse_claim(json.loads((b / doc["unsat"] / "claim.json").read_text()))
             if un.relaxations():
                 back += f" ({', '.join(un.relaxations())})"
-        return sat.describe(n=""), f"minimum n = {k}", back
+            kind = un.raw.get("certificate_kind", "MISSING")
+        return sat.describe(n=""), f"minimum n = {k}", back, kind
     sat = parse_claim(json.loads((b / "claim.json").read_text()))
     return (sat.describe(n=""), f"SAT at n = {sat.shape.n} (no minimum claimed)",
-            "verified network")
+            "verified network", "verified network (the refutation is not committed)")
 
 
 def main():
@@ -41,13 +46,15 @@ def main():
             r = json.loads(line)
             if not r.get("bundle"):
                 continue
-            statement, result, back = _claim(r["bundle"])
+            statement, result, back, kind = _claim(r["bundle"])
             if r.get("sat_only"):
                 back += (f"; full minimum bundle {r['minimum_bytes'] // 1_000_000} MB, "
                          f"regenerate with `{r['regenerate']}`")
-            rows.append(f"| {path.stem} | {statement} | {result} | `{r['bundle']}` | {back} |")
-    print("| campaign | question (as `superpos verify` shows it) | claim | bundle | backed by |")
-    print("|---|---|---|---|---|")
+            rows.append(f"| {path.stem} | {statement} | {result} | `{r['bundle']}` | {back} "
+                        f"| {kind} |")
+    print("| campaign | question (as `superpos verify` shows it) | claim | bundle | backed by "
+          "| certificate |")
+    print("|---|---|---|---|---|---|")
     print("\n".join(rows))
 
 
