@@ -40,7 +40,9 @@ member is repaired alone (its own weights windowed, then fully free); a
 member that cannot be repaired joins the core and the step is retried.
 
 Determinism: every choice comes from ``random.Random(seed)`` and every SAT
-call is CaDiCaL in-process under a *conflict* budget (not a time limit), so
+call is CaDiCaL under a *conflict* budget (not a time limit; each window is
+encoded and solved in a child process that is killed only when the overall
+wall-clock budget runs out, which ends the run), so
 the same seed and ``max_steps`` give the same trajectory and result on any
 machine. The wall-clock ``budget`` only decides when to stop; a run that
 stops on it reports what it has, and minimality is always UNKNOWN here (a
@@ -67,9 +69,11 @@ from dataclasses import dataclass, field, replace
 from ..encode.sat import encode_family_sat
 from ..errors import InputError, SoundnessError
 from ..network import Network
+from ..schema import network_from_dict
 from ..shape import Shape
 from ..tasks import Family, Task
 from ..verify import evaluate_all_numpy, verify
+from .runner import run_limited
 
 __all__ = ["improve", "improve_family", "baseline", "Improvement", "objective",
            "drop_neuron", "SOLVER"]
@@ -279,12 +283,13 @@ def _free_keys(net, mi, hidden, coords_in, coords_out, free_c, codes):
         free.add(("b", mi, 0, k))
         free |= {("V", mi, j, k) for j in range(d_out)}
     if net.mode == "superposed":
+        # a code coordinate's weights are freed only towards the window's
+        # neurons (freeing a whole W column / V row makes every neuron's
+        # effective weights unknown: the full problem again)
         for r in coords_in:
-            free |= {("W", mi, 0, k, r) for k in range(n)}
             if codes:
                 free |= {("E", r, i) for i in range(net.m)}
         for q in coords_out:
-            free |= {("V", mi, q, k) for k in range(n)}
             free.add(("c", mi, q))
             if codes:
                 free |= {("R", j, q) for j in range(net.m_out)}
@@ -328,10 +333,12 @@ def _related(nets, h, w, rng, random_window):
     return sorted(ranked[:w])
 
 
-def _coord_use(nets):
+def _coord_use(nets, h):
     """Per code coordinate: nonzeros touching input coordinate ``r`` (row of
     ``E``, column of every ``W``) and output coordinate ``q`` (column of
-    ``R``, row of every ``V`` and ``c``)."""
+    ``R``, row of every ``V`` and ``c``), not counting the dropped neuron
+    ``h``'s own weights (a coordinate only ``h`` used is the cheapest to
+    drop with it)."""
     net = nets[0]
     n = len(net.E)
     cin = [sum(1 for v in net.E[r] if v) for r in range(n)]
@@ -339,8 +346,9 @@ def _coord_use(nets):
     for x in nets:
         (W, _), = x.layers
         for r in range(n):
-            cin[r] += sum(1 for k in range(len(W)) if W[k][r])
-            cout[r] += sum(1 for v in x.V[r] if v) + (1 if x.c[r] else 0)
+            cin[r] += sum(1 for k in range(len(W)) if W[k][r] and k != h)
+            cout[r] += (sum(1 for k, v in enumerate(x.V[r]) if v and k != h)
+                        + (1 if x.c[r] else 0))
     return cin, cout
 
 
@@ -387,13 +395,21 @@ def _wrong_inputs(net, task):
         return [x for x in X if net.evaluate(x) != task(x)]
 
 
-def _solve(clauses, conflicts):
+def _encode_solve(tasks, shape, inputs, max_nonzero, fixed, conflicts):
+    """Child-process half of a window solve: encode, solve under a conflict
+    budget, decode. Returns ``(True|False|None, [network dicts] or None)``."""
     from pysat.solvers import Solver
 
-    with Solver(name=SOLVER, bootstrap_with=clauses) as s:
+    from ..schema import network_to_dict
+
+    enc = encode_family_sat(tasks, shape, inputs=inputs, symmetry=False,
+                            max_nonzero=max_nonzero, fixed=fixed)
+    with Solver(name=SOLVER, bootstrap_with=enc.clauses) as s:
         s.conf_budget(conflicts)
         ok = s.solve_limited()
-        return ok, (s.get_model() if ok else None)
+        if not ok:
+            return ok, None
+        return ok, [network_to_dict(n) for n in enc.decode_all(s.get_model())[2]]
 
 
 def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12):
@@ -414,15 +430,19 @@ def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12):
         if budget.left() <= 0:
             return "UNKNOWN", None
         inputs = sorted(subset, key=lambda x: (sum(x), x[::-1]))
-        enc = encode_family_sat(tasks, shape, inputs=inputs, symmetry=False,
-                                max_nonzero=max_nonzero, fixed=fixed)
-        ok, model = _solve(enc.clauses, budget.conflicts)
+        # encode and solve in a child killed at the deadline: the wall-clock
+        # budget holds even when one window's formula is large
+        done, out = run_limited(_encode_solve, tasks, shape, inputs, max_nonzero, fixed,
+                                budget.conflicts, time_limit=max(budget.left(), 0.01))
+        if not done:
+            return "UNKNOWN", None
+        ok, dicts = out
         if ok is None:
             return "UNKNOWN", None
         if not ok:
             # UNSAT on a subset of the inputs: UNSAT on X (fewer constraints)
             return "UNSAT", None
-        _, _, cand = enc.decode_all(model)
+        cand = [network_from_dict(d) for d in dicts]
         new = set()
         for t, net in zip(tasks, cand):
             new |= set(_wrong_inputs(net, t))
@@ -631,11 +651,14 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
             random_window = rng.random() < 0.3
             rel = _related(best, h, min(w, n - 1), rng, random_window)
             if superposed:
-                cin, cout = _coord_use(best)
+                cin, cout = _coord_use(best, h)
                 r = min(range(n), key=lambda i: (cin[i], rng.random()))
                 q = min(range(n), key=lambda i: (cout[i], rng.random()))
                 hidden = _shift(rel, h)
-                coords_in, coords_out = _related_coords(best, [h] + rel, r, q, w, rng)
+                # code windows are costlier than neuron windows (free codes
+                # make the effective weights products of two unknowns)
+                coords_in, coords_out = _related_coords(best, [h] + rel, r, q,
+                                                        max(1, w // 2), rng)
                 dropped = [drop_neuron(x, h, r, q) for x in best]
             else:
                 hidden, coords_in, coords_out = _shift(rel, h), [], []
