@@ -154,7 +154,7 @@ def certified_minima(proofs_dir="proofs", results_dir="search/results"):
             except (OSError, KeyError, InputError, json.JSONDecodeError):
                 continue
             if k is not None:
-                out[k] = (doc["value"], mj.parent.as_posix())
+                out[k] = (doc["value"], mj.parent.relative_to(root.parent).as_posix())
     res = Path(results_dir)
     if res.is_dir():
         for jl in sorted(res.glob("*.jsonl")):
@@ -165,7 +165,8 @@ def certified_minima(proofs_dir="proofs", results_dir="search/results"):
                 b = r.get("bundle")
                 if not (r.get("certified") and r.get("minimum") and b):
                     continue
-                p = Path(b)
+                # campaign records name bundles relative to the repository root
+                p = root.parent / b
                 sat = p / f"n{r['minimum']}-sat" if (p / "minimum.json").exists() else p
                 try:
                     k = _entry_from_claim(_claim(sat))
