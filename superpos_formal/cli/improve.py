@@ -59,8 +59,8 @@ def register(sub):
                    help="wall-clock seconds (default 60)")
     s.add_argument("--max-steps", type=int, help="stop after this many moves")
     s.add_argument("--window", type=int, default=2, help="initial window (default 2)")
-    s.add_argument("--conflicts", type=int, default=20000,
-                   help="SAT conflict budget per window solve (default 20000)")
+    s.add_argument("--conflicts", type=int, default=5000,
+                   help="SAT conflict budget per window solve (default 5000)")
     s.add_argument("--target", type=int, help="stop once the width is <= this")
     s.add_argument("--no-sparsify", action="store_true",
                    help="stop after neuron removal (no nonzero-parameter phase)")

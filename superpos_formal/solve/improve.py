@@ -78,8 +78,10 @@ from .runner import run_limited
 __all__ = ["improve", "improve_family", "baseline", "Improvement", "objective",
            "drop_neuron", "SOLVER"]
 
-#: in-process solver for window instances; conflict budgets keep it deterministic
+#: solver for window instances; conflict budgets keep it deterministic
 SOLVER = "cadical195"
+#: domains up to this size are encoded whole; larger ones counterexample-guided
+FULL_X = 256
 
 
 # ------------------------------------------------------------------ objective
@@ -273,15 +275,22 @@ def _code_params(net):
     return d
 
 
-def _free_keys(net, mi, hidden, coords_in, coords_out, free_c, codes):
-    """Keys of member ``mi``'s window (and the code window when ``codes``)."""
+def _free_keys(net, mi, hidden, coords_in, coords_out, free_c, codes, rows=None):
+    """Keys of member ``mi``'s window (and the code window when ``codes``).
+
+    ``rows``: the output rows (of ``V``) a window neuron may feed; ``None``
+    for all. Rows outside it keep their fixed weights, so their output sums
+    see a window neuron only through a constant factor (a view, no product
+    table): the formula stays small.
+    """
     (W, _), = net.layers
     n, d_in, d_out = len(W), len(W[0]), len(net.V)
+    rows = range(d_out) if rows is None else rows
     free = set()
     for k in hidden:
         free |= {("W", mi, 0, k, i) for i in range(d_in)}
         free.add(("b", mi, 0, k))
-        free |= {("V", mi, j, k) for j in range(d_out)}
+        free |= {("V", mi, j, k) for j in rows}
     if net.mode == "superposed":
         # a code coordinate's weights are freed only towards the window's
         # neurons (freeing a whole W column / V row makes every neuron's
@@ -423,9 +432,14 @@ def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12):
     for k in free:
         fixed.pop(k, None)
     X = tasks[0].inputs
-    subset = {x for x in X if sum(x) <= 1}
-    for t, net in zip(tasks, nets):
-        subset |= set(_wrong_inputs(net, t))
+    if len(X) <= FULL_X:
+        # small domains: the counterexamples of the first candidate are most
+        # of X anyway, so one round on all of X is cheaper than the loop
+        subset = set(X)
+    else:
+        subset = {x for x in X if sum(x) <= 1}
+        for t, net in zip(tasks, nets):
+            subset |= set(_wrong_inputs(net, t))
     for _ in range(rounds):
         if budget.left() <= 0:
             return "UNKNOWN", None
@@ -558,7 +572,7 @@ def _validate_opts(budget, max_steps, seed, window, conflicts):
 
 
 def improve(task, start, *, seed=0, budget=60.0, max_steps=None, window=2,
-            conflicts=20000, sparsify=True, progress=None, target=None):
+            conflicts=5000, sparsify=True, progress=None, target=None):
     """Shrink ``start`` (a verified network for ``task``) by LNS.
 
     Parameters
@@ -568,7 +582,7 @@ def improve(task, start, *, seed=0, budget=60.0, max_steps=None, window=2,
     max_steps : int, optional
         Stop after this many moves (with ``seed``, the run is deterministic).
     window : int
-        Initial window (neurons freed besides the dropped one); grows by one
+        Initial window (neurons freed besides the dropped one); doubles
         after every neuron has been tried at the current size, up to all.
     conflicts : int
         CaDiCaL conflict budget per SAT call (deterministic limit).
@@ -587,7 +601,7 @@ def improve(task, start, *, seed=0, budget=60.0, max_steps=None, window=2,
 
 
 def improve_family(family, start, *, seed=0, budget=60.0, max_steps=None, window=2,
-                   conflicts=20000, sparsify=True, progress=None, core=2, target=None):
+                   conflicts=5000, sparsify=True, progress=None, core=2, target=None):
     """:func:`improve` for a family with shared codes: ``start`` is one network
     per member (in ``family.members()`` order) sharing ``E, R``. Member-CEGIS:
     see the module docstring; ``core`` is the number of members solved
@@ -660,11 +674,13 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
                 coords_in, coords_out = _related_coords(best, [h] + rel, r, q,
                                                         max(1, w // 2), rng)
                 dropped = [drop_neuron(x, h, r, q) for x in best]
+                rows = sorted(set(_fed_rows(best, [h] + rel, q)) | set(coords_out))
             else:
                 hidden, coords_in, coords_out = _shift(rel, h), [], []
                 dropped = [drop_neuron(x, h) for x in best]
+                rows = _fed_rows(best, [h] + rel)
             status, cand = _repair_members(tasks, dropped, hidden, coords_in, coords_out,
-                                           bud, core, rng)
+                                           bud, core, rng, rows=rows)
             if status == "SAT":
                 accept(cand, f"drop neuron {h}, window {len(hidden)}"
                               f"{' random' if random_window else ''}")
@@ -685,7 +701,9 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
             if exhausted:
                 break
             continue
-        w += 1
+        # geometric growth: a window that is too small fails on every neuron,
+        # so reaching a working size fast matters more than its exact value
+        w = min(n - 1, 2 * w)
         say(f"[{time.perf_counter() - t0:7.1f}s] step {steps}: window grows to {w}")
 
     # ---- phase 2: fewer nonzero parameters at the final width
@@ -700,7 +718,8 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
             coords = hidden if superposed else []
             nz = objective(best)[1]
             status, cand = _repair_members(tasks, best, hidden, coords, coords, bud, core,
-                                           rng, max_nonzero=nz - 1)
+                                           rng, max_nonzero=nz - 1,
+                                           rows=_fed_rows(best, hidden))
             if status == "SAT" and objective(cand) < objective(best):
                 accept(cand, f"sparsify window {len(hidden)}")
                 fails = 0
@@ -723,19 +742,32 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
                         "target": target})
 
 
+def _fed_rows(nets, neurons, dropped_row=None):
+    """Output rows of ``V`` fed (nonzero weight) by any of ``neurons`` in any
+    member, indexed after dropping ``dropped_row`` (superposed mode)."""
+    rows = set()
+    for x in nets:
+        for j, row in enumerate(x.V):
+            if any(row[k] for k in neurons):
+                rows.add(j)
+    if dropped_row is not None:
+        rows = set(_shift(sorted(rows), dropped_row))
+    return sorted(rows)
+
+
 def _repair_members(tasks, nets, hidden, coords_in, coords_out, bud, core, rng,
-                    max_nonzero=None):
+                    max_nonzero=None, rows=None):
     """Repair every member; single task: one window solve. Family: member-CEGIS."""
     shape = _shape_of(nets[0], nets[0].widths[0])
     if len(tasks) == 1:
-        free = _free_keys(nets[0], 0, hidden, coords_in, coords_out, True, True)
+        free = _free_keys(nets[0], 0, hidden, coords_in, coords_out, True, True, rows)
         return _repair(tasks, nets, shape, free, bud, max_nonzero)
     # family: members currently wrong first; the core is solved together
     wrong = [i for i, (t, x) in enumerate(zip(tasks, nets)) if _wrong_inputs(x, t)]
     if max_nonzero is not None:
         # sparsify one member at a time with the codes fixed
         i = rng.randrange(len(tasks))
-        free = _free_keys(nets[i], 0, hidden, coords_in, coords_out, True, False)
+        free = _free_keys(nets[i], 0, hidden, coords_in, coords_out, True, False, rows)
         others = sum(objective(x)[1] for k, x in enumerate(nets) if k != i)
         st, c = _repair([tasks[i]], [nets[i]], shape, free, bud, max_nonzero - others)
         if st != "SAT":
@@ -752,7 +784,7 @@ def _repair_members(tasks, nets, hidden, coords_in, coords_out, bud, core, rng,
         for mi, i in enumerate(core_idx):
             free |= {(k[0], mi) + k[2:] if k[0] in "WbVc" else k
                      for k in _free_keys(nets[i], 0, hidden, coords_in, coords_out,
-                                         True, True)}
+                                         True, True, rows)}
         st, sol = _repair(sub, [nets[i] for i in core_idx], shape, free, bud)
         if st != "SAT":
             return st, None
@@ -770,7 +802,7 @@ def _repair_members(tasks, nets, hidden, coords_in, coords_out, bud, core, rng,
                 continue
             # repair member i alone under the new codes: window, then all weights
             ok = False
-            for fr in (_free_keys(x, 0, hidden, coords_in, coords_out, True, False),
+            for fr in (_free_keys(x, 0, hidden, coords_in, coords_out, True, False, rows),
                        set(_member_params(x, 0))):
                 st, c = _repair([t], [x], shape, fr, bud)
                 if st == "SAT":
