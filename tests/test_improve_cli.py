@@ -114,3 +114,31 @@ def test_cli_start_file_bounds_must_match(tmp_path, capsys):
     rc, out, err = _run(["improve", "--task", "uand", "--m", "4", "--start", str(wrong)],
                         capsys)
     assert rc == 2 and "superpos: error:" in err
+
+
+def test_committed_registry_is_consistent():
+    """Every committed best-known entry names an existing SAT bundle whose
+    network has the entry's counts and bounds (the bundle itself is
+    re-verified exhaustively by test_committed_proofs)."""
+    reg = REPO / "search" / "best-known"
+    entries = load_registry(reg)
+    for d in entries:
+        bdir = REPO / d["best"]["bundle"]
+        assert (bdir / "claim.json").is_file(), bdir
+        claim = json.loads((bdir / "claim.json").read_text())
+        assert claim["answer"] == "SAT"
+        c = claim["network"]["counts"]
+        if d["question"] == "instance":
+            for k in ("hidden_neurons", "params_nonzero", "bits"):
+                assert c[k] == d["best"][k], (bdir, k)
+        assert claim["shape"]["n"] == d["best"]["hidden_neurons"]
+        for k, v in d["bounds"].items():
+            assert claim["shape"][k] == v, (bdir, k)
+        assert d["minimality"] in ("UNKNOWN", "CERTIFIED")
+        if d["minimality"] == "CERTIFIED":
+            assert d["certified_minimum"]["n"] == d["best"]["hidden_neurons"]
+        s = d["start"]
+        assert (s["hidden_neurons"], s["params_nonzero"], s["bits"]) >= (
+            d["best"]["hidden_neurons"], d["best"]["params_nonzero"], d["best"]["bits"])
+    if entries:
+        assert (reg / "README.md").read_text() == render(reg)

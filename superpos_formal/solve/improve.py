@@ -404,14 +404,14 @@ def _wrong_inputs(net, task):
         return [x for x in X if net.evaluate(x) != task(x)]
 
 
-def _encode_solve(tasks, shape, inputs, max_nonzero, fixed, conflicts):
+def _encode_solve(tasks, shape, inputs, max_nonzero, fixed, conflicts, symmetry=False):
     """Child-process half of a window solve: encode, solve under a conflict
     budget, decode. Returns ``(True|False|None, [network dicts] or None)``."""
     from pysat.solvers import Solver
 
     from ..schema import network_to_dict
 
-    enc = encode_family_sat(tasks, shape, inputs=inputs, symmetry=False,
+    enc = encode_family_sat(tasks, shape, inputs=inputs, symmetry=symmetry,
                             max_nonzero=max_nonzero, fixed=fixed)
     with Solver(name=SOLVER, bootstrap_with=enc.clauses) as s:
         s.conf_budget(conflicts)
@@ -425,12 +425,19 @@ def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12):
     """Solve the window: ``nets`` (one per task, width ``shape.n``) with every
     parameter outside ``free`` fixed. Returns ``("SAT", nets)`` with
     exhaustively verified networks, ``("UNSAT", None)`` when the window has
-    no solution, or ``("UNKNOWN", None)`` (conflict budget, rounds, time)."""
-    fixed = dict(_code_params(nets[0]))
-    for mi, net in enumerate(nets):
-        fixed.update(_member_params(net, mi))
-    for k in free:
-        fixed.pop(k, None)
+    no solution, or ``("UNKNOWN", None)`` (conflict budget, rounds, time).
+
+    ``free=None`` is the full window: the fresh exact question at
+    ``shape.n`` with the encoder's symmetry breaks (sound there: nothing is
+    fixed); ``nets`` then only seed the counterexample loop."""
+    full = free is None
+    fixed = {}
+    if not full:
+        fixed = dict(_code_params(nets[0]))
+        for mi, net in enumerate(nets):
+            fixed.update(_member_params(net, mi))
+        for k in free:
+            fixed.pop(k, None)
     X = tasks[0].inputs
     if len(X) <= FULL_X:
         # small domains: the counterexamples of the first candidate are most
@@ -447,7 +454,7 @@ def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12):
         # encode and solve in a child killed at the deadline: the wall-clock
         # budget holds even when one window's formula is large
         done, out = run_limited(_encode_solve, tasks, shape, inputs, max_nonzero, fixed,
-                                budget.conflicts, time_limit=max(budget.left(), 0.01))
+                                budget.conflicts, full, time_limit=max(budget.left(), 0.01))
         if not done:
             return "UNKNOWN", None
         ok, dicts = out
@@ -652,6 +659,7 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
 
     # ---- phase 1: remove neurons
     w = window
+    full_conflicts = 4 * conflicts
     while best[0].widths[0] > 1 and not out_of_budget():
         n = best[0].widths[0]
         order = list(range(n))
@@ -693,13 +701,23 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
         if out_of_budget():
             break
         if w >= n - 1:
-            if exhausted:
-                say(f"[{time.perf_counter() - t0:7.1f}s] every window at n={n - 1} "
-                    f"is UNSAT with the other neurons fixed; removal stops")
-            # a restart: reshuffle and try again from the smallest window
-            w = window if not exhausted else w
-            if exhausted:
+            # every window failed: ask the fresh exact question at n - 1 (the
+            # restart strategy's step, symmetry breaks on) under a conflict
+            # budget that grows each time it is not enough
+            steps += 1
+            st, cand = _repair(tasks, best, _shape_of(best[0], n - 1), None,
+                               _Budget(bud.deadline, full_conflicts))
+            if st == "SAT":
+                accept(cand, f"fresh solve at n={n - 1}")
+                w = window
+                continue
+            if st == "UNSAT":
+                say(f"[{time.perf_counter() - t0:7.1f}s] the solver finds no network at "
+                    f"n={n - 1} (UNSAT, not proof-checked here); removal stops")
                 break
+            full_conflicts *= 4
+            # a restart: reshuffle and try again from the smallest window
+            w = window
             continue
         # geometric growth: a window that is too small fails on every neuron,
         # so reaching a working size fast matters more than its exact value
