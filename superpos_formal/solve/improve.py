@@ -80,8 +80,9 @@ __all__ = ["improve", "improve_family", "baseline", "Improvement", "objective",
 
 #: solver for window instances; conflict budgets keep it deterministic
 SOLVER = "cadical195"
-#: domains up to this size are encoded whole; larger ones counterexample-guided
-FULL_X = 256
+#: windows whose |X| * m' * n is at most this are encoded on all of X; larger
+#: ones counterexample-guided (the encoding's cost grows with that product)
+FULL_X = 60_000
 
 
 # ------------------------------------------------------------------ objective
@@ -439,8 +440,8 @@ def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12):
         for k in free:
             fixed.pop(k, None)
     X = tasks[0].inputs
-    if len(X) <= FULL_X:
-        # small domains: the counterexamples of the first candidate are most
+    if len(X) * tasks[0].m_out * shape.n <= FULL_X:
+        # small formulas: the counterexamples of the first candidate are most
         # of X anyway, so one round on all of X is cheaper than the loop
         subset = set(X)
     else:
