@@ -71,7 +71,7 @@ from ..errors import InputError, SoundnessError
 from ..network import Network
 from ..schema import network_from_dict
 from ..shape import Shape
-from ..tasks import Family, Task
+from ..tasks import Family, Task, table
 from ..verify import evaluate_all_numpy, verify
 from .runner import run_limited
 
@@ -706,8 +706,15 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
             # restart strategy's step, symmetry breaks on) under a conflict
             # budget that grows each time it is not enough
             steps += 1
-            st, cand = _repair(tasks, best, _shape_of(best[0], n - 1), None,
-                               _Budget(bud.deadline, full_conflicts))
+            if len(tasks) == 1:
+                st, cand = _repair(tasks, best, _shape_of(best[0], n - 1), None,
+                                   _Budget(bud.deadline, full_conflicts))
+            else:
+                # the exact family question at n - 1 (member CEGIS of
+                # solve/family.py) with the rest of the budget: its answer is
+                # the same on every machine; only whether it arrives before the
+                # budget ends depends on the machine, and then the run ends
+                st, cand = _fresh_family(subject, _shape_of(best[0], n - 1), bud)
             if st == "SAT":
                 accept(cand, f"fresh solve at n={n - 1}")
                 w = window
@@ -774,10 +781,76 @@ def _fed_rows(nets, neurons, dropped_row=None):
     return sorted(rows)
 
 
+def _fresh_family(family, shape, bud):
+    from .family import decide_family
+
+    left = bud.left()
+    if left <= 0:
+        return "UNKNOWN", None
+    cell = decide_family(family, shape, time_limit=left, check=False)
+    if cell.status != "SAT":
+        return cell.status, None
+    for t, net in zip(family.members(), cell.networks):
+        if not verify(net, t).ok:
+            raise SoundnessError(f"family answer fails {t.name}; a bug")
+    return "SAT", list(cell.networks)
+
+
+def _repair_explicit_rows(task, net, hidden, rows, bud, max_nonzero):
+    """Explicit mode: solve the window on the *sub-question* of the outputs
+    ``rows`` and the neurons that feed them, then splice the answer back.
+
+    Sound and complete for the window: ``rows`` holds every output a window
+    neuron feeds (and may feed), so an output outside ``rows`` sees only
+    fixed neurons and fixed weights and computes what it computed before;
+    a neuron feeding no output of ``rows`` cannot affect them. The spliced
+    network is verified exhaustively on the whole task all the same.
+    """
+    (W, b), = net.layers
+    n = len(W)
+    keep = sorted(set(hidden) | {k for k in range(n) if any(net.V[j][k] for j in rows)})
+    if not rows:
+        return "UNSAT", None
+    sub_task = table(task.m, task.s, outputs=[[y[j] for j in rows] for y in task.outputs])
+    sub = Network.explicit(net.m, len(rows), net.activation,
+                           [([W[k] for k in keep], [b[k] for k in keep])],
+                           [[net.V[j][k] for k in keep] for j in rows],
+                           [net.c[j] for j in rows], net.B, net.B_bias, net.theta)
+    pos = {k: i for i, k in enumerate(keep)}
+    free = _free_keys(sub, 0, [pos[k] for k in hidden], [], [], True, True, None)
+    cap = None
+    if max_nonzero is not None:
+        cap = max_nonzero - (objective(net)[1] - objective(sub)[1])
+        if cap < 0:
+            return "UNSAT", None
+    st, cand = _repair([sub_task], [sub], _shape_of(sub, len(keep)), free, bud, cap)
+    if st != "SAT":
+        return st, None
+    s2 = cand[0]
+    (W2, b2), = s2.layers
+    W, b = [list(r) for r in W], list(b)
+    V, c = [list(r) for r in net.V], list(net.c)
+    for i, k in enumerate(keep):
+        W[k], b[k] = list(W2[i]), b2[i]
+        for jj, j in enumerate(rows):
+            V[j][k] = s2.V[jj][i]
+    for jj, j in enumerate(rows):
+        c[j] = s2.c[jj]
+    out = Network.explicit(net.m, net.m_out, net.activation, [(W, b)], V, c, net.B,
+                           net.B_bias, net.theta)
+    v = verify(out, task)
+    if not v.ok:
+        raise SoundnessError(f"window splice: the network fails {task.name} at "
+                             f"{v.counterexamples[0]}; a bug")
+    return "SAT", [out]
+
+
 def _repair_members(tasks, nets, hidden, coords_in, coords_out, bud, core, rng,
                     max_nonzero=None, rows=None):
     """Repair every member; single task: one window solve. Family: member-CEGIS."""
     shape = _shape_of(nets[0], nets[0].widths[0])
+    if len(tasks) == 1 and nets[0].mode == "explicit" and rows is not None:
+        return _repair_explicit_rows(tasks[0], nets[0], hidden, rows, bud, max_nonzero)
     if len(tasks) == 1:
         free = _free_keys(nets[0], 0, hidden, coords_in, coords_out, True, True, rows)
         return _repair(tasks, nets, shape, free, bud, max_nonzero)
