@@ -299,7 +299,11 @@ def render(registry_dir="search/best-known"):
     for d in rows:
         s, b, p = d["start"], d["best"], d["provenance"]
         cm = d["certified_minimum"]
-        subj = d["subject"] + (" (SAMPLE)" if d.get("sample") else "")
+        subj = d["subject"]
+        if d.get("sample"):
+            of = (d.get("family") or {}).get("sample", {}).get("of", {})
+            subj += (f" (SAMPLE of {of.get('kind', '?')}(m={of.get('m')}"
+                     f"{', m_out=' + str(of['m_out']) if 'm_out' in of else ''}))")
         lines.append(
             f"| {subj} | {_bounds_text(d['bounds'])} | "
             f"{s['hidden_neurons']} / {s['params_nonzero']} / {s['bits']} ({s['name']}) | "

@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 from .. import tasks as T
+from ..certify.best_known import record, render
 from ..errors import InputError
-from ..schema import load_json, network_from_dict, write_json
+from ..schema import load, load_json, network_from_dict, network_to_dict, write_json
 from ..solve.improve import baseline, improve, improve_family
+from .core import build_task
 
 __all__ = ["register"]
 
@@ -82,8 +84,6 @@ def _progress(msg):
 
 
 def _subject(a):
-    from .core import build_task
-
     given = [x for x in (a.task, a.task_file, a.family) if x]
     if len(given) != 1:
         raise InputError("--task: give exactly one of --task, --task-file, --family")
@@ -102,7 +102,6 @@ def _subject(a):
     if a.sample is not None:
         raise InputError("--sample: only for a family")
     if a.task_file:
-        from ..schema import load
         return load(a.task_file, "task")
     if a.m is None:
         raise InputError("--m: the number of input features is required")
@@ -185,14 +184,12 @@ def cmd_improve(a):
           f"minimality: {res.minimality}")
     if a.out:
         if family:
-            from ..schema import network_to_dict
             write_json({"format": NETWORK_SET, "version": 1,
                         "networks": [network_to_dict(n) for n in res.networks]}, a.out)
         else:
             write_json(res.network, a.out)
         print(f"  wrote {a.out}")
     if a.registry:
-        from ..certify.best_known import record, render
         path, replaced = record(res, registry_dir=a.registry, bundle_root=a.bundle_root,
                                 start_name=start_name, progress=_progress)
         (Path(a.registry) / "README.md").write_text(render(a.registry))

@@ -21,6 +21,18 @@ the window). This is the LNS scheme of Shaw, "Using constraint programming
 and local search methods to solve vehicle routing problems" (CP 1998),
 with the repair done by a complete SAT solver on the neighbourhood.
 
+In explicit mode the window is solved on the *sub-question* of the outputs
+the window's neurons feed (and the neurons that feed those outputs), then
+spliced back: every other output sees only fixed weights, so it is
+unchanged (argued at :func:`_repair_explicit_rows`), and the spliced network
+is verified on the whole task all the same. When every window of the
+largest size fails, the search asks the fresh exact question at ``n - 1``
+(the encoder with its symmetry breaks, nothing fixed) under a conflict
+budget that grows by 4x each time it is not enough; for a family, the exact
+family question of :mod:`superpos_formal.solve.family` with the rest of the
+budget. So the search is never weaker than restarting from scratch, only
+(usually) faster.
+
 *Sparsification* (same width, fewer nonzero parameters): free a window and
 bound the total nonzero count by the current one minus one (the encoder's
 ``max_nonzero`` cardinality constraint).
@@ -66,13 +78,16 @@ import random
 import time
 from dataclasses import dataclass, field, replace
 
+from pysat.solvers import Solver
+
 from ..encode.sat import encode_family_sat
 from ..errors import InputError, SoundnessError
 from ..network import Network
-from ..schema import network_from_dict
+from ..schema import network_from_dict, network_to_dict
 from ..shape import Shape
 from ..tasks import Family, Task, table
 from ..verify import evaluate_all_numpy, verify
+from .family import decide_family
 from .runner import run_limited
 
 __all__ = ["improve", "improve_family", "baseline", "Improvement", "objective",
@@ -408,10 +423,6 @@ def _wrong_inputs(net, task):
 def _encode_solve(tasks, shape, inputs, max_nonzero, fixed, conflicts, symmetry=False):
     """Child-process half of a window solve: encode, solve under a conflict
     budget, decode. Returns ``(True|False|None, [network dicts] or None)``."""
-    from pysat.solvers import Solver
-
-    from ..schema import network_to_dict
-
     enc = encode_family_sat(tasks, shape, inputs=inputs, symmetry=symmetry,
                             max_nonzero=max_nonzero, fixed=fixed)
     with Solver(name=SOLVER, bootstrap_with=enc.clauses) as s:
@@ -782,8 +793,6 @@ def _fed_rows(nets, neurons, dropped_row=None):
 
 
 def _fresh_family(family, shape, bud):
-    from .family import decide_family
-
     left = bud.left()
     if left <= 0:
         return "UNKNOWN", None
