@@ -2,7 +2,7 @@
 
 The certified minima asserted here are the committed campaign results,
 copied by hand: uand(m=3) explicit step B=2 has minimum 2
-(proofs/uand-explicit/uand_m=3_-explicit-step-L1-B2/minimum.json), uand(m=6)
+(proofs/uand-explicit/uand-m3-s2-explicit-step-L1-B2-bias2-theta1/minimum.json), uand(m=6)
 explicit step B=2 has minimum 5 (search/results/uand-explicit.jsonl, UNSAT at
 4 checked, SAT half committed).
 """

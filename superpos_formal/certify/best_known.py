@@ -49,7 +49,7 @@ from ..verify import verify
 from .bundle import _dumps, make_bundle
 
 __all__ = ["FORMAT", "slug", "bounds_of", "record", "load_registry", "render",
-           "certified_minima", "lookup_certified"]
+           "certified_minima", "lookup_certified", "refresh_certified"]
 
 FORMAT = "superpos-formal/best-known"
 VERSION = 1
@@ -266,6 +266,28 @@ def record(result, *, registry_dir="search/best-known", bundle_root="proofs/best
     tmp.write_text(_dumps(doc))
     os.replace(tmp, path)
     return path, True
+
+
+def refresh_certified(registry_dir="search/best-known", minima=None):
+    """Re-read the certified minima (new minimum bundles, renamed ones) into
+    every registry entry; returns the number of entries changed."""
+    minima = certified_minima() if minima is None else minima
+    changed = 0
+    for p in sorted(Path(registry_dir).glob("*.json")):
+        doc = json.loads(p.read_text())
+        subj = (family_from_dict(doc["family"]) if doc["question"] == "family"
+                else task_from_dict(doc["task"]))
+        cert = minima.get(_key(subj, doc["bounds"]))
+        new = None if cert is None else {"n": cert[0], "bundle": cert[1]}
+        mini = ("CERTIFIED" if cert is not None and cert[0] == doc["best"]["hidden_neurons"]
+                else "UNKNOWN")
+        if (new, mini) != (doc["certified_minimum"], doc["minimality"]):
+            doc["certified_minimum"], doc["minimality"] = new, mini
+            tmp = p.with_name(p.name + ".tmp")
+            tmp.write_text(_dumps(doc))
+            os.replace(tmp, p)
+            changed += 1
+    return changed
 
 
 def _bounds_text(b):

@@ -14,7 +14,7 @@ from ..certify.best_known import record, render
 from ..errors import InputError
 from ..schema import load, load_json, network_from_dict, network_to_dict, write_json
 from ..solve.improve import baseline, improve, improve_family
-from .core import build_task
+from ..tasks import build_task
 
 __all__ = ["register"]
 
