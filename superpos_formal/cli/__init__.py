@@ -11,12 +11,12 @@ import sys
 
 from ..version import __version__
 from ..errors import InputError, SoundnessError
-from . import campaign, core, cubes, family, proofs, report, search
+from . import campaign, core, cubes, family, improve, proofs, report, search
 
 __all__ = ["main", "build_parser"]
 
 #: command-group modules, in help order
-GROUPS = (core, search, campaign, cubes, proofs, family, improve)
+GROUPS = (core, search, campaign, cubes, proofs, family, report, improve)
 
 
 def build_parser():
