@@ -16,7 +16,10 @@ so the dispatcher prints one line ``superpos: error: ...``.
 import sys
 from math import comb
 
+from argparse import ArgumentTypeError
+
 from ..errors import InputError
+from .args import add_budget_args, seconds
 
 __all__ = ["register"]
 
@@ -42,12 +45,9 @@ def _float(text, option):
     if text is None:
         return None
     try:
-        v = float(text)
-    except ValueError:
-        raise InputError(f"{option}: {text!r} is not a number of seconds") from None
-    if not v > 0:
-        raise InputError(f"{option}: must be positive, got {text}")
-    return v
+        return seconds(text)
+    except ArgumentTypeError as e:
+        raise InputError(f"{option}: {e}") from None
 
 
 def _choice(text, option, choices, default):
@@ -200,6 +200,17 @@ def cmd_capacity(a):
     print(f"capacity at n={n}: {kind} family, superposed {shape.activation}, shared free "
           f"codes, L={shape.L}, B={shape.B}, B_bias={shape.B_bias}, B_code={shape.B_code}, "
           f"s={s}")
+    if not a.counting_only:
+        # refused up front, before any solve: a size the counting bound does
+        # not rule out whose family the question cannot enumerate
+        for mo in range(lo, hi + 1):
+            fam = (T.permutation_family(mo, s) if kind == "permutations"
+                   else T.pair_set_family(m, mo, s, op))
+            if fam.size > T.MAX_FAMILY_MEMBERS and \
+                    not counting_bound_check(fam, shape, claimed_computable=False).rules_out:
+                raise InputError(f"--m-out-max: the family at m'={mo} has {fam.size} members; "
+                                 f"the family question takes at most {T.MAX_FAMILY_MEMBERS} "
+                                 f"(lower --m-out-max to {mo - 1}, or --counting-only)")
     head = f"{'m':>3} {'m_out':>5} {'|F|':>12} {'log2|F|':>8} {'bits':>6} {'status':>16} {'seconds':>8}"
     print(head)
     ok_upto, first_fail = None, None
@@ -313,6 +324,7 @@ def register(sub):
     p.add_argument("--progress", action="store_true",
                    help="report the running count on stderr about once a second")
     _shape_opts(p)
+    add_budget_args(p)
     p.set_defaults(func=cmd_count)
 
     p = sub.add_parser(
@@ -334,6 +346,7 @@ def register(sub):
     p.add_argument("--counting-only", action="store_true",
                    help="only apply the counting bound; run no solver")
     _shape_opts(p)
+    add_budget_args(p)
     p.set_defaults(func=cmd_capacity)
 
     p = sub.add_parser(

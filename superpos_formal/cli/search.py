@@ -18,6 +18,8 @@ from ..schema import load, load_json, write_json
 from ..shape import Shape
 from ..solve.family import min_neurons_family
 from ..solve.search import decide, min_bits, min_neurons, min_parameters
+from .args import (MAX_M, MAX_WEIGHT_BOUND, MAX_WIDTH, add_budget_args, bounded_int,
+                   out_dir, seconds, solver_name)
 
 __all__ = ["register", "add_shape_args", "shape_from_args"]
 
@@ -36,9 +38,10 @@ def add_task_args(p, family=True):
         g.add_argument("--family", metavar="KIND|FILE",
                        help="family question: permutations, pair-sets, or a family "
                             "JSON file (shared free codes; needs --mode superposed)")
-    g.add_argument("--m", type=int, help="input features m")
-    g.add_argument("--s", type=int, help="sparsity s (default 2 for pair tasks, 1 otherwise)")
-    g.add_argument("--m-out", type=int, help="number of pairs (random seeded set for pair "
+    g.add_argument("--m", type=bounded_int(1, MAX_M), help="input features m")
+    g.add_argument("--s", type=bounded_int(0, MAX_M),
+                   help="sparsity s (default 2 for pair tasks, 1 otherwise)")
+    g.add_argument("--m-out", type=bounded_int(1, MAX_M), help="number of pairs (random seeded set for pair "
                                              "tasks; family member size for pair-sets)")
     g.add_argument("--pairs", help="explicit pairs, e.g. 0-1,1-2")
     g.add_argument("--pi", help="permutation, e.g. 2,0,1")
@@ -53,29 +56,32 @@ def add_shape_args(p, with_n=True):
     g.add_argument("--activation", choices=("relu", "step"), default="relu",
                    help="hidden activation (default relu)")
     if with_n:
-        g.add_argument("--n", type=int, default=1, help="hidden width (default 1)")
-    g.add_argument("--L", type=int, default=1,
+        g.add_argument("--n", type=bounded_int(1, MAX_WIDTH), default=1,
+                       help="hidden width (default 1)")
+    g.add_argument("--L", type=bounded_int(0, 2), default=1,
                    help="hidden layers: 0 (representation, superposed free codes), 1 or 2 "
                         "(default 1)")
-    g.add_argument("--B", type=int, default=2, help="weights in [-B, B] (default 2)")
-    g.add_argument("--B-bias", type=int, help="biases in [-B_bias, B_bias] (default B)")
-    g.add_argument("--B-code", type=int, help="free code entries in [-B_code, B_code] "
+    g.add_argument("--B", type=bounded_int(0, MAX_WEIGHT_BOUND), default=2,
+                   help="weights in [-B, B] (default 2)")
+    g.add_argument("--B-bias", type=bounded_int(0, MAX_WEIGHT_BOUND),
+                   help="biases in [-B_bias, B_bias] (default B)")
+    g.add_argument("--B-code", type=bounded_int(0, MAX_WEIGHT_BOUND), help="free code entries in [-B_code, B_code] "
                                               "(default max(B, 1))")
-    g.add_argument("--theta", type=int, default=1, help="readout threshold (default 1)")
+    g.add_argument("--theta", type=bounded_int(1, MAX_WEIGHT_BOUND), default=1, help="readout threshold (default 1)")
     g.add_argument("--codes", choices=("given", "free", "random"), default="random",
                    help="superposed mode: random (seeded sparse +-1 codes regenerated per n, "
                         "default), given (--codes-file), free (chosen by the solver)")
     g.add_argument("--codes-file", metavar="CODES.json",
                    help='given codes: JSON {"E": [[...]], "R": [[...]]}')
-    g.add_argument("--code-k", type=int, default=2,
+    g.add_argument("--code-k", type=bounded_int(1, MAX_WIDTH), default=2,
                    help="nonzeros per column of random codes (default 2)")
     g.add_argument("--code-seed", type=int, default=0, help="seed of random codes (default 0)")
-    g.add_argument("--tolerance", type=int, default=0,
+    g.add_argument("--tolerance", type=bounded_int(0), default=0,
                    help="tolerant(k): at most k wrong output bits over X (default 0: exact)")
     s = p.add_argument_group("solver")
-    s.add_argument("--time-limit", type=float, default=None,
+    s.add_argument("--time-limit", type=seconds, default=None,
                    help="hard wall-clock limit per solve, seconds (UNKNOWN when reached)")
-    s.add_argument("--solver", default="cadical195",
+    s.add_argument("--solver", type=solver_name, default="cadical195",
                    help="python-sat solver name (default cadical195)")
     s.add_argument("--no-symmetry", action="store_true",
                    help="do not add the (sound) hidden-neuron symmetry breaks")
@@ -203,6 +209,8 @@ def cmd_decide(a):
     print(f"{task.name}  {shape.mode} {shape.activation} n={shape.n} L={shape.L} B={shape.B}: "
           f"{cell.status} in {cell.seconds:.2f}s ({cell.info.get('vars')} vars, "
           f"{cell.info.get('clauses')} clauses)")
+    if cell.status == "UNKNOWN" and getattr(cell, "reason", ""):
+        print(f"UNKNOWN({cell.limit}): {cell.reason}")
     if cell.status == "UNSAT":
         print(f"UNSAT {'proof-checked' if cell.certified else 'NOT proof-checked'}: "
               f"{cell.check_note}")
@@ -373,8 +381,10 @@ def register(sub):
         if task:
             add_task_args(p, family=family)
             add_shape_args(p, with_n=with_n)
-            p.add_argument("--out", "-o", metavar="DIR",
+            p.add_argument("--out", "-o", metavar="DIR", type=out_dir,
                            help="write network.json, network.png, network.graphml, table.json")
+        if task or name == "demo":
+            add_budget_args(p)
         p.set_defaults(func=func)
         _PARSERS[name] = p
         return p
@@ -383,8 +393,10 @@ def register(sub):
     p = add("min-neurons", cmd_min_neurons,
             "smallest hidden width n (per-size SAT/UNSAT/UNKNOWN table); --family for the "
             "shared-code family question", family=True, with_n=False)
-    p.add_argument("--n-min", type=int, default=1, help="first width tried (default 1)")
-    p.add_argument("--n-max", type=int, default=8, help="last width tried (default 8)")
+    p.add_argument("--n-min", type=bounded_int(1, MAX_WIDTH), default=1,
+                   help="first width tried (default 1)")
+    p.add_argument("--n-max", type=bounded_int(1, MAX_WIDTH), default=8,
+                   help="last width tried (default 8)")
     p.add_argument("--n", type=int, default=None, help=argparse_suppress())
     p.add_argument("--proof", action="store_true",
                    help="write checked claim bundles (SAT at the minimum, UNSAT below) to --out")
@@ -394,10 +406,12 @@ def register(sub):
                         "from scratch for its DRAT proof")
     add("min-params", cmd_min_params, "fewest nonzero parameters at a fixed shape")
     p = add("min-bits", cmd_min_bits, "smallest weight bound B (bits per weight) at width n")
-    p.add_argument("--B-max", type=int, default=6, help="largest B tried (default 6)")
+    p.add_argument("--B-max", type=bounded_int(0, MAX_WEIGHT_BOUND), default=6,
+                   help="largest B tried (default 6)")
     _register_campaign(sub)
     p = add("demo", cmd_demo, "run the main job on the embedded default (see README)", task=False)
-    p.add_argument("--out", "-o", default="out/demo", help="output directory (default out/demo)")
+    p.add_argument("--out", "-o", default="out/demo", type=out_dir,
+                   help="output directory (default out/demo)")
     p.add_argument("--no-proof", action="store_true", help="skip the proof bundles")
 
 
@@ -422,8 +436,9 @@ def _register_campaign(sub):
                                    "search; records are appended to RESULTS/<name>.jsonl "
                                    "as they are decided and RESULTS/<name>.md is rewritten.")
     p.add_argument("file", help="campaign JSON (format superpos-formal/campaign)")
-    p.add_argument("--results", default="search/results",
+    p.add_argument("--results", default="search/results", type=out_dir,
                    help="directory for <name>.jsonl and <name>.md (default search/results)")
-    p.add_argument("--proofs", default=None,
+    p.add_argument("--proofs", default=None, type=out_dir,
                    help="directory for minimum bundles (campaigns with proof: true)")
+    add_budget_args(p)
     p.set_defaults(func=cmd_campaign)

@@ -23,8 +23,10 @@ from dataclasses import dataclass, field, replace
 from ..codes import input_code_conflicts
 from ..encode.sat import encode_family_sat
 from ..encode.symmetry import family_symmetry_of
+from ..budget import check_budget
 from ..errors import InputError, SoundnessError
-from ..tasks import stable_id
+from ..sizes import check_encoding_size
+from ..tasks import MAX_FAMILY_MEMBERS, stable_id
 from ..verify import verify
 from .runner import DEFAULT_SOLVER, solve_cnf
 from .search import Search, check_unsat, decide
@@ -51,6 +53,8 @@ class FamilyCell:
     note: str = ""
     certified: bool = False
     check_note: str = ""
+    #: UNKNOWN only: the limit that stopped it ("time", "budget", "memory")
+    limit: str = None
 
     @property
     def id(self):
@@ -99,7 +103,10 @@ def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_
     if shape.mode != "superposed" or shape.codes != "free":
         raise InputError("shape: the family question needs mode=superposed, codes=free")
     t0 = time.perf_counter()
-    members = list(family.members())
+    # refused up front when the family is larger than this loop can check
+    # (each member outside the core costs a solve); else enumerated once
+    members = family.member_list(MAX_FAMILY_MEMBERS, "the family question")
+    check_encoding_size(members[0], shape, members=1, what="family question")
     # relabelling symmetry of the whole family (sound only for complete,
     # closed families: encode/symmetry.py); recorded in the options so the
     # bundle regenerates the same formula
@@ -112,15 +119,16 @@ def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_
             return None
         return time_limit - (time.perf_counter() - t0)
 
-    def unknown(reason, info=None):
+    def unknown(reason, info=None, limit="time"):
         return FamilyCell(family, shape, "UNKNOWN", time.perf_counter() - t0,
                           core=[members[i] for i in core_idx], rounds=rounds,
                           options={"symmetry": symmetry}, note=reason,
-                          info=info or {}, solver=solver)
+                          info=info or {}, solver=solver, limit=limit)
 
     while True:
         rounds += 1
         core = [members[i] for i in core_idx]
+        check_budget("encoding")
         enc = encode_family_sat(core, shape, symmetry=symmetry, family_symmetry=fsym)
         rem = left()
         if rem is not None and rem <= 0:
@@ -138,7 +146,7 @@ def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_
         if fsym:
             opts["family_symmetry"] = fsym
         if res.status == "UNKNOWN":
-            return unknown("time limit", enc.info)
+            return unknown(res.reason, enc.info, res.limit)
         if res.status == "UNSAT":
             certified, note = False, "not checked (check=False)"
             if check:
@@ -174,7 +182,7 @@ def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_
                 failed = i
                 break
             else:
-                return unknown("time limit", enc.info)
+                return unknown(cell.reason or "time limit", enc.info, cell.limit)
         if failed is None:
             return FamilyCell(family, shape, "SAT", time.perf_counter() - t0, E=E, R=R,
                               networks=networks, core=core, rounds=rounds, options=opts,
@@ -204,6 +212,9 @@ def min_neurons_family(family, shape, *, n_min=1, n_max=8, time_limit=None,
         cells.append(cell)
         if progress:
             progress(f"n={n}: {cell.status} in {cell.seconds:.2f}s after {cell.rounds} round(s)")
+        if cell.limit == "budget":
+            result.note = cell.note
+            break
         if cell.status == "SAT":
             result.best = cell
             prev = cells[-2].status if len(cells) > 1 else None

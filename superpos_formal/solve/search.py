@@ -31,9 +31,10 @@ from dataclasses import dataclass, field, replace
 from ..codes import input_code_conflicts
 from ..encode.sat import encode_sat
 from ..errors import InputError, SoundnessError
+from ..sizes import check_encoding_size
 from ..tasks import stable_id
 from ..verify import verify
-from .runner import DEFAULT_SOLVER, run_limited
+from .runner import DEFAULT_SOLVER, run
 
 __all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits"]
 
@@ -56,6 +57,9 @@ class Cell:
     #: UNSAT only: True when a DRAT proof of this answer was checked
     certified: bool = False
     check_note: str = ""
+    #: UNKNOWN only: the limit that stopped it ("time", "budget", "memory")
+    limit: str = None
+    reason: str = ""
 
     @property
     def id(self):
@@ -66,7 +70,8 @@ class Cell:
         return {"n": self.info.get("n", self.shape.n), "B": self.shape.B, "status": self.status,
                 "proof": proof_label(self),
                 "seconds": round(self.seconds, 3),
-                "vars": self.info.get("vars"), "clauses": self.info.get("clauses")}
+                "vars": self.info.get("vars"), "clauses": self.info.get("clauses"),
+                "limit": self.limit or "-"}
 
 
 
@@ -95,7 +100,12 @@ def check_unsat(cnf_path, proof_path):
     if size > CHECK_MAX_BYTES:
         return False, (f"proof of {size // 1_000_000} MB exceeds the in-process check "
                        f"limit ({CHECK_MAX_BYTES // 1_000_000} MB)")
-    recs = check_drat(cnf_path, proof_path, checkers=("native",))
+    # in a child of the process runner: bounded by the active budget and the
+    # memory cap like a solve; a cut check leaves the UNSAT unchecked
+    out = run(check_drat, cnf_path, proof_path, checkers=("native",), part="proof checking")
+    if not out.done:
+        return False, f"proof not checked: {out.reason}"
+    recs = out.value
     require_verified(recs, what=f"DRAT proof {proof_path}")
     return True, f"DRAT proof ({size} bytes) verified by {recs[0].version}"
 
@@ -140,7 +150,7 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
 
 def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=None,
            symmetry=True, inputs=None, max_nonzero=None, sums="tree", cegis=False,
-           cnf_path=None, check=True):
+           cnf_path=None, check=True, memory_mb=None):
     """Decide whether a network of ``shape`` computes ``task``.
 
     Parameters
@@ -166,8 +176,15 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
         ``proof_path`` is given) and check it with dratify's native engine;
         ``cell.certified`` says whether that happened. A rejected proof
         raises SoundnessError. With ``check=False`` an UNSAT is CaDiCaL's
-        word only, and is labelled "unchecked".
+        word only, and is labelled "unchecked". The check runs under the
+        active budget (:mod:`superpos_formal.budget`): a check it cuts
+        leaves the UNSAT unchecked, and says so.
+    memory_mb : int, optional
+        Address-space cap of the solving process (default
+        :data:`~superpos_formal.solve.runner.DEFAULT_MEMORY_MB`); reaching
+        it gives UNKNOWN with ``cell.limit == "memory"``.
     """
+    check_encoding_size(task, shape)
     tmp = None
     if check and (proof_path is None or cnf_path is None):
         tmp = tempfile.mkdtemp(prefix="superpos-check-")
@@ -176,7 +193,7 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
                        proof_path or (tmp and os.path.join(tmp, "proof.drat")),
                        symmetry, inputs, max_nonzero, sums, cegis,
                        cnf_path or (tmp and os.path.join(tmp, "formula.cnf")),
-                       check, keep=(proof_path, cnf_path))
+                       check, keep=(proof_path, cnf_path), memory_mb=memory_mb)
     finally:
         if tmp:
             import shutil
@@ -184,7 +201,7 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
 
 
 def _decide(task, shape, time_limit, solver, proof_path, symmetry, inputs, max_nonzero,
-            sums, cegis, cnf_path, check, keep):
+            sums, cegis, cnf_path, check, keep, memory_mb=None):
     from ..schema import network_from_dict
 
     t0 = time.perf_counter()
@@ -199,12 +216,17 @@ def _decide(task, shape, time_limit, solver, proof_path, symmetry, inputs, max_n
         remaining = None
         if time_limit is not None:
             remaining = time_limit - (time.perf_counter() - t0)
-        done, out = (False, None) if remaining is not None and remaining <= 0 else \
-            run_limited(_encode_and_solve, task, shape, subset, symmetry, max_nonzero,
-                        sums, solver, proof_path, cnf_path, time_limit=remaining)
-        if not done:
+        if remaining is not None and remaining <= 0:
             return Cell(task, shape, "UNKNOWN", time.perf_counter() - t0, options=opts,
-                        solver=solver, rounds=rounds)
+                        solver=solver, rounds=rounds, limit="time",
+                        reason=f"time limit {time_limit:g} s reached")
+        res = run(_encode_and_solve, task, shape, subset, symmetry, max_nonzero,
+                  sums, solver, proof_path, cnf_path, time_limit=remaining,
+                  memory_mb=memory_mb)
+        if not res.done:
+            return Cell(task, shape, "UNKNOWN", time.perf_counter() - t0, options=opts,
+                        solver=solver, rounds=rounds, limit=res.limit, reason=res.reason)
+        out = res.value
         info = dict(out["info"], solve_seconds=out["solve_seconds"])
         if out["status"] == "UNSAT":
             certified, note = False, "not checked (check=False)"
@@ -262,7 +284,8 @@ class Search:
 def _progress(cb, cell, label):
     if cb is not None:
         cb(f"{label}: {cell.status} in {cell.seconds:.2f}s "
-           f"({cell.info.get('vars')} vars, {cell.info.get('clauses')} clauses)")
+           f"({cell.info.get('vars')} vars, {cell.info.get('clauses')} clauses)"
+           + (f" [{cell.reason}]" if cell.reason else ""))
 
 
 def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=None,
@@ -313,6 +336,9 @@ def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=No
         cell = decide(task, sh, time_limit=time_limit, proof_path=pp, cnf_path=cp, **kw)
         cells.append(cell)
         _progress(progress, cell, f"n={n}")
+        if cell.limit == "budget":
+            result.note = cell.reason
+            break
         if cell.status == "SAT":
             result.best = cell
             prev = cells[-2].status if len(cells) > 1 else None
@@ -379,6 +405,9 @@ def min_bits(task, shape, *, B_max=8, time_limit=None, progress=None, bias_follo
         cell = decide(task, sh, time_limit=time_limit, **kw)
         cells.append(cell)
         _progress(progress, cell, f"B={B}")
+        if cell.limit == "budget":
+            result.note = cell.reason
+            break
         if cell.status == "SAT":
             result.best = cell
             prev = cells[-2].status if len(cells) > 1 else None
