@@ -26,7 +26,7 @@ from ..solve.runner import kill_children
 __all__ = ["main", "build_parser"]
 
 #: command-group modules, in help order
-GROUPS = ("core", "search", "proofs", "family")
+GROUPS = ("core", "search", "campaign", "proofs", "family")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,7 +76,7 @@ def _interrupted(e):
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
-    budget = Budget(getattr(args, "budget", None), memory_mb=getattr(args, "memory_limit", None),
+    budget = Budget(getattr(args, "budget", None), memory_mb=getattr(args, "memory_mb", None),
                     hard=True)
     old_term = None
     try:

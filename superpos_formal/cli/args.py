@@ -96,8 +96,10 @@ def out_dir(text):
     return text
 
 
-def add_budget_args(p):
-    """``--budget SECONDS`` and ``--memory-limit MB`` (the whole command)."""
+def add_budget_args(p, memory=True):
+    """``--budget SECONDS`` and (with ``memory``) ``--memory-limit MB``
+    (stored as ``memory_mb``); the dispatcher turns them into the command's
+    :class:`~superpos_formal.budget.Budget`."""
     from ..solve.runner import DEFAULT_MEMORY_MB
 
     g = p.add_argument_group("limits")
@@ -105,7 +107,10 @@ def add_budget_args(p):
                    help="wall-clock budget for the whole command (enumeration, encoding, "
                         "every solve, proof checks, bundling); what it cuts is reported "
                         "UNKNOWN or unchecked, and the part it cut is named")
+    if not memory:
+        return g
     g.add_argument("--memory-limit", type=memory_mb, default=None, metavar="MB",
+                   dest="memory_mb",
                    help=f"address-space cap of each solver / checker process, MB (default "
                         f"{DEFAULT_MEMORY_MB}); reaching it gives UNKNOWN(memory)")
     return g
