@@ -233,8 +233,7 @@ class Child:
         self._p = ctx.Process(target=_child_main,
                               args=(child_conn, fn, args, kwargs, stream,
                                     int(self.memory_mb) * 2 ** 20 if self.memory_mb else 0,
-                                    os.getpid()),
-                              daemon=True)
+                                    os.getpid()))
         # SIGINT / SIGTERM held back across the fork: a signal now would hit
         # the child before it has made itself deaf to them (the parent gets
         # it right after, and kills the child it has registered)
