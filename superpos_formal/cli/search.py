@@ -10,13 +10,15 @@ parses and prints.
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from ..codes import check_codes, random_codes
 from ..errors import InputError
-from ..schema import load, load_json, write_json
+from ..schema import load, load_codes, write_json
 from ..shape import Shape
 from ..solve.family import min_neurons_family
+from ..solve.runner import run
 from ..solve.search import decide, min_bits, min_neurons, min_parameters
 from .args import (MAX_M, MAX_WEIGHT_BOUND, MAX_WIDTH, add_budget_args, bounded_int,
                    out_dir, seconds, solver_name)
@@ -106,10 +108,7 @@ def shape_from_args(a, task_m, task_m_out, n=None):
     if a.codes == "given":
         if not a.codes_file:
             raise InputError("--codes-file: --codes given needs a codes file")
-        d = load_json(a.codes_file)
-        if not isinstance(d, dict) or "E" not in d or "R" not in d:
-            raise InputError(f"{a.codes_file}: expected an object with E and R")
-        E, R = d["E"], d["R"]
+        E, R = load_codes(a.codes_file)
         sh = Shape(codes="given", E=E, R=R, **dict(base, n=len(E)))
         return sh, None
 
@@ -204,7 +203,7 @@ def cmd_decide(a):
     task = _task(a)
     shape, _ = shape_from_args(a, task.m, task.m_out)
     if shape.mode == "superposed" and shape.codes == "given":
-        check_codes(shape.E, shape.R, task, shape.theta)
+        check_codes(shape.E, shape.R, task, shape.theta, tolerance=shape.tolerance)
     cell = decide(task, shape, time_limit=a.time_limit, **_solve_kw(a))
     print(f"{task.name}  {shape.mode} {shape.activation} n={shape.n} L={shape.L} B={shape.B}: "
           f"{cell.status} in {cell.seconds:.2f}s ({cell.info.get('vars')} vars, "
@@ -294,37 +293,65 @@ def cmd_min_neurons(a):
 
 
 def _proof_dir(a):
+    """A fresh work folder for the raw CNF/DRAT files, made here (so removing
+    it later removes only what this command created); the bundle folder
+    must not exist yet. Both checked before any solving."""
     if not getattr(a, "proof", False):
         return None
     if not a.out:
         raise InputError("--proof: needs --out DIR for the bundles")
-    return str(Path(a.out) / "work")
+    if getattr(a, "_work", None):
+        return a._work
+    dest = Path(a.out) / "minimum"
+    if dest.exists():
+        raise InputError(f"--out: {dest} already exists; a command removes only what it "
+                         f"created: choose another --out or remove it yourself")
+    Path(a.out).mkdir(parents=True, exist_ok=True)
+    a._work = tempfile.mkdtemp(prefix=".work-", dir=a.out)
+    return a._work
+
+
+def _build_bundle(dest, best, below, task, family):
+    from ..certify.bundle import make_minimum, verify_bundle
+
+    make_minimum(dest, best, below, shape=best.shape, task=task, family=family,
+                 members=None if below is None or family is None else below.core,
+                 overwrite=False)
+    rep = verify_bundle(dest)
+    return rep.ok, str(rep)
 
 
 def _minimum_bundle(a, res, task=None, family=None):
-    """Bundle the minimum (SAT at k, checked UNSAT proof at k-1) under --out."""
-    from ..certify.bundle import make_minimum, verify_bundle
+    """Bundle the minimum (SAT at k, checked UNSAT proof at k-1) under --out.
 
-    if res.minimum is None:
-        print("no minimum established: no proof bundle written")
-        return
-    best = res.best
-    below = res.cells[-2] if len(res.cells) > 1 else None
-    dest = Path(a.out) / "minimum"
-    print(f"checking the proof of UNSAT at n={res.minimum - 1} and writing {dest} ...",
-          file=sys.stderr)
-    make_minimum(dest, best, below, shape=best.shape, task=task, family=family,
-                 members=None if below is None or family is None else below.core,
-                 overwrite=True)
-    rep = verify_bundle(dest)
-    print(f"proof bundle {dest}: {'PASS' if rep.ok else 'FAIL'} "
-          f"(re-check with: superpos verify {dest})")
-    if not rep.ok:
-        from ..errors import SoundnessError
-        raise SoundnessError(f"fresh bundle {dest} fails verification: {rep}")
-    # the raw CNF/DRAT files now live (compressed, hashed) in the bundle
+    Built and verified in a child of the process runner, so the command's
+    budget bounds it; a bundle it cuts is removed (this command made it)."""
     import shutil
-    shutil.rmtree(Path(a.out) / "work", ignore_errors=True)
+
+    try:
+        if res.minimum is None:
+            print("no minimum established: no proof bundle written")
+            return
+        best = res.best
+        below = res.cells[-2] if len(res.cells) > 1 else None
+        dest = Path(a.out) / "minimum"
+        print(f"checking the proof of UNSAT at n={res.minimum - 1} and writing {dest} ...",
+              file=sys.stderr)
+        out = run(_build_bundle, dest, best, below, task, family, part="bundling")
+        if not out.done:
+            shutil.rmtree(dest, ignore_errors=True)
+            print(f"proof bundle not written: {out.reason}")
+            return
+        ok, text = out.value
+        print(f"proof bundle {dest}: {'PASS' if ok else 'FAIL'} "
+              f"(re-check with: superpos verify {dest})")
+        if not ok:
+            from ..errors import SoundnessError
+            raise SoundnessError(f"fresh bundle {dest} fails verification: {text}")
+    finally:
+        # the raw CNF/DRAT files now live (compressed, hashed) in the bundle
+        if getattr(a, "_work", None):
+            shutil.rmtree(a._work, ignore_errors=True)
 
 
 def cmd_min_params(a):

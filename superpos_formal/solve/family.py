@@ -20,7 +20,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 
-from ..codes import input_code_conflicts
+from ..codes import forced_errors
 from ..encode.sat import encode_family_sat
 from ..encode.symmetry import family_symmetry_of
 from ..budget import check_budget
@@ -169,7 +169,7 @@ def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_
         for i, t in enumerate(members):
             if networks[i] is not None:
                 continue
-            if input_code_conflicts(E, t):
+            if forced_errors(E, t) > shape.tolerance:
                 failed = i
                 break
             rem = left()
