@@ -43,6 +43,22 @@ def _check_header(d, kind):
                          f"(this toolkit reads version {SCHEMA_VERSION})")
 
 
+_FIELDS = {
+    "task": {"kind", "m", "m_out", "s", "pi", "pairs", "outputs"},
+    "family": {"kind", "m", "m_out", "s", "op", "members", "sample"},
+    "network": {"mode", "activation", "m", "m_out", "B", "B_bias", "B_code", "theta",
+                "E", "layers", "V", "c", "R", "meta"},
+}
+
+
+def _check_fields(d, kind):
+    """Unknown fields are refused: a misspelt key must not be ignored."""
+    extra = sorted(set(d) - _FIELDS[kind] - {"format", "version"})
+    if extra:
+        raise InputError(f"{extra[0]}: unknown field of a {kind} (expected "
+                         f"{', '.join(sorted(_FIELDS[kind]))})")
+
+
 def _int(d, key, minimum=None):
     if key not in d:
         raise InputError(f"{key}: missing")
@@ -67,6 +83,7 @@ def task_from_dict(d):
     from . import tasks as T
 
     _check_header(d, "task")
+    _check_fields(d, "task")
     kind = d.get("kind")
     m = _int(d, "m", 1)
     s = _int(d, "s", 0)
@@ -105,6 +122,7 @@ def family_from_dict(d):
     from . import tasks as T
 
     _check_header(d, "family")
+    _check_fields(d, "family")
     kind = d.get("kind")
     m = _int(d, "m", 1)
     s = _int(d, "s", 0)
@@ -154,6 +172,7 @@ def network_to_dict(net):
 
 def network_from_dict(d):
     _check_header(d, "network")
+    _check_fields(d, "network")
     for key in ("mode", "activation", "E", "layers", "R"):
         if key not in d:
             raise InputError(f"{key}: missing")

@@ -274,3 +274,190 @@ def test_streaming_child_reports_a_child_error():
         assert ch.recv(10) == ("msg", 1)
         with pytest.raises(ValueError, match="boom"):
             ch.recv(10)
+
+
+# ------------------------------------------------------------------ shortcuts
+
+def test_degenerate_code_shortcut_respects_tolerance(tmp_path):
+    # the issue's cell: E merges x0 and x1; two wrong bits are forced, and
+    # tolerance 2 allows them, so the question is SAT (a verified network)
+    from superpos_formal.codes import check_codes, forced_errors
+    E, R = [[1, 1, 0], [0, 0, 1]], [[1, 0], [1, 0], [0, 1]]
+    task = T.identity(3)
+    assert forced_errors(E, task) == 2
+    check_codes(E, R, task, tolerance=2)
+    with pytest.raises(InputError, match="at least 2 output bits wrong"):
+        check_codes(E, R, task, tolerance=1)
+    cell = search.decide(task, Shape("superposed", "relu", n=2, codes="given", E=E, R=R,
+                                     tolerance=2))
+    assert cell.status == "SAT" and cell.network is not None
+    (tmp_path / "C.json").write_text(json.dumps({"E": E, "R": R}))
+    r = cli("decide", "--task", "identity", "--m", 3, "--n", 2, "--mode", "superposed",
+            "--codes", "given", "--codes-file", tmp_path / "C.json", "--tolerance", 2)
+    assert r["rc"] == 0 and "SAT" in r["out"], r["err"]
+
+
+def _brute_forced_errors(E, task):
+    # min over every output function that is constant on inputs sharing a
+    # code (all a network can do) of its wrong bits: enumerated outright
+    import itertools
+    X = list(task.inputs)
+    keys = sorted({tuple(sum(e * v for e, v in zip(row, x)) for row in E) for x in X})
+    best = None
+    for vals in itertools.product(itertools.product((0, 1), repeat=task.m_out),
+                                  repeat=len(keys)):
+        g = dict(zip(keys, vals))
+        wrong = sum(a != b for x in X
+                    for a, b in zip(g[tuple(sum(e * v for e, v in zip(row, x))
+                                            for row in E)], task(x)))
+        best = wrong if best is None else min(best, wrong)
+    return best
+
+
+def test_forced_errors_is_exact_on_random_codes():
+    import random
+    from superpos_formal.codes import forced_errors
+    rng = random.Random(7)
+    for _ in range(40):
+        m = rng.choice((2, 3))
+        E = [[rng.choice((0, 1)) for _ in range(m)] for _ in range(rng.choice((1, 2)))]
+        task = T.table(m, 1, outputs=[[rng.choice((0, 1)) for _ in range(2)]
+                                      for _ in range(m + 1)])
+        assert forced_errors(E, task) == _brute_forced_errors(E, task)
+
+
+def test_refusing_shortcuts_agree_with_the_solver_on_random_cells():
+    # whatever check_codes refuses must be UNSAT for the solver (at every
+    # bound; tried at B = 2); and the refusals and the passes both occur
+    import random
+    from superpos_formal.codes import check_codes
+    rng = random.Random(11)
+    refused = passed = 0
+    for i in range(20):
+        # half with random input codes, half with one that separates X(3, 1)
+        # (so that the readout shortcut is the one tried)
+        E = ([[rng.choice((0, 1)) for _ in range(3)] for _ in range(2)] if i % 2
+             else [[1, 0, 1], [0, 1, 1]])
+        R = [[rng.choice((-1, 0, 1)) for _ in range(2)] for _ in range(3)]
+        task = rng.choice((T.identity(3), T.permutation(3, [2, 0, 1])))
+        tol = rng.choice((0, 1, 2))
+        try:
+            check_codes(E, R, task, tolerance=tol)
+            passed += 1
+            continue
+        except InputError:
+            refused += 1
+        try:
+            sh = Shape("superposed", "relu", n=2, B=2, codes="given", E=E, R=R,
+                       tolerance=tol)
+        except InputError:
+            continue
+        cell = search.decide(task, sh, check=False, time_limit=60)
+        assert cell.status == "UNSAT", (E, R, task.name, tol)
+    assert refused and passed
+
+
+# ------------------------------------------------------------------ campaigns
+
+def _camp(tmp_path, cells, name="tiny", **extra):
+    d = dict({"format": "superpos-formal/campaign", "version": 1, "name": name,
+              "time_limit": 30, "cells": cells}, **extra)
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps(d))
+    return p
+
+
+CELL_1 = {"task": {"kind": "uand", "m": 2}, "shape": {"mode": "explicit",
+                                                     "activation": "step", "B": 1},
+          "n_max": 2}
+CELL_2 = {"task": {"kind": "uand", "m": 3}, "shape": {"mode": "explicit",
+                                                     "activation": "step", "B": 1},
+          "n_max": 3}
+
+
+@pytest.mark.parametrize("mutate, words", [
+    (lambda c: c["cells"][0].update(shape=[1]), "cells[0].shape: expected an object"),
+    (lambda c: c["cells"][0].update(task="uand"), "cells[0].task: expected an object"),
+    (lambda c: c.update(time_limit="600"), "time_limit: '600'"),
+    (lambda c: c["cells"][0].update(n_max="8"), "cells[0].n_max: '8'"),
+    (lambda c: c.update(name="../../x"), "name: '../../x'"),
+    (lambda c: c.update(name="a/b"), "name: 'a/b'"),
+    (lambda c: c["cells"].append(dict(CELL_1)), "the same cell as cells[0]"),
+])
+def test_campaign_files_validated(tmp_path, mutate, words):
+    from superpos_formal.campaign import load_campaign
+    d = {"format": "superpos-formal/campaign", "version": 1, "name": "tiny",
+         "time_limit": 30, "cells": [json.loads(json.dumps(CELL_1))]}
+    mutate(d)
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps(d))
+    with pytest.raises(InputError, match=__import__("re").escape(words)):
+        load_campaign(p)
+
+
+def test_campaign_name_cannot_escape_results(tmp_path, capsys):
+    p = _camp(tmp_path, [CELL_1], name="../../escaped")
+    (tmp_path / "res").mkdir()
+    rc, _, err = run_main(capsys, "campaign", "run", p, "--results", tmp_path / "res",
+                          "--quiet")
+    assert rc == 2 and "name" in one_error_line(err)
+    assert not list(tmp_path.parent.parent.glob("escaped*"))
+
+
+def test_campaign_results_path_that_is_a_file(tmp_path, capsys):
+    from superpos_formal.campaign import run_campaign
+    p = _camp(tmp_path, [CELL_1])
+    f = tmp_path / "res"
+    f.write_text("not a folder")
+    with pytest.raises(InputError, match="not a directory"):
+        run_campaign(p, results_dir=f)
+    assert f.read_text() == "not a folder"
+
+
+def test_campaign_recovers_a_torn_last_line(tmp_path):
+    from superpos_formal.campaign import run_campaign
+    res = tmp_path / "res"
+    p = _camp(tmp_path, [CELL_1])
+    first = run_campaign(p, results_dir=res)
+    store = res / "tiny.jsonl"
+    good = store.read_text()
+    assert good.endswith("\n") and len(good.splitlines()) == 1
+    # a second cell whose append was cut off in the middle
+    p = _camp(tmp_path, [CELL_1, CELL_2])
+    store.write_text(good + '{"id": "abc", "cell": {"task": {"ki')
+    notes = []
+    recs = run_campaign(p, results_dir=res, progress=notes.append)
+    assert any("dropped a torn last line" in n for n in notes)
+    lines = store.read_text().splitlines()
+    assert lines[0] == good.rstrip("\n")           # the complete record is kept as is
+    assert len(lines) == 2 and all(json.loads(ln)["id"] for ln in lines)
+    assert recs[0] == first[0] and recs[1]["minimum"] == 3
+
+
+def test_campaign_malformed_middle_line_is_an_error(tmp_path):
+    from superpos_formal.campaign import run_campaign
+    res = tmp_path / "res"
+    res.mkdir()
+    (res / "tiny.jsonl").write_text('not json\n{"id": "x"}\n')
+    with pytest.raises(InputError, match="tiny.jsonl:1: malformed record"):
+        run_campaign(_camp(tmp_path, [CELL_1]), results_dir=res)
+    assert (res / "tiny.jsonl").read_text() == 'not json\n{"id": "x"}\n'
+
+
+# ------------------------------------------------------------------ -o / --proof
+
+def test_proof_keeps_a_users_work_folder(tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / "work").mkdir(parents=True)
+    (out / "work" / "notes.txt").write_text("mine")
+    rc, stdout, err = run_main(capsys, "min-neurons", "--task", "uand", "--m", 3,
+                               "--activation", "step", "--B", 1, "--proof", "-o", out)
+    assert rc == 0, err
+    assert "proof bundle" in stdout and "PASS" in stdout
+    assert (out / "work" / "notes.txt").read_text() == "mine"
+    assert not list(out.glob(".work-*"))               # its own work folder is gone
+    # a second run would overwrite the bundle: refused before solving
+    rc, stdout, err = run_main(capsys, "min-neurons", "--task", "uand", "--m", 3,
+                               "--activation", "step", "--B", 1, "--proof", "-o", out)
+    assert rc == 2 and "already exists" in one_error_line(err)
+    assert "n=" not in stdout and (out / "minimum" / "minimum.json").exists()

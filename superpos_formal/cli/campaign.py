@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..schema import load_json
 from ..store import Store, import_jsonl, render_csv, render_markdown
-from .args import add_budget_args
+from .args import add_budget_args, out_dir
 
 __all__ = ["register"]
 
@@ -84,7 +84,7 @@ def register(sub):
     csub.required = True
 
     def common(q):
-        q.add_argument("--results", default=DEFAULT_RESULTS,
+        q.add_argument("--results", default=DEFAULT_RESULTS, type=out_dir,
                        help=f"results folder (default {DEFAULT_RESULTS})")
         q.add_argument("--store", default=None,
                        help="SQLite results store (default RESULTS/results.sqlite)")
