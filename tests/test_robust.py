@@ -156,6 +156,9 @@ def test_memory_cap_in_the_runner():
         return len([bytearray(2 ** 20) for _ in range(4000)])
     out = run(hog, memory_mb=300)
     assert not out.done and out.limit == "memory" and "300 MB" in out.reason
+    # a cap below what the process inherits: memory at once, not a crash
+    out = run(hog, memory_mb=50)
+    assert not out.done and out.limit == "memory" and "when it starts" in out.reason
 
 
 # ------------------------------------------------------------------ families
@@ -333,7 +336,7 @@ def test_refusing_shortcuts_agree_with_the_solver_on_random_cells():
     from superpos_formal.codes import check_codes
     rng = random.Random(11)
     refused = passed = 0
-    for i in range(20):
+    for i in range(14):
         # half with random input codes, half with one that separates X(3, 1)
         # (so that the readout shortcut is the one tried)
         E = ([[rng.choice((0, 1)) for _ in range(3)] for _ in range(2)] if i % 2
@@ -450,14 +453,38 @@ def test_proof_keeps_a_users_work_folder(tmp_path, capsys):
     out = tmp_path / "out"
     (out / "work").mkdir(parents=True)
     (out / "work" / "notes.txt").write_text("mine")
-    rc, stdout, err = run_main(capsys, "min-neurons", "--task", "uand", "--m", 3,
+    # uand(2): minimum n = 1, a SAT-only bundle (cheap; the work folder is
+    # made and removed all the same)
+    rc, stdout, err = run_main(capsys, "min-neurons", "--task", "uand", "--m", 2,
                                "--activation", "step", "--B", 1, "--proof", "-o", out)
     assert rc == 0, err
     assert "proof bundle" in stdout and "PASS" in stdout
     assert (out / "work" / "notes.txt").read_text() == "mine"
     assert not list(out.glob(".work-*"))               # its own work folder is gone
     # a second run would overwrite the bundle: refused before solving
-    rc, stdout, err = run_main(capsys, "min-neurons", "--task", "uand", "--m", 3,
+    rc, stdout, err = run_main(capsys, "min-neurons", "--task", "uand", "--m", 2,
                                "--activation", "step", "--B", 1, "--proof", "-o", out)
     assert rc == 2 and "already exists" in one_error_line(err)
     assert "n=" not in stdout and (out / "minimum" / "minimum.json").exists()
+
+
+# ------------------------------------------------------------------ files
+
+@pytest.mark.parametrize("codes, words", [
+    ({"E": [[1, 1, 0], [0, 1]], "R": [[1, 0], [1, 0], [0, 1]]}, "E: row 1 has 2 entries"),
+    ({"E": [[1, "1", 0], [0, 0, 1]], "R": [[1, 0], [1, 0], [0, 1]]}, "E[0][1]: '1'"),
+    ({"E": [[1, 1, 0], [0, 0, 1]], "R": [[1, 0], [1], [0, 1]]}, "R: row 1 has 1 entries"),
+    ({"E": [[1, 1, 0], [0, 0, 1]]}, "R: missing"),
+])
+def test_codes_files_validated(tmp_path, capsys, codes, words):
+    (tmp_path / "C.json").write_text(json.dumps(codes))
+    rc, _, err = run_main(capsys, "decide", "--task", "identity", "--m", 3, "--n", 2,
+                          "--mode", "superposed", "--codes", "given",
+                          "--codes-file", tmp_path / "C.json")
+    assert rc == 2 and words in one_error_line(err)
+
+
+def test_deeply_nested_json_to_show(tmp_path, capsys):
+    (tmp_path / "deep.json").write_text("[" * 100000 + "]" * 100000)
+    rc, _, err = run_main(capsys, "show", tmp_path / "deep.json")
+    assert rc == 2 and "nested 100000 levels" in one_error_line(err)

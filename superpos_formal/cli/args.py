@@ -74,8 +74,9 @@ def bounded_int(lo=None, hi=None):
 
 
 def memory_mb(text):
-    """A memory limit in MB: an integer, at least 64."""
-    return bounded_int(64, 2 ** 30)(text)
+    """A memory limit in MB: an integer, at least 256 (a solver process
+    starts as a copy of this one, a few hundred MB of address space)."""
+    return bounded_int(256, 2 ** 30)(text)
 
 
 def solver_name(text):

@@ -128,16 +128,20 @@ def _die_with_parent(parent_pid):
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
-def _peak_bytes():
+def _peak_bytes(field="VmPeak"):
     """Peak address-space size of this process (Linux), else 0."""
     try:
         with open("/proc/self/status") as fh:
             for line in fh:
-                if line.startswith("VmPeak:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
+    except (OSError, ValueError, IndexError, MemoryError):
         pass
     return 0
+
+
+def _size_bytes():
+    return _peak_bytes("VmSize")
 
 
 def _child_main(conn, fn, args, kwargs, stream, memory_bytes, parent_pid):
@@ -147,8 +151,14 @@ def _child_main(conn, fn, args, kwargs, stream, memory_bytes, parent_pid):
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         except (ValueError, OSError):
             pass
-    # freed first thing on any failure: reporting needs a little memory
-    reserve = bytearray(8 * 2 ** 20)
+    try:
+        # freed first thing on any failure: reporting needs a little memory
+        reserve = bytearray(8 * 2 ** 20)
+    except MemoryError:
+        conn.send(("memory", f"the process already uses {_size_bytes() // 2 ** 20} MB "
+                             f"of address space when it starts"))
+        conn.close()
+        return
     try:
         if stream:
             value = fn(lambda msg: conn.send(("msg", msg)), *args, **kwargs)
