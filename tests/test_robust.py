@@ -488,3 +488,15 @@ def test_deeply_nested_json_to_show(tmp_path, capsys):
     (tmp_path / "deep.json").write_text("[" * 100000 + "]" * 100000)
     rc, _, err = run_main(capsys, "show", tmp_path / "deep.json")
     assert rc == 2 and "nested 100000 levels" in one_error_line(err)
+
+
+def test_import_of_jsonl_with_a_torn_last_line(tmp_path, capsys):
+    from superpos_formal.campaign import run_campaign
+    res = tmp_path / "res"
+    run_campaign(_camp(tmp_path, [CELL_1]), results_dir=res)
+    store = res / "tiny.jsonl"
+    store.write_text(store.read_text() + '{"id": "abc", "cell": {"ta')
+    rc, out, err = run_main(capsys, "campaign", "import", store, "--store",
+                            tmp_path / "s.sqlite")
+    assert rc == 0 and "imported 1 record" in out, err
+    assert "dropped a torn last line" in err and "Traceback" not in err
