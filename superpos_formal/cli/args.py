@@ -23,6 +23,8 @@ import argparse
 import math
 import os
 
+from ..solve.runner import DEFAULT_MEMORY_MB, solver_names
+
 __all__ = ["seconds", "bounded_int", "memory_mb", "solver_name", "out_dir",
            "add_budget_args", "MAX_SECONDS", "MAX_WEIGHT_BOUND", "MAX_WIDTH", "MAX_M"]
 
@@ -81,8 +83,6 @@ def memory_mb(text):
 
 def solver_name(text):
     """A solver python-sat knows; the error lists them all."""
-    from ..solve.runner import solver_names
-
     if text not in solver_names(aliases=True):
         raise argparse.ArgumentTypeError(f"unknown solver {text!r}; python-sat has: "
                                          + ", ".join(solver_names()))
@@ -101,8 +101,6 @@ def add_budget_args(p, memory=True):
     """``--budget SECONDS`` and (with ``memory``) ``--memory-limit MB``
     (stored as ``memory_mb``); the dispatcher turns them into the command's
     :class:`~superpos_formal.budget.Budget`."""
-    from ..solve.runner import DEFAULT_MEMORY_MB
-
     g = p.add_argument_group("limits")
     g.add_argument("--budget", type=seconds, default=None, metavar="SECONDS",
                    help="wall-clock budget for the whole command (enumeration, encoding, "
