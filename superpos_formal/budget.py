@@ -42,6 +42,10 @@ __all__ = ["Budget", "BudgetExceeded", "active_budget", "check_budget"]
 
 _ACTIVE = []
 
+#: seconds a hard budget leaves the command, once the budget has cut
+#: something, to report and write what it has before the alarm stops it
+WIND_DOWN = 30.0
+
 
 class BudgetExceeded(Exception):
     """The whole-command budget ran out in ``part``; nothing was concluded there."""
@@ -116,9 +120,15 @@ class Budget:
         return limit, False
 
     def note(self, part):
-        """Record that ``part`` ran out of budget (the first one is kept)."""
+        """Record that ``part`` ran out of budget (the first one is kept).
+
+        With ``hard``, the backstop alarm is pushed back by
+        :data:`WIND_DOWN` seconds: the command is now only reporting what it
+        has (tables, files), and the alarm must not cut a file in half."""
         if self.hit is None:
             self.hit = part
+            if self._old is not None and threading.current_thread() is threading.main_thread():
+                signal.setitimer(signal.ITIMER_REAL, self.grace + WIND_DOWN)
 
     def check(self, part=None):
         """Raise :class:`BudgetExceeded` when the budget is used up."""

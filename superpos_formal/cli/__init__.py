@@ -92,6 +92,7 @@ def main(argv=None):
                   file=sys.stderr)
         return rc
     except BudgetExceeded as e:
+        kill_children()
         print(f"superpos: {e}; no answer", file=sys.stderr)
         return 124
     except InputError as e:
