@@ -4,7 +4,8 @@ A SAT encoding of "a network of this shape computes this task" has, for
 every input ``x`` and every neuron (hidden or output), order-encoded
 integers whose domains grow with the weight bound: a pre-activation of a
 neuron with bound ``B`` on ``s + 1`` inputs lies in a range of
-``D = 2 max(B, B_bias, B_code) (s + 1) + 1`` values, and each
+``D = 2 max(B, B_bias, B_code) (s + 1) + 1`` values (``B_code`` only
+where the codes are variables: superposed mode, free codes), and each
 weight-times-value product costs about ``D`` clauses per weight value. So
 the clause count is estimated as
 
@@ -41,7 +42,8 @@ BYTES_PER_CLAUSE = 100
 
 def estimate_clauses(n_inputs, m, m_out, s, shape):
     """Estimated clause count of the SAT encoding (module docstring)."""
-    bound = max(shape.B, shape.B_bias or 0, shape.B_code or 0, 1)
+    free_codes = shape.mode == "superposed" and shape.codes == "free"
+    bound = max(shape.B, shape.B_bias or 0, (shape.B_code or 0) if free_codes else 0, 1)
     D = 2 * bound * (min(s, m) + 1) + 1
     L = max(shape.L, 1)
     return n_inputs * (m_out + shape.n) * shape.n * L * D * D * max(shape.B, 1)

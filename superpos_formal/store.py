@@ -51,8 +51,10 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .campaign import render_table
 from .errors import InputError
-from .tasks import stable_id
+from .ids import stable_id
+from .shape import Shape
 
 __all__ = ["Store", "SCHEMA_VERSION", "cell_id", "question_of", "outcome_of",
            "import_jsonl", "render_csv", "render_markdown", "utc_now", "host_name"]
@@ -101,8 +103,6 @@ def question_of(cell):
     >>> q["shape"]["B_bias"], q["shape"]["theta"], q["n_min"], q["n_max"]
     (2, 1, 1, 8)
     """
-    from .shape import Shape
-
     sh = Shape.from_dict(dict(cell["shape"], n=cell.get("n_min", 1))).to_dict()
     sh.pop("n", None)
     q = {"question": "min-neurons", "shape": sh,
@@ -421,8 +421,6 @@ def import_jsonl(store, paths, campaigns=None):
 
 def render_markdown(store, name):
     """The campaign's Markdown table, rendered from the store."""
-    from .campaign import render_table
-
     return render_table(store.campaign(name), store.records(name))
 
 

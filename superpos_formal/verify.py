@@ -1,4 +1,4 @@
-"""Exhaustive, exact verification of a network against a task (MODEL.md 3).
+"""Exhaustive, exact verification of a network against a task (docs/MODEL.md 3).
 
 The verifier is the only place a SAT answer becomes a result: every network a
 solver proposes is decoded and checked here over all of ``X(m, s)`` in Python

@@ -97,15 +97,16 @@ def out_dir(text):
     return text
 
 
-def add_budget_args(p, memory=True):
+def add_budget_args(p, memory=True, budget=True):
     """``--budget SECONDS`` and (with ``memory``) ``--memory-limit MB``
     (stored as ``memory_mb``); the dispatcher turns them into the command's
     :class:`~superpos_formal.budget.Budget`."""
     g = p.add_argument_group("limits")
-    g.add_argument("--budget", type=seconds, default=None, metavar="SECONDS",
-                   help="wall-clock budget for the whole command (enumeration, encoding, "
-                        "every solve, proof checks, bundling); what it cuts is reported "
-                        "UNKNOWN or unchecked, and the part it cut is named")
+    if budget:
+        g.add_argument("--budget", type=seconds, default=None, metavar="SECONDS",
+                       help="wall-clock budget for the whole command (enumeration, "
+                            "encoding, every solve, proof checks, bundling); what it cuts is "
+                            "reported UNKNOWN or unchecked, and the part it cut is named")
     if not memory:
         return g
     g.add_argument("--memory-limit", type=memory_mb, default=None, metavar="MB",

@@ -1,6 +1,6 @@
 """Task + shape -> CNF, and model -> network (the SAT path).
 
-One encoder serves every question of MODEL.md 4: explicit mode, superposed
+One encoder serves every question of docs/MODEL.md 4: explicit mode, superposed
 mode with given or free codes, the representation question (``L = 0``,
 free codes), families with shared codes (:func:`encode_family_sat`) and
 architectures with free outputs (:func:`encode_architecture`, for counting).
@@ -44,6 +44,10 @@ Symmetry breaking (``symmetry=True``), each sound by a sorting argument:
   ``(W_l[k], b_l[k]) >=_lex (W_l[k+1], b_l[k+1])``. Ties are allowed: two
   equal neurons cannot in general be merged (the merged outgoing weight may
   exceed ``B``).
+  This is a lex-leader constraint (Crawford, Ginsberg, Luks, Roy,
+  "Symmetry-breaking predicates for search problems", KR 1996) for the
+  neuron-permutation group, restricted to adjacent neurons: the sorted
+  network is the orbit's lex-leader.
 * *code dimensions* (free codes): permuting the ``n`` code coordinates
   together with the rows of ``E``, the columns of ``R`` and, in every member,
   the columns of ``W_1`` and the rows/columns of ``V``/``c`` (``d = d' = n``
@@ -437,6 +441,11 @@ class _Enc:
                 b.lex_geq(cols[r], cols[r + 1])
 
     def cardinality(self, lits, k):
+        """At most ``k`` of ``lits``: the sequential counter of Sinz,
+        "Towards an optimal CNF encoding of Boolean cardinality constraints",
+        CP 2005 (python-sat's ``EncType.seqcounter``)."""
+        # pysat.card is imported where it is used, like pysat.pb above: only
+        # the min-params question needs it
         from pysat.card import CardEnc, EncType
 
         enc = CardEnc.atmost(lits, bound=k, top_id=self.b.nvars, encoding=EncType.seqcounter)
@@ -485,7 +494,7 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
                       fixed=None):
     """One CNF: codes shared by every task, one weight set per task.
 
-    With ``shape.codes == "free"`` this is the family question (MODEL.md
+    With ``shape.codes == "free"`` this is the family question (docs/MODEL.md
     4.3); with given codes it is the conjunction of instance questions.
 
     ``family_symmetry`` (``"features"`` or ``"features+outputs"``) orders
@@ -538,7 +547,7 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
 
 def encode_sat(task, shape, *, inputs=None, symmetry=True, max_nonzero=None,
                sums="tree", pb_enc=None, selectors=False, fixed=None):
-    """CNF for "a network of ``shape`` computes ``task``" (MODEL.md 4.2).
+    """CNF for "a network of ``shape`` computes ``task``" (docs/MODEL.md 4.2).
 
     ``inputs`` restricts the constraints to a subset of ``X`` (for
     counterexample-guided search; UNSAT on a subset implies UNSAT on ``X``,

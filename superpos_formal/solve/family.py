@@ -1,4 +1,4 @@
-"""The family question (MODEL.md 4.3): shared codes, one weight set per member.
+"""The family question (docs/MODEL.md 4.3): shared codes, one weight set per member.
 
 ``decide_family`` runs a counterexample-guided loop over *members*:
 
@@ -17,6 +17,8 @@ without a solver call; that only steers the loop and certifies nothing.
 """
 
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field, replace
 
@@ -25,11 +27,13 @@ from ..encode.sat import encode_family_sat
 from ..encode.symmetry import family_symmetry_of
 from ..budget import check_budget
 from ..errors import InputError, SoundnessError
+from ..ids import stable_id
+from ..results import CodeKind, Mode, Status
 from ..sizes import check_encoding_size
-from ..tasks import MAX_FAMILY_MEMBERS, stable_id
+from ..tasks import MAX_FAMILY_MEMBERS
 from ..verify import verify
 from .runner import DEFAULT_SOLVER, solve_cnf
-from .search import Search, check_unsat, decide
+from .search import Search, _left, decide, is_minimum, proof_label, solve_limit
 
 __all__ = ["FamilyCell", "decide_family", "min_neurons_family"]
 
@@ -62,7 +66,6 @@ class FamilyCell:
                           "shape": self.shape.to_dict(), "options": self.options})
 
     def row(self):
-        from .search import proof_label
         return {"n": self.shape.n, "status": self.status, "proof": proof_label(self),
                 "seconds": round(self.seconds, 3),
                 "rounds": self.rounds, "core": None if self.core is None else len(self.core),
@@ -71,36 +74,39 @@ class FamilyCell:
 
 def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
                   symmetry=True, proof_path=None, cnf_path=None, start=1,
-                  progress=None, check=True):
+                  progress=None, check=None, budget=None):
     """Decide whether one shared code serves every member of ``family``.
 
     ``shape.codes`` must be ``"free"`` (superposed mode). ``time_limit``
-    bounds the whole loop; reaching it gives UNKNOWN. With ``check`` (the
-    default) the refutation of the final subfamily is logged as a DRAT proof
-    and checked by dratify's native engine (``cell.certified``).
+    is per solve (each subfamily solve and each member solve); ``budget``
+    (seconds, optional) bounds the whole loop; reaching either gives
+    UNKNOWN. With ``check`` (a proof checker, see
+    :func:`~superpos_formal.solve.search.decide`) the refutation of the
+    final subfamily is logged as a DRAT proof and checked
+    (``cell.certified``).
     """
     tmp = None
     if check and (proof_path is None or cnf_path is None):
-        import tempfile
         tmp = tempfile.mkdtemp(prefix="superpos-check-")
     try:
-        cell = _decide_family(family, shape, time_limit, solver, symmetry,
+        deadline = None if budget is None else time.perf_counter() + budget
+        cell = _decide_family(family, shape, (time_limit, deadline), solver, symmetry,
                               proof_path or (tmp and os.path.join(tmp, "proof.drat")),
                               cnf_path or (tmp and os.path.join(tmp, "formula.cnf")),
                               start, progress, check)
         if tmp:
-            cell.proof_path = proof_path if cell.status == "UNSAT" else None
+            cell.proof_path = proof_path if cell.status == Status.UNSAT else None
             cell.cnf_path = cnf_path
         return cell
     finally:
         if tmp:
-            import shutil
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_path,
+def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path,
                    start, progress, check):
-    if shape.mode != "superposed" or shape.codes != "free":
+    time_limit, deadline = limits
+    if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
         raise InputError("shape: the family question needs mode=superposed, codes=free")
     t0 = time.perf_counter()
     # refused up front when the family is larger than this loop can check
@@ -115,12 +121,10 @@ def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_
     rounds = 0
 
     def left():
-        if time_limit is None:
-            return None
-        return time_limit - (time.perf_counter() - t0)
+        return solve_limit(time_limit, deadline)
 
     def unknown(reason, info=None, limit="time"):
-        return FamilyCell(family, shape, "UNKNOWN", time.perf_counter() - t0,
+        return FamilyCell(family, shape, Status.UNKNOWN, time.perf_counter() - t0,
                           core=[members[i] for i in core_idx], rounds=rounds,
                           options={"symmetry": symmetry}, note=reason,
                           info=info or {}, solver=solver, limit=limit)
@@ -145,13 +149,13 @@ def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_
         opts = {"symmetry": symmetry}
         if fsym:
             opts["family_symmetry"] = fsym
-        if res.status == "UNKNOWN":
+        if res.status == Status.UNKNOWN:
             return unknown(res.reason, enc.info, res.limit)
-        if res.status == "UNSAT":
-            certified, note = False, "not checked (check=False)"
+        if res.status == Status.UNSAT:
+            certified, note = False, "not checked (no proof checker given)"
             if check:
-                certified, note = check_unsat(cnf_path, proof_path)
-            return FamilyCell(family, shape, "UNSAT", time.perf_counter() - t0,
+                certified, note = check(cnf_path, proof_path)
+            return FamilyCell(family, shape, Status.UNSAT, time.perf_counter() - t0,
                               core=core, proof_path=res.proof_path, cnf_path=cnf_path,
                               rounds=rounds, options=opts, info=enc.info, solver=solver,
                               certified=certified, check_note=note)
@@ -176,28 +180,30 @@ def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_
             if rem is not None and rem <= 0:
                 return unknown("time limit", enc.info)
             cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry)
-            if cell.status == "SAT":
+            if cell.status == Status.SAT:
                 networks[i] = cell.network
-            elif cell.status == "UNSAT":
+            elif cell.status == Status.UNSAT:
                 failed = i
                 break
             else:
                 return unknown(cell.reason or "time limit", enc.info, cell.limit)
         if failed is None:
-            return FamilyCell(family, shape, "SAT", time.perf_counter() - t0, E=E, R=R,
+            return FamilyCell(family, shape, Status.SAT, time.perf_counter() - t0, E=E, R=R,
                               networks=networks, core=core, rounds=rounds, options=opts,
                               info=enc.info, solver=solver)
         core_idx.append(failed)
 
 
 def min_neurons_family(family, shape, *, n_min=1, n_max=8, time_limit=None,
-                       progress=None, proof_dir=None, **kw):
+                       progress=None, proof_dir=None, budget=None, **kw):
     """Smallest ``n`` at which a shared code serves the family.
 
     Monotone in ``n``: a code and networks at width ``n`` extend to ``n + 1``
     with a zero code coordinate (zero row of ``E``, zero column of ``R``) and
     a zero hidden neuron; so the first SAT after an UNSAT is the minimum.
+    ``time_limit`` is per solve; ``budget`` bounds the whole search.
     """
+    deadline = None if budget is None else time.perf_counter() + budget
     cells = []
     result = Search("neurons", cells)
     for n in range(n_min, n_max + 1):
@@ -208,17 +214,17 @@ def min_neurons_family(family, shape, *, n_min=1, n_max=8, time_limit=None,
             pp = os.path.join(proof_dir, f"n{n}.drat")
             cp = os.path.join(proof_dir, f"n{n}.cnf")
         cell = decide_family(family, sh, time_limit=time_limit, proof_path=pp,
-                             cnf_path=cp, progress=progress, **kw)
+                             cnf_path=cp, progress=progress, budget=_left(deadline), **kw)
         cells.append(cell)
         if progress:
             progress(f"n={n}: {cell.status} in {cell.seconds:.2f}s after {cell.rounds} round(s)")
         if cell.limit == "budget":
             result.note = cell.note
             break
-        if cell.status == "SAT":
+        if cell.status == Status.SAT:
             result.best = cell
             prev = cells[-2].status if len(cells) > 1 else None
-            if n == n_min == 1 or prev == "UNSAT":
+            if is_minimum(n, prev):
                 result.minimum = n
             else:
                 result.note = f"SAT at n={n} but n={n - 1} is {prev}"
