@@ -51,6 +51,7 @@ import sympy as sp
 
 from .errors import InputError, SoundnessError
 from .network import bits_for_bound
+from .results import Mode
 from .tasks import permutation_family
 
 __all__ = [
@@ -171,7 +172,7 @@ def parameter_counts(shape, m, m_out):
     n, L = shape.n, shape.L
     if L == 0:
         return 0, 0
-    d, d_out = (m, m_out) if shape.mode == "explicit" else (n, n)
+    d, d_out = (m, m_out) if shape.mode == Mode.EXPLICIT else (n, n)
     weights = n * d + (L - 1) * n * n + d_out * n
     biases = L * n + d_out
     return weights, biases

@@ -37,6 +37,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import InputError
+from .results import Mode
 
 __all__ = ["to_graph", "write_graphml", "write_dot", "draw", "draw_on", "export",
            "EXPORT_SUFFIXES"]
@@ -55,7 +56,7 @@ def _columns(net):
     m, L = net.m, net.depth
     cols = [("input", [f"x{i}" for i in range(m)], [0] * m)]
     mats = []
-    sup = net.mode == "superposed"
+    sup = net.mode == Mode.SUPERPOSED
     if sup:
         d = len(net.E)
         cols.append(("code", [f"a{k}" for k in range(d)], [0] * d))
@@ -158,7 +159,7 @@ def _title(G):
     g = G.graph
     return (f"{g['mode']} {g['activation']} network: m={g['m']}, m'={g['m_out']}, "
             f"hidden neurons={g['hidden_neurons']}, nonzero params={g['params_nonzero']}"
-            + (f", code nonzeros={g['code_nonzeros']}" if g["mode"] == "superposed" else ""))
+            + (f", code nonzeros={g['code_nonzeros']}" if g["mode"] == Mode.SUPERPOSED else ""))
 
 
 def draw(network, path):

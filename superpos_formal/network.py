@@ -47,7 +47,7 @@ def bits_for_bound(B):
 
 def activate(activation, t):
     """``relu(t) = max(0, t)``, ``step(t) = [t > 0]``."""
-    if activation == "relu":
+    if activation == Activation.RELU:
         return t if t > 0 else 0
     return 1 if t > 0 else 0
 

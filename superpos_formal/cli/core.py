@@ -12,6 +12,7 @@ import sys
 from .. import tasks as T
 from ..errors import InputError
 from ..graph import EXPORT_SUFFIXES, export
+from ..results import Mode
 from ..schema import dump, load, write_json
 from ..verify import verify
 
@@ -64,7 +65,7 @@ def _counts_lines(net):
         f"parameters:       {c['params_dense']} dense, {c['params_nonzero']} nonzero",
         f"bits:             {c['bits']}",
         f"code nonzeros:    {c['code_nonzeros']}"
-        + (" (identity codes)" if net.mode == "explicit" else ""),
+        + (" (identity codes)" if net.mode == Mode.EXPLICIT else ""),
     ]
 
 
@@ -118,7 +119,7 @@ def cmd_show(a):
     if net.meta:
         print("meta: " + json.dumps(dict(net.meta), sort_keys=True))
     print()
-    if net.mode == "explicit":
+    if net.mode == Mode.EXPLICIT:
         print(f"E = I ({net.m}x{net.m})")
     else:
         print(format_matrix("E", net.E))
@@ -130,7 +131,7 @@ def cmd_show(a):
         print(format_matrix("c", [net.c]))
     else:
         print("no hidden layer: z = E x")
-    if net.mode == "explicit":
+    if net.mode == Mode.EXPLICIT:
         print(f"R = I ({net.m_out}x{net.m_out})")
     else:
         print(format_matrix("R", net.R))

@@ -21,7 +21,7 @@ from .. import api
 from .. import tasks as T
 from ..errors import InputError
 from ..graph import export
-from ..results import Mode, Status
+from ..results import CodeKind, Mode, Status
 from ..schema import load, load_codes, write_json
 from ..solve.runner import DEFAULT_SOLVER, run
 from .args import (MAX_M, MAX_WEIGHT_BOUND, MAX_WIDTH, add_budget_args, bounded_int,
@@ -119,7 +119,7 @@ def shape_kwargs(a):
     if a.mode == Mode.EXPLICIT:
         return kw
     kw["codes"] = a.codes
-    if a.codes == "given":
+    if a.codes == CodeKind.GIVEN:
         if not a.codes_file:
             raise InputError("--codes-file: --codes given needs a codes file")
         E, R = load_codes(a.codes_file)
@@ -269,7 +269,7 @@ def cmd_min_neurons(a):
     if a.proof and kw["mode"] == Mode.SUPERPOSED and kw.get("codes") != "free":
         raise InputError("--proof: with codes fixed or regenerated per n there is no "
                          "minimum to certify; use --codes free or explicit mode")
-    if a.family and (a.mode != Mode.SUPERPOSED or a.codes != "free"):
+    if a.family and (a.mode != Mode.SUPERPOSED or a.codes != CodeKind.FREE):
         raise InputError("--family: the family question needs --mode superposed --codes free")
     return report_min_neurons(subject, kw, solver_kwargs(a), n_min=a.n_min, n_max=a.n_max,
                               proof=a.proof, out=a.out, incremental=a.incremental)

@@ -72,6 +72,7 @@ from dataclasses import dataclass, field
 from ..domain import domain, support
 from ..errors import InputError
 from ..network import Network
+from ..results import Activation, CodeKind, Mode
 from .ints import FALSE, TRUE, Builder, Const, Relu, scaled
 from .symmetry import feature_symmetric
 
@@ -134,9 +135,9 @@ def _rng(B):
 
 
 def _check_shape(shape, m, m_out):
-    if shape.mode == "explicit":
+    if shape.mode == Mode.EXPLICIT:
         return
-    if shape.codes == "given":
+    if shape.codes == CodeKind.GIVEN:
         if len(shape.E[0]) != m:
             raise InputError(f"E: given input code has {len(shape.E[0])} columns, "
                              f"the task has m={m}")
@@ -149,11 +150,11 @@ def _code_vars(b, shape, m, m_out, param=None):
     """E (d x m) and R (m' x d') as lists of IntExpr (``param(key, dom)``
     makes each free entry; default a fresh variable)."""
     param = param or (lambda key, dom: b.int_var(dom))
-    if shape.mode == "explicit":
+    if shape.mode == Mode.EXPLICIT:
         E = [[Const(int(i == k)) for k in range(m)] for i in range(m)]
         R = [[Const(int(i == k)) for k in range(m_out)] for i in range(m_out)]
         return E, R
-    if shape.codes == "given":
+    if shape.codes == CodeKind.GIVEN:
         return ([[Const(v) for v in row] for row in shape.E],
                 [[Const(v) for v in row] for row in shape.R])
     n = shape.n
@@ -255,7 +256,7 @@ class _Enc:
     def member(self, task, E, R, free_outputs=False):
         sh, b = self.shape, self.b
         n, L = sh.n, sh.L
-        relu = sh.activation == "relu"
+        relu = sh.activation == Activation.RELU
         mem = {"layers": [], "V": None, "c": None}
         outputs = {}
         mi, p = self.n_members, self.param
@@ -290,7 +291,7 @@ class _Enc:
                 for k in range(n - 1):
                     b.lex_geq(W[k] + [bb[k]], W[k + 1] + [bb[k + 1]])
             self.breaks.add("hidden-neuron-lex")
-            if (self.features and self.shape.mode == "explicit" and task is not None
+            if (self.features and self.shape.mode == Mode.EXPLICIT and task is not None
                     and feature_symmetric(task)):
                 # double-lex on [W_1 | b_1]: soundness in encode/symmetry.py
                 W1 = layers[0][0]
@@ -303,7 +304,7 @@ class _Enc:
         self.nonzero += [v for row in V for v in row] + list(c)
 
         W1, b1 = layers[0]
-        if self.shape.mode == "explicit":
+        if self.shape.mode == Mode.EXPLICIT:
             Q = W1
         else:
             Q = [[_dot(b, W1[k], [E[r][i] for r in range(d_in)]) for i in range(self.m)]
@@ -402,7 +403,8 @@ class _Enc:
 
     # -------------------------------------------------------------- global
     def code_symmetry(self, E, R, family_symmetry=None):
-        if self.shape.mode == "explicit" or self.shape.codes != "free" or not self.symmetry:
+        if (self.shape.mode == Mode.EXPLICIT or self.shape.codes != CodeKind.FREE
+                or not self.symmetry):
             if family_symmetry:
                 raise InputError("family_symmetry: needs free (shared) codes and symmetry on")
             return
@@ -481,7 +483,7 @@ class _Enc:
 def _validate(tasks, shape):
     if shape.L > 2:
         raise InputError(f"L: the SAT encoder supports L <= 2 hidden layers, got {shape.L}")
-    if shape.mode == "explicit" and shape.L == 0:
+    if shape.mode == Mode.EXPLICIT and shape.L == 0:
         raise InputError("L: explicit mode needs a hidden layer")
     t0 = tasks[0]
     for t in tasks:
@@ -525,7 +527,7 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
         raise InputError(f"sums: unknown sum encoding {sums!r} (tree, pb)")
     enc = _Enc(shape, t0.m, t0.m_out, t0.s, inputs, symmetry, sums, pb_enc, fixed)
     if selectors:
-        if shape.mode != "explicit" or shape.L != 1 or len(tasks) != 1:
+        if shape.mode != Mode.EXPLICIT or shape.L != 1 or len(tasks) != 1:
             raise InputError("selectors: incremental width search supports explicit "
                              "mode, one hidden layer, one task")
         enc.selectors = []

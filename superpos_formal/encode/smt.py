@@ -50,6 +50,7 @@ import z3
 
 from ..errors import InputError
 from ..network import Network
+from ..results import Activation, CodeKind, Mode
 from ..verify import check_compatible
 
 __all__ = ["encode_smt", "SmtEncoding", "TACTICS", "check_question"]
@@ -101,7 +102,7 @@ class SmtEncoding:
             out += [v for r in W for v in r] + list(b)
         if self.V is not None:
             out += [v for r in self.V for v in r] + list(self.c)
-        if self.shape.codes == "free":
+        if self.shape.codes == CodeKind.FREE:
             out += [v for r in self.E for v in r] + [v for r in self.R for v in r]
         return out
 
@@ -119,7 +120,7 @@ class SmtEncoding:
         layers = [(mat(W), [val(v) for v in b]) for W, b in self.layers]
         V = None if self.V is None else mat(self.V)
         c = None if self.c is None else [val(v) for v in self.c]
-        if sh.mode == "explicit":
+        if sh.mode == Mode.EXPLICIT:
             return Network.explicit(self.task.m, self.task.m_out, sh.activation,
                                     layers, V, c, B=sh.B, B_bias=sh.B_bias,
                                     theta=sh.theta)
@@ -160,7 +161,7 @@ def _lin(row, vec):
 
 
 def _act(activation, t):
-    if activation == "relu":
+    if activation == Activation.RELU:
         return z3.If(t > 0, t, 0)
     return z3.If(t > 0, 1, 0)
 
@@ -175,16 +176,16 @@ def _lex_leq(a, b):
 
 def check_question(task, shape):
     """Reject a (task, shape) the z3 encoding does not cover, with the reason."""
-    if shape.mode == "explicit":
+    if shape.mode == Mode.EXPLICIT:
         return
-    if shape.codes == "given":
+    if shape.codes == CodeKind.GIVEN:
         E, R = shape.E, shape.R
         if len(E[0]) != task.m:
             raise InputError(f"E: given code has {len(E[0])} columns, the task has m={task.m}")
         if len(R) != task.m_out:
             raise InputError(f"R: given readout has {len(R)} rows, the task has "
                              f"m'={task.m_out}")
-    elif shape.codes != "free":
+    elif shape.codes != CodeKind.FREE:
         raise InputError(f"codes: the SMT encoder supports given and free codes, "
                          f"not {shape.codes!r}")
     if shape.L > 2:
@@ -215,11 +216,11 @@ def encode_smt(task, shape, *, inputs=None, symmetry=False):
     cons = []
 
     # codes
-    if shape.mode == "explicit":
+    if shape.mode == Mode.EXPLICIT:
         d = m
         E = [[int(i == j) for j in range(m)] for i in range(m)]
         R = [[int(i == j) for j in range(mo)] for i in range(mo)]
-    elif shape.codes == "given":
+    elif shape.codes == CodeKind.GIVEN:
         d = n
         E = [list(r) for r in shape.E]
         R = [list(r) for r in shape.R]
@@ -236,7 +237,7 @@ def encode_smt(task, shape, *, inputs=None, symmetry=False):
         layers.append((W, b))
         prev = n
     if L >= 1:
-        d_out = mo if shape.mode == "explicit" else n
+        d_out = mo if shape.mode == Mode.EXPLICIT else n
         V = _int_matrix("V", d_out, prev, shape.B, cons)
         c = [_bounded(f"c_{k}", -shape.B_bias, shape.B_bias, cons) for k in range(d_out)]
     else:

@@ -28,7 +28,7 @@ from ..encode.symmetry import family_symmetry_of
 from ..budget import check_budget
 from ..errors import InputError, SoundnessError
 from ..ids import stable_id
-from ..results import CodeKind, Mode, Status
+from ..results import CodeKind, Mode, Status, bounds_label
 from ..sizes import check_encoding_size
 from ..tasks import MAX_FAMILY_MEMBERS
 from ..verify import verify
@@ -38,7 +38,7 @@ from .search import Search, _left, decide, is_minimum, proof_label, solve_limit
 __all__ = ["FamilyCell", "decide_family", "min_neurons_family"]
 
 
-@dataclass
+@dataclass(repr=False)
 class FamilyCell:
     family: object
     shape: object
@@ -64,6 +64,12 @@ class FamilyCell:
     def id(self):
         return stable_id({"question": "family", "family": self.family.to_dict(),
                           "shape": self.shape.to_dict(), "options": self.options})
+
+    def __repr__(self):
+        ev = f" {proof_label(self)}" if self.status == Status.UNSAT else ""
+        return (f"<FamilyCell {self.family.name} {self.shape.mode} {self.shape.activation} "
+                f"n={self.shape.n} L={self.shape.L} {bounds_label(self.shape)}: "
+                f"{self.status}{ev} after {self.rounds} round(s) {self.seconds:.1f} s>")
 
     def row(self):
         return {"n": self.shape.n, "status": self.status, "proof": proof_label(self),

@@ -35,7 +35,7 @@ from ..codes import forced_errors
 from ..encode.sat import encode_sat
 from ..errors import InputError, SoundnessError
 from ..ids import stable_id
-from ..results import CodeKind, Mode, Status
+from ..results import CodeKind, Mode, Status, bounds_label
 from ..schema import network_from_dict
 from ..sizes import check_encoding_size
 from ..verify import verify
@@ -44,7 +44,7 @@ from .runner import DEFAULT_SOLVER, run
 __all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits"]
 
 
-@dataclass
+@dataclass(repr=False)
 class Cell:
     """One decided (or undecided) question: task + shape + options."""
 
@@ -70,6 +70,12 @@ class Cell:
     def id(self):
         return stable_id({"question": "instance", "task": self.task.id,
                           "shape": self.shape.to_dict(), "options": self.options})
+
+    def __repr__(self):
+        ev = f" {proof_label(self)}" if self.status == Status.UNSAT else ""
+        return (f"<Cell {self.task.name} {self.shape.mode} {self.shape.activation} "
+                f"n={self.shape.n} L={self.shape.L} {bounds_label(self.shape)}: "
+                f"{self.status}{ev} {self.seconds:.1f} s>")
 
     def row(self):
         return {"n": self.info.get("n", self.shape.n), "B": self.shape.B,
@@ -268,7 +274,7 @@ def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonze
         subset = subset + sorted(set(new), key=X.index)
 
 
-@dataclass
+@dataclass(repr=False)
 class Search:
     """The per-size table of a search and its conclusion."""
 
@@ -290,6 +296,11 @@ class Search:
 
     def table(self):
         return [c.row() for c in self.cells]
+
+    def __repr__(self):
+        per = " ".join(f"{c.status}" for c in self.cells)
+        return (f"<Search {self.objective}: minimum={self.minimum} "
+                f"[{per}]{' ' + self.note if self.note else ''}>")
 
 
 def _progress(cb, cell, label):

@@ -128,7 +128,7 @@ def solve_smt(task, shape, *, time_limit=None, tactic="default", symmetry=False)
         return SmtResult("UNKNOWN", dt, tactic=tactic,
                          reason=f"time limit {time_limit}s reached (process killed)")
     stats = {k: out[k] for k in ("encode_seconds", "solve_seconds", "assertions") if k in out}
-    if out["status"] == "SAT":
+    if out["status"] == Status.SAT:
         net = out["network"]
         check_compatible(net, task)
         ver = verify(net, task, tolerance=shape.tolerance)
