@@ -36,8 +36,10 @@ from superpos_formal.network import Network
 from superpos_formal.schema import dump
 
 ROOT = Path(__file__).resolve().parents[1]
-CLAIM_BUNDLE = (ROOT / "proofs" / "families" /
-                "and_pair_sets_m=3,m_=2,s=2_-s2-superposed-relu-L1-B1" / "n2-sat")
+#: the smallest committed SAT claim bundle of a family (found by pattern:
+#: bundle folder names state every bound and may be renamed)
+CLAIM_BUNDLE = min((ROOT / "proofs" / "families").glob("*m3-mout2*/n*-sat"),
+                   key=lambda p: sum(f.stat().st_size for f in p.iterdir()))
 
 # ------------------------------------------------------------------ examples
 

@@ -157,9 +157,9 @@ def test_memory_cap_in_the_runner():
         return len([bytearray(2 ** 20) for _ in range(4000)])
     out = run(hog, memory_mb=300)
     assert not out.done and out.limit == "memory" and "300 MB" in out.reason
-    # a cap below what the process inherits: memory at once, not a crash
+    # a cap below what the process inherits: memory, not a crash
     out = run(hog, memory_mb=50)
-    assert not out.done and out.limit == "memory" and "when it starts" in out.reason
+    assert not out.done and out.limit == "memory" and "50 MB" in out.reason
 
 
 # ------------------------------------------------------------------ families

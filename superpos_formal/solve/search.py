@@ -82,8 +82,7 @@ class Cell:
                 "bias": self.shape.B_bias, "status": self.status,
                 "proof": proof_label(self),
                 "seconds": round(self.seconds, 3),
-                "vars": self.info.get("vars"), "clauses": self.info.get("clauses"),
-                "limit": self.limit or "-"}
+                "vars": self.info.get("vars"), "clauses": self.info.get("clauses")}
 
 
 
