@@ -148,7 +148,12 @@ def _child_main(conn, fn, args, kwargs, stream, memory_bytes, parent_pid):
     _die_with_parent(parent_pid)
     if memory_bytes:
         try:
-            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+            # the soft limit only: code in the child may set its own cap
+            # (a campaign cell caps its growth itself)
+            hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+            if hard != resource.RLIM_INFINITY:
+                memory_bytes = min(memory_bytes, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
         except (ValueError, OSError):
             pass
     try:
