@@ -123,7 +123,7 @@ def test_certify_and_verify_roundtrip(tmp_path):
     rep = sf.certify(res, tmp_path / "b")
     assert rep.ok
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == \
-        ["minimum.json", "n1-unsat", "n2-sat"]
+        ["manifest.json", "minimum.json", "n1-unsat", "n2-sat"]
     assert sf.verify(tmp_path / "b").ok
     # the bundle is re-checked by the bundle checker: a changed proof fails
     proof = tmp_path / "b" / "n1-unsat" / "proof.drat.gz"
