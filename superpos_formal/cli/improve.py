@@ -57,7 +57,7 @@ def register(sub):
                    help="baseline (one neuron per output), a network / network-set JSON, "
                         "or a SAT claim bundle directory (default baseline)")
     s.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
-    s.add_argument("--budget", type=float, default=60.0,
+    s.add_argument("--budget", dest="search_budget", type=float, default=60.0,
                    help="wall-clock seconds (default 60)")
     s.add_argument("--max-steps", type=int, help="stop after this many moves")
     s.add_argument("--window", type=int, default=2, help="initial window (default 2)")
@@ -168,8 +168,8 @@ def cmd_improve(a):
     label = subject.name + (" (a SAMPLE)" if family and subject.is_sample else "")
     c0 = net.counts()
     print(f"improve {label}  {bounds}  start {start_name}: {c0['hidden_neurons']} hidden "
-          f"neurons; seed {a.seed}, budget {a.budget:g}s", file=sys.stderr)
-    kw = dict(seed=a.seed, budget=a.budget, max_steps=a.max_steps, window=a.window,
+          f"neurons; seed {a.seed}, budget {a.search_budget:g}s", file=sys.stderr)
+    kw = dict(seed=a.seed, budget=a.search_budget, max_steps=a.max_steps, window=a.window,
               conflicts=a.conflicts, sparsify=not a.no_sparsify, progress=_progress,
               target=a.target)
     if family:
