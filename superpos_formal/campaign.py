@@ -22,6 +22,9 @@ is rewritten. ``<results>/<name>.md`` is regenerated from the records.
 """
 
 import json
+import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,7 +33,7 @@ from .schema import load_json
 from .shape import Shape
 from .tasks import stable_id
 
-__all__ = ["load_campaign", "run_campaign", "render_table"]
+__all__ = ["load_campaign", "run_campaign", "run_cell", "render_table"]
 
 
 def load_campaign(path):
@@ -91,9 +94,6 @@ def _done(path):
 def run_campaign(path, results_dir="search/results", proofs_dir=None, progress=None,
                  only=None):
     """Run (or resume) the campaign at ``path``; returns the records."""
-    from .solve.family import min_neurons_family
-    from .solve.search import min_neurons
-
     camp = load_campaign(path)
     name = camp["name"]
     limit = camp.get("time_limit")
@@ -109,51 +109,66 @@ def run_campaign(path, results_dir="search/results", proofs_dir=None, progress=N
             continue
         if only is not None and i not in only:
             continue
-        task, fam = _subject(cell)
-        shape = Shape.from_dict(dict(cell["shape"], n=cell.get("n_min", 1)))
-        n_max = cell.get("n_max", 8)
-        label = task.name if task else fam.name
         if progress:
-            progress(f"[{i + 1}/{len(camp['cells'])}] {label} {shape.mode}/{shape.activation} "
-                     f"L={shape.L} B={shape.B}")
-        proof_dir = None
-        want_proof = camp.get("proof") and proofs_dir
-        if want_proof:
-            proof_dir = str(Path(proofs_dir) / "work" / cid)
-        t0 = time.perf_counter()
-        if fam is not None:
-            res = min_neurons_family(fam, shape, n_min=cell.get("n_min", 1), n_max=n_max,
-                                     time_limit=limit, progress=progress, proof_dir=proof_dir)
-        else:
-            res = min_neurons(task, shape, n_min=cell.get("n_min", 1), n_max=n_max,
-                              time_limit=limit, progress=progress, proof_dir=proof_dir)
-        rec = {
-            "id": cid, "cell": cell, "subject": label,
-            "minimum": res.minimum, "certified": res.certified, "note": res.note,
-            "table": res.table(), "seconds": round(time.perf_counter() - t0, 2),
-            "time_limit": limit,
-        }
-        if res.best is not None:
-            b = res.best
-            nets = getattr(b, "networks", None) or [b.network]
-            rec["best_counts"] = nets[0].counts()
-            rec["best_n"] = b.shape.n
-        if want_proof and res.minimum is not None and not res.certified:
-            below = [c for c in res.cells if c.status == "UNSAT"]
-            rec["bundle_note"] = below[-1].check_note if below else ""
-        elif want_proof and res.minimum is not None:
-            rec.update(_bundle(res, task, fam, Path(proofs_dir) / name /
-                               label_slug(label, shape, (task or fam).s),
-                               cell))
-        if proof_dir:
-            import shutil
-            shutil.rmtree(proof_dir, ignore_errors=True)
+            progress(f"[{i + 1}/{len(camp['cells'])}]")
+        rec = run_cell(camp, cell, cid, proofs_dir=proofs_dir, progress=progress)
         with open(store, "a") as fh:
             fh.write(json.dumps(rec) + "\n")
         records.append(rec)
         (res_dir / f"{name}.md").write_text(render_table(camp, records))
     (res_dir / f"{name}.md").write_text(render_table(camp, records))
     return records
+
+
+def run_cell(camp, cell, cid, proofs_dir=None, progress=None):
+    """Decide one campaign cell (a min-neurons search); returns its record.
+
+    Writes nothing but the cell's bundle (built in a temporary folder and
+    renamed when complete); storing the record is the caller's job, so a
+    Dask worker can run this and hand the record back to the one writer.
+    """
+    from .solve.family import min_neurons_family
+    from .solve.search import min_neurons
+
+    limit = camp.get("time_limit")
+    task, fam = _subject(cell)
+    shape = Shape.from_dict(dict(cell["shape"], n=cell.get("n_min", 1)))
+    n_max = cell.get("n_max", 8)
+    label = task.name if task else fam.name
+    if progress:
+        progress(f"{label} {shape.mode}/{shape.activation} L={shape.L} B={shape.B}")
+    proof_dir = None
+    want_proof = camp.get("proof") and proofs_dir
+    if want_proof:
+        proof_dir = str(Path(proofs_dir) / "work" / cid)
+    t0 = time.perf_counter()
+    if fam is not None:
+        res = min_neurons_family(fam, shape, n_min=cell.get("n_min", 1), n_max=n_max,
+                                 time_limit=limit, progress=progress, proof_dir=proof_dir)
+    else:
+        res = min_neurons(task, shape, n_min=cell.get("n_min", 1), n_max=n_max,
+                          time_limit=limit, progress=progress, proof_dir=proof_dir)
+    rec = {
+        "id": cid, "cell": cell, "subject": label,
+        "minimum": res.minimum, "certified": res.certified, "note": res.note,
+        "table": res.table(), "seconds": round(time.perf_counter() - t0, 2),
+        "time_limit": limit,
+    }
+    if res.best is not None:
+        b = res.best
+        nets = getattr(b, "networks", None) or [b.network]
+        rec["best_counts"] = nets[0].counts()
+        rec["best_n"] = b.shape.n
+    if want_proof and res.minimum is not None and not res.certified:
+        below = [c for c in res.cells if c.status == "UNSAT"]
+        rec["bundle_note"] = below[-1].check_note if below else ""
+    elif want_proof and res.minimum is not None:
+        rec.update(_bundle(res, task, fam, Path(proofs_dir) / camp["name"] /
+                           label_slug(label, shape, (task or fam).s),
+                           cell))
+    if proof_dir:
+        shutil.rmtree(proof_dir, ignore_errors=True)
+    return rec
 
 
 def label_slug(label, shape, s):
@@ -173,19 +188,31 @@ def _size(path):
 
 
 def _bundle(res, task, fam, dest, cell=None):
-    import shutil
 
     from .certify.bundle import make_minimum, verify_bundle
 
     best = res.best
     below = res.cells[-2] if len(res.cells) > 1 else None
-    make_minimum(dest, best, below, shape=best.shape, task=task, family=fam,
-                 members=None if below is None or fam is None else below.core,
-                 overwrite=True, headline=True)
-    rep = verify_bundle(dest)
-    if not rep.ok:
-        from .errors import SoundnessError
-        raise SoundnessError(f"fresh bundle {dest} fails verification")
+    # built and verified in a temporary sibling, then renamed: a run killed
+    # at any point leaves either no bundle or a complete, verified one
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{dest.name[:40]}-", dir=dest.parent))
+    try:
+        make_minimum(tmp, best, below, shape=best.shape, task=task, family=fam,
+                     members=None if below is None or fam is None else below.core,
+                     overwrite=True, headline=True)
+        rep = verify_bundle(tmp)
+        if not rep.ok:
+            from .errors import SoundnessError
+            raise SoundnessError(f"fresh bundle {dest} fails verification")
+        os.chmod(tmp, 0o755)  # mkdtemp's 0700 is for the build, not the bundle
+        if dest.exists():
+            shutil.rmtree(dest)
+        os.rename(tmp, dest)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
     out = {"bundle": str(dest), "bytes": _size(dest)}
     if out["bytes"] > MAX_COMMITTED_BYTES:
         dest = Path(dest)

@@ -15,7 +15,7 @@ from ..errors import InputError, SoundnessError
 __all__ = ["main", "build_parser"]
 
 #: command-group modules, in help order
-GROUPS = ("core", "search", "proofs", "family")
+GROUPS = ("core", "search", "campaign", "proofs", "family")
 
 
 def build_parser():

@@ -395,7 +395,6 @@ def register(sub):
     add("min-params", cmd_min_params, "fewest nonzero parameters at a fixed shape")
     p = add("min-bits", cmd_min_bits, "smallest weight bound B (bits per weight) at width n")
     p.add_argument("--B-max", type=int, default=6, help="largest B tried (default 6)")
-    _register_campaign(sub)
     p = add("demo", cmd_demo, "run the main job on the embedded default (see README)", task=False)
     p.add_argument("--out", "-o", default="out/demo", help="output directory (default out/demo)")
     p.add_argument("--no-proof", action="store_true", help="skip the proof bundles")
@@ -404,26 +403,3 @@ def register(sub):
 def argparse_suppress():
     import argparse
     return argparse.SUPPRESS
-
-
-def cmd_campaign(a):
-    from ..campaign import run_campaign
-
-    recs = run_campaign(a.file, results_dir=a.results, proofs_dir=a.proofs, progress=_progress)
-    for r in recs:
-        mn = r["minimum"] if r["minimum"] is not None else "UNKNOWN"
-        print(f"{r['subject']}: minimum n = {mn}  ({r['seconds']}s)")
-    return 0
-
-
-def _register_campaign(sub):
-    p = sub.add_parser("campaign", help="run or resume a search campaign file (search/*.json)",
-                       description="Run or resume a campaign: every cell is a min-neurons "
-                                   "search; records are appended to RESULTS/<name>.jsonl "
-                                   "as they are decided and RESULTS/<name>.md is rewritten.")
-    p.add_argument("file", help="campaign JSON (format superpos-formal/campaign)")
-    p.add_argument("--results", default="search/results",
-                   help="directory for <name>.jsonl and <name>.md (default search/results)")
-    p.add_argument("--proofs", default=None,
-                   help="directory for minimum bundles (campaigns with proof: true)")
-    p.set_defaults(func=cmd_campaign)

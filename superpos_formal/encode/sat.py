@@ -141,8 +141,10 @@ def _check_shape(shape, m, m_out):
                              f"has m'={m_out}")
 
 
-def _code_vars(b, shape, m, m_out):
-    """E (d x m) and R (m' x d') as lists of IntExpr."""
+def _code_vars(b, shape, m, m_out, param=None):
+    """E (d x m) and R (m' x d') as lists of IntExpr (``param(key, dom)``
+    makes each free entry; default a fresh variable)."""
+    param = param or (lambda key, dom: b.int_var(dom))
     if shape.mode == "explicit":
         E = [[Const(int(i == k)) for k in range(m)] for i in range(m)]
         R = [[Const(int(i == k)) for k in range(m_out)] for i in range(m_out)]
@@ -151,8 +153,8 @@ def _code_vars(b, shape, m, m_out):
         return ([[Const(v) for v in row] for row in shape.E],
                 [[Const(v) for v in row] for row in shape.R])
     n = shape.n
-    E = [[b.int_var(_rng(shape.B_code)) for _ in range(m)] for _ in range(n)]
-    R = [[b.int_var(_rng(shape.B_code)) for _ in range(n)] for _ in range(m_out)]
+    E = [[param(("E", r, i), _rng(shape.B_code)) for i in range(m)] for r in range(n)]
+    R = [[param(("R", j, r), _rng(shape.B_code)) for r in range(n)] for j in range(m_out)]
     return E, R
 
 
@@ -164,8 +166,10 @@ def _dot(b, xs, ys):
 class _Enc:
     """Shared state of one encoding run."""
 
-    def __init__(self, shape, m, m_out, s, inputs, symmetry, sums, pb_enc):
+    def __init__(self, shape, m, m_out, s, inputs, symmetry, sums, pb_enc, fixed=None):
         self.b = Builder()
+        self.fixed = fixed or {}
+        self.n_members = 0
         self.shape = shape
         self.m, self.m_out, self.s = m, m_out, s
         self.X = list(domain(m, s)) if inputs is None else [tuple(x) for x in inputs]
@@ -183,6 +187,15 @@ class _Enc:
         self.nonzero = []
         self.selectors = None
         self.breaks = set()
+
+    def param(self, key, dom):
+        """A parameter: a fresh variable, or ``Const`` when ``key`` is fixed."""
+        if key not in self.fixed:
+            return self.b.int_var(dom)
+        v = self.fixed[key]
+        if v not in dom:
+            raise InputError(f"fixed: {key} = {v} is outside its domain [{dom[0]}, {dom[-1]}]")
+        return Const(v)
 
     # -------------------------------------------------------------- output
     def constrain(self, terms, bit, guard):
@@ -241,6 +254,8 @@ class _Enc:
         relu = sh.activation == "relu"
         mem = {"layers": [], "V": None, "c": None}
         outputs = {}
+        mi, p = self.n_members, self.param
+        self.n_members += 1
         if L == 0:
             # (R E)_ji: effective code-to-readout weights.
             M = [[_dot(b, R[j], [E[r][i] for r in range(len(E))]) for i in range(self.m)]
@@ -255,14 +270,14 @@ class _Enc:
         wdom, bdom = _rng(sh.B), _rng(sh.B_bias)
         layers = []
         prev = d_in
-        for _ in range(L):
-            W = [[b.int_var(wdom) for _ in range(prev)] for _ in range(n)]
-            bb = [b.int_var(bdom) for _ in range(n)]
+        for l in range(L):
+            W = [[p(("W", mi, l, k, i), wdom) for i in range(prev)] for k in range(n)]
+            bb = [p(("b", mi, l, k), bdom) for k in range(n)]
             layers.append((W, bb))
             prev = n
         d_out = len(R[0])
-        V = [[b.int_var(wdom) for _ in range(n)] for _ in range(d_out)]
-        c = [b.int_var(bdom) for _ in range(d_out)]
+        V = [[p(("V", mi, j, k), wdom) for k in range(n)] for j in range(d_out)]
+        c = [p(("c", mi, j), bdom) for j in range(d_out)]
         mem.update(layers=layers, V=V, c=c)
         if self.selectors is not None:
             self._selectors(layers[0], V)
@@ -466,7 +481,8 @@ def _validate(tasks, shape):
 
 
 def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=None,
-                      sums="tree", pb_enc=None, selectors=False, family_symmetry=None):
+                      sums="tree", pb_enc=None, selectors=False, family_symmetry=None,
+                      fixed=None):
     """One CNF: codes shared by every task, one weight set per task.
 
     With ``shape.codes == "free"`` this is the family question (MODEL.md
@@ -477,8 +493,20 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
     for a claim about a whole family closed under relabelling the features
     (and the outputs), of which ``tasks`` is a subset: see
     :mod:`superpos_formal.encode.symmetry`. The caller decides that.
+
+    ``fixed`` maps parameter keys to integers that the formula then holds as
+    constants (large-neighbourhood search, :mod:`superpos_formal.solve.improve`):
+    ``("E", r, i)``, ``("R", j, r)`` for codes; ``("W", member, layer, k, i)``,
+    ``("b", member, layer, k)``, ``("V", member, j, k)``, ``("c", member, j)``
+    for weights. Constants fold in the sum trees, so the formula only grows
+    with the free part. The symmetry breaks order *free* variables and would
+    wrongly exclude a fixed assignment that is not sorted, so ``fixed`` needs
+    ``symmetry=False``.
     """
     tasks = list(tasks)
+    if fixed and symmetry:
+        raise InputError("fixed: fixing parameters needs symmetry=False (the breaks "
+                         "assume every parameter is free)")
     if not tasks:
         raise InputError("members: at least one task is needed")
     _validate(tasks, shape)
@@ -486,13 +514,13 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
     _check_shape(shape, t0.m, t0.m_out)
     if sums not in ("tree", "pb"):
         raise InputError(f"sums: unknown sum encoding {sums!r} (tree, pb)")
-    enc = _Enc(shape, t0.m, t0.m_out, t0.s, inputs, symmetry, sums, pb_enc)
+    enc = _Enc(shape, t0.m, t0.m_out, t0.s, inputs, symmetry, sums, pb_enc, fixed)
     if selectors:
         if shape.mode != "explicit" or shape.L != 1 or len(tasks) != 1:
             raise InputError("selectors: incremental width search supports explicit "
                              "mode, one hidden layer, one task")
         enc.selectors = []
-    E, R = _code_vars(enc.b, shape, t0.m, t0.m_out)
+    E, R = _code_vars(enc.b, shape, t0.m, t0.m_out, enc.param)
     enc.code_symmetry(E, R, family_symmetry)
     members = []
     for t in tasks:
@@ -509,7 +537,7 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
 
 
 def encode_sat(task, shape, *, inputs=None, symmetry=True, max_nonzero=None,
-               sums="tree", pb_enc=None, selectors=False):
+               sums="tree", pb_enc=None, selectors=False, fixed=None):
     """CNF for "a network of ``shape`` computes ``task``" (MODEL.md 4.2).
 
     ``inputs`` restricts the constraints to a subset of ``X`` (for
@@ -531,7 +559,7 @@ def encode_sat(task, shape, *, inputs=None, symmetry=True, max_nonzero=None,
     """
     return encode_family_sat([task], shape, inputs=inputs, symmetry=symmetry,
                              max_nonzero=max_nonzero, sums=sums, pb_enc=pb_enc,
-                             selectors=selectors)
+                             selectors=selectors, fixed=fixed)
 
 
 def encode_architecture(m, m_out, s, shape, *, inputs=None, symmetry=True):

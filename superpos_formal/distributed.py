@@ -1,0 +1,282 @@
+"""Run a campaign on Dask: many cells at once, one writer of the store.
+
+``superpos campaign run FILE --workers N`` starts a
+:class:`dask.distributed.LocalCluster` of ``N`` worker processes with one
+thread each (on the loopback interface, no dashboard);
+``--scheduler tcp://HOST:PORT`` attaches to a running cluster instead
+(workers then need this package importable and, for bundles, a folder
+shared with the driver). ``--workers 0`` runs the cells one after another
+in this process: the plain loop, same store, same records.
+
+What runs where
+---------------
+- The driver (this process) reads the campaign, asks the store which cells
+  still need work (:meth:`~superpos_formal.store.Store.plan`), submits
+  them, and writes every record that comes back, one transaction each.
+  Workers never open the store, so there is exactly one writer.
+- A worker runs :func:`cell_task`: the cell goes to a forked child that
+  (a) leads its own process group, (b) has an address-space limit
+  (``RLIMIT_AS``, the per-solve memory limit, inherited by the solver
+  processes it forks) and (c) kills its whole group when its parent dies
+  (a watchdog thread polls the parent pid), so a worker killed mid-solve
+  leaves no orphan solver running. Every solve keeps its own hard
+  wall-clock limit (the campaign's ``time_limit``, enforced by
+  :mod:`superpos_formal.solve.runner`).
+- Dask reruns the task of a killed worker on another worker (at most
+  ``allowed-failures`` times); a cell that still fails is stored with
+  outcome ``error`` and is rerun by the next ``campaign run``.
+
+Nothing recorded is lost: a row is committed only when its record is
+complete, and bundles are built in a temporary folder and renamed when
+verified (:func:`superpos_formal.campaign.run_cell`).
+"""
+
+import multiprocessing as mp
+import os
+import resource
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .campaign import load_campaign, run_cell
+from .errors import InputError
+from .solve.runner import DEFAULT_SOLVER, run_limited, solver_version
+from .store import Store, cell_id, host_name, render_markdown, utc_now
+
+__all__ = ["run_campaign_store", "cell_task", "Progress", "start_client",
+           "DEFAULT_MEMORY_LIMIT"]
+
+#: bytes of address space per cell (its solver processes included)
+DEFAULT_MEMORY_LIMIT = 6 * 2**30
+
+
+def _watch_parent(ppid):
+    # the child's parent is the worker; if it disappears (SIGKILL, nanny
+    # restart) the whole group -- this child and its solver processes -- goes
+    while True:
+        time.sleep(0.2)
+        if os.getppid() != ppid:
+            os.killpg(0, signal.SIGKILL)
+
+
+def _guarded(ppid, memory_limit, fn, *args):
+    os.setpgid(0, 0)
+    if memory_limit:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    threading.Thread(target=_watch_parent, args=(ppid,), daemon=True).start()
+    return fn(*args)
+
+
+def cell_task(camp, cell, cid, proofs_dir=None, memory_limit=DEFAULT_MEMORY_LIMIT):
+    """Decide one campaign cell in a guarded child; return its record.
+
+    The record carries host, start and finish (UTC), solver and versions.
+    Runs on a Dask worker or in the driver; never touches the store.
+    """
+    from . import __version__
+
+    # Dask starts its worker processes as multiprocessing daemons, which may
+    # not fork children; the cell's child is supervised here instead (group
+    # leader, killed with its parent), so the flag is lifted for this process
+    mp.current_process()._config["daemon"] = False
+    started = utc_now()
+    t0 = time.perf_counter()
+    ok, rec = run_limited(_guarded, os.getpid(), memory_limit, run_cell,
+                          camp, cell, cid, proofs_dir)
+    if not ok:  # pragma: no cover - no limit is passed, so the child is never timed out
+        raise RuntimeError("cell child timed out")
+    rec.update(host=host_name(), started=started, finished=utc_now(),
+               wall_seconds=round(time.perf_counter() - t0, 3),
+               solver=DEFAULT_SOLVER,
+               versions={"solver": solver_version(DEFAULT_SOLVER),
+                         "superpos-formal": __version__})
+    return rec
+
+
+class Progress:
+    """One status line on stderr: done / running / queued, answer counts,
+    elapsed and ETA (from the mean time per finished cell and the workers).
+
+    >>> import io
+    >>> buf = io.StringIO()
+    >>> p = Progress(3, stream=buf, every=0)
+    >>> p.finished({"table": [{"status": "UNSAT"}, {"status": "SAT"}]}, running=1, queued=1)
+    >>> "1/3 done, 1 running, 1 queued" in buf.getvalue(), "SAT 1 UNSAT 1 UNKNOWN 0" in buf.getvalue()
+    (True, True)
+    """
+
+    def __init__(self, total, *, quiet=False, stream=None, every=2.0, label=""):
+        self.total, self.quiet, self.every, self.label = total, quiet, every, label
+        self.stream = stream if stream is not None else sys.stderr
+        self.t0 = time.perf_counter()
+        self.done = 0
+        self.counts = {"SAT": 0, "UNSAT": 0, "UNKNOWN": 0}
+        self.errors = 0
+        self._last = -1e9
+
+    def finished(self, rec, running, queued):
+        self.done += 1
+        if rec.get("error"):
+            self.errors += 1
+        for r in rec.get("table", []):
+            if r["status"] in self.counts:
+                self.counts[r["status"]] += 1
+        self.show(running, queued, force=True)
+
+    def show(self, running, queued, force=False):
+        now = time.perf_counter()
+        if self.quiet or (not force and now - self._last < self.every):
+            return
+        self._last = now
+        el = now - self.t0
+        left = self.total - self.done
+        eta = "?" if not self.done else f"{el / self.done * left:.0f}s"
+        c = self.counts
+        err = f", {self.errors} failed" if self.errors else ""
+        print(f"{self.label}{self.done}/{self.total} done, {running} running, {queued} queued"
+              f"{err} | SAT {c['SAT']} UNSAT {c['UNSAT']} UNKNOWN {c['UNKNOWN']} | "
+              f"{el:.1f}s elapsed, ETA {eta}", file=self.stream, flush=True)
+
+
+def start_client(workers=None, scheduler=None, memory_limit=DEFAULT_MEMORY_LIMIT):
+    """A Dask client: attached to ``scheduler`` or to a new LocalCluster of
+    ``workers`` processes (one thread each, loopback, no dashboard)."""
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            return Client(scheduler, timeout=10)
+        except (OSError, TimeoutError) as e:
+            raise InputError(f"--scheduler {scheduler}: cannot connect ({e})") from None
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address=None,
+                           memory_limit=memory_limit, silence_logs=50)
+    return Client(cluster)
+
+
+def _close(client):
+    cluster = client.cluster
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def run_campaign_store(path, store_path, *, workers=0, scheduler=None, proofs_dir=None,
+                       results_dir=None, quiet=False, memory_limit=DEFAULT_MEMORY_LIMIT,
+                       client=None, stream=None):
+    """Run (or resume) the campaign at ``path`` into the store at ``store_path``.
+
+    ``workers=0`` and no ``scheduler`` / ``client``: in this process, one
+    cell after another. Otherwise on Dask. With ``results_dir`` the
+    campaign's Markdown table is rendered there from the store at the end.
+    Returns a summary dict (cells run, skipped, failed; seconds).
+
+    The campaign file is read and checked, and the store opened and
+    checked, before anything is written: bad input changes nothing.
+    """
+    camp = load_campaign(path)
+    name = camp["name"]
+    limit = camp.get("time_limit")
+    store = Store(store_path)
+    try:
+        store.put_campaign(camp, source=path)
+        todo, skipped = [], []
+        for cell in camp["cells"]:
+            cid = cell_id(cell)
+            verdict, why = store.plan(name, cid, limit)
+            (todo if verdict == "run" else skipped).append((cell, cid, why))
+        prog = Progress(len(todo), quiet=quiet, stream=stream, label=f"[{name}] ")
+        t0 = time.perf_counter()
+        if todo and not quiet:
+            print(f"[{name}] {len(todo)} cell(s) to run, {len(skipped)} skipped "
+                  f"(decided, or open at a limit not below {limit})",
+                  file=prog.stream, flush=True)
+        failed = 0
+        if client is None and not scheduler and not workers:
+            for k, (cell, cid, _) in enumerate(todo):
+                rec = _safe(cell_task, camp, cell, cid, proofs_dir, memory_limit)
+                failed += _store(store, name, rec, cell, cid, limit)
+                prog.finished(rec, running=0, queued=len(todo) - k - 1)
+        elif todo:
+            own = client is None
+            if own:
+                client = start_client(workers, scheduler, memory_limit)
+            try:
+                failed = _run_dask(client, store, camp, todo, proofs_dir, memory_limit,
+                                   prog)
+            finally:
+                if own:
+                    _close(client)
+        if results_dir:
+            Path(results_dir).mkdir(parents=True, exist_ok=True)
+            (Path(results_dir) / f"{name}.md").write_text(render_markdown(store, name))
+        return {"campaign": name, "run": len(todo), "skipped": len(skipped),
+                "failed": failed, "seconds": round(time.perf_counter() - t0, 3)}
+    finally:
+        store.close()
+
+
+def _safe(fn, camp, cell, cid, *args):
+    try:
+        return fn(camp, cell, cid, *args)
+    except InputError:
+        raise
+    except Exception as e:
+        if type(e).__name__ == "SoundnessError":
+            raise
+        return _error_record(camp, cell, cid, e)
+
+
+def _error_record(camp, cell, cid, e):
+    return {"id": cid, "cell": cell, "subject": None, "minimum": None, "certified": False,
+            "note": "", "table": [], "time_limit": camp.get("time_limit"),
+            "error": f"{type(e).__name__}: {e}"[:500], "host": None,
+            "finished": utc_now()}
+
+
+def _store(store, name, rec, cell, cid, limit):
+    store.put(name, rec)
+    return int(bool(rec.get("error")))
+
+
+def _run_dask(client, store, camp, todo, proofs_dir, memory_limit, prog):
+    from dask.distributed import wait
+
+    name = camp["name"]
+    nthreads = max(1, sum(client.nthreads().values()))
+    futs = {}
+    for cell, cid, _ in todo:
+        f = client.submit(cell_task, camp, cell, cid, proofs_dir, memory_limit,
+                          key=f"cell-{name}-{cid}", pure=False)
+        futs[f] = (cell, cid)
+    pending = set(futs)
+    failed = 0
+    try:
+        while pending:
+            try:
+                done, _ = wait(list(pending), timeout=1.0, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done = set()
+            for f in done:
+                pending.discard(f)
+                cell, cid = futs[f]
+                try:
+                    rec = f.result()
+                except InputError:
+                    raise
+                except Exception as e:
+                    if type(e).__name__ == "SoundnessError":
+                        raise
+                    rec = _error_record(camp, cell, cid, e)
+                f.release()  # the record is in hand; the cluster may forget it
+                failed += _store(store, name, rec, cell, cid, camp.get("time_limit"))
+                run = min(nthreads, len(pending))
+                prog.finished(rec, running=run, queued=len(pending) - run)
+            run = min(nthreads, len(pending))
+            prog.show(run, len(pending) - run)
+    finally:
+        if pending:
+            client.cancel(list(pending), force=True)
+    return failed

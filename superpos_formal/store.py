@@ -1,0 +1,437 @@
+"""The results store: one SQLite file, one row per decided or attempted cell.
+
+A campaign's records (``superpos campaign run``) go to an SQLite database
+(standard library :mod:`sqlite3`, WAL journal) instead of appended JSONL.
+Each row is committed in its own transaction, so a run stopped at any point
+(Ctrl-C, a killed worker, SIGKILL of the writer) keeps every row committed
+before it and never a half row. Only the process that drives a campaign
+writes the store; Dask workers hand their records back to it.
+
+Tables (schema version :data:`SCHEMA_VERSION`; a store written by a newer
+version is refused, never half-understood):
+
+``schema_version(version)``
+    one row.
+``campaigns(name, description, time_limit, source, updated)``
+    what a table rendered from the store prints above the rows.
+``cells(campaign, id, ...)``
+    one row per campaign cell (a min-neurons question): the question as
+    JSON (task or family, the shape with every bound resolved -- ``B``,
+    ``B_bias``, ``B_code``, ``theta``, codes -- and the width range),
+    ``outcome`` (``decided``: no width in the table is UNKNOWN; ``open``:
+    a limit was reached; ``error``: the solve failed and will be rerun),
+    the minimum, whether its UNSAT side was checked, seconds, the per-solve
+    limit and whether it was reached, solver and versions, bundle path and
+    the sha256 of its ``manifest.json``, host, start and finish (UTC), and
+    the whole record as JSON.
+``solves(campaign, cell_id, n, time_limit, ...)``
+    one row per width tried: SAT / UNSAT / UNKNOWN (or NOCODE), checked,
+    seconds, limit reached, formula size. Attempts under different limits
+    are all kept.
+
+Resume rule (:meth:`Store.plan`): a decided cell is skipped; an open cell is
+rerun only with a larger limit than the one it reached (or no limit).
+
+Examples
+--------
+>>> import tempfile, os
+>>> d = tempfile.mkdtemp()
+>>> with Store(os.path.join(d, "r.sqlite")) as st:
+...     st.plan("c", "abc", 10)
+('run', 'new cell')
+"""
+
+import csv
+import hashlib
+import io
+import json
+import socket
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import InputError
+from .tasks import stable_id
+
+__all__ = ["Store", "SCHEMA_VERSION", "cell_id", "question_of", "outcome_of",
+           "import_jsonl", "render_csv", "render_markdown", "utc_now", "host_name"]
+
+#: bump when a table or column changes meaning; older code refuses newer stores
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS campaigns (
+    name TEXT PRIMARY KEY, description TEXT, time_limit REAL, source TEXT,
+    updated TEXT);
+CREATE TABLE IF NOT EXISTS cells (
+    campaign TEXT NOT NULL, id TEXT NOT NULL, question TEXT NOT NULL,
+    subject TEXT, outcome TEXT NOT NULL CHECK (outcome IN ('decided', 'open', 'error')),
+    minimum INTEGER, checked INTEGER, seconds REAL, time_limit REAL,
+    limit_reached INTEGER, solver TEXT, versions TEXT, bundle TEXT,
+    manifest_sha256 TEXT, host TEXT, started TEXT, finished TEXT,
+    record TEXT NOT NULL, PRIMARY KEY (campaign, id));
+CREATE TABLE IF NOT EXISTS solves (
+    campaign TEXT NOT NULL, cell_id TEXT NOT NULL, n INTEGER NOT NULL,
+    time_limit REAL, B INTEGER,
+    status TEXT NOT NULL CHECK (status IN ('SAT', 'UNSAT', 'UNKNOWN', 'NOCODE')),
+    checked INTEGER, seconds REAL, limit_reached INTEGER, vars INTEGER, clauses INTEGER,
+    PRIMARY KEY (campaign, cell_id, n, time_limit));
+"""
+
+
+def utc_now():
+    """ISO 8601 UTC time, seconds resolution."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def host_name():
+    return socket.gethostname()
+
+
+def question_of(cell):
+    """The question a campaign cell asks, with every bound resolved.
+
+    The shape is normalised through :class:`~superpos_formal.shape.Shape`
+    so defaults (``B_bias = B``, ``B_code``, ``theta``) are written out.
+
+    >>> q = question_of({"task": {"kind": "uand", "m": 3},
+    ...                  "shape": {"mode": "explicit", "activation": "step", "B": 2}})
+    >>> q["shape"]["B_bias"], q["shape"]["theta"], q["n_min"], q["n_max"]
+    (2, 1, 1, 8)
+    """
+    from .shape import Shape
+
+    sh = Shape.from_dict(dict(cell["shape"], n=cell.get("n_min", 1))).to_dict()
+    sh.pop("n", None)
+    q = {"question": "min-neurons", "shape": sh,
+         "n_min": cell.get("n_min", 1), "n_max": cell.get("n_max", 8)}
+    if "task" in cell:
+        q["task"] = cell["task"]
+    else:
+        q["family"] = cell["family"]
+    return q
+
+
+def cell_id(cell):
+    """Stable id of a campaign cell: the hash of its question (not of the
+    time limit, which is an attempt's property, not the question's).
+
+    >>> a = {"task": {"kind": "uand", "m": 3}, "shape": {"mode": "explicit",
+    ...      "activation": "step", "B": 2}}
+    >>> b = {"task": {"kind": "uand", "m": 3}, "shape": {"mode": "explicit",
+    ...      "activation": "step", "B": 2, "B_bias": 2}}
+    >>> cell_id(a) == cell_id(b)
+    True
+    """
+    return stable_id(question_of(cell))
+
+
+def outcome_of(rec):
+    """``decided`` unless a width in the record's table is UNKNOWN.
+
+    >>> outcome_of({"table": [{"n": 1, "status": "UNSAT"}, {"n": 2, "status": "SAT"}]})
+    'decided'
+    >>> outcome_of({"table": [{"n": 1, "status": "UNKNOWN"}]})
+    'open'
+    """
+    if rec.get("error"):
+        return "error"
+    return "open" if any(r["status"] == "UNKNOWN" for r in rec["table"]) else "decided"
+
+
+def _manifest_sha(bundle):
+    if not bundle:
+        return None
+    p = Path(bundle) / "manifest.json"
+    if not p.is_file():
+        return None
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+class Store:
+    """An open results store (a context manager).
+
+    Parameters
+    ----------
+    path : str or Path
+        The SQLite file; created (with its folder) when missing.
+    readonly : bool
+        Open an existing store without creating or changing anything.
+
+    Raises
+    ------
+    InputError
+        The path cannot be opened or written, the file is not an SQLite
+        database or fails its integrity check, or it was written by a
+        newer schema version. Nothing is changed in any of these cases.
+    """
+
+    def __init__(self, path, readonly=False):
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise InputError(f"store {self.path}: is a folder, not a file")
+        fresh = not self.path.exists()
+        if fresh and readonly:
+            raise InputError(f"store {self.path}: no such file")
+        try:
+            if fresh:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            uri = f"file:{self.path}?mode={'ro' if readonly else 'rwc'}"
+            self.db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as e:
+            raise InputError(f"store {self.path}: cannot open ({e})") from None
+        try:
+            self._check(fresh, readonly)
+        except InputError:
+            self.db.close()
+            if fresh and self.path.exists() and self.path.stat().st_size == 0:
+                self.path.unlink()
+            raise
+
+    def _check(self, fresh, readonly):
+        try:
+            tables = {r[0] for r in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'")}
+            if "schema_version" in tables:
+                rows = self.db.execute("SELECT version FROM schema_version").fetchall()
+                if len(rows) != 1 or not isinstance(rows[0][0], int):
+                    raise InputError(f"store {self.path}: corrupt schema_version table")
+                v = rows[0][0]
+                if v > SCHEMA_VERSION:
+                    raise InputError(
+                        f"store {self.path}: schema version {v} is newer than this "
+                        f"superpos-formal reads ({SCHEMA_VERSION}); upgrade superpos-formal")
+                if v < 1:
+                    raise InputError(f"store {self.path}: unknown schema version {v}")
+                missing = {"campaigns", "cells", "solves"} - tables
+                if missing:
+                    raise InputError(f"store {self.path}: corrupt (missing table "
+                                     f"{sorted(missing)[0]})")
+                ok = self.db.execute("PRAGMA quick_check").fetchone()[0]
+                if ok != "ok":
+                    raise InputError(f"store {self.path}: corrupt ({ok})")
+            elif tables:
+                raise InputError(f"store {self.path}: an SQLite file that is not a "
+                                 f"superpos-formal store (tables {sorted(tables)})")
+            elif readonly:
+                raise InputError(f"store {self.path}: empty, not a superpos-formal store")
+            else:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                # one script, one transaction: a fresh store has all of its
+                # tables and its version row, or none of them
+                self.db.executescript(
+                    "BEGIN IMMEDIATE;" + _SCHEMA +
+                    f"INSERT INTO schema_version VALUES ({SCHEMA_VERSION}); COMMIT;")
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=FULL")
+        except sqlite3.DatabaseError as e:
+            raise InputError(f"store {self.path}: not a readable SQLite store ({e})") from None
+
+    # -- context manager -------------------------------------------------
+    def close(self):
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- writing -------------------------------------------------------
+    def _tx(self, fn):
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                fn()
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.Error as e:
+            raise InputError(f"store {self.path}: cannot write ({e})") from None
+
+    def put_campaign(self, camp, source=None):
+        """Record (or update) a campaign's name, description and limit."""
+        self._tx(lambda: self.db.execute(
+            "INSERT OR REPLACE INTO campaigns VALUES (?, ?, ?, ?, ?)",
+            (camp["name"], camp.get("description", ""), camp.get("time_limit"),
+             str(source) if source else None, utc_now())))
+
+    def put(self, campaign, rec):
+        """Store one cell record (one transaction: all of it or nothing).
+
+        ``rec`` is a campaign record (:func:`superpos_formal.campaign.run_cell`)
+        with optional ``host``, ``started``, ``finished``, ``solver`` and
+        ``versions``. An existing row of the same cell is replaced unless it
+        is decided and the new one is not (a decided answer is never lost).
+        """
+        q = question_of(rec["cell"])
+        cid = cell_id(rec["cell"])
+        out = outcome_of(rec)
+        limit = rec.get("time_limit")
+        reached = any(r["status"] == "UNKNOWN" for r in rec.get("table", []))
+        checked = None
+        if rec.get("minimum") is not None:
+            checked = int(bool(rec.get("certified")))
+        row = (campaign, cid, json.dumps(q, sort_keys=True), rec.get("subject"), out,
+               rec.get("minimum"), checked, rec.get("seconds"), limit, int(reached),
+               rec.get("solver"), json.dumps(rec.get("versions")) if rec.get("versions")
+               else None, rec.get("bundle"), _manifest_sha(rec.get("bundle")),
+               rec.get("host"), rec.get("started"), rec.get("finished"),
+               json.dumps(dict(rec, id=cid), sort_keys=True))
+
+        def write():
+            old = self.db.execute("SELECT outcome FROM cells WHERE campaign=? AND id=?",
+                                  (campaign, cid)).fetchone()
+            if not (old and old[0] == "decided" and out != "decided"):
+                self.db.execute("INSERT OR REPLACE INTO cells VALUES "
+                                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
+            for r in rec.get("table", []):
+                self.db.execute(
+                    "INSERT OR REPLACE INTO solves VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (campaign, cid, r["n"], limit, r.get("B"), r["status"],
+                     None if r["status"] != "UNSAT" else int(r.get("proof") == "checked"),
+                     r.get("seconds"), int(r["status"] == "UNKNOWN"), r.get("vars"),
+                     r.get("clauses")))
+        self._tx(write)
+        return cid
+
+    # -- reading -------------------------------------------------------
+    def get(self, campaign, cid):
+        """The stored row of one cell as a dict, or None."""
+        cur = self.db.execute("SELECT * FROM cells WHERE campaign=? AND id=?", (campaign, cid))
+        r = cur.fetchone()
+        if r is None:
+            return None
+        return dict(zip([c[0] for c in cur.description], r))
+
+    def records(self, campaign):
+        """The stored records of a campaign, in insertion order."""
+        return [json.loads(r[0]) for r in self.db.execute(
+            "SELECT record FROM cells WHERE campaign=? ORDER BY rowid", (campaign,))]
+
+    def campaign(self, name):
+        r = self.db.execute("SELECT name, description, time_limit FROM campaigns "
+                            "WHERE name=?", (name,)).fetchone()
+        if r is None:
+            if self.db.execute("SELECT 1 FROM cells WHERE campaign=?", (name,)).fetchone():
+                return {"name": name, "description": "", "time_limit": None}
+            raise InputError(f"store {self.path}: no campaign {name!r} "
+                             f"(has: {', '.join(self.campaign_names()) or 'none'})")
+        return {"name": r[0], "description": r[1] or "", "time_limit": r[2]}
+
+    def campaign_names(self):
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT campaign FROM cells UNION SELECT name FROM campaigns ORDER BY 1")]
+
+    def solves(self, campaign, cid):
+        cur = self.db.execute("SELECT * FROM solves WHERE campaign=? AND cell_id=? "
+                              "ORDER BY n, time_limit", (campaign, cid))
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+    def plan(self, campaign, cid, time_limit):
+        """``('skip' | 'run', reason)`` for a cell under ``time_limit``.
+
+        Decided cells are skipped; an open cell reruns only with a larger
+        limit than the one it reached (``None`` = no limit = larger than any).
+        """
+        row = self.get(campaign, cid)
+        if row is None:
+            return "run", "new cell"
+        if row["outcome"] == "decided":
+            return "skip", "decided"
+        if row["outcome"] == "error":
+            return "run", "the last attempt failed"
+        old = row["time_limit"]
+        if old is None:
+            return "skip", "open without a limit"
+        if time_limit is None or time_limit > old:
+            return "run", f"open at limit {old:g}s; retry with {time_limit or 'no limit'}"
+        return "skip", f"open at limit {old:g}s; rerun needs a larger limit"
+
+
+def import_jsonl(store, paths, campaigns=None):
+    """Import campaign JSONL results into ``store`` (each record once).
+
+    ``campaigns``: optional ``{name: campaign dict}`` for descriptions.
+    Every file is parsed and checked before anything is written; a
+    malformed line raises InputError naming file and line, and then the
+    store is unchanged. Returns ``(added, skipped)``.
+    """
+    todo = []
+    for p in paths:
+        p = Path(p)
+        if not p.is_file():
+            raise InputError(f"{p}: no such file")
+        name = p.stem
+        for k, line in enumerate(p.read_text().splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                if not isinstance(rec, dict) or not isinstance(rec.get("table"), list) \
+                        or "cell" not in rec:
+                    raise ValueError("expected a campaign record with cell and table")
+                question_of(rec["cell"])
+            except (ValueError, KeyError, TypeError) as e:
+                raise InputError(f"{p}:{k}: malformed record ({e})") from None
+            todo.append((name, rec))
+    added = skipped = 0
+    for name, rec in todo:
+        if store.get(name, cell_id(rec["cell"])) is not None:
+            skipped += 1
+            continue
+        rec = dict(rec, host=rec.get("host", "imported"),
+                   imported_from=str(rec.get("imported_from", "")) or None)
+        store.put(name, rec)
+        added += 1
+    for name in sorted({n for n, _ in todo}):
+        camp = (campaigns or {}).get(name)
+        if camp is not None:
+            store.put_campaign(camp)
+        else:
+            try:
+                store.campaign(name)
+            except InputError:
+                limits = {r.get("time_limit") for n, r in todo if n == name}
+                store.put_campaign({"name": name, "description": "",
+                                    "time_limit": limits.pop() if len(limits) == 1 else None})
+    return added, skipped
+
+
+def render_markdown(store, name):
+    """The campaign's Markdown table, rendered from the store."""
+    from .campaign import render_table
+
+    return render_table(store.campaign(name), store.records(name))
+
+
+_CSV_COLS = ["id", "subject", "mode", "activation", "L", "B", "B_bias", "B_code", "theta",
+             "codes", "n_min", "n_max", "outcome", "minimum", "checked", "per_n",
+             "seconds", "time_limit", "limit_reached", "solver", "bundle",
+             "manifest_sha256", "host", "started", "finished"]
+
+
+def render_csv(store, name):
+    """One CSV row per cell of the campaign, every bound in its own column."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(_CSV_COLS)
+    cur = store.db.execute("SELECT * FROM cells WHERE campaign=? ORDER BY rowid", (name,))
+    cols = [c[0] for c in cur.description]
+    for r in cur.fetchall():
+        row = dict(zip(cols, r))
+        q = json.loads(row["question"])
+        rec = json.loads(row["record"])
+        sh = q["shape"]
+        per = " ".join(f"{t['n']}:{t['status']}" for t in rec.get("table", []))
+        vals = dict(row, mode=sh["mode"], activation=sh["activation"], L=sh["L"], B=sh["B"],
+                    B_bias=sh["B_bias"], B_code=sh.get("B_code"), theta=sh["theta"],
+                    codes=sh.get("codes"), n_min=q["n_min"], n_max=q["n_max"], per_n=per)
+        w.writerow(["" if vals.get(c) is None else vals[c] for c in _CSV_COLS])
+    if not store.db.execute("SELECT 1 FROM cells WHERE campaign=?", (name,)).fetchone():
+        store.campaign(name)  # raises when the campaign is unknown
+    return buf.getvalue()

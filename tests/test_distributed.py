@@ -1,0 +1,95 @@
+"""A campaign on a real dask LocalCluster (2 workers, loopback only)."""
+
+import json
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from superpos_formal.distributed import run_campaign_store
+from superpos_formal.store import Store, cell_id
+
+distributed = pytest.importorskip("dask.distributed")
+
+CELLS = [
+    {"task": {"kind": "identity", "m": 2},
+     "shape": {"mode": "superposed", "activation": "relu", "L": 0, "B": 1, "codes": "free"},
+     "n_max": 2},
+    {"task": {"kind": "identity", "m": 3},
+     "shape": {"mode": "superposed", "activation": "relu", "L": 0, "B": 1, "codes": "free"},
+     "n_max": 3},
+    {"task": {"kind": "uand", "m": 3},
+     "shape": {"mode": "explicit", "activation": "step", "B": 1}, "n_max": 3},
+]
+# several solves (three widths, two DRAT checks): long enough to be killed mid-way
+SLOW = {"task": {"kind": "uand", "m": 4},
+        "shape": {"mode": "explicit", "activation": "step", "B": 1}, "n_max": 3}
+
+
+@pytest.fixture(scope="module")
+def client():
+    from dask.distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address=None, silence_logs=50)
+    c = Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+def write(tmp_path, cells, name):
+    p = tmp_path / f"{name}.json"
+    p.write_text(json.dumps({"format": "superpos-formal/campaign", "version": 1,
+                             "name": name, "time_limit": 120, "cells": cells}))
+    return p
+
+
+def test_cluster_run_store_and_resume(tmp_path, client, capsys):
+    c = write(tmp_path, CELLS, "dist")
+    store = tmp_path / "s.sqlite"
+    s = run_campaign_store(c, store, client=client)
+    assert (s["run"], s["failed"]) == (3, 0)
+    err = capsys.readouterr().err
+    assert "3/3 done" in err and "SAT" in err and "ETA" in err
+    hosts = set()
+    with Store(store) as st:
+        for cell, minimum in zip(CELLS, (1, 2, 3)):
+            row = st.get("dist", cell_id(cell))
+            assert (row["outcome"], row["minimum"]) == ("decided", minimum)
+            hosts.add(row["host"])
+            assert row["versions"] and "python-sat" in row["versions"]
+    assert run_campaign_store(c, store, client=client, quiet=True)["run"] == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_worker_killed_mid_solve(tmp_path, client):
+    c = write(tmp_path, [SLOW], "kill")
+    store = tmp_path / "s.sqlite"
+    pids = client.run(os.getpid)  # worker address -> pid
+    killed = []
+
+    def killer():
+        # kill the worker that is processing the cell, once it has started
+        deadline = time.time() + 60
+        while time.time() < deadline and not killed:
+            for addr, keys in client.processing().items():
+                if keys and addr in pids:
+                    time.sleep(0.5)
+                    os.kill(pids[addr], signal.SIGKILL)
+                    killed.append(addr)
+                    return
+            time.sleep(0.05)
+
+    t = threading.Thread(target=killer)
+    t.start()
+    s = run_campaign_store(c, store, client=client, quiet=True)
+    t.join()
+    assert killed, "no worker was seen processing the cell"
+    assert (s["run"], s["failed"]) == (1, 0)
+    with Store(store) as st:
+        row = st.get("kill", cell_id(SLOW))
+        # rerun on the other worker after the kill; still the one true answer
+        assert (row["outcome"], row["minimum"], row["checked"]) == ("decided", 3, 1)
