@@ -75,7 +75,11 @@ PEERS = ("z3", "z3-qffd", "cpsat-1", "cpsat-2")
 OURS = ("ours", "ours+proof")
 TOOLS = OURS + PEERS
 #: speed variants of the SAT path, run with --variants (name -> description)
-VARIANTS = {}
+VARIANTS = {
+    "ours-sat": {"kw": {"config": "sat"}, "what": "one CaDiCaL run with its --sat option set"},
+    "ours-race": {"kw": {"portfolio": ("default", "sat")},
+                  "what": "default and --sat option sets raced in two processes"},
+}
 
 
 # --------------------------------------------------------------------------
@@ -214,7 +218,7 @@ def _run_tool(cell, tool, limit):
     t0 = time.perf_counter()
     note = ""
     if tool in OURS or tool in VARIANTS:
-        check = tool == "ours+proof"
+        check = tool == "ours+proof" or tool.endswith("+proof")
         kw = VARIANTS.get(tool, {}).get("kw", {})
         if cell.family is None:
             r = decide(cell.task, cell.shape, time_limit=limit, check=check, **kw)

@@ -23,7 +23,8 @@ import os
 import time
 from dataclasses import dataclass, field
 
-__all__ = ["solve_cnf", "run_limited", "SolveResult", "DEFAULT_SOLVER", "solver_version"]
+__all__ = ["solve_cnf", "run_limited", "race_limited", "SolveResult", "DEFAULT_SOLVER",
+           "solver_version"]
 
 DEFAULT_SOLVER = "cadical195"
 
@@ -138,3 +139,49 @@ def solve_cnf(clauses, nvars=None, solver=DEFAULT_SOLVER, time_limit=None,
     return SolveResult(out["status"], dt, model=out.get("model"),
                        proof_path=proof_path if out["status"] == "UNSAT" else None,
                        proof_lines=out.get("proof_lines", 0), solver=solver)
+
+
+def race_limited(calls, time_limit=None):
+    """Run each ``(fn, args, kwargs)`` of ``calls`` in its own forked child;
+    the first to return wins and the others are killed.
+
+    Returns ``(index, value)`` of the winner, or ``(None, None)`` when the
+    limit passed first (every child is killed). An exception in the first
+    child to report is re-raised here, as in :func:`run_limited`.
+
+    Examples
+    --------
+    >>> race_limited([(sum, ([1, 2],), {})])
+    (0, 3)
+    >>> race_limited([(time.sleep, (5,), {})], time_limit=0.2)
+    (None, None)
+    """
+    from multiprocessing.connection import wait
+
+    ctx = mp.get_context("fork")
+    procs = []
+    try:
+        for fn, args, kwargs in calls:
+            parent, child = ctx.Pipe(duplex=False)
+            p = ctx.Process(target=_call_child, args=(child, fn, args, kwargs))
+            p.start()
+            child.close()
+            procs.append((p, parent))
+        ready = wait([c for _, c in procs], timeout=time_limit)
+        if not ready:
+            return None, None
+        i = next(k for k, (_, c) in enumerate(procs) if c is ready[0])
+        try:
+            msg = ready[0].recv()
+        except EOFError:
+            msg = ("error", f"child process died (exit {procs[i][0].exitcode})", None)
+        if msg[0] == "error":
+            if msg[2] is not None:
+                raise msg[2]
+            raise RuntimeError(msg[1])
+        return i, msg[1]
+    finally:
+        for p, _ in procs:
+            if p.is_alive():
+                p.kill()
+            p.join()
