@@ -79,6 +79,10 @@ VARIANTS = {
     "ours-sat": {"kw": {"config": "sat"}, "what": "one CaDiCaL run with its --sat option set"},
     "ours-race": {"kw": {"portfolio": ("default", "sat")},
                   "what": "default and --sat option sets raced in two processes"},
+    "ours-incr": {"kw": {"incremental": True}, "family": True,
+                  "what": "families: one solver across CEGIS rounds"},
+    "ours-incr+proof": {"kw": {"incremental": True}, "family": True,
+                        "what": "the same, DRAT proof of the session logged and checked"},
 }
 
 
@@ -151,6 +155,8 @@ def suite():
     # families: one shared free code
     add("perms4/fam/relu/n2/B1", _free("relu", 2), family=permutation_family(4))
     add("perms4/fam/relu/n3/B1", _free("relu", 3), family=permutation_family(4))
+    add("perms5/fam/relu/n2/B1", _free("relu", 2), family=permutation_family(5))
+    add("perms5/fam/relu/n3/B1", _free("relu", 3), family=permutation_family(5))
     add("and2sets4/fam/relu/n2/B1", _free("relu", 2), family=pair_set_family(4, 2))
     add("and1sets4/fam/relu/n3/B1", _free("relu", 3), family=pair_set_family(4, 1))
     # representation (L = 0, free codes)
@@ -208,6 +214,9 @@ def run_tool(cell, tool, limit):
     loaded machine it moves less than wall clock, and it shows what a
     multi-worker solver spends.
     """
+    spec = VARIANTS.get(tool)
+    if spec is not None and bool(spec.get("family")) != (cell.family is not None):
+        return None  # a variant of the instance path on a family, or vice versa
     c0 = _child_cpu()
     r = _run_tool(cell, tool, limit)
     r["cpu"] = round(_child_cpu() - c0, 3)
@@ -368,6 +377,22 @@ def report(recs, cells, tools, limit, header=""):
         rel = f"{p / p_ours:.2f}" if p is not None and p_ours else "-"
         lines.append(f"| {t} | {n_dec} / {len(names)} | "
                      f"{'-' if p is None else f'{p:.2f}'} | {rel} |")
+    var = [t for t in tools if t in VARIANTS]
+    if var:
+        lines += ["", "Speed variants of the SAT path, same run, over the cells each applies to "
+                  "(ratio = ours PAR-2 / variant PAR-2 on those cells; above 1 the variant "
+                  "is faster):", "", "| variant | what | cells | decided | PAR-2 (s) | "
+                  "ours on them: decided, PAR-2 (s) | ratio |", "|---|---|---|---|---|---|---|"]
+        for t in var:
+            on = [c for c in names if (c, t) in recs]
+            if not on:
+                continue
+            pv, po = par2(recs, on, t, limit), par2(recs, on, "ours", limit)
+            dv = sum(decided(recs.get((c, t))) for c in on)
+            do = sum(decided(recs.get((c, "ours"))) for c in on)
+            lines.append(f"| {t} | {VARIANTS[t]['what']} | {len(on)} | {dv} | {pv:.2f} | "
+                         f"{do}, {'-' if po is None else f'{po:.2f}'} | "
+                         f"{'-' if not po or not pv else f'{po / pv:.2f}'} |")
     peer_p = [(par2(recs, names, t, limit), t) for t in PEERS if t in tools]
     peer_p = [x for x in peer_p if x[0] is not None]
     lines.append("")
@@ -427,6 +452,8 @@ def main(argv=None):
             row = []
             for t in tools:
                 r = run_tool(c, t, a.limit)
+                if r is None:
+                    continue
                 r.update(cell=c.name, tool=t, limit=a.limit,
                          at=time.strftime("%Y-%m-%d %H:%M:%S"))
                 with open(records, "a") as fh:
