@@ -423,6 +423,8 @@ def main(argv=None):
     ap.add_argument("--tools", default=",".join(TOOLS), help="comma-separated tools")
     ap.add_argument("--variants", action="store_true", help="also run " + ", ".join(VARIANTS))
     ap.add_argument("--report", action="store_true", help="only rewrite the table")
+    ap.add_argument("--missing", action="store_true",
+                    help="only the (cell, tool) pairs that have no record yet")
     ap.add_argument("--note", default="", help="a line for the report (load, etc.)")
     a = ap.parse_args(argv)
 
@@ -448,9 +450,12 @@ def main(argv=None):
 
     if not a.report:
         print(f"{len(cells)} cells x {len(tools)} tools, limit {a.limit:g} s", flush=True)
+        have = load_records(records) if a.missing else {}
         for c in cells:
             row = []
             for t in tools:
+                if (c.name, t) in have:
+                    continue
                 r = run_tool(c, t, a.limit)
                 if r is None:
                     continue
