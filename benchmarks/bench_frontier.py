@@ -59,6 +59,7 @@ sys.path.insert(0, str(HERE))
 
 from peers.z3_model import solve_z3  # noqa: E402
 
+from superpos_formal.certify.check import check_unsat  # noqa: E402
 from superpos_formal.codes import input_code_conflicts, random_codes  # noqa: E402
 from superpos_formal.errors import SoundnessError  # noqa: E402
 from superpos_formal.shape import Shape  # noqa: E402
@@ -227,14 +228,16 @@ def _run_tool(cell, tool, limit):
     t0 = time.perf_counter()
     note = ""
     if tool in OURS or tool in VARIANTS:
-        check = tool == "ours+proof" or tool.endswith("+proof")
+        check = check_unsat if tool.endswith("+proof") else None
         kw = VARIANTS.get(tool, {}).get("kw", {})
         if cell.family is None:
-            r = decide(cell.task, cell.shape, time_limit=limit, check=check, **kw)
+            r = decide(cell.task, cell.shape, time_limit=limit, budget=limit, check=check,
+                       **kw)
             if r.status == "SAT":
                 check_answer(cell, tool, r.network.E, r.network.R, [r.network])
         else:
-            r = decide_family(cell.family, cell.shape, time_limit=limit, check=check, **kw)
+            r = decide_family(cell.family, cell.shape, time_limit=limit, budget=limit,
+                              check=check, **kw)
             if r.status == "SAT":
                 check_answer(cell, tool, r.E, r.R, r.networks)
             note = f"{r.rounds} rounds"

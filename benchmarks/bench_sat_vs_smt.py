@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 from superpos_formal.codes import input_code_conflicts, random_codes
-from superpos_formal.encode.smt import solve_smt
+from superpos_formal.solve.smt import solve_smt
 from superpos_formal.errors import SoundnessError
 from superpos_formal.shape import Shape
 from superpos_formal.tasks import (and_pairs, identity, permutation, uand,

@@ -3,11 +3,14 @@
 Reads every search/results/*.jsonl record that carries a bundle and lists the
 claim, its bundle and how it is backed. Run from the repository root:
 
-    python search/claims_table.py > /tmp/claims.md
+    PYTHONPATH=. python search/claims_table.py > /tmp/claims.md
 """
 
 import json
 from pathlib import Path
+
+from superpos_formal.results import Mode, bounds_label
+from superpos_formal.shape import Shape
 
 rows = []
 for path in sorted(Path("search/results").glob("*.jsonl")):
@@ -15,11 +18,12 @@ for path in sorted(Path("search/results").glob("*.jsonl")):
         r = json.loads(line)
         if not r.get("bundle"):
             continue
-        sh = r["cell"]["shape"]
+        sh = Shape.from_dict(dict(r["cell"]["shape"], n=1))
         subj = r["cell"].get("task") or r["cell"].get("family")
-        shape = f"{sh['mode']}/{sh['activation']} L={sh.get('L', 1)} B={sh.get('B', 1)}"
-        if sh["mode"] == "superposed":
-            shape += f" B_code={sh.get('B_code', max(sh.get('B', 1), 1))} codes={sh.get('codes')}"
+        # every bound of the question: weights, biases, codes, threshold
+        shape = f"{sh.mode}/{sh.activation} L={sh.L} {bounds_label(sh)}"
+        if sh.mode == Mode.SUPERPOSED:
+            shape += f" codes={sh.codes}"
         k = r["minimum"]
         if r.get("sat_only"):
             claim = f"a network with n = {k} exists (SAT half of the minimum claim)"

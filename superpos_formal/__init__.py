@@ -1,14 +1,54 @@
 """superpos-formal: exact, checked facts about neural computation in superposition.
 
-The pipeline is task -> encode -> solve -> certify -> report:
+Import it as ``sf`` and ask questions::
 
-* :mod:`superpos_formal.domain`, :mod:`~superpos_formal.tasks`,
+    import superpos_formal as sf
+    res = sf.min_neurons(sf.uand(4), activation="relu", B=2)
+    res.minimum, res.network.draw()
+    sf.certify(res, "out/uand4")     # a checked claim bundle
+    sf.verify("out/uand4")           # re-check it
+
+Tasks and families: :func:`uand`, :func:`permutations`, :func:`pair_sets`,
+:func:`identity`, :func:`parity`, :func:`majority`, :func:`truth_table`
+(and :func:`task`, :func:`family` by name). Questions: :func:`decide`,
+:func:`min_neurons`, :func:`min_params`, :func:`min_bits`, :func:`count`,
+:func:`capacity`. Evidence: :func:`certify`, :func:`verify`, :func:`check`.
+Every answer is an :class:`Answer` whose ``status`` is a :class:`Status`.
+
+The package is layered, each layer importing only those before it
+(docs/MODEL.md, "Layers"):
+
+* model: :mod:`~superpos_formal.domain`, :mod:`~superpos_formal.tasks`,
   :mod:`~superpos_formal.codes`, :mod:`~superpos_formal.network`,
   :mod:`~superpos_formal.verify`, :mod:`~superpos_formal.schema`,
-  :mod:`~superpos_formal.graph`: the model of MODEL.md and its exact checker;
-* :mod:`superpos_formal.encode`: SAT (CNF) and SMT (z3) encodings;
-* :mod:`superpos_formal.solve`: minimum-size searches, families, counting;
-* :mod:`superpos_formal.certify`: DRAT proofs, checkers, claim bundles.
+  :mod:`~superpos_formal.shape`, :mod:`~superpos_formal.graph`,
+  :mod:`~superpos_formal.bounds`, :mod:`~superpos_formal.results`;
+* :mod:`superpos_formal.encode`: task + shape -> CNF / z3 formula, no solving;
+* :mod:`superpos_formal.solve`: solver runs, minimum searches, families,
+  counting, capacity;
+* :mod:`superpos_formal.certify`: DRAT proof checking and claim bundles;
+* :mod:`superpos_formal.api` (this front door) and
+  :mod:`superpos_formal.campaign`;
+* :mod:`superpos_formal.cli`: the ``superpos`` command.
 """
 
-__version__ = "0.1.0"
+from .api import (campaign, capacity, certify, check, count, decide, family, identity,
+                  majority, min_bits, min_neurons, min_params, pair_sets, parity,
+                  permutations, shape, task, truth_table, uand, verify)
+from .errors import InputError, SoundnessError
+from .network import Network
+from .results import Activation, Answer, CodeKind, Mode, ResultTable, Status
+from .schema import load, write_json
+from .shape import Shape
+from .tasks import Family, Task
+from .version import __version__
+
+__all__ = [
+    "uand", "permutations", "pair_sets", "identity", "parity", "majority",
+    "truth_table", "task", "family",
+    "decide", "min_neurons", "min_params", "min_bits", "count", "capacity",
+    "certify", "verify", "check", "shape", "campaign",
+    "Answer", "Status", "Mode", "Activation", "CodeKind", "ResultTable",
+    "Task", "Family", "Network", "Shape", "load", "write_json",
+    "InputError", "SoundnessError", "__version__",
+]

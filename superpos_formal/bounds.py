@@ -1,7 +1,7 @@
 """Counting bounds, exactly, and the paper's asymptotics, symbolically.
 
 The lower bounds of Adler & Shavit (arXiv 2409.15318) are counting arguments
-(PAPER.md): one network shape, member-independent feature codes, and a
+(docs/MODEL.md 7): one network shape, member-independent feature codes, and a
 separate weight setting per member of a task family ``F``. Two members that
 are different functions need different weight settings (same codes, same
 weights give the same function), so
@@ -17,7 +17,7 @@ This module makes each side exact.
   floating point).
 * :func:`architecture_bits`: an upper bound on the bits that describe one
   member's weights: the *dense* parameter count of the shape (every entry
-  of ``W_l, b_l, V, c``; MODEL.md 2) times the bits of its alphabet
+  of ``W_l, b_l, V, c``; docs/MODEL.md 2) times the bits of its alphabet
   (``ceil(log2(2B+1))`` per weight, ``ceil(log2(2B_bias+1))`` per bias).
   Codes ``E, R`` are not charged: in the family question they are shared
   (member-independent), in explicit mode they are the identity.
@@ -51,6 +51,7 @@ import sympy as sp
 
 from .errors import InputError, SoundnessError
 from .network import bits_for_bound
+from .results import Mode
 from .tasks import permutation_family
 
 __all__ = [
@@ -159,7 +160,7 @@ def distinct_members(family):
 
 def parameter_counts(shape, m, m_out):
     """``(weights, biases)``: dense entries of ``W_1..W_L, V`` and of
-    ``b_1..b_L, c`` (MODEL.md 2; codes not included).
+    ``b_1..b_L, c`` (docs/MODEL.md 2; codes not included).
 
     Explicit: ``d = m``, ``d' = m'``; superposed: ``d = d' = n``.
     ``L = 0``: no weights at all.
@@ -171,7 +172,7 @@ def parameter_counts(shape, m, m_out):
     n, L = shape.n, shape.L
     if L == 0:
         return 0, 0
-    d, d_out = (m, m_out) if shape.mode == "explicit" else (n, n)
+    d, d_out = (m, m_out) if shape.mode == Mode.EXPLICIT else (n, n)
     weights = n * d + (L - 1) * n * n + d_out * n
     biases = L * n + d_out
     return weights, biases

@@ -23,15 +23,22 @@ is rewritten. ``<results>/<name>.md`` is regenerated from the records.
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
+from .certify.check import check_unsat
+from .certify.minimum import bundle_minimum
 from .errors import InputError
 from .schema import load_json
 from .shape import Shape
-from .tasks import stable_id
+from .ids import stable_id
+from .results import Mode, Status, bounds_label
+from .solve.family import min_neurons_family
+from .solve.search import min_neurons
+from .tasks import Family, all_pairs, build_family, build_task
 
 __all__ = ["load_campaign", "run_campaign", "run_cell", "render_table"]
 
@@ -58,9 +65,6 @@ def load_campaign(path):
 
 
 def _subject(cell, where="cell"):
-    from . import tasks as T
-    from .cli.core import build_task
-
     try:
         if "task" in cell:
             t = dict(cell["task"])
@@ -69,12 +73,12 @@ def _subject(cell, where="cell"):
             if m is None:
                 raise InputError("task.m: missing")
             return build_task(kind, m, **t), None
-        f = cell["family"]
-        if f.get("kind") == "permutations":
-            return None, T.permutation_family(f["m"], f.get("s", 1))
-        if f.get("kind") == "pair-sets":
-            return None, T.pair_set_family(f["m"], f["m_out"], f.get("s", 2), f.get("op", "and"))
-        raise InputError(f"family.kind: unknown {f.get('kind')!r}")
+        f = dict(cell["family"])
+        kind = f.pop("kind", None)
+        m = f.pop("m", None)
+        if m is None:
+            raise InputError("family.m: missing")
+        return None, build_family(kind, m, **f)
     except (KeyError, TypeError) as e:
         raise InputError(f"{where}: malformed cell ({e})") from None
     except InputError as e:
@@ -126,17 +130,15 @@ def run_cell(camp, cell, cid, proofs_dir=None, progress=None):
     Writes nothing but the cell's bundle (built in a temporary folder and
     renamed when complete); storing the record is the caller's job, so a
     Dask worker can run this and hand the record back to the one writer.
+    The record names every bound of the question (``bounds``).
     """
-    from .solve.family import min_neurons_family
-    from .solve.search import min_neurons
-
     limit = camp.get("time_limit")
     task, fam = _subject(cell)
     shape = Shape.from_dict(dict(cell["shape"], n=cell.get("n_min", 1)))
     n_max = cell.get("n_max", 8)
     label = task.name if task else fam.name
     if progress:
-        progress(f"{label} {shape.mode}/{shape.activation} L={shape.L} B={shape.B}")
+        progress(f"{label} {shape.mode}/{shape.activation} L={shape.L} {bounds_label(shape)}")
     proof_dir = None
     want_proof = camp.get("proof") and proofs_dir
     if want_proof:
@@ -144,12 +146,14 @@ def run_cell(camp, cell, cid, proofs_dir=None, progress=None):
     t0 = time.perf_counter()
     if fam is not None:
         res = min_neurons_family(fam, shape, n_min=cell.get("n_min", 1), n_max=n_max,
-                                 time_limit=limit, progress=progress, proof_dir=proof_dir)
+                                 time_limit=limit, progress=progress, proof_dir=proof_dir,
+                                 check=check_unsat)
     else:
         res = min_neurons(task, shape, n_min=cell.get("n_min", 1), n_max=n_max,
-                          time_limit=limit, progress=progress, proof_dir=proof_dir)
+                          time_limit=limit, progress=progress, proof_dir=proof_dir,
+                          check=check_unsat)
     rec = {
-        "id": cid, "cell": cell, "subject": label,
+        "id": cid, "cell": cell, "subject": label, "bounds": bounds_label(shape),
         "minimum": res.minimum, "certified": res.certified, "note": res.note,
         "table": res.table(), "seconds": round(time.perf_counter() - t0, 2),
         "time_limit": limit,
@@ -160,21 +164,53 @@ def run_cell(camp, cell, cid, proofs_dir=None, progress=None):
         rec["best_counts"] = nets[0].counts()
         rec["best_n"] = b.shape.n
     if want_proof and res.minimum is not None and not res.certified:
-        below = [c for c in res.cells if c.status == "UNSAT"]
+        below = [c for c in res.cells if c.status == Status.UNSAT]
         rec["bundle_note"] = below[-1].check_note if below else ""
     elif want_proof and res.minimum is not None:
         rec.update(_bundle(res, task, fam, Path(proofs_dir) / camp["name"] /
-                           label_slug(label, shape, (task or fam).s),
-                           cell))
+                           label_slug(task or fam, shape), cell))
     if proof_dir:
         shutil.rmtree(proof_dir, ignore_errors=True)
     return rec
 
 
-def label_slug(label, shape, s):
-    import re
-    s = f"{label}-s{s}-{shape.mode}-{shape.activation}-L{shape.L}-B{shape.B}"
-    return re.sub(r"[^A-Za-z0-9=.,-]+", "_", s).strip("_")[:120]
+def label_slug(subject, shape):
+    """A bundle folder name a person can read and a shell needs no quotes
+    for, naming the subject and every bound of the question.
+
+    >>> from superpos_formal.tasks import pair_set_family, uand
+    >>> from superpos_formal.shape import Shape
+    >>> label_slug(uand(4), Shape("explicit", "relu", n=1, B=2))
+    'uand-m4-s2-explicit-relu-L1-B2-bias2-theta1'
+    >>> label_slug(pair_set_family(3, 1), Shape("superposed", "relu", n=1, codes="free"))
+    'and-pair-sets-m3-mout1-s2-superposed-relu-L1-B1-bias1-code1-theta1'
+    """
+    p = dict(subject.params)
+    if isinstance(subject, Family):
+        kind = {"pair_sets": f"{p.get('op', 'and')}-pair-sets"}.get(subject.kind, subject.kind)
+        head = f"{kind}-m{subject.m}-mout{subject.m_out}-s{subject.s}"
+        if subject.sample:
+            sp = dict(subject.sample)
+            head += f"-sample{sp['k']}-seed{sp['seed']}"
+    elif subject.kind == "and_pairs" and p.get("pairs") == all_pairs(subject.m):
+        head = f"uand-m{subject.m}-s{subject.s}"
+    elif subject.kind in ("and_pairs", "or_pairs", "xor_pairs"):
+        pairs = "_".join(f"{i}{j}" if subject.m <= 10 else f"{i}x{j}" for i, j in p["pairs"])
+        head = f"{subject.kind.replace('_', '-')}-m{subject.m}-s{subject.s}-p{pairs}"
+    elif subject.kind == "permutation":
+        head = f"permutation-m{subject.m}-s{subject.s}-pi{'_'.join(map(str, p['pi']))}"
+    else:
+        head = f"{subject.kind}-m{subject.m}-mout{subject.m_out}-s{subject.s}"
+        if subject.kind == "table":
+            head += f"-{subject.id[:8]}"
+    bounds = [f"B{shape.B}"]
+    if shape.L > 0:
+        bounds.append(f"bias{shape.B_bias}")
+    if shape.mode == Mode.SUPERPOSED:
+        bounds.append(f"code{shape.B_code}")
+    bounds.append(f"theta{shape.theta}")
+    s = f"{head}-{shape.mode}-{shape.activation}-L{shape.L}-{'-'.join(bounds)}"
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", s).strip("-")[:120]
 
 
 #: bundles larger than this are not committed (proofs/README.md): the SAT
@@ -188,24 +224,14 @@ def _size(path):
 
 
 def _bundle(res, task, fam, dest, cell=None):
-
-    from .certify.bundle import make_minimum, verify_bundle
-
     best = res.best
-    below = res.cells[-2] if len(res.cells) > 1 else None
     # built and verified in a temporary sibling, then renamed: a run killed
     # at any point leaves either no bundle or a complete, verified one
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{dest.name[:40]}-", dir=dest.parent))
     try:
-        make_minimum(tmp, best, below, shape=best.shape, task=task, family=fam,
-                     members=None if below is None or fam is None else below.core,
-                     overwrite=True, headline=True)
-        rep = verify_bundle(tmp)
-        if not rep.ok:
-            from .errors import SoundnessError
-            raise SoundnessError(f"fresh bundle {dest} fails verification")
+        bundle_minimum(res, tmp, task=task, family=fam, overwrite=True, headline=True)
         os.chmod(tmp, 0o755)  # mkdtemp's 0700 is for the build, not the bundle
         if dest.exists():
             shutil.rmtree(dest)
@@ -268,9 +294,10 @@ def render_table(camp, records):
              "|---|---|---|---|---|---|"]
     for r in records:
         sh = r["cell"]["shape"]
-        shp = f"{sh['mode']}/{sh['activation']} L={sh.get('L', 1)} B={sh.get('B', 1)}"
-        if sh["mode"] == "superposed":
-            shp += f" codes={sh.get('codes')}"
+        shape = Shape.from_dict(dict(sh, n=1))
+        shp = f"{shape.mode}/{shape.activation} L={shape.L} {bounds_label(shape)}"
+        if shape.mode == Mode.SUPERPOSED:
+            shp += f" codes={shape.codes}"
         per = " ".join(f"{row['n']}:{row['status'][0] if row['status'] != 'UNKNOWN' else '?'}"
                        f"{'' if row.get('proof') != 'unchecked' else '(unchecked)'}"
                        f"({row['seconds']}s)" for row in r["table"])

@@ -1,4 +1,4 @@
-"""Feature codes: generators and degenerate-code detection (MODEL.md 2 and 4).
+"""Feature codes: generators and degenerate-code detection (docs/MODEL.md 2 and 4).
 
 In superposed mode the network sees ``a_0 = E x`` (``E`` is ``n x m``) and
 reads ``y_j = [(R z)_j >= theta]`` (``R`` is ``m' x n``). This module makes
@@ -30,7 +30,7 @@ import z3
 from .domain import domain
 from .errors import InputError
 
-__all__ = ["identity_code", "random_sparse_code", "random_codes",
+__all__ = ["identity_code", "random_sparse_code", "random_codes", "random_codes_for",
            "degenerate_readout_rows", "input_code_conflicts", "check_codes"]
 
 
@@ -78,6 +78,28 @@ def random_codes(n, m, m_out, k, seed, max_tries=1000):
             return E, R
     raise InputError(f"no non-degenerate readout of {m_out} rows in dimension {n} "
                      f"found in {max_tries} draws; raise n or k")
+
+
+def random_codes_for(m, m_out, k, seed):
+    """The per-width generator of seeded random codes: ``n -> (E, R)``.
+
+    ``k`` nonzeros per column, clipped to ``n`` at widths below ``k``; the
+    same ``(n, seed)`` always gives the same codes. A width at which no code
+    can be drawn raises :class:`InputError` (searches skip it, with the
+    reason: docs/MODEL.md, "Codes").
+
+    >>> f = random_codes_for(4, 2, 2, seed=0)
+    >>> E, R = f(3)
+    >>> f(3) == (E, R), len(E), len(R)
+    (True, 3, 2)
+    >>> f(1)
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: cannot draw 4 distinct columns of dimension 1 with 1 nonzeros; raise n or k
+    """
+    def codes_for(n):
+        return random_codes(n, m, m_out, min(k, n), seed)
+    return codes_for
 
 
 def degenerate_readout_rows(R):
@@ -135,8 +157,8 @@ def check_codes(E, R, task, theta=1):
     if theta == 1:
         # Only at theta = 1: "off" rows have (Rz)_i <= 0, so a non-negative
         # combination of them is <= 0 < 1. At theta >= 2 off rows may be
-        # positive and their combination can reach theta (MODEL.md 4 says
-        # "theta >= 1"; see docs/MODEL-DECISIONS.md).
+        # positive and their combination can reach theta (a looser statement says
+        # "theta >= 1"; docs/MODEL.md 9, decision 13).
         X = domain(task.m, task.s)
         for j in degenerate_readout_rows(R):
             # Only fatal if the task needs y_j = 1 while every row in the cone is off;

@@ -44,6 +44,7 @@ from .campaign import load_campaign, run_cell
 from .errors import InputError
 from .solve.runner import DEFAULT_SOLVER, run_limited, solver_version
 from .store import Store, cell_id, host_name, render_markdown, utc_now
+from .version import __version__
 
 __all__ = ["run_campaign_store", "cell_task", "Progress", "start_client",
            "DEFAULT_MEMORY_LIMIT"]
@@ -75,8 +76,6 @@ def cell_task(camp, cell, cid, proofs_dir=None, memory_limit=DEFAULT_MEMORY_LIMI
     The record carries host, start and finish (UTC), solver and versions.
     Runs on a Dask worker or in the driver; never touches the store.
     """
-    from . import __version__
-
     # Dask starts its worker processes as multiprocessing daemons, which may
     # not fork children; the cell's child is supervised here instead (group
     # leader, killed with its parent), so the flag is lifted for this process
@@ -143,6 +142,7 @@ class Progress:
 def start_client(workers=None, scheduler=None, memory_limit=DEFAULT_MEMORY_LIMIT):
     """A Dask client: attached to ``scheduler`` or to a new LocalCluster of
     ``workers`` processes (one thread each, loopback, no dashboard)."""
+    # dask only when a cluster is asked for: optional and slow to import
     from dask.distributed import Client, LocalCluster
 
     if scheduler:

@@ -1,6 +1,6 @@
 """Networks as graphs: networkx conversion, GraphML/DOT export, drawing.
 
-The graph is a layered DAG, one column (``layer``) per stage of MODEL.md 2:
+The graph is a layered DAG, one column (``layer``) per stage of docs/MODEL.md 2:
 
 ============  ==========================  ====================================
 role          superposed mode             explicit mode
@@ -37,8 +37,9 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import InputError
+from .results import Mode
 
-__all__ = ["to_graph", "write_graphml", "write_dot", "draw", "export",
+__all__ = ["to_graph", "write_graphml", "write_dot", "draw", "draw_on", "export",
            "EXPORT_SUFFIXES"]
 
 #: suffixes :func:`export` understands
@@ -55,7 +56,7 @@ def _columns(net):
     m, L = net.m, net.depth
     cols = [("input", [f"x{i}" for i in range(m)], [0] * m)]
     mats = []
-    sup = net.mode == "superposed"
+    sup = net.mode == Mode.SUPERPOSED
     if sup:
         d = len(net.E)
         cols.append(("code", [f"a{k}" for k in range(d)], [0] * d))
@@ -99,7 +100,7 @@ def to_graph(network):
     """
     cols, mats = _columns(network)
     counts = network.counts()
-    G = nx.DiGraph(mode=network.mode, activation=network.activation,
+    G = nx.DiGraph(mode=str(network.mode), activation=str(network.activation),
                    theta=network.theta, B=network.B, B_bias=network.B_bias,
                    B_code=network.B_code, m=network.m, m_out=network.m_out,
                    **counts)
@@ -158,26 +159,47 @@ def _title(G):
     g = G.graph
     return (f"{g['mode']} {g['activation']} network: m={g['m']}, m'={g['m_out']}, "
             f"hidden neurons={g['hidden_neurons']}, nonzero params={g['params_nonzero']}"
-            + (f", code nonzeros={g['code_nonzeros']}" if g["mode"] == "superposed" else ""))
+            + (f", code nonzeros={g['code_nonzeros']}" if g["mode"] == Mode.SUPERPOSED else ""))
 
 
 def draw(network, path):
     """Draw the network left to right into ``path`` (``.png`` or ``.svg``).
 
     Uses matplotlib's object API with the Agg canvas, so the global pyplot
-    backend is never touched. Edges: blue positive, red negative, width by
-    ``|weight|``; zero weights are absent. Up to 40 nodes every edge is
-    labelled with its weight; beyond that labels would collide, so only node
-    names are shown, in a smaller font (none at all beyond 150 nodes).
+    backend is never touched. The picture is :func:`draw_on`'s.
     """
+    path = Path(path)
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise InputError(f"{path}: draw writes .png or .svg, not {path.suffix!r}")
+    ax = draw_on(network)
+    ax.figure.savefig(path, format=path.suffix.lower()[1:], bbox_inches="tight")
+
+
+def draw_on(network, ax=None):
+    """Draw the network left to right on matplotlib axes ``ax``; return them.
+
+    Without ``ax`` a new figure (object API, Agg canvas: the pyplot backend
+    is never touched) is made; ``ax.figure`` is it. Edges: blue positive,
+    red negative, width by ``|weight|``; zero weights are absent. Up to 40
+    nodes every edge is labelled with its weight; beyond that labels would
+    collide, so only node names are shown, in a smaller font (none at all
+    beyond 150 nodes).
+
+    Examples
+    --------
+    >>> from superpos_formal.network import Network
+    >>> net = Network.explicit(2, 1, "step", [([[1, 1]], [-1])], [[1]], [0], B=1)
+    >>> ax = draw_on(net)
+    >>> ax.get_title()
+    "explicit step network: m=2, m'=1, hidden neurons=1, nonzero params=4"
+    """
+    # matplotlib is imported here, not at module top: it is needed only for
+    # pictures and costs about half a second to import
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    path = Path(path)
-    if path.suffix.lower() not in (".png", ".svg"):
-        raise InputError(f"{path}: draw writes .png or .svg, not {path.suffix!r}")
     G = to_graph(network)
     cols = {}
     for v, a in G.nodes(data=True):
@@ -190,9 +212,10 @@ def draw(network, path):
             pos[v] = (layer, -(off + k))
     N = G.number_of_nodes()
     small = N > 40
-    fig = Figure(figsize=(min(3 + 2.2 * len(cols), 40), min(2 + 0.5 * tallest, 60)))
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
+    if ax is None:
+        fig = Figure(figsize=(min(3 + 2.2 * len(cols), 40), min(2 + 0.5 * tallest, 60)))
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
     ax.set_axis_off()
     edges = list(G.edges(data="weight"))
     maxw = max((abs(w) for *_, w in edges), default=1)
@@ -223,7 +246,7 @@ def draw(network, path):
                        Line2D([], [], color=_NEG, label="negative weight")],
               loc="lower center", bbox_to_anchor=(0.5, -0.08), ncol=2,
               fontsize=8, frameon=False)
-    fig.savefig(path, format=path.suffix.lower()[1:], bbox_inches="tight")
+    return ax
 
 
 def export(network, path):

@@ -1,4 +1,4 @@
-"""Integer feed-forward networks and their exact evaluation (MODEL.md section 2).
+"""Integer feed-forward networks and their exact evaluation (docs/MODEL.md 2).
 
 A :class:`Network` holds the input code ``E`` (``d x m``), hidden layers
 ``(W_l, b_l)`` of width ``n``, the output layer ``(V, c)``, the readout ``R``
@@ -25,12 +25,15 @@ the hidden unit fires iff ``x_0 + x_1 - 1 > 0``.
 from dataclasses import dataclass, field
 
 from .errors import InputError
-from .tasks import stable_id
+from .graph import draw_on
+from .ids import header, stable_id
+from .results import Activation, Mode
 
 __all__ = ["Network", "ACTIVATIONS", "MODES", "bits_for_bound", "activate", "resolve_bounds"]
 
-ACTIVATIONS = ("relu", "step")
-MODES = ("explicit", "superposed")
+#: the activations and modes, as enum members equal to their strings
+ACTIVATIONS = tuple(Activation)
+MODES = tuple(Mode)
 
 
 def bits_for_bound(B):
@@ -44,7 +47,7 @@ def bits_for_bound(B):
 
 def activate(activation, t):
     """``relu(t) = max(0, t)``, ``step(t) = [t > 0]``."""
-    if activation == "relu":
+    if activation == Activation.RELU:
         return t if t > 0 else 0
     return 1 if t > 0 else 0
 
@@ -90,7 +93,7 @@ def _within(name, rows, bound):
 
 def resolve_bounds(B, B_bias, B_code):
     """Validate the bounds and fill the defaults: ``B_bias = B``,
-    ``B_code = max(B, 1)`` (MODEL.md 2). Returns ``(B_bias, B_code)``."""
+    ``B_code = max(B, 1)`` (docs/MODEL.md 2). Returns ``(B_bias, B_code)``."""
     if B < 0:
         raise InputError(f"B: weight bound must be >= 0, got {B}")
     B_bias = B if B_bias is None else B_bias
@@ -132,6 +135,8 @@ class Network:
         if self.activation not in ACTIVATIONS:
             raise InputError(f"activation: unknown activation {self.activation!r} "
                              f"(one of {', '.join(ACTIVATIONS)})")
+        object.__setattr__(self, "mode", Mode(self.mode))
+        object.__setattr__(self, "activation", Activation(self.activation))
         for nm in ("B", "B_bias", "B_code", "theta"):
             v = getattr(self, nm)
             if (v is not None or nm == "theta") and (not isinstance(v, int) or isinstance(v, bool)):
@@ -182,7 +187,7 @@ class Network:
             raise InputError("R: the readout needs at least one row")
         R = _mat("R", R, len(R), d_out)
         object.__setattr__(self, "R", R)
-        if self.mode == "explicit":
+        if self.mode == Mode.EXPLICIT:
             if E != _identity(m):
                 raise InputError("E: explicit mode requires E = I")
             if R != _identity(len(R)):
@@ -276,10 +281,65 @@ class Network:
                              + sum(1 for r in self.R for v in r if v),
         }
 
+    # ---------------------------------------------------------------- display
+    def __repr__(self):
+        c = self.counts()
+        widths = "x".join(map(str, self.widths)) or "none"
+        code = f" code={self.B_code}" if self.mode == Mode.SUPERPOSED else ""
+        return (f"<Network {self.mode} {self.activation} m={self.m} m'={self.m_out} "
+                f"hidden={widths} B={self.B} bias={self.B_bias}{code} theta={self.theta}: "
+                f"{c['params_nonzero']} nonzero params>")
+
+    def draw(self, ax=None):
+        """Draw on matplotlib axes (a new figure without ``ax``); returns the axes.
+
+        >>> net = Network.explicit(2, 1, "relu", [([[1, 1]], [-1])], [[1]], [0], B=1)
+        >>> net.draw().get_title()[:24]
+        'explicit relu network: m'
+        """
+        return draw_on(self, ax)
+
+    def _repr_html_(self):
+        def mat(name, M):
+            rows = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in r) + "</tr>" for r in M)
+            return f"<td style='vertical-align:top'><b>{name}</b><table>{rows}</table></td>"
+        cells = []
+        if self.mode == Mode.SUPERPOSED:
+            cells.append(mat("E", self.E))
+        for l, (W, b) in enumerate(self.layers, start=1):
+            cells.append(mat(f"W{l}", W))
+            cells.append(mat(f"b{l}", [[v] for v in b]))
+        if self.layers:
+            cells.append(mat("V", self.V))
+            cells.append(mat("c", [[v] for v in self.c]))
+        if self.mode == Mode.SUPERPOSED:
+            cells.append(mat("R", self.R))
+        head = repr(self).replace("<", "&lt;").replace(">", "&gt;")
+        return f"<p>{head}</p><table><tr>{''.join(cells)}</tr></table>"
+
     # ---------------------------------------------------------------- io
     def to_dict(self):
-        from .schema import network_to_dict
-        return network_to_dict(self)
+        """The network file's JSON object (``superpos-formal/network``, read
+        back by :func:`superpos_formal.schema.network_from_dict`)."""
+        d = header("network")
+        d.update({
+            "mode": str(self.mode),
+            "activation": str(self.activation),
+            "m": self.m,
+            "m_out": self.m_out,
+            "B": self.B,
+            "B_bias": self.B_bias,
+            "B_code": self.B_code,
+            "theta": self.theta,
+            "E": [list(r) for r in self.E],
+            "layers": [{"W": [list(r) for r in W], "b": list(b)} for W, b in self.layers],
+            "V": None if self.V is None else [list(r) for r in self.V],
+            "c": None if self.c is None else list(self.c),
+            "R": [list(r) for r in self.R],
+        })
+        if self.meta:
+            d["meta"] = dict(self.meta)
+        return d
 
     @property
     def id(self):

@@ -10,7 +10,9 @@ import json
 from pathlib import Path
 
 from .errors import InputError
+from .ids import FORMAT_PREFIX, SCHEMA_VERSION, check_header, header
 from .network import Network
+from .tasks import Family, Task, family_from_dict, task_from_dict
 
 __all__ = [
     "SCHEMA_VERSION", "task_to_dict", "task_from_dict", "family_to_dict",
@@ -18,24 +20,9 @@ __all__ = [
     "load", "load_json", "write_json",
 ]
 
-SCHEMA_VERSION = 1
-_FMT = "superpos-formal/"
-
-
-def _header(kind):
-    return {"format": _FMT + kind, "version": SCHEMA_VERSION}
-
-
-def _check_header(d, kind):
-    if not isinstance(d, dict):
-        raise InputError(f"expected a JSON object for a {kind}")
-    fmt = d.get("format")
-    if fmt is not None and fmt != _FMT + kind:
-        raise InputError(f"format: expected {_FMT + kind!r}, got {fmt!r}")
-    v = d.get("version", SCHEMA_VERSION)
-    if v != SCHEMA_VERSION:
-        raise InputError(f"version: unsupported schema version {v!r} "
-                         f"(this toolkit reads version {SCHEMA_VERSION})")
+_FMT = FORMAT_PREFIX
+_header = header
+_check_header = check_header
 
 
 def _int(d, key, minimum=None):
@@ -57,37 +44,6 @@ def task_to_dict(task):
     return d
 
 
-def task_from_dict(d):
-    """Rebuild a task; the stored ``m_out`` must match the constructor's."""
-    from . import tasks as T
-
-    _check_header(d, "task")
-    kind = d.get("kind")
-    m = _int(d, "m", 1)
-    s = _int(d, "s", 0)
-    if kind == "permutation":
-        t = T.permutation(m, _list(d, "pi"), s)
-    elif kind in ("and_pairs", "or_pairs", "xor_pairs"):
-        t = T._pairs_task(kind.split("_")[0], m, _list(d, "pairs"), s)
-    elif kind == "identity":
-        t = T.identity(m, s)
-    elif kind == "table":
-        t = T.table(m, s, outputs=_list(d, "outputs"))
-    else:
-        raise InputError(f"kind: unknown task kind {kind!r}")
-    if "m_out" in d and d["m_out"] != t.m_out:
-        raise InputError(f"m_out: file says {d['m_out']!r}, the task defines {t.m_out}")
-    return t
-
-
-def _list(d, key):
-    if key not in d:
-        raise InputError(f"{key}: missing")
-    if not isinstance(d[key], list):
-        raise InputError(f"{key}: expected a list")
-    return d[key]
-
-
 # --------------------------------------------------------------- families
 
 def family_to_dict(fam):
@@ -96,55 +52,11 @@ def family_to_dict(fam):
     return d
 
 
-def family_from_dict(d):
-    from . import tasks as T
-
-    _check_header(d, "family")
-    kind = d.get("kind")
-    m = _int(d, "m", 1)
-    s = _int(d, "s", 0)
-    if kind == "permutations":
-        fam = T.permutation_family(m, s)
-    elif kind == "pair_sets":
-        fam = T.pair_set_family(m, _int(d, "m_out", 1), s, d.get("op", "and"))
-    elif kind == "explicit":
-        members = [task_from_dict(t) for t in _list(d, "members")]
-        fam = T.explicit_family(members)
-        if "sample" in d:
-            sp = d["sample"]
-            if not isinstance(sp, dict) or not {"of", "k", "seed", "size_of"} <= set(sp):
-                raise InputError("sample: expected {of, k, seed, size_of}")
-            fam = T.Family(fam.kind, fam.m, fam.m_out, fam.s, fam.params,
-                           tuple((k, sp[k]) for k in ("of", "k", "seed", "size_of")))
-    else:
-        raise InputError(f"kind: unknown family kind {kind!r}")
-    if "m_out" in d and d["m_out"] != fam.m_out:
-        raise InputError(f"m_out: file says {d['m_out']!r}, the family defines {fam.m_out}")
-    return fam
-
-
 # --------------------------------------------------------------- networks
 
 def network_to_dict(net):
-    d = _header("network")
-    d.update({
-        "mode": net.mode,
-        "activation": net.activation,
-        "m": net.m,
-        "m_out": net.m_out,
-        "B": net.B,
-        "B_bias": net.B_bias,
-        "B_code": net.B_code,
-        "theta": net.theta,
-        "E": [list(r) for r in net.E],
-        "layers": [{"W": [list(r) for r in W], "b": list(b)} for W, b in net.layers],
-        "V": None if net.V is None else [list(r) for r in net.V],
-        "c": None if net.c is None else list(net.c),
-        "R": [list(r) for r in net.R],
-    })
-    if net.meta:
-        d["meta"] = dict(net.meta)
-    return d
+    """The JSON object of a network (see :meth:`Network.to_dict`)."""
+    return net.to_dict()
 
 
 def network_from_dict(d):
@@ -184,8 +96,6 @@ _READERS = {"task": task_from_dict, "family": family_from_dict, "network": netwo
 
 def dump(obj):
     """The JSON-able dict of a task, family or network."""
-    from .tasks import Family, Task
-
     if isinstance(obj, Task):
         return task_to_dict(obj)
     if isinstance(obj, Family):

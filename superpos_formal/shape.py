@@ -7,7 +7,7 @@ correctness requirement (``tolerance = k`` for ``tolerant(k)``). With a task
 (or family) it is the whole question an encoder turns into a formula, so it is
 part of every claim's identity.
 
-Representation question (MODEL.md 4.1): ``mode="superposed", L=0,
+Representation question (docs/MODEL.md 4.1): ``mode="superposed", L=0,
 codes="free"``: smallest ``n`` with ``[R E x >= theta] = x``.
 
 Examples
@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, replace
 
 from .errors import InputError
 from .network import ACTIVATIONS, MODES, resolve_bounds
+from .results import Activation, CodeKind, Mode
 
 __all__ = ["Shape"]
 
@@ -50,6 +51,8 @@ class Shape:
         if self.activation not in ACTIVATIONS:
             raise InputError(f"activation: unknown activation {self.activation!r} "
                              f"(one of {', '.join(ACTIVATIONS)})")
+        object.__setattr__(self, "mode", Mode(self.mode))
+        object.__setattr__(self, "activation", Activation(self.activation))
         for nm in ("n", "L", "B", "theta", "tolerance"):
             v = getattr(self, nm)
             if not isinstance(v, int) or isinstance(v, bool):
@@ -63,16 +66,17 @@ class Shape:
         B_bias, B_code = resolve_bounds(self.B, self.B_bias, self.B_code)
         object.__setattr__(self, "B_bias", B_bias)
         object.__setattr__(self, "B_code", B_code)
-        if self.mode == "explicit":
+        if self.mode == Mode.EXPLICIT:
             if self.L < 1:
                 raise InputError("L: explicit mode needs at least one hidden layer")
-            object.__setattr__(self, "codes", "identity")
+            object.__setattr__(self, "codes", CodeKind.IDENTITY)
             object.__setattr__(self, "E", None)
             object.__setattr__(self, "R", None)
         else:
-            if self.codes not in ("given", "free"):
+            if self.codes not in (CodeKind.GIVEN, CodeKind.FREE):
                 raise InputError(f"codes: unknown code policy {self.codes!r} (given, free)")
-            if self.codes == "given":
+            object.__setattr__(self, "codes", CodeKind(self.codes))
+            if self.codes == CodeKind.GIVEN:
                 if self.E is None or self.R is None:
                     raise InputError("E: codes='given' needs E and R")
                 try:
@@ -99,6 +103,8 @@ class Shape:
 
     def to_dict(self):
         d = asdict(self)
+        for k in ("mode", "activation", "codes"):
+            d[k] = str(d[k])  # plain strings in files and hashes
         for k in ("E", "R"):
             if d[k] is not None:
                 d[k] = [list(r) for r in d[k]]

@@ -50,8 +50,10 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .campaign import render_table
 from .errors import InputError
-from .tasks import stable_id
+from .ids import stable_id
+from .shape import Shape
 
 __all__ = ["Store", "SCHEMA_VERSION", "cell_id", "question_of", "outcome_of",
            "import_jsonl", "render_csv", "render_markdown", "utc_now", "host_name"]
@@ -100,8 +102,6 @@ def question_of(cell):
     >>> q["shape"]["B_bias"], q["shape"]["theta"], q["n_min"], q["n_max"]
     (2, 1, 1, 8)
     """
-    from .shape import Shape
-
     sh = Shape.from_dict(dict(cell["shape"], n=cell.get("n_min", 1))).to_dict()
     sh.pop("n", None)
     q = {"question": "min-neurons", "shape": sh,
@@ -404,8 +404,6 @@ def import_jsonl(store, paths, campaigns=None):
 
 def render_markdown(store, name):
     """The campaign's Markdown table, rendered from the store."""
-    from .campaign import render_table
-
     return render_table(store.campaign(name), store.records(name))
 
 

@@ -1,4 +1,4 @@
-"""Tasks ``f : X(m, s) -> {0,1}^{m'}`` and task families (MODEL.md section 1).
+"""Tasks ``f : X(m, s) -> {0,1}^{m'}`` and task families (docs/MODEL.md 1).
 
 A :class:`Task` is stored as its truth table over ``domain(m, s)`` (in that
 order), together with the constructor and parameters that produced it, so it
@@ -8,7 +8,10 @@ of tasks with the same ``(m, m', s)``; large families are generated lazily.
 Built-in tasks
 --------------
 ``permutation``, ``and_pairs``, ``uand``, ``or_pairs``, ``xor_pairs``,
-``identity`` and ``table``.
+``identity``, ``parity``, ``majority`` and ``table`` (any truth table).
+:func:`build_task` makes any of them from command-line style arguments
+(the CLI, campaign files and :mod:`superpos_formal.api` share it);
+:data:`TASK_KINDS` lists the names it takes.
 
 Built-in families
 -----------------
@@ -26,8 +29,6 @@ Examples
 (1, 0)
 """
 
-import hashlib
-import json
 import operator
 import random
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from math import comb, factorial
 
 from .domain import check_m_s, domain, input_index
 from .errors import InputError
+from .ids import check_header, stable_id
 
 __all__ = [
     "Task",
@@ -47,7 +49,18 @@ __all__ = [
     "uand",
     "identity",
     "table",
+    "parity",
+    "majority",
     "all_pairs",
+    "build_task",
+    "build_family",
+    "parse_pairs",
+    "parse_ints",
+    "parse_table",
+    "TASK_KINDS",
+    "FAMILY_KINDS",
+    "task_from_dict",
+    "family_from_dict",
     "permutation_family",
     "pair_set_family",
     "explicit_family",
@@ -60,20 +73,6 @@ _OPS = {
     "or": lambda a, b: a | b,
     "xor": lambda a, b: a ^ b,
 }
-
-
-def stable_id(obj):
-    """sha256 (hex, first 16 chars) of the canonical JSON of ``obj``.
-
-    Canonical: sorted keys, no spaces. The identity of every record
-    (task, family, network, claim) is built this way, so it survives
-    process boundaries and is the same on every machine.
-
-    >>> stable_id({"b": 1, "a": [1, 2]}) == stable_id({"a": [1, 2], "b": 1})
-    True
-    """
-    text = json.dumps(obj, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -117,6 +116,8 @@ class Task:
             return f"{self.kind}(m={self.m},pairs={pairs})"
         if self.kind == "permutation":
             return f"permutation(m={self.m},pi={p['pi']})"
+        if self.kind in ("parity", "majority"):
+            return f"{self.kind}(m={self.m})"
         return f"{self.kind}(m={self.m},m'={self.m_out})"
 
     def to_dict(self):
@@ -244,6 +245,279 @@ def table(m, s, outputs=None, fn=None):
     return Task("table", m, widths.pop(), s, (), tuple(tuple(r) for r in outputs))
 
 
+def parity(m, s=None):
+    """``y = x_0 XOR ... XOR x_{m-1}`` (one output) on dense inputs.
+
+    ``s`` defaults to ``m`` (every input of ``{0,1}^m``): the calibration
+    task the literature uses for Boolean circuits and threshold networks.
+
+    Examples
+    --------
+    >>> t = parity(3)
+    >>> t.s, t.m_out, [t(x)[0] for x in t.inputs]
+    (3, 1, [0, 1, 1, 1, 0, 0, 0, 1])
+    """
+    s = m if s is None else s
+    return _build("parity", m, 1, s, [], lambda x: [sum(x) % 2])
+
+
+def majority(m, s=None):
+    """``y = [x_0 + ... + x_{m-1} > m / 2]`` (strict: a tie is 0), dense inputs.
+
+    ``s`` defaults to ``m``.
+
+    Examples
+    --------
+    >>> t = majority(3)
+    >>> [t(x)[0] for x in t.inputs]
+    [0, 0, 0, 0, 1, 1, 1, 1]
+    >>> majority(2)((1, 0))
+    (0,)
+    """
+    s = m if s is None else s
+    return _build("majority", m, 1, s, [], lambda x: [int(2 * sum(x) > m)])
+
+
+def _int_field(d, key, minimum=None):
+    if key not in d:
+        raise InputError(f"{key}: missing")
+    v = d[key]
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise InputError(f"{key}: {v!r} is not an integer")
+    if minimum is not None and v < minimum:
+        raise InputError(f"{key}: must be >= {minimum}, got {v}")
+    return v
+
+
+def _list(d, key):
+    if key not in d:
+        raise InputError(f"{key}: missing")
+    if not isinstance(d[key], list):
+        raise InputError(f"{key}: expected a list")
+    return d[key]
+
+
+def task_from_dict(d):
+    """Rebuild a task from its JSON object; the stored ``m_out`` must match.
+
+    Examples
+    --------
+    >>> task_from_dict({"kind": "parity", "m": 2, "s": 2}).outputs
+    ((0,), (1,), (1,), (0,))
+    >>> task_from_dict({"kind": "sum", "m": 2, "s": 2})
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: kind: unknown task kind 'sum'
+    """
+    check_header(d, "task")
+    kind = d.get("kind")
+    m = _int_field(d, "m", 1)
+    s = _int_field(d, "s", 0)
+    if kind == "permutation":
+        t = permutation(m, _list(d, "pi"), s)
+    elif kind in ("and_pairs", "or_pairs", "xor_pairs"):
+        t = _pairs_task(kind.split("_")[0], m, _list(d, "pairs"), s)
+    elif kind == "identity":
+        t = identity(m, s)
+    elif kind == "parity":
+        t = parity(m, s)
+    elif kind == "majority":
+        t = majority(m, s)
+    elif kind == "table":
+        t = table(m, s, outputs=_list(d, "outputs"))
+    else:
+        raise InputError(f"kind: unknown task kind {kind!r}")
+    if "m_out" in d and d["m_out"] != t.m_out:
+        raise InputError(f"m_out: file says {d['m_out']!r}, the task defines {t.m_out}")
+    return t
+
+
+# --------------------------------------------------------------------------
+# building tasks from command-line style arguments
+# --------------------------------------------------------------------------
+
+#: task kinds :func:`build_task` takes (the CLI's ``--task`` choices)
+TASK_KINDS = ("permutation", "and_pairs", "or_pairs", "xor_pairs", "uand", "identity",
+              "parity", "majority", "table")
+_PAIR_KINDS = ("and_pairs", "or_pairs", "xor_pairs")
+#: default sparsity per kind (docs/MODEL.md, "Tasks"): pair tasks need two
+#: active features to be non-trivial; parity and majority are dense (s = m)
+_DEFAULT_S = {"permutation": 1, "identity": 1, "uand": 2, "and_pairs": 2,
+              "or_pairs": 2, "xor_pairs": 2}
+
+
+def parse_pairs(text, option="--pairs"):
+    """``"0-1,1-2"`` -> ``[[0, 1], [1, 2]]``; lists pass through.
+
+    Examples
+    --------
+    >>> parse_pairs("0-1, 2-3")
+    [[0, 1], [2, 3]]
+    >>> parse_pairs([[0, 1]])
+    [[0, 1]]
+    """
+    if not isinstance(text, str):
+        return [list(p) for p in text]
+    out = []
+    for item in text.split(","):
+        parts = item.strip().split("-")
+        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+            raise InputError(f"{option}: {item.strip()!r} is not a pair I-J "
+                             f"(expected e.g. 0-1,1-2)")
+        out.append([int(parts[0]), int(parts[1])])
+    return out
+
+
+def parse_ints(text, option):
+    """``"2,0,1"`` -> ``[2, 0, 1]``; lists pass through.
+
+    >>> parse_ints("2,0,1", "--pi")
+    [2, 0, 1]
+    """
+    if not isinstance(text, str):
+        return list(text)
+    try:
+        return [int(t) for t in text.split(",")]
+    except ValueError:
+        raise InputError(f"{option}: {text!r} is not a comma-separated list of "
+                         f"integers (e.g. 2,0,1)") from None
+
+
+def parse_table(text, option="--outputs"):
+    """Truth-table rows: ``"0,1,1,0"`` or ``"00,01,01,10"`` (one bit string
+    per input of ``X(m, s)`` in domain order) -> list of 0/1 rows; lists pass
+    through.
+
+    >>> parse_table("01,10")
+    [[0, 1], [1, 0]]
+    """
+    if not isinstance(text, str):
+        return [list(r) if isinstance(r, (list, tuple)) else [r] for r in text]
+    rows = []
+    for item in text.split(","):
+        item = item.strip()
+        if not item or set(item) - {"0", "1"}:
+            raise InputError(f"{option}: {item!r} is not a bit string (one row of "
+                             f"0/1 per input, e.g. 0,1,1,0)")
+        rows.append([int(c) for c in item])
+    return rows
+
+
+def random_pairs(m, k, seed):
+    """``k`` distinct pairs of ``range(m)``, seeded, in lexicographic order.
+
+    >>> random_pairs(4, 6, 0) == all_pairs(4)
+    True
+    """
+    P = all_pairs(m)
+    if not 1 <= k <= len(P):
+        raise InputError(f"--m-out: must be in 1..C({m},2)={len(P)}, got {k}")
+    return sorted(random.Random(seed).sample(P, k))
+
+
+def build_task(kind, m, s=None, pairs=None, pi=None, m_out=None, seed=None,
+               outputs=None):
+    """A built-in task from command-line style arguments.
+
+    Shared by the CLI (``--task``), campaign files and
+    :mod:`superpos_formal.api`, so the same arguments mean the same task
+    everywhere.
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`TASK_KINDS`.
+    m : int
+        Input features.
+    s : int, optional
+        Sparsity; default 1 for permutation/identity, 2 for pair tasks,
+        ``m`` for parity/majority; required for ``table``.
+    pairs : str or list, optional
+        Pair tasks: ``"0-1,1-2"`` or ``[[0, 1], [1, 2]]``. Without ``pairs``
+        and ``m_out`` a pair task takes all ``C(m, 2)`` pairs.
+    pi : str or list, optional
+        Permutation task: ``y_j = x_pi(j)``.
+    m_out : int, optional
+        Pair tasks: draw this many distinct pairs at random (seeded).
+    seed : int, optional
+        Seed of random pairs, or of a random permutation (no ``pi``).
+    outputs : str or list, optional
+        ``table``: one row per input of ``X(m, s)`` in domain order.
+
+    Returns
+    -------
+    Task
+
+    Raises
+    ------
+    InputError
+        An unknown kind, or an option that does not belong to it.
+
+    Examples
+    --------
+    >>> build_task("and_pairs", 3).name
+    'uand(m=3)'
+    >>> build_task("table", 2, s=1, outputs="0,1,1").outputs
+    ((0,), (1,), (1,))
+    >>> build_task("uand", 3, pi="0,1,2")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: --pi: only for the permutation task
+    """
+    if kind not in TASK_KINDS:
+        raise InputError(f"--task: unknown task kind {kind!r} (one of {', '.join(TASK_KINDS)})")
+    if not isinstance(m, int) or isinstance(m, bool):
+        raise InputError(f"--m: {m!r} is not an integer")
+    if pi is not None and kind != "permutation":
+        raise InputError("--pi: only for the permutation task")
+    pair_kind = kind in _PAIR_KINDS
+    if pairs is not None and not pair_kind:
+        raise InputError(f"--pairs: only for and_pairs, or_pairs, xor_pairs (not {kind})")
+    if m_out is not None and not pair_kind:
+        raise InputError(f"--m-out: only for and_pairs, or_pairs, xor_pairs (not {kind})")
+    if outputs is not None and kind != "table":
+        raise InputError(f"--outputs: only for the table task (not {kind})")
+    if seed is not None and kind not in ("permutation",) + _PAIR_KINDS:
+        raise InputError(f"--seed: only for random pairs or permutations (not {kind})")
+    if kind == "permutation":
+        if pi is None and seed is None:
+            raise InputError("--pi: the permutation task needs --pi (e.g. 2,0,1) or --seed")
+        if pi is not None:
+            pi = parse_ints(pi, "--pi")
+        else:
+            pi = list(range(m))
+            random.Random(seed).shuffle(pi)
+        return permutation(m, pi, 1 if s is None else s)
+    if pair_kind:
+        if pairs is not None:
+            if m_out is not None:
+                raise InputError("--m-out: give either --pairs or --m-out, not both")
+            pairs = parse_pairs(pairs)
+        elif m_out is not None:
+            pairs = random_pairs(m, m_out, 0 if seed is None else seed)
+        else:
+            if seed is not None:
+                raise InputError("--seed: only with --m-out K (random pairs)")
+            if m < 2:
+                raise InputError(f"--m: a pair task needs m >= 2, got {m}")
+            pairs = all_pairs(m)
+        return _pairs_task(kind.split("_")[0], m, pairs, _DEFAULT_S[kind] if s is None else s)
+    if kind == "uand":
+        return uand(m, 2 if s is None else s)
+    if kind == "identity":
+        return identity(m, 1 if s is None else s)
+    if kind == "parity":
+        return parity(m, s)
+    if kind == "majority":
+        return majority(m, s)
+    if s is None:
+        raise InputError("--s: the table task needs the sparsity s (rows follow X(m, s))")
+    if outputs is None:
+        raise InputError("--outputs: the table task needs one output row per input "
+                         "of X(m, s), e.g. --outputs 0,1,1,0")
+    return table(m, s, outputs=parse_table(outputs))
+
+
 # --------------------------------------------------------------------------
 # families
 # --------------------------------------------------------------------------
@@ -291,7 +565,6 @@ class Family:
                 yield _pairs_task(op, self.m, ps, self.s)
         else:
             for d in p["members"]:
-                from .schema import task_from_dict
                 yield task_from_dict(d)
 
     def __iter__(self):
@@ -372,3 +645,83 @@ def sample_family(family, k, seed):
     return Family("explicit", base.m, base.m_out, base.s, base.params,
                   (("of", family.to_dict()), ("k", len(chosen)), ("seed", seed),
                    ("size_of", N)))
+
+
+#: family kinds :func:`build_family` takes (the CLI's ``--family`` choices)
+FAMILY_KINDS = ("permutations", "pair-sets")
+
+
+def build_family(kind, m, m_out=None, s=None, op=None, sample=None, seed=None):
+    """A built-in family from command-line style arguments.
+
+    Parameters
+    ----------
+    kind : str
+        ``"permutations"`` or ``"pair-sets"`` (``"pair_sets"`` too).
+    m : int
+        Input features.
+    m_out : int, optional
+        Pair sets: pairs per member (required). Permutations: must be ``m``.
+    s : int, optional
+        Sparsity (default 1 for permutations, 2 for pair sets).
+    op : str, optional
+        Pair sets: ``and`` (default), ``or`` or ``xor``.
+    sample, seed : int, optional
+        Keep a seeded random sample of ``sample`` members (labelled as one).
+
+    Examples
+    --------
+    >>> build_family("pair-sets", 4, m_out=2).size
+    15
+    >>> build_family("permutations", 3, sample=2, seed=1).is_sample
+    True
+    """
+    kind = {"pair_sets": "pair-sets"}.get(kind, kind)
+    if kind not in FAMILY_KINDS:
+        raise InputError(f"--family: unknown family kind {kind!r} "
+                         f"(one of {', '.join(FAMILY_KINDS)})")
+    if kind == "permutations":
+        if m_out is not None and m_out != m:
+            raise InputError(f"--m-out: the permutation family has m'=m={m}")
+        if op is not None:
+            raise InputError("--op: only for the pair-sets family")
+        fam = permutation_family(m, 1 if s is None else s)
+    else:
+        if m_out is None:
+            raise InputError("--m-out: the pair-sets family needs --m-out K "
+                             "(number of pairs per member)")
+        fam = pair_set_family(m, m_out, 2 if s is None else s, op or "and")
+    if seed is not None and sample is None:
+        raise InputError("--seed: only meaningful with --sample K")
+    if sample is not None:
+        if sample < 1:
+            raise InputError(f"--sample: must be >= 1, got {sample}")
+        fam = sample_family(fam, sample, 0 if seed is None else seed)
+    return fam
+
+
+def family_from_dict(d):
+    """Rebuild a family from its JSON object (members of explicit families
+    are validated like task files)."""
+    check_header(d, "family")
+    kind = d.get("kind")
+    m = _int_field(d, "m", 1)
+    s = _int_field(d, "s", 0)
+    if kind == "permutations":
+        fam = permutation_family(m, s)
+    elif kind == "pair_sets":
+        fam = pair_set_family(m, _int_field(d, "m_out", 1), s, d.get("op", "and"))
+    elif kind == "explicit":
+        members = [task_from_dict(t) for t in _list(d, "members")]
+        fam = explicit_family(members)
+        if "sample" in d:
+            sp = d["sample"]
+            if not isinstance(sp, dict) or not {"of", "k", "seed", "size_of"} <= set(sp):
+                raise InputError("sample: expected {of, k, seed, size_of}")
+            fam = Family(fam.kind, fam.m, fam.m_out, fam.s, fam.params,
+                           tuple((k, sp[k]) for k in ("of", "k", "seed", "size_of")))
+    else:
+        raise InputError(f"kind: unknown family kind {kind!r}")
+    if "m_out" in d and d["m_out"] != fam.m_out:
+        raise InputError(f"m_out: file says {d['m_out']!r}, the family defines {fam.m_out}")
+    return fam

@@ -1,4 +1,4 @@
-"""Exhaustive, exact verification of a network against a task (MODEL.md 3).
+"""Exhaustive, exact verification of a network against a task (docs/MODEL.md 3).
 
 The verifier is the only place a SAT answer becomes a result: every network a
 solver proposes is decoded and checked here over all of ``X(m, s)`` in Python
@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .errors import InputError
+from .results import Activation
 
 __all__ = ["verify", "Verification", "Counterexample", "evaluate_all",
            "evaluate_all_numpy", "check_compatible"]
@@ -106,7 +107,7 @@ def evaluate_all_numpy(network, s, inputs):
     a = X @ np.asarray(network.E, dtype=np.int64).T
     for W, b in network.layers:
         t = a @ np.asarray(W, dtype=np.int64).T + np.asarray(b, dtype=np.int64)
-        a = np.maximum(t, 0) if network.activation == "relu" else (t > 0).astype(np.int64)
+        a = np.maximum(t, 0) if network.activation == Activation.RELU else (t > 0).astype(np.int64)
     if network.layers:
         a = a @ np.asarray(network.V, dtype=np.int64).T + np.asarray(network.c, dtype=np.int64)
     rz = a @ np.asarray(network.R, dtype=np.int64).T

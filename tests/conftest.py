@@ -118,7 +118,7 @@ def networks(draw, max_m=4, max_n=3, max_depth=2):
 # ---------------------------------------------------------------- evaluator
 
 def naive_eval(net, x):
-    """Plain-loop evaluation of MODEL.md section 2, sharing no code with network.py."""
+    """Plain-loop evaluation of docs/MODEL.md 2, sharing no code with network.py."""
     E, layers, V, c, R = net.E, net.layers, net.V, net.c, net.R
     a = []
     for i in range(len(E)):

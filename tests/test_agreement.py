@@ -9,7 +9,7 @@ every SAT network, so this catches a wrong UNSAT on either side.
 import pytest
 
 from superpos_formal.codes import random_codes
-from superpos_formal.encode.smt import solve_smt
+from superpos_formal.solve.smt import solve_smt
 from superpos_formal.shape import Shape
 from superpos_formal.solve.search import decide
 from superpos_formal.tasks import and_pairs, identity, or_pairs, permutation, uand, xor_pairs

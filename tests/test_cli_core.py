@@ -56,6 +56,36 @@ def test_task_permutation_and_stdout(capsys, tmp_path):
     assert json.loads(out)["kind"] == "identity"
 
 
+def test_pair_task_defaults_to_all_pairs(capsys):
+    rc, out, _ = run(capsys, "task", "xor_pairs", "--m", 3)
+    d = json.loads(out)
+    assert rc == 0 and d["pairs"] == [[0, 1], [0, 2], [1, 2]] and d["m_out"] == 3
+
+
+def test_task_parity_majority_table(capsys, tmp_path):
+    rc, out, _ = run(capsys, "task", "parity", "--m", 3, "-o", tmp_path / "p.json")
+    t = load(tmp_path / "p.json")
+    # dense: all 8 inputs of {0,1}^3 (order by weight); parity by hand
+    assert rc == 0 and t.s == 3 and t.m_out == 1
+    assert [y[0] for y in t.outputs] == [0, 1, 1, 1, 0, 0, 0, 1]
+    rc, out, _ = run(capsys, "task", "majority", "--m", 4)
+    d = json.loads(out)
+    t = load_dict_task(d)
+    # strict majority of 4 bits: weight >= 3; inputs ordered by weight 0..4
+    assert [y[0] for y in t.outputs] == [0] * 11 + [1] * 5
+    # XOR of 2 features as a truth table over X(2, 2): 00 10 01 11
+    rc, out, _ = run(capsys, "task", "table", "--m", 2, "--s", 2, "--outputs", "0,1,1,0",
+                     "-o", tmp_path / "x.json")
+    assert rc == 0
+    t = load(tmp_path / "x.json")
+    assert t.kind == "table" and t.outputs == ((0,), (1,), (1,), (0,))
+    assert t((1, 1)) == (0,) and t((0, 1)) == (1,)
+
+
+def load_dict_task(d):
+    return T.task_from_dict(d)
+
+
 def test_task_random_pairs_seeded(capsys):
     outs = []
     for seed in (5, 5, 6, 7, 8):
@@ -147,7 +177,13 @@ def _bad_net(files, name, **changes):
     (["task", "and_pairs", "--m", "3", "--pairs", "0-1-2"], "--pairs"),
     (["task", "and_pairs", "--m", "3", "--pairs", "0-5"], "pairs"),
     (["task", "and_pairs", "--m", "3", "--pairs", "1-0"], "pairs"),
-    (["task", "and_pairs", "--m", "3"], "--pairs"),
+    (["task", "and_pairs", "--m", "3", "--seed", "1"], "--seed"),
+    (["task", "parity", "--m", "3", "--pairs", "0-1"], "--pairs"),
+    (["task", "table", "--m", "2", "--s", "1", "--outputs", "0,1"], "outputs"),
+    (["task", "table", "--m", "2", "--s", "1", "--outputs", "0,2,1"], "--outputs"),
+    (["task", "table", "--m", "2", "--outputs", "0,1,1"], "--s"),
+    (["task", "table", "--m", "2", "--s", "1"], "--outputs"),
+    (["task", "majority", "--m", "3", "--outputs", "0"], "--outputs"),
     (["task", "and_pairs", "--m", "3", "--m-out", "4"], "--m-out"),
     (["task", "and_pairs", "--m", "3", "--m-out", "1", "--pairs", "0-1"], "--m-out"),
     (["task", "permutation", "--m", "3", "--pi", "2,0,x"], "--pi"),

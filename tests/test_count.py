@@ -15,6 +15,7 @@ import pytest
 
 from superpos_formal.cli import main
 from superpos_formal.encode import sat as sat_mod
+from superpos_formal.solve import count as count_mod
 from superpos_formal.errors import InputError, SoundnessError
 from superpos_formal.network import Network
 from superpos_formal.shape import Shape
@@ -187,6 +188,8 @@ def test_lying_decoder_is_a_soundness_error(monkeypatch):
         return enc
 
     monkeypatch.setattr(sat_mod, "encode_architecture", fake)
+    # count.py imports the encoder at its top: patch the name it calls
+    monkeypatch.setattr(count_mod, "encode_architecture", fake)
     with pytest.raises(SoundnessError):
         count_functions(2, 1, 2, Shape("explicit", "step", n=1, B=1))
 

@@ -3,6 +3,7 @@ and the clause-prefix property it relies on."""
 
 import pytest
 
+from superpos_formal.certify.check import check_unsat
 from superpos_formal.encode.sat import encode_family_sat
 from superpos_formal.encode.symmetry import family_symmetry_of
 from superpos_formal.shape import Shape
@@ -23,9 +24,9 @@ CASES = [(permutation_family(3), 1, "UNSAT"), (permutation_family(3), 2, "SAT"),
 
 @pytest.mark.parametrize("family,n,expected", CASES)
 def test_incremental_matches_fresh_with_checked_proof(family, n, expected, tmp_path):
-    inc = decide_family(family, _free(n), incremental=True, check=True,
+    inc = decide_family(family, _free(n), incremental=True, check=check_unsat,
                         proof_path=str(tmp_path / "p.drat"), cnf_path=str(tmp_path / "f.cnf"))
-    fresh = decide_family(family, _free(n), check=False)
+    fresh = decide_family(family, _free(n))
     assert inc.status == fresh.status == expected
     if expected == "UNSAT":
         assert inc.certified, inc.check_note

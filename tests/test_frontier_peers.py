@@ -49,8 +49,8 @@ CELLS = [
 def test_peers_agree_with_sat_path(name, tasks, shape, expected):
     family = None if isinstance(tasks, list) else tasks
     members = list(tasks.members()) if family is not None else tasks
-    ours = (decide_family(family, shape, check=False).status if family is not None
-            else decide(members[0], shape, check=False).status)
+    ours = (decide_family(family, shape).status if family is not None
+            else decide(members[0], shape).status)
     assert ours == expected
     for tool, (status, sol, _) in (("cpsat", solve_cpsat(members, shape, workers=1)),
                                    ("z3", solve_z3(members, shape))):

@@ -5,10 +5,10 @@ Expected minima are the committed, proof-checked campaign results (hand
 copied here, not computed by the code under test):
 
 * uand(m=3), explicit, B=2, step and relu: 2 hidden neurons
-  (proofs/uand-explicit/uand_m=3_-explicit-*-L1-B2);
-* uand(m=4), explicit, B=2, step: 3 (proofs/uand-explicit/uand_m=4_-explicit-step-L1-B2);
+  (proofs/uand-explicit/uand-m3-s2-explicit-*-L1-B2-bias2-theta1);
+* uand(m=4), explicit, B=2, step: 3 (proofs/uand-explicit/uand-m4-s2-explicit-step-L1-B2-bias2-theta1);
 * permutations(m=3), superposed relu, B=B_bias=B_code=1, shared codes: 2
-  (proofs/families/permutations_m=3,m_=3,s=1_-s1-superposed-relu-L1-B1).
+  (proofs/families/permutations-m3-mout3-s1-superposed-relu-L1-B1-bias1-code1-theta1).
 
 Every returned network is re-checked with the tests' own evaluator
 (``conftest.naive_eval``), not with the library's verifier.

@@ -5,6 +5,7 @@ Expected answers are hand facts (see each cell), not the code's own output.
 
 import pytest
 
+from superpos_formal.certify.check import check_unsat
 from superpos_formal.errors import InputError
 from superpos_formal.shape import Shape
 from superpos_formal.solve.search import CADICAL_CONFIGS, decide
@@ -27,7 +28,7 @@ CELLS = [
 def test_configs_and_portfolio_answer_with_checked_certificates(task, shape, expected, how,
                                                                  tmp_path):
     proof, cnf = tmp_path / "p.drat", tmp_path / "f.cnf"
-    cell = decide(task, shape, check=True, proof_path=str(proof), cnf_path=str(cnf), **how)
+    cell = decide(task, shape, check=check_unsat, proof_path=str(proof), cnf_path=str(cnf), **how)
     assert cell.status == expected
     assert cell.info["config"] in how.get("portfolio", (how.get("config"),))
     if expected == "SAT":

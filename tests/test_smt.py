@@ -12,7 +12,8 @@ import z3
 
 from superpos_formal.domain import domain
 from superpos_formal.encode import smt as smt_mod
-from superpos_formal.encode.smt import encode_smt, solve_smt
+from superpos_formal.encode.smt import encode_smt
+from superpos_formal.solve.smt import solve_smt
 from superpos_formal.errors import InputError, SoundnessError
 from superpos_formal.network import Network
 from superpos_formal.shape import Shape
@@ -167,8 +168,8 @@ def test_tolerance_relaxes(tactic):
 
 
 def test_time_limit_gives_unknown():
-    """uand(6), explicit step n = 4, B = 2: ENCODING-NOTES reports this UNSAT
-    cell undecided by CaDiCaL in 25 minutes; z3 cannot decide it in 0.5 s.
+    """uand(6), explicit step n = 4, B = 2: a naive SAT encoding
+    (offset binary + pysat.pb) left this UNSAT cell undecided for 25 minutes; z3 cannot decide it in 0.5 s.
     The limit is hard: the answer comes back well within a second after it."""
     r = solve_smt(uand(6), Shape("explicit", "step", n=4, B=2), time_limit=0.5)
     assert r.status == "UNKNOWN"

@@ -21,7 +21,7 @@ A minimum claim "the smallest ``n`` is ``k``" is a parent directory holding a
 SAT bundle at ``n = k``, an UNSAT bundle at ``n = k - 1`` and ``minimum.json``
 naming both and the symmetry breaks used. It is a minimum because SAT is
 monotone in ``n`` for explicit, free-code, shared-code and representation
-shapes (MODEL.md 4: pad with a zero neuron); for given codes it is not, and
+shapes (docs/MODEL.md 4.5: pad with a zero neuron); for given codes it is not, and
 such a minimum claim is refused.
 
 :func:`verify_bundle` re-derives everything it can: the manifest; for SAT the
@@ -40,10 +40,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..encode.symmetry import family_symmetry_of
 from ..errors import InputError, SoundnessError
 from ..schema import (family_from_dict, family_to_dict, network_from_dict,
                       network_to_dict, task_from_dict, task_to_dict)
 from ..shape import Shape
+from ..solve.runner import DEFAULT_SOLVER, solver_version
 from ..verify import verify
 from . import drat as D
 
@@ -326,7 +328,6 @@ def make_bundle(out_dir, cell, *, shape=None, task=None, family=None, members=No
     if out_dir.exists():
         if not overwrite:
             raise InputError(f"{out_dir}: already exists (a bundle is never overwritten silently)")
-    from ..solve.runner import DEFAULT_SOLVER, solver_version
     solver = solver or getattr(cell, "solver", None) or DEFAULT_SOLVER
     enc_name = encoder or (encoding.info["encoder"] if encoding is not None
                            else _default_encoder_name())
@@ -523,8 +524,6 @@ def _verify_claim(path, rep, checkers, regenerate, budget):
     options = claim.get("options") or {}
     fsym = options.get("family_symmetry")
     if fsym:
-        from ..encode.symmetry import family_symmetry_of
-
         # the break is sound only for a complete family closed under the
         # relabelling it names (encode/symmetry.py); the claim must not
         # assert it for anything else

@@ -1,8 +1,12 @@
 """DRAT proofs: deterministic storage and checking by independent checkers.
 
 An UNSAT answer is only ever a result once a checker that shares no code with
-the solver has replayed its DRAT proof against the formula. Three checkers,
-three roles (see ENCODING-NOTES.md, "Proof checking"):
+the solver has replayed its DRAT proof against the formula. DRAT (deletion
+resolution asymmetric tautology) is the clausal proof format of Wetzler,
+Heule, Hunt, "DRAT-trim: Efficient checking and trimming using expressive
+clausal proofs", SAT 2014: each added clause must be RUP or RAT with respect
+to the formula so far, and the proof ends in the empty clause. Three
+checkers, three roles (docs/MODEL.md 6, "Answers and evidence"):
 
 ``native``
     dratify's forward checker in Rust (from ``cdclkit-native``, registered
@@ -31,7 +35,7 @@ random 3-SAT n=200 (4.6n)       919      25,934    0.24 s   2.0 s     --
 explicit uand m=5 n=3 step B=2  --       410,779   7.4 s    157 s     --
 ==============================  =======  ========  =======  ========  ========
 
-(The last row is from ENCODING-NOTES.md.) The Python engine costs about
+(The last row was measured on an earlier version of the encoder.) The Python engine costs about
 55-400 microseconds per proof line, so 200,000 lines is at most about 80 s;
 drup took 38 s on PHP(7)'s 7,474 additions and 0.36 s on PHP(6)'s 1,099, so
 2,000 additions keeps it to seconds. Skipped checkers are recorded as

@@ -7,15 +7,16 @@ A failed verification exits 1.
 """
 
 import argparse
-import importlib
 import sys
 
+from ..version import __version__
 from ..errors import InputError, SoundnessError
+from . import campaign, core, family, proofs, search
 
 __all__ = ["main", "build_parser"]
 
 #: command-group modules, in help order
-GROUPS = ("core", "search", "campaign", "proofs", "family")
+GROUPS = (core, search, campaign, proofs, family)
 
 
 def build_parser():
@@ -23,17 +24,10 @@ def build_parser():
         prog="superpos",
         description="Exact, checked facts about neural computation in superposition.",
     )
-    from .. import __version__
     p.add_argument("--version", action="version", version=f"superpos-formal {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for g in GROUPS:
-        try:
-            mod = importlib.import_module(f".{g}", __name__)
-        except ModuleNotFoundError as e:
-            if e.name == f"{__name__}.{g}":
-                continue
-            raise
+    for mod in GROUPS:
         mod.register(sub)
     return p
 

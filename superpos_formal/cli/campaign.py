@@ -11,9 +11,11 @@
     render a campaign from the store as Markdown, CSV or JSONL.
 """
 
+import json
 import sys
 from pathlib import Path
 
+from ..distributed import run_campaign_store
 from ..errors import InputError
 from ..schema import load_json
 from ..store import Store, import_jsonl, render_csv, render_markdown
@@ -28,8 +30,6 @@ def _store_path(a):
 
 
 def cmd_run(a):
-    from ..distributed import run_campaign_store
-
     if a.workers < 0:
         raise InputError("--workers: expected 0 or more")
     if a.memory_limit <= 0:
@@ -58,8 +58,6 @@ def cmd_import(a):
 
 
 def cmd_table(a):
-    import json
-
     with Store(_store_path(a), readonly=True) as st:
         if a.format == "md":
             text = render_markdown(st, a.name)

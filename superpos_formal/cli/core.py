@@ -5,48 +5,22 @@
 the field or option, so the dispatcher prints one line and exits 2.
 """
 
+import argparse
 import json
-import random
 import sys
 
 from .. import tasks as T
 from ..errors import InputError
 from ..graph import EXPORT_SUFFIXES, export
+from ..results import Mode
 from ..schema import dump, load, write_json
 from ..verify import verify
 
 __all__ = ["register"]
 
-TASK_KINDS = ("permutation", "and_pairs", "or_pairs", "xor_pairs", "uand", "identity")
-FAMILY_KINDS = ("permutations", "pair-sets")
+TASK_KINDS = T.TASK_KINDS
+FAMILY_KINDS = T.FAMILY_KINDS
 MAX_COUNTEREXAMPLES = 10
-
-
-# ------------------------------------------------------------------ parsing
-
-def parse_pairs(text):
-    """``"0-1,1-2"`` -> ``[[0, 1], [1, 2]]``; anything else is an InputError.
-
-    >>> parse_pairs("0-1, 2-3")
-    [[0, 1], [2, 3]]
-    """
-    out = []
-    for item in text.split(","):
-        parts = item.strip().split("-")
-        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-            raise InputError(f"--pairs: {item.strip()!r} is not a pair I-J "
-                             f"(expected e.g. 0-1,1-2)")
-        out.append([int(parts[0]), int(parts[1])])
-    return out
-
-
-def parse_ints(text, option):
-    """``"2,0,1"`` -> ``[2, 0, 1]``."""
-    try:
-        return [int(t) for t in text.split(",")]
-    except ValueError:
-        raise InputError(f"{option}: {text!r} is not a comma-separated list of "
-                         f"integers (e.g. 2,0,1)") from None
 
 
 def _emit(obj, out, what):
@@ -63,53 +37,8 @@ def _emit(obj, out, what):
 
 # ------------------------------------------------------------------ task
 
-def random_pairs(m, k, seed):
-    """``k`` distinct pairs of ``range(m)``, seeded, in lexicographic order."""
-    P = T.all_pairs(m)
-    if not 1 <= k <= len(P):
-        raise InputError(f"--m-out: must be in 1..C({m},2)={len(P)}, got {k}")
-    return sorted(random.Random(seed).sample(P, k))
-
-
-def build_task(kind, m, s=None, pairs=None, pi=None, m_out=None, seed=None):
-    """A built-in task from command-line style arguments (shared by every
-    command that takes a task)."""
-    if kind not in TASK_KINDS:
-        raise InputError(f"--task: unknown task kind {kind!r} (one of {', '.join(TASK_KINDS)})")
-    if pi is not None and kind != "permutation":
-        raise InputError("--pi: only for the permutation task")
-    pair_kind = kind in ("and_pairs", "or_pairs", "xor_pairs")
-    if pairs is not None and not pair_kind:
-        raise InputError(f"--pairs: only for and_pairs, or_pairs, xor_pairs (not {kind})")
-    if m_out is not None and not pair_kind:
-        raise InputError(f"--m-out: only for and_pairs, or_pairs, xor_pairs (not {kind})")
-    if kind == "permutation":
-        if pi is None and seed is None:
-            raise InputError("--pi: the permutation task needs --pi (e.g. 2,0,1) or --seed")
-        if pi is not None:
-            pi = parse_ints(pi, "--pi")
-        else:
-            pi = list(range(m))
-            random.Random(seed).shuffle(pi)
-        return T.permutation(m, pi, 1 if s is None else s)
-    if pair_kind:
-        if pairs is not None:
-            if m_out is not None:
-                raise InputError("--m-out: give either --pairs or --m-out, not both")
-            pairs = parse_pairs(pairs)
-        elif m_out is not None:
-            pairs = random_pairs(m, m_out, 0 if seed is None else seed)
-        else:
-            raise InputError(f"--pairs: {kind} needs --pairs (e.g. 0-1,1-2) or "
-                             f"--m-out K [--seed N]")
-        return T._pairs_task(kind.split("_")[0], m, pairs, 2 if s is None else s)
-    if kind == "uand":
-        return T.uand(m, 2 if s is None else s)
-    return T.identity(m, 1 if s is None else s)
-
-
 def cmd_task(a):
-    task = build_task(a.kind, a.m, a.s, a.pairs, a.pi, a.m_out, a.seed)
+    task = T.build_task(a.kind, a.m, a.s, a.pairs, a.pi, a.m_out, a.seed, a.outputs)
     _emit(task, a.output, f"task {task.name} (m={task.m}, m'={task.m_out}, "
                           f"s={task.s}, |X|={len(task.outputs)})")
 
@@ -117,23 +46,7 @@ def cmd_task(a):
 # ------------------------------------------------------------------ family
 
 def cmd_family(a):
-    if a.kind == "permutations":
-        if a.m_out is not None and a.m_out != a.m:
-            raise InputError(f"--m-out: the permutation family has m'=m={a.m}")
-        if a.op is not None:
-            raise InputError("--op: only for the pair-sets family")
-        fam = T.permutation_family(a.m, 1 if a.s is None else a.s)
-    else:
-        if a.m_out is None:
-            raise InputError("--m-out: the pair-sets family needs --m-out K "
-                             "(number of pairs per member)")
-        fam = T.pair_set_family(a.m, a.m_out, 2 if a.s is None else a.s, a.op or "and")
-    if a.seed is not None and a.sample is None:
-        raise InputError("--seed: only meaningful with --sample K")
-    if a.sample is not None:
-        if a.sample < 1:
-            raise InputError(f"--sample: must be >= 1, got {a.sample}")
-        fam = T.sample_family(fam, a.sample, 0 if a.seed is None else a.seed)
+    fam = T.build_family(a.kind, a.m, a.m_out, a.s, a.op, a.sample, a.seed)
     size = f"{fam.size} members" + (" (a SAMPLE, not the whole family)" if fam.is_sample else "")
     _emit(fam, a.output, f"family {fam.name}, {size}")
 
@@ -152,7 +65,7 @@ def _counts_lines(net):
         f"parameters:       {c['params_dense']} dense, {c['params_nonzero']} nonzero",
         f"bits:             {c['bits']}",
         f"code nonzeros:    {c['code_nonzeros']}"
-        + (" (identity codes)" if net.mode == "explicit" else ""),
+        + (" (identity codes)" if net.mode == Mode.EXPLICIT else ""),
     ]
 
 
@@ -206,7 +119,7 @@ def cmd_show(a):
     if net.meta:
         print("meta: " + json.dumps(dict(net.meta), sort_keys=True))
     print()
-    if net.mode == "explicit":
+    if net.mode == Mode.EXPLICIT:
         print(f"E = I ({net.m}x{net.m})")
     else:
         print(format_matrix("E", net.E))
@@ -218,7 +131,7 @@ def cmd_show(a):
         print(format_matrix("c", [net.c]))
     else:
         print("no hidden layer: z = E x")
-    if net.mode == "explicit":
+    if net.mode == Mode.EXPLICIT:
         print(f"R = I ({net.m_out}x{net.m_out})")
     else:
         print(format_matrix("R", net.R))
@@ -231,7 +144,6 @@ def cmd_show(a):
 # ------------------------------------------------------------------ register
 
 def _nonneg(text):
-    import argparse
     try:
         v = int(text)
     except ValueError:
@@ -246,13 +158,18 @@ def register(sub):
         "task", help="write a built-in task as JSON",
         description="Write a built-in task f: X(m, s) -> {0,1}^m' as JSON. "
                     "Pair tasks take explicit --pairs, or --m-out K with --seed N to "
-                    "draw K distinct pairs at random (seeded, reproducible).")
+                    "draw K distinct pairs at random (seeded, reproducible); with "
+                    "neither they take all C(m, 2) pairs. parity and majority are "
+                    "dense (s = m by default); table takes any truth table: "
+                    "--s S --outputs ROWS, one bit string per input of X(m, s) in "
+                    "domain order (superpos_formal.domain).")
     p.add_argument("kind", metavar="KIND", choices=TASK_KINDS,
                    help="one of: " + ", ".join(TASK_KINDS))
     p.add_argument("--m", type=int, required=True, help="number of input features m")
     p.add_argument("--s", type=int, default=None,
                    help="sparsity: inputs have at most s ones (default 1 for "
-                        "permutation/identity, 2 for pair tasks and uand)")
+                        "permutation/identity, 2 for pair tasks and uand, m for "
+                        "parity/majority; required for table)")
     p.add_argument("--pairs", default=None,
                    help="pairs for and/or/xor_pairs, as I-J items with I<J, e.g. 0-1,1-2")
     p.add_argument("--pi", default=None,
@@ -263,6 +180,9 @@ def register(sub):
     p.add_argument("--seed", type=int, default=None,
                    help="seed for random pairs (--m-out) or a random permutation "
                         "(permutation without --pi); default 0")
+    p.add_argument("--outputs", default=None, metavar="ROWS",
+                   help="table: output rows, one bit string per input of X(m, s) in "
+                        "domain order, e.g. 0,1,1,0 (m'=1) or 00,10,01,11 (m'=2)")
     p.add_argument("-o", "--output", default=None, metavar="FILE.json",
                    help="output file (default: print the JSON to stdout)")
     p.set_defaults(func=cmd_task)

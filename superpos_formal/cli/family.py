@@ -14,13 +14,17 @@ so the dispatcher prints one line ``superpos: error: ...``.
 """
 
 import sys
-from math import comb
 
+from .. import api
+from ..bounds import asymptotics, tabulate
 from ..errors import InputError
+from ..results import Mode
+from ..solve.count import THRESHOLD_METHODS
+from ..solve.capacity import CAPACITY_FAMILIES
 
 __all__ = ["register"]
 
-MODES = ("explicit", "superposed")
+MODES = tuple(Mode)
 ACTS = ("relu", "step")
 
 
@@ -85,18 +89,27 @@ def _minima(text):
     return out
 
 
-def _shape(a, mode, n):
-    from ..shape import Shape
+def _shape_kw(a):
+    """Shape options of count/capacity (their defaults: B=1, L=1, theta=1)."""
+    L = _int(a.L, "--L", 0) if a.L is not None else 1
+    B_bias = _int(a.B_bias, "--B-bias", 0)
+    if B_bias is not None and L == 0:
+        raise InputError("--B-bias: with --L 0 there is no hidden layer and no bias to bound")
+    return dict(activation=_choice(a.activation, "--activation", ACTS, "relu"), L=L,
+                B=_int(a.B, "--B", 0) if a.B is not None else 1, B_bias=B_bias,
+                B_code=_int(a.B_code, "--B-code", 0),
+                theta=_int(a.theta, "--theta") if a.theta is not None else 1)
 
-    kw = dict(mode=mode, activation=_choice(a.activation, "--activation", ACTS, "relu"),
-              n=n, L=_int(a.L, "--L", 0) if a.L is not None else 1,
-              B=_int(a.B, "--B", 0) if a.B is not None else 1,
-              B_bias=_int(a.B_bias, "--B-bias", 0),
-              B_code=_int(a.B_code, "--B-code", 0),
-              theta=_int(a.theta, "--theta") if a.theta is not None else 1)
-    if mode == "superposed":
-        kw["codes"] = "free"
-    return Shape(**kw)
+
+def _bounds_text(kw, superposed):
+    B = kw["B"]
+    parts = [f"L={kw['L']}", f"B={B}"]
+    if kw["L"] > 0:
+        parts.append(f"bias={B if kw['B_bias'] is None else kw['B_bias']}")
+    if superposed:
+        parts.append(f"code={max(B, 1) if kw['B_code'] is None else kw['B_code']}")
+    parts.append(f"theta={kw['theta']}")
+    return " ".join(parts)
 
 
 # ------------------------------------------------------------------ count
@@ -106,8 +119,6 @@ def _progress(count, seconds):
 
 
 def cmd_count(a):
-    from ..solve.count import THRESHOLD_METHODS, count_functions, count_threshold_functions
-
     tl = _float(a.time_limit, "--time-limit")
     limit = _int(a.limit, "--limit", 1)
     prog = _progress if a.progress else None
@@ -123,9 +134,8 @@ def cmd_count(a):
         if limit is not None:
             raise InputError("--limit: only for architecture counts (not --threshold)")
         method = _choice(a.method, "--method", THRESHOLD_METHODS, "auto")
-        B = _int(a.B, "--B", 0)
-        r = count_threshold_functions(k, B, method=method, time_limit=tl, progress=prog,
-                                      functions=a.list)
+        r = api.count(threshold=k, B=_int(a.B, "--B", 0), method=method, time_limit=tl,
+                      progress=prog, functions=a.list)
         B = r.question["B"]
         print(f"threshold functions [w.x + b > 0] of k={k} variables, weights in "
               f"[-{B}, {B}], any bias")
@@ -145,13 +155,13 @@ def cmd_count(a):
     m, m_out, s = vals
     mode = _choice(a.mode, "--mode", MODES, "explicit")
     n = _int(a.n, "--n", 1) if a.n is not None else 1
-    shape = _shape(a, mode, n)
-    r = count_functions(m, m_out, s, shape, time_limit=tl, limit=limit, progress=prog,
-                        functions=a.list)
-    codes = "identity codes" if mode == "explicit" else "codes free (counted over all codes)"
+    kw = _shape_kw(a)
+    r = api.count(m, m_out, s, n, mode=mode, time_limit=tl, limit=limit, progress=prog,
+                  functions=a.list, **kw)
+    sup = mode == Mode.SUPERPOSED
+    codes = "codes free (counted over all codes)" if sup else "identity codes"
     print(f"functions X(m={m}, s={s}) -> {{0,1}}^{m_out} realized by {mode} "
-          f"{shape.activation}, n={n}, L={shape.L}, B={shape.B}, B_bias={shape.B_bias}, "
-          f"theta={shape.theta}; {codes}")
+          f"{kw['activation']}, n={n}, {_bounds_text(kw, sup)}; {codes}")
     print(f"method: SAT projected enumeration ({r.info.get('vars')} vars, "
           f"{r.info.get('clauses')} clauses); {r.seconds:.2f}s")
     print(f"count: {r.text}")
@@ -165,75 +175,41 @@ def cmd_count(a):
 
 # ------------------------------------------------------------------ capacity
 
-def cmd_capacity(a):
-    from .. import tasks as T
-    from ..bounds import counting_bound_check, log2_family_size
-    from ..solve.family import decide_family
+def _capacity_row(row):
+    secs = "" if row["seconds"] is None else f"{row['seconds']:.2f}"
+    print(f"{row['m']:>3} {row['m_out']:>5} {row['size']:>12} {row['log2_size']:>8.2f} "
+          f"{row['bits']:>6} {row['status']:>16} {secs:>8}", flush=True)
 
-    kind = _choice(a.family, "--family", ("permutations", "pair-sets"), None)
+
+def cmd_capacity(a):
+    kind = _choice(a.family, "--family", CAPACITY_FAMILIES, None)
     if kind is None:
         raise InputError("--family: required (permutations or pair-sets)")
     n = _int(a.n, "--n", 1)
     if n is None:
         raise InputError("--n: the width to test is required")
-    tl = _float(a.time_limit, "--time-limit")
-    if kind == "permutations":
-        if a.m is not None:
-            raise InputError("--m: the permutation family has m = m'; use --m-out-max")
-        s = _int(a.s, "--s", 0) if a.s is not None else 1
-        hi = _int(a.m_out_max, "--m-out-max", 1) if a.m_out_max is not None else 4
-    else:
-        if a.m is None:
-            raise InputError("--m: the pair-sets family needs --m (input features)")
-        m = _int(a.m, "--m", 2)
-        s = _int(a.s, "--s", 0) if a.s is not None else 2
-        hi = _int(a.m_out_max, "--m-out-max", 1) if a.m_out_max is not None else comb(m, 2)
-        if hi > comb(m, 2):
-            raise InputError(f"--m-out-max: at most C({m},2)={comb(m, 2)} pairs, got {hi}")
+    kw = _shape_kw(a)
+    m = _int(a.m, "--m", 2)
+    s = _int(a.s, "--s", 0)
     lo = _int(a.m_out_min, "--m-out-min", 1) if a.m_out_min is not None else 1
-    if lo > hi:
-        raise InputError(f"--m-out-min: {lo} exceeds --m-out-max {hi}")
-    op = _choice(a.op, "--op", ("and", "or", "xor"), "and")
-    if kind == "permutations" and a.op is not None:
-        raise InputError("--op: only for the pair-sets family")
-    shape = _shape(a, "superposed", n)
-    print(f"capacity at n={n}: {kind} family, superposed {shape.activation}, shared free "
-          f"codes, L={shape.L}, B={shape.B}, B_bias={shape.B_bias}, B_code={shape.B_code}, "
-          f"s={s}")
-    head = f"{'m':>3} {'m_out':>5} {'|F|':>12} {'log2|F|':>8} {'bits':>6} {'status':>16} {'seconds':>8}"
-    print(head)
-    ok_upto, first_fail = None, None
-    for mo in range(lo, hi + 1):
-        fam = (T.permutation_family(mo, s) if kind == "permutations"
-               else T.pair_set_family(m, mo, s, op))
-        chk = counting_bound_check(fam, shape, claimed_computable=False)
-        lg = log2_family_size(fam)
-        secs = ""
-        if chk.rules_out:
-            status = "UNSAT(counting)"
-        elif a.counting_only:
-            status = "not ruled out"
-        else:
-            cell = decide_family(fam, shape, time_limit=tl)
-            status, secs = cell.status, f"{cell.seconds:.2f}"
-            if status == "UNSAT" and not cell.certified:
-                status = "UNSAT(unchecked)"
-            if status == "SAT":
-                # a SAT family must pass the counting bound, or something is wrong
-                counting_bound_check(fam, shape, claimed_computable=True)
-        print(f"{fam.m:>3} {mo:>5} {fam.size:>12} {float(lg.expr.evalf(6)):>8.2f} "
-              f"{chk.bits:>6} {status:>16} {secs:>8}", flush=True)
-        if status == "SAT" and first_fail is None:
-            ok_upto = mo
-        elif status != "SAT" and first_fail is None:
-            first_fail = (mo, status)
+    hi = _int(a.m_out_max, "--m-out-max", 1)
+    op = _choice(a.op, "--op", ("and", "or", "xor"), None)
+    print(f"capacity at n={n}: {kind} family, superposed {kw['activation']}, shared free "
+          f"codes, {_bounds_text(kw, True)}, s={s if s is not None else 'default'}")
+    print(f"{'m':>3} {'m_out':>5} {'|F|':>12} {'log2|F|':>8} {'bits':>6} {'status':>16} "
+          f"{'seconds':>8}")
+    res = api.capacity(kind, n, m=m, s=s, op=op, m_out_min=lo, m_out_max=hi,
+                       counting_only=a.counting_only, time_limit=_float(a.time_limit,
+                                                                        "--time-limit"),
+                       progress=_capacity_row, **kw)
     if a.counting_only:
         print("counting only: no solver was run; 'not ruled out' is not a SAT answer")
-    elif first_fail is None:
-        print(f"computable for every m' in {lo}..{hi} at n={n}")
+    elif res.first_fail is None:
+        print(f"computable for every m' in {res.lo}..{res.hi} at n={n}")
     else:
-        mo, st = first_fail
-        done = f"computable for m' = {lo}..{ok_upto}; " if ok_upto is not None else ""
+        mo, st = res.first_fail
+        done = (f"computable for m' = {res.lo}..{res.ok_upto}; " if res.ok_upto is not None
+                else "")
         print(f"{done}first m' not shown computable: {mo} ({st})")
     return 0
 
@@ -241,8 +217,6 @@ def cmd_capacity(a):
 # ------------------------------------------------------------------ bounds
 
 def cmd_bounds(a):
-    from ..bounds import asymptotics, tabulate
-
     mos = _int_list(a.m_out, "--m-out", 2)
     minima = _minima(a.minima)
     rows = tabulate(mos, minima=minima)
@@ -279,8 +253,9 @@ def _shape_opts(p, counting=True):
                                                  "(default max(B, 1))")
     g.add_argument("--theta", metavar="T", help="readout threshold theta (default 1)")
     g.add_argument("--time-limit", metavar="SEC",
-                   help="hard wall-clock limit in seconds (count: the whole SAT "
-                        "enumeration, numpy threshold methods ignore it; capacity: per m')")
+                   help="hard wall-clock limit per solve in seconds (count: the SAT "
+                        "enumeration is one incremental solve; numpy threshold methods "
+                        "ignore it; capacity: each solve of each m')")
 
 
 def register(sub):

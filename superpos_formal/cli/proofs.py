@@ -7,6 +7,8 @@ failed. It never shows a traceback: a broken bundle is a failure row.
 """
 
 from ..certify import drat as D
+from ..api import verify
+from ..certify.bundle import find_bundles
 from ..errors import InputError
 
 __all__ = ["register", "run_verify", "format_table"]
@@ -62,10 +64,8 @@ def format_table(reports):
 
 
 def run_verify(args):
-    from ..certify.bundle import find_bundles, verify_bundle
-
     checkers = _checkers(args.checkers)
-    reports = [verify_bundle(p, checkers=checkers, regenerate=not args.no_regenerate)
+    reports = [verify(p, checkers=checkers, regenerate=not args.no_regenerate)
                for p in find_bundles(args.paths)]
     print(format_table(reports))
     fails = [m for r in reports for m in r.all_failures()]

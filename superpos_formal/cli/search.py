@@ -1,54 +1,64 @@
 """Search commands: ``decide``, ``min-neurons``, ``min-params``, ``min-bits``,
 ``demo``.
 
-Each prints the per-size table (SAT / UNSAT / UNKNOWN with times), writes
-the best network as JSON and draws it, and with ``--proof`` writes claim
-bundles (:mod:`superpos_formal.certify.bundle`) whose UNSAT proofs have been
-checked. The logic lives in :mod:`superpos_formal.solve`; this module only
-parses and prints.
+Each parses its options, calls :mod:`superpos_formal.api`, and prints: a
+banner naming the question with every bound (weights ``B``, biases, codes,
+theta), the per-size table (SAT / UNSAT / UNKNOWN with times, UNSAT marked
+checked or unchecked), the conclusion; it writes the best network (JSON,
+PNG, GraphML) and with ``--proof`` the checked claim bundle
+(:func:`superpos_formal.api.certify`). No search logic lives here.
 """
 
+import argparse
 import json
+import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from ..codes import check_codes, random_codes
+from .. import api
+from .. import tasks as T
 from ..errors import InputError
+from ..graph import export
+from ..results import CodeKind, Mode, Status
 from ..schema import load, load_json, write_json
-from ..shape import Shape
-from ..solve.family import min_neurons_family
-from ..solve.search import decide, min_bits, min_neurons, min_parameters
+from ..solve.runner import DEFAULT_SOLVER
 
-__all__ = ["register", "add_shape_args", "shape_from_args"]
+__all__ = ["register", "add_shape_args", "shape_kwargs"]
 
 
 def _progress(msg):
     print(f"  {msg}", file=sys.stderr, flush=True)
 
 
-def add_task_args(p, family=True):
-    from .core import TASK_KINDS
+# ------------------------------------------------------------------ options
 
+def add_task_args(p, family=True):
     g = p.add_argument_group("task")
-    g.add_argument("--task", choices=TASK_KINDS, help="built-in task kind")
+    g.add_argument("--task", choices=T.TASK_KINDS, help="built-in task kind")
     g.add_argument("--task-file", metavar="TASK.json", help="a task written by `superpos task`")
     if family:
         g.add_argument("--family", metavar="KIND|FILE",
                        help="family question: permutations, pair-sets, or a family "
-                            "JSON file (shared free codes; needs --mode superposed)")
-    g.add_argument("--m", type=int, help="input features m")
-    g.add_argument("--s", type=int, help="sparsity s (default 2 for pair tasks, 1 otherwise)")
+                            "JSON file (shared free codes; needs --mode superposed "
+                            "--codes free)")
+    g.add_argument("--m", type=int, help="number of input features m")
+    g.add_argument("--s", type=int, help="sparsity s (default 2 for pair tasks, m for "
+                                         "parity/majority, 1 otherwise)")
     g.add_argument("--m-out", type=int, help="number of pairs (random seeded set for pair "
-                                             "tasks; family member size for pair-sets)")
+                                             "tasks; family member size for pair-sets); "
+                                             "pair tasks default to all pairs")
     g.add_argument("--pairs", help="explicit pairs, e.g. 0-1,1-2")
     g.add_argument("--pi", help="permutation, e.g. 2,0,1")
     g.add_argument("--seed", type=int, help="seed for random pairs / permutations")
     g.add_argument("--op", choices=("and", "or", "xor"), help="pair operation of pair-sets")
+    g.add_argument("--outputs", metavar="ROWS",
+                   help="table task: one bit string per input of X(m, s), e.g. 0,1,1,0")
 
 
 def add_shape_args(p, with_n=True):
     g = p.add_argument_group("shape")
-    g.add_argument("--mode", choices=("explicit", "superposed"), default="explicit",
+    g.add_argument("--mode", choices=tuple(Mode), default="explicit",
                    help="explicit: E=I, R=I; superposed: codes of dimension n (default explicit)")
     g.add_argument("--activation", choices=("relu", "step"), default="relu",
                    help="hidden activation (default relu)")
@@ -58,7 +68,9 @@ def add_shape_args(p, with_n=True):
                    help="hidden layers: 0 (representation, superposed free codes), 1 or 2 "
                         "(default 1)")
     g.add_argument("--B", type=int, default=2, help="weights in [-B, B] (default 2)")
-    g.add_argument("--B-bias", type=int, help="biases in [-B_bias, B_bias] (default B)")
+    g.add_argument("--B-bias", type=int,
+                   help="biases in [-B_bias, B_bias] (default B; shown in every banner and "
+                        "table; not with --L 0, which has no biases)")
     g.add_argument("--B-code", type=int, help="free code entries in [-B_code, B_code] "
                                               "(default max(B, 1))")
     g.add_argument("--theta", type=int, default=1, help="readout threshold (default 1)")
@@ -75,8 +87,10 @@ def add_shape_args(p, with_n=True):
     s = p.add_argument_group("solver")
     s.add_argument("--time-limit", type=float, default=None,
                    help="hard wall-clock limit per solve, seconds (UNKNOWN when reached)")
-    s.add_argument("--solver", default="cadical195",
-                   help="python-sat solver name (default cadical195)")
+    s.add_argument("--budget", type=float, default=None,
+                   help="hard wall-clock limit for the whole command's solving, seconds")
+    s.add_argument("--solver", default=DEFAULT_SOLVER,
+                   help=f"python-sat solver name (default {DEFAULT_SOLVER})")
     s.add_argument("--no-symmetry", action="store_true",
                    help="do not add the (sound) hidden-neuron symmetry breaks")
     s.add_argument("--sums", choices=("tree", "pb"), default="tree",
@@ -88,46 +102,35 @@ def add_shape_args(p, with_n=True):
                         "UNSAT answers are labelled unchecked)")
 
 
-def shape_from_args(a, task_m, task_m_out, n=None):
-    """A Shape (and a per-n code generator for random codes)."""
-    n = a.n if n is None else n
-    base = dict(mode=a.mode, activation=a.activation, n=n, L=a.L, B=a.B,
-                B_bias=a.B_bias, B_code=a.B_code, theta=a.theta, tolerance=a.tolerance)
-    if a.mode == "explicit":
-        return Shape(**base), None
-    if a.codes == "free":
-        return Shape(codes="free", **base), None
-    if a.codes == "given":
+def shape_kwargs(a):
+    """The api's shape keyword arguments from parsed options."""
+    if a.B_bias is not None and a.L == 0:
+        raise InputError("--B-bias: with --L 0 there is no hidden layer and no bias to bound")
+    kw = dict(mode=a.mode, activation=a.activation, L=a.L, B=a.B, B_bias=a.B_bias,
+              B_code=a.B_code, theta=a.theta, tolerance=a.tolerance,
+              code_k=a.code_k, code_seed=a.code_seed)
+    if a.mode == Mode.EXPLICIT:
+        return kw
+    kw["codes"] = a.codes
+    if a.codes == CodeKind.GIVEN:
         if not a.codes_file:
             raise InputError("--codes-file: --codes given needs a codes file")
         d = load_json(a.codes_file)
         if not isinstance(d, dict) or "E" not in d or "R" not in d:
             raise InputError(f"{a.codes_file}: expected an object with E and R")
-        E, R = d["E"], d["R"]
-        sh = Shape(codes="given", E=E, R=R, **dict(base, n=len(E)))
-        return sh, None
+        kw.update(E=d["E"], R=d["R"])
+    elif a.codes_file:
+        raise InputError("--codes-file: only with --codes given")
+    return kw
 
-    def codes_for(k):
-        if a.code_k > k:
-            return random_codes(k, task_m, task_m_out, k, a.code_seed)
-        return random_codes(k, task_m, task_m_out, a.code_k, a.code_seed)
 
-    # the template shape needs some codes; searches redraw them per width and
-    # skip the widths where none can be drawn
-    for k in range(n, n + 64):
-        try:
-            E, R = codes_for(k)
-            break
-        except InputError:
-            continue
-    else:
-        raise InputError(f"--codes random: no code of dimension {n}..{n + 63} can be drawn")
-    return Shape(codes="given", E=E, R=R, **dict(base, n=k)), codes_for
+def solver_kwargs(a):
+    return dict(time_limit=a.time_limit, budget=a.budget, solver=a.solver,
+                symmetry=not a.no_symmetry, sums=a.sums, cegis=a.cegis,
+                check=not a.no_check)
 
 
 def _task(a):
-    from .core import build_task
-
     if a.task_file:
         if a.task:
             raise InputError("--task-file: give either --task or --task-file")
@@ -136,56 +139,52 @@ def _task(a):
         raise InputError("--task: give a task kind (e.g. --task uand) or --task-file")
     if a.m is None:
         raise InputError("--m: the number of input features is required")
-    return build_task(a.task, a.m, s=a.s, pairs=a.pairs, pi=a.pi, m_out=a.m_out, seed=a.seed)
+    return T.build_task(a.task, a.m, s=a.s, pairs=a.pairs, pi=a.pi, m_out=a.m_out,
+                        seed=a.seed, outputs=a.outputs)
 
 
 def _family(a):
-    from .. import tasks as T
-
-    f = a.family
-    if f in ("permutations", "pair-sets"):
+    if a.task or a.task_file:
+        raise InputError("--family: give either a task or a family")
+    if a.family in T.FAMILY_KINDS:
         if a.m is None:
             raise InputError("--m: the number of input features is required")
-        if f == "permutations":
-            return T.permutation_family(a.m, 1 if a.s is None else a.s)
-        if a.m_out is None:
-            raise InputError("--m-out: the pair-sets family needs --m-out K")
-        return T.pair_set_family(a.m, a.m_out, 2 if a.s is None else a.s, a.op or "and")
-    return load(f, "family")
+        return T.build_family(a.family, a.m, a.m_out, a.s, a.op)
+    return load(a.family, "family")
 
 
-def _solve_kw(a):
-    return dict(solver=a.solver, symmetry=not a.no_symmetry, sums=a.sums, cegis=a.cegis,
-                check=not a.no_check)
+# ------------------------------------------------------------------ printing
 
-
-def _below(res):
-    """How the UNSAT below a minimum is backed, for the summary line."""
-    return "DRAT proof checked" if res.certified else "UNSAT NOT proof-checked"
-
-
-def _print_table(rows, keys):
-    print("  ".join(k.rjust(8) for k in keys))
-    for r in rows:
-        print("  ".join(str(r.get(k, "")).rjust(8) for k in keys))
-
-
-def _write_outputs(outdir, cell_or_net, table, label):
-    if outdir is None:
-        return
-    from ..graph import export
-
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / "table.json", "w") as fh:
-        json.dump(table, fh, indent=1)
-    if cell_or_net is not None:
-        write_json(cell_or_net, out / "network.json")
-        export(cell_or_net, out / "network.png")
-        export(cell_or_net, out / "network.graphml")
-        print(f"wrote {out}/network.json, network.png, network.graphml, table.json ({label})")
+def banner(subject, kw, n=None):
+    """One line naming the question: the subject and every bound."""
+    if isinstance(subject, T.Family):
+        what = f"family {subject.name}: {subject.size} members" + \
+            (" (a SAMPLE)" if subject.is_sample else "")
     else:
-        print(f"wrote {out}/table.json")
+        what = (f"task {subject.name}: m={subject.m}, m'={subject.m_out}, s={subject.s}, "
+                f"|X|={len(subject.inputs)}")
+    b = kw["B"]
+    bias = b if kw.get("B_bias") is None else kw["B_bias"]
+    parts = [kw["mode"], kw["activation"], f"L={kw['L']}", f"B={b}"]
+    if kw["L"] > 0:
+        parts.append(f"bias={bias}")
+    if kw["mode"] == Mode.SUPERPOSED:
+        codes = kw.get("codes") or "random"
+        code_b = max(b, 1) if kw.get("B_code") is None else kw["B_code"]
+        extra = (f" k={kw['code_k']} seed={kw['code_seed']}" if codes == "random" else "")
+        parts.append(f"code={code_b} ({codes}{extra})")
+    parts.append(f"theta={kw['theta']}")
+    if kw.get("tolerance"):
+        parts.append(f"tolerance={kw['tolerance']}")
+    if n is not None:
+        parts.append(f"n={n}")
+    return f"{what}\nshape: {' '.join(map(str, parts))}"
+
+
+def print_table(table, keys):
+    print("  ".join(k.rjust(8) for k in keys))
+    for r in table:
+        print("  ".join(("" if r.get(k) is None else str(r.get(k))).rjust(8) for k in keys))
 
 
 def _summary(net):
@@ -194,177 +193,182 @@ def _summary(net):
             f"({c['params_dense']} dense), {c['bits']} bits, {c['code_nonzeros']} code nonzeros")
 
 
+def _below(res):
+    """How the UNSAT below a minimum is backed, for the summary line."""
+    return "DRAT proof checked" if res.certified else "UNSAT NOT proof-checked"
+
+
+def _write_outputs(outdir, answer, label):
+    """``table.json``; for a task ``network.{json,png,graphml}``; for a
+    family ``codes.json`` and ``member<i>.json`` (each network's ``meta``
+    names its member: index, task name and task)."""
+    if outdir is None:
+        return
+    out = Path(outdir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "table.json").write_text(json.dumps([dict(r) for r in answer.table],
+                                                   indent=1) + "\n")
+        if not answer.networks:
+            print(f"wrote {out}/table.json")
+            return
+        if answer.is_family:
+            E, R = answer.codes
+            write_json({"E": [list(r) for r in E], "R": [list(r) for r in R],
+                        "family": answer.subject.to_dict()}, out / "codes.json")
+            for i, (net, t) in enumerate(zip(answer.networks, answer.subject.members())):
+                meta = dict(net.meta, member=i, task_name=t.name, task=t.to_dict())
+                write_json(replace(net, meta=tuple(sorted(meta.items()))),
+                           out / f"member{i}.json")
+            print(f"wrote {out}/table.json, codes.json and {len(answer.networks)} member "
+                  f"networks member0.json..member{len(answer.networks) - 1}.json ({label})")
+            return
+        net = answer.network
+        write_json(net, out / "network.json")
+        export(net, out / "network.png")
+        export(net, out / "network.graphml")
+    except OSError as e:
+        raise InputError(f"--out: cannot write {out} ({e.strerror or e})") from None
+    print(f"wrote {out}/network.json, network.png, network.graphml, table.json ({label})")
+
+
+# ------------------------------------------------------------------ commands
+
 def cmd_decide(a):
     task = _task(a)
-    shape, _ = shape_from_args(a, task.m, task.m_out)
-    if shape.mode == "superposed" and shape.codes == "given":
-        check_codes(shape.E, shape.R, task, shape.theta)
-    cell = decide(task, shape, time_limit=a.time_limit, **_solve_kw(a))
-    print(f"{task.name}  {shape.mode} {shape.activation} n={shape.n} L={shape.L} B={shape.B}: "
-          f"{cell.status} in {cell.seconds:.2f}s ({cell.info.get('vars')} vars, "
+    kw = shape_kwargs(a)
+    print(banner(task, kw, a.n))
+    res = api.decide(task, a.n, **kw, **solver_kwargs(a))
+    cell = res.search
+    print(f"{res.status} in {res.seconds:.2f}s ({cell.info.get('vars')} vars, "
           f"{cell.info.get('clauses')} clauses)")
-    if cell.status == "UNSAT":
+    if res.status == Status.UNSAT:
         print(f"UNSAT {'proof-checked' if cell.certified else 'NOT proof-checked'}: "
               f"{cell.check_note}")
-    if cell.network is not None:
-        print("verified: " + _summary(cell.network))
-    _write_outputs(a.out, cell.network, [cell.row()], cell.status)
+    if res.network is not None:
+        print("verified: " + _summary(res.network))
+    _write_outputs(a.out, res, str(res.status))
     return 0
 
 
 def cmd_min_neurons(a):
     if a.family:
-        if a.task or a.task_file:
-            raise InputError("--family: give either a task or a family")
-        fam = _family(a)
-        if a.mode != "superposed" or a.codes != "free":
-            raise InputError("--family: the family question needs --mode superposed --codes free")
-        shape, _ = shape_from_args(a, fam.m, fam.m_out, n=a.n_min)
-        print(f"family {fam.name}: {fam.size} members" +
-              (" (a SAMPLE)" if fam.is_sample else ""), file=sys.stderr)
-        res = min_neurons_family(fam, shape, n_min=a.n_min, n_max=a.n_max,
-                                 time_limit=a.time_limit, progress=_progress,
-                                 proof_dir=_proof_dir(a),
-                                 solver=a.solver, symmetry=not a.no_symmetry,
-                                 check=not a.no_check)
-        _print_table(res.table(), ["n", "status", "proof", "seconds", "rounds", "core", "vars"])
-        if res.minimum is not None:
-            print(f"minimum n = {res.minimum} (SAT at {res.minimum} with every member verified"
-                  + (f"; UNSAT at {res.minimum - 1}: {_below(res)}" if res.minimum > 1 else "")
-                  + ")")
-        else:
-            print(f"no minimum established: {res.note or 'UNSAT/UNKNOWN up to n_max'}")
-        if a.proof:
-            _minimum_bundle(a, res, family=fam)
-        if res.best is not None and a.out:
-            out = Path(a.out)
-            out.mkdir(parents=True, exist_ok=True)
-            write_json({"E": res.best.E, "R": res.best.R}, out / "codes.json")
-            for i, net in enumerate(res.best.networks):
-                write_json(net, out / f"member{i}.json")
-            print(f"wrote {out}/codes.json and {len(res.best.networks)} member networks")
-        return 0
-    task = _task(a)
-    shape, codes_for = shape_from_args(a, task.m, task.m_out, n=a.n_min)
-    print(f"task {task.name}: m={task.m}, m'={task.m_out}, s={task.s}, |X|={len(task.inputs)}",
-          file=sys.stderr)
-    if a.proof and codes_for is not None:
-        raise InputError("--proof: with codes regenerated per n there is no minimum to "
-                         "certify; use --codes free or explicit mode")
-    if a.incremental:
-        from ..solve.incremental import min_neurons_incremental
-
-        if shape.mode != "explicit":
-            raise InputError("--incremental: supported in explicit mode only")
-        res = min_neurons_incremental(task, shape, n_min=a.n_min, n_max=a.n_max,
-                                      time_limit=a.time_limit, solver=a.solver,
-                                      symmetry=not a.no_symmetry, progress=_progress,
-                                      certify_below=a.proof, proof_dir=_proof_dir(a))
+        subject = _family(a)
     else:
-        res = min_neurons(task, shape, n_min=a.n_min, n_max=a.n_max,
-                          time_limit=a.time_limit, codes_for=codes_for, progress=_progress,
-                          proof_dir=_proof_dir(a), **_solve_kw(a))
-    _print_table(res.table(), ["n", "status", "proof", "seconds", "vars", "clauses"])
-    for c in res.cells:
-        if c.status == "NOCODE":
+        subject = _task(a)
+    kw = shape_kwargs(a)
+    if a.proof and not a.out:
+        raise InputError("--proof: needs --out DIR for the bundles")
+    if a.proof and kw["mode"] == Mode.SUPERPOSED and kw.get("codes") != "free":
+        raise InputError("--proof: with codes fixed or regenerated per n there is no "
+                         "minimum to certify; use --codes free or explicit mode")
+    if a.family and (a.mode != Mode.SUPERPOSED or a.codes != CodeKind.FREE):
+        raise InputError("--family: the family question needs --mode superposed --codes free")
+    return report_min_neurons(subject, kw, solver_kwargs(a), n_min=a.n_min, n_max=a.n_max,
+                              proof=a.proof, out=a.out, incremental=a.incremental)
+
+
+def report_min_neurons(subject, kw, solver_kw, *, n_min, n_max, proof, out,
+                       incremental=False):
+    """Run ``api.min_neurons`` and print/write everything (also the demo)."""
+    print(banner(subject, kw))
+    work = str(Path(out) / "work") if proof else None
+    res = api.min_neurons(subject, n_min=n_min, n_max=n_max, **kw, **solver_kw,
+                          incremental=incremental, proof_dir=work, progress=_progress)
+    keys = (["n", "status", "proof", "seconds", "rounds", "core", "vars"] if res.is_family
+            else ["n", "B", "bias", "status", "proof", "seconds", "vars", "clauses"])
+    print_table(res.table, keys)
+    for c in res.search.cells:
+        if c.status == Status.NOCODE:
             print(f"  n={c.info['n']}: no usable random code: {c.info['reason']}")
     if res.minimum is not None:
-        print(f"minimum n = {res.minimum}" +
-              (f" (SAT at n={res.minimum}, verified; UNSAT at n={res.minimum - 1}: "
-               f"{_below(res)})" if res.minimum > 1 else " (SAT at n=1)"))
-    elif res.best is not None:
-        print(f"first SAT at n={res.best.shape.n}: {res.note}")
+        k = res.minimum
+        what = "with every member verified" if res.is_family else "verified"
+        print(f"minimum n = {k} (SAT at n={k}, {what}"
+              + (f"; UNSAT at n={k - 1}: {_below(res)})" if k > 1 else ")"))
+    elif res.networks:
+        print(f"first SAT at n={res.shape.n}: {res.note}")
     else:
-        print(f"no network up to n={a.n_max} (UNSAT or UNKNOWN; see the table)")
-    if res.best is not None:
-        print("verified: " + _summary(res.best.network))
-    _write_outputs(a.out, res.best.network if res.best else None, res.table(),
-                   f"n={res.best.shape.n}" if res.best else "")
-    if a.proof:
-        _minimum_bundle(a, res, task=task)
+        print(f"no network up to n={n_max} ({res.note or 'UNSAT or UNKNOWN; see the table'})")
+    if res.networks and not res.is_family:
+        print("verified: " + _summary(res.network))
+    _write_outputs(out, res, f"n={res.shape.n}" if res.networks else "")
+    if proof:
+        _certify(res, Path(out))
     return 0
 
 
-def _proof_dir(a):
-    if not getattr(a, "proof", False):
-        return None
-    if not a.out:
-        raise InputError("--proof: needs --out DIR for the bundles")
-    return str(Path(a.out) / "work")
-
-
-def _minimum_bundle(a, res, task=None, family=None):
-    """Bundle the minimum (SAT at k, checked UNSAT proof at k-1) under --out."""
-    from ..certify.bundle import make_minimum, verify_bundle
-
+def _certify(res, out):
     if res.minimum is None:
         print("no minimum established: no proof bundle written")
         return
-    best = res.best
-    below = res.cells[-2] if len(res.cells) > 1 else None
-    dest = Path(a.out) / "minimum"
+    dest = out / "minimum"
     print(f"checking the proof of UNSAT at n={res.minimum - 1} and writing {dest} ...",
           file=sys.stderr)
-    make_minimum(dest, best, below, shape=best.shape, task=task, family=family,
-                 members=None if below is None or family is None else below.core,
-                 overwrite=True)
-    rep = verify_bundle(dest)
+    rep = api.certify(res, dest, overwrite=True)
     print(f"proof bundle {dest}: {'PASS' if rep.ok else 'FAIL'} "
           f"(re-check with: superpos verify {dest})")
-    if not rep.ok:
-        from ..errors import SoundnessError
-        raise SoundnessError(f"fresh bundle {dest} fails verification: {rep}")
     # the raw CNF/DRAT files now live (compressed, hashed) in the bundle
-    import shutil
-    shutil.rmtree(Path(a.out) / "work", ignore_errors=True)
+    shutil.rmtree(out / "work", ignore_errors=True)
 
 
 def cmd_min_params(a):
     task = _task(a)
-    shape, _ = shape_from_args(a, task.m, task.m_out)
-    res = min_parameters(task, shape, time_limit=a.time_limit, progress=_progress, **_solve_kw(a))
-    rows = [dict(c.row(), bound=c.options.get("max_nonzero", "-")) for c in res.cells]
-    _print_table(rows, ["bound", "status", "proof", "seconds", "vars", "clauses"])
+    kw = shape_kwargs(a)
+    print(banner(task, kw, a.n))
+    res = api.min_params(task, a.n, **kw, **solver_kwargs(a), progress=_progress)
+    print_table(res.table, ["bound", "status", "proof", "seconds", "vars", "clauses"])
     if res.minimum is not None:
         print(f"minimum nonzero parameters = {res.minimum}")
     else:
         print(f"no minimum established: {res.note}")
-    if res.best:
-        print("verified: " + _summary(res.best.network))
-    _write_outputs(a.out, res.best.network if res.best else None, rows, "min-params")
+    if res.networks:
+        print("verified: " + _summary(res.network))
+    _write_outputs(a.out, res, "min-params")
     return 0
 
 
 def cmd_min_bits(a):
     task = _task(a)
-    shape, _ = shape_from_args(a, task.m, task.m_out)
-    res = min_bits(task, shape, B_max=a.B_max, time_limit=a.time_limit, progress=_progress,
-                   bias_follows=a.B_bias is None, **_solve_kw(a))
-    _print_table(res.table(), ["B", "status", "proof", "seconds", "vars", "clauses"])
+    kw = shape_kwargs(a)
+    kw.pop("B")
+    print(banner(task, dict(kw, B=f"0..{a.B_max}"), a.n))
+    res = api.min_bits(task, a.n, B_max=a.B_max, **kw, **solver_kwargs(a),
+                       progress=_progress)
+    print_table(res.table, ["B", "bias", "status", "proof", "seconds", "vars", "clauses"])
     if res.minimum is not None:
-        net = res.best.network
-        print(f"minimum B = {res.minimum} at n={shape.n}: {net.counts()['bits']} bits in all")
+        net = res.network
+        print(f"minimum B = {res.minimum} (biases in [-{net.B_bias}, {net.B_bias}]) at "
+              f"n={a.n}: {net.counts()['bits']} bits in all")
     else:
         print(f"no minimum established: {res.note or 'UNSAT/UNKNOWN up to B_max'}")
-    _write_outputs(a.out, res.best.network if res.best else None, res.table(), "min-bits")
+    _write_outputs(a.out, res, "min-bits")
     return 0
 
 
-DEMO = ["--task", "uand", "--m", "4", "--mode", "explicit", "--activation", "relu",
-        "--B", "2", "--n-max", "6"]
+#: the demo's question (the README's main job): shape and solver arguments
+#: of api.min_neurons, every bound spelled out
+DEMO_SHAPE = dict(mode="explicit", activation="relu", L=1, B=2, B_bias=2, B_code=None,
+                  theta=1, tolerance=0, code_k=2, code_seed=0)
+DEMO_SOLVER = dict(time_limit=None, budget=None, solver=DEFAULT_SOLVER, symmetry=True,
+                   sums="tree", cegis=False, check=True)
 
 
 def cmd_demo(a):
     """The README's main job: a minimum network for an embedded default, verified,
     drawn, with its minimality proof checked."""
-    parser = _PARSERS["min-neurons"]
-    args = parser.parse_args(DEMO + ["--out", a.out] + (["--proof"] if not a.no_proof else []))
     print("superpos demo: minimum ReLU network for the universal AND of m=4 sparse "
-          "features (s=2), explicit mode, weights in [-2, 2]")
-    return cmd_min_neurons(args)
+          "features (s=2), explicit mode, weights and biases in [-2, 2]")
+    return report_min_neurons(api.uand(4), DEMO_SHAPE, DEMO_SOLVER, n_min=1, n_max=6,
+                              proof=not a.no_proof, out=a.out)
 
 
-_PARSERS = {}
+# ------------------------------------------------------------------ register
+
+
+_OUT_HELP = ("write table.json and, for a task, network.json, network.png, "
+             "network.graphml; for a family, codes.json and member<i>.json (one "
+             "network per member; its meta names the member)")
 
 
 def register(sub):
@@ -373,10 +377,8 @@ def register(sub):
         if task:
             add_task_args(p, family=family)
             add_shape_args(p, with_n=with_n)
-            p.add_argument("--out", "-o", metavar="DIR",
-                           help="write network.json, network.png, network.graphml, table.json")
+            p.add_argument("--out", "-o", metavar="DIR", help=_OUT_HELP)
         p.set_defaults(func=func)
-        _PARSERS[name] = p
         return p
 
     add("decide", cmd_decide, "decide one cell: does a network of this shape compute the task?")
@@ -385,9 +387,10 @@ def register(sub):
             "shared-code family question", family=True, with_n=False)
     p.add_argument("--n-min", type=int, default=1, help="first width tried (default 1)")
     p.add_argument("--n-max", type=int, default=8, help="last width tried (default 8)")
-    p.add_argument("--n", type=int, default=None, help=argparse_suppress())
+    p.add_argument("--n", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--proof", action="store_true",
-                   help="write checked claim bundles (SAT at the minimum, UNSAT below) to --out")
+                   help="write checked claim bundles (SAT at the minimum, UNSAT below) to "
+                        "--out/minimum")
     p.add_argument("--incremental", action="store_true",
                    help="explicit mode: one solver for all n (assumptions on neuron "
                         "selectors); with --proof the UNSAT below the minimum is re-solved "
@@ -400,6 +403,3 @@ def register(sub):
     p.add_argument("--no-proof", action="store_true", help="skip the proof bundles")
 
 
-def argparse_suppress():
-    import argparse
-    return argparse.SUPPRESS

@@ -1,6 +1,6 @@
 """Task + shape -> CNF, and model -> network (the SAT path).
 
-One encoder serves every question of MODEL.md 4: explicit mode, superposed
+One encoder serves every question of docs/MODEL.md 4: explicit mode, superposed
 mode with given or free codes, the representation question (``L = 0``,
 free codes), families with shared codes (:func:`encode_family_sat`) and
 architectures with free outputs (:func:`encode_architecture`, for counting).
@@ -44,6 +44,10 @@ Symmetry breaking (``symmetry=True``), each sound by a sorting argument:
   ``(W_l[k], b_l[k]) >=_lex (W_l[k+1], b_l[k+1])``. Ties are allowed: two
   equal neurons cannot in general be merged (the merged outgoing weight may
   exceed ``B``).
+  This is a lex-leader constraint (Crawford, Ginsberg, Luks, Roy,
+  "Symmetry-breaking predicates for search problems", KR 1996) for the
+  neuron-permutation group, restricted to adjacent neurons: the sorted
+  network is the orbit's lex-leader.
 * *code dimensions* (free codes): permuting the ``n`` code coordinates
   together with the rows of ``E``, the columns of ``R`` and, in every member,
   the columns of ``W_1`` and the rows/columns of ``V``/``c`` (``d = d' = n``
@@ -68,6 +72,7 @@ from dataclasses import dataclass, field
 from ..domain import domain, support
 from ..errors import InputError
 from ..network import Network
+from ..results import Activation, CodeKind, Mode
 from .ints import FALSE, TRUE, Builder, Const, Relu, scaled
 from .symmetry import feature_symmetric
 
@@ -130,9 +135,9 @@ def _rng(B):
 
 
 def _check_shape(shape, m, m_out):
-    if shape.mode == "explicit":
+    if shape.mode == Mode.EXPLICIT:
         return
-    if shape.codes == "given":
+    if shape.codes == CodeKind.GIVEN:
         if len(shape.E[0]) != m:
             raise InputError(f"E: given input code has {len(shape.E[0])} columns, "
                              f"the task has m={m}")
@@ -145,11 +150,11 @@ def _code_vars(b, shape, m, m_out, param=None):
     """E (d x m) and R (m' x d') as lists of IntExpr (``param(key, dom)``
     makes each free entry; default a fresh variable)."""
     param = param or (lambda key, dom: b.int_var(dom))
-    if shape.mode == "explicit":
+    if shape.mode == Mode.EXPLICIT:
         E = [[Const(int(i == k)) for k in range(m)] for i in range(m)]
         R = [[Const(int(i == k)) for k in range(m_out)] for i in range(m_out)]
         return E, R
-    if shape.codes == "given":
+    if shape.codes == CodeKind.GIVEN:
         return ([[Const(v) for v in row] for row in shape.E],
                 [[Const(v) for v in row] for row in shape.R])
     n = shape.n
@@ -251,7 +256,7 @@ class _Enc:
     def member(self, task, E, R, free_outputs=False):
         sh, b = self.shape, self.b
         n, L = sh.n, sh.L
-        relu = sh.activation == "relu"
+        relu = sh.activation == Activation.RELU
         mem = {"layers": [], "V": None, "c": None}
         outputs = {}
         mi, p = self.n_members, self.param
@@ -286,7 +291,7 @@ class _Enc:
                 for k in range(n - 1):
                     b.lex_geq(W[k] + [bb[k]], W[k + 1] + [bb[k + 1]])
             self.breaks.add("hidden-neuron-lex")
-            if (self.features and self.shape.mode == "explicit" and task is not None
+            if (self.features and self.shape.mode == Mode.EXPLICIT and task is not None
                     and feature_symmetric(task)):
                 # double-lex on [W_1 | b_1]: soundness in encode/symmetry.py
                 W1 = layers[0][0]
@@ -299,7 +304,7 @@ class _Enc:
         self.nonzero += [v for row in V for v in row] + list(c)
 
         W1, b1 = layers[0]
-        if self.shape.mode == "explicit":
+        if self.shape.mode == Mode.EXPLICIT:
             Q = W1
         else:
             Q = [[_dot(b, W1[k], [E[r][i] for r in range(d_in)]) for i in range(self.m)]
@@ -398,7 +403,8 @@ class _Enc:
 
     # -------------------------------------------------------------- global
     def code_symmetry(self, E, R, family_symmetry=None):
-        if self.shape.mode == "explicit" or self.shape.codes != "free" or not self.symmetry:
+        if (self.shape.mode == Mode.EXPLICIT or self.shape.codes != CodeKind.FREE
+                or not self.symmetry):
             if family_symmetry:
                 raise InputError("family_symmetry: needs free (shared) codes and symmetry on")
             return
@@ -437,6 +443,11 @@ class _Enc:
                 b.lex_geq(cols[r], cols[r + 1])
 
     def cardinality(self, lits, k):
+        """At most ``k`` of ``lits``: the sequential counter of Sinz,
+        "Towards an optimal CNF encoding of Boolean cardinality constraints",
+        CP 2005 (python-sat's ``EncType.seqcounter``)."""
+        # pysat.card is imported where it is used, like pysat.pb above: only
+        # the min-params question needs it
         from pysat.card import CardEnc, EncType
 
         enc = CardEnc.atmost(lits, bound=k, top_id=self.b.nvars, encoding=EncType.seqcounter)
@@ -472,7 +483,7 @@ class _Enc:
 def _validate(tasks, shape):
     if shape.L > 2:
         raise InputError(f"L: the SAT encoder supports L <= 2 hidden layers, got {shape.L}")
-    if shape.mode == "explicit" and shape.L == 0:
+    if shape.mode == Mode.EXPLICIT and shape.L == 0:
         raise InputError("L: explicit mode needs a hidden layer")
     t0 = tasks[0]
     for t in tasks:
@@ -485,7 +496,7 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
                       fixed=None):
     """One CNF: codes shared by every task, one weight set per task.
 
-    With ``shape.codes == "free"`` this is the family question (MODEL.md
+    With ``shape.codes == "free"`` this is the family question (docs/MODEL.md
     4.3); with given codes it is the conjunction of instance questions.
 
     ``family_symmetry`` (``"features"`` or ``"features+outputs"``) orders
@@ -516,7 +527,7 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
         raise InputError(f"sums: unknown sum encoding {sums!r} (tree, pb)")
     enc = _Enc(shape, t0.m, t0.m_out, t0.s, inputs, symmetry, sums, pb_enc, fixed)
     if selectors:
-        if shape.mode != "explicit" or shape.L != 1 or len(tasks) != 1:
+        if shape.mode != Mode.EXPLICIT or shape.L != 1 or len(tasks) != 1:
             raise InputError("selectors: incremental width search supports explicit "
                              "mode, one hidden layer, one task")
         enc.selectors = []
@@ -538,7 +549,7 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
 
 def encode_sat(task, shape, *, inputs=None, symmetry=True, max_nonzero=None,
                sums="tree", pb_enc=None, selectors=False, fixed=None):
-    """CNF for "a network of ``shape`` computes ``task``" (MODEL.md 4.2).
+    """CNF for "a network of ``shape`` computes ``task``" (docs/MODEL.md 4.2).
 
     ``inputs`` restricts the constraints to a subset of ``X`` (for
     counterexample-guided search; UNSAT on a subset implies UNSAT on ``X``,

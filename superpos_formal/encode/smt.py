@@ -1,6 +1,6 @@
 """The literal z3 encoding: bounded ``Int`` weights, ``If`` activations.
 
-This is the encoding a user would write by hand from MODEL.md, and it is the
+This is the encoding a user would write by hand from docs/MODEL.md, and it is the
 baseline every SAT encoding of the toolkit is benchmarked against
 (``benchmarks/bench_sat_vs_smt.py``). Nothing clever happens here on
 purpose:
@@ -31,31 +31,31 @@ a mismatch raises :class:`~superpos_formal.errors.SoundnessError`. An UNSAT
 answer comes with no proof: it is reported as UNSAT-by-SMT with
 ``certified=False`` and must not become a claim on its own.
 
+The solving half (z3 in a killed-on-timeout child process, decoding and
+verification) is :mod:`superpos_formal.solve.smt`: encoders never run a
+solver (docs/MODEL.md, "Layers").
+
 Examples
 --------
 >>> from superpos_formal.tasks import and_pairs
 >>> from superpos_formal.shape import Shape
->>> r = solve_smt(and_pairs(2, [(0, 1)], s=2), Shape("explicit", "step", n=1, B=1))
->>> r.status, r.certified, r.network.layers[0][0]
-('SAT', True, ((1, 1),))
->>> r = solve_smt(and_pairs(2, [(0, 1)], s=2), Shape("explicit", "step", n=1, B=0))
->>> r.status, r.certified
-('UNSAT', False)
+>>> enc = encode_smt(and_pairs(2, [(0, 1)], s=2), Shape("explicit", "step", n=1, B=1))
+>>> len(enc.assertions) > 0
+True
 """
 
-import time
 from dataclasses import dataclass, field
 
 import z3
 
-from ..solve.runner import run_limited
-
-from ..errors import InputError, SoundnessError
+from ..errors import InputError
 from ..network import Network
-from ..verify import check_compatible, verify
+from ..results import Activation, CodeKind, Mode
+from ..verify import check_compatible
 
-__all__ = ["encode_smt", "solve_smt", "SmtEncoding", "SmtResult", "TACTICS"]
+__all__ = ["encode_smt", "SmtEncoding", "TACTICS", "check_question"]
 
+#: z3 front ends the solve layer offers (:mod:`superpos_formal.solve.smt`)
 TACTICS = ("default", "qffd")
 
 
@@ -102,7 +102,7 @@ class SmtEncoding:
             out += [v for r in W for v in r] + list(b)
         if self.V is not None:
             out += [v for r in self.V for v in r] + list(self.c)
-        if self.shape.codes == "free":
+        if self.shape.codes == CodeKind.FREE:
             out += [v for r in self.E for v in r] + [v for r in self.R for v in r]
         return out
 
@@ -120,7 +120,7 @@ class SmtEncoding:
         layers = [(mat(W), [val(v) for v in b]) for W, b in self.layers]
         V = None if self.V is None else mat(self.V)
         c = None if self.c is None else [val(v) for v in self.c]
-        if sh.mode == "explicit":
+        if sh.mode == Mode.EXPLICIT:
             return Network.explicit(self.task.m, self.task.m_out, sh.activation,
                                     layers, V, c, B=sh.B, B_bias=sh.B_bias,
                                     theta=sh.theta)
@@ -161,7 +161,7 @@ def _lin(row, vec):
 
 
 def _act(activation, t):
-    if activation == "relu":
+    if activation == Activation.RELU:
         return z3.If(t > 0, t, 0)
     return z3.If(t > 0, 1, 0)
 
@@ -174,17 +174,18 @@ def _lex_leq(a, b):
     return out
 
 
-def _check(task, shape):
-    if shape.mode == "explicit":
+def check_question(task, shape):
+    """Reject a (task, shape) the z3 encoding does not cover, with the reason."""
+    if shape.mode == Mode.EXPLICIT:
         return
-    if shape.codes == "given":
+    if shape.codes == CodeKind.GIVEN:
         E, R = shape.E, shape.R
         if len(E[0]) != task.m:
             raise InputError(f"E: given code has {len(E[0])} columns, the task has m={task.m}")
         if len(R) != task.m_out:
             raise InputError(f"R: given readout has {len(R)} rows, the task has "
                              f"m'={task.m_out}")
-    elif shape.codes != "free":
+    elif shape.codes != CodeKind.FREE:
         raise InputError(f"codes: the SMT encoder supports given and free codes, "
                          f"not {shape.codes!r}")
     if shape.L > 2:
@@ -207,7 +208,7 @@ def encode_smt(task, shape, *, inputs=None, symmetry=False):
     -------
     SmtEncoding
     """
-    _check(task, shape)
+    check_question(task, shape)
     if shape.L > 2:
         raise InputError(f"L: the SMT encoder supports L = 0, 1, 2, got {shape.L}")
     m, mo, n, L = task.m, task.m_out, shape.n, shape.L
@@ -215,11 +216,11 @@ def encode_smt(task, shape, *, inputs=None, symmetry=False):
     cons = []
 
     # codes
-    if shape.mode == "explicit":
+    if shape.mode == Mode.EXPLICIT:
         d = m
         E = [[int(i == j) for j in range(m)] for i in range(m)]
         R = [[int(i == j) for j in range(mo)] for i in range(mo)]
-    elif shape.codes == "given":
+    elif shape.codes == CodeKind.GIVEN:
         d = n
         E = [list(r) for r in shape.E]
         R = [list(r) for r in shape.R]
@@ -236,14 +237,14 @@ def encode_smt(task, shape, *, inputs=None, symmetry=False):
         layers.append((W, b))
         prev = n
     if L >= 1:
-        d_out = mo if shape.mode == "explicit" else n
+        d_out = mo if shape.mode == Mode.EXPLICIT else n
         V = _int_matrix("V", d_out, prev, shape.B, cons)
         c = [_bounded(f"c_{k}", -shape.B_bias, shape.B_bias, cons) for k in range(d_out)]
     else:
         V = c = None
 
     if symmetry and L >= 1 and n >= 2:
-        # Symmetry breaking (MODEL.md 5). Soundness: let N be any network of
+        # Symmetry breaking (docs/MODEL.md 5). Soundness: let N be any network of
         # this shape. Permuting the neurons of the first hidden layer by pi,
         # i.e. W1 -> P W1, b1 -> P b1, and the next layer's columns (W2 or V)
         # -> (.) P^T, gives a network N' that computes the same a_2 (or z) on
@@ -286,111 +287,3 @@ def encode_smt(task, shape, *, inputs=None, symmetry=False):
         cons.append(z3.AtMost(*errs, tol))
 
     return SmtEncoding(task, shape, cons, E, R, layers, V, c, errs, X, symmetry)
-
-
-# --------------------------------------------------------------------------
-# solving
-# --------------------------------------------------------------------------
-
-
-@dataclass
-class SmtResult:
-    """An SMT answer.
-
-    ``status`` is SAT, UNSAT or UNKNOWN. ``certified`` is true only for SAT,
-    where the certificate is the network itself, re-verified over the whole
-    domain; an UNSAT from z3 carries no proof and is ``certified=False``
-    (UNSAT-by-SMT). ``seconds`` is wall clock for encoding and solving in the
-    child process, as seen by the caller (the parent).
-    """
-
-    status: str
-    seconds: float
-    network: Network = None
-    certified: bool = False
-    method: str = "smt"
-    tactic: str = "default"
-    reason: str = ""
-    verification: object = None
-    stats: dict = field(default_factory=dict)
-
-    @property
-    def label(self):
-        return {"SAT": "SAT (verified)", "UNSAT": "UNSAT-by-SMT (no proof)",
-                "UNKNOWN": "UNKNOWN"}[self.status]
-
-
-def _make_solver(tactic):
-    if tactic == "qffd":
-        return z3.SolverFor("QF_FD")
-    if tactic == "default":
-        return z3.Solver()
-    raise InputError(f"tactic: unknown SMT tactic {tactic!r} (one of {', '.join(TACTICS)})")
-
-
-def _solve_in_child(task, shape, tactic, symmetry, time_limit):
-    t0 = time.perf_counter()
-    enc = encode_smt(task, shape, symmetry=symmetry)
-    t1 = time.perf_counter()
-    s = _make_solver(tactic)
-    if time_limit is not None:
-        s.set("timeout", max(1, int(time_limit * 1000)))
-    s.add(enc.assertions)
-    r = s.check()
-    t2 = time.perf_counter()
-    out = {"encode_seconds": t1 - t0, "solve_seconds": t2 - t1,
-           "assertions": len(enc.assertions)}
-    if r == z3.sat:
-        out["status"] = "SAT"
-        out["network"] = enc.decode(s.model())
-    elif r == z3.unsat:
-        out["status"] = "UNSAT"
-    else:
-        out["status"] = "UNKNOWN"
-        out["reason"] = f"z3: {s.reason_unknown()}"
-    return out
-
-
-def solve_smt(task, shape, *, time_limit=None, tactic="default", symmetry=False):
-    """Decide ``(task, shape)`` with z3, in a forked child with a hard limit.
-
-    ``time_limit`` (seconds) is given to z3 as its ``timeout`` and enforced
-    by killing the child when it passes (z3's own timeout can overshoot).
-    A SAT network is verified over all of ``X(m, s)`` with the shape's
-    tolerance; if it fails, :class:`SoundnessError` is raised.
-
-    Returns
-    -------
-    SmtResult
-    """
-    if tactic not in TACTICS:
-        raise InputError(f"tactic: unknown SMT tactic {tactic!r} (one of {', '.join(TACTICS)})")
-    if time_limit is not None and not time_limit > 0:
-        raise InputError(f"time_limit: must be positive, got {time_limit!r}")
-    _check(task, shape)  # bad input is reported here, not from the child
-    t0 = time.perf_counter()
-    try:
-        done, out = run_limited(_solve_in_child, task, shape, tactic, symmetry, time_limit,
-                                time_limit=time_limit)
-    except InputError:
-        raise
-    except Exception as e:
-        raise RuntimeError(f"z3 ({tactic}) failed: {type(e).__name__}: {e}") from None
-    dt = time.perf_counter() - t0
-    if not done:
-        return SmtResult("UNKNOWN", dt, tactic=tactic,
-                         reason=f"time limit {time_limit}s reached (process killed)")
-    stats = {k: out[k] for k in ("encode_seconds", "solve_seconds", "assertions") if k in out}
-    if out["status"] == "SAT":
-        net = out["network"]
-        check_compatible(net, task)
-        ver = verify(net, task, tolerance=shape.tolerance)
-        if not ver.ok:
-            raise SoundnessError(
-                f"z3 ({tactic}) model for {task.name} at n={shape.n} fails exact "
-                f"verification: {ver.errors} wrong bits (tolerance {shape.tolerance}), "
-                f"first {ver.counterexamples[0]}")
-        return SmtResult("SAT", dt, network=net, certified=True, tactic=tactic,
-                         verification=ver, stats=stats)
-    return SmtResult(out["status"], dt, tactic=tactic, reason=out.get("reason", ""),
-                     stats=stats)

@@ -1,4 +1,4 @@
-"""Task symmetries that justify symmetry breaks (MODEL.md section 5).
+"""Task symmetries that justify symmetry breaks (docs/MODEL.md 5).
 
 The hidden-neuron and code-coordinate breaks need no property of the task;
 their arguments are in :mod:`superpos_formal.encode.sat`. The break here

@@ -1,4 +1,4 @@
-"""Counting the functions an architecture realizes (MODEL.md 4.4).
+"""Counting the functions an architecture realizes (docs/MODEL.md 4.4).
 
 Two questions, two families of methods.
 
@@ -87,7 +87,10 @@ from dataclasses import dataclass, field, replace
 from math import comb, factorial
 
 from ..domain import domain
+from ..encode.sat import encode_architecture
 from ..errors import InputError, SoundnessError
+from ..network import Network
+from ..shape import Shape
 from .runner import DEFAULT_SOLVER, solver_version
 
 __all__ = ["CountResult", "count_functions", "count_threshold_functions",
@@ -303,8 +306,6 @@ def count_functions(m, m_out, s, shape, *, time_limit=None, limit=None, progress
     >>> r.count, r.exact, r.certified
     (14, True, False)
     """
-    from ..encode.sat import encode_architecture
-
     _check_int("m", m, 1)
     _check_int("m_out", m_out, 1)
     _check_int("s", s, 0)
@@ -329,9 +330,6 @@ def _cube(k):
 
 
 def _threshold_sat(k, B, **kw):
-    from ..encode.sat import encode_architecture
-    from ..shape import Shape
-
     shape = Shape("explicit", "step", n=1, B=max(B, 1), B_bias=k * B + 1)
     t0 = time.perf_counter()
     enc = encode_architecture(k, 1, k, shape, symmetry=False)
@@ -426,8 +424,6 @@ def threshold_functions(k, B, method="orbit"):
 def _verify_masks(masks, k, B, sample=None):
     """Re-derive a witness (w, b) for masks with pure Python integers and the
     exact network evaluator. ``sample``: check every ``sample``-th mask only."""
-    from ..network import Network
-
     X = _cube(k)
     if k == 0:
         return

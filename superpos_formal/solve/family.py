@@ -1,4 +1,4 @@
-"""The family question (MODEL.md 4.3): shared codes, one weight set per member.
+"""The family question (docs/MODEL.md 4.3): shared codes, one weight set per member.
 
 ``decide_family`` runs a counterexample-guided loop over *members*:
 
@@ -17,6 +17,8 @@ without a solver call; that only steers the loop and certifies nothing.
 """
 
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field, replace
 
@@ -24,15 +26,17 @@ from ..codes import input_code_conflicts
 from ..encode.sat import encode_family_sat
 from ..encode.symmetry import family_symmetry_of
 from ..errors import InputError, SoundnessError
-from ..tasks import stable_id
+from ..ids import stable_id
+from ..results import CodeKind, Mode, Status, bounds_label
+from ..schema import network_from_dict
 from ..verify import verify
 from .runner import DEFAULT_SOLVER, run_limited, solve_cnf
-from .search import Search, check_unsat, decide
+from .search import Search, _left, decide, is_minimum, proof_label, solve_limit
 
 __all__ = ["FamilyCell", "decide_family", "min_neurons_family"]
 
 
-@dataclass
+@dataclass(repr=False)
 class FamilyCell:
     family: object
     shape: object
@@ -57,8 +61,13 @@ class FamilyCell:
         return stable_id({"question": "family", "family": self.family.to_dict(),
                           "shape": self.shape.to_dict(), "options": self.options})
 
+    def __repr__(self):
+        ev = f" {proof_label(self)}" if self.status == Status.UNSAT else ""
+        return (f"<FamilyCell {self.family.name} {self.shape.mode} {self.shape.activation} "
+                f"n={self.shape.n} L={self.shape.L} {bounds_label(self.shape)}: "
+                f"{self.status}{ev} after {self.rounds} round(s) {self.seconds:.1f} s>")
+
     def row(self):
-        from .search import proof_label
         return {"n": self.shape.n, "status": self.status, "proof": proof_label(self),
                 "seconds": round(self.seconds, 3),
                 "rounds": self.rounds, "core": None if self.core is None else len(self.core),
@@ -67,49 +76,55 @@ class FamilyCell:
 
 def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
                   symmetry=True, proof_path=None, cnf_path=None, start=1,
-                  progress=None, check=True, incremental=False):
+                  progress=None, check=None, budget=None, incremental=False):
     """Decide whether one shared code serves every member of ``family``.
 
     ``shape.codes`` must be ``"free"`` (superposed mode). ``time_limit``
-    bounds the whole loop; reaching it gives UNKNOWN. With ``check`` (the
-    default) the refutation of the final subfamily is logged as a DRAT proof
-    and checked by dratify's native engine (``cell.certified``).
+    is per solve (each subfamily solve and each member solve); ``budget``
+    (seconds, optional) bounds the whole loop; reaching either gives
+    UNKNOWN. With ``check`` (a proof checker, see
+    :func:`~superpos_formal.solve.search.decide`) the refutation of the
+    final subfamily is logged as a DRAT proof and checked
+    (``cell.certified``).
 
     ``incremental``: keep one solver across the rounds (the whole loop runs
-    in one child process, killed at the limit) and give it only the new
-    member's clauses each round, instead of a fresh solve of the whole
-    subfamily. The encoding of a subfamily extends the encoding of every
-    prefix of it clause for clause (members are encoded in order after the
-    shared code; checked every round, an encoding that does not extend the
-    previous one raises SoundnessError), so the formula the solver has seen
-    is exactly the last round's CNF, and the DRAT trace of the whole session
-    is checked against that CNF like any other proof.
+    in one child process) and give it only the new member's clauses each
+    round, instead of a fresh solve of the whole subfamily. The encoding of
+    a subfamily extends the encoding of every prefix of it clause for
+    clause (members are encoded in order after the shared code; checked
+    every round, an encoding that does not extend the previous one raises
+    SoundnessError), so the formula the solver has seen is exactly the last
+    round's CNF, and the DRAT trace of the whole session is checked against
+    that CNF like any other proof. One session has no per-solve limit: the
+    child is killed at ``budget`` (or, without one, at ``time_limit``), and
+    each member solve is limited by ``time_limit`` and what is left.
     """
     if incremental:
-        return _decide_family_incremental(family, shape, time_limit, solver, symmetry,
-                                          proof_path, cnf_path, start, progress, check)
+        return _decide_family_incremental(family, shape, time_limit, budget, solver,
+                                          symmetry, proof_path, cnf_path, start, progress,
+                                          check)
     tmp = None
     if check and (proof_path is None or cnf_path is None):
-        import tempfile
         tmp = tempfile.mkdtemp(prefix="superpos-check-")
     try:
-        cell = _decide_family(family, shape, time_limit, solver, symmetry,
+        deadline = None if budget is None else time.perf_counter() + budget
+        cell = _decide_family(family, shape, (time_limit, deadline), solver, symmetry,
                               proof_path or (tmp and os.path.join(tmp, "proof.drat")),
                               cnf_path or (tmp and os.path.join(tmp, "formula.cnf")),
                               start, progress, check)
         if tmp:
-            cell.proof_path = proof_path if cell.status == "UNSAT" else None
+            cell.proof_path = proof_path if cell.status == Status.UNSAT else None
             cell.cnf_path = cnf_path
         return cell
     finally:
         if tmp:
-            import shutil
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_path,
+def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path,
                    start, progress, check):
-    if shape.mode != "superposed" or shape.codes != "free":
+    time_limit, deadline = limits
+    if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
         raise InputError("shape: the family question needs mode=superposed, codes=free")
     t0 = time.perf_counter()
     members = list(family.members())
@@ -121,12 +136,10 @@ def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_
     rounds = 0
 
     def left():
-        if time_limit is None:
-            return None
-        return time_limit - (time.perf_counter() - t0)
+        return solve_limit(time_limit, deadline)
 
     def unknown(reason, info=None):
-        return FamilyCell(family, shape, "UNKNOWN", time.perf_counter() - t0,
+        return FamilyCell(family, shape, Status.UNKNOWN, time.perf_counter() - t0,
                           core=[members[i] for i in core_idx], rounds=rounds,
                           options={"symmetry": symmetry}, note=reason,
                           info=info or {}, solver=solver)
@@ -150,13 +163,13 @@ def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_
         opts = {"symmetry": symmetry}
         if fsym:
             opts["family_symmetry"] = fsym
-        if res.status == "UNKNOWN":
+        if res.status == Status.UNKNOWN:
             return unknown("time limit", enc.info)
-        if res.status == "UNSAT":
-            certified, note = False, "not checked (check=False)"
+        if res.status == Status.UNSAT:
+            certified, note = False, "not checked (no proof checker given)"
             if check:
-                certified, note = check_unsat(cnf_path, proof_path)
-            return FamilyCell(family, shape, "UNSAT", time.perf_counter() - t0,
+                certified, note = check(cnf_path, proof_path)
+            return FamilyCell(family, shape, Status.UNSAT, time.perf_counter() - t0,
                               core=core, proof_path=res.proof_path, cnf_path=cnf_path,
                               rounds=rounds, options=opts, info=enc.info, solver=solver,
                               certified=certified, check_note=note)
@@ -181,27 +194,25 @@ def _decide_family(family, shape, time_limit, solver, symmetry, proof_path, cnf_
             if rem is not None and rem <= 0:
                 return unknown("time limit", enc.info)
             cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry)
-            if cell.status == "SAT":
+            if cell.status == Status.SAT:
                 networks[i] = cell.network
-            elif cell.status == "UNSAT":
+            elif cell.status == Status.UNSAT:
                 failed = i
                 break
             else:
                 return unknown("time limit", enc.info)
         if failed is None:
-            return FamilyCell(family, shape, "SAT", time.perf_counter() - t0, E=E, R=R,
+            return FamilyCell(family, shape, Status.SAT, time.perf_counter() - t0, E=E, R=R,
                               networks=networks, core=core, rounds=rounds, options=opts,
                               info=enc.info, solver=solver)
         core_idx.append(failed)
 
 
 def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, start,
-                      deadline):
+                      time_limit, deadline):
     """Child-process half of the incremental loop: one solver, rounds of
     new members' clauses; returns a plain dict (pickled to the parent)."""
     from pysat.solvers import Solver
-
-    from ..schema import network_to_dict
 
     members = list(family.members())
     fsym = family_symmetry_of(family) if symmetry else None
@@ -237,7 +248,7 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
                         for line in s.get_proof():
                             fh.write(line)
                             fh.write("\n")
-                return dict(base, status="UNSAT")
+                return dict(base, status=str(Status.UNSAT))
             E, R, nets = enc.decode_all(s.get_model())
             given = replace(shape, codes="given", E=E, R=R)
             networks = [None] * len(members)
@@ -251,56 +262,55 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
                     failed = i
                     break
                 rem = deadline - time.time() if deadline is not None else None
+                if time_limit is not None:
+                    rem = time_limit if rem is None else min(rem, time_limit)
                 if rem is not None and rem <= 0:
-                    return dict(base, status="UNKNOWN")
-                cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry,
-                              check=False)
-                if cell.status == "SAT":
+                    return dict(base, status=str(Status.UNKNOWN))
+                cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry)
+                if cell.status == Status.SAT:
                     networks[i] = cell.network
-                elif cell.status == "UNSAT":
+                elif cell.status == Status.UNSAT:
                     failed = i
                     break
                 else:
-                    return dict(base, status="UNKNOWN")
+                    return dict(base, status=str(Status.UNKNOWN))
             if failed is None:
-                return dict(base, status="SAT", E=E, R=R,
-                            networks=[network_to_dict(n) for n in networks])
+                return dict(base, status=str(Status.SAT), E=E, R=R,
+                            networks=[n.to_dict() for n in networks])
             core_idx.append(failed)
 
 
-def _decide_family_incremental(family, shape, time_limit, solver, symmetry, proof_path,
-                               cnf_path, start, progress, check):
-    from ..schema import network_from_dict
-
-    if shape.mode != "superposed" or shape.codes != "free":
+def _decide_family_incremental(family, shape, time_limit, budget, solver, symmetry,
+                               proof_path, cnf_path, start, progress, check):
+    if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
         raise InputError("shape: the family question needs mode=superposed, codes=free")
     tmp = None
     if check and (proof_path is None or cnf_path is None):
-        import tempfile
         tmp = tempfile.mkdtemp(prefix="superpos-check-")
     pp = proof_path or (tmp and os.path.join(tmp, "proof.drat"))
     cp = cnf_path or (tmp and os.path.join(tmp, "formula.cnf"))
     t0 = time.perf_counter()
     members = list(family.members())
     try:
-        deadline = None if time_limit is None else time.time() + time_limit
+        session = budget if budget is not None else time_limit
+        deadline = None if session is None else time.time() + session
         done, out = run_limited(_incremental_loop, family, shape, solver, symmetry, pp, cp,
-                                start, deadline, time_limit=time_limit)
+                                start, time_limit, deadline, time_limit=session)
         dt = time.perf_counter() - t0
         if progress and done:
             for line in out["log"]:
                 progress(line)
-        if not done or out["status"] == "UNKNOWN":
-            return FamilyCell(family, shape, "UNKNOWN", dt, rounds=out["rounds"] if done else 0,
+        if not done or out["status"] == Status.UNKNOWN:
+            return FamilyCell(family, shape, Status.UNKNOWN, dt, rounds=out["rounds"] if done else 0,
                               options={"symmetry": symmetry, "incremental": True},
                               note="time limit", solver=solver)
         core = [members[i] for i in out["core_idx"]]
         info = dict(out["info"], incremental=True)
-        if out["status"] == "UNSAT":
-            certified, note = False, "not checked (check=False)"
+        if out["status"] == Status.UNSAT:
+            certified, note = False, "not checked (no proof checker given)"
             if check:
-                certified, note = check_unsat(cp, pp)
-            return FamilyCell(family, shape, "UNSAT", time.perf_counter() - t0, core=core,
+                certified, note = check(cp, pp)
+            return FamilyCell(family, shape, Status.UNSAT, time.perf_counter() - t0, core=core,
                               proof_path=proof_path, cnf_path=cnf_path,
                               rounds=out["rounds"], options=out["opts"], info=info,
                               solver=solver, certified=certified, check_note=note)
@@ -310,23 +320,24 @@ def _decide_family_incremental(family, shape, time_limit, solver, symmetry, proo
             if not v.ok:
                 raise SoundnessError(f"family network fails member {t.name}: "
                                      f"{v.counterexamples[0]}; encoder bug")
-        return FamilyCell(family, shape, "SAT", time.perf_counter() - t0, E=out["E"],
+        return FamilyCell(family, shape, Status.SAT, time.perf_counter() - t0, E=out["E"],
                           R=out["R"], networks=nets, core=core, rounds=out["rounds"],
                           options=out["opts"], info=info, solver=solver)
     finally:
         if tmp:
-            import shutil
             shutil.rmtree(tmp, ignore_errors=True)
 
 
 def min_neurons_family(family, shape, *, n_min=1, n_max=8, time_limit=None,
-                       progress=None, proof_dir=None, **kw):
+                       progress=None, proof_dir=None, budget=None, **kw):
     """Smallest ``n`` at which a shared code serves the family.
 
     Monotone in ``n``: a code and networks at width ``n`` extend to ``n + 1``
     with a zero code coordinate (zero row of ``E``, zero column of ``R``) and
     a zero hidden neuron; so the first SAT after an UNSAT is the minimum.
+    ``time_limit`` is per solve; ``budget`` bounds the whole search.
     """
+    deadline = None if budget is None else time.perf_counter() + budget
     cells = []
     result = Search("neurons", cells)
     for n in range(n_min, n_max + 1):
@@ -337,14 +348,14 @@ def min_neurons_family(family, shape, *, n_min=1, n_max=8, time_limit=None,
             pp = os.path.join(proof_dir, f"n{n}.drat")
             cp = os.path.join(proof_dir, f"n{n}.cnf")
         cell = decide_family(family, sh, time_limit=time_limit, proof_path=pp,
-                             cnf_path=cp, progress=progress, **kw)
+                             cnf_path=cp, progress=progress, budget=_left(deadline), **kw)
         cells.append(cell)
         if progress:
             progress(f"n={n}: {cell.status} in {cell.seconds:.2f}s after {cell.rounds} round(s)")
-        if cell.status == "SAT":
+        if cell.status == Status.SAT:
             result.best = cell
             prev = cells[-2].status if len(cells) > 1 else None
-            if n == n_min == 1 or prev == "UNSAT":
+            if is_minimum(n, prev):
                 result.minimum = n
             else:
                 result.note = f"SAT at n={n} but n={n - 1} is {prev}"

@@ -61,7 +61,7 @@ def _shrink(net, n):
 
 def min_neurons_incremental(task, shape, *, n_min=1, n_max=8, time_limit=None,
                             solver=DEFAULT_SOLVER, symmetry=True, progress=None,
-                            certify_below=False, proof_dir=None):
+                            certify_below=False, proof_dir=None, check=None):
     """Like :func:`~superpos_formal.solve.search.min_neurons`, incrementally.
 
     ``time_limit`` is per width. With ``certify_below`` the UNSAT at
@@ -125,7 +125,7 @@ def min_neurons_incremental(task, shape, *, n_min=1, n_max=8, time_limit=None,
             os.makedirs(proof_dir, exist_ok=True)
             pp, cp = os.path.join(proof_dir, f"n{k}.drat"), os.path.join(proof_dir, f"n{k}.cnf")
         fresh = decide(task, replace(shape, n=k), time_limit=time_limit, solver=solver,
-                       symmetry=symmetry, proof_path=pp, cnf_path=cp)
+                       symmetry=symmetry, proof_path=pp, cnf_path=cp, check=check)
         if fresh.status == "SAT":
             raise SoundnessError(f"incremental UNSAT at n={k} but a fresh solve is SAT")
         cells[-2] = fresh

@@ -1,4 +1,4 @@
-"""Decide one cell and search for minimum networks (MODEL.md 4.2).
+"""Decide one cell and search for minimum networks (docs/MODEL.md 4.2).
 
 Every answer is a :class:`Cell`: SAT with a network that the exact verifier
 accepted, UNSAT (with a DRAT proof when one was asked for), or UNKNOWN
@@ -24,22 +24,26 @@ SAT is monotone in ``B`` (a network with weights in ``[-B, B]`` is one in
 """
 
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
 
+from pysat.solvers import Solver
+
 from ..codes import input_code_conflicts
 from ..encode.sat import encode_sat
 from ..errors import InputError, SoundnessError
-from ..tasks import stable_id
+from ..ids import stable_id
+from ..results import CodeKind, Mode, Status, bounds_label
+from ..schema import network_from_dict
 from ..verify import verify
 from .runner import DEFAULT_SOLVER, race_limited, run_limited
 
-__all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits",
-           "CADICAL_CONFIGS"]
+__all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits", "CADICAL_CONFIGS"]
 
 
-@dataclass
+@dataclass(repr=False)
 class Cell:
     """One decided (or undecided) question: task + shape + options."""
 
@@ -63,42 +67,26 @@ class Cell:
         return stable_id({"question": "instance", "task": self.task.id,
                           "shape": self.shape.to_dict(), "options": self.options})
 
+    def __repr__(self):
+        ev = f" {proof_label(self)}" if self.status == Status.UNSAT else ""
+        return (f"<Cell {self.task.name} {self.shape.mode} {self.shape.activation} "
+                f"n={self.shape.n} L={self.shape.L} {bounds_label(self.shape)}: "
+                f"{self.status}{ev} {self.seconds:.1f} s>")
+
     def row(self):
-        return {"n": self.info.get("n", self.shape.n), "B": self.shape.B, "status": self.status,
+        return {"n": self.info.get("n", self.shape.n), "B": self.shape.B,
+                "bias": self.shape.B_bias, "status": self.status,
                 "proof": proof_label(self),
                 "seconds": round(self.seconds, 3),
                 "vars": self.info.get("vars"), "clauses": self.info.get("clauses")}
 
 
 
-#: In-process proof checking reads the whole proof into memory; larger
-#: proofs are left unchecked (said so), to be checked in a bundle or by an
-#: external checker.
-CHECK_MAX_BYTES = 150_000_000
-
-
 def proof_label(cell):
     """``checked`` / ``unchecked`` for UNSAT answers, ``-`` otherwise."""
-    if cell.status != "UNSAT":
+    if cell.status != Status.UNSAT:
         return "-"
     return "checked" if cell.certified else "unchecked"
-
-
-def check_unsat(cnf_path, proof_path):
-    """Check a DRAT proof with dratify's native engine.
-
-    Returns ``(True, note)`` when verified, ``(False, note)`` when the proof
-    is too large to check in process; a rejection raises SoundnessError.
-    """
-    from ..certify.drat import check_drat, require_verified
-
-    size = os.path.getsize(proof_path)
-    if size > CHECK_MAX_BYTES:
-        return False, (f"proof of {size // 1_000_000} MB exceeds the in-process check "
-                       f"limit ({CHECK_MAX_BYTES // 1_000_000} MB)")
-    recs = check_drat(cnf_path, proof_path, checkers=("native",))
-    require_verified(recs, what=f"DRAT proof {proof_path}")
-    return True, f"DRAT proof ({size} bytes) verified by {recs[0].version}"
 
 
 def _encode_options(symmetry, max_nonzero, sums, inputs):
@@ -115,10 +103,11 @@ def _encode_options(symmetry, max_nonzero, sums, inputs):
 #: (src/config.cpp of CaDiCaL 1.9.5: ``elimreleff=10``, ``stabilizeonly=1``,
 #: ``subsumereleff=60``): it stays in the stable (target-phase) search mode,
 #: which finds models of the satisfiable frontier cells (universal AND,
-#: step, given codes) that the default mode's restarts keep losing; see
-#: benchmarks/results/frontier.md. Options change the search, never the
-#: formula, so a model is still verified and a DRAT proof still refutes the
-#: same CNF.
+#: step, given codes) that the default mode's restarts keep losing
+#: (``stabilizeonly`` alone is the option that matters on them); see
+#: benchmarks/README.md, "Frontier findings". Options change the search,
+#: never the formula, so a model is still verified and a DRAT proof still
+#: refutes the same CNF.
 CADICAL_CONFIGS = {
     "default": {},
     "sat": {"elimreleff": 10, "stabilizeonly": 1, "subsumereleff": 60},
@@ -137,10 +126,6 @@ def _config(solver, config):
 def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
                       proof_path, cnf_path, config="default"):
     """Child-process half of :func:`decide`: encode, solve, decode."""
-    from pysat.solvers import Solver
-
-    from ..schema import network_to_dict
-
     enc = encode_sat(task, shape, inputs=subset, symmetry=symmetry,
                      max_nonzero=max_nonzero, sums=sums)
     if cnf_path:
@@ -155,10 +140,10 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
         s.append_formula(enc.clauses)
         ok = s.solve()
         dt = time.perf_counter() - t0
-        out = {"status": "SAT" if ok else "UNSAT", "info": dict(enc.info),
+        out = {"status": str(Status.SAT if ok else Status.UNSAT), "info": dict(enc.info),
                "solve_seconds": round(dt, 4)}
         if ok:
-            out["network"] = network_to_dict(enc.decode(s.get_model()))
+            out["network"] = enc.decode(s.get_model()).to_dict()
         elif proof_path is not None:
             with open(proof_path, "w") as fh:
                 for line in s.get_proof():
@@ -169,15 +154,19 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
 
 def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=None,
            symmetry=True, inputs=None, max_nonzero=None, sums="tree", cegis=False,
-           cnf_path=None, check=True, config="default", portfolio=None):
+           cnf_path=None, check=None, budget=None, config="default", portfolio=None):
     """Decide whether a network of ``shape`` computes ``task``.
 
     Parameters
     ----------
     time_limit : float, optional
-        Hard wall-clock limit in seconds for the whole call: encoding and
-        solving run in a child process that is killed when it passes; the
-        answer is then UNKNOWN.
+        Hard wall-clock limit in seconds per solve (each counterexample
+        round is one solve): encoding and solving run in a child process
+        that is killed when it passes; the answer is then UNKNOWN. The same
+        meaning everywhere in the toolkit.
+    budget : float, optional
+        Hard wall-clock limit in seconds for the whole call (all rounds);
+        reaching it gives UNKNOWN.
     proof_path : str, optional
         Where to write the DRAT proof if the answer is UNSAT. With
         ``cegis=True`` the proof refutes the last round's formula, whose
@@ -190,12 +179,17 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
         the inputs the decoded network gets wrong, repeat.
     cnf_path : str, optional
         Also write the solved formula as DIMACS here.
-    check : bool
-        Log a DRAT proof of every UNSAT (to a temporary file unless
-        ``proof_path`` is given) and check it with dratify's native engine;
-        ``cell.certified`` says whether that happened. A rejected proof
-        raises SoundnessError. With ``check=False`` an UNSAT is CaDiCaL's
-        word only, and is labelled "unchecked".
+    check : callable, optional
+        The proof checker, ``check(cnf_path, proof_path) -> (certified,
+        note)``: :func:`superpos_formal.certify.check.check_unsat` (the
+        default of :mod:`superpos_formal.api`). With one, every UNSAT logs a
+        DRAT proof (to a temporary file unless ``proof_path`` is given) and
+        hands it to the checker; ``cell.certified`` says whether it was
+        verified, and a rejected proof raises SoundnessError. Without one
+        (``None``/``False``) an UNSAT is CaDiCaL's word only and is labelled
+        "unchecked". The checker is passed down rather than imported because
+        proof checking is the certify layer's job, above solve
+        (docs/MODEL.md, "Layers").
     config : str
         The CaDiCaL option set (a key of :data:`CADICAL_CONFIGS`).
     portfolio : sequence of str, optional
@@ -214,16 +208,52 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
     if check and (proof_path is None or cnf_path is None):
         tmp = tempfile.mkdtemp(prefix="superpos-check-")
     try:
-        return _decide(task, shape, time_limit, solver,
+        deadline = None if budget is None else time.perf_counter() + budget
+        return _decide(task, shape, (time_limit, deadline), solver,
                        proof_path or (tmp and os.path.join(tmp, "proof.drat")),
                        symmetry, inputs, max_nonzero, sums, cegis,
                        cnf_path or (tmp and os.path.join(tmp, "formula.cnf")),
-                       check, keep=(proof_path, cnf_path),
-                       configs=configs)
+                       check, keep=(proof_path, cnf_path), configs=configs)
     finally:
         if tmp:
-            import shutil
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def solve_limit(time_limit, deadline):
+    """The limit of the next solve: ``time_limit`` (per solve), cut to what
+    is left before ``deadline`` (a ``time.perf_counter()`` value, the end of
+    the caller's budget); ``None`` means no limit.
+
+    >>> solve_limit(5, None), solve_limit(None, None)
+    (5, None)
+    >>> solve_limit(5, time.perf_counter() + 1000) == 5
+    True
+    """
+    if deadline is None:
+        return time_limit
+    rem = deadline - time.perf_counter()
+    return rem if time_limit is None else min(time_limit, rem)
+
+
+def _left(deadline):
+    """Seconds left before ``deadline`` (``None``: no budget)."""
+    return None if deadline is None else deadline - time.perf_counter()
+
+
+def is_minimum(k, prev, lowest=1):
+    """The one rule that makes the first SAT of an ascending search a minimum.
+
+    SAT at size ``k`` is the minimum when ``k`` is the smallest size there
+    is (0 for ``B``, 1 for widths; a SAT at 1 after nothing) or when the
+    size just below, ``k - 1``, was answered ``prev = UNSAT``. Correct only
+    for questions monotone in the size (docs/MODEL.md, "Questions").
+
+    >>> is_minimum(1, None), is_minimum(3, Status.UNSAT), is_minimum(3, Status.UNKNOWN)
+    (True, True, False)
+    >>> is_minimum(3, None), is_minimum(0, None, lowest=0)
+    (False, True)
+    """
+    return prev == Status.UNSAT or (prev is None and k == lowest)
 
 
 def _solve_round(args, configs, proof_path, cnf_path, remaining):
@@ -260,10 +290,9 @@ def _solve_round(args, configs, proof_path, cnf_path, remaining):
                     os.unlink(own(path, k))
 
 
-def _decide(task, shape, time_limit, solver, proof_path, symmetry, inputs, max_nonzero,
+def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonzero,
             sums, cegis, cnf_path, check, keep, configs=("default",)):
-    from ..schema import network_from_dict
-
+    time_limit, deadline = limits
     t0 = time.perf_counter()
     X = task.inputs
     subset = list(inputs) if inputs is not None else None
@@ -273,21 +302,19 @@ def _decide(task, shape, time_limit, solver, proof_path, symmetry, inputs, max_n
     while True:
         rounds += 1
         opts = _encode_options(symmetry, max_nonzero, sums, subset)
-        remaining = None
-        if time_limit is not None:
-            remaining = time_limit - (time.perf_counter() - t0)
+        remaining = solve_limit(time_limit, deadline)
         done, out = (False, None) if remaining is not None and remaining <= 0 else \
             _solve_round((task, shape, subset, symmetry, max_nonzero, sums, solver),
                          configs, proof_path, cnf_path, remaining)
         if not done:
-            return Cell(task, shape, "UNKNOWN", time.perf_counter() - t0, options=opts,
+            return Cell(task, shape, Status.UNKNOWN, time.perf_counter() - t0, options=opts,
                         solver=solver, rounds=rounds)
         info = dict(out["info"], solve_seconds=out["solve_seconds"])
-        if out["status"] == "UNSAT":
-            certified, note = False, "not checked (check=False)"
+        if out["status"] == Status.UNSAT:
+            certified, note = False, "not checked (no proof checker given)"
             if check:
-                certified, note = check_unsat(cnf_path, proof_path)
-            return Cell(task, shape, "UNSAT", time.perf_counter() - t0,
+                certified, note = check(cnf_path, proof_path)
+            return Cell(task, shape, Status.UNSAT, time.perf_counter() - t0,
                         proof_path=keep[0], cnf_path=keep[1], options=opts,
                         info=info, solver=solver, rounds=rounds,
                         certified=certified, check_note=note)
@@ -302,7 +329,7 @@ def _decide(task, shape, time_limit, solver, proof_path, symmetry, inputs, max_n
         if full.ok:
             if max_nonzero is not None and net.counts()["params_nonzero"] > max_nonzero:
                 raise SoundnessError("decoded network exceeds the nonzero bound")
-            return Cell(task, shape, "SAT", time.perf_counter() - t0, network=net,
+            return Cell(task, shape, Status.SAT, time.perf_counter() - t0, network=net,
                         options=opts, info=info, solver=solver, rounds=rounds)
         if subset is None:
             raise SoundnessError("network verified on the encoded inputs fails on X")
@@ -312,7 +339,7 @@ def _decide(task, shape, time_limit, solver, proof_path, symmetry, inputs, max_n
         subset = subset + sorted(set(new), key=X.index)
 
 
-@dataclass
+@dataclass(repr=False)
 class Search:
     """The per-size table of a search and its conclusion."""
 
@@ -329,11 +356,16 @@ class Search:
         from 1, where there is no lower side)."""
         if self.minimum is None:
             return False
-        below = [c for c in self.cells if c.status == "UNSAT"]
+        below = [c for c in self.cells if c.status == Status.UNSAT]
         return not below or below[-1].certified
 
     def table(self):
         return [c.row() for c in self.cells]
+
+    def __repr__(self):
+        per = " ".join(f"{c.status}" for c in self.cells)
+        return (f"<Search {self.objective}: minimum={self.minimum} "
+                f"[{per}]{' ' + self.note if self.note else ''}>")
 
 
 def _progress(cb, cell, label):
@@ -343,18 +375,20 @@ def _progress(cb, cell, label):
 
 
 def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=None,
-                progress=None, proof_dir=None, **kw):
+                progress=None, proof_dir=None, budget=None, **kw):
     """Smallest hidden width ``n`` in ``[n_min, n_max]``.
 
     ``codes_for(n) -> (E, R)`` supplies given codes per width (superposed
     mode, ``codes="given"``); the result is then "first n that works with
     these codes", not a minimum, and ``Search.note`` says so.
-    ``time_limit`` is per solve. With ``proof_dir``, each UNSAT writes its
-    DRAT proof there (``n{n}.drat``) together with its CNF (``n{n}.cnf``).
+    ``time_limit`` is per solve; ``budget`` bounds the whole search. With
+    ``proof_dir``, each UNSAT writes its DRAT proof there (``n{n}.drat``)
+    together with its CNF (``n{n}.cnf``).
     """
+    deadline = None if budget is None else time.perf_counter() + budget
     if n_min < 1 or n_max < n_min:
         raise InputError(f"n range: need 1 <= n_min <= n_max, got {n_min}..{n_max}")
-    given = shape.mode == "superposed" and shape.codes == "given"
+    given = shape.mode == Mode.SUPERPOSED and shape.codes == CodeKind.GIVEN
     if given and codes_for is None:
         raise InputError("codes: given codes need a generator (codes_for) for varying n")
     cells = []
@@ -377,7 +411,7 @@ def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=No
             except InputError as e:
                 reason = str(e)
             if reason:
-                cell = Cell(task, sh, "NOCODE", 0.0, info={"reason": reason, "n": n})
+                cell = Cell(task, sh, Status.NOCODE, 0.0, info={"reason": reason, "n": n})
                 cells.append(cell)
                 if progress:
                     progress(f"n={n}: no usable code ({reason})")
@@ -387,13 +421,14 @@ def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=No
             os.makedirs(proof_dir, exist_ok=True)
             pp = os.path.join(proof_dir, f"n{n}.drat")
             cp = os.path.join(proof_dir, f"n{n}.cnf")
-        cell = decide(task, sh, time_limit=time_limit, proof_path=pp, cnf_path=cp, **kw)
+        cell = decide(task, sh, time_limit=time_limit, proof_path=pp, cnf_path=cp,
+                      budget=_left(deadline), **kw)
         cells.append(cell)
         _progress(progress, cell, f"n={n}")
-        if cell.status == "SAT":
+        if cell.status == Status.SAT:
             result.best = cell
             prev = cells[-2].status if len(cells) > 1 else None
-            if not given and (n == 1 or prev == "UNSAT"):
+            if not given and is_minimum(n, prev):
                 result.minimum = n
             elif not given:
                 result.note = (f"SAT at n={n} but n={n - 1} is {prev}: "
@@ -404,19 +439,22 @@ def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=No
 
 def _lowest_open(cells, n_min):
     """Smallest width not excluded by an UNSAT answer (UNSAT is monotone)."""
-    unsat = [c.shape.n for c in cells if c.status == "UNSAT"]
+    unsat = [c.shape.n for c in cells if c.status == Status.UNSAT]
     return max(unsat) + 1 if unsat else n_min
 
 
-def min_parameters(task, shape, *, time_limit=None, progress=None, **kw):
+def min_parameters(task, shape, *, time_limit=None, progress=None, budget=None, **kw):
     """Fewest nonzero parameters at ``shape``: tighten ``max_nonzero`` from
-    the best network found until UNSAT (or UNKNOWN)."""
+    the best network found until UNSAT (or UNKNOWN).
+
+    ``time_limit`` is per solve; ``budget`` bounds the whole search."""
+    deadline = None if budget is None else time.perf_counter() + budget
     cells = []
     result = Search("params_nonzero", cells)
-    cell = decide(task, shape, time_limit=time_limit, **kw)
+    cell = decide(task, shape, time_limit=time_limit, budget=_left(deadline), **kw)
     cells.append(cell)
     _progress(progress, cell, "unbounded")
-    if cell.status != "SAT":
+    if cell.status != Status.SAT:
         result.note = f"no network at this shape ({cell.status})"
         return result
     best = cell
@@ -425,14 +463,15 @@ def min_parameters(task, shape, *, time_limit=None, progress=None, **kw):
         if P < 0:
             result.minimum, result.best = 0, best
             return result
-        cell = decide(task, shape, time_limit=time_limit, max_nonzero=P, **kw)
+        cell = decide(task, shape, time_limit=time_limit, max_nonzero=P,
+                      budget=_left(deadline), **kw)
         cells.append(cell)
         _progress(progress, cell, f"nonzero<={P}")
-        if cell.status == "SAT":
+        if cell.status == Status.SAT:
             best = cell
             continue
         result.best = best
-        if cell.status == "UNSAT":
+        if cell.status == Status.UNSAT:
             result.minimum = P + 1
         else:
             result.note = f"best found {P + 1}; the bound {P} is UNKNOWN"
@@ -440,26 +479,28 @@ def min_parameters(task, shape, *, time_limit=None, progress=None, **kw):
 
 
 def min_bits(task, shape, *, B_max=8, time_limit=None, progress=None, bias_follows=None,
-             **kw):
+             budget=None, **kw):
     """Smallest weight bound ``B`` in ``0..B_max`` at the shape's width.
 
     ``bias_follows``: whether ``B_bias`` moves with ``B``. By default it
     does when the shape's ``B_bias`` equals its ``B`` (the default), and a
-    different ``B_bias`` stays fixed.
+    different ``B_bias`` stays fixed. ``time_limit`` is per solve;
+    ``budget`` bounds the whole search.
     """
+    deadline = None if budget is None else time.perf_counter() + budget
     if bias_follows is None:
         bias_follows = shape.B_bias == shape.B
     cells = []
     result = Search("B", cells)
     for B in range(0, B_max + 1):
         sh = replace(shape, B=B, B_bias=B if bias_follows else shape.B_bias)
-        cell = decide(task, sh, time_limit=time_limit, **kw)
+        cell = decide(task, sh, time_limit=time_limit, budget=_left(deadline), **kw)
         cells.append(cell)
         _progress(progress, cell, f"B={B}")
-        if cell.status == "SAT":
+        if cell.status == Status.SAT:
             result.best = cell
             prev = cells[-2].status if len(cells) > 1 else None
-            if B == 0 or prev == "UNSAT":
+            if is_minimum(B, prev, lowest=0):
                 result.minimum = B
             else:
                 result.note = f"SAT at B={B} but B={B - 1} is {prev}"

@@ -1,0 +1,148 @@
+"""Capacity: the largest ``m'`` whose family is computable at width ``n``.
+
+For ``m' = lo, lo+1, ..., hi`` the family (all permutations of ``m'``
+features, or all ``m'``-sets of pairs over ``m`` features) is asked the
+family question at a fixed width ``n`` with one shared free code
+(:func:`~superpos_formal.solve.family.decide_family`). Before any solver
+runs, the counting bound (:func:`superpos_formal.bounds.counting_bound_check`)
+rules out sizes whose family has more distinct members than the
+architecture has weight settings; those rows say ``UNSAT(counting)``.
+
+A SAT family must also pass the counting bound (it is computable, so it
+cannot have more members than settings); a failure raises
+:class:`~superpos_formal.errors.SoundnessError`.
+
+Examples
+--------
+>>> from superpos_formal.shape import Shape
+>>> sh = Shape("superposed", "step", n=1, B=0, codes="free")  # one setting only
+>>> r = capacity("permutations", sh, m_out_min=1, m_out_max=3, counting_only=True)
+>>> [row["status"] for row in r.rows]
+['not ruled out', 'UNSAT(counting)', 'UNSAT(counting)']
+"""
+
+import time
+from dataclasses import dataclass, field
+from math import comb
+
+from ..bounds import counting_bound_check, log2_family_size
+from ..errors import InputError
+from ..results import CodeKind, Mode, Status
+from ..tasks import pair_set_family, permutation_family
+from .family import decide_family
+from .search import _left
+
+__all__ = ["capacity", "Capacity", "CAPACITY_FAMILIES"]
+
+CAPACITY_FAMILIES = ("permutations", "pair-sets")
+
+
+@dataclass
+class Capacity:
+    """Rows ``{m, m_out, size, log2_size, bits, status, seconds}`` per ``m'``,
+    and the conclusion: ``ok_upto`` (largest ``m'`` of an unbroken run of SAT
+    from ``lo``) and ``first_fail`` (``(m', status)`` of the first other)."""
+
+    kind: str
+    shape: object
+    lo: int
+    hi: int
+    rows: list = field(default_factory=list)
+    ok_upto: int = None
+    first_fail: tuple = None
+    counting_only: bool = False
+    seconds: float = 0.0
+
+
+def capacity(kind, shape, *, m=None, s=None, op=None, m_out_min=1, m_out_max=None,
+             counting_only=False, time_limit=None, budget=None, check=None,
+             progress=None, **kw):
+    """Decide the family question at ``shape.n`` for each ``m'`` in a range.
+
+    Parameters
+    ----------
+    kind : str
+        ``"permutations"`` or ``"pair-sets"``.
+    shape : Shape
+        Superposed, ``codes="free"``; its ``n`` is the width tested.
+    m : int, optional
+        Pair sets: input features (required). Permutations: not allowed
+        (``m = m'``).
+    s : int, optional
+        Sparsity (default 1 for permutations, 2 for pair sets).
+    op : str, optional
+        Pair sets: ``and`` (default), ``or`` or ``xor``.
+    m_out_min, m_out_max : int
+        The range of ``m'`` (default ``1..4`` for permutations, ``1..C(m, 2)``
+        for pair sets).
+    counting_only : bool
+        Apply only the counting bound; run no solver.
+    time_limit : float, optional
+        Per solve. ``budget`` bounds the whole call.
+    check : callable, optional
+        The proof checker (see :func:`~superpos_formal.solve.search.decide`).
+    progress : callable, optional
+        Called with each row as it is decided.
+
+    Returns
+    -------
+    Capacity
+    """
+    if kind not in CAPACITY_FAMILIES:
+        raise InputError(f"--family: unknown family {kind!r} (permutations or pair-sets)")
+    if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
+        raise InputError("shape: capacity asks the family question (superposed, free codes)")
+    if kind == "permutations":
+        if m is not None:
+            raise InputError("--m: the permutation family has m = m'; use --m-out-max")
+        if op is not None:
+            raise InputError("--op: only for the pair-sets family")
+        s = 1 if s is None else s
+        hi = 4 if m_out_max is None else m_out_max
+    else:
+        if m is None:
+            raise InputError("--m: the pair-sets family needs --m (input features)")
+        s = 2 if s is None else s
+        hi = comb(m, 2) if m_out_max is None else m_out_max
+        if hi > comb(m, 2):
+            raise InputError(f"--m-out-max: at most C({m},2)={comb(m, 2)} pairs, got {hi}")
+    lo = m_out_min
+    if lo < 1:
+        raise InputError(f"--m-out-min: must be >= 1, got {lo}")
+    if lo > hi:
+        raise InputError(f"--m-out-min: {lo} exceeds --m-out-max {hi}")
+    t0 = time.perf_counter()
+    deadline = None if budget is None else t0 + budget
+    res = Capacity(kind, shape, lo, hi, counting_only=counting_only)
+    for mo in range(lo, hi + 1):
+        fam = (permutation_family(mo, s) if kind == "permutations"
+               else pair_set_family(m, mo, s, op or "and"))
+        chk = counting_bound_check(fam, shape, claimed_computable=False)
+        lg = log2_family_size(fam)
+        secs = None
+        if chk.rules_out:
+            status = "UNSAT(counting)"
+        elif counting_only:
+            status = "not ruled out"
+        else:
+            cell = decide_family(fam, shape, time_limit=time_limit, check=check,
+                                 budget=_left(deadline), **kw)
+            status, secs = cell.status, round(cell.seconds, 2)
+            if status == Status.UNSAT and not cell.certified:
+                status = "UNSAT(unchecked)"
+            if status == Status.SAT:
+                # a SAT family must pass the counting bound, or something is wrong
+                counting_bound_check(fam, shape, claimed_computable=True)
+        row = {"m": fam.m, "m_out": mo, "size": fam.size,
+               "log2_size": float(lg.expr.evalf(6)), "bits": chk.bits,
+               "status": str(status), "seconds": secs}
+        res.rows.append(row)
+        if progress:
+            progress(row)
+        if status == Status.SAT and res.first_fail is None:
+            res.ok_upto = mo
+        elif status != Status.SAT and res.first_fail is None:
+            res.first_fail = (mo, str(status))
+    res.seconds = time.perf_counter() - t0
+    return res
+
