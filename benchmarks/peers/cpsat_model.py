@@ -2,7 +2,7 @@
 
 This is a *peer* for the frontier benchmark (``benchmarks/bench_frontier.py``),
 not part of the toolkit: OR-Tools is an optional dependency (the ``bench``
-extra). The model is the question of MODEL.md written directly in CP-SAT's
+extra). The model is the question of docs/MODEL.md written directly in CP-SAT's
 own vocabulary, with no symmetry breaking and no reformulation:
 
 * every weight, bias and free code entry is an ``IntVar`` in its bound;
