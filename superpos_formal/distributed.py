@@ -2,7 +2,7 @@
 
 ``superpos campaign run FILE --workers N`` starts a
 :class:`dask.distributed.LocalCluster` of ``N`` worker processes with one
-thread each (on the loopback interface, no dashboard);
+thread each (on the loopback interface; its HTTP server on a free loopback port);
 ``--scheduler tcp://HOST:PORT`` attaches to a running cluster instead
 (workers then need this package importable and, for bundles, a folder
 shared with the driver). ``--workers 0`` runs the cells one after another
@@ -31,7 +31,6 @@ complete, and bundles are built in a temporary folder and renamed when
 verified (:func:`superpos_formal.campaign.run_cell`).
 """
 
-import multiprocessing as mp
 import os
 import resource
 import signal
@@ -42,11 +41,12 @@ from pathlib import Path
 
 from .campaign import load_campaign, run_cell
 from .errors import InputError
+from .solve.cubes import allow_children
 from .solve.runner import DEFAULT_SOLVER, run_limited, solver_version
 from .store import Store, cell_id, host_name, render_markdown, utc_now
 from .version import __version__
 
-__all__ = ["run_campaign_store", "cell_task", "Progress", "start_client",
+__all__ = ["run_campaign_store", "cell_task", "Progress", "start_client", "close_client",
            "DEFAULT_MEMORY_LIMIT"]
 
 #: bytes of address space per cell (its solver processes included)
@@ -76,10 +76,7 @@ def cell_task(camp, cell, cid, proofs_dir=None, memory_limit=DEFAULT_MEMORY_LIMI
     The record carries host, start and finish (UTC), solver and versions.
     Runs on a Dask worker or in the driver; never touches the store.
     """
-    # Dask starts its worker processes as multiprocessing daemons, which may
-    # not fork children; the cell's child is supervised here instead (group
-    # leader, killed with its parent), so the flag is lifted for this process
-    mp.current_process()._config["daemon"] = False
+    allow_children()  # the cell's child is supervised here (group leader, killed with us)
     started = utc_now()
     t0 = time.perf_counter()
     ok, rec = run_limited(_guarded, os.getpid(), memory_limit, run_cell,
@@ -141,7 +138,7 @@ class Progress:
 
 def start_client(workers=None, scheduler=None, memory_limit=DEFAULT_MEMORY_LIMIT):
     """A Dask client: attached to ``scheduler`` or to a new LocalCluster of
-    ``workers`` processes (one thread each, loopback, no dashboard)."""
+    ``workers`` processes (one thread each, loopback only)."""
     # dask only when a cluster is asked for: optional and slow to import
     from dask.distributed import Client, LocalCluster
 
@@ -151,12 +148,12 @@ def start_client(workers=None, scheduler=None, memory_limit=DEFAULT_MEMORY_LIMIT
         except (OSError, TimeoutError) as e:
             raise InputError(f"--scheduler {scheduler}: cannot connect ({e})") from None
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           host="127.0.0.1", dashboard_address=None,
+                           host="127.0.0.1", dashboard_address="127.0.0.1:0",
                            memory_limit=memory_limit, silence_logs=50)
     return Client(cluster)
 
 
-def _close(client):
+def close_client(client):
     cluster = client.cluster
     client.close()
     if cluster is not None:
@@ -208,7 +205,7 @@ def run_campaign_store(path, store_path, *, workers=0, scheduler=None, proofs_di
                                    prog)
             finally:
                 if own:
-                    _close(client)
+                    close_client(client)
         if results_dir:
             Path(results_dir).mkdir(parents=True, exist_ok=True)
             (Path(results_dir) / f"{name}.md").write_text(render_markdown(store, name))

@@ -33,7 +33,7 @@ def client():
     from dask.distributed import Client, LocalCluster
 
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           host="127.0.0.1", dashboard_address=None, silence_logs=50)
+                           host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=50)
     c = Client(cluster)
     yield c
     c.close()
@@ -93,3 +93,22 @@ def test_worker_killed_mid_solve(tmp_path, client):
         row = st.get("kill", cell_id(SLOW))
         # rerun on the other worker after the kill; still the one true answer
         assert (row["outcome"], row["minimum"], row["checked"]) == ("decided", 3, 1)
+
+
+def test_cubes_on_the_cluster(client):
+    from superpos_formal.shape import Shape
+    from superpos_formal.certify.cubes import cube_and_conquer
+    from superpos_formal.tasks import uand
+    from superpos_formal.verify import verify
+
+    # uand(3), explicit step, weights in [-1, 1]: minimum width 3
+    res = cube_and_conquer(uand(3), Shape(mode="explicit", activation="step", n=2, B=1),
+                           depth=2, client=client)
+    assert res.status == "UNSAT" and len(res.answers) == 9
+    assert all(a.proof_gz for a in res.answers)
+    sat = cube_and_conquer(uand(3), Shape(mode="explicit", activation="step", n=3, B=1),
+                           depth=2, client=client)
+    assert sat.status == "SAT" and verify(sat.network, uand(3)).ok
+    # the first SAT cube ends the run: nothing after it is waited for
+    assert sum(a.status == "SAT" for a in sat.answers) == 1
+    assert sat.answers[-1].status == "SAT" or len(sat.answers) < 9

@@ -29,13 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent / PKG
 ORDER = ("model", "encode", "solve", "certify", "api", "cli")
 
 #: sub-packages: every module inside takes the package's layer
-PACKAGES = {"encode": "encode", "solve": "solve", "certify": "certify", "cli": "cli"}
+PACKAGES = {"encode": "encode", "solve": "solve", "certify": "certify", "cli": "cli",
+            "bounds": "model", "constructions": "model"}
 
 #: top-level modules
 MODULES = {
     "errors": "model", "ids": "model", "version": "model", "results": "model", "domain": "model",
     "tasks": "model", "codes": "model", "network": "model", "verify": "model",
-    "schema": "model", "shape": "model", "graph": "model", "bounds": "model",
+    "schema": "model", "shape": "model", "graph": "model", "bounds": "model", "fit": "model",
     "campaign": "api", "api": "api", "report": "api", "store": "api",
     "distributed": "api",
     # the package itself re-exports the api (the front door)

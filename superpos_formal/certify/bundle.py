@@ -52,7 +52,7 @@ from . import drat as D
 __all__ = [
     "CLAIM_FORMAT", "MINIMUM_FORMAT", "QUESTIONS", "make_bundle", "make_minimum",
     "verify_bundle", "find_bundles", "write_manifest", "check_manifest",
-    "BundleReport", "register_encoder", "ENCODERS",
+    "BundleReport", "register_encoder", "ENCODERS", "register_certificate", "CERTIFICATES",
 ]
 
 CLAIM_FORMAT = "superpos-formal/claim"
@@ -65,6 +65,18 @@ QUESTIONS = ("instance", "representation", "family")
 #: encoder name -> module path exposing ``encode_sat``, ``encode_family_sat``
 #: and ``ENCODER_VERSION``; or an object with the same attributes.
 ENCODERS = {"order-tree": "superpos_formal.encode.sat"}
+
+
+#: claim.json ``certificate`` -> the function that checks it, registered by
+#: the module that defines it (certify/cubes.py: "cubes"; the package's
+#: ``__init__`` imports it). A claim naming an unregistered certificate fails.
+CERTIFICATES = {}
+
+
+def register_certificate(name, check):
+    """``check(path, claim, report, shape, members, options, checkers,
+    regenerate, budget)`` verifies claims whose ``certificate`` is ``name``."""
+    CERTIFICATES[name] = check
 
 
 def register_encoder(name, module):
@@ -532,6 +544,14 @@ def _verify_claim(path, rep, checkers, regenerate, budget):
                                 f"justified for this subject (only complete families "
                                 f"closed under that relabelling)")
             return
+    cert = claim.get("certificate")
+    if cert is not None:  # e.g. "cubes": cube and conquer, certify/cubes.py
+        if cert not in CERTIFICATES:
+            rep.failures.append(f"claim.json: certificate {cert!r} is not one this "
+                                f"toolkit checks (known: {', '.join(sorted(CERTIFICATES))})")
+            return
+        return CERTIFICATES[cert](path, claim, rep, shape, members, options, checkers,
+                                  regenerate, budget)
     if rep.answer == "SAT":
         rep.checks.append("exhaustive")
         if not (path / "network.json").is_file():

@@ -11,12 +11,12 @@ import sys
 
 from ..version import __version__
 from ..errors import InputError, SoundnessError
-from . import campaign, core, family, proofs, search
+from . import campaign, core, cubes, family, proofs, report, search
 
 __all__ = ["main", "build_parser"]
 
 #: command-group modules, in help order
-GROUPS = (core, search, campaign, proofs, family)
+GROUPS = (core, search, campaign, cubes, proofs, family, report)
 
 
 def build_parser():

@@ -49,10 +49,10 @@ from math import comb, factorial
 
 import sympy as sp
 
-from .errors import InputError, SoundnessError
-from .network import bits_for_bound
-from .results import Mode
-from .tasks import permutation_family
+from ..errors import InputError, SoundnessError
+from ..network import bits_for_bound
+from ..results import Mode
+from ..tasks import permutation_family
 
 __all__ = [
     "LogSize", "log2_family_size", "log2_bracket", "family_size_expr",

@@ -1,0 +1,324 @@
+"""Cube-and-conquer UNSAT bundles: make and re-check.
+
+Layout (a claim bundle whose ``claim.json`` says ``"certificate": "cubes"``)::
+
+    claim.json          format superpos-formal/claim, answer UNSAT, the question,
+                        task or family, shape, options, encoder, formula sha256,
+                        cube count, split heuristic, per-cube and cover stats
+    formula.cnf.gz      F, the formula every cube refines (deterministic gzip)
+    cubes.json          format superpos-formal/cubes: the cubes (lists of DIMACS
+                        literals) and, per cube, the file of its proof
+    cubes/NNNN.drat.gz  DRAT proof of F and cube NNNN (its literals as unit
+                        clauses appended to F, in the cube's order)
+    cover.drat.gz       DRAT proof that the clauses {not c_i} are unsatisfiable
+    manifest.json       sha256 of every other file
+
+:func:`verify_cubes` re-derives all of it: the manifest; ``F`` regenerated
+from ``claim.json`` and compared by sha256; ``cubes.json`` well formed
+(literals within ``F``'s variables, no empty or contradictory cube, one
+proof per cube, no proof file without its cube); the cover proof checked;
+every cube's proof checked. Any missing, extra or altered part is a failure.
+Why this refutes ``F``: see :mod:`superpos_formal.solve.cubes`.
+
+Examples
+--------
+>>> from superpos_formal.tasks import uand
+>>> from superpos_formal.shape import Shape
+>>> sh = Shape(mode="explicit", activation="step", n=1, B=1)
+>>> r = cube_and_conquer(uand(3), sh, depth=2)
+>>> r.status, len(r.cubes), all(a.checked for a in r.answers)
+('UNSAT', 9, True)
+"""
+
+import gzip
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from ..errors import InputError, SoundnessError
+from ..schema import family_to_dict, task_to_dict
+from ..solve.cubes import CubeResult, encode_cell, solve_cover, solve_cube, split_cubes
+from ..solve.runner import DEFAULT_SOLVER, solver_version
+from ..verify import verify
+from . import bundle as B
+from . import drat as D
+
+__all__ = ["CUBES_FORMAT", "cover_proof", "check_cube", "cube_and_conquer",
+           "make_cube_bundle", "verify_cubes"]
+
+CUBES_FORMAT = "superpos-formal/cubes"
+
+#: checkers run when a cube bundle is made: both dratify engines (the Python
+#: one within its line budget). drup is left to ``superpos verify``: with
+#: one proof per cube its per-proof cost (up to ~30 s each, drat.Budget)
+#: multiplies by the number of cubes.
+MAKE_CHECKERS = ("native", "python")
+
+
+def cover_proof(cubes):
+    """A checked DRAT proof that the cubes cover every assignment (their
+    negations are unsatisfiable); InputError if they do not.
+
+    >>> cover_proof([[1], [-1, 2], [-1, -2]]).endswith("0\\n")
+    True
+    >>> cover_proof([[1], [-1, 2]])
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: cubes: they do not cover every assignment
+    """
+    if not cubes:
+        raise InputError("cubes: an empty list covers nothing")
+    text = solve_cover(cubes)
+    if text is None:
+        raise InputError("cubes: they do not cover every assignment")
+    D.require_verified(D.check_drat([[-l for l in c] for c in cubes], text=text,
+                                    checkers=("native",)), "cover proof")
+    return text
+
+
+def check_cube(clauses, nvars, index, cube, time_limit=None):
+    """Solve one cube and check its DRAT proof (dratify native) where it was
+    made: the Dask task of cube and conquer. A rejected proof raises
+    SoundnessError."""
+    ans = solve_cube(clauses, nvars, index, cube, time_limit)
+    if ans.status == "UNSAT":
+        t0 = time.perf_counter()
+        text = gzip.decompress(ans.proof_gz).decode("ascii")
+        f = _units(clauses, cube)
+        D.require_verified(D.check_drat(SimpleNamespace(clauses=f, nvars=nvars), text=text,
+                                        checkers=("native",)), f"proof of cube {index}")
+        ans.check_seconds = time.perf_counter() - t0
+        ans.checked = True
+    return ans
+
+
+def cube_and_conquer(task, shape, *, family=None, depth=2, time_limit=None, client=None,
+                     symmetry=True, sums="tree", progress=None):
+    """Decide one cell by cube and conquer; a :class:`CubeResult`.
+
+    ``time_limit`` is per cube. With ``client`` (a dask.distributed Client)
+    every cube is a task; without, the cubes run one after another here.
+    UNSAT means every cube's DRAT proof and the cover proof were checked; a
+    SAT cube's network has been verified exhaustively, and the futures of
+    the other cubes are cancelled (cubes already running finish within
+    their limit and are ignored); UNKNOWN when a cube reached its limit.
+    """
+    t0 = time.perf_counter()
+    enc = encode_cell(task, family, shape, symmetry, sums)
+    cubes = split_cubes(enc, depth)
+    cover = cover_proof(cubes)
+    answers = []
+    sat = None
+
+    def took(a):
+        answers.append(a)
+        if progress:
+            progress(f"cube {a.index + 1}/{len(cubes)}: {a.status} in {a.seconds:.2f}s "
+                     f"({len(answers)}/{len(cubes)} done)")
+        return a.status == "SAT"
+
+    if client is None:
+        for i, c in enumerate(cubes):
+            a = check_cube(enc.clauses, enc.nvars, i, c, time_limit)
+            if took(a):
+                sat = a
+                break
+    else:
+        from dask.distributed import as_completed  # dask only when a cluster is used
+
+        [F] = client.scatter([enc.clauses], broadcast=True)
+        tag = f"{os.getpid()}-{time.time_ns()}"
+        futs = [client.submit(check_cube, F, enc.nvars, i, c, time_limit, pure=False,
+                              key=f"cube-{tag}-{i}") for i, c in enumerate(cubes)]
+        try:
+            for f in as_completed(futs):
+                a = f.result()
+                if took(a):
+                    sat = a
+                    break
+        finally:
+            client.cancel([f for f in futs if not f.done()], force=True)
+            client.cancel([F])
+    answers.sort(key=lambda a: a.index)
+    res = CubeResult("UNKNOWN", cubes, answers, time.perf_counter() - t0, cover, encoding=enc)
+    if sat is not None:
+        _, _, nets = enc.decode_all(sat.model)
+        members = list(family.members()) if family is not None else [task]
+        for net, t in zip(nets, members):
+            v = verify(net, t, shape.tolerance)
+            if not v.ok:
+                raise SoundnessError(f"SAT cube {sat.index} decodes to a network that fails "
+                                     f"{v.errors} bit(s); encoder bug")
+        res.status, res.network, res.networks = "SAT", nets[0], nets
+    elif len(answers) == len(cubes) and all(a.status == "UNSAT" and a.checked
+                                            for a in answers):
+        res.status = "UNSAT"
+    return res
+
+
+def _units(F, cube):
+    return [list(c) for c in F] + [[l] for l in cube]
+
+
+def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry=True,
+                     sums="tree", overwrite=False, checkers=MAKE_CHECKERS, budget=None):
+    """Write the bundle of an UNSAT :class:`~superpos_formal.solve.cubes.CubeResult`.
+
+    Built in a temporary sibling folder, verified with :func:`verify_cubes`
+    (the same code a reader runs) by ``checkers``, then renamed to ``out_dir``.
+    """
+    if result.status != "UNSAT":
+        raise InputError(f"cube bundle: only an UNSAT result becomes a claim, got "
+                         f"{result.status}")
+    if (task is None) == (family is None):
+        raise InputError("cube bundle: give exactly one of task or family")
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not overwrite:
+        raise InputError(f"{out_dir}: already exists (a bundle is never overwritten silently)")
+    enc = result.encoding
+    dimacs = enc.to_dimacs()
+    options = {"symmetry": bool(symmetry), "sums": sums}
+    question = "family" if family is not None else (
+        "representation" if shape.L == 0 else "instance")
+    mod = B._encoder("order-tree")
+    claim = {
+        "format": B.CLAIM_FORMAT, "version": B.VERSION, "question": question,
+        "shape": shape.to_dict(), "answer": "UNSAT", "certificate": "cubes",
+        "options": options,
+        "solver": {"name": DEFAULT_SOLVER, "version": solver_version(DEFAULT_SOLVER)},
+        "encoder": {"name": "order-tree",
+                    "version": enc.info.get("version", getattr(mod, "ENCODER_VERSION", None))},
+        "formula": {"sha256": D.sha256_text(dimacs), "nvars": enc.nvars,
+                    "clauses": len(enc.clauses)},
+        "cubes": {"count": len(result.cubes), "split": result.split,
+                  "proof_lines": sum(a.proof_lines for a in result.answers),
+                  "solve_seconds": round(sum(a.seconds for a in result.answers), 3)},
+        "headline": False,
+        "timings": {"wall_seconds": round(result.seconds, 3)},
+    }
+    if family is not None:
+        claim["family"] = family_to_dict(family)
+    else:
+        claim["task"] = task_to_dict(task)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".cubes-", dir=out_dir.parent))
+    try:
+        D.write_gz(tmp / "formula.cnf.gz", dimacs)
+        D.write_gz(tmp / "cover.drat.gz", result.cover_text)
+        files = []
+        for a in result.answers:
+            rel = f"cubes/{a.index:04d}.drat.gz"
+            B._write(tmp / rel, a.proof_gz)
+            files.append(rel)
+        B._write(tmp / "cubes.json", B._dumps({"format": CUBES_FORMAT, "version": 1,
+                                                "cubes": [list(c) for c in result.cubes],
+                                                "proofs": files}))
+        B._write(tmp / "claim.json", B._dumps(claim))
+        B.write_manifest(tmp)
+        rep = B.verify_bundle(tmp, checkers=checkers, budget=budget)
+        if not rep.ok:
+            raise SoundnessError("fresh cube bundle fails verification: "
+                                 + "; ".join(rep.all_failures()))
+        os.chmod(tmp, 0o755)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        os.replace(tmp, out_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return out_dir
+
+
+def _cube_list(doc, nvars):
+    if not isinstance(doc, dict) or doc.get("format") != CUBES_FORMAT:
+        raise InputError(f"cubes.json: format: expected {CUBES_FORMAT!r}")
+    cubes, proofs = doc.get("cubes"), doc.get("proofs")
+    if not isinstance(cubes, list) or not cubes:
+        raise InputError("cubes.json: cubes: expected a non-empty list")
+    if not isinstance(proofs, list) or len(proofs) != len(cubes):
+        raise InputError("cubes.json: proofs: expected one proof file per cube")
+    for i, c in enumerate(cubes):
+        if not isinstance(c, list) or not c or not all(
+                isinstance(l, int) and not isinstance(l, bool) and l != 0
+                and abs(l) <= nvars for l in c):
+            raise InputError(f"cubes.json: cubes[{i}]: expected non-zero literals of "
+                             f"variables 1..{nvars}")
+        if any(-l in c for l in c):
+            raise InputError(f"cubes.json: cubes[{i}]: contradictory literals")
+    for i, p in enumerate(proofs):
+        if p != f"cubes/{i:04d}.drat.gz":
+            raise InputError(f"cubes.json: proofs[{i}]: expected 'cubes/{i:04d}.drat.gz'")
+    return cubes, proofs
+
+
+def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate, budget):
+    """Re-check a cube bundle into ``rep`` (a :class:`BundleReport`)."""
+    path = Path(path)
+    rep.checks.append("cubes")
+    if rep.answer != "UNSAT":
+        rep.failures.append("claim.json: a cube certificate is for UNSAT answers only")
+        return
+    need = ["formula.cnf.gz", "cubes.json", "cover.drat.gz"]
+    missing = [n for n in need if not (path / n).is_file()]
+    if missing:
+        rep.failures += [f"{m}: missing (a cube claim needs it)" for m in missing]
+        return
+    text = D.read_text(path / "formula.cnf.gz")
+    if D.sha256_text(text) != (claim.get("formula") or {}).get("sha256"):
+        rep.failures.append("formula.cnf.gz: sha256 differs from claim.json's formula.sha256")
+        return
+    nvars, F = D.parse_dimacs(text)
+    if regenerate:
+        rep.checks.append("regenerate")
+        enc = claim.get("encoder") or {}
+        try:
+            encoding, _ = B._encode(enc.get("name"), rep.question, members, shape, options)
+        except InputError as e:
+            rep.failures.append(f"regenerate: {e}")
+            return
+        if D.sha256_text(encoding.to_dimacs()) != D.sha256_text(text):
+            rep.failures.append("formula.cnf.gz: differs from the formula regenerated "
+                                "from claim.json")
+            return
+    else:
+        rep.notes.append("formula not regenerated (--no-regenerate)")
+    try:
+        cubes, proofs = _cube_list(B._load(path / "cubes.json"), nvars)
+    except InputError as e:
+        rep.failures.append(str(e))
+        return
+    if (claim.get("cubes") or {}).get("count") != len(cubes):
+        rep.failures.append(f"cubes.json: {len(cubes)} cubes but claim.json says "
+                            f"{(claim.get('cubes') or {}).get('count')}")
+    on_disk = sorted(p.relative_to(path).as_posix() for p in (path / "cubes").glob("*")) \
+        if (path / "cubes").is_dir() else []
+    for extra in sorted(set(on_disk) - set(proofs)):
+        rep.failures.append(f"{extra}: a proof file without its cube in cubes.json")
+    budget = budget or D.Budget()
+
+    def check(cnf, prf, what):
+        recs = D.check_drat(cnf, prf, checkers, budget)
+        if any(r.verdict == D.REJECTED for r in recs):
+            r = next(r for r in recs if r.verdict == D.REJECTED)
+            rep.failures.append(f"{what}: rejected by {r.checker} ({r.reason})")
+        elif not any(r.verdict == D.VERIFIED for r in recs):
+            rep.failures.append(f"{what}: no checker verified the proof (all skipped)")
+        return recs
+
+    recs = check([[-l for l in c] for c in cubes], path / "cover.drat.gz", "cover.drat.gz")
+    rep.checks += [f"cover:{r.checker}:{r.verdict.lower()}" for r in recs]
+    verified = 0
+    for i, (c, rel) in enumerate(zip(cubes, proofs)):
+        if not (path / rel).is_file():
+            rep.failures.append(f"{rel}: missing (the proof of cube {i})")
+            continue
+        before = len(rep.failures)
+        check(SimpleNamespace(clauses=_units(F, c), nvars=nvars), path / rel, rel)
+        verified += len(rep.failures) == before
+    rep.checks.append(f"cube proofs verified: {verified}/{len(cubes)}")
+
+
+B.register_certificate("cubes", verify_cubes)

@@ -1,0 +1,80 @@
+"""The fit code on synthetic data with known constants, and `superpos
+report --quick` writing every promised file."""
+
+import json
+import math
+import random
+
+import pytest
+
+from superpos_formal.cli import main
+from superpos_formal.errors import InputError
+from superpos_formal.fit import FORMS, fit_constant, ratio_range
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_fit_recovers_a_known_constant(form):
+    f = FORMS[form]
+    xs = [3, 10, 30, 100, 300, 1000]
+    fit = fit_constant(xs, [1.75 * f(x) for x in xs], f, form)
+    assert fit.c == pytest.approx(1.75, rel=1e-12)
+    assert max(abs(r) for r in fit.residuals) < 1e-12 and fit.form == form
+
+
+def test_fit_with_symmetric_noise():
+    """Multiplicative noise exp(+-0.1) in alternating signs over an even number
+    of points cancels in log space: c is exact, every residual is +-0.1."""
+    f = FORMS["sqrt(m') log m'"]
+    xs = [4, 8, 16, 32, 64, 128]
+    ys = [3.0 * f(x) * math.exp(0.1 if k % 2 else -0.1) for k, x in enumerate(xs)]
+    fit = fit_constant(xs, ys, f)
+    assert fit.c == pytest.approx(3.0, rel=1e-12)
+    assert all(abs(abs(r) - 0.1) < 1e-12 for r in fit.residuals)
+    assert fit.rms == pytest.approx(0.1, rel=1e-9)
+    lo, hi = ratio_range(xs, ys, f)
+    assert lo == pytest.approx(3.0 * math.exp(-0.1)) and hi == pytest.approx(3.0 * math.exp(0.1))
+
+
+def test_fit_rejects_bad_points():
+    with pytest.raises(InputError):
+        fit_constant([], [], FORMS["log m'"])
+    with pytest.raises(InputError):
+        fit_constant([1], [3], FORMS["log m'"])
+    with pytest.raises(InputError):
+        fit_constant([4], [0], FORMS["log m'"])
+
+
+def test_report_quick_writes_every_file(tmp_path, capsys):
+    out = tmp_path / "rep"
+    assert main(["report", "-o", str(out), "--quick"]) == 0
+    printed = set(capsys.readouterr().out.split())
+    want = ["report.md", "report.json", "certified.tex"]
+    for fam in ("permutations", "pair-sets", "uand"):
+        for q in ("neurons", "params"):
+            want += [f"{q}_{fam}.png", f"{q}_{fam}.pdf"]
+    for name in want:
+        p = out / name
+        assert p.exists() and p.stat().st_size > 0, name
+        assert str(p) in printed
+    pngs = list((out / "networks").glob("*.png"))
+    assert {p.stem for p in pngs} >= {"explicit", "superposed-trivial", "stars", "hmvc",
+                                       "channels"}
+    md = (out / "report.md").read_text()
+    assert "ranges over" in md and "least squares in log space" in md
+    assert "VIOLATION" not in md
+    tex = (out / "certified.tex").read_text()
+    assert r"\toprule" in tex and r"\bottomrule" in tex
+    data = json.loads((out / "report.json").read_text())
+    assert data["certified"] and data["constructions"]
+    assert all(f["consistent"] for f in data["families"].values())
+    # every certified cell carries the sha256 of its SAT bundle manifest
+    assert all(len(c["sha256_sat_manifest"]) == 64 for c in data["certified"])
+    assert all(c["sha256_sat_manifest"][:16] in tex for c in data["certified"])
+
+
+def test_report_bad_output(tmp_path, capsys):
+    f = tmp_path / "file"
+    f.write_text("x")
+    assert main(["report", "-o", str(f)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("superpos: error: ")
