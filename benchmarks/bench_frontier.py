@@ -347,7 +347,7 @@ def report(recs, cells, tools, limit, header=""):
     lines = ["# Frontier benchmark: the SAT path against z3 and OR-Tools CP-SAT", ""]
     if header:
         lines += [header, ""]
-    lines += ["| cell | answer | " + " | ".join(tools) + " | fastest peer / ours |",
+    lines += ["| cell | answer | " + " | ".join(tools) + " | ours / fastest peer |",
               "|---|---|" + "---|" * len(tools) + "---|"]
     worst = []
     for c in names:
