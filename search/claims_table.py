@@ -1,42 +1,55 @@
 """Print the Markdown table of committed claims for proofs/README.md.
 
-Reads every search/results/*.jsonl record that carries a bundle and lists the
-claim, its bundle and how it is backed. Run from the repository root:
+Reads every search/results/*.jsonl record that carries a bundle, and states
+each claim exactly as ``superpos verify`` displays it (read from the bundle's
+own ``claim.json`` by :func:`superpos_formal.certify.claims.parse_claim`:
+subject, every bound, every option that changes or relaxes the question).
+Run from the repository root:
 
-    PYTHONPATH=. python search/claims_table.py > /tmp/claims.md
+    PYTHONPATH=$PWD python search/claims_table.py > /tmp/claims.md
 """
 
 import json
 from pathlib import Path
 
-from superpos_formal.results import Mode, bounds_label
-from superpos_formal.shape import Shape
+from superpos_formal.certify.claims import parse_claim
 
-rows = []
-for path in sorted(Path("search/results").glob("*.jsonl")):
-    for line in path.read_text().splitlines():
-        r = json.loads(line)
-        if not r.get("bundle"):
-            continue
-        sh = Shape.from_dict(dict(r["cell"]["shape"], n=1))
-        subj = r["cell"].get("task") or r["cell"].get("family")
-        # every bound of the question: weights, biases, codes, threshold
-        shape = f"{sh.mode}/{sh.activation} L={sh.L} {bounds_label(sh)}"
-        if sh.mode == Mode.SUPERPOSED:
-            shape += f" codes={sh.codes}"
-        k = r["minimum"]
-        if r.get("sat_only"):
-            claim = f"a network with n = {k} exists (SAT half of the minimum claim)"
-            back = (f"verified network; full minimum bundle {r['minimum_bytes'] // 1_000_000} MB, "
-                    f"regenerate with `{r['regenerate']}`")
-        else:
-            claim = f"minimum n = {k}"
-            back = ("verified network" if k == 1 else
-                    f"verified network at n = {k}; DRAT refutation at n = {k - 1}")
-        s_val = subj.get("s", 2 if subj.get("kind") in ("uand", "and_pairs", "pair-sets") else 1)
-        rows.append(f"| {path.stem} | {r['subject']}, s={s_val} | {shape} | "
-                    f"{claim} | `{r['bundle']}` | {back} |")
 
-print("| campaign | subject | shape | claim | bundle | backed by |")
-print("|---|---|---|---|---|---|")
-print("\n".join(rows))
+def _claim(bundle):
+    """``(statement, result, backed by)`` of a bundle or minimum directory."""
+    b = Path(bundle)
+    if (b / "minimum.json").is_file():
+        doc = json.loads((b / "minimum.json").read_text())
+        sat = parse_claim(json.loads((b / doc["sat"] / "claim.json").read_text()))
+        k = doc["value"]
+        back = ("verified network" if doc["unsat"] is None else
+                f"verified network at n = {k}; DRAT refutation at n = {k - 1}")
+        if doc["unsat"]:
+            un = parse_claim(json.loads((b / doc["unsat"] / "claim.json").read_text()))
+            if un.relaxations():
+                back += f" ({', '.join(un.relaxations())})"
+        return sat.describe(n=""), f"minimum n = {k}", back
+    sat = parse_claim(json.loads((b / "claim.json").read_text()))
+    return (sat.describe(n=""), f"SAT at n = {sat.shape.n} (no minimum claimed)",
+            "verified network")
+
+
+def main():
+    rows = []
+    for path in sorted(Path("search/results").glob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            r = json.loads(line)
+            if not r.get("bundle"):
+                continue
+            statement, result, back = _claim(r["bundle"])
+            if r.get("sat_only"):
+                back += (f"; full minimum bundle {r['minimum_bytes'] // 1_000_000} MB, "
+                         f"regenerate with `{r['regenerate']}`")
+            rows.append(f"| {path.stem} | {statement} | {result} | `{r['bundle']}` | {back} |")
+    print("| campaign | question (as `superpos verify` shows it) | claim | bundle | backed by |")
+    print("|---|---|---|---|---|")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -713,7 +713,7 @@ def certify(result, dir, *, overwrite=False, headline=False, time_limit=None):
     >>> d = os.path.join(tempfile.mkdtemp(), "uand3")
     >>> rep = certify(min_neurons(uand(3), activation="step"), d)
     >>> rep.ok, sorted(os.listdir(d))
-    (True, ['minimum.json', 'n1-unsat', 'n2-sat'])
+    (True, ['manifest.json', 'minimum.json', 'n1-unsat', 'n2-sat'])
     """
     if not isinstance(result, Answer):
         raise InputError(f"certify: expected an Answer, got {type(result).__name__}")
@@ -730,7 +730,7 @@ def certify(result, dir, *, overwrite=False, headline=False, time_limit=None):
                           time_limit=time_limit, **subj)
 
 
-def verify(path, *, checkers=None, regenerate=True):
+def verify(path, *, checkers=None, regenerate=True, max_unzipped=None):
     """Re-check a claim bundle, a minimum folder (or ``superpos verify PATH``).
 
     The manifest, the network (exhaustively, against the task rebuilt from
@@ -744,7 +744,11 @@ def verify(path, *, checkers=None, regenerate=True):
     checkers : tuple of str, optional
         Default: native, python and drup within their budgets.
     regenerate : bool
-        Rebuild the formula from the claim and compare hashes (default).
+        Rebuild the formula from the claim and compare hashes (default);
+        without it an UNSAT claim is *not verified* (``ok`` is False).
+    max_unzipped : int, optional
+        Largest uncompressed formula or proof read, in bytes (default
+        512 MiB); a larger one fails.
 
     Returns
     -------
@@ -757,7 +761,7 @@ def verify(path, *, checkers=None, regenerate=True):
     False
     """
     kw = {} if checkers is None else {"checkers": checkers}
-    return verify_bundle(path, regenerate=regenerate, **kw)
+    return verify_bundle(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
 
 
 def check(network, task, tolerance=0):

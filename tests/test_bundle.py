@@ -188,6 +188,7 @@ def test_edited_cnf(tmp_path):
     rep = Bn.verify_bundle(b, regenerate=False)
     assert "regenerate" not in rep.checks
     assert "sha256 differs from claim.json's formula.sha256" in fails(rep)
+    assert not rep.ok and "formula not regenerated" in rep.unverified[0]
 
 
 def test_truncated_proof(tmp_path):
@@ -285,19 +286,46 @@ def make_min(tmp_path):
 def test_minimum_claim(tmp_path):
     m = make_min(tmp_path)
     doc = json.loads((m / "minimum.json").read_text())
-    assert doc == {"format": "superpos-formal/minimum", "version": 1, "quantity": "n",
+    assert doc == {"format": "superpos-formal/minimum", "version": 2, "quantity": "n",
                    "value": 2, "sat": "n2-sat", "unsat": "n1-unsat", "symmetry": True,
-                   "symmetry_breaks": []}
+                   "symmetry_breaks": [], "monotonicity": "zero-padding"}
+    assert sorted(p.name for p in m.iterdir()) == ["manifest.json", "minimum.json",
+                                                    "n1-unsat", "n2-sat"]
+    man = json.loads((m / "manifest.json").read_text())["files"]
+    assert sorted(man) == ["minimum.json", "n1-unsat/manifest.json", "n2-sat/manifest.json"]
     rep = Bn.verify_bundle(m)
     assert rep.ok, fails(rep)
     assert rep.kind == "minimum" and len(rep.children) == 2
     assert Bn.find_bundles([tmp_path]) == [m]
     doc["value"] = 3
     (m / "minimum.json").write_text(json.dumps(doc))
+    assert "changed file: minimum.json" in fails(Bn.verify_bundle(m))
+    Bn.write_minimum_manifest(m)
     assert "must be a SAT claim at n=3" in fails(Bn.verify_bundle(m))
     doc.update(value=2, symmetry=False)
     (m / "minimum.json").write_text(json.dumps(doc))
+    Bn.write_minimum_manifest(m)
     assert "symmetry does not match" in fails(Bn.verify_bundle(m))
+
+
+def test_make_minimum_is_atomic(tmp_path):
+    """A failure half-way (here: the UNSAT proof is for another formula)
+    leaves neither the minimum directory nor a temporary one behind, and an
+    existing minimum is kept."""
+    from superpos_formal.errors import SoundnessError
+    sat = SimpleNamespace(status="SAT", seconds=0.01, network=xor_net(), proof_path=None)
+    wrong = unsat_cell(tmp_path, 2)  # PHP(4); the claim at n=1 is PHP(3)
+    with pytest.raises(SoundnessError, match="rejected by"):
+        Bn.make_minimum(tmp_path / "out" / "min", sat, wrong, task=XOR,
+                        shape=Shape("explicit", "step", n=2, B=1), encoder="standin")
+    assert list((tmp_path / "out").iterdir()) == []
+    good = make_min(tmp_path)
+    before = {p: p.read_bytes() for p in good.rglob("*") if p.is_file()}
+    with pytest.raises(SoundnessError):
+        Bn.make_minimum(good, sat, wrong, task=XOR, overwrite=True,
+                        shape=Shape("explicit", "step", n=2, B=1), encoder="standin")
+    assert {p: p.read_bytes() for p in good.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 def test_minimum_child_failure_fails_the_minimum(tmp_path):
@@ -315,8 +343,11 @@ def test_cli_verify(tmp_path, capsys):
     assert main(["verify", str(tmp_path), "--checkers", "native"]) == 0
     out = capsys.readouterr().out
     assert "bundle" in out and "PASS" in out and "2/2 claims verified" in out
-    assert main(["verify", str(tmp_path), "--no-regenerate", "--checkers", "native"]) == 0
-    assert "(no regenerate)" in capsys.readouterr().out
+    # without regeneration an UNSAT claim is not verified: exit 1, said so
+    assert main(["verify", str(tmp_path), "--no-regenerate", "--checkers", "native"]) == 1
+    out = capsys.readouterr().out
+    assert "(no regenerate)" in out and "NOT VERIFIED" in out
+    assert "1/2 claims verified (0 failed, 1 not verified)" in out
     regz(tmp_path / "xor-min" / "n1-unsat" / "proof.drat.gz", lambda t: "1 0\n" + t)
     assert main(["verify", str(tmp_path)]) == 1
     out = capsys.readouterr()

@@ -122,10 +122,18 @@ def test_extra_proof_and_tampered_files(unsat_bundle, tmp_path):
     assert not ok and "changed file: cubes.json" in why
 
 
+def _rewrite(b, claim):
+    (b / "claim.json").write_text(json.dumps(claim))
+    write_manifest(b)
+    return b
+
+
 def test_claim_without_certificate_needs_a_proof(unsat_bundle, tmp_path):
     b = copy(unsat_bundle, tmp_path)
     claim = json.loads((b / "claim.json").read_text())
     del claim["certificate"]
+    assert "cubes: unknown field" in failures(_rewrite(b, claim))[1]
+    del claim["cubes"]  # a plain UNSAT claim now: it needs its one proof
     (b / "claim.json").write_text(json.dumps(claim))
     write_manifest(b)
     ok, why = failures(b)

@@ -1,13 +1,17 @@
 """``superpos verify PATH...``: re-check claim bundles.
 
 Each PATH is a bundle, a minimum directory, or a directory searched
-recursively for them. Prints one row per claim (bundle, claim, answer, checks
-run, result, seconds), then one line per failure, and exits 1 if anything
-failed. It never shows a traceback: a broken bundle is a failure row.
+recursively for them. Prints one row per claim (bundle, the claim as
+verified with every bound and every option that changes or relaxes the
+question, answer, checks run, result, seconds), then one line per failure
+and per claim not verified, and a summary. Result is ``PASS``, ``FAIL`` or
+``NOT VERIFIED`` (e.g. ``--no-regenerate`` on an UNSAT claim: its proof is
+not tied to the claim). Exit status 0 only when every claim is verified,
+1 otherwise. It never shows a traceback: a broken bundle is a failure row.
 """
 
-from ..certify import drat as D
 from ..api import verify
+from ..certify import drat as D
 from ..certify.bundle import find_bundles
 from ..errors import InputError
 
@@ -26,8 +30,12 @@ def register(sub):
                    help="comma-separated proof checkers to run (native, python, drup); "
                         "default: all, within their size limits")
     p.add_argument("--no-regenerate", action="store_true",
-                   help="do not regenerate the CNF from claim.json (checks the stored "
-                        "formula only; said so in the table)")
+                   help="do not regenerate the CNF from claim.json: checks the stored "
+                        "formula and proof only, and UNSAT claims are then NOT VERIFIED "
+                        "(the proof is not tied to the claim); exit status 1")
+    p.add_argument("--max-unzipped-mb", type=int, default=None, metavar="MB",
+                   help="largest uncompressed formula or proof read "
+                        "(default 512; a larger one fails)")
     p.set_defaults(func=run_verify)
     return p
 
@@ -44,10 +52,10 @@ def _checkers(text):
 
 def _rows(rep, rows, depth=0):
     checks = ",".join(rep.checks) or "-"
-    if any("not regenerated" in n for n in rep.notes):
+    if any("not regenerated" in n for n in rep.unverified):
         checks += " (no regenerate)"
     rows.append(("  " * depth + rep.path, rep.label or "-", rep.answer,
-                 checks, "PASS" if rep.ok else "FAIL", f"{rep.seconds:.2f}"))
+                 checks, rep.status, f"{rep.seconds:.2f}"))
     for c in rep.children:
         _rows(c, rows, depth + 1)
 
@@ -65,7 +73,11 @@ def format_table(reports):
 
 def run_verify(args):
     checkers = _checkers(args.checkers)
-    reports = [verify(p, checkers=checkers, regenerate=not args.no_regenerate)
+    mb = args.max_unzipped_mb
+    if mb is not None and mb < 1:
+        raise InputError(f"--max-unzipped-mb: must be >= 1, got {mb}")
+    reports = [verify(p, checkers=checkers, regenerate=not args.no_regenerate,
+                      max_unzipped=None if mb is None else mb * 1024 * 1024)
                for p in find_bundles(args.paths)]
     print(format_table(reports))
     fails = [m for r in reports for m in r.all_failures()]
@@ -74,6 +86,14 @@ def run_verify(args):
         print(f"note: {n}")
     for m in fails:
         print(f"FAIL {' '.join(m.split())}")
+    unverified = [m for r in reports for m in r.all_unverified()]
+    for m in unverified:
+        print(f"NOT VERIFIED {' '.join(m.split())}")
     n_ok = sum(r.ok for r in reports)
-    print(f"{n_ok}/{len(reports)} claims verified")
+    n_fail = sum(r.status == "FAIL" for r in reports)
+    n_unv = len(reports) - n_ok - n_fail
+    tail = ""
+    if n_fail or n_unv:
+        tail = f" ({n_fail} failed, {n_unv} not verified)"
+    print(f"{n_ok}/{len(reports)} claims verified{tail}")
     return 0 if n_ok == len(reports) else 1
