@@ -456,7 +456,7 @@ def decide(subject, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias
         raise InputError(f"codes: no random code of dimension {n} can be drawn "
                          f"(code_k={code_k}, code_seed={code_seed})")
     if sh.mode == Mode.SUPERPOSED and sh.codes == CodeKind.GIVEN:
-        check_codes(sh.E, sh.R, subject, sh.theta)
+        check_codes(sh.E, sh.R, subject, sh.theta, tolerance=sh.tolerance)
     cell = _decide(subject, sh, time_limit=time_limit, budget=budget,
                    **_solve_kw(solver, symmetry, sums, cegis, check))
     return _answer(Question.DECIDE, subject, cell, sh, time.perf_counter() - t0)

@@ -22,9 +22,11 @@ is rewritten. ``<results>/<name>.md`` is regenerated from the records.
 """
 
 import json
+import math
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -43,24 +45,85 @@ from .tasks import Family, all_pairs, build_family, build_task
 __all__ = ["load_campaign", "run_campaign", "run_cell", "render_table"]
 
 
+#: fields a campaign file and a cell may have (anything else is refused:
+#: a misspelt option must not be silently ignored)
+CAMPAIGN_FIELDS = {"format", "version", "name", "description", "time_limit", "proof", "cells"}
+CELL_FIELDS = {"task", "family", "shape", "n_min", "n_max"}
+#: a campaign name becomes a file name under --results: one path component
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def _is_int(v, lo):
+    return isinstance(v, int) and not isinstance(v, bool) and v >= lo
+
+
 def load_campaign(path):
+    """Read and validate a campaign file; InputError naming the field, the
+    value and what was expected (nothing is run before all of it passes).
+
+    Checked: the header; ``name`` (one safe path component: it names files
+    under ``--results``); ``time_limit`` (a finite positive number or null);
+    ``proof`` (boolean); every cell (an object with exactly one of ``task``
+    / ``family``, both objects, a ``shape`` object that makes a shape,
+    integer ``1 <= n_min <= n_max``); no unknown fields; no two cells that
+    are the same question (they would be solved twice and stored under one id).
+    """
     d = load_json(path)
     if not isinstance(d, dict) or d.get("format") != "superpos-formal/campaign":
         raise InputError(f"{path}: format: expected 'superpos-formal/campaign'")
+    extra = sorted(set(d) - CAMPAIGN_FIELDS)
+    if extra:
+        raise InputError(f"{path}: {extra[0]}: unknown field (a campaign has "
+                         f"{', '.join(sorted(CAMPAIGN_FIELDS))})")
+    if d.get("version", 1) != 1:
+        raise InputError(f"{path}: version: unsupported {d['version']!r} (this reads 1)")
+    name = d.get("name")
+    if not isinstance(name, str) or not NAME_RE.match(name) or ".." in name:
+        raise InputError(f"{path}: name: {name!r} is not a plain name (letters, digits, "
+                         f"'.', '_', '-'; it names files under --results)")
+    tl = d.get("time_limit")
+    if tl is not None and not (isinstance(tl, (int, float)) and not isinstance(tl, bool)
+                               and math.isfinite(tl) and 0 < tl <= 365 * 24 * 3600):
+        raise InputError(f"{path}: time_limit: {tl!r} is not a positive number of seconds")
+    if not isinstance(d.get("proof", False), bool):
+        raise InputError(f"{path}: proof: {d['proof']!r} is not true or false")
+    if not isinstance(d.get("description", ""), str):
+        raise InputError(f"{path}: description: expected a string")
     if not isinstance(d.get("cells"), list) or not d["cells"]:
         raise InputError(f"{path}: cells: expected a non-empty list")
-    if not isinstance(d.get("name"), str):
-        raise InputError(f"{path}: name: expected a string")
+    seen = {}
     for i, c in enumerate(d["cells"]):
-        if not isinstance(c, dict) or ("task" in c) == ("family" in c):
-            raise InputError(f"{path}: cells[{i}]: give exactly one of task or family")
+        where = f"{path}: cells[{i}]"
+        if not isinstance(c, dict):
+            raise InputError(f"{where}: expected an object, got {type(c).__name__}")
+        extra = sorted(set(c) - CELL_FIELDS)
+        if extra:
+            raise InputError(f"{where}.{extra[0]}: unknown field (a cell has "
+                             f"{', '.join(sorted(CELL_FIELDS))})")
+        if ("task" in c) == ("family" in c):
+            raise InputError(f"{where}: give exactly one of task or family")
+        for key in ("task", "family", "shape"):
+            if key in c and not isinstance(c[key], dict):
+                raise InputError(f"{where}.{key}: expected an object, got "
+                                 f"{type(c[key]).__name__}")
         if "shape" not in c:
-            raise InputError(f"{path}: cells[{i}].shape: missing")
-        _subject(c, f"{path}: cells[{i}]")
+            raise InputError(f"{where}.shape: missing")
+        for key, lo in (("n_min", 1), ("n_max", 1)):
+            if key in c and not _is_int(c[key], lo):
+                raise InputError(f"{where}.{key}: {c[key]!r} is not an integer >= {lo}")
+        if c.get("n_min", 1) > c.get("n_max", 8):
+            raise InputError(f"{where}: n_min {c.get('n_min', 1)} exceeds n_max "
+                             f"{c.get('n_max', 8)}")
+        _subject(c, where)
         try:
             Shape.from_dict(dict(c["shape"], n=c["shape"].get("n", 1)))
-        except InputError as e:
-            raise InputError(f"{path}: cells[{i}].shape: {e}") from None
+        except (InputError, TypeError, ValueError) as e:
+            raise InputError(f"{where}.shape: {e}") from None
+        key = stable_id(c)
+        if key in seen:
+            raise InputError(f"{where}: the same cell as cells[{seen[key]}] (it would be "
+                             f"solved twice and stored twice under one id)")
+        seen[key] = i
     return d
 
 
@@ -85,14 +148,51 @@ def _subject(cell, where="cell"):
         raise InputError(f"{where}: {e}") from None
 
 
-def _done(path):
+def _done(path, report=None):
+    """The records already stored in ``path`` (JSONL), by id.
+
+    A last line without its newline is what a runner killed in the middle of
+    an append leaves: it is dropped (the file is cut back to its last
+    complete record, so the next append starts on a fresh line), reported
+    through ``report``, and that cell is run again. Any other malformed
+    line is an InputError naming the line: complete records are never
+    dropped silently.
+    """
     out = {}
-    if path.exists():
-        for line in path.read_text().splitlines():
-            if line.strip():
-                r = json.loads(line)
-                out[r["id"]] = r
+    if not path.exists():
+        return out
+    if not path.is_file():
+        raise InputError(f"{path}: exists and is not a file")
+    data = path.read_bytes()
+    end = data.rfind(b"\n") + 1
+    if end < len(data):
+        torn = data[end:]
+        if report is not None:
+            report(f"{path}: dropped a torn last line ({len(torn)} bytes, cut off in the "
+                   f"middle of an append); its cell runs again")
+        with open(path, "r+b") as fh:
+            fh.truncate(end)
+        data = data[:end]
+    for k, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+            out[r["id"]] = r
+        except (ValueError, KeyError, TypeError) as e:
+            raise InputError(f"{path}:{k}: malformed record ({e})") from None
     return out
+
+
+def _append(path, rec):
+    """Append one record as one write of one line, flushed to disk."""
+    line = (json.dumps(rec) + "\n").encode()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def run_campaign(path, results_dir="search/results", proofs_dir=None, progress=None,
@@ -102,9 +202,11 @@ def run_campaign(path, results_dir="search/results", proofs_dir=None, progress=N
     name = camp["name"]
     limit = camp.get("time_limit")
     res_dir = Path(results_dir)
+    if res_dir.exists() and not res_dir.is_dir():
+        raise InputError(f"--results: {res_dir} exists and is not a directory")
     res_dir.mkdir(parents=True, exist_ok=True)
     store = res_dir / f"{name}.jsonl"
-    done = _done(store)
+    done = _done(store, report=progress or (lambda m: print(m, file=sys.stderr)))
     records = []
     for i, cell in enumerate(camp["cells"]):
         cid = stable_id({"cell": cell, "time_limit": limit})
@@ -116,8 +218,7 @@ def run_campaign(path, results_dir="search/results", proofs_dir=None, progress=N
         if progress:
             progress(f"[{i + 1}/{len(camp['cells'])}]")
         rec = run_cell(camp, cell, cid, proofs_dir=proofs_dir, progress=progress)
-        with open(store, "a") as fh:
-            fh.write(json.dumps(rec) + "\n")
+        _append(store, rec)
         records.append(rec)
         (res_dir / f"{name}.md").write_text(render_table(camp, records))
     (res_dir / f"{name}.md").write_text(render_table(camp, records))

@@ -31,7 +31,8 @@ from .domain import domain
 from .errors import InputError
 
 __all__ = ["identity_code", "random_sparse_code", "random_codes", "random_codes_for",
-           "degenerate_readout_rows", "input_code_conflicts", "check_codes"]
+           "degenerate_readout_rows", "input_code_conflicts", "forced_errors",
+           "check_codes"]
 
 
 def identity_code(m):
@@ -140,31 +141,83 @@ def input_code_conflicts(E, task):
     return out
 
 
-def check_codes(E, R, task, theta=1):
+def forced_errors(E, task):
+    """The fewest wrong output bits any network with input code ``E`` makes
+    on ``task``, over all of ``X``.
+
+    Inputs with the same code ``E x`` get the same network output, so in a
+    class of inputs sharing a code, output ``j`` is wrong on at least
+    ``min(#inputs needing 1, #inputs needing 0)`` of them; the classes and
+    the outputs are disjoint, so these minima add up. The bound is attained
+    by the output that takes each class's majority, so under
+    ``tolerance = k`` the code refutes the task (at every width and depth)
+    exactly when this number exceeds ``k``, as far as the input code
+    alone can tell.
+
+    >>> from superpos_formal.tasks import identity
+    >>> forced_errors([[1, 1, 0], [0, 0, 1]], identity(3))
+    2
+    """
+    groups = {}
+    for x in domain(task.m, task.s):
+        key = tuple(sum(e * v for e, v in zip(row, x)) for row in E)
+        groups.setdefault(key, []).append(task(x))
+    total = 0
+    for ys in groups.values():
+        if len(ys) > 1:
+            for j in range(task.m_out):
+                ones = sum(y[j] for y in ys)
+                total += min(ones, len(ys) - ones)
+    return total
+
+
+def _readout_forced_errors(R, task):
+    """Inputs that need ``y_j = 1`` alone for a readout row ``j`` in the cone
+    of the others: at ``theta = 1`` each forces a wrong bit (see the module
+    docstring), one per input, so their number is a lower bound on the
+    wrong bits of any network with readout ``R``."""
+    bad = set(degenerate_readout_rows(R))
+    if not bad:
+        return 0, None
+    n, first = 0, None
+    for x in domain(task.m, task.s):
+        y = task(x)
+        if sum(y) == 1 and y.index(1) in bad:
+            n += 1
+            first = first if first is not None else y.index(1)
+    return n, first
+
+
+def check_codes(E, R, task, theta=1, tolerance=0):
     """Raise :class:`InputError` naming the first reason ``(E, R)`` makes
-    ``task`` impossible at every width; return None otherwise."""
+    ``task`` impossible at every width under ``tolerance`` wrong output
+    bits; return None otherwise.
+
+    Each refusal is exactly a proof of impossibility: the number of wrong
+    bits it shows every network must make exceeds ``tolerance``
+    (:func:`forced_errors`; degenerate readout rows at ``theta = 1``), so
+    a question this refuses is UNSAT for every width, depth and bound.
+    """
     if len(E[0]) != task.m:
         raise InputError(f"E: has {len(E[0])} columns, the task has m={task.m}")
     if len(R) != task.m_out:
         raise InputError(f"R: has {len(R)} rows, the task has m'={task.m_out}")
     if len(R[0]) != len(E):
         raise InputError(f"R: has {len(R[0])} columns, E has {len(E)} rows")
-    bad = input_code_conflicts(E, task)
-    if bad:
-        x, y = bad[0]
+    forced = forced_errors(E, task)
+    if forced > tolerance:
+        x, y = input_code_conflicts(E, task)[0]
         raise InputError(f"E: degenerate input code: inputs {x} and {y} get the same "
-                         f"code but need different outputs")
+                         f"code but need different outputs; every network with this "
+                         f"code gets at least {forced} output bits wrong (tolerance "
+                         f"{tolerance})")
     if theta == 1:
         # Only at theta = 1: "off" rows have (Rz)_i <= 0, so a non-negative
         # combination of them is <= 0 < 1. At theta >= 2 off rows may be
         # positive and their combination can reach theta (a looser statement says
         # "theta >= 1"; docs/MODEL.md 9, decision 13).
-        X = domain(task.m, task.s)
-        for j in degenerate_readout_rows(R):
-            # Only fatal if the task needs y_j = 1 while every row in the cone is off;
-            # conservatively: some input needs y_j = 1 alone.
-            for x in X:
-                y = task(x)
-                if y[j] == 1 and sum(y) == 1:
-                    raise InputError(f"R: degenerate readout: row {j} is a non-negative "
-                                     f"combination of other rows and can never fire alone")
+        n, j = _readout_forced_errors(R, task)
+        if n > tolerance:
+            raise InputError(f"R: degenerate readout: row {j} is a non-negative "
+                             f"combination of other rows and can never fire alone "
+                             f"({n} inputs need it to; tolerance {tolerance})")

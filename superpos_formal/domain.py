@@ -17,7 +17,12 @@ from math import comb
 
 from .errors import InputError
 
-__all__ = ["domain", "domain_size", "support", "input_index", "check_m_s"]
+__all__ = ["domain", "domain_size", "support", "input_index", "check_m_s",
+           "MAX_DOMAIN_ENTRIES"]
+
+#: Largest ``X(m, s)`` built in memory, in entries ``|X| * m`` (one Python
+#: reference each, ~8 bytes: about 160 MB); refused before allocation.
+MAX_DOMAIN_ENTRIES = 20_000_000
 
 
 def check_m_s(m, s):
@@ -52,6 +57,11 @@ def domain(m, s):
     ((0, 0, 0), (1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (1, 0, 1), (0, 1, 1))
     """
     check_m_s(m, s)
+    size = domain_size(m, s)
+    if size * m > MAX_DOMAIN_ENTRIES:
+        raise InputError(f"X(m={m}, s={s}): {size} inputs x {m} entries = {size * m:.3g} "
+                         f"(about {8 * size * m / 1e9:.3g} GB) exceeds the limit of "
+                         f"{MAX_DOMAIN_ENTRIES:.3g} entries")
     out = []
     for k in range(min(s, m) + 1):
         for sup in combinations(range(m), k):

@@ -12,13 +12,18 @@ from pathlib import Path
 from .errors import InputError
 from .ids import FORMAT_PREFIX, SCHEMA_VERSION, check_header, header
 from .network import Network
-from .tasks import Family, Task, family_from_dict, task_from_dict
+from .tasks import Family, Task, check_fields, family_from_dict, task_from_dict
 
 __all__ = [
     "SCHEMA_VERSION", "task_to_dict", "task_from_dict", "family_to_dict",
     "family_from_dict", "network_to_dict", "network_from_dict", "dump",
-    "load", "load_json", "write_json",
+    "load", "load_json", "write_json", "int_matrix", "codes_from_dict", "load_codes",
+    "MAX_JSON_DEPTH", "check_fields",
 ]
+
+#: Deepest JSON nesting read (every format here is at most a few levels
+#: deep; the limit keeps a hostile file from exhausting the stack).
+MAX_JSON_DEPTH = 64
 
 _FMT = FORMAT_PREFIX
 _header = header
@@ -61,6 +66,7 @@ def network_to_dict(net):
 
 def network_from_dict(d):
     _check_header(d, "network")
+    check_fields(d, "network")
     for key in ("mode", "activation", "E", "layers", "R"):
         if key not in d:
             raise InputError(f"{key}: missing")
@@ -124,10 +130,109 @@ def load_json(path):
         raise InputError(f"{path}: no such file") from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: cannot read ({e.__class__.__name__})") from None
+    depth = _max_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise InputError(f"{path}: JSON nested {depth} levels deep; at most "
+                         f"{MAX_JSON_DEPTH} are read")
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f"{path}: not valid JSON (line {e.lineno}: {e.msg})") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply") from None
+
+
+def _max_depth(text):
+    """Deepest bracket nesting of JSON text, outside strings (no recursion).
+
+    >>> _max_depth('{"a": [1, {"b": "[[["}]}')
+    3
+    """
+    depth = best = 0
+    in_str = esc = False
+    for ch in text:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            best = max(best, depth)
+        elif ch in "]}":
+            depth -= 1
+    return best
+
+
+def int_matrix(value, name, rows=None, cols=None):
+    """``value`` as a tuple of integer rows: a non-empty list of non-empty,
+    equally long lists of integers (not booleans); InputError otherwise,
+    naming ``name``, the row and the entry.
+
+    >>> int_matrix([[1, 0], [0, -1]], "E")
+    ((1, 0), (0, -1))
+    >>> int_matrix([[1, 0], [0]], "E")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: E: row 1 has 1 entries, row 0 has 2 (rows must have equal length)
+    >>> int_matrix([[1, "1"]], "R")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: R[0][1]: '1' is not an integer
+    """
+    if not isinstance(value, list) or not value:
+        raise InputError(f"{name}: expected a non-empty list of rows, got {_short(value)}")
+    out = []
+    for i, row in enumerate(value):
+        if not isinstance(row, list) or not row:
+            raise InputError(f"{name}: row {i} is {_short(row)}, expected a non-empty list "
+                             f"of integers")
+        if out and len(row) != len(out[0]):
+            raise InputError(f"{name}: row {i} has {len(row)} entries, row 0 has "
+                             f"{len(out[0])} (rows must have equal length)")
+        for j, v in enumerate(row):
+            if not isinstance(v, int) or isinstance(v, bool):
+                raise InputError(f"{name}[{i}][{j}]: {_short(v)} is not an integer")
+        out.append(tuple(row))
+    if rows is not None and len(out) != rows:
+        raise InputError(f"{name}: {len(out)} rows, expected {rows}")
+    if cols is not None and len(out[0]) != cols:
+        raise InputError(f"{name}: {len(out[0])} columns, expected {cols}")
+    return tuple(out)
+
+
+def _short(v):
+    r = repr(v)
+    return r if len(r) <= 40 else r[:37] + "..."
+
+
+def codes_from_dict(d):
+    """``(E, R)`` of a codes object ``{"E": [[...]], "R": [[...]]}``: integer
+    matrices, ``R`` with as many columns as ``E`` has rows; no other keys
+    than ``format``, ``version``, ``E``, ``R``."""
+    _check_header(d, "codes")
+    extra = set(d) - {"format", "version", "E", "R"}
+    if extra:
+        raise InputError(f"{sorted(extra)[0]}: unknown field (a codes file has E and R)")
+    for key in ("E", "R"):
+        if key not in d:
+            raise InputError(f"{key}: missing")
+    E = int_matrix(d["E"], "E")
+    R = int_matrix(d["R"], "R", cols=len(E))
+    return E, R
+
+
+def load_codes(path):
+    """Read and validate a codes file (:func:`codes_from_dict`)."""
+    d = load_json(path)
+    try:
+        return codes_from_dict(d)
+    except InputError as e:
+        raise InputError(f"{path}: {e}") from None
 
 
 def load(path, kind=None):

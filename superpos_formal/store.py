@@ -47,6 +47,7 @@ import io
 import json
 import socket
 import sqlite3
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -353,6 +354,14 @@ class Store:
         return "skip", f"open at limit {old:g}s; rerun needs a larger limit"
 
 
+def _parses(line):
+    try:
+        json.loads(line)
+        return True
+    except ValueError:
+        return False
+
+
 def import_jsonl(store, paths, campaigns=None):
     """Import campaign JSONL results into ``store`` (each record once).
 
@@ -367,8 +376,16 @@ def import_jsonl(store, paths, campaigns=None):
         if not p.is_file():
             raise InputError(f"{p}: no such file")
         name = p.stem
-        for k, line in enumerate(p.read_text().splitlines(), 1):
+        text = p.read_text()
+        lines = text.splitlines()
+        for k, line in enumerate(lines, 1):
             if not line.strip():
+                continue
+            if k == len(lines) and not text.endswith("\n") and not _parses(line):
+                # a runner killed in the middle of an append: the record was
+                # never complete; dropped, said so, the rest is imported
+                print(f"{p}:{k}: dropped a torn last line ({len(line)} bytes)",
+                      file=sys.stderr)
                 continue
             try:
                 rec = json.loads(line)

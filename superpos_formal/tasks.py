@@ -32,10 +32,11 @@ Examples
 import operator
 import random
 from dataclasses import dataclass, field
-from itertools import combinations, islice, permutations
+from itertools import combinations, permutations
 from math import comb, factorial
 
-from .domain import check_m_s, domain, input_index
+from .budget import check_budget
+from .domain import check_m_s, domain, domain_size, input_index
 from .errors import InputError
 from .ids import check_header, stable_id
 
@@ -66,7 +67,24 @@ __all__ = [
     "explicit_family",
     "sample_family",
     "stable_id",
+    "MAX_TABLE_ENTRIES",
+    "MAX_FAMILY_MEMBERS",
+    "FIELDS",
+    "check_fields",
+    "check_table_size",
 ]
+
+#: Largest truth table built in memory, in entries ``|X(m, s)| * (m + m')``
+#: (the inputs and the outputs, one Python reference each: about 8 bytes per
+#: entry plus tuple headers, so ~200 MB). Larger tasks are refused before
+#: anything is allocated, with the estimate (:func:`check_table_size`).
+MAX_TABLE_ENTRIES = 20_000_000
+
+#: Most members a question that enumerates a family may use: the family
+#: question checks every member outside its core with a solve of its own, so
+#: a larger family could not be answered anyway; it is refused up front
+#: (use a seeded sample, ``superpos family ... --sample K``).
+MAX_FAMILY_MEMBERS = 50_000
 
 _OPS = {
     "and": lambda a, b: a & b,
@@ -139,8 +157,27 @@ def _check_feature(i, m, what):
         raise InputError(f"{what}: feature index {i!r} is not in 0..{m - 1}")
 
 
-def _build(kind, m, m_out, s, params, fn):
+def check_table_size(m, m_out, s, what="task"):
+    """Refuse (InputError, with the estimate) a truth table larger than
+    :data:`MAX_TABLE_ENTRIES`, before anything is allocated.
+
+    >>> check_table_size(300, 44850, 2, "uand(m=300)")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: uand(m=300): |X(m=300, s=2)| = 45151 inputs x (300 + 44850) entries = 2.04e+09 table entries (about 16.3 GB) exceeds the limit of 2e+07 entries (about 160 MB)
+    """
     check_m_s(m, s)
+    n = domain_size(m, s) * (m + m_out)
+    if n > MAX_TABLE_ENTRIES:
+        raise InputError(f"{what}: |X(m={m}, s={s})| = {domain_size(m, s)} inputs x "
+                         f"({m} + {m_out}) entries = {n:.3g} table entries (about "
+                         f"{8 * n / 1e9:.3g} GB) exceeds the limit of "
+                         f"{MAX_TABLE_ENTRIES:.3g} entries (about "
+                         f"{8 * MAX_TABLE_ENTRIES // 10**6} MB)")
+
+
+def _build(kind, m, m_out, s, params, fn):
+    check_table_size(m, m_out, s, f"task {kind}")
     outs = tuple(tuple(int(v) for v in fn(x)) for x in domain(m, s))
     return Task(kind, m, m_out, s, tuple(params), outs)
 
@@ -151,6 +188,7 @@ def permutation(m, pi, s=1):
     >>> permutation(3, [2, 0, 1])((1, 0, 0))
     (0, 1, 0)
     """
+    check_table_size(m, m, s, "task permutation")
     try:
         pi = [operator.index(i) for i in pi]  # ints (numpy too); not floats/strings
     except TypeError:
@@ -163,6 +201,8 @@ def permutation(m, pi, s=1):
 
 def _pairs_task(op, m, pairs, s):
     check_m_s(m, s)
+    if hasattr(pairs, "__len__"):
+        check_table_size(m, len(pairs), s, f"task {op}_pairs")
     try:
         pairs = [list(p) for p in pairs]
     except TypeError:
@@ -209,8 +249,10 @@ def all_pairs(m):
 
 def uand(m, s=2):
     """The universal AND: ``and_pairs`` over all ``C(m, 2)`` pairs."""
+    check_m_s(m, s)
     if m < 2:
         raise InputError(f"m: uand needs m >= 2, got {m}")
+    check_table_size(m, comb(m, 2), s, f"task uand(m={m})")
     return and_pairs(m, all_pairs(m), s)
 
 
@@ -223,6 +265,7 @@ def table(m, s, outputs=None, fn=None):
     """An explicit task: ``outputs`` (one row per input of ``domain(m, s)``,
     in order) or a callable ``fn(x) -> sequence of 0/1``."""
     check_m_s(m, s)
+    check_table_size(m, 1, s, "task table")
     X = domain(m, s)
     if (outputs is None) == (fn is None):
         raise InputError("table: give exactly one of outputs or fn")
@@ -297,6 +340,30 @@ def _list(d, key):
     return d[key]
 
 
+#: the fields each file format may have besides ``format`` and ``version``
+#: (unknown fields are refused: a misspelt key must not be ignored)
+FIELDS = {
+    "task": {"kind", "m", "m_out", "s", "pi", "pairs", "outputs"},
+    "family": {"kind", "m", "m_out", "s", "op", "members", "sample"},
+    "network": {"mode", "activation", "m", "m_out", "B", "B_bias", "B_code", "theta",
+                "E", "layers", "V", "c", "R", "meta"},
+}
+
+
+def check_fields(d, kind):
+    """InputError naming the first field of ``d`` a ``kind`` file does not have.
+
+    >>> check_fields({"kind": "uand", "m": 3, "Mode": 1}, "task")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: Mode: unknown field of a task (expected kind, m, m_out, outputs, pairs, pi, s)
+    """
+    extra = sorted(set(d) - FIELDS[kind] - {"format", "version"}, key=str)
+    if extra:
+        raise InputError(f"{extra[0]}: unknown field of a {kind} (expected "
+                         f"{', '.join(sorted(FIELDS[kind]))})")
+
+
 def task_from_dict(d):
     """Rebuild a task from its JSON object; the stored ``m_out`` must match.
 
@@ -310,6 +377,7 @@ def task_from_dict(d):
     superpos_formal.errors.InputError: kind: unknown task kind 'sum'
     """
     check_header(d, "task")
+    check_fields(d, "task")
     kind = d.get("kind")
     m = _int_field(d, "m", 1)
     s = _int_field(d, "s", 0)
@@ -554,18 +622,53 @@ class Family:
         return self.sample is not None
 
     def members(self):
-        """Iterate over the member tasks, in a fixed order."""
+        """Iterate over the member tasks, in a fixed order (lazily)."""
         p = dict(self.params)
         if self.kind == "permutations":
-            for pi in permutations(range(self.m)):
+            for i, pi in enumerate(permutations(range(self.m))):
+                if i % 1024 == 0:
+                    check_budget("family enumeration")
                 yield permutation(self.m, pi, self.s)
         elif self.kind == "pair_sets":
             op = p.get("op", "and")
-            for ps in combinations(all_pairs(self.m), self.m_out):
+            for i, ps in enumerate(combinations(all_pairs(self.m), self.m_out)):
+                if i % 1024 == 0:
+                    check_budget("family enumeration")
                 yield _pairs_task(op, self.m, ps, self.s)
         else:
             for d in p["members"]:
                 yield task_from_dict(d)
+
+    def member(self, i):
+        """The ``i``-th member of :meth:`members` without enumerating the ones
+        before it (unranking), so samples of huge families are cheap.
+
+        >>> f = permutation_family(4)
+        >>> [f.member(i).to_dict()["pi"] for i in (0, 1, 23)]
+        [[0, 1, 2, 3], [0, 1, 3, 2], [3, 2, 1, 0]]
+        >>> all(f.member(i) == t for i, t in enumerate(f.members()))
+        True
+        """
+        N = self.size
+        if not isinstance(i, int) or not 0 <= i < N:
+            raise InputError(f"member: index {i!r} is not in 0..{N - 1}")
+        p = dict(self.params)
+        if self.kind == "permutations":
+            return permutation(self.m, _nth_permutation(self.m, i), self.s)
+        if self.kind == "pair_sets":
+            ps = _nth_combination(all_pairs(self.m), self.m_out, i)
+            return _pairs_task(p.get("op", "and"), self.m, ps, self.s)
+        return task_from_dict(p["members"][i])
+
+    def member_list(self, limit=MAX_FAMILY_MEMBERS, purpose="this question"):
+        """All members as a list, or InputError (before enumerating anything)
+        when there are more than ``limit``: the error states the limit."""
+        if self.size > limit:
+            raise InputError(
+                f"family {self.name}: {self.size} members; {purpose} enumerates and "
+                f"checks every member and takes at most {limit} (use a seeded sample: "
+                f"superpos family ... --sample K)")
+        return list(self.members())
 
     def __iter__(self):
         return self.members()
@@ -590,6 +693,33 @@ class Family:
             sp = dict(self.sample)
             label += f"[sample k={sp['k']} seed={sp['seed']} of {sp['size_of']}]"
         return label
+
+
+def _nth_permutation(m, i):
+    """The ``i``-th permutation of ``range(m)`` in ``itertools.permutations``
+    (lexicographic) order, by the factorial number system."""
+    pool, out = list(range(m)), []
+    for k in range(m, 0, -1):
+        f = factorial(k - 1)
+        q, i = divmod(i, f)
+        out.append(pool.pop(q))
+    return out
+
+
+def _nth_combination(pool, r, i):
+    """The ``i``-th ``r``-combination of ``pool`` in ``itertools.combinations``
+    order (the itertools documentation's recipe)."""
+    pool = list(pool)
+    n = len(pool)
+    c = comb(n, r)
+    out = []
+    while r:
+        c, n, r = c * r // n, n - 1, r - 1
+        while i >= c:
+            i -= c
+            c, n = c * (n - r) // n, n - 1
+        out.append(pool[-1 - n])
+    return out
 
 
 def permutation_family(m, s=1):
@@ -636,11 +766,13 @@ def sample_family(family, k, seed):
         idx = list(range(N))
     else:
         idx = sorted(rng.sample(range(N), k))
-    chosen, it, pos = [], family.members(), 0
-    for i in idx:
-        t = next(islice(it, i - pos, None))
-        pos = i + 1
-        chosen.append(t)
+    if k > MAX_FAMILY_MEMBERS:
+        raise InputError(f"k: a sample holds at most {MAX_FAMILY_MEMBERS} members, got {k}")
+    chosen = []
+    for j, i in enumerate(idx):
+        if j % 1024 == 0:
+            check_budget("family sampling")
+        chosen.append(family.member(i))
     base = explicit_family(chosen)
     return Family("explicit", base.m, base.m_out, base.s, base.params,
                   (("of", family.to_dict()), ("k", len(chosen)), ("seed", seed),
@@ -704,6 +836,7 @@ def family_from_dict(d):
     """Rebuild a family from its JSON object (members of explicit families
     are validated like task files)."""
     check_header(d, "family")
+    check_fields(d, "family")
     kind = d.get("kind")
     m = _int_field(d, "m", 1)
     s = _int_field(d, "s", 0)

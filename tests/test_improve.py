@@ -189,3 +189,17 @@ def test_bad_input():
     with pytest.raises(InputError, match="superposed"):
         improve_family(permutation_family(3), baseline(list(permutation_family(3).members()),
                                                         "explicit", "relu"))
+
+
+@pytest.mark.parametrize("act", ["step", "relu"])
+def test_superposed_single_task_reaches_one_neuron(act):
+    # x0 AND x1 on X(3, 2) in superposed mode: n = 1 suffices (hand-derived:
+    # E = [[1, 1, 0]] gives z = x0 + x1; act(z - 1) is 1 exactly when both
+    # are on, for step and relu alike; V = [[1]], c = [0], R = [[1]]).
+    task = and_pairs(3, [(0, 1)])
+    start = baseline([task], "superposed", act, B=1)[0]
+    assert start.widths == (3,)
+    res = improve(task, start, seed=0, budget=60, target=1)
+    assert res.counts["hidden_neurons"] == 1
+    assert _correct(res.network, task)
+    assert res.network.mode == "superposed" and len(res.network.E) == 1

@@ -21,7 +21,9 @@ Examples
 
 import os
 
-from .drat import check_drat, require_verified
+from ..solve.runner import run
+from . import drat
+from .drat import require_verified
 
 __all__ = ["check_unsat", "CHECK_MAX_BYTES"]
 
@@ -43,7 +45,8 @@ def check_unsat(cnf_path, proof_path):
     -------
     (bool, str)
         ``(True, note)`` when verified, ``(False, note)`` when the proof is
-        too large to check in process (the note says so).
+        too large to check in process, or the whole-command budget or the
+        memory cap cut the check (the note says which).
 
     Raises
     ------
@@ -55,6 +58,11 @@ def check_unsat(cnf_path, proof_path):
     if size > CHECK_MAX_BYTES:
         return False, (f"proof of {size // 1_000_000} MB exceeds the in-process check "
                        f"limit ({CHECK_MAX_BYTES // 1_000_000} MB)")
-    recs = check_drat(cnf_path, proof_path, checkers=("native",))
+    # in a child of the process runner: bounded by the active budget and the
+    # memory cap like a solve; a check they cut leaves the UNSAT unchecked
+    out = run(drat.check_drat, cnf_path, proof_path, checkers=("native",), part="proof checking")
+    if not out.done:
+        return False, f"proof not checked: {out.reason}"
+    recs = out.value
     require_verified(recs, what=f"DRAT proof {proof_path}")
     return True, f"DRAT proof ({size} bytes) verified by {recs[0].version}"

@@ -19,6 +19,7 @@ from ..distributed import run_campaign_store
 from ..errors import InputError
 from ..schema import load_json
 from ..store import Store, import_jsonl, render_csv, render_markdown
+from .args import add_budget_args, out_dir
 
 __all__ = ["register"]
 
@@ -81,7 +82,7 @@ def register(sub):
     csub.required = True
 
     def common(q):
-        q.add_argument("--results", default=DEFAULT_RESULTS,
+        q.add_argument("--results", default=DEFAULT_RESULTS, type=out_dir,
                        help=f"results folder (default {DEFAULT_RESULTS})")
         q.add_argument("--store", default=None,
                        help="SQLite results store (default RESULTS/results.sqlite)")
@@ -99,6 +100,7 @@ def register(sub):
     r.add_argument("--memory-limit", type=float, default=6.0, metavar="GiB",
                    help="address-space limit per cell and its solvers (default 6)")
     r.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    add_budget_args(r, memory=False)
     r.set_defaults(func=cmd_run)
 
     i = csub.add_parser("import", help="import JSONL results of earlier runs into the store")

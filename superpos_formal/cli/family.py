@@ -14,10 +14,12 @@ so the dispatcher prints one line ``superpos: error: ...``.
 """
 
 import sys
+from argparse import ArgumentTypeError
 
 from .. import api
 from ..bounds import asymptotics, tabulate
 from ..errors import InputError
+from .args import add_budget_args, seconds
 from ..results import Mode
 from ..solve.count import THRESHOLD_METHODS
 from ..solve.capacity import CAPACITY_FAMILIES
@@ -46,12 +48,9 @@ def _float(text, option):
     if text is None:
         return None
     try:
-        v = float(text)
-    except ValueError:
-        raise InputError(f"{option}: {text!r} is not a number of seconds") from None
-    if not v > 0:
-        raise InputError(f"{option}: must be positive, got {text}")
-    return v
+        return seconds(text)
+    except ArgumentTypeError as e:
+        raise InputError(f"{option}: {e}") from None
 
 
 def _choice(text, option, choices, default):
@@ -288,6 +287,7 @@ def register(sub):
     p.add_argument("--progress", action="store_true",
                    help="report the running count on stderr about once a second")
     _shape_opts(p)
+    add_budget_args(p)
     p.set_defaults(func=cmd_count)
 
     p = sub.add_parser(
@@ -309,6 +309,7 @@ def register(sub):
     p.add_argument("--counting-only", action="store_true",
                    help="only apply the counting bound; run no solver")
     _shape_opts(p)
+    add_budget_args(p)
     p.set_defaults(func=cmd_capacity)
 
     p = sub.add_parser(

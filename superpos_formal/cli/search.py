@@ -13,6 +13,7 @@ import argparse
 import json
 import shutil
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,8 +22,10 @@ from .. import tasks as T
 from ..errors import InputError
 from ..graph import export
 from ..results import CodeKind, Mode, Status
-from ..schema import load, load_json, write_json
-from ..solve.runner import DEFAULT_SOLVER
+from ..schema import load, load_codes, write_json
+from ..solve.runner import DEFAULT_SOLVER, run
+from .args import (MAX_M, MAX_WEIGHT_BOUND, MAX_WIDTH, add_budget_args, bounded_int,
+                   out_dir, seconds, solver_name)
 
 __all__ = ["register", "add_shape_args", "shape_kwargs"]
 
@@ -42,10 +45,10 @@ def add_task_args(p, family=True):
                        help="family question: permutations, pair-sets, or a family "
                             "JSON file (shared free codes; needs --mode superposed "
                             "--codes free)")
-    g.add_argument("--m", type=int, help="number of input features m")
-    g.add_argument("--s", type=int, help="sparsity s (default 2 for pair tasks, m for "
+    g.add_argument("--m", type=bounded_int(1, MAX_M), help="number of input features m")
+    g.add_argument("--s", type=bounded_int(0, MAX_M), help="sparsity s (default 2 for pair tasks, m for "
                                          "parity/majority, 1 otherwise)")
-    g.add_argument("--m-out", type=int, help="number of pairs (random seeded set for pair "
+    g.add_argument("--m-out", type=bounded_int(1, MAX_M), help="number of pairs (random seeded set for pair "
                                              "tasks; family member size for pair-sets); "
                                              "pair tasks default to all pairs")
     g.add_argument("--pairs", help="explicit pairs, e.g. 0-1,1-2")
@@ -63,33 +66,37 @@ def add_shape_args(p, with_n=True):
     g.add_argument("--activation", choices=("relu", "step"), default="relu",
                    help="hidden activation (default relu)")
     if with_n:
-        g.add_argument("--n", type=int, default=1, help="hidden width (default 1)")
-    g.add_argument("--L", type=int, default=1,
+        g.add_argument("--n", type=bounded_int(1, MAX_WIDTH), default=1,
+                       help="hidden width (default 1)")
+    g.add_argument("--L", type=bounded_int(0, 2), default=1,
                    help="hidden layers: 0 (representation, superposed free codes), 1 or 2 "
                         "(default 1)")
-    g.add_argument("--B", type=int, default=2, help="weights in [-B, B] (default 2)")
-    g.add_argument("--B-bias", type=int,
+    g.add_argument("--B", type=bounded_int(0, MAX_WEIGHT_BOUND), default=2,
+                   help="weights in [-B, B] (default 2)")
+    g.add_argument("--B-bias", type=bounded_int(0, MAX_WEIGHT_BOUND),
                    help="biases in [-B_bias, B_bias] (default B; shown in every banner and "
                         "table; not with --L 0, which has no biases)")
-    g.add_argument("--B-code", type=int, help="free code entries in [-B_code, B_code] "
+    g.add_argument("--B-code", type=bounded_int(0, MAX_WEIGHT_BOUND), help="free code entries in [-B_code, B_code] "
                                               "(default max(B, 1))")
-    g.add_argument("--theta", type=int, default=1, help="readout threshold (default 1)")
+    g.add_argument("--theta", type=bounded_int(1, MAX_WEIGHT_BOUND), default=1, help="readout threshold (default 1)")
     g.add_argument("--codes", choices=("given", "free", "random"), default="random",
                    help="superposed mode: random (seeded sparse +-1 codes regenerated per n, "
                         "default), given (--codes-file), free (chosen by the solver)")
     g.add_argument("--codes-file", metavar="CODES.json",
                    help='given codes: JSON {"E": [[...]], "R": [[...]]}')
-    g.add_argument("--code-k", type=int, default=2,
+    g.add_argument("--code-k", type=bounded_int(1, MAX_WIDTH), default=2,
                    help="nonzeros per column of random codes (default 2)")
     g.add_argument("--code-seed", type=int, default=0, help="seed of random codes (default 0)")
-    g.add_argument("--tolerance", type=int, default=0,
+    g.add_argument("--tolerance", type=bounded_int(0), default=0,
                    help="tolerant(k): at most k wrong output bits over X (default 0: exact)")
     s = p.add_argument_group("solver")
-    s.add_argument("--time-limit", type=float, default=None,
+    s.add_argument("--time-limit", type=seconds, default=None,
                    help="hard wall-clock limit per solve, seconds (UNKNOWN when reached)")
-    s.add_argument("--budget", type=float, default=None,
-                   help="hard wall-clock limit for the whole command's solving, seconds")
-    s.add_argument("--solver", default=DEFAULT_SOLVER,
+    s.add_argument("--budget", type=seconds, default=None,
+                   help="wall-clock budget for the whole command, seconds (enumeration, "
+                        "encoding, every solve, proof checks, bundling); what it cuts is "
+                        "reported UNKNOWN or unchecked, and the part it cut is named")
+    s.add_argument("--solver", type=solver_name, default=DEFAULT_SOLVER,
                    help=f"python-sat solver name (default {DEFAULT_SOLVER})")
     s.add_argument("--no-symmetry", action="store_true",
                    help="do not add the (sound) hidden-neuron symmetry breaks")
@@ -115,10 +122,8 @@ def shape_kwargs(a):
     if a.codes == CodeKind.GIVEN:
         if not a.codes_file:
             raise InputError("--codes-file: --codes given needs a codes file")
-        d = load_json(a.codes_file)
-        if not isinstance(d, dict) or "E" not in d or "R" not in d:
-            raise InputError(f"{a.codes_file}: expected an object with E and R")
-        kw.update(E=d["E"], R=d["R"])
+        E, R = load_codes(a.codes_file)
+        kw.update(E=E, R=R)
     elif a.codes_file:
         raise InputError("--codes-file: only with --codes given")
     return kw
@@ -242,6 +247,8 @@ def cmd_decide(a):
     cell = res.search
     print(f"{res.status} in {res.seconds:.2f}s ({cell.info.get('vars')} vars, "
           f"{cell.info.get('clauses')} clauses)")
+    if res.status == Status.UNKNOWN and getattr(cell, "reason", ""):
+        print(f"UNKNOWN({cell.limit}): {cell.reason}")
     if res.status == Status.UNSAT:
         print(f"UNSAT {'proof-checked' if cell.certified else 'NOT proof-checked'}: "
               f"{cell.check_note}")
@@ -272,7 +279,7 @@ def report_min_neurons(subject, kw, solver_kw, *, n_min, n_max, proof, out,
                        incremental=False):
     """Run ``api.min_neurons`` and print/write everything (also the demo)."""
     print(banner(subject, kw))
-    work = str(Path(out) / "work") if proof else None
+    work = _work_dir(out) if proof else None
     res = api.min_neurons(subject, n_min=n_min, n_max=n_max, **kw, **solver_kw,
                           incremental=incremental, proof_dir=work, progress=_progress)
     keys = (["n", "status", "proof", "seconds", "rounds", "core", "vars"] if res.is_family
@@ -294,8 +301,24 @@ def report_min_neurons(subject, kw, solver_kw, *, n_min, n_max, proof, out,
         print("verified: " + _summary(res.network))
     _write_outputs(out, res, f"n={res.shape.n}" if res.networks else "")
     if proof:
-        _certify(res, Path(out))
+        try:
+            _certify(res, Path(out))
+        finally:
+            # the raw CNF/DRAT files now live (compressed, hashed) in the
+            # bundle; the folder is the one this command made, nothing else
+            shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def _work_dir(out):
+    """A fresh folder of this command's own for the raw CNF/DRAT files; the
+    bundle folder must not exist yet. Both checked before any solving."""
+    dest = Path(out) / "minimum"
+    if dest.exists():
+        raise InputError(f"--out: {dest} already exists; a command removes only what it "
+                         f"created: choose another --out or remove it yourself")
+    Path(out).mkdir(parents=True, exist_ok=True)
+    return tempfile.mkdtemp(prefix=".work-", dir=out)
 
 
 def _certify(res, out):
@@ -305,11 +328,19 @@ def _certify(res, out):
     dest = out / "minimum"
     print(f"checking the proof of UNSAT at n={res.minimum - 1} and writing {dest} ...",
           file=sys.stderr)
-    rep = api.certify(res, dest, overwrite=True)
-    print(f"proof bundle {dest}: {'PASS' if rep.ok else 'FAIL'} "
+    # in a child of the process runner, so the command's budget bounds it;
+    # a bundle it cuts is removed (this command made it)
+    done = run(_certify_child, res, dest, part="bundling")
+    if not done.done:
+        shutil.rmtree(dest, ignore_errors=True)
+        print(f"proof bundle not written: {done.reason}")
+        return
+    print(f"proof bundle {dest}: {'PASS' if done.value else 'FAIL'} "
           f"(re-check with: superpos verify {dest})")
-    # the raw CNF/DRAT files now live (compressed, hashed) in the bundle
-    shutil.rmtree(out / "work", ignore_errors=True)
+
+
+def _certify_child(res, dest):
+    return api.certify(res, dest).ok
 
 
 def cmd_min_params(a):
@@ -377,7 +408,8 @@ def register(sub):
         if task:
             add_task_args(p, family=family)
             add_shape_args(p, with_n=with_n)
-            p.add_argument("--out", "-o", metavar="DIR", help=_OUT_HELP)
+            p.add_argument("--out", "-o", metavar="DIR", type=out_dir, help=_OUT_HELP)
+            add_budget_args(p, budget=False)
         p.set_defaults(func=func)
         return p
 
@@ -385,8 +417,10 @@ def register(sub):
     p = add("min-neurons", cmd_min_neurons,
             "smallest hidden width n (per-size SAT/UNSAT/UNKNOWN table); --family for the "
             "shared-code family question", family=True, with_n=False)
-    p.add_argument("--n-min", type=int, default=1, help="first width tried (default 1)")
-    p.add_argument("--n-max", type=int, default=8, help="last width tried (default 8)")
+    p.add_argument("--n-min", type=bounded_int(1, MAX_WIDTH), default=1,
+                   help="first width tried (default 1)")
+    p.add_argument("--n-max", type=bounded_int(1, MAX_WIDTH), default=8,
+                   help="last width tried (default 8)")
     p.add_argument("--n", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--proof", action="store_true",
                    help="write checked claim bundles (SAT at the minimum, UNSAT below) to "
@@ -397,9 +431,12 @@ def register(sub):
                         "from scratch for its DRAT proof")
     add("min-params", cmd_min_params, "fewest nonzero parameters at a fixed shape")
     p = add("min-bits", cmd_min_bits, "smallest weight bound B (bits per weight) at width n")
-    p.add_argument("--B-max", type=int, default=6, help="largest B tried (default 6)")
+    p.add_argument("--B-max", type=bounded_int(0, MAX_WEIGHT_BOUND), default=6,
+                   help="largest B tried (default 6)")
     p = add("demo", cmd_demo, "run the main job on the embedded default (see README)", task=False)
-    p.add_argument("--out", "-o", default="out/demo", help="output directory (default out/demo)")
+    p.add_argument("--out", "-o", default="out/demo", type=out_dir,
+                   help="output directory (default out/demo)")
+    add_budget_args(p)
     p.add_argument("--no-proof", action="store_true", help="skip the proof bundles")
 
 

@@ -309,9 +309,15 @@ class _Enc:
         else:
             Q = [[_dot(b, W1[k], [E[r][i] for r in range(d_in)]) for i in range(self.m)]
                  for k in range(n)]
-        U = [[_dot(b, R[j], [V[r][k] for r in range(d_out)]) for k in range(n)]
-             for j in range(self.m_out)]
-        cc = [_dot(b, R[j], c) for j in range(self.m_out)]
+        if self.shape.mode == "explicit":
+            # R = I: each _dot below folds to V[j][k] itself (1 * x is x, the
+            # 0 * x terms are constants 0) and emits no clause, so this
+            # shortcut gives the same CNF without the O(m'^2 n) folding work
+            U, cc = V, c
+        else:
+            U = [[_dot(b, R[j], [V[r][k] for r in range(d_out)]) for k in range(n)]
+                 for j in range(self.m_out)]
+            cc = [_dot(b, R[j], c) for j in range(self.m_out)]
         act_lo, act_hi = 0, (None if relu else 1)
 
         # layer 1: exact prefix sums along the support, clipped at the end

@@ -31,7 +31,7 @@ from math import comb
 from ..bounds import counting_bound_check, log2_family_size
 from ..errors import InputError
 from ..results import CodeKind, Mode, ResultTable, Status, bounds_label
-from ..tasks import pair_set_family, permutation_family
+from ..tasks import MAX_FAMILY_MEMBERS, pair_set_family, permutation_family
 from .family import decide_family
 from .search import _left
 
@@ -134,6 +134,17 @@ def capacity(kind, shape, *, m=None, s=None, op=None, m_out_min=1, m_out_max=Non
         raise InputError(f"--m-out-min: must be >= 1, got {lo}")
     if lo > hi:
         raise InputError(f"--m-out-min: {lo} exceeds --m-out-max {hi}")
+    if not counting_only:
+        # refused up front, before any solve: a size the counting bound does
+        # not rule out whose family the family question cannot enumerate
+        for mo in range(lo, hi + 1):
+            fam = (permutation_family(mo, s) if kind == "permutations"
+                   else pair_set_family(m, mo, s, op or "and"))
+            if fam.size > MAX_FAMILY_MEMBERS and \
+                    not counting_bound_check(fam, shape, claimed_computable=False).rules_out:
+                raise InputError(f"--m-out-max: the family at m'={mo} has {fam.size} members; "
+                                 f"the family question takes at most {MAX_FAMILY_MEMBERS} "
+                                 f"(lower --m-out-max to {mo - 1}, or --counting-only)")
     t0 = time.perf_counter()
     deadline = None if budget is None else t0 + budget
     res = Capacity(kind, shape, lo, hi, counting_only=counting_only)

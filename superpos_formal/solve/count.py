@@ -28,9 +28,10 @@ Two questions, two families of methods.
     clauses non-incrementally with :func:`~superpos_formal.solve.runner.solve_cnf`
     and ``proof_path``; this module does not do that.)
 
-    The enumeration runs in a forked child process which streams each
-    ``(function, network)`` pair to the parent, so a ``time_limit`` is a hard
-    wall-clock limit (CaDiCaL cannot be interrupted from Python: a timer
+    The enumeration runs in a child of the process runner
+    (:class:`~superpos_formal.solve.runner.Child`) which streams each
+    ``(function, network)`` pair to the parent, so a ``time_limit`` (and the
+    active whole-command budget) is a hard wall-clock limit (CaDiCaL cannot be interrupted from Python: a timer
     calling ``Solver.interrupt`` never gets the GIL back during a solve,
     measured). When the limit (or ``limit``, a cap on the number of
     functions) is reached the result is ``exact=False`` and the count is a
@@ -81,7 +82,6 @@ Two questions, two families of methods.
 """
 
 import itertools
-import multiprocessing as mp
 import time
 from dataclasses import dataclass, field, replace
 from math import comb, factorial
@@ -91,7 +91,7 @@ from ..encode.sat import encode_architecture
 from ..errors import InputError, SoundnessError
 from ..network import Network
 from ..shape import Shape
-from .runner import DEFAULT_SOLVER, solver_version
+from .runner import DEFAULT_SOLVER, Child, solver_version
 
 __all__ = ["CountResult", "count_functions", "count_threshold_functions",
            "threshold_functions", "SUFFICIENT_B", "THRESHOLD_COUNTS",
@@ -159,37 +159,31 @@ class CountResult:
 
 # ------------------------------------------------------------------ SAT
 
-def _enum_child(conn, clauses, extra, out_lits, enc, solver, limit):
+def _enum_child(emit, clauses, extra, out_lits, enc, solver, limit):
     """Child: incremental enumeration, one message per model."""
-    try:
-        from pysat.solvers import Solver
+    from pysat.solvers import Solver
 
-        s = Solver(name=solver, bootstrap_with=clauses)
-        for cl in extra:
-            s.add_clause(cl)
-        found = 0
-        while True:
-            if limit is not None and found >= limit:
-                conn.send(("limit",))
-                break
-            if not s.solve():
-                conn.send(("done",))
-                break
-            model = s.get_model()
-            bits = [1 if model[abs(l) - 1] == l else 0 for l in out_lits]
-            net = enc.decode(model)
-            conn.send(("fn", bits, net))
-            found += 1
-            s.add_clause([-l if b else l for l, b in zip(out_lits, bits)])
-        s.delete()
-    except BaseException as e:  # reported to the parent, which raises
-        conn.send(("error", f"{type(e).__name__}: {e}"))
-    finally:
-        conn.close()
+    s = Solver(name=solver, bootstrap_with=clauses)
+    for cl in extra:
+        s.add_clause(cl)
+    found = 0
+    while True:
+        if limit is not None and found >= limit:
+            emit(("limit",))
+            break
+        if not s.solve():
+            emit(("done",))
+            break
+        model = s.get_model()
+        bits = [1 if model[abs(l) - 1] == l else 0 for l in out_lits]
+        emit(("fn", bits, enc.decode(model)))
+        found += 1
+        s.add_clause([-l if b else l for l, b in zip(out_lits, bits)])
+    s.delete()
 
 
 def _enumerate(enc, X, m_out, question, *, extra=(), time_limit=None, limit=None,
-               progress=None, keep=False, solver=DEFAULT_SOLVER, t0=None):
+               progress=None, keep=False, solver=DEFAULT_SOLVER, t0=None, memory_mb=None):
     t0 = time.perf_counter() if t0 is None else t0
     keys = sorted(enc.output_lits)
     lits = [enc.output_lits[k] for k in keys]
@@ -201,32 +195,23 @@ def _enumerate(enc, X, m_out, question, *, extra=(), time_limit=None, limit=None
     if set(keys) != {(i, j) for i in range(len(X)) for j in range(m_out)}:
         raise SoundnessError("encode_architecture did not return one output literal "
                              "per (input, output)")
-    ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_enum_child,
-                    args=(child, enc.clauses, list(extra), lits, enc, solver, limit))
-    p.start()
-    child.close()
     seen = set()
     reason, exact = "", False
     last_report = time.perf_counter()
-    try:
+    with Child(_enum_child, enc.clauses, list(extra), lits, enc, solver, limit,
+               stream=True, part="enumeration", memory_mb=memory_mb) as ch:
         while True:
             remaining = None
             if time_limit is not None:
-                remaining = time_limit - (time.perf_counter() - t0)
-                if remaining <= 0:
-                    reason = f"time limit {time_limit}s reached"
-                    break
-            if not parent.poll(remaining):
-                reason = f"time limit {time_limit}s reached"
-                break
+                remaining = max(time_limit - (time.perf_counter() - t0), 0.0)
             try:
-                msg = parent.recv()
-            except EOFError:
-                raise RuntimeError(f"enumeration process died (exit {p.exitcode})") from None
-            if msg[0] == "error":
-                raise RuntimeError(f"solver {solver} failed: {msg[1]}")
+                msg = ch.recv(remaining)
+            except RuntimeError as e:
+                raise RuntimeError(f"solver {solver} failed: {e}") from None
+            if msg[0] == "limit":
+                reason = msg[1].reason
+                break
+            msg = msg[1]
             if msg[0] == "done":
                 exact, reason = True, "enumeration complete (final UNSAT is a solver claim)"
                 break
@@ -252,11 +237,6 @@ def _enumerate(enc, X, m_out, question, *, extra=(), time_limit=None, limit=None
             if progress is not None and now - last_report >= 1.0:
                 progress(len(seen), now - t0)
                 last_report = now
-    finally:
-        if p.is_alive():
-            p.kill()
-        p.join()
-        parent.close()
     if progress is not None:
         progress(len(seen), time.perf_counter() - t0)
     return CountResult(

@@ -22,13 +22,16 @@ import tempfile
 import time
 from dataclasses import dataclass, field, replace
 
-from ..codes import input_code_conflicts
+from ..codes import forced_errors
 from ..encode.sat import encode_family_sat
 from ..encode.symmetry import family_symmetry_of
+from ..budget import check_budget
 from ..errors import InputError, SoundnessError
 from ..ids import stable_id
 from ..results import CodeKind, Mode, Status, bounds_label
 from ..schema import network_from_dict
+from ..sizes import check_encoding_size
+from ..tasks import MAX_FAMILY_MEMBERS
 from ..verify import verify
 from .runner import DEFAULT_SOLVER, run_limited, solve_cnf
 from .search import Search, _left, decide, is_minimum, proof_label, solve_limit
@@ -55,6 +58,8 @@ class FamilyCell:
     note: str = ""
     certified: bool = False
     check_note: str = ""
+    #: UNKNOWN only: the limit that stopped it ("time", "budget", "memory")
+    limit: str = None
 
     @property
     def id(self):
@@ -127,7 +132,10 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
     if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
         raise InputError("shape: the family question needs mode=superposed, codes=free")
     t0 = time.perf_counter()
-    members = list(family.members())
+    # refused up front when the family is larger than this loop can check
+    # (each member outside the core costs a solve); else enumerated once
+    members = family.member_list(MAX_FAMILY_MEMBERS, "the family question")
+    check_encoding_size(members[0], shape, members=1, what="family question")
     # relabelling symmetry of the whole family (sound only for complete,
     # closed families: encode/symmetry.py); recorded in the options so the
     # bundle regenerates the same formula
@@ -138,15 +146,16 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
     def left():
         return solve_limit(time_limit, deadline)
 
-    def unknown(reason, info=None):
+    def unknown(reason, info=None, limit="time"):
         return FamilyCell(family, shape, Status.UNKNOWN, time.perf_counter() - t0,
                           core=[members[i] for i in core_idx], rounds=rounds,
                           options={"symmetry": symmetry}, note=reason,
-                          info=info or {}, solver=solver)
+                          info=info or {}, solver=solver, limit=limit)
 
     while True:
         rounds += 1
         core = [members[i] for i in core_idx]
+        check_budget("encoding")
         enc = encode_family_sat(core, shape, symmetry=symmetry, family_symmetry=fsym)
         rem = left()
         if rem is not None and rem <= 0:
@@ -164,7 +173,7 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
         if fsym:
             opts["family_symmetry"] = fsym
         if res.status == Status.UNKNOWN:
-            return unknown("time limit", enc.info)
+            return unknown(res.reason, enc.info, res.limit)
         if res.status == Status.UNSAT:
             certified, note = False, "not checked (no proof checker given)"
             if check:
@@ -187,7 +196,7 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
         for i, t in enumerate(members):
             if networks[i] is not None:
                 continue
-            if input_code_conflicts(E, t):
+            if forced_errors(E, t) > shape.tolerance:
                 failed = i
                 break
             rem = left()
@@ -200,7 +209,7 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
                 failed = i
                 break
             else:
-                return unknown("time limit", enc.info)
+                return unknown(cell.reason or "time limit", enc.info, cell.limit)
         if failed is None:
             return FamilyCell(family, shape, Status.SAT, time.perf_counter() - t0, E=E, R=R,
                               networks=networks, core=core, rounds=rounds, options=opts,
@@ -258,7 +267,7 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
             for i, t in enumerate(members):
                 if networks[i] is not None:
                     continue
-                if input_code_conflicts(E, t):
+                if forced_errors(E, t) > shape.tolerance:
                     failed = i
                     break
                 rem = deadline - time.time() if deadline is not None else None
@@ -352,6 +361,9 @@ def min_neurons_family(family, shape, *, n_min=1, n_max=8, time_limit=None,
         cells.append(cell)
         if progress:
             progress(f"n={n}: {cell.status} in {cell.seconds:.2f}s after {cell.rounds} round(s)")
+        if cell.limit == "budget":
+            result.note = cell.note
+            break
         if cell.status == Status.SAT:
             result.best = cell
             prev = cells[-2].status if len(cells) > 1 else None

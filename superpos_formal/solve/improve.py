@@ -21,6 +21,18 @@ the window). This is the LNS scheme of Shaw, "Using constraint programming
 and local search methods to solve vehicle routing problems" (CP 1998),
 with the repair done by a complete SAT solver on the neighbourhood.
 
+In explicit mode the window is solved on the *sub-question* of the outputs
+the window's neurons feed (and the neurons that feed those outputs), then
+spliced back: every other output sees only fixed weights, so it is
+unchanged (argued at :func:`_repair_explicit_rows`), and the spliced network
+is verified on the whole task all the same. When every window of the
+largest size fails, the search asks the fresh exact question at ``n - 1``
+(the encoder with its symmetry breaks, nothing fixed) under a conflict
+budget that grows by 4x each time it is not enough; for a family, the exact
+family question of :mod:`superpos_formal.solve.family` with the rest of the
+budget. So the search is never weaker than restarting from scratch, only
+(usually) faster.
+
 *Sparsification* (same width, fewer nonzero parameters): free a window and
 bound the total nonzero count by the current one minus one (the encoder's
 ``max_nonzero`` cardinality constraint).
@@ -40,7 +52,9 @@ member is repaired alone (its own weights windowed, then fully free); a
 member that cannot be repaired joins the core and the step is retried.
 
 Determinism: every choice comes from ``random.Random(seed)`` and every SAT
-call is CaDiCaL in-process under a *conflict* budget (not a time limit), so
+call is CaDiCaL under a *conflict* budget (not a time limit; each window is
+encoded and solved in a child process that is killed only when the overall
+wall-clock budget runs out, which ends the run), so
 the same seed and ``max_steps`` give the same trajectory and result on any
 machine. The wall-clock ``budget`` only decides when to stop; a run that
 stops on it reports what it has, and minimality is always UNKNOWN here (a
@@ -64,18 +78,26 @@ import random
 import time
 from dataclasses import dataclass, field, replace
 
+from pysat.solvers import Solver
+
 from ..encode.sat import encode_family_sat
 from ..errors import InputError, SoundnessError
 from ..network import Network
+from ..schema import network_from_dict, network_to_dict
 from ..shape import Shape
-from ..tasks import Family, Task
+from ..tasks import Family, Task, table
 from ..verify import evaluate_all_numpy, verify
+from .family import decide_family
+from .runner import run_limited
 
 __all__ = ["improve", "improve_family", "baseline", "Improvement", "objective",
            "drop_neuron", "SOLVER"]
 
-#: in-process solver for window instances; conflict budgets keep it deterministic
+#: solver for window instances; conflict budgets keep it deterministic
 SOLVER = "cadical195"
+#: windows whose |X| * m' * n is at most this are encoded on all of X; larger
+#: ones counterexample-guided (the encoding's cost grows with that product)
+FULL_X = 60_000
 
 
 # ------------------------------------------------------------------ objective
@@ -269,22 +291,30 @@ def _code_params(net):
     return d
 
 
-def _free_keys(net, mi, hidden, coords_in, coords_out, free_c, codes):
-    """Keys of member ``mi``'s window (and the code window when ``codes``)."""
+def _free_keys(net, mi, hidden, coords_in, coords_out, free_c, codes, rows=None):
+    """Keys of member ``mi``'s window (and the code window when ``codes``).
+
+    ``rows``: the output rows (of ``V``) a window neuron may feed; ``None``
+    for all. Rows outside it keep their fixed weights, so their output sums
+    see a window neuron only through a constant factor (a view, no product
+    table): the formula stays small.
+    """
     (W, _), = net.layers
     n, d_in, d_out = len(W), len(W[0]), len(net.V)
+    rows = range(d_out) if rows is None else rows
     free = set()
     for k in hidden:
         free |= {("W", mi, 0, k, i) for i in range(d_in)}
         free.add(("b", mi, 0, k))
-        free |= {("V", mi, j, k) for j in range(d_out)}
+        free |= {("V", mi, j, k) for j in rows}
     if net.mode == "superposed":
+        # a code coordinate's weights are freed only towards the window's
+        # neurons (freeing a whole W column / V row makes every neuron's
+        # effective weights unknown: the full problem again)
         for r in coords_in:
-            free |= {("W", mi, 0, k, r) for k in range(n)}
             if codes:
                 free |= {("E", r, i) for i in range(net.m)}
         for q in coords_out:
-            free |= {("V", mi, q, k) for k in range(n)}
             free.add(("c", mi, q))
             if codes:
                 free |= {("R", j, q) for j in range(net.m_out)}
@@ -328,10 +358,12 @@ def _related(nets, h, w, rng, random_window):
     return sorted(ranked[:w])
 
 
-def _coord_use(nets):
+def _coord_use(nets, h):
     """Per code coordinate: nonzeros touching input coordinate ``r`` (row of
     ``E``, column of every ``W``) and output coordinate ``q`` (column of
-    ``R``, row of every ``V`` and ``c``)."""
+    ``R``, row of every ``V`` and ``c``), not counting the dropped neuron
+    ``h``'s own weights (a coordinate only ``h`` used is the cheapest to
+    drop with it)."""
     net = nets[0]
     n = len(net.E)
     cin = [sum(1 for v in net.E[r] if v) for r in range(n)]
@@ -339,8 +371,9 @@ def _coord_use(nets):
     for x in nets:
         (W, _), = x.layers
         for r in range(n):
-            cin[r] += sum(1 for k in range(len(W)) if W[k][r])
-            cout[r] += sum(1 for v in x.V[r] if v) + (1 if x.c[r] else 0)
+            cin[r] += sum(1 for k in range(len(W)) if W[k][r] and k != h)
+            cout[r] += (sum(1 for k, v in enumerate(x.V[r]) if v and k != h)
+                        + (1 if x.c[r] else 0))
     return cin, cout
 
 
@@ -387,42 +420,62 @@ def _wrong_inputs(net, task):
         return [x for x in X if net.evaluate(x) != task(x)]
 
 
-def _solve(clauses, conflicts):
-    from pysat.solvers import Solver
-
-    with Solver(name=SOLVER, bootstrap_with=clauses) as s:
+def _encode_solve(tasks, shape, inputs, max_nonzero, fixed, conflicts, symmetry=False):
+    """Child-process half of a window solve: encode, solve under a conflict
+    budget, decode. Returns ``(True|False|None, [network dicts] or None)``."""
+    enc = encode_family_sat(tasks, shape, inputs=inputs, symmetry=symmetry,
+                            max_nonzero=max_nonzero, fixed=fixed)
+    with Solver(name=SOLVER, bootstrap_with=enc.clauses) as s:
         s.conf_budget(conflicts)
         ok = s.solve_limited()
-        return ok, (s.get_model() if ok else None)
+        if not ok:
+            return ok, None
+        return ok, [network_to_dict(n) for n in enc.decode_all(s.get_model())[2]]
 
 
 def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12):
     """Solve the window: ``nets`` (one per task, width ``shape.n``) with every
     parameter outside ``free`` fixed. Returns ``("SAT", nets)`` with
     exhaustively verified networks, ``("UNSAT", None)`` when the window has
-    no solution, or ``("UNKNOWN", None)`` (conflict budget, rounds, time)."""
-    fixed = dict(_code_params(nets[0]))
-    for mi, net in enumerate(nets):
-        fixed.update(_member_params(net, mi))
-    for k in free:
-        fixed.pop(k, None)
+    no solution, or ``("UNKNOWN", None)`` (conflict budget, rounds, time).
+
+    ``free=None`` is the full window: the fresh exact question at
+    ``shape.n`` with the encoder's symmetry breaks (sound there: nothing is
+    fixed); ``nets`` then only seed the counterexample loop."""
+    full = free is None
+    fixed = {}
+    if not full:
+        fixed = dict(_code_params(nets[0]))
+        for mi, net in enumerate(nets):
+            fixed.update(_member_params(net, mi))
+        for k in free:
+            fixed.pop(k, None)
     X = tasks[0].inputs
-    subset = {x for x in X if sum(x) <= 1}
-    for t, net in zip(tasks, nets):
-        subset |= set(_wrong_inputs(net, t))
+    if len(X) * tasks[0].m_out * shape.n <= FULL_X:
+        # small formulas: the counterexamples of the first candidate are most
+        # of X anyway, so one round on all of X is cheaper than the loop
+        subset = set(X)
+    else:
+        subset = {x for x in X if sum(x) <= 1}
+        for t, net in zip(tasks, nets):
+            subset |= set(_wrong_inputs(net, t))
     for _ in range(rounds):
         if budget.left() <= 0:
             return "UNKNOWN", None
         inputs = sorted(subset, key=lambda x: (sum(x), x[::-1]))
-        enc = encode_family_sat(tasks, shape, inputs=inputs, symmetry=False,
-                                max_nonzero=max_nonzero, fixed=fixed)
-        ok, model = _solve(enc.clauses, budget.conflicts)
+        # encode and solve in a child killed at the deadline: the wall-clock
+        # budget holds even when one window's formula is large
+        done, out = run_limited(_encode_solve, tasks, shape, inputs, max_nonzero, fixed,
+                                budget.conflicts, full, time_limit=max(budget.left(), 0.01))
+        if not done:
+            return "UNKNOWN", None
+        ok, dicts = out
         if ok is None:
             return "UNKNOWN", None
         if not ok:
             # UNSAT on a subset of the inputs: UNSAT on X (fewer constraints)
             return "UNSAT", None
-        _, _, cand = enc.decode_all(model)
+        cand = [network_from_dict(d) for d in dicts]
         new = set()
         for t, net in zip(tasks, cand):
             new |= set(_wrong_inputs(net, t))
@@ -538,7 +591,7 @@ def _validate_opts(budget, max_steps, seed, window, conflicts):
 
 
 def improve(task, start, *, seed=0, budget=60.0, max_steps=None, window=2,
-            conflicts=20000, sparsify=True, progress=None, target=None):
+            conflicts=5000, sparsify=True, progress=None, target=None):
     """Shrink ``start`` (a verified network for ``task``) by LNS.
 
     Parameters
@@ -548,7 +601,7 @@ def improve(task, start, *, seed=0, budget=60.0, max_steps=None, window=2,
     max_steps : int, optional
         Stop after this many moves (with ``seed``, the run is deterministic).
     window : int
-        Initial window (neurons freed besides the dropped one); grows by one
+        Initial window (neurons freed besides the dropped one); doubles
         after every neuron has been tried at the current size, up to all.
     conflicts : int
         CaDiCaL conflict budget per SAT call (deterministic limit).
@@ -567,7 +620,7 @@ def improve(task, start, *, seed=0, budget=60.0, max_steps=None, window=2,
 
 
 def improve_family(family, start, *, seed=0, budget=60.0, max_steps=None, window=2,
-                   conflicts=20000, sparsify=True, progress=None, core=2, target=None):
+                   conflicts=5000, sparsify=True, progress=None, core=2, target=None):
     """:func:`improve` for a family with shared codes: ``start`` is one network
     per member (in ``family.members()`` order) sharing ``E, R``. Member-CEGIS:
     see the module docstring; ``core`` is the number of members solved
@@ -618,6 +671,7 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
 
     # ---- phase 1: remove neurons
     w = window
+    full_conflicts = 4 * conflicts
     while best[0].widths[0] > 1 and not out_of_budget():
         n = best[0].widths[0]
         order = list(range(n))
@@ -631,17 +685,22 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
             random_window = rng.random() < 0.3
             rel = _related(best, h, min(w, n - 1), rng, random_window)
             if superposed:
-                cin, cout = _coord_use(best)
+                cin, cout = _coord_use(best, h)
                 r = min(range(n), key=lambda i: (cin[i], rng.random()))
                 q = min(range(n), key=lambda i: (cout[i], rng.random()))
                 hidden = _shift(rel, h)
-                coords_in, coords_out = _related_coords(best, [h] + rel, r, q, w, rng)
+                # code windows are costlier than neuron windows (free codes
+                # make the effective weights products of two unknowns)
+                coords_in, coords_out = _related_coords(best, [h] + rel, r, q,
+                                                        max(1, w // 2), rng)
                 dropped = [drop_neuron(x, h, r, q) for x in best]
+                rows = sorted(set(_fed_rows(best, [h] + rel, q)) | set(coords_out))
             else:
                 hidden, coords_in, coords_out = _shift(rel, h), [], []
                 dropped = [drop_neuron(x, h) for x in best]
+                rows = _fed_rows(best, [h] + rel)
             status, cand = _repair_members(tasks, dropped, hidden, coords_in, coords_out,
-                                           bud, core, rng)
+                                           bud, core, rng, rows=rows)
             if status == "SAT":
                 accept(cand, f"drop neuron {h}, window {len(hidden)}"
                               f"{' random' if random_window else ''}")
@@ -654,15 +713,34 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
         if out_of_budget():
             break
         if w >= n - 1:
-            if exhausted:
-                say(f"[{time.perf_counter() - t0:7.1f}s] every window at n={n - 1} "
-                    f"is UNSAT with the other neurons fixed; removal stops")
-            # a restart: reshuffle and try again from the smallest window
-            w = window if not exhausted else w
-            if exhausted:
+            # every window failed: ask the fresh exact question at n - 1 (the
+            # restart strategy's step, symmetry breaks on) under a conflict
+            # budget that grows each time it is not enough
+            steps += 1
+            if len(tasks) == 1:
+                st, cand = _repair(tasks, best, _shape_of(best[0], n - 1), None,
+                                   _Budget(bud.deadline, full_conflicts))
+            else:
+                # the exact family question at n - 1 (member CEGIS of
+                # solve/family.py) with the rest of the budget: its answer is
+                # the same on every machine; only whether it arrives before the
+                # budget ends depends on the machine, and then the run ends
+                st, cand = _fresh_family(subject, _shape_of(best[0], n - 1), bud)
+            if st == "SAT":
+                accept(cand, f"fresh solve at n={n - 1}")
+                w = window
+                continue
+            if st == "UNSAT":
+                say(f"[{time.perf_counter() - t0:7.1f}s] the solver finds no network at "
+                    f"n={n - 1} (UNSAT, not proof-checked here); removal stops")
                 break
+            full_conflicts *= 4
+            # a restart: reshuffle and try again from the smallest window
+            w = window
             continue
-        w += 1
+        # geometric growth: a window that is too small fails on every neuron,
+        # so reaching a working size fast matters more than its exact value
+        w = min(n - 1, 2 * w)
         say(f"[{time.perf_counter() - t0:7.1f}s] step {steps}: window grows to {w}")
 
     # ---- phase 2: fewer nonzero parameters at the final width
@@ -677,7 +755,8 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
             coords = hidden if superposed else []
             nz = objective(best)[1]
             status, cand = _repair_members(tasks, best, hidden, coords, coords, bud, core,
-                                           rng, max_nonzero=nz - 1)
+                                           rng, max_nonzero=nz - 1,
+                                           rows=_fed_rows(best, hidden))
             if status == "SAT" and objective(cand) < objective(best):
                 accept(cand, f"sparsify window {len(hidden)}")
                 fails = 0
@@ -700,19 +779,96 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
                         "target": target})
 
 
+def _fed_rows(nets, neurons, dropped_row=None):
+    """Output rows of ``V`` fed (nonzero weight) by any of ``neurons`` in any
+    member, indexed after dropping ``dropped_row`` (superposed mode)."""
+    rows = set()
+    for x in nets:
+        for j, row in enumerate(x.V):
+            if any(row[k] for k in neurons):
+                rows.add(j)
+    if dropped_row is not None:
+        rows = set(_shift(sorted(rows), dropped_row))
+    return sorted(rows)
+
+
+def _fresh_family(family, shape, bud):
+    left = bud.left()
+    if left <= 0:
+        return "UNKNOWN", None
+    cell = decide_family(family, shape, time_limit=left, check=False)
+    if cell.status != "SAT":
+        return cell.status, None
+    for t, net in zip(family.members(), cell.networks):
+        if not verify(net, t).ok:
+            raise SoundnessError(f"family answer fails {t.name}; a bug")
+    return "SAT", list(cell.networks)
+
+
+def _repair_explicit_rows(task, net, hidden, rows, bud, max_nonzero):
+    """Explicit mode: solve the window on the *sub-question* of the outputs
+    ``rows`` and the neurons that feed them, then splice the answer back.
+
+    Sound and complete for the window: ``rows`` holds every output a window
+    neuron feeds (and may feed), so an output outside ``rows`` sees only
+    fixed neurons and fixed weights and computes what it computed before;
+    a neuron feeding no output of ``rows`` cannot affect them. The spliced
+    network is verified exhaustively on the whole task all the same.
+    """
+    (W, b), = net.layers
+    n = len(W)
+    keep = sorted(set(hidden) | {k for k in range(n) if any(net.V[j][k] for j in rows)})
+    if not rows:
+        return "UNSAT", None
+    sub_task = table(task.m, task.s, outputs=[[y[j] for j in rows] for y in task.outputs])
+    sub = Network.explicit(net.m, len(rows), net.activation,
+                           [([W[k] for k in keep], [b[k] for k in keep])],
+                           [[net.V[j][k] for k in keep] for j in rows],
+                           [net.c[j] for j in rows], net.B, net.B_bias, net.theta)
+    pos = {k: i for i, k in enumerate(keep)}
+    free = _free_keys(sub, 0, [pos[k] for k in hidden], [], [], True, True, None)
+    cap = None
+    if max_nonzero is not None:
+        cap = max_nonzero - (objective(net)[1] - objective(sub)[1])
+        if cap < 0:
+            return "UNSAT", None
+    st, cand = _repair([sub_task], [sub], _shape_of(sub, len(keep)), free, bud, cap)
+    if st != "SAT":
+        return st, None
+    s2 = cand[0]
+    (W2, b2), = s2.layers
+    W, b = [list(r) for r in W], list(b)
+    V, c = [list(r) for r in net.V], list(net.c)
+    for i, k in enumerate(keep):
+        W[k], b[k] = list(W2[i]), b2[i]
+        for jj, j in enumerate(rows):
+            V[j][k] = s2.V[jj][i]
+    for jj, j in enumerate(rows):
+        c[j] = s2.c[jj]
+    out = Network.explicit(net.m, net.m_out, net.activation, [(W, b)], V, c, net.B,
+                           net.B_bias, net.theta)
+    v = verify(out, task)
+    if not v.ok:
+        raise SoundnessError(f"window splice: the network fails {task.name} at "
+                             f"{v.counterexamples[0]}; a bug")
+    return "SAT", [out]
+
+
 def _repair_members(tasks, nets, hidden, coords_in, coords_out, bud, core, rng,
-                    max_nonzero=None):
+                    max_nonzero=None, rows=None):
     """Repair every member; single task: one window solve. Family: member-CEGIS."""
     shape = _shape_of(nets[0], nets[0].widths[0])
+    if len(tasks) == 1 and nets[0].mode == "explicit" and rows is not None:
+        return _repair_explicit_rows(tasks[0], nets[0], hidden, rows, bud, max_nonzero)
     if len(tasks) == 1:
-        free = _free_keys(nets[0], 0, hidden, coords_in, coords_out, True, True)
+        free = _free_keys(nets[0], 0, hidden, coords_in, coords_out, True, True, rows)
         return _repair(tasks, nets, shape, free, bud, max_nonzero)
     # family: members currently wrong first; the core is solved together
     wrong = [i for i, (t, x) in enumerate(zip(tasks, nets)) if _wrong_inputs(x, t)]
     if max_nonzero is not None:
         # sparsify one member at a time with the codes fixed
         i = rng.randrange(len(tasks))
-        free = _free_keys(nets[i], 0, hidden, coords_in, coords_out, True, False)
+        free = _free_keys(nets[i], 0, hidden, coords_in, coords_out, True, False, rows)
         others = sum(objective(x)[1] for k, x in enumerate(nets) if k != i)
         st, c = _repair([tasks[i]], [nets[i]], shape, free, bud, max_nonzero - others)
         if st != "SAT":
@@ -729,7 +885,7 @@ def _repair_members(tasks, nets, hidden, coords_in, coords_out, bud, core, rng,
         for mi, i in enumerate(core_idx):
             free |= {(k[0], mi) + k[2:] if k[0] in "WbVc" else k
                      for k in _free_keys(nets[i], 0, hidden, coords_in, coords_out,
-                                         True, True)}
+                                         True, True, rows)}
         st, sol = _repair(sub, [nets[i] for i in core_idx], shape, free, bud)
         if st != "SAT":
             return st, None
@@ -747,7 +903,7 @@ def _repair_members(tasks, nets, hidden, coords_in, coords_out, bud, core, rng,
                 continue
             # repair member i alone under the new codes: window, then all weights
             ok = False
-            for fr in (_free_keys(x, 0, hidden, coords_in, coords_out, True, False),
+            for fr in (_free_keys(x, 0, hidden, coords_in, coords_out, True, False, rows),
                        set(_member_params(x, 0))):
                 st, c = _repair([t], [x], shape, fr, bud)
                 if st == "SAT":

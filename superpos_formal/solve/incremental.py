@@ -6,8 +6,9 @@ that assuming ``~used_k`` for ``k >= n`` is equisatisfiable with width
 ``n``). The solver keeps its learnt clauses from one ``n`` to the next.
 
 CaDiCaL cannot be interrupted from python-sat, so the whole session runs in
-one child process that reports each answer as it comes; the parent kills it
-when a per-solve limit passes (that ``n`` and the rest are UNKNOWN).
+one child of the process runner (:class:`~superpos_formal.solve.runner.Child`)
+that reports each answer as it comes; the parent kills it when a per-solve
+limit (or the active budget) passes (that ``n`` and the rest are UNKNOWN).
 
 An UNSAT under assumptions is not a refutation of a fixed formula, so these
 answers carry no DRAT proof. :func:`min_neurons_incremental` with
@@ -17,7 +18,6 @@ logging, which is what a minimum bundle needs.
 Explicit mode, one hidden layer, one task (the encoder refuses the rest).
 """
 
-import multiprocessing as mp
 import time
 from dataclasses import replace
 
@@ -25,30 +25,25 @@ from ..encode.sat import encode_sat
 from ..errors import SoundnessError
 from ..network import Network
 from ..verify import verify
-from .runner import DEFAULT_SOLVER
+from .runner import DEFAULT_SOLVER, Child
 from .search import Cell, Search, decide
 
 __all__ = ["min_neurons_incremental"]
 
 
-def _session(conn, clauses, selectors, n_min, n_max, solver):
-    try:
-        from pysat.solvers import Solver
+def _session(emit, clauses, selectors, n_min, n_max, solver):
+    from pysat.solvers import Solver
 
-        s = Solver(name=solver, bootstrap_with=clauses)
-        for n in range(n_min, n_max + 1):
-            t0 = time.perf_counter()
-            ok = s.solve(assumptions=[-u for u in selectors[n:]])
-            dt = time.perf_counter() - t0
-            conn.send({"n": n, "status": "SAT" if ok else "UNSAT", "seconds": dt,
-                       "model": s.get_model() if ok else None})
-            if ok:
-                break
-        s.delete()
-    except BaseException as e:
-        conn.send({"error": f"{type(e).__name__}: {e}"})
-    finally:
-        conn.close()
+    s = Solver(name=solver, bootstrap_with=clauses)
+    for n in range(n_min, n_max + 1):
+        t0 = time.perf_counter()
+        ok = s.solve(assumptions=[-u for u in selectors[n:]])
+        dt = time.perf_counter() - t0
+        emit({"n": n, "status": "SAT" if ok else "UNSAT", "seconds": dt,
+              "model": s.get_model() if ok else None})
+        if ok:
+            break
+    s.delete()
 
 
 def _shrink(net, n):
@@ -70,31 +65,26 @@ def min_neurons_incremental(task, shape, *, n_min=1, n_max=8, time_limit=None,
     """
     big = replace(shape, n=n_max)
     enc = encode_sat(task, big, symmetry=symmetry, selectors=True)
-    ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_session, args=(child, enc.clauses, enc.selectors, n_min,
-                                           n_max, solver))
     t_start = time.perf_counter()
-    p.start()
-    child.close()
     cells = []
     result = Search("neurons", cells, note="incremental (assumptions); no DRAT proofs")
     info = dict(enc.info, incremental=True)
-    try:
+    with Child(_session, enc.clauses, enc.selectors, n_min, n_max, solver,
+               stream=True, part="solving") as ch:
         for n in range(n_min, n_max + 1):
             t0 = time.perf_counter()
-            if not parent.poll(time_limit):
-                cells.append(Cell(task, replace(shape, n=n), "UNKNOWN",
-                                  time.perf_counter() - t0, info=info, solver=solver,
-                                  options={"symmetry": symmetry, "incremental": True}))
-                break
             try:
-                msg = parent.recv()
-            except EOFError:
-                raise RuntimeError("incremental solver process died") from None
-            if "error" in msg:
-                raise RuntimeError(msg["error"])
+                msg = ch.recv(time_limit)
+            except RuntimeError as e:
+                raise RuntimeError(f"incremental solver process failed: {e}") from None
             sh = replace(shape, n=n)
+            if msg[0] == "limit":
+                cell = Cell(task, sh, "UNKNOWN", time.perf_counter() - t0, info=info,
+                            solver=solver, options={"symmetry": symmetry, "incremental": True})
+                cell.check_note = msg[1].reason
+                cells.append(cell)
+                break
+            msg = msg[1]
             cell = Cell(task, sh, msg["status"], msg["seconds"], info=info, solver=solver,
                         options={"symmetry": symmetry, "incremental": True})
             if msg["status"] == "SAT":
@@ -112,10 +102,6 @@ def min_neurons_incremental(task, shape, *, n_min=1, n_max=8, time_limit=None,
                 if n == n_min == 1 or (len(cells) > 1 and cells[-2].status == "UNSAT"):
                     result.minimum = n
                 break
-    finally:
-        if p.is_alive():
-            p.kill()
-        p.join()
     result.seconds = time.perf_counter() - t_start
     if certify_below and result.minimum and result.minimum > 1:
         import os

@@ -1,10 +1,31 @@
-"""Run one SAT solve in its own process, with a hard wall-clock limit.
+"""The one process runner: every solve, enumeration and proof check runs here.
 
 CaDiCaL through python-sat cannot be interrupted (``solve_limited`` raises
-NotImplementedError), so a limit is enforced the only sound way: the solve
-runs in a forked child which is killed when the limit passes. The answer is
-then UNKNOWN, never a guess. Running every solve in its own process is also
-what lets a campaign spread solves over a process pool or a Dask cluster.
+NotImplementedError; a timer calling ``Solver.interrupt`` never gets the GIL
+back during a solve, measured), so a limit is enforced the only sound way:
+the work runs in a forked child which is killed when the limit passes. The
+answer is then UNKNOWN, never a guess.
+
+Every child
+
+* runs in its own process group (killed as a group, so nothing it started
+  survives), ignores SIGINT (Ctrl-C is the parent's to handle: no
+  ``Caught keyboard interrupt`` traceback from pysolvers in a child) and, on
+  Linux, gets SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``), so
+  a parent killed by any signal leaves no solver running;
+* has its address space capped (``RLIMIT_AS``, :data:`DEFAULT_MEMORY_MB`
+  unless ``memory_mb`` says otherwise); running out is reported as
+  ``limit="memory"`` with the reason, never as an answer;
+* gets ``min(time_limit, what the active Budget has left)`` seconds
+  (:mod:`superpos_formal.budget`); when the budget is the tighter bound and
+  runs out the outcome says ``limit="budget"`` and names the part
+  (``solving``, ``proof checking``, ``bundling`` ...).
+
+:func:`run` returns one value; :class:`Child` streams messages (the
+function gets an ``emit`` callable first), which is what the incremental
+search and the counting enumeration use. :func:`solve_cnf` is the plain
+CNF solve on top of :func:`run`. :func:`kill_children` kills every live
+child (the CLI's SIGTERM handler calls it).
 
 With ``proof=True`` the child asks the solver for a DRAT proof (CaDiCaL's
 ``with_proof``) and writes it, one step per line, to ``proof_path``.
@@ -16,18 +37,356 @@ Examples
 'UNSAT'
 >>> solve_cnf([[1, 2], [-1]], nvars=2).model[:2]
 [-1, 2]
+>>> run(sum, [1, 2, 3]).value
+6
 """
 
-import multiprocessing as mp
+import ctypes
 import os
+import pickle
+import resource
+import signal
+import sys
 import time
 from dataclasses import dataclass, field
 
-__all__ = ["solve_cnf", "run_limited", "race_limited", "SolveResult", "DEFAULT_SOLVER",
-           "solver_version"]
+import multiprocessing as mp
+
+from ..budget import Budget, BudgetExceeded, active_budget
+
+__all__ = ["solve_cnf", "run", "run_limited", "race_limited", "Child", "Outcome", "SolveResult",
+           "DEFAULT_SOLVER", "DEFAULT_MEMORY_MB", "solver_version", "solver_names",
+           "kill_children", "Budget", "BudgetExceeded", "active_budget"]
 
 DEFAULT_SOLVER = "cadical195"
 
+
+def _physical_mb():
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2 ** 20
+    except (ValueError, OSError, AttributeError):
+        return 16384
+
+
+#: Address-space cap of every child, MB: 8 GB, or half the machine's memory
+#: when that is less (a solve that needs more is UNKNOWN(memory), and the
+#: machine stays usable). ``--memory-limit`` overrides it.
+DEFAULT_MEMORY_MB = int(min(8192, max(1024, _physical_mb() // 2)))
+
+#: pids (= process group ids) of live children
+_LIVE = set()
+
+
+def solver_names(aliases=False):
+    """The solvers python-sat has, sorted (with ``aliases``: every accepted name)."""
+    from pysat.solvers import SolverNames
+
+    names = {k: v for k, v in vars(SolverNames).items() if not k.startswith("_")}
+    if not aliases:
+        return sorted(names)
+    return sorted({n for k, v in names.items()
+                   for n in (k,) + tuple(v if isinstance(v, (tuple, list)) else (v,))})
+
+
+def solver_version(name):
+    """A string naming the solver and the python-sat release that wraps it."""
+    import pysat
+    return f"{name} (python-sat {pysat.__version__})"
+
+
+def kill_children():
+    """SIGKILL every live child's process group (safe from a signal handler)."""
+    for pid in list(_LIVE):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+# ------------------------------------------------------------------ child side
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid):
+    """Own process group; SIGKILL on parent death (Linux); no SIGINT."""
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _peak_bytes(field="VmPeak"):
+    """Peak address-space size of this process (Linux), else 0."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError, MemoryError):
+        pass
+    return 0
+
+
+def _size_bytes():
+    return _peak_bytes("VmSize")
+
+
+def _child_main(conn, fn, args, kwargs, stream, memory_bytes, parent_pid):
+    _die_with_parent(parent_pid)
+    if memory_bytes:
+        try:
+            # the soft limit only: code in the child may set its own cap
+            # (a campaign cell caps its growth itself)
+            hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+            if hard != resource.RLIM_INFINITY:
+                memory_bytes = min(memory_bytes, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+        except (ValueError, OSError):
+            pass
+    try:
+        # freed first thing on any failure: reporting needs a little memory
+        reserve = bytearray(8 * 2 ** 20)
+    except MemoryError:
+        conn.send(("memory", f"the process already uses {_size_bytes() // 2 ** 20} MB "
+                             f"of address space when it starts"))
+        conn.close()
+        return
+    try:
+        if stream:
+            value = fn(lambda msg: conn.send(("msg", msg)), *args, **kwargs)
+        else:
+            value = fn(*args, **kwargs)
+        conn.send(("return", value))
+    except BaseException as e:  # reported to the parent, which raises
+        del reserve
+        try:
+            _report(conn, e, memory_bytes)
+        except BaseException:  # nothing more can be said; the parent sees EOF
+            pass
+    finally:
+        conn.close()
+
+
+def _report(conn, e, memory_bytes):
+    if isinstance(e, MemoryError):
+        conn.send(("memory", "MemoryError"))
+        return
+    text = f"{type(e).__name__}: {e}"
+    peak = _peak_bytes()
+    if memory_bytes and peak >= 0.9 * memory_bytes:
+        # C extensions (pysat) do not always turn a failed allocation into
+        # MemoryError; at the cap, that is what it was
+        conn.send(("memory", f"{text}; the process had reached "
+                             f"{peak // 2 ** 20} MB of address space"))
+        return
+    try:
+        pickle.dumps(e)
+    except Exception:
+        e = None
+    conn.send(("error", text, e))
+
+
+# ------------------------------------------------------------------ parent side
+
+@dataclass
+class Outcome:
+    """How a child ended: ``done`` with its ``value``, or stopped by a limit.
+
+    ``limit`` is ``"time"`` (the per-call limit), ``"budget"`` (the
+    whole-command budget) or ``"memory"``; ``reason`` says it in words.
+    """
+
+    done: bool
+    value: object = None
+    limit: str = None
+    reason: str = ""
+    seconds: float = 0.0
+
+
+class Child:
+    """A forked child running ``fn(emit, *args, **kwargs)`` (``stream=True``)
+    or ``fn(*args, **kwargs)``; use as a context manager (the child is
+    killed, with its process group, on exit).
+
+    :meth:`recv` returns ``("msg", value)`` for each ``emit(value)``,
+    ``("return", value)`` at the end, or ``("limit", Outcome)`` when the
+    wait ran out (time, budget) or the child ran out of memory. A child
+    that raised makes :meth:`recv` raise the same exception (or
+    RuntimeError when it does not pickle).
+
+    >>> def squares(emit, k):
+    ...     for i in range(k):
+    ...         emit(i * i)
+    ...     return "end"
+    >>> with Child(squares, 3, stream=True) as ch:
+    ...     [ch.recv(5) for _ in range(4)]
+    [('msg', 0), ('msg', 1), ('msg', 4), ('return', 'end')]
+    """
+
+    def __init__(self, fn, *args, stream=False, memory_mb=None, part="solving",
+                 budget=None, **kwargs):
+        self.part = part
+        self.budget = budget if budget is not None else active_budget()
+        if memory_mb is None and self.budget is not None:
+            memory_mb = self.budget.memory_mb
+        self.memory_mb = DEFAULT_MEMORY_MB if memory_mb is None else memory_mb
+        ctx = mp.get_context("fork")
+        self._conn, child_conn = ctx.Pipe(duplex=False)
+        self._p = ctx.Process(target=_child_main,
+                              args=(child_conn, fn, args, kwargs, stream,
+                                    int(self.memory_mb) * 2 ** 20 if self.memory_mb else 0,
+                                    os.getpid()))
+        # SIGINT / SIGTERM held back across the fork: a signal now would hit
+        # the child before it has made itself deaf to them (the parent gets
+        # it right after, and kills the child it has registered)
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            self._p.start()
+            _LIVE.add(self._p.pid)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        try:
+            os.setpgid(self._p.pid, self._p.pid)  # also here: no race with killpg
+        except OSError:
+            pass
+        child_conn.close()
+        self.t0 = time.perf_counter()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+        return False
+
+    def kill(self):
+        pid = self._p.pid
+        if self._p.is_alive():
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                self._p.kill()
+        else:
+            try:  # anything the child left in its group
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self._p.join()
+        _LIVE.discard(pid)
+        self._conn.close()
+
+    def _limit(self, kind, reason):
+        return ("limit", Outcome(False, limit=kind, reason=reason,
+                                 seconds=time.perf_counter() - self.t0))
+
+    def recv(self, timeout=None):
+        """Wait at most ``timeout`` seconds (clamped to the budget)."""
+        b = self.budget
+        wait, binds = (timeout, False) if b is None else b.clamp(timeout)
+        if not self._conn.poll(wait):
+            if binds:
+                b.note(self.part)
+                return self._limit("budget", f"budget of {b.seconds:g} s reached "
+                                             f"during {self.part}")
+            return self._limit("time", f"time limit {timeout:g} s reached")
+        try:
+            msg = self._conn.recv()
+        except EOFError:
+            self._p.join()
+            code = self._p.exitcode
+            if code is not None and code < 0 and self.memory_mb and \
+                    -code in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL):
+                return self._limit("memory", f"the {self.part} process died of "
+                                   f"{signal.Signals(-code).name} under the memory limit "
+                                   f"of {self.memory_mb} MB (out of memory)")
+            raise RuntimeError(f"the {self.part} process died (exit {code})") from None
+        if msg[0] == "memory":
+            return self._limit("memory", f"memory limit of {self.memory_mb} MB reached "
+                                         f"during {self.part} ({msg[1]})")
+        if msg[0] == "error":
+            if msg[2] is not None:
+                raise msg[2]
+            raise RuntimeError(msg[1])
+        return msg
+
+
+def run(fn, *args, time_limit=None, memory_mb=None, part="solving", budget=None, **kwargs):
+    """Run ``fn(*args, **kwargs)`` in a child; an :class:`Outcome`.
+
+    ``time_limit`` (seconds, None = none) is clamped to the active budget;
+    when nothing is left the child is not even started.
+    """
+    b = budget if budget is not None else active_budget()
+    if b is not None and b.expired():
+        b.note(part)
+        return Outcome(False, limit="budget",
+                       reason=f"budget of {b.seconds:g} s reached before {part}")
+    t0 = time.perf_counter()
+    with Child(fn, *args, memory_mb=memory_mb, part=part, budget=b, **kwargs) as ch:
+        msg = ch.recv(time_limit)
+    if msg[0] == "limit":
+        return msg[1]
+    return Outcome(True, msg[1], seconds=time.perf_counter() - t0)
+
+
+def race_limited(calls, time_limit=None):
+    """Run each ``(fn, args, kwargs)`` of ``calls`` in its own :class:`Child`;
+    the first to return wins and the others are killed (with their groups).
+
+    Returns ``(index, value)`` of the winner, or ``(None, None)`` when the
+    limit (clamped to the active budget) passed first or the first child to
+    report hit its memory limit. An exception in the first child to report
+    is re-raised here.
+
+    >>> race_limited([(sum, ([1, 2],), {})])
+    (0, 3)
+    >>> race_limited([(time.sleep, (5,), {})], time_limit=0.2)
+    (None, None)
+    """
+    from multiprocessing.connection import wait
+
+    children = []
+    try:
+        for fn, args, kwargs in calls:
+            children.append(Child(fn, *args, **kwargs))
+        b = active_budget()
+        timeout = time_limit if b is None else b.clamp(time_limit)[0]
+        ready = wait([c._conn for c in children], timeout=timeout)
+        if not ready:
+            return None, None
+        i = next(k for k, c in enumerate(children) if c._conn is ready[0])
+        msg = children[i].recv(0)
+        if msg[0] != "return":
+            return None, None
+        return i, msg[1]
+    finally:
+        for c in children:
+            c.kill()
+
+
+def run_limited(fn, *args, time_limit=None, **kwargs):
+    """``(True, value)``, or ``(False, None)`` when a limit stopped it.
+
+    The older two-value form of :func:`run` (same child, same limits).
+    """
+    out = run(fn, *args, time_limit=time_limit, **kwargs)
+    return (True, out.value) if out.done else (False, None)
+
+
+# ------------------------------------------------------------------ CNF
 
 @dataclass
 class SolveResult:
@@ -39,12 +398,8 @@ class SolveResult:
     solver: str = DEFAULT_SOLVER
     reason: str = ""
     stats: dict = field(default_factory=dict)
-
-
-def solver_version(name):
-    """A string naming the solver and the python-sat release that wraps it."""
-    import pysat
-    return f"{name} (python-sat {pysat.__version__})"
+    #: UNKNOWN only: "time", "budget" or "memory"
+    limit: str = None
 
 
 def _solve_in_child(clauses, solver, proof_path, assumptions):
@@ -65,123 +420,31 @@ def _solve_in_child(clauses, solver, proof_path, assumptions):
     return out
 
 
-def _call_child(conn, fn, args, kwargs):
-    try:
-        conn.send(("ok", fn(*args, **kwargs)))
-    except BaseException as e:
-        conn.send(("error", f"{type(e).__name__}: {e}", e if _picklable(e) else None))
-    finally:
-        conn.close()
-
-
-def _picklable(e):
-    import pickle
-    try:
-        pickle.dumps(e)
-        return True
-    except Exception:
-        return False
-
-
-def run_limited(fn, *args, time_limit=None, **kwargs):
-    """Run ``fn(*args, **kwargs)`` in a forked child with a hard limit.
-
-    Returns ``(True, value)``, or ``(False, None)`` when the limit passed
-    (the child is killed). An exception in the child is re-raised here
-    (the original exception when it pickles, else RuntimeError).
-    """
-    ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_call_child, args=(child, fn, args, kwargs))
-    p.start()
-    child.close()
-    if not parent.poll(time_limit):
-        p.kill()
-        p.join()
-        return False, None
-    try:
-        msg = parent.recv()
-    except EOFError:
-        msg = ("error", f"child process died (exit {p.exitcode})", None)
-    p.join()
-    if msg[0] == "error":
-        if msg[2] is not None:
-            raise msg[2]
-        raise RuntimeError(msg[1])
-    return True, msg[1]
-
-
 def solve_cnf(clauses, nvars=None, solver=DEFAULT_SOLVER, time_limit=None,
-              proof_path=None, assumptions=None):
+              proof_path=None, assumptions=None, memory_mb=None):
     """Solve ``clauses`` in a child process; ``time_limit`` in seconds.
 
-    Returns a :class:`SolveResult`; ``status`` is UNKNOWN when the limit was
-    reached (the child is killed). A solver error raises RuntimeError.
-    Proofs are only meaningful without assumptions (a proof under
-    assumptions does not end in the empty clause), so both together are
-    refused.
+    Returns a :class:`SolveResult`; ``status`` is UNKNOWN when a limit was
+    reached (``limit`` says which, ``reason`` in words). A solver error
+    raises RuntimeError. Proofs are only meaningful without assumptions (a
+    proof under assumptions does not end in the empty clause), so both
+    together are refused.
     """
     if proof_path is not None and assumptions:
         raise ValueError("a DRAT proof of a solve under assumptions is not a "
                          "refutation of the formula; solve without assumptions")
     t0 = time.perf_counter()
     try:
-        done, out = run_limited(_solve_in_child, clauses, solver, proof_path, assumptions,
-                                time_limit=time_limit)
+        out = run(_solve_in_child, clauses, solver, proof_path, assumptions,
+                  time_limit=time_limit, memory_mb=memory_mb)
     except Exception as e:
         if proof_path and os.path.exists(proof_path):
             os.unlink(proof_path)
         raise RuntimeError(f"solver {solver} failed: {type(e).__name__}: {e}") from None
     dt = time.perf_counter() - t0
-    if not done:
-        return SolveResult("UNKNOWN", dt, solver=solver,
-                           reason=f"time limit {time_limit}s reached")
-    return SolveResult(out["status"], dt, model=out.get("model"),
-                       proof_path=proof_path if out["status"] == "UNSAT" else None,
-                       proof_lines=out.get("proof_lines", 0), solver=solver)
-
-
-def race_limited(calls, time_limit=None):
-    """Run each ``(fn, args, kwargs)`` of ``calls`` in its own forked child;
-    the first to return wins and the others are killed.
-
-    Returns ``(index, value)`` of the winner, or ``(None, None)`` when the
-    limit passed first (every child is killed). An exception in the first
-    child to report is re-raised here, as in :func:`run_limited`.
-
-    Examples
-    --------
-    >>> race_limited([(sum, ([1, 2],), {})])
-    (0, 3)
-    >>> race_limited([(time.sleep, (5,), {})], time_limit=0.2)
-    (None, None)
-    """
-    from multiprocessing.connection import wait
-
-    ctx = mp.get_context("fork")
-    procs = []
-    try:
-        for fn, args, kwargs in calls:
-            parent, child = ctx.Pipe(duplex=False)
-            p = ctx.Process(target=_call_child, args=(child, fn, args, kwargs))
-            p.start()
-            child.close()
-            procs.append((p, parent))
-        ready = wait([c for _, c in procs], timeout=time_limit)
-        if not ready:
-            return None, None
-        i = next(k for k, (_, c) in enumerate(procs) if c is ready[0])
-        try:
-            msg = ready[0].recv()
-        except EOFError:
-            msg = ("error", f"child process died (exit {procs[i][0].exitcode})", None)
-        if msg[0] == "error":
-            if msg[2] is not None:
-                raise msg[2]
-            raise RuntimeError(msg[1])
-        return i, msg[1]
-    finally:
-        for p, _ in procs:
-            if p.is_alive():
-                p.kill()
-            p.join()
+    if not out.done:
+        return SolveResult("UNKNOWN", dt, solver=solver, reason=out.reason, limit=out.limit)
+    v = out.value
+    return SolveResult(v["status"], dt, model=v.get("model"),
+                       proof_path=proof_path if v["status"] == "UNSAT" else None,
+                       proof_lines=v.get("proof_lines", 0), solver=solver)

@@ -31,16 +31,18 @@ from dataclasses import dataclass, field, replace
 
 from pysat.solvers import Solver
 
-from ..codes import input_code_conflicts
+from ..codes import forced_errors
 from ..encode.sat import encode_sat
 from ..errors import InputError, SoundnessError
 from ..ids import stable_id
 from ..results import CodeKind, Mode, Status, bounds_label
 from ..schema import network_from_dict
+from ..sizes import check_encoding_size
 from ..verify import verify
-from .runner import DEFAULT_SOLVER, race_limited, run_limited
+from .runner import DEFAULT_SOLVER, Outcome, race_limited, run
 
-__all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits", "CADICAL_CONFIGS"]
+__all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits",
+           "CADICAL_CONFIGS"]
 
 
 @dataclass(repr=False)
@@ -61,6 +63,9 @@ class Cell:
     #: UNSAT only: True when a DRAT proof of this answer was checked
     certified: bool = False
     check_note: str = ""
+    #: UNKNOWN only: the limit that stopped it ("time", "budget", "memory")
+    limit: str = None
+    reason: str = ""
 
     @property
     def id(self):
@@ -204,6 +209,8 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
         raise InputError("portfolio: needs at least one configuration")
     for c in configs:
         _config(solver, c)
+    # refused before anything is allocated when it cannot fit (sizes.py)
+    check_encoding_size(task, shape)
     tmp = None
     if check and (proof_path is None or cnf_path is None):
         tmp = tempfile.mkdtemp(prefix="superpos-check-")
@@ -257,32 +264,36 @@ def is_minimum(k, prev, lowest=1):
 
 
 def _solve_round(args, configs, proof_path, cnf_path, remaining):
-    """One encode+solve: in one child, or raced over ``configs``.
+    """One encode+solve (an :class:`Outcome`): in one child, or raced over
+    ``configs``.
 
     Racers write their proof and CNF to their own files; the winner's are
     moved to ``proof_path`` / ``cnf_path`` (the CNF is the same for every
     racer: the encoding is deterministic and options do not touch it).
     """
     if len(configs) == 1:
-        done, out = run_limited(_encode_and_solve, *args, proof_path, cnf_path, configs[0],
-                                time_limit=remaining)
-        if done:
-            out["info"]["config"] = configs[0]
-        return done, out
+        res = run(_encode_and_solve, *args, proof_path, cnf_path, configs[0],
+                  time_limit=remaining)
+        if res.done:
+            res.value["info"]["config"] = configs[0]
+        return res
 
     def own(path, i):
         return None if path is None else f"{path}.racer{i}"
 
     calls = [(_encode_and_solve, (*args, own(proof_path, i), own(cnf_path, i), c), {})
              for i, c in enumerate(configs)]
+    t0 = time.perf_counter()
     try:
         i, out = race_limited(calls, time_limit=remaining)
-        if i is not None:
-            for path in (proof_path, cnf_path):
-                if path is not None and os.path.exists(own(path, i)):
-                    os.replace(own(path, i), path)
-            out["info"]["config"] = configs[i]
-        return i is not None, out
+        if i is None:
+            return Outcome(False, limit="time", seconds=time.perf_counter() - t0,
+                           reason=f"time limit {remaining} s reached by every racer")
+        for path in (proof_path, cnf_path):
+            if path is not None and os.path.exists(own(path, i)):
+                os.replace(own(path, i), path)
+        out["info"]["config"] = configs[i]
+        return Outcome(True, out, seconds=time.perf_counter() - t0)
     finally:
         for k in range(len(configs)):
             for path in (proof_path, cnf_path):
@@ -303,12 +314,16 @@ def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonze
         rounds += 1
         opts = _encode_options(symmetry, max_nonzero, sums, subset)
         remaining = solve_limit(time_limit, deadline)
-        done, out = (False, None) if remaining is not None and remaining <= 0 else \
-            _solve_round((task, shape, subset, symmetry, max_nonzero, sums, solver),
-                         configs, proof_path, cnf_path, remaining)
-        if not done:
+        if remaining is not None and remaining <= 0:
             return Cell(task, shape, Status.UNKNOWN, time.perf_counter() - t0, options=opts,
-                        solver=solver, rounds=rounds)
+                        solver=solver, rounds=rounds, limit="budget",
+                        reason="the call's budget was used up")
+        res = _solve_round((task, shape, subset, symmetry, max_nonzero, sums, solver),
+                           configs, proof_path, cnf_path, remaining)
+        if not res.done:
+            return Cell(task, shape, Status.UNKNOWN, time.perf_counter() - t0, options=opts,
+                        solver=solver, rounds=rounds, limit=res.limit, reason=res.reason)
+        out = res.value
         info = dict(out["info"], solve_seconds=out["solve_seconds"])
         if out["status"] == Status.UNSAT:
             certified, note = False, "not checked (no proof checker given)"
@@ -371,7 +386,8 @@ class Search:
 def _progress(cb, cell, label):
     if cb is not None:
         cb(f"{label}: {cell.status} in {cell.seconds:.2f}s "
-           f"({cell.info.get('vars')} vars, {cell.info.get('clauses')} clauses)")
+           f"({cell.info.get('vars')} vars, {cell.info.get('clauses')} clauses)"
+           + (f" [{cell.reason}]" if cell.reason else ""))
 
 
 def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=None,
@@ -406,8 +422,12 @@ def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=No
                 E, R = codes_for(n)
                 sh = replace(sh, n=n, E=E, R=R)
                 reason = None
-                if input_code_conflicts(E, task):
-                    reason = "input code conflict (two inputs share a code)"
+                # as strong as the question: skipped only when the code
+                # forces more wrong bits than the tolerance allows
+                forced = forced_errors(E, task)
+                if forced > shape.tolerance:
+                    reason = (f"input code conflict (two inputs share a code; "
+                              f">= {forced} wrong bits forced, tolerance {shape.tolerance})")
             except InputError as e:
                 reason = str(e)
             if reason:
@@ -425,6 +445,9 @@ def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=No
                       budget=_left(deadline), **kw)
         cells.append(cell)
         _progress(progress, cell, f"n={n}")
+        if cell.limit == "budget":
+            result.note = cell.reason
+            break
         if cell.status == Status.SAT:
             result.best = cell
             prev = cells[-2].status if len(cells) > 1 else None
@@ -497,6 +520,9 @@ def min_bits(task, shape, *, B_max=8, time_limit=None, progress=None, bias_follo
         cell = decide(task, sh, time_limit=time_limit, budget=_left(deadline), **kw)
         cells.append(cell)
         _progress(progress, cell, f"B={B}")
+        if cell.limit == "budget":
+            result.note = cell.reason
+            break
         if cell.status == Status.SAT:
             result.best = cell
             prev = cells[-2].status if len(cells) > 1 else None

@@ -1,0 +1,116 @@
+"""Shared argparse ``type=`` validators: every flag value checked at the door.
+
+Each validator turns a command-line string into a value or raises
+``argparse.ArgumentTypeError`` with what was expected; the dispatcher
+(:mod:`superpos_formal.cli`) prints it as one line ``superpos: error:
+argument --x: ...`` with exit status 2, never a traceback.
+
+Examples
+--------
+>>> seconds("2.5")
+2.5
+>>> seconds("nan")
+Traceback (most recent call last):
+...
+argparse.ArgumentTypeError: 'nan' is not a finite number of seconds
+>>> bounded_int(0, 10)("11")
+Traceback (most recent call last):
+...
+argparse.ArgumentTypeError: must be in 0..10, got 11
+"""
+
+import argparse
+import math
+import os
+
+from ..solve.runner import DEFAULT_MEMORY_MB, solver_names
+
+__all__ = ["seconds", "bounded_int", "memory_mb", "solver_name", "out_dir",
+           "add_budget_args", "MAX_SECONDS", "MAX_WEIGHT_BOUND", "MAX_WIDTH", "MAX_M"]
+
+#: longest time limit or budget accepted (a year): larger values are typos,
+#: and 1e308 would overflow the timers
+MAX_SECONDS = 365 * 24 * 3600.0
+#: weights, biases and code entries: the order encoding needs ~2B literals
+#: per integer, so bounds beyond this cannot be encoded anyway
+MAX_WEIGHT_BOUND = 1000
+#: hidden widths and counts of features / outputs
+MAX_WIDTH = 1000
+MAX_M = 100_000
+
+
+def seconds(text):
+    """A finite, positive number of seconds, at most :data:`MAX_SECONDS`."""
+    try:
+        v = float(text)
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(v):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number of seconds")
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    if v > MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_SECONDS:g} seconds (a year), "
+                                         f"got {text}")
+    return v
+
+
+def bounded_int(lo=None, hi=None):
+    """A validator for integers in ``lo..hi`` (either end may be None)."""
+
+    def parse(text):
+        try:
+            v = int(text)
+        except (TypeError, ValueError):
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            if hi is None:
+                raise argparse.ArgumentTypeError(f"must be >= {lo}, got {v}")
+            if lo is None:
+                raise argparse.ArgumentTypeError(f"must be <= {hi}, got {v}")
+            raise argparse.ArgumentTypeError(f"must be in {lo}..{hi}, got {v}")
+        return v
+
+    parse.__name__ = "integer"
+    return parse
+
+
+def memory_mb(text):
+    """A memory limit in MB: an integer, at least 256 (a solver process
+    starts as a copy of this one, a few hundred MB of address space)."""
+    return bounded_int(256, 2 ** 30)(text)
+
+
+def solver_name(text):
+    """A solver python-sat knows; the error lists them all."""
+    if text not in solver_names(aliases=True):
+        raise argparse.ArgumentTypeError(f"unknown solver {text!r}; python-sat has: "
+                                         + ", ".join(solver_names()))
+    return text
+
+
+def out_dir(text):
+    """An output directory: it may exist as a directory, not as a file
+    (checked here, before any work is done)."""
+    if os.path.exists(text) and not os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text} exists and is not a directory")
+    return text
+
+
+def add_budget_args(p, memory=True, budget=True):
+    """``--budget SECONDS`` and (with ``memory``) ``--memory-limit MB``
+    (stored as ``memory_mb``); the dispatcher turns them into the command's
+    :class:`~superpos_formal.budget.Budget`."""
+    g = p.add_argument_group("limits")
+    if budget:
+        g.add_argument("--budget", type=seconds, default=None, metavar="SECONDS",
+                       help="wall-clock budget for the whole command (enumeration, "
+                            "encoding, every solve, proof checks, bundling); what it cuts is "
+                            "reported UNKNOWN or unchecked, and the part it cut is named")
+    if not memory:
+        return g
+    g.add_argument("--memory-limit", type=memory_mb, default=None, metavar="MB",
+                   dest="memory_mb",
+                   help=f"address-space cap of each solver / checker process, MB (default "
+                        f"{DEFAULT_MEMORY_MB}); reaching it gives UNKNOWN(memory)")
+    return g

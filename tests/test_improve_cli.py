@@ -1,0 +1,144 @@
+"""``superpos improve`` and the best-known registry (certify/best_known.py).
+
+The certified minima asserted here are the committed campaign results,
+copied by hand: uand(m=3) explicit step B=2 has minimum 2
+(proofs/uand-explicit/uand-m3-s2-explicit-step-L1-B2-bias2-theta1/minimum.json), uand(m=6)
+explicit step B=2 has minimum 5 (search/results/uand-explicit.jsonl, UNSAT at
+4 checked, SAT half committed).
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import naive_eval
+from superpos_formal.certify.best_known import (certified_minima, load_registry,
+                                                lookup_certified, record, render)
+from superpos_formal.certify.bundle import verify_bundle
+from superpos_formal.cli import main
+from superpos_formal.schema import load, write_json
+from superpos_formal.solve.improve import baseline, improve
+from superpos_formal.tasks import uand
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _run(argv, capsys):
+    rc = main(argv)
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_cli_improves_and_records(tmp_path, capsys):
+    reg, roots, net = tmp_path / "bk", tmp_path / "proofs", tmp_path / "net.json"
+    rc, out, err = _run(["improve", "--task", "uand", "--m", "3", "--activation", "step",
+                         "--budget", "30", "--target", "2", "--registry", str(reg),
+                         "--bundle-root", str(roots), "-o", str(net)], capsys)
+    assert rc == 0, err
+    assert "B=2 B_bias=2 theta=1" in out and "minimality: UNKNOWN" in out
+    assert "step 1:" in err  # progress on stderr
+    n = load(net, "network")
+    assert n.widths == (2,)
+    task = uand(3)
+    assert all(naive_eval(n, x) == task(x) for x in task.inputs)
+    entries = load_registry(reg)
+    assert len(entries) == 1 and entries[0]["best"]["hidden_neurons"] == 2
+    assert entries[0]["start"]["hidden_neurons"] == 3
+    assert verify_bundle(entries[0]["best"]["bundle"]).ok
+    assert "uand(m=3)" in (reg / "README.md").read_text()
+    # a worse run (no move at all) does not replace the entry
+    before = (reg / "uand_m3-explicit-step-L1-B2-Bb2-t1.json").read_text()
+    rc, out, err = _run(["improve", "--task", "uand", "--m", "3", "--activation", "step",
+                         "--budget", "30", "--max-steps", "1", "--no-sparsify",
+                         "--start", str(net), "--registry", str(reg),
+                         "--bundle-root", str(roots)], capsys)
+    assert rc == 0, err
+    assert "kept (not beaten)" in out
+    assert (reg / "uand_m3-explicit-step-L1-B2-Bb2-t1.json").read_text() == before
+
+
+def test_certified_minima_from_committed_results():
+    minima = certified_minima(REPO / "proofs", REPO / "search" / "results")
+    for m, act, want in ((3, "step", 2), (6, "step", 5)):
+        net = baseline([uand(m)], "explicit", act, B=2)[0]
+        got = lookup_certified(uand(m), net, minima)
+        assert got is not None and got[0] == want
+    # other bounds: no certified minimum claimed
+    net = baseline([uand(3)], "explicit", "step", B=3)[0]
+    assert lookup_certified(uand(3), net, minima) is None
+
+
+def test_record_marks_certified_minimum(tmp_path):
+    minima = certified_minima(REPO / "proofs", REPO / "search" / "results")
+    task = uand(3)
+    res = improve(task, baseline([task], "explicit", "step", B=2)[0], seed=0, budget=30,
+                  target=2)
+    path, replaced = record(res, registry_dir=tmp_path / "bk",
+                            bundle_root=tmp_path / "proofs", minima=minima)
+    doc = json.loads(Path(path).read_text())
+    assert replaced and doc["minimality"] == "CERTIFIED"
+    assert doc["certified_minimum"]["n"] == 2
+    assert doc["bounds"] == {"mode": "explicit", "activation": "step", "L": 1, "B": 2,
+                             "B_bias": 2, "theta": 1}
+    assert "CERTIFIED" in render(tmp_path / "bk")
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["improve", "--task", "uand", "--family", "permutations", "--m", "3"], "exactly one"),
+    (["improve", "--task", "uand"], "--m"),
+    (["improve", "--task", "uand", "--m", "3", "--budget", "0"], "budget"),
+    (["improve", "--task", "uand", "--m", "3", "--start", "/nonexistent/net.json"],
+     "no such file"),
+    (["improve", "--task", "uand", "--m", "3", "--B", "0"], "B"),
+    (["improve", "--family", "permutations", "--m", "3", "--mode", "explicit"],
+     "superposed"),
+    (["improve", "--task", "uand", "--m", "3", "--sample", "2"], "--sample"),
+])
+def test_cli_bad_input(argv, needle, capsys):
+    rc, out, err = _run(argv, capsys)
+    assert rc == 2
+    lines = err.strip().splitlines()
+    assert lines[-1].startswith("superpos: error:") and needle in lines[-1]
+    assert "Traceback" not in err
+
+
+def test_cli_start_file_bounds_must_match(tmp_path, capsys):
+    p = tmp_path / "start.json"
+    write_json(baseline([uand(3)], "explicit", "step", B=2)[0], p)
+    rc, out, err = _run(["improve", "--task", "uand", "--m", "3", "--start", str(p),
+                         "--B", "3"], capsys)
+    assert rc == 2 and "--B: 3 differs" in err
+    wrong = tmp_path / "wrong.json"
+    write_json(baseline([uand(3)], "explicit", "step", B=2)[0], wrong)
+    rc, out, err = _run(["improve", "--task", "uand", "--m", "4", "--start", str(wrong)],
+                        capsys)
+    assert rc == 2 and "superpos: error:" in err
+
+
+def test_committed_registry_is_consistent():
+    """Every committed best-known entry names an existing SAT bundle whose
+    network has the entry's counts and bounds (the bundle itself is
+    re-verified exhaustively by test_committed_proofs)."""
+    reg = REPO / "search" / "best-known"
+    entries = load_registry(reg)
+    for d in entries:
+        bdir = REPO / d["best"]["bundle"]
+        assert (bdir / "claim.json").is_file(), bdir
+        claim = json.loads((bdir / "claim.json").read_text())
+        assert claim["answer"] == "SAT"
+        c = claim["network"]["counts"]
+        if d["question"] == "instance":
+            for k in ("hidden_neurons", "params_nonzero", "bits"):
+                assert c[k] == d["best"][k], (bdir, k)
+        assert claim["shape"]["n"] == d["best"]["hidden_neurons"]
+        for k, v in d["bounds"].items():
+            assert claim["shape"][k] == v, (bdir, k)
+        assert d["minimality"] in ("UNKNOWN", "CERTIFIED")
+        if d["minimality"] == "CERTIFIED":
+            assert d["certified_minimum"]["n"] == d["best"]["hidden_neurons"]
+        s = d["start"]
+        assert (s["hidden_neurons"], s["params_nonzero"], s["bits"]) >= (
+            d["best"]["hidden_neurons"], d["best"]["params_nonzero"], d["best"]["bits"])
+    if entries:
+        assert (reg / "README.md").read_text() == render(reg)
