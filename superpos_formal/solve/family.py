@@ -29,10 +29,11 @@ from ..budget import check_budget
 from ..errors import InputError, SoundnessError
 from ..ids import stable_id
 from ..results import CodeKind, Mode, Status, bounds_label
+from ..schema import network_from_dict
 from ..sizes import check_encoding_size
 from ..tasks import MAX_FAMILY_MEMBERS
 from ..verify import verify
-from .runner import DEFAULT_SOLVER, solve_cnf
+from .runner import DEFAULT_SOLVER, run_limited, solve_cnf
 from .search import Search, _left, decide, is_minimum, proof_label, solve_limit
 
 __all__ = ["FamilyCell", "decide_family", "min_neurons_family"]
@@ -80,7 +81,7 @@ class FamilyCell:
 
 def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
                   symmetry=True, proof_path=None, cnf_path=None, start=1,
-                  progress=None, check=None, budget=None):
+                  progress=None, check=None, budget=None, incremental=False):
     """Decide whether one shared code serves every member of ``family``.
 
     ``shape.codes`` must be ``"free"`` (superposed mode). ``time_limit``
@@ -90,7 +91,23 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
     :func:`~superpos_formal.solve.search.decide`) the refutation of the
     final subfamily is logged as a DRAT proof and checked
     (``cell.certified``).
+
+    ``incremental``: keep one solver across the rounds (the whole loop runs
+    in one child process) and give it only the new member's clauses each
+    round, instead of a fresh solve of the whole subfamily. The encoding of
+    a subfamily extends the encoding of every prefix of it clause for
+    clause (members are encoded in order after the shared code; checked
+    every round, an encoding that does not extend the previous one raises
+    SoundnessError), so the formula the solver has seen is exactly the last
+    round's CNF, and the DRAT trace of the whole session is checked against
+    that CNF like any other proof. One session has no per-solve limit: the
+    child is killed at ``budget`` (or, without one, at ``time_limit``), and
+    each member solve is limited by ``time_limit`` and what is left.
     """
+    if incremental:
+        return _decide_family_incremental(family, shape, time_limit, budget, solver,
+                                          symmetry, proof_path, cnf_path, start, progress,
+                                          check)
     tmp = None
     if check and (proof_path is None or cnf_path is None):
         tmp = tempfile.mkdtemp(prefix="superpos-check-")
@@ -198,6 +215,126 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
                               networks=networks, core=core, rounds=rounds, options=opts,
                               info=enc.info, solver=solver)
         core_idx.append(failed)
+
+
+def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, start,
+                      time_limit, deadline):
+    """Child-process half of the incremental loop: one solver, rounds of
+    new members' clauses; returns a plain dict (pickled to the parent)."""
+    from pysat.solvers import Solver
+
+    members = list(family.members())
+    fsym = family_symmetry_of(family) if symmetry else None
+    core_idx = list(range(min(start, len(members))))
+    log, added, rounds = [], [], 0
+    opts = {"symmetry": symmetry}
+    if fsym:
+        opts["family_symmetry"] = fsym
+    with Solver(name=solver, with_proof=proof_path is not None) as s:
+        while True:
+            rounds += 1
+            core = [members[i] for i in core_idx]
+            t = time.perf_counter()
+            enc = encode_family_sat(core, shape, symmetry=symmetry, family_symmetry=fsym)
+            k = len(added)
+            if enc.clauses[:k] != added:
+                raise SoundnessError("incremental family loop: the subfamily's encoding "
+                                     "does not extend the previous round's")
+            s.append_formula(enc.clauses[k:])
+            added = enc.clauses
+            ok = s.solve()
+            log.append(f"round {rounds}: subfamily of {len(core)}: "
+                       f"{'SAT' if ok else 'UNSAT'} in {time.perf_counter() - t:.2f}s "
+                       f"({enc.info['vars']} vars, +{len(enc.clauses) - k} clauses)")
+            base = {"rounds": rounds, "core_idx": list(core_idx), "info": dict(enc.info),
+                    "opts": opts, "log": log}
+            if not ok:
+                if cnf_path:
+                    with open(cnf_path, "w") as fh:
+                        fh.write(enc.to_dimacs())
+                if proof_path:
+                    with open(proof_path, "w") as fh:
+                        for line in s.get_proof():
+                            fh.write(line)
+                            fh.write("\n")
+                return dict(base, status=str(Status.UNSAT))
+            E, R, nets = enc.decode_all(s.get_model())
+            given = replace(shape, codes="given", E=E, R=R)
+            networks = [None] * len(members)
+            for i, net in zip(core_idx, nets):
+                networks[i] = net
+            failed = None
+            for i, t in enumerate(members):
+                if networks[i] is not None:
+                    continue
+                if forced_errors(E, t) > shape.tolerance:
+                    failed = i
+                    break
+                rem = deadline - time.time() if deadline is not None else None
+                if time_limit is not None:
+                    rem = time_limit if rem is None else min(rem, time_limit)
+                if rem is not None and rem <= 0:
+                    return dict(base, status=str(Status.UNKNOWN))
+                cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry)
+                if cell.status == Status.SAT:
+                    networks[i] = cell.network
+                elif cell.status == Status.UNSAT:
+                    failed = i
+                    break
+                else:
+                    return dict(base, status=str(Status.UNKNOWN))
+            if failed is None:
+                return dict(base, status=str(Status.SAT), E=E, R=R,
+                            networks=[n.to_dict() for n in networks])
+            core_idx.append(failed)
+
+
+def _decide_family_incremental(family, shape, time_limit, budget, solver, symmetry,
+                               proof_path, cnf_path, start, progress, check):
+    if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
+        raise InputError("shape: the family question needs mode=superposed, codes=free")
+    tmp = None
+    if check and (proof_path is None or cnf_path is None):
+        tmp = tempfile.mkdtemp(prefix="superpos-check-")
+    pp = proof_path or (tmp and os.path.join(tmp, "proof.drat"))
+    cp = cnf_path or (tmp and os.path.join(tmp, "formula.cnf"))
+    t0 = time.perf_counter()
+    members = list(family.members())
+    try:
+        session = budget if budget is not None else time_limit
+        deadline = None if session is None else time.time() + session
+        done, out = run_limited(_incremental_loop, family, shape, solver, symmetry, pp, cp,
+                                start, time_limit, deadline, time_limit=session)
+        dt = time.perf_counter() - t0
+        if progress and done:
+            for line in out["log"]:
+                progress(line)
+        if not done or out["status"] == Status.UNKNOWN:
+            return FamilyCell(family, shape, Status.UNKNOWN, dt, rounds=out["rounds"] if done else 0,
+                              options={"symmetry": symmetry, "incremental": True},
+                              note="time limit", solver=solver)
+        core = [members[i] for i in out["core_idx"]]
+        info = dict(out["info"], incremental=True)
+        if out["status"] == Status.UNSAT:
+            certified, note = False, "not checked (no proof checker given)"
+            if check:
+                certified, note = check(cp, pp)
+            return FamilyCell(family, shape, Status.UNSAT, time.perf_counter() - t0, core=core,
+                              proof_path=proof_path, cnf_path=cnf_path,
+                              rounds=out["rounds"], options=out["opts"], info=info,
+                              solver=solver, certified=certified, check_note=note)
+        nets = [network_from_dict(d) for d in out["networks"]]
+        for t, net in zip(members, nets):
+            v = verify(net, t, shape.tolerance)
+            if not v.ok:
+                raise SoundnessError(f"family network fails member {t.name}: "
+                                     f"{v.counterexamples[0]}; encoder bug")
+        return FamilyCell(family, shape, Status.SAT, time.perf_counter() - t0, E=out["E"],
+                          R=out["R"], networks=nets, core=core, rounds=out["rounds"],
+                          options=out["opts"], info=info, solver=solver)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def min_neurons_family(family, shape, *, n_min=1, n_max=8, time_limit=None,

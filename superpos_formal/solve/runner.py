@@ -54,7 +54,7 @@ import multiprocessing as mp
 
 from ..budget import Budget, BudgetExceeded, active_budget
 
-__all__ = ["solve_cnf", "run", "run_limited", "Child", "Outcome", "SolveResult",
+__all__ = ["solve_cnf", "run", "run_limited", "race_limited", "Child", "Outcome", "SolveResult",
            "DEFAULT_SOLVER", "DEFAULT_MEMORY_MB", "solver_version", "solver_names",
            "kill_children", "Budget", "BudgetExceeded", "active_budget"]
 
@@ -340,6 +340,41 @@ def run(fn, *args, time_limit=None, memory_mb=None, part="solving", budget=None,
     if msg[0] == "limit":
         return msg[1]
     return Outcome(True, msg[1], seconds=time.perf_counter() - t0)
+
+
+def race_limited(calls, time_limit=None):
+    """Run each ``(fn, args, kwargs)`` of ``calls`` in its own :class:`Child`;
+    the first to return wins and the others are killed (with their groups).
+
+    Returns ``(index, value)`` of the winner, or ``(None, None)`` when the
+    limit (clamped to the active budget) passed first or the first child to
+    report hit its memory limit. An exception in the first child to report
+    is re-raised here.
+
+    >>> race_limited([(sum, ([1, 2],), {})])
+    (0, 3)
+    >>> race_limited([(time.sleep, (5,), {})], time_limit=0.2)
+    (None, None)
+    """
+    from multiprocessing.connection import wait
+
+    children = []
+    try:
+        for fn, args, kwargs in calls:
+            children.append(Child(fn, *args, **kwargs))
+        b = active_budget()
+        timeout = time_limit if b is None else b.clamp(time_limit)[0]
+        ready = wait([c._conn for c in children], timeout=timeout)
+        if not ready:
+            return None, None
+        i = next(k for k, c in enumerate(children) if c._conn is ready[0])
+        msg = children[i].recv(0)
+        if msg[0] != "return":
+            return None, None
+        return i, msg[1]
+    finally:
+        for c in children:
+            c.kill()
 
 
 def run_limited(fn, *args, time_limit=None, **kwargs):

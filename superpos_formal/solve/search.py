@@ -39,9 +39,10 @@ from ..results import CodeKind, Mode, Status, bounds_label
 from ..schema import network_from_dict
 from ..sizes import check_encoding_size
 from ..verify import verify
-from .runner import DEFAULT_SOLVER, run
+from .runner import DEFAULT_SOLVER, Outcome, race_limited, run
 
-__all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits"]
+__all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits",
+           "CADICAL_CONFIGS"]
 
 
 @dataclass(repr=False)
@@ -102,8 +103,33 @@ def _encode_options(symmetry, max_nonzero, sums, inputs):
     return d
 
 
+#: CaDiCaL option sets a solve can use (``decide(config=...)``) or race
+#: (``decide(portfolio=...)``). ``"sat"`` is CaDiCaL's own ``--sat`` preset
+#: (src/config.cpp of CaDiCaL 1.9.5: ``elimreleff=10``, ``stabilizeonly=1``,
+#: ``subsumereleff=60``): it stays in the stable (target-phase) search mode,
+#: which finds models of the satisfiable frontier cells (universal AND,
+#: step, given codes) that the default mode's restarts keep losing
+#: (``stabilizeonly`` alone is the option that matters on them); see
+#: benchmarks/README.md, "Frontier findings". Options change the search,
+#: never the formula, so a model is still verified and a DRAT proof still
+#: refutes the same CNF.
+CADICAL_CONFIGS = {
+    "default": {},
+    "sat": {"elimreleff": 10, "stabilizeonly": 1, "subsumereleff": 60},
+}
+
+
+def _config(solver, config):
+    if config not in CADICAL_CONFIGS:
+        raise InputError(f"config: unknown solver configuration {config!r} "
+                         f"(one of {', '.join(CADICAL_CONFIGS)})")
+    if CADICAL_CONFIGS[config] and not solver.startswith("cadical"):
+        raise InputError(f"config: {config!r} is a CaDiCaL option set; solver is {solver}")
+    return CADICAL_CONFIGS[config]
+
+
 def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
-                      proof_path, cnf_path):
+                      proof_path, cnf_path, config="default"):
     """Child-process half of :func:`decide`: encode, solve, decode."""
     enc = encode_sat(task, shape, inputs=subset, symmetry=symmetry,
                      max_nonzero=max_nonzero, sums=sums)
@@ -111,8 +137,12 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
         with open(cnf_path, "w") as fh:
             fh.write(enc.to_dimacs())
     t0 = time.perf_counter()
-    with Solver(name=solver, bootstrap_with=enc.clauses,
-                with_proof=proof_path is not None) as s:
+    with Solver(name=solver, with_proof=proof_path is not None) as s:
+        opts = _config(solver, config)
+        if opts:
+            # options must be set before the first clause is added
+            s.solver.configure(opts)
+        s.append_formula(enc.clauses)
         ok = s.solve()
         dt = time.perf_counter() - t0
         out = {"status": str(Status.SAT if ok else Status.UNSAT), "info": dict(enc.info),
@@ -129,7 +159,7 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
 
 def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=None,
            symmetry=True, inputs=None, max_nonzero=None, sums="tree", cegis=False,
-           cnf_path=None, check=None, budget=None):
+           cnf_path=None, check=None, budget=None, config="default", portfolio=None):
     """Decide whether a network of ``shape`` computes ``task``.
 
     Parameters
@@ -165,7 +195,20 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
         "unchecked". The checker is passed down rather than imported because
         proof checking is the certify layer's job, above solve
         (docs/MODEL.md, "Layers").
+    config : str
+        The CaDiCaL option set (a key of :data:`CADICAL_CONFIGS`).
+    portfolio : sequence of str, optional
+        Race these option sets, each in its own process on the same CNF;
+        the first answer wins and the others are killed. A SAT answer is
+        verified as always; an UNSAT answer's DRAT proof is the winner's
+        (every racer logs one when a proof is asked for) and is checked as
+        always. ``cell.info["config"]`` names the winner.
     """
+    configs = tuple(portfolio) if portfolio is not None else (config,)
+    if not configs:
+        raise InputError("portfolio: needs at least one configuration")
+    for c in configs:
+        _config(solver, c)
     # refused before anything is allocated when it cannot fit (sizes.py)
     check_encoding_size(task, shape)
     tmp = None
@@ -177,7 +220,7 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
                        proof_path or (tmp and os.path.join(tmp, "proof.drat")),
                        symmetry, inputs, max_nonzero, sums, cegis,
                        cnf_path or (tmp and os.path.join(tmp, "formula.cnf")),
-                       check, keep=(proof_path, cnf_path))
+                       check, keep=(proof_path, cnf_path), configs=configs)
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -220,8 +263,46 @@ def is_minimum(k, prev, lowest=1):
     return prev == Status.UNSAT or (prev is None and k == lowest)
 
 
+def _solve_round(args, configs, proof_path, cnf_path, remaining):
+    """One encode+solve (an :class:`Outcome`): in one child, or raced over
+    ``configs``.
+
+    Racers write their proof and CNF to their own files; the winner's are
+    moved to ``proof_path`` / ``cnf_path`` (the CNF is the same for every
+    racer: the encoding is deterministic and options do not touch it).
+    """
+    if len(configs) == 1:
+        res = run(_encode_and_solve, *args, proof_path, cnf_path, configs[0],
+                  time_limit=remaining)
+        if res.done:
+            res.value["info"]["config"] = configs[0]
+        return res
+
+    def own(path, i):
+        return None if path is None else f"{path}.racer{i}"
+
+    calls = [(_encode_and_solve, (*args, own(proof_path, i), own(cnf_path, i), c), {})
+             for i, c in enumerate(configs)]
+    t0 = time.perf_counter()
+    try:
+        i, out = race_limited(calls, time_limit=remaining)
+        if i is None:
+            return Outcome(False, limit="time", seconds=time.perf_counter() - t0,
+                           reason=f"time limit {remaining} s reached by every racer")
+        for path in (proof_path, cnf_path):
+            if path is not None and os.path.exists(own(path, i)):
+                os.replace(own(path, i), path)
+        out["info"]["config"] = configs[i]
+        return Outcome(True, out, seconds=time.perf_counter() - t0)
+    finally:
+        for k in range(len(configs)):
+            for path in (proof_path, cnf_path):
+                if path is not None and os.path.exists(own(path, k)):
+                    os.unlink(own(path, k))
+
+
 def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonzero,
-            sums, cegis, cnf_path, check, keep):
+            sums, cegis, cnf_path, check, keep, configs=("default",)):
     time_limit, deadline = limits
     t0 = time.perf_counter()
     X = task.inputs
@@ -237,8 +318,8 @@ def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonze
             return Cell(task, shape, Status.UNKNOWN, time.perf_counter() - t0, options=opts,
                         solver=solver, rounds=rounds, limit="budget",
                         reason="the call's budget was used up")
-        res = run(_encode_and_solve, task, shape, subset, symmetry, max_nonzero,
-                  sums, solver, proof_path, cnf_path, time_limit=remaining)
+        res = _solve_round((task, shape, subset, symmetry, max_nonzero, sums, solver),
+                           configs, proof_path, cnf_path, remaining)
         if not res.done:
             return Cell(task, shape, Status.UNKNOWN, time.perf_counter() - t0, options=opts,
                         solver=solver, rounds=rounds, limit=res.limit, reason=res.reason)

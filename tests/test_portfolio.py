@@ -1,0 +1,55 @@
+"""Solver option sets and the raced portfolio give the same, checked answers.
+
+Expected answers are hand facts (see each cell), not the code's own output.
+"""
+
+import pytest
+
+from superpos_formal.certify.check import check_unsat
+from superpos_formal.errors import InputError
+from superpos_formal.shape import Shape
+from superpos_formal.solve.search import CADICAL_CONFIGS, decide
+from superpos_formal.tasks import and_pairs, uand
+from superpos_formal.verify import verify
+
+CELLS = [
+    # B = 0 admits only the zero network, which outputs 0 on (1, 1): UNSAT
+    (and_pairs(2, [(0, 1)]), Shape("explicit", "step", n=1, B=0), "UNSAT"),
+    # h = step(x0 + x1 - 1), y = h: SAT
+    (and_pairs(2, [(0, 1)]), Shape("explicit", "step", n=1, B=1), "SAT"),
+    # uand(3), relu, B = 2 needs 2 hidden units (proof-checked campaign minimum)
+    (uand(3), Shape("explicit", "relu", n=1, B=2), "UNSAT"),
+    (uand(3), Shape("explicit", "relu", n=2, B=2), "SAT"),
+]
+
+
+@pytest.mark.parametrize("task,shape,expected", CELLS)
+@pytest.mark.parametrize("how", [{"config": "sat"}, {"portfolio": ("default", "sat")}])
+def test_configs_and_portfolio_answer_with_checked_certificates(task, shape, expected, how,
+                                                                 tmp_path):
+    proof, cnf = tmp_path / "p.drat", tmp_path / "f.cnf"
+    cell = decide(task, shape, check=check_unsat, proof_path=str(proof), cnf_path=str(cnf), **how)
+    assert cell.status == expected
+    assert cell.info["config"] in how.get("portfolio", (how.get("config"),))
+    if expected == "SAT":
+        assert verify(cell.network, task).ok
+    else:
+        # the winner's proof was moved into place and checked against its CNF
+        assert cell.certified and proof.exists() and cnf.exists()
+    assert not list(tmp_path.glob("*.racer*")), "racers' files left behind"
+
+
+def test_unknown_config_and_empty_portfolio_are_rejected():
+    task, shape = CELLS[0][:2]
+    with pytest.raises(InputError, match="config"):
+        decide(task, shape, config="fast")
+    with pytest.raises(InputError, match="portfolio"):
+        decide(task, shape, portfolio=())
+    with pytest.raises(InputError, match="CaDiCaL"):
+        decide(task, shape, solver="glucose4", config="sat")
+
+
+def test_sat_preset_is_cadicals_documented_one():
+    # CaDiCaL 1.9.5 src/config.cpp, "sat" configuration
+    assert CADICAL_CONFIGS["sat"] == {"elimreleff": 10, "stabilizeonly": 1,
+                                      "subsumereleff": 60}
