@@ -12,7 +12,8 @@ beside it):
 3. Cube and conquer against the single solve on one UNSAT cell: the single
    solve (CaDiCaL with a DRAT proof, proof checked by dratify native), then
    cube and conquer (depth 2: 9 cubes) with 1 and 2 workers. Wall time,
-   summed cube CPU (solve + check), proof lines and gzipped bytes.
+   ``cube_s_sum`` (per-cube solve + check seconds, summed; elapsed time per
+   cube, so under load above the CPU used), proof lines and gzipped bytes.
 
 Run from the repository root (the machine is shared: say so with numbers):
 

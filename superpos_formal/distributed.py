@@ -16,8 +16,8 @@ What runs where
   Workers never open the store, so there is exactly one writer.
 - A worker runs :func:`cell_task`: the cell goes to a forked child that
   (a) leads its own process group, (b) has an address-space limit
-  (``RLIMIT_AS``, the per-solve memory limit, inherited by the solver
-  processes it forks) and (c) kills its whole group when its parent dies
+  (``RLIMIT_AS``: what the worker maps plus the per-cell memory limit,
+  inherited by the solver processes it forks) and (c) kills its whole group when its parent dies
   (a watchdog thread polls the parent pid), so a worker killed mid-solve
   leaves no orphan solver running. Every solve keeps its own hard
   wall-clock limit (the campaign's ``time_limit``, enforced by
@@ -49,7 +49,8 @@ from .version import __version__
 __all__ = ["run_campaign_store", "cell_task", "Progress", "start_client", "close_client",
            "DEFAULT_MEMORY_LIMIT"]
 
-#: bytes of address space per cell (its solver processes included)
+#: bytes of address space a cell (and each solver process it forks) may add
+#: to what the worker already maps
 DEFAULT_MEMORY_LIMIT = 6 * 2**30
 
 
@@ -62,11 +63,26 @@ def _watch_parent(ppid):
             os.killpg(0, signal.SIGKILL)
 
 
+def _mapped_bytes():
+    """This process's current address-space size (VmSize), 0 if unknown."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _guarded(ppid, memory_limit, fn, *args):
     os.setpgid(0, 0)
-    if memory_limit:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     threading.Thread(target=_watch_parent, args=(ppid,), daemon=True).start()
+    if memory_limit:
+        # the limit is on growth: a forked worker already maps its libraries
+        # and thread stacks, which no solve can give back
+        cap = _mapped_bytes() + memory_limit
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     return fn(*args)
 
 

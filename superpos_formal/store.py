@@ -378,14 +378,13 @@ def import_jsonl(store, paths, campaigns=None):
                 question_of(rec["cell"])
             except (ValueError, KeyError, TypeError) as e:
                 raise InputError(f"{p}:{k}: malformed record ({e})") from None
-            todo.append((name, rec))
+            todo.append((name, dict(rec, imported_from=f"{p}:{k}")))
     added = skipped = 0
     for name, rec in todo:
         if store.get(name, cell_id(rec["cell"])) is not None:
             skipped += 1
             continue
-        rec = dict(rec, host=rec.get("host", "imported"),
-                   imported_from=str(rec.get("imported_from", "")) or None)
+        rec = dict(rec, host=rec.get("host", "imported"))
         store.put(name, rec)
         added += 1
     for name in sorted({n for n, _ in todo}):

@@ -139,3 +139,19 @@ def test_sat_cube_gives_a_verified_network():
     assert res.network.widths == (3,)
     with pytest.raises(InputError, match="only an UNSAT"):
         make_cube_bundle("/nonexistent/never", res, shape=SAT_SHAPE, task=uand(3))
+
+
+def test_cli_cubes_bundle_and_bad_depth(tmp_path, capsys):
+    from superpos_formal.cli import main
+
+    args = ["cubes", "--task", "uand", "--m", "3", "--mode", "explicit", "--activation",
+            "step", "--n", "2", "--B", "1", "--quiet"]
+    assert main(args + ["--depth", "0"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("superpos: error: --depth")
+    out = tmp_path / "b"
+    assert main(args + ["--depth", "1", "-o", str(out)]) == 0
+    assert "UNSAT: 3 cubes" in capsys.readouterr().out
+    rep = verify_bundle(out, checkers=NATIVE)
+    assert rep.ok and "cube proofs verified: 3/3" in rep.checks
+    assert main(args + ["--depth", "1", "-o", str(out)]) == 2  # never overwritten silently

@@ -232,6 +232,7 @@ def test_import_committed_jsonl_once(tmp_path):
         assert import_jsonl(st, [src]) == (0, len(lines))
         recs = st.records("uand-explicit")
         assert [r["minimum"] for r in recs] == [r["minimum"] for r in lines]
+        assert recs[1]["imported_from"] == f"{src}:2"
         md = render_markdown(st, "uand-explicit")
         assert md.count("\n| uand(m=") == len(lines)
         rows = render_csv(st, "uand-explicit").splitlines()
