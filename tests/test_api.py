@@ -267,3 +267,21 @@ def test_campaign_through_the_api(tmp_path, capsys):
     # resuming does not re-run decided cells
     again = sf.campaign(path, results_dir=tmp_path / "res")
     assert (again["run"], again["skipped"]) == (0, 2)
+
+
+def test_cli_min_bits_and_min_params(capsys, tmp_path):
+    rc, out, _ = run(capsys, "min-bits", "--task", "uand", "--m", 3, "--activation", "step",
+                     "--n", 2, "--B-max", 3)
+    assert rc == 0
+    assert "shape: explicit step L=1 B=0..3 bias=0..3 theta=1 n=2" in out
+    assert "minimum B = 2 (biases in [-2, 2]) at n=2" in out
+    rc, out, _ = run(capsys, "min-bits", "--task", "uand", "--m", 3, "--activation", "step",
+                     "--n", 2, "--B-max", 3, "--B-bias", 2)
+    rows = [l.split() for l in out.splitlines() if l.split()[:1] in (["0"], ["1"], ["2"])]
+    assert [r[1] for r in rows] == ["2", "2", "2"]  # the bias bound stays fixed
+    rc, out, _ = run(capsys, "min-params", "--task", "uand", "--m", 3, "--activation", "step",
+                     "--n", 2, "-o", tmp_path)
+    assert rc == 0 and "shape: explicit step L=1 B=2 bias=2 theta=1 n=2" in out
+    net = load(tmp_path / "network.json")
+    k = int(out.split("minimum nonzero parameters = ")[1].split()[0])
+    assert net.counts()["params_nonzero"] == k and exact_verify(net, sf.uand(3)).ok

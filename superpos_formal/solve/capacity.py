@@ -19,15 +19,18 @@ Examples
 >>> r = capacity("permutations", sh, m_out_min=1, m_out_max=3, counting_only=True)
 >>> [row["status"] for row in r.rows]
 ['not ruled out', 'UNSAT(counting)', 'UNSAT(counting)']
+>>> r
+<Capacity permutations n=1 step L=1 B=0 bias=0 code=1 theta=1: counting only>
 """
 
+import html
 import time
 from dataclasses import dataclass, field
 from math import comb
 
 from ..bounds import counting_bound_check, log2_family_size
 from ..errors import InputError
-from ..results import CodeKind, Mode, Status
+from ..results import CodeKind, Mode, ResultTable, Status, bounds_label
 from ..tasks import pair_set_family, permutation_family
 from .family import decide_family
 from .search import _left
@@ -37,7 +40,7 @@ __all__ = ["capacity", "Capacity", "CAPACITY_FAMILIES"]
 CAPACITY_FAMILIES = ("permutations", "pair-sets")
 
 
-@dataclass
+@dataclass(repr=False)
 class Capacity:
     """Rows ``{m, m_out, size, log2_size, bits, status, seconds}`` per ``m'``,
     and the conclusion: ``ok_upto`` (largest ``m'`` of an unbroken run of SAT
@@ -52,6 +55,26 @@ class Capacity:
     first_fail: tuple = None
     counting_only: bool = False
     seconds: float = 0.0
+
+    @property
+    def table(self):
+        """The rows as a :class:`~superpos_formal.results.ResultTable`
+        (prints as text, renders as HTML in a notebook)."""
+        return ResultTable(self.rows)
+
+    def __repr__(self):
+        if self.counting_only:
+            end = "counting only"
+        elif self.first_fail is None:
+            end = f"computable for every m' in {self.lo}..{self.hi}"
+        else:
+            mo, st = self.first_fail
+            end = f"computable up to m'={self.ok_upto}; m'={mo} {st}"
+        return (f"<Capacity {self.kind} n={self.shape.n} {self.shape.activation} L={self.shape.L} "
+                f"{bounds_label(self.shape)}: {end}>")
+
+    def _repr_html_(self):
+        return f"<p>{html.escape(repr(self))}</p>" + self.table._repr_html_()
 
 
 def capacity(kind, shape, *, m=None, s=None, op=None, m_out_min=1, m_out_max=None,
@@ -134,7 +157,7 @@ def capacity(kind, shape, *, m=None, s=None, op=None, m_out_min=1, m_out_max=Non
                 # a SAT family must pass the counting bound, or something is wrong
                 counting_bound_check(fam, shape, claimed_computable=True)
         row = {"m": fam.m, "m_out": mo, "size": fam.size,
-               "log2_size": float(lg.expr.evalf(6)), "bits": chk.bits,
+               "log2_size": round(float(lg.expr.evalf(6)), 3), "bits": chk.bits,
                "status": str(status), "seconds": secs}
         res.rows.append(row)
         if progress:
