@@ -12,7 +12,7 @@ from pathlib import Path
 from .errors import InputError
 from .ids import FORMAT_PREFIX, SCHEMA_VERSION, check_header, header
 from .network import Network
-from .tasks import Family, Task, check_fields, family_from_dict, task_from_dict
+from .tasks import Family, Task, check_fields, family_from_dict, int_field, task_from_dict
 
 __all__ = [
     "SCHEMA_VERSION", "task_to_dict", "task_from_dict", "family_to_dict",
@@ -30,15 +30,6 @@ _header = header
 _check_header = check_header
 
 
-def _int(d, key, minimum=None):
-    if key not in d:
-        raise InputError(f"{key}: missing")
-    v = d[key]
-    if not isinstance(v, int) or isinstance(v, bool):
-        raise InputError(f"{key}: {v!r} is not an integer")
-    if minimum is not None and v < minimum:
-        raise InputError(f"{key}: must be >= {minimum}, got {v}")
-    return v
 
 
 # ------------------------------------------------------------------ tasks
@@ -84,7 +75,7 @@ def network_from_dict(d):
     net = Network(
         mode=d["mode"], activation=d["activation"], E=d["E"], layers=tuple(ls),
         V=d.get("V"), c=d.get("c"), R=d["R"],
-        theta=d.get("theta", 1), B=_int(d, "B", 0),
+        theta=d.get("theta", 1), B=int_field(d, "B", 0),
         B_bias=d.get("B_bias"), B_code=d.get("B_code"),
         meta=tuple(sorted(meta.items())),
     )

@@ -321,7 +321,8 @@ def majority(m, s=None):
     return _build("majority", m, 1, s, [], lambda x: [int(2 * sum(x) > m)])
 
 
-def _int_field(d, key, minimum=None):
+def int_field(d, key, minimum=None):
+    """The integer field ``d[key]`` (not a bool), at least ``minimum``; InputError naming the key otherwise."""
     if key not in d:
         raise InputError(f"{key}: missing")
     v = d[key]
@@ -379,8 +380,8 @@ def task_from_dict(d):
     check_header(d, "task")
     check_fields(d, "task")
     kind = d.get("kind")
-    m = _int_field(d, "m", 1)
-    s = _int_field(d, "s", 0)
+    m = int_field(d, "m", 1)
+    s = int_field(d, "s", 0)
     if kind == "permutation":
         t = permutation(m, _list(d, "pi"), s)
     elif kind in ("and_pairs", "or_pairs", "xor_pairs"):
@@ -838,12 +839,12 @@ def family_from_dict(d):
     check_header(d, "family")
     check_fields(d, "family")
     kind = d.get("kind")
-    m = _int_field(d, "m", 1)
-    s = _int_field(d, "s", 0)
+    m = int_field(d, "m", 1)
+    s = int_field(d, "s", 0)
     if kind == "permutations":
         fam = permutation_family(m, s)
     elif kind == "pair_sets":
-        fam = pair_set_family(m, _int_field(d, "m_out", 1), s, d.get("op", "and"))
+        fam = pair_set_family(m, int_field(d, "m_out", 1), s, d.get("op", "and"))
     elif kind == "explicit":
         members = [task_from_dict(t) for t in _list(d, "members")]
         fam = explicit_family(members)

@@ -67,6 +67,10 @@ def test_report_quick_writes_every_file(tmp_path, capsys):
     data = json.loads((out / "report.json").read_text())
     assert data["certified"] and data["constructions"]
     assert all(f["consistent"] for f in data["families"].values())
+    # family constructions are re-checked on two more members (verdicts recorded)
+    others = [c["other_members"] for c in data["constructions"] if c["other_members"]]
+    assert others and all(set(o) == {"1", "2"} for o in others)
+    assert "member seed 1" in md
     # every certified cell carries the sha256 of its SAT bundle manifest
     assert all(len(c["sha256_sat_manifest"]) == 64 for c in data["certified"])
     assert all(c["sha256_sat_manifest"][:16] in tex for c in data["certified"])
