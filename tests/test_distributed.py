@@ -96,6 +96,8 @@ def test_worker_killed_mid_solve(tmp_path, client):
 
 
 def test_cubes_on_the_cluster(client):
+    # the previous test kills a worker; its nanny restarts it, wait for both
+    client.wait_for_workers(2, timeout=120)
     from superpos_formal.shape import Shape
     from superpos_formal.certify.cubes import cube_and_conquer
     from superpos_formal.tasks import uand

@@ -130,7 +130,10 @@ def cube_and_conquer(task, shape, *, family=None, depth=2, time_limit=None, clie
     else:
         from dask.distributed import as_completed  # dask only when a cluster is used
 
-        [F] = client.scatter([enc.clauses], broadcast=True)
+        # No broadcast: replicating to every worker fails outright when a worker
+        # is being restarted (its address is gone from the scheduler); Dask copies
+        # the clauses to whichever worker runs a cube.
+        [F] = client.scatter([enc.clauses])
         tag = f"{os.getpid()}-{time.time_ns()}"
         futs = [client.submit(check_cube, F, enc.nvars, i, c, time_limit, pure=False,
                               key=f"cube-{tag}-{i}") for i, c in enumerate(cubes)]
