@@ -188,33 +188,47 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
             if not v.ok:
                 raise SoundnessError(f"family model fails member {t.name}: "
                                      f"{v.counterexamples[0]}; encoder bug")
-        given = replace(shape, codes="given", E=E, R=R)
-        networks = [None] * len(members)
-        for i, net in zip(core_idx, nets):
-            networks[i] = net
-        failed = None
-        for i, t in enumerate(members):
-            if networks[i] is not None:
-                continue
-            if forced_errors(E, t) > shape.tolerance:
-                failed = i
-                break
-            rem = left()
-            if rem is not None and rem <= 0:
-                return unknown("time limit", enc.info)
-            cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry)
-            if cell.status == Status.SAT:
-                networks[i] = cell.network
-            elif cell.status == Status.UNSAT:
-                failed = i
-                break
-            else:
-                return unknown(cell.reason or "time limit", enc.info, cell.limit)
+        networks, failed, stop = _test_members(members, core_idx, nets, E, R, shape,
+                                               left, solver, symmetry)
+        if stop:
+            return unknown(stop[0], enc.info, stop[1])
         if failed is None:
             return FamilyCell(family, shape, Status.SAT, time.perf_counter() - t0, E=E, R=R,
                               networks=networks, core=core, rounds=rounds, options=opts,
                               info=enc.info, solver=solver)
         core_idx.append(failed)
+
+
+def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symmetry):
+    """The member-CEGIS step shared by the fresh and the incremental loop.
+
+    With the subfamily's codes ``E, R`` fixed, every member outside the
+    subfamily is asked as an instance question (given codes). Returns
+    ``(networks, failed, stop)``: ``failed`` is the index of the first member
+    the codes cannot serve (``None`` when all can); ``stop`` is a
+    ``(reason, limit)`` pair when time ran out or a member's solve was
+    undecided, so that no member is reported served without a network.
+    """
+    given = replace(shape, codes="given", E=E, R=R)
+    networks = [None] * len(members)
+    for i, net in zip(core_idx, nets):
+        networks[i] = net
+    for i, t in enumerate(members):
+        if networks[i] is not None:
+            continue
+        if forced_errors(E, t) > shape.tolerance:
+            return networks, i, None
+        rem = remaining()
+        if rem is not None and rem <= 0:
+            return networks, None, ("time limit", "time")
+        cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry)
+        if cell.status == Status.SAT:
+            networks[i] = cell.network
+        elif cell.status == Status.UNSAT:
+            return networks, i, None
+        else:
+            return networks, None, (cell.reason or "time limit", cell.limit)
+    return networks, None, None
 
 
 def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, start,
@@ -230,6 +244,12 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
     opts = {"symmetry": symmetry}
     if fsym:
         opts["family_symmetry"] = fsym
+    def remaining():
+        rem = deadline - time.time() if deadline is not None else None
+        if time_limit is not None:
+            rem = time_limit if rem is None else min(rem, time_limit)
+        return rem
+
     with Solver(name=solver, with_proof=proof_path is not None) as s:
         while True:
             rounds += 1
@@ -259,30 +279,10 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
                             fh.write("\n")
                 return dict(base, status=str(Status.UNSAT))
             E, R, nets = enc.decode_all(s.get_model())
-            given = replace(shape, codes="given", E=E, R=R)
-            networks = [None] * len(members)
-            for i, net in zip(core_idx, nets):
-                networks[i] = net
-            failed = None
-            for i, t in enumerate(members):
-                if networks[i] is not None:
-                    continue
-                if forced_errors(E, t) > shape.tolerance:
-                    failed = i
-                    break
-                rem = deadline - time.time() if deadline is not None else None
-                if time_limit is not None:
-                    rem = time_limit if rem is None else min(rem, time_limit)
-                if rem is not None and rem <= 0:
-                    return dict(base, status=str(Status.UNKNOWN))
-                cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry)
-                if cell.status == Status.SAT:
-                    networks[i] = cell.network
-                elif cell.status == Status.UNSAT:
-                    failed = i
-                    break
-                else:
-                    return dict(base, status=str(Status.UNKNOWN))
+            networks, failed, stop = _test_members(members, core_idx, nets, E, R, shape,
+                                                   remaining, solver, symmetry)
+            if stop:
+                return dict(base, status=str(Status.UNKNOWN))
             if failed is None:
                 return dict(base, status=str(Status.SAT), E=E, R=R,
                             networks=[n.to_dict() for n in networks])
