@@ -158,7 +158,7 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
 
 
 def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=None,
-           symmetry=True, inputs=None, max_nonzero=None, sums="tree", cegis=False,
+           symmetry=True, inputs=None, max_nonzero=None, sums="auto", cegis=False,
            cnf_path=None, check=None, budget=None, config="default", portfolio=None):
     """Decide whether a network of ``shape`` computes ``task``.
 
@@ -195,6 +195,10 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
         "unchecked". The checker is passed down rather than imported because
         proof checking is the certify layer's job, above solve
         (docs/MODEL.md, "Layers").
+    sums : str
+        How output sums are encoded (:data:`~superpos_formal.encode.sat.SUM_ENCODINGS`,
+        or ``"auto"``: binary adders for wide sums, the order tree
+        otherwise; ``cell.options["sums"]`` records what was used).
     config : str
         The CaDiCaL option set (a key of :data:`CADICAL_CONFIGS`).
     portfolio : sequence of str, optional
@@ -325,6 +329,10 @@ def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonze
                         solver=solver, rounds=rounds, limit=res.limit, reason=res.reason)
         out = res.value
         info = dict(out["info"], solve_seconds=out["solve_seconds"])
+        # "auto" is resolved by the encoder to the value that regenerates
+        # this CNF ("tree" or "binary"); the cell (and any claim made from
+        # it) records that value, never "auto"
+        opts["sums"] = info["sums"]
         if out["status"] == Status.UNSAT:
             certified, note = False, "not checked (no proof checker given)"
             if check:
