@@ -132,7 +132,8 @@ _KEYS_COMMON = {"format", "version", "question", "shape", "answer", "options", "
                 # what the evidence proves, and a proof of F (certify/certificate.py)
                 "certificate_kind"}
 _KEYS = {"SAT": _KEYS_COMMON | {"network"},
-         "UNSAT": _KEYS_COMMON | {"formula", "proof", "checks", "certificate", "base_proof"}}
+         "UNSAT": _KEYS_COMMON | {"formula", "proof", "checks", "certificate", "base_proof",
+                              "generator_proof"}}
 
 #: claim.json ``certificate`` -> the function that checks it, registered by
 #: the module that defines it (certify/cubes.py: "cubes", imported by the
