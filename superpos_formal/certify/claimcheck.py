@@ -319,7 +319,7 @@ def verify_claim_dir(path, rep, checkers, regenerate, budget, limit=None):
             rep.unverified.append("formula not regenerated (--no-regenerate): the proof is "
                                   "not tied to the claim's question")
         CERTIFICATES[cert](path, claim.raw, rep, claim.shape, claim.members, claim.options,
-                           checkers, regenerate, budget)
+                           checkers, regenerate, budget, limit=limit)
         return claim
     rep.failures += _check_files(path, claim.answer)
     if claim.answer == "SAT":

@@ -145,7 +145,8 @@ CERTIFICATE_FIELDS = {"cubes": {"cubes"}}
 
 def register_certificate(name, check):
     """``check(path, claim, report, shape, members, options, checkers,
-    regenerate, budget)`` verifies UNSAT claims whose ``certificate`` is
+    regenerate, budget, limit=None)`` (``limit``: the bound on a formula's
+    or proof's unzipped bytes) verifies UNSAT claims whose ``certificate`` is
     ``name``, in place of the single DRAT proof."""
     CERTIFICATES[name] = check
 _REQUIRED = {"SAT": {"format", "version", "question", "shape", "answer", "options"},
