@@ -133,7 +133,8 @@ _KEYS_COMMON = {"format", "version", "question", "shape", "answer", "options", "
                 # what the evidence proves, and a proof of F (certify/certificate.py)
                 "certificate_kind"}
 _KEYS = {"SAT": _KEYS_COMMON | {"network"},
-         "UNSAT": _KEYS_COMMON | {"formula", "proof", "checks", "certificate", "base_proof"}}
+         "UNSAT": _KEYS_COMMON | {"formula", "proof", "checks", "certificate", "base_proof",
+                              "generator_proof"}}
 
 #: claim.json ``certificate`` -> the function that checks it, registered by
 #: the module that defines it (certify/cubes.py: "cubes", imported by the
@@ -145,7 +146,8 @@ CERTIFICATE_FIELDS = {"cubes": {"cubes"}}
 
 def register_certificate(name, check):
     """``check(path, claim, report, shape, members, options, checkers,
-    regenerate, budget)`` verifies UNSAT claims whose ``certificate`` is
+    regenerate, budget, limit=None)`` (``limit``: the bound on a formula's
+    or proof's unzipped bytes) verifies UNSAT claims whose ``certificate`` is
     ``name``, in place of the single DRAT proof."""
     CERTIFICATES[name] = check
 _REQUIRED = {"SAT": {"format", "version", "question", "shape", "answer", "options"},
