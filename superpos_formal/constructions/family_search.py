@@ -40,15 +40,31 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import InputError, SoundnessError
-from ..tasks import sample_indices
+from ..tasks import pair_set_family, permutation_family, sample_indices
+from .grid import pair_set_m
 from .family import (
     certify_code, check_members, family_code, layout_bound, _family_kind,
 )
 from .packing import is_prime
 
 __all__ = ["FamilyBuilt", "smallest_family_width", "candidate_params", "sample_members",
-           "size_text",
+           "size_text", "FAMILY_GRID", "family_of",
            "COMPLETE_MAX", "SAMPLE_SIZE", "SAMPLE_SEED"]
+
+#: the default grid: the m' of the instance grid (constructions/grid.py);
+#: pair sets over ``pair_set_m(m')`` features
+FAMILY_GRID = ([{"kind": "permutations", "m": m} for m in (4, 8, 16, 32, 64, 128, 256, 512, 1000)]
+               + [{"kind": "pair_sets", "m_out": k} for k in (10, 32, 100, 300, 1000)])
+
+
+def family_of(spec):
+    """The complete family a grid spec names."""
+    if spec.get("kind") == "permutations":
+        return permutation_family(spec["m"])
+    if spec.get("kind") == "pair_sets":
+        return pair_set_family(pair_set_m(spec["m_out"]), spec["m_out"])
+    raise InputError(f"family spec: unknown kind {spec.get('kind')!r} (permutations, pair_sets)")
+
 
 #: families up to this many members are checked completely
 COMPLETE_MAX = 5040
