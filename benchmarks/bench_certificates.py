@@ -11,8 +11,14 @@ For each UNSAT bundle under ``proofs/`` (or the paths given):
    ``min(--cap, max(20 x route-1 solve, --floor))`` seconds (20x the
    symmetry-broken solve, with a floor because process start-up alone is a
    good part of a sub-second solve), proof checked the same way;
-3. *generators*: not available -- the encoding's breaks are not syntactic
-   automorphisms of F (the sum trees pair terms by position), so no row has it.
+3. *generators* (``--gen``): the syntactic automorphisms of ``F`` (for a
+   family, the whole family) among the question's symmetries
+   (:mod:`superpos_formal.encode.automorphisms`: feature/output relabellings,
+   code-coordinate swaps, code signs; hidden-neuron swaps are not syntactic
+   in this encoding), their lex-leader clauses on the code variables, solved
+   within the same budget as route 2; with ``--attach`` a proof of at most
+   ``--max-bytes`` gzipped is added as ``gen/`` when the claim has no proof
+   of ``F`` (kind "proof of F and SB, SB checked by generators").
 
 Prints one Markdown row per claim (sizes, seconds, the ratio of the two
 solves) and writes ``--csv``. With ``--attach`` a route-2 proof whose gzip is
@@ -21,7 +27,7 @@ at most ``--max-bytes`` is added to the bundle as ``base/``
 the claim's certificate kind "proof of F". Timings are taken on whatever
 machine load there is; run with ``nice``.
 
-Run:  python benchmarks/bench_certificates.py [PATH...] [--attach] [--cap 600]
+Run:  python benchmarks/bench_certificates.py [PATH...] [--gen] [--attach] [--cap 600]
 """
 
 import argparse
@@ -34,6 +40,10 @@ import time
 from pathlib import Path
 
 from superpos_formal.certify.base_proof import attach_base_proof
+from superpos_formal.certify.gen_proof import attach_generator_proof, generator_f_options
+from superpos_formal.certify.generators import formula_with_sb
+from superpos_formal.certify.minclaim import write_minimum_manifest
+from superpos_formal.encode.automorphisms import code_prefix, syntactic_generators
 from superpos_formal.certify.certificate import base_options
 from superpos_formal.certify.drat import Budget, check_drat, gzip_bytes, proof_stats, read_text
 from superpos_formal.encode.sat import encode_family_sat, encode_sat
@@ -69,6 +79,35 @@ def encoder(claim):
     return enc
 
 
+def members_of(claim):
+    """The tasks of ``F`` for the generator route (the whole family)."""
+    if claim["question"] == "family":
+        return list(family_from_dict(claim["family"]).members())
+    return [task_from_dict(claim["task"])]
+
+
+def gen_route(claim, enc, limit, workdir):
+    """Route 3: ``F`` with the lex-leader clauses of its syntactic automorphisms."""
+    t0 = time.perf_counter()
+    base = enc(generator_f_options(claim.get("options") or {}))
+    gens, bad = syntactic_generators(base, members_of(claim))
+    find = time.perf_counter() - t0
+    if not gens:
+        return {"status": "no generators", "gens": 0, "bad": len(bad), "find": find,
+                "proof": None, "solve": 0.0}
+    K = code_prefix(base)
+    clauses, top, nsb = formula_with_sb(base, gens, K)
+
+    class _F:  # what route() and check_drat read
+        pass
+    f = _F()
+    f.clauses, f.nvars = clauses, top
+    out = route(f, limit, workdir, "gen")
+    out.update(gens=len(gens), bad=len(bad), find=find, sb=nsb, base=base, generators=gens,
+               K=K)
+    return out
+
+
 def route(encoding, limit, workdir, tag):
     """Solve with a proof and check it natively: a dict of measurements."""
     proof = os.path.join(workdir, f"{tag}.drat")
@@ -78,7 +117,7 @@ def route(encoding, limit, workdir, tag):
     if res.status == "UNSAT":
         text = read_text(proof)
         t0 = time.perf_counter()
-        rec = check_drat(encoding, text=text, checkers=("native",), budget=Budget())[0]
+        rec = check_drat(text=text, cnf=encoding, checkers=("native",), budget=Budget())[0]
         out.update(check=time.perf_counter() - t0, verdict=rec.verdict,
                    lines=proof_stats(text)["lines"], gz=len(gzip_bytes(text.encode())),
                    proof=proof)
@@ -93,11 +132,17 @@ def main(argv=None):
     ap.add_argument("--attach", action="store_true", help="add base/ proofs to the bundles")
     ap.add_argument("--max-bytes", type=int, default=2_000_000,
                     help="largest gzipped F proof to attach")
+    ap.add_argument("--gen", action="store_true", help="measure route 3 (generators)")
     ap.add_argument("--csv", default=str(ROOT / "benchmarks/results/certificates.csv"))
     args = ap.parse_args(argv)
     cols = ["claim", "F+SB clauses", "F clauses", "F+SB solve s", "F+SB proof lines",
             "F+SB check s", "F budget s", "F status", "F solve s", "F/F+SB", "F proof lines",
-            "F proof gz bytes", "F check s", "attached"]
+            "F proof gz bytes", "F check s"]
+    if args.gen:
+        cols += ["gen find s", "generators", "not syntactic", "SB(gen) clauses",
+                 "gen status", "gen solve s", "gen/F+SB", "gen proof lines",
+                 "gen proof gz bytes", "gen check s"]
+    cols.append("attached")
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     rows = []
@@ -128,16 +173,41 @@ def main(argv=None):
                                       checkers=("native", "python", "drup"),
                                       budget=Budget(headline=False))
                     attached = "yes"
+                    if (Path(bdir).parent / "minimum.json").exists():
+                        write_minimum_manifest(Path(bdir).parent)
                 elif f["gz"] > args.max_bytes:
                     attached = "too large"
+            g = None
+            if args.gen:
+                g = gen_route(claim, enc, budget, wd)
+                if (args.attach and attached != "yes" and g["status"] == "UNSAT"
+                        and claim.get("certificate_kind") != "proof of F"):
+                    if g["gz"] <= args.max_bytes:
+                        attach_generator_proof(bdir, g["base"], g["generators"], g["K"],
+                                               g["proof"], solve_seconds=g["solve"],
+                                               solver=claim["solver"],
+                                               checkers=("native", "python", "drup"),
+                                               budget=Budget(headline=False))
+                        attached = "gen"
+                        if (Path(bdir).parent / "minimum.json").exists():
+                            write_minimum_manifest(Path(bdir).parent)
+                    else:
+                        attached += "; gen too large"
             ratio = f"{f['solve'] / sb['solve']:.1f}" if f["status"] == "UNSAT" else "-"
             row = [name, sb["clauses"], f["clauses"], f"{sb['solve']:.2f}",
                    sb.get("lines", "-"), f"{sb.get('check', 0):.2f}", f"{budget:.0f}",
                    f["status"] + (" (whole family)" if whole else ""), f"{f['solve']:.2f}", ratio, f.get("lines", "-"),
-                   f.get("gz", "-"), f"{f['check']:.2f}" if "check" in f else "-", attached]
+                   f.get("gz", "-"), f"{f['check']:.2f}" if "check" in f else "-"]
+            if g is not None:
+                row += [f"{g['find']:.2f}", g["gens"], g["bad"], g.get("sb", "-"), g["status"],
+                        f"{g['solve']:.2f}",
+                        f"{g['solve'] / sb['solve']:.1f}" if g["status"] == "UNSAT" else "-",
+                        g.get("lines", "-"), g.get("gz", "-"),
+                        f"{g['check']:.2f}" if "check" in g else "-"]
+            row.append(attached)
             rows.append(row)
             print("| " + " | ".join(map(str, row)) + " |", flush=True)
-            for p in (sb["proof"], f["proof"]):
+            for p in (sb["proof"], f["proof"], (g or {}).get("proof")):
                 if p and os.path.exists(p):
                     os.unlink(p)
     Path(args.csv).parent.mkdir(parents=True, exist_ok=True)

@@ -39,9 +39,10 @@ import threading
 import time
 from pathlib import Path
 
+from .budget import Budget, active_budget
 from .campaign import load_campaign, run_cell
 from .errors import InputError
-from .solve.cubes import allow_children
+from .solve.cubes import allow_children, deadline_of
 from .solve.runner import DEFAULT_SOLVER, run_limited, solver_version
 from .store import Store, cell_id, host_name, render_markdown, utc_now
 from .version import __version__
@@ -86,19 +87,43 @@ def _guarded(ppid, memory_limit, fn, *args):
     return fn(*args)
 
 
-def cell_task(camp, cell, cid, proofs_dir=None, memory_limit=DEFAULT_MEMORY_LIMIT):
+#: seconds a cell past the run's deadline gets to report what it has (its
+#: solves are already cut by the budget; this bounds the rest)
+CUT_GRACE = 20.0
+
+
+def cell_task(camp, cell, cid, proofs_dir=None, memory_limit=DEFAULT_MEMORY_LIMIT,
+              deadline=None):
     """Decide one campaign cell in a guarded child; return its record.
 
     The record carries host, start and finish (UTC), solver and versions.
     Runs on a Dask worker or in the driver; never touches the store.
+    ``deadline`` (epoch seconds): the whole run's ``--budget``, honoured on
+    whatever worker runs the cell; a cell whose deadline has passed before
+    it starts returns None (not run), and a cell the budget cut is marked
+    ``cut`` (rerun later at the same limit, not skipped as "open at its limit").
     """
     allow_children()  # the cell's child is supervised here (group leader, killed with us)
     started = utc_now()
     t0 = time.perf_counter()
-    ok, rec = run_limited(_guarded, os.getpid(), memory_limit, run_cell,
-                          camp, cell, cid, proofs_dir)
-    if not ok:  # pragma: no cover - no limit is passed, so the child is never timed out
-        raise RuntimeError("cell child timed out")
+    if deadline is None:
+        ok, rec = run_limited(_guarded, os.getpid(), memory_limit, run_cell,
+                              camp, cell, cid, proofs_dir, budget=Budget(None))
+    else:
+        left = deadline - time.time()
+        if left <= 0:
+            return None
+        # the child's solves see this budget (inherited by fork) and end as
+        # UNKNOWN(budget); the wait here allows CUT_GRACE more for the record
+        with Budget(left):
+            ok, rec = run_limited(_guarded, os.getpid(), memory_limit, run_cell,
+                                  camp, cell, cid, proofs_dir,
+                                  budget=Budget(left + CUT_GRACE))
+        if not ok:
+            return None
+        if time.time() >= deadline and any(r["status"] == "UNKNOWN"
+                                           for r in rec.get("table", [])):
+            rec["cut"] = "budget"
     rec.update(host=host_name(), started=started, finished=utc_now(),
                wall_seconds=round(time.perf_counter() - t0, 3),
                solver=DEFAULT_SOLVER,
@@ -207,9 +232,13 @@ def run_campaign_store(path, store_path, *, workers=0, scheduler=None, proofs_di
                   f"(decided, or open at a limit not below {limit})",
                   file=prog.stream, flush=True)
         failed = 0
+        budget = active_budget()
+        deadline = deadline_of(budget)
         if client is None and not scheduler and not workers:
             for k, (cell, cid, _) in enumerate(todo):
-                rec = _safe(cell_task, camp, cell, cid, proofs_dir, memory_limit)
+                rec = _safe(cell_task, camp, cell, cid, proofs_dir, memory_limit, deadline)
+                if rec is None:  # the budget ran out before this cell
+                    break
                 failed += _store(store, name, rec, cell, cid, limit)
                 prog.finished(rec, running=0, queued=len(todo) - k - 1)
         elif todo:
@@ -218,10 +247,12 @@ def run_campaign_store(path, store_path, *, workers=0, scheduler=None, proofs_di
                 client = start_client(workers, scheduler, memory_limit)
             try:
                 failed = _run_dask(client, store, camp, todo, proofs_dir, memory_limit,
-                                   prog)
+                                   prog, deadline, budget)
             finally:
                 if own:
                     close_client(client)
+        if budget is not None and budget.expired():
+            budget.note("campaign cells")
         if results_dir:
             Path(results_dir).mkdir(parents=True, exist_ok=True)
             (Path(results_dir) / f"{name}.md").write_text(render_markdown(store, name))
@@ -254,20 +285,25 @@ def _store(store, name, rec, cell, cid, limit):
     return int(bool(rec.get("error")))
 
 
-def _run_dask(client, store, camp, todo, proofs_dir, memory_limit, prog):
+def _run_dask(client, store, camp, todo, proofs_dir, memory_limit, prog, deadline=None,
+              budget=None):
     from dask.distributed import wait
 
     name = camp["name"]
     nthreads = max(1, sum(client.nthreads().values()))
     futs = {}
     for cell, cid, _ in todo:
-        f = client.submit(cell_task, camp, cell, cid, proofs_dir, memory_limit,
+        f = client.submit(cell_task, camp, cell, cid, proofs_dir, memory_limit, deadline,
                           key=f"cell-{name}-{cid}", pure=False)
         futs[f] = (cell, cid)
     pending = set(futs)
     failed = 0
     try:
         while pending:
+            if deadline is not None and time.time() > deadline + CUT_GRACE + 5:
+                break  # every task has had its deadline and grace: stop waiting
+            if budget is not None and budget.expired():
+                budget.note("campaign cells")  # pushes the CLI's alarm back
             try:
                 done, _ = wait(list(pending), timeout=1.0, return_when="FIRST_COMPLETED")
             except TimeoutError:
@@ -284,6 +320,8 @@ def _run_dask(client, store, camp, todo, proofs_dir, memory_limit, prog):
                         raise
                     rec = _error_record(camp, cell, cid, e)
                 f.release()  # the record is in hand; the cluster may forget it
+                if rec is None:  # started after the deadline: not run
+                    continue
                 failed += _store(store, name, rec, cell, cid, camp.get("time_limit"))
                 run = min(nthreads, len(pending))
                 prog.finished(rec, running=run, queued=len(pending) - run)

@@ -314,7 +314,9 @@ class Store:
         cid = cell_id(rec["cell"])
         out = outcome_of(rec)
         limit = rec.get("time_limit")
-        reached = any(r["status"] == "UNKNOWN" for r in rec.get("table", []))
+        # a cell the run's --budget cut did not reach its own limit
+        reached = (any(r["status"] == "UNKNOWN" for r in rec.get("table", []))
+                   and not rec.get("cut"))
         checked = None
         if rec.get("minimum") is not None:
             checked = int(bool(rec.get("certified")))
@@ -472,6 +474,8 @@ class Store:
             return "skip", "decided"
         if row["outcome"] == "error":
             return "run", "the last attempt failed"
+        if not row["limit_reached"]:
+            return "run", "cut by a --budget before its limit"
         old = row["time_limit"]
         if old is None:
             return "skip", "open without a limit"

@@ -1,5 +1,6 @@
 """Cube and conquer: checked cube proofs, checked cover, tamper-evident bundles."""
 
+import importlib
 import json
 import shutil
 
@@ -24,7 +25,7 @@ SAT_SHAPE = Shape(mode="explicit", activation="step", n=3, B=1)
 
 @pytest.fixture(scope="module")
 def unsat_bundle(tmp_path_factory):
-    res = cube_and_conquer(uand(3), UNSAT_SHAPE, depth=2)
+    res = cube_and_conquer(uand(3), UNSAT_SHAPE, depth=2, split="sign")
     assert res.status == "UNSAT" and len(res.cubes) == 9
     out = tmp_path_factory.mktemp("cubes") / "b"
     make_cube_bundle(out, res, shape=UNSAT_SHAPE, task=uand(3), checkers=NATIVE)
@@ -52,7 +53,7 @@ def test_bundle_verifies(unsat_bundle):
 
 def test_cubes_cover_and_split_on_first_layer():
     enc = encode_sat(uand(3), UNSAT_SHAPE)
-    cubes = split_cubes(enc, 2)
+    cubes = split_cubes(enc, 2, split="sign")
     W = enc._members[0]["layers"][0][0]
     w0, w1 = W[0][0], W[0][1]
     want = {w0.ge(0), w0.ge(1), w1.ge(0), w1.ge(1)}
@@ -153,7 +154,7 @@ def test_cli_cubes_bundle_and_bad_depth(tmp_path, capsys):
     from superpos_formal.cli import main
 
     args = ["cubes", "--task", "uand", "--m", "3", "--mode", "explicit", "--activation",
-            "step", "--n", "2", "--B", "1", "--quiet"]
+            "step", "--n", "2", "--B", "1", "--quiet", "--split", "sign"]
     assert main(args + ["--depth", "0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("superpos: error: --depth")
@@ -163,3 +164,86 @@ def test_cli_cubes_bundle_and_bad_depth(tmp_path, capsys):
     rep = verify_bundle(out, checkers=NATIVE)
     assert rep.ok and "cube proofs verified: 3/3" in rep.checks
     assert main(args + ["--depth", "1", "-o", str(out)]) == 2  # never overwritten silently
+
+
+def test_lookahead_split_is_a_covering_tree_on_the_parameters():
+    from superpos_formal.solve.cubes import split_candidates
+
+    enc = encode_sat(uand(3), UNSAT_SHAPE)
+    cubes = split_cubes(enc, 3)
+    params = set(split_candidates(enc))
+    W = enc._members[0]["layers"][0][0]
+    assert {abs(l) for w in W[0] for l in w.lits} <= params  # first layer's order literals
+    assert {abs(l) for c in cubes for l in c} <= params
+    assert len(cubes) >= 8 and len({tuple(c) for c in cubes}) == len(cubes)
+    assert cover_proof(cubes)
+    for k in range(len(cubes)):  # every leaf is needed
+        with pytest.raises(InputError, match="do not cover"):
+            cover_proof(cubes[:k] + cubes[k + 1:])
+
+
+def test_resplit_cube_tree_certifies_and_a_missing_leaf_is_rejected(monkeypatch, tmp_path):
+    C = importlib.import_module("superpos_formal.certify.cubes")
+    from superpos_formal.solve.cubes import CubeAnswer
+
+    from pysat.solvers import Solver
+
+    real, calls = C.check_cube, []
+
+    def first_cube_times_out(clauses, nvars, index, cube, *a, **k):
+        # the first cube that unit propagation does not refute (a failed-literal
+        # leaf cannot be split further) acts as if it had reached its time limit
+        if not calls:
+            with Solver(name="m22", bootstrap_with=clauses) as s:
+                if s.propagate(assumptions=cube)[0]:
+                    calls.append(list(cube))
+                    return CubeAnswer(index, "UNKNOWN", 1.0, limit="time",
+                                      reason="time limit")
+        return real(clauses, nvars, index, cube, *a, **k)
+
+    monkeypatch.setattr(C, "check_cube", first_cube_times_out)
+    task = uand(4)
+    res = C.cube_and_conquer(task, UNSAT_SHAPE, depth=1, resplit=1, resplit_depth=2)
+    first = calls[0]
+    kids = [c for c in res.cubes if c[:len(first)] == first and len(c) > len(first)]
+    assert res.status == "UNSAT" and res.resplit == 1 and len(kids) >= 2
+    assert first not in res.cubes  # replaced by its children
+    out = tmp_path / "b"
+    C.make_cube_bundle(out, res, shape=UNSAT_SHAPE, task=task, checkers=NATIVE)
+    rep = verify_bundle(out, checkers=NATIVE)
+    assert rep.ok, rep.all_failures()
+    assert f"cube proofs verified: {len(res.cubes)}/{len(res.cubes)}" in rep.checks
+    # drop one leaf of the re-split subtree (its proof renumbered away)
+    doc = json.loads((out / "cubes.json").read_text())
+    k = doc["cubes"].index(kids[-1])
+    doc["cubes"].pop(k)
+    last = doc["proofs"].pop()
+    for j in range(k, len(doc["cubes"])):
+        (out / f"cubes/{j:04d}.drat.gz").write_bytes((out / f"cubes/{j + 1:04d}.drat.gz")
+                                                     .read_bytes())
+    (out / last).unlink()
+    (out / "cubes.json").write_text(json.dumps(doc))
+    claim = json.loads((out / "claim.json").read_text())
+    claim["cubes"]["count"] -= 1
+    (out / "claim.json").write_text(json.dumps(claim))
+    write_manifest(out)
+    ok, why = failures(out)
+    assert not ok and "cover.drat.gz: rejected" in why
+
+
+def test_memory_capped_cube_is_unknown_with_a_reason():
+    from superpos_formal.distributed import _mapped_bytes
+    from superpos_formal.solve.cubes import solve_cube
+
+    f = [[i, i + 1, i + 2] for i in range(2, 300000)]  # easy, but CaDiCaL needs ~100 MB
+    free = solve_cube(f, 300002, 0, [2])
+    assert free.status == "SAT"
+    capped = solve_cube(f, 300002, 0, [2], memory_mb=_mapped_bytes() // 2**20 + 64)
+    assert (capped.status, capped.limit) == ("UNKNOWN", "memory")
+    assert "memory" in capped.reason and "MB" in capped.reason
+
+
+def test_bundle_proofs_read_with_the_bound(unsat_bundle):
+    rep = verify_bundle(unsat_bundle, checkers=NATIVE, max_unzipped=200)
+    assert not rep.ok
+    assert "decompresses to more than 200 bytes" in " | ".join(rep.all_failures())

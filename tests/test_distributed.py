@@ -105,12 +105,92 @@ def test_cubes_on_the_cluster(client):
 
     # uand(3), explicit step, weights in [-1, 1]: minimum width 3
     res = cube_and_conquer(uand(3), Shape(mode="explicit", activation="step", n=2, B=1),
-                           depth=2, client=client)
+                           depth=2, split="sign", client=client)
     assert res.status == "UNSAT" and len(res.answers) == 9
     assert all(a.proof_gz for a in res.answers)
     sat = cube_and_conquer(uand(3), Shape(mode="explicit", activation="step", n=3, B=1),
-                           depth=2, client=client)
+                           depth=2, split="sign", client=client)
     assert sat.status == "SAT" and verify(sat.network, uand(3)).ok
     # the first SAT cube ends the run: nothing after it is waited for
     assert sum(a.status == "SAT" for a in sat.answers) == 1
     assert sat.answers[-1].status == "SAT" or len(sat.answers) < 9
+
+
+def pigeons(holes):
+    """PHP(holes + 1 -> holes): UNSAT, and far beyond any test's time for CaDiCaL
+    at 11 holes; variables 2.. (1 is left free)."""
+    v = lambda p, h: 2 + p * holes + h
+    cls = [[v(p, h) for h in range(holes)] for p in range(holes + 1)]
+    cls += [[-v(p, h), -v(q, h)] for h in range(holes)
+            for p in range(holes + 1) for q in range(p)]
+    return cls, 1 + (holes + 1) * holes
+
+
+def gone(pid, wait=15.0):
+    """True once ``pid`` no longer runs (reaped or a zombie)."""
+    end = time.time() + wait
+    while time.time() < end:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                if fh.read().split(")")[-1].split()[0] in ("Z", "X"):
+                    return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_sat_cube_kills_the_running_cubes(client):
+    client.wait_for_workers(2, timeout=120)
+    from superpos_formal.certify.cubes import conquer
+
+    php, nvars = pigeons(11)
+    x = nvars + 1
+    F = [c + [x] for c in php]  # x: SAT at once; -x: the pigeonhole formula
+    for _ in range(3):  # the hard cube must have started when the SAT cube lands
+        q = conquer(F, x, [[-x], [x]], client=client, time_limit=300)
+        assert q.sat is not None and q.sat.index == 1
+        if q.killed:
+            break
+    assert q.killed, "the hard cube's solver was never seen running"
+    assert all(gone(pid) for pid in q.killed)
+
+
+def test_cube_tasks_honour_the_whole_run_budget(client):
+    client.wait_for_workers(2, timeout=120)
+    from superpos_formal.budget import Budget
+    from superpos_formal.certify.cubes import check_cube, conquer
+
+    php, nvars = pigeons(11)
+    # a task alone on a worker stops at the run's deadline, not at its limit
+    f = client.submit(check_cube, php, nvars, 0, [], 300, None, time.time() + 2,
+                      pure=False)
+    a = f.result(timeout=60)
+    assert (a.status, a.limit) == ("UNKNOWN", "budget")
+    t0 = time.time()
+    with Budget(3) as b:
+        q = conquer(php, nvars, [[2], [-2]], client=client, time_limit=300)
+    assert time.time() - t0 < 60 and b.hit == "solving cubes"
+    assert all(a is None or a.status == "UNKNOWN" for a in q.answers)
+    assert all(gone(pid) for pid in q.killed)
+
+
+def test_campaign_budget_bounds_the_cells(tmp_path, client):
+    client.wait_for_workers(2, timeout=120)
+    from superpos_formal.budget import Budget
+
+    hard = {"task": {"kind": "uand", "m": 6},
+            "shape": {"mode": "explicit", "activation": "relu", "B": 2},
+            "n_min": 3, "n_max": 3}  # about 8 minutes of one solve
+    c = write(tmp_path, [hard], "cut")
+    store = tmp_path / "s.sqlite"
+    t0 = time.time()
+    with Budget(4):
+        s = run_campaign_store(c, store, client=client, quiet=True)
+    assert time.time() - t0 < 60
+    with Store(store) as st:
+        row = st.get("cut", cell_id(hard))
+        assert row is not None and (row["outcome"], row["limit_reached"]) == ("open", 0)
+        # cut by the budget, not at its limit: the next run takes it up again
+        assert st.plan("cut", cell_id(hard), 120)[0] == "run"
+    assert s["failed"] == 0

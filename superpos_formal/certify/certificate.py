@@ -15,9 +15,12 @@ cube and conquer, :mod:`superpos_formal.certify.cubes`):
     ``base/proof.drat.gz``, ``base/logs/``; ``claim.json`` ``base_proof``) of
     ``F`` regenerated with the symmetry breaks off. Needs no side argument.
 ``proof of F and SB, SB checked by generators``
-    Reserved for breaks whose generators are checked mechanically (Crawford,
-    Ginsberg, Luks, Roy, KR 1996); no bundle of this toolkit carries
-    generators yet, so a claim of this kind is rejected.
+    ``gen/`` holds generators (literal permutations), the formula ``F``
+    followed by their lex-leader clauses (Crawford, Ginsberg, Luks, Roy, KR
+    1996) and a DRAT proof of it; ``F`` is regenerated, every generator
+    checked to be a syntactic automorphism of ``F``, the lex-leader clauses
+    regenerated and compared (:mod:`superpos_formal.certify.generators`).
+    Needs no side argument either.
 ``proof of F and SB, SB by argument (canonicalisation tested)``
     The breaks' soundness arguments (encode/sat.py, encode/symmetry.py),
     tested by mapping random solutions to canonical ones that satisfy the
@@ -38,6 +41,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from . import drat as D
+from .generators import GEN, check_generator_proof
 
 __all__ = ["KIND_F", "KIND_GENERATORS", "KIND_ARGUMENT", "KIND_NETWORK", "KINDS",
            "SHORT", "kind_for", "base_options", "check_certificate",
@@ -155,10 +159,24 @@ def check_certificate(path, claim, encode, *, checkers=D.DEFAULT_CHECKERS,
     if kind == KIND_NETWORK:
         rep.failures.append(f"claim.json: certificate_kind {kind!r} but the answer is UNSAT")
         return rep
+    has_gen = (path / GEN).exists()
+    gen_meta = claim.get("generator_proof")
     if kind == KIND_GENERATORS:
-        rep.failures.append("claim.json: certificate_kind says the breaks are checked by "
-                            "generators, but this toolkit checks no generators (the "
-                            "encoding's breaks are not syntactic automorphisms); rejected")
+        if has_base or base_meta is not None:
+            rep.failures.append(f"base/: a base proof is present but the claim states "
+                                f"{kind!r}; state {KIND_F!r}")
+            return rep
+        if not has_gen or gen_meta is None:
+            rep.failures.append(f"claim.json: certificate_kind {kind!r}, but the bundle "
+                                f"has no gen/ directory and generator_proof (generators, "
+                                f"F with their lex-leader clauses, proof)")
+            return rep
+        check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate,
+                              base_options(options, whole_family="members" in options))
+        return rep
+    if has_gen or gen_meta is not None:
+        rep.failures.append(f"gen/: a generator proof is present but the claim states "
+                            f"{kind!r}; state {KIND_GENERATORS!r}")
         return rep
     sb = _has_breaks(options)
     if kind == KIND_ARGUMENT:

@@ -51,7 +51,10 @@ ALLOWED_FILES = {
              | {f"logs/{c}.log" for c in D.CHECKERS}
              # a proof of the base formula F (certify/certificate.py)
              | {"base/formula.cnf.gz", "base/proof.drat.gz"}
-             | {f"base/logs/{c}.log" for c in D.CHECKERS},
+             | {f"base/logs/{c}.log" for c in D.CHECKERS}
+             # symmetry breaking checked by generators (certify/generators.py)
+             | {"gen/generators.json.gz", "gen/formula.cnf.gz", "gen/proof.drat.gz"}
+             | {f"gen/logs/{c}.log" for c in D.CHECKERS},
     # cube and conquer (certify/cubes.py), plus cubes/NNNN.drat.gz
     "cubes": {"claim.json", "formula.cnf.gz", "cubes.json", "cover.drat.gz"},
 }
@@ -203,7 +206,7 @@ def _check_files(path, kind):
     for p in sorted(path.rglob("*")):
         rel = p.relative_to(path).as_posix()
         if p.is_dir() and not p.is_symlink():
-            if rel != subdir and not (kind == "UNSAT" and rel in ("base", "base/logs")):
+            if rel != subdir and not (kind == "UNSAT" and rel in ("base", "base/logs", "gen", "gen/logs")):
                 out.append(f"unexpected directory: {rel} (a {kind} bundle holds "
                            f"{', '.join(sorted(allowed))})")
         elif not _allowed(kind, rel):
@@ -316,7 +319,7 @@ def verify_claim_dir(path, rep, checkers, regenerate, budget, limit=None):
             rep.unverified.append("formula not regenerated (--no-regenerate): the proof is "
                                   "not tied to the claim's question")
         CERTIFICATES[cert](path, claim.raw, rep, claim.shape, claim.members, claim.options,
-                           checkers, regenerate, budget)
+                           checkers, regenerate, budget, limit=limit)
         return claim
     rep.failures += _check_files(path, claim.answer)
     if claim.answer == "SAT":

@@ -25,9 +25,11 @@ Examples
 >>> from superpos_formal.tasks import uand
 >>> from superpos_formal.shape import Shape
 >>> sh = Shape(mode="explicit", activation="step", n=1, B=1)
->>> r = cube_and_conquer(uand(3), sh, depth=2)
+>>> r = cube_and_conquer(uand(3), sh, depth=2, split="sign")
 >>> r.status, len(r.cubes), all(a.checked for a in r.answers)
 ('UNSAT', 9, True)
+>>> cube_and_conquer(uand(3), sh, depth=3).status  # lookahead (the default)
+'UNSAT'
 """
 
 import gzip
@@ -35,19 +37,24 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
 from ..errors import InputError, SoundnessError
 from ..schema import family_to_dict, task_to_dict
-from ..solve.cubes import CubeResult, encode_cell, solve_cover, solve_cube, split_cubes
+from ..budget import active_budget
+from ..solve.cubes import (SPLITS, CubeResult, Lookahead, cancel_cubes, deadline_of,
+                           encode_cell, solve_cover, solve_cube, split_candidates,
+                           split_cubes)
 from ..solve.runner import DEFAULT_SOLVER, solver_version
 from ..verify import verify
 from . import bundle as B
 from . import drat as D
 from .certificate import kind_for
+from .jsonio import read_text as read_bounded
 
-__all__ = ["CUBES_FORMAT", "cover_proof", "check_cube", "cube_and_conquer",
+__all__ = ["CUBES_FORMAT", "Conquest", "conquer", "cover_proof", "check_cube", "cube_and_conquer",
            "make_cube_bundle", "verify_cubes"]
 
 CUBES_FORMAT = "superpos-formal/cubes"
@@ -80,11 +87,14 @@ def cover_proof(cubes):
     return text
 
 
-def check_cube(clauses, nvars, index, cube, time_limit=None):
+def check_cube(clauses, nvars, index, cube, time_limit=None, tag=None, deadline=None,
+               memory_mb=None):
     """Solve one cube and check its DRAT proof (dratify native) where it was
     made: the Dask task of cube and conquer. A rejected proof raises
-    SoundnessError."""
-    ans = solve_cube(clauses, nvars, index, cube, time_limit)
+    SoundnessError. ``tag``, ``deadline``, ``memory_mb``: see
+    :func:`~superpos_formal.solve.cubes.solve_cube`."""
+    ans = solve_cube(clauses, nvars, index, cube, time_limit, tag=tag, deadline=deadline,
+                     memory_mb=memory_mb)
     if ans.status == "UNSAT":
         t0 = time.perf_counter()
         text = gzip.decompress(ans.proof_gz).decode("ascii")
@@ -96,58 +106,156 @@ def check_cube(clauses, nvars, index, cube, time_limit=None):
     return ans
 
 
-def cube_and_conquer(task, shape, *, family=None, depth=2, time_limit=None, client=None,
-                     symmetry=True, sums="tree", progress=None):
-    """Decide one cell by cube and conquer; a :class:`CubeResult`.
+class _Tree:
+    """The cubes of one run: the split's leaves, grown where a cube is split
+    again; ``ids`` of the current leaves in creation order."""
 
-    ``time_limit`` is per cube. With ``client`` (a dask.distributed Client)
-    every cube is a task; without, the cubes run one after another here.
-    UNSAT means every cube's DRAT proof and the cover proof were checked; a
-    SAT cube's network has been verified exhaustively, and the futures of
-    the other cubes are cancelled (cubes already running finish within
-    their limit and are ignored); UNKNOWN when a cube reached its limit.
+    def __init__(self, cubes):
+        self.cubes = [list(c) for c in cubes]
+        self.level = [0] * len(cubes)
+        self.leaves = list(range(len(cubes)))
+
+    def resplit(self, i, kids):
+        self.leaves.remove(i)
+        new = []
+        for k in kids:
+            self.cubes.append(list(k))
+            self.level.append(self.level[i] + 1)
+            self.leaves.append(len(self.cubes) - 1)
+            new.append(len(self.cubes) - 1)
+        return new
+
+
+@dataclass
+class Conquest:
+    """What :func:`conquer` did: the final ``cubes`` (leaves), ``answers``
+    (by leaf position, None when not run), the answers of cubes split again
+    (``superseded``), the SAT answer if any, and the solver pids killed."""
+
+    cubes: list
+    answers: list
+    superseded: list
+    sat: object
+    killed: list
+
+
+def conquer(clauses, nvars, cubes, *, client=None, time_limit=None, resplit=0,
+            resplit_depth=2, lookahead=None, candidates=None, memory_mb=None, budget=None,
+            progress=None):
+    """Solve ``F and c`` for every cube ``c`` (each proof checked where it was
+    made); a :class:`Conquest`.
+
+    A cube that reaches ``time_limit`` is split again by ``lookahead`` (a
+    :class:`~superpos_formal.solve.cubes.Lookahead` over ``F``, made here
+    from ``candidates`` when not given) ``resplit_depth`` more levels, at
+    most ``resplit`` times along a branch. A SAT cube stops the rest: queued
+    cubes are dropped and running ones' solvers killed. ``budget`` (default:
+    the active one) bounds the whole run, on every worker.
     """
     t0 = time.perf_counter()
-    enc = encode_cell(task, family, shape, symmetry, sums)
-    cubes = split_cubes(enc, depth)
-    cover = cover_proof(cubes)
-    answers = []
-    sat = None
+    b = budget if budget is not None else active_budget()
+    deadline = deadline_of(b)
+    if memory_mb is None and b is not None:
+        memory_mb = b.memory_mb
+    own = lookahead is None and resplit > 0
+    la = Lookahead(clauses, candidates or range(2, nvars + 1)) if own else lookahead
+    tree = _Tree(cubes)
+    answers, superseded, killed = {}, [], []
+    tag = f"{os.getpid()}-{time.time_ns()}"
+    state = {"sat": None}
 
     def took(a):
-        answers.append(a)
+        """Record an answer; the ids of the cubes to run next."""
+        new = []
+        i = a.index
+        if a.status == "UNKNOWN" and a.limit == "time" and tree.level[i] < resplit:
+            kids = la.tree(tree.cubes[i], resplit_depth)
+            if len(kids) > 1:
+                superseded.append(a)
+                new = tree.resplit(i, kids)
+        if not new:
+            answers[i] = a
+        if a.status == "SAT":
+            state["sat"] = a
         if progress:
-            progress(f"cube {a.index + 1}/{len(cubes)}: {a.status} in {a.seconds:.2f}s "
-                     f"({len(answers)}/{len(cubes)} done)")
-        return a.status == "SAT"
+            done = sum(1 for j in tree.leaves if j in answers)
+            extra = f", split again into {len(new)}" if new else ""
+            why = f" ({a.reason})" if a.status == "UNKNOWN" and a.reason else ""
+            progress(f"cube {i} (level {tree.level[i]}): {a.status} in {a.seconds:.2f}s"
+                     f"{why}{extra}; {done}/{len(tree.leaves)} leaves done, "
+                     f"{len(superseded)} split again, "
+                     f"{time.perf_counter() - t0:.0f}s elapsed")
+        return new
 
-    if client is None:
-        for i, c in enumerate(cubes):
-            a = check_cube(enc.clauses, enc.nvars, i, c, time_limit)
-            if took(a):
-                sat = a
-                break
-    else:
-        from dask.distributed import as_completed  # dask only when a cluster is used
+    def expired():
+        return b is not None and b.expired()
 
-        # No broadcast: replicating to every worker fails outright when a worker
-        # is being restarted (its address is gone from the scheduler); Dask copies
-        # the clauses to whichever worker runs a cube.
-        [F] = client.scatter([enc.clauses])
-        tag = f"{os.getpid()}-{time.time_ns()}"
-        futs = [client.submit(check_cube, F, enc.nvars, i, c, time_limit, pure=False,
-                              key=f"cube-{tag}-{i}") for i, c in enumerate(cubes)]
-        try:
-            for f in as_completed(futs):
-                a = f.result()
-                if took(a):
-                    sat = a
-                    break
-        finally:
-            client.cancel([f for f in futs if not f.done()], force=True)
-            client.cancel([F])
-    answers.sort(key=lambda a: a.index)
-    res = CubeResult("UNKNOWN", cubes, answers, time.perf_counter() - t0, cover, encoding=enc)
+    try:
+        if client is None:
+            todo = list(tree.leaves)
+            while todo and state["sat"] is None and not expired():
+                i = todo.pop(0)
+                todo += took(check_cube(clauses, nvars, i, tree.cubes[i], time_limit,
+                                        memory_mb=memory_mb))
+        else:
+            killed = _conquer_dask(client, clauses, nvars, tree, took, state, tag,
+                                   time_limit, deadline, memory_mb, expired)
+        if expired():
+            b.note("solving cubes")
+    finally:
+        if own:
+            la.close()
+    final = [tree.cubes[i] for i in tree.leaves]
+    got = []
+    for k, i in enumerate(tree.leaves):
+        a = answers.get(i)
+        if a is not None:
+            a.index = k
+        got.append(a)
+    return Conquest(final, got, superseded, state["sat"], killed)
+
+
+def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
+                     time_limit=None, resplit=0, resplit_depth=2, client=None,
+                     symmetry=True, sums="tree", progress=None, memory_mb=None,
+                     budget=None):
+    """Decide one cell by cube and conquer; a :class:`CubeResult`.
+
+    ``split``: the heuristic (:data:`~superpos_formal.solve.cubes.SPLITS`)
+    with ``depth`` levels; the cubes then go to :func:`conquer` (per-cube
+    ``time_limit``, re-splits, ``client``, ``budget``, ``memory_mb``).
+
+    UNSAT means every leaf's DRAT proof and the cover proof of the final
+    leaves were checked; SAT that a cube's network has been verified
+    exhaustively (the other cubes cancelled: ``CubeResult.killed``);
+    UNKNOWN that a cube reached a limit it could not be split past, or the
+    budget ran out (``open_cubes``).
+    """
+    t0 = time.perf_counter()
+    if depth < 0:
+        raise InputError("cube depth: expected 0 or more")
+    if split not in SPLITS:
+        raise InputError(f"cube split: unknown heuristic {split!r} "
+                         f"(one of {', '.join(sorted(SPLITS))})")
+    enc = encode_cell(task, family, shape, symmetry, sums)
+    la = None
+    if split == "lookahead" or resplit:
+        la = Lookahead(enc.clauses, split_candidates(enc))
+    try:
+        first = la.tree([], depth) if split == "lookahead" else split_cubes(enc, depth, split)
+        split_s = time.perf_counter() - t0
+        q = conquer(enc.clauses, enc.nvars, first, client=client, time_limit=time_limit,
+                    resplit=resplit, resplit_depth=resplit_depth, lookahead=la,
+                    memory_mb=memory_mb, budget=budget, progress=progress)
+    finally:
+        if la is not None:
+            la.close()
+    done = [a for a in q.answers if a is not None]
+    res = CubeResult("UNKNOWN", q.cubes, done, time.perf_counter() - t0, "",
+                     encoding=enc, split=_split_label(split, depth, resplit, resplit_depth),
+                     resplit=len(q.superseded), killed=q.killed, split_seconds=split_s,
+                     superseded=q.superseded)
+    sat = q.sat
     if sat is not None:
         _, _, nets = enc.decode_all(sat.model)
         members = list(family.members()) if family is not None else [task]
@@ -157,10 +265,69 @@ def cube_and_conquer(task, shape, *, family=None, depth=2, time_limit=None, clie
                 raise SoundnessError(f"SAT cube {sat.index} decodes to a network that fails "
                                      f"{v.errors} bit(s); encoder bug")
         res.status, res.network, res.networks = "SAT", nets[0], nets
-    elif len(answers) == len(cubes) and all(a.status == "UNSAT" and a.checked
-                                            for a in answers):
+    elif len(done) == len(q.cubes) and all(a.status == "UNSAT" and a.checked for a in done):
+        res.cover_text = cover_proof(q.cubes)
         res.status = "UNSAT"
+    else:
+        res.open_cubes = [c for c, a in zip(q.cubes, q.answers)
+                          if a is None or a.status != "UNSAT"]
     return res
+
+
+def _split_label(split, depth, resplit, resplit_depth):
+    s = f"{split} depth {depth}: {SPLITS[split]}"
+    if resplit:
+        s += (f"; a cube at its time limit split again by lookahead ({resplit_depth} "
+              f"levels), at most {resplit} times along a branch")
+    return s
+
+
+def _conquer_dask(client, clauses, nvars, tree, took, state, tag, time_limit, deadline,
+                  memory_mb, expired):
+    """Run the tree's cubes on Dask (new cubes from re-splits as they come);
+    after a SAT cube or the budget's end, cancel the rest and kill the
+    running solvers. Returns the pids killed."""
+    from dask.distributed import wait  # dask only when a cluster is used
+
+    # No broadcast: replicating to every worker fails outright when a worker
+    # is being restarted (its address is gone from the scheduler); Dask copies
+    # the clauses to whichever worker runs a cube.
+    [F] = client.scatter([clauses])
+    futs = {}
+
+    def submit(ids):
+        for i in ids:
+            f = client.submit(check_cube, F, nvars, i, tree.cubes[i], time_limit, tag,
+                              deadline, memory_mb, pure=False, key=f"cube-{tag}-{i}")
+            futs[f] = i
+
+    submit(tree.leaves)
+    pending = set(futs)
+    killed = []
+    try:
+        while pending and state["sat"] is None and not expired():
+            try:
+                done, _ = wait(list(pending), timeout=1.0, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done = set()
+            for f in done:
+                pending.discard(f)
+                a = f.result()
+                f.release()
+                new = took(a)
+                if state["sat"] is not None:
+                    break
+                submit(new)
+                pending |= {g for g in futs if futs[g] in new}
+    finally:
+        if pending:
+            client.cancel(list(pending), force=True)
+            # a cancelled Dask task keeps running in its worker thread: kill
+            # the cube solvers themselves (process groups), on every worker
+            for pids in client.run(cancel_cubes, tag).values():
+                killed += pids
+        client.cancel([F])
+    return killed
 
 
 def _units(F, cube):
@@ -238,9 +405,17 @@ def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry
     return out_dir
 
 
+_CUBES_FIELDS = {"format", "version", "cubes", "proofs"}
+
+
 def _cube_list(doc, nvars):
     if not isinstance(doc, dict) or doc.get("format") != CUBES_FORMAT:
         raise InputError(f"cubes.json: format: expected {CUBES_FORMAT!r}")
+    unknown = sorted(set(doc) - _CUBES_FIELDS)
+    if unknown:
+        raise InputError(f"cubes.json: unknown field(s) {', '.join(map(repr, unknown))}")
+    if doc.get("version") != 1:
+        raise InputError("cubes.json: version: expected 1")
     cubes, proofs = doc.get("cubes"), doc.get("proofs")
     if not isinstance(cubes, list) or not cubes:
         raise InputError("cubes.json: cubes: expected a non-empty list")
@@ -260,8 +435,13 @@ def _cube_list(doc, nvars):
     return cubes, proofs
 
 
-def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate, budget):
-    """Re-check a cube bundle into ``rep`` (a :class:`BundleReport`)."""
+def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate, budget,
+                 limit=None):
+    """Re-check a cube bundle into ``rep`` (a :class:`BundleReport`).
+
+    Every formula and proof is read with the bounded reader
+    (:func:`.jsonio.read_text`, at most ``limit`` bytes unzipped): a bundle
+    is untrusted input, and a small gzip file may inflate to gigabytes."""
     path = Path(path)
     rep.checks.append("cubes")
     if rep.answer != "UNSAT":
@@ -272,7 +452,11 @@ def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate
     if missing:
         rep.failures += [f"{m}: missing (a cube claim needs it)" for m in missing]
         return
-    text = D.read_text(path / "formula.cnf.gz")
+    try:
+        text = read_bounded(path / "formula.cnf.gz", limit)
+    except InputError as e:
+        rep.failures.append(str(e))
+        return
     if D.sha256_text(text) != (claim.get("formula") or {}).get("sha256"):
         rep.failures.append("formula.cnf.gz: sha256 differs from claim.json's formula.sha256")
         return
@@ -306,7 +490,12 @@ def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate
     budget = budget or D.Budget()
 
     def check(cnf, prf, what):
-        recs = D.check_drat(cnf, prf, checkers, budget)
+        try:
+            proof = read_bounded(prf, limit)
+        except InputError as e:
+            rep.failures.append(f"{what}: {e}")
+            return []
+        recs = D.check_drat(cnf, checkers=checkers, budget=budget, text=proof)
         if any(r.verdict == D.REJECTED for r in recs):
             r = next(r for r in recs if r.verdict == D.REJECTED)
             rep.failures.append(f"{what}: rejected by {r.checker} ({r.reason})")

@@ -15,6 +15,8 @@ from ..api import _shape
 from ..certify.cubes import cube_and_conquer, make_cube_bundle
 from ..distributed import close_client, start_client
 from ..errors import InputError
+from ..solve.cubes import SPLITS
+from .args import add_budget_args
 from ..schema import network_to_dict
 from .search import _family, _task, add_shape_args, add_task_args, shape_kwargs
 
@@ -23,7 +25,12 @@ __all__ = ["register"]
 
 def cmd_cubes(a):
     if a.depth < 1 or a.depth > 12:
-        raise InputError("--depth: expected 1..12 split variables (3**depth cubes at most)")
+        raise InputError("--depth: expected 1..12 split levels (at most 2**depth cubes by "
+                         "lookahead, 3**depth by sign)")
+    if a.resplit < 0 or a.resplit > 8:
+        raise InputError("--resplit: expected 0..8 (times a cube at its limit is split again)")
+    if a.resplit_depth < 1 or a.resplit_depth > 6:
+        raise InputError("--resplit-depth: expected 1..6 levels")
     fam = _family(a) if a.family else None
     task = None if fam else _task(a)
     subj = fam or task
@@ -42,18 +49,27 @@ def cmd_cubes(a):
     sh = shape
     print(f"{subj.name}: {sh.mode}/{sh.activation} n={sh.n} L={sh.L} B={sh.B} "
           f"B_bias={sh.B_bias} B_code={sh.B_code} theta={sh.theta} codes={sh.codes}; "
-          f"depth {a.depth}, per-cube limit {a.time_limit}", file=sys.stderr)
+          f"{a.split} split depth {a.depth}, per-cube limit {a.time_limit}, re-split "
+          f"{a.resplit} x {a.resplit_depth}, budget {a.budget}", file=sys.stderr)
     prog = None if a.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
     try:
-        res = cube_and_conquer(task, shape, family=fam, depth=a.depth,
-                               time_limit=a.time_limit, client=client,
+        res = cube_and_conquer(task, shape, family=fam, depth=a.depth, split=a.split,
+                               time_limit=a.time_limit, resplit=a.resplit,
+                               resplit_depth=a.resplit_depth, client=client,
                                symmetry=not a.no_symmetry, sums=a.sums, progress=prog)
     finally:
         if client is not None:
             close_client(client)
-    print(f"{res.status}: {len(res.cubes)} cubes, wall {res.seconds:.2f}s, "
-          f"cube CPU {res.cpu_seconds:.2f}s, proof lines "
+    print(f"{res.status}: {len(res.cubes)} cubes ({res.resplit} split again), wall "
+          f"{res.seconds:.2f}s, cube CPU {res.cpu_seconds:.2f}s, proof lines "
           f"{sum(x.proof_lines for x in res.answers)}")
+    if res.status == "UNKNOWN":
+        done = sum(1 for x in res.answers if x.status == "UNSAT")
+        print(f"open: {len(res.open_cubes)} of {len(res.cubes)} cubes ({done} refuted, "
+              f"proofs checked); the cell stays UNKNOWN")
+    if res.killed:
+        print(f"killed {len(res.killed)} running cube solver(s) after the SAT cube",
+              file=sys.stderr)
     if out is not None and res.status == "UNSAT":
         make_cube_bundle(out, res, shape=shape, task=task, family=fam,
                          symmetry=not a.no_symmetry, sums=a.sums, overwrite=a.overwrite)
@@ -72,10 +88,19 @@ def register(sub):
     add_task_args(p)
     add_shape_args(p)
     p.add_argument("--depth", type=int, default=2,
-                   help="split weights (up to 3**depth cubes; default 2)")
+                   help="split levels (lookahead: up to 2**depth cubes, sign: 3**depth; "
+                        "default 2)")
+    p.add_argument("--split", choices=sorted(SPLITS), default="lookahead",
+                   help="split heuristic (default lookahead; see solve/cubes.py)")
+    p.add_argument("--resplit", type=int, default=0,
+                   help="times a cube at its --time-limit is split again by lookahead "
+                        "(default 0)")
+    p.add_argument("--resplit-depth", type=int, default=2,
+                   help="levels of each re-split (default 2)")
     p.add_argument("--workers", type=int, default=0, help="Dask LocalCluster workers")
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT")
     p.add_argument("--out", "-o", default=None, help="bundle folder (UNSAT) or network (SAT)")
     p.add_argument("--overwrite", action="store_true")
     p.add_argument("--quiet", action="store_true")
+    add_budget_args(p, budget=False)  # --memory-limit: each cube solver's cap
     p.set_defaults(func=cmd_cubes)

@@ -12,56 +12,99 @@ Why the parts make a refutation of ``F``: the cover clauses ``{not c_i}``
 are refuted by a DRAT proof of their own (:func:`solve_cover`), i.e.
 ``c_1 or .. or c_N`` holds in every assignment; a model of ``F`` would
 satisfy some ``c_i`` and so ``F and c_i``, which its checked proof refutes.
-Which cubes are chosen (the heuristic below) affects speed only; soundness
+Which cubes are chosen (the heuristics below) affects speed only; soundness
 rests on the checked cover, so a wrong split fails closed.
 
-Split heuristic (documented choice, no lookahead): the *sign classes* of
-the first hidden layer's weights of hidden neuron 0 of the (first) member,
-then neuron 1, ..., taking ``depth`` weights. A weight ``w`` in the order
-encoding has literals ``[w >= 0]`` and ``[w >= 1]``; its classes are
-``w < 0`` (``-[w>=0]``), ``w = 0`` (``[w>=0], -[w>=1]``) and ``w > 0``
-(``[w>=1]``), so ``depth`` weights give up to ``3**depth`` cubes. After the
-lexicographic symmetry break on hidden neurons, neuron 0 is the first in
-the order, and these literals sit at the root of what CaDiCaL branches on;
-with weights in ``[-1, 1]`` a class is a single value. A shape without a
-hidden layer (representation, ``L = 0``) splits on the code entries of
-``E`` instead.
+Split heuristics
+----------------
+Both split on the *parameters* of the network (the order-encoding literals
+``[w >= k]`` of weights and biases): every other variable of the formula is
+a function of them (activations, sums), so fixing parameters is what makes a
+cube easier.
 
-A SAT cube decodes to a network, verified exhaustively like any SAT answer;
-the other cube futures are cancelled (cubes already running finish within
-their limit and are ignored).
+``lookahead`` (the default; :class:`Lookahead`), in the manner of the march
+cubers: a binary decision tree grown node by node. At a node with cube
+``c``, for every candidate variable ``v`` not already fixed by unit
+propagation of ``c``, a MiniSat 2.2 instance (python-sat's ``propagate``;
+CaDiCaL's is ~1000x slower, measured: 72 propagations 1.7 s against 2 ms)
+propagates ``c + [v]`` and ``c + [-v]`` and counts the literals each implies
+beyond those of ``c`` (``l`` and ``r``). The variable with the largest
+march score ``1024 l r + l + r`` is split on: the product prefers splits
+that simplify *both* sides (a balanced tree). A *failed literal* (one
+polarity propagates to a conflict) is split on first and does not use up
+depth: its conflicting child is a leaf refuted by unit propagation, and the
+other child carries the forced literal. A node whose cube itself propagates
+to a conflict is a leaf. Candidates: the first layer's weights and biases
+(of every member), then the output layer's (``V``, ``c``); for a shape
+without hidden layer (``L = 0``) the code entries of ``E``.
+
+``sign``: the sign classes (``w < 0``, ``w = 0``, ``w > 0``) of the
+first-layer weights of hidden neuron 0, then neuron 1, ..., taking
+``depth`` weights (up to ``3**depth`` cubes; no lookahead). After the
+lexicographic symmetry break neuron 0 is the first in the order. Kept as the
+baseline: it gives unbalanced cubes (benchmarks/results/scale.md).
+
+Re-splitting: a cube that reaches its time limit can be split again by
+:meth:`Lookahead.tree` under that cube (its children extend it); the
+leaves of the grown tree are the new cube list, and the cover proof is made
+for that list, so the certificate covers the re-split tree too.
+
+Cancelling: cubes running in this process are registered under their run's
+``tag``; :func:`cancel_cubes` kills their solver process groups (a SAT cube
+makes the driver call it on every worker) and makes cubes of that run that
+start later return at once.
+
+A SAT cube decodes to a network, verified exhaustively like any SAT answer.
 
 Examples
 --------
 >>> from superpos_formal.tasks import uand
 >>> from superpos_formal.shape import Shape
 >>> enc = encode_sat(uand(3), Shape(mode="explicit", activation="step", n=1, B=1))
->>> cubes = split_cubes(enc, 2)
+>>> cubes = split_cubes(enc, 2, split="sign")
 >>> len(cubes), solve_cover(cubes) is not None
 (9, True)
 >>> solve_cube(enc.clauses, enc.nvars, 0, cubes[0]).status
 'UNSAT'
+>>> solve_cover(split_cubes(enc, 2)) is not None  # a binary tree's leaves cover
+True
 """
 
 import gzip
 import multiprocessing as mp
 import os
 import shutil
+import signal
 import socket
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
 from itertools import product
 
+from ..budget import Budget
 from ..encode.ints import FALSE, TRUE
 from ..encode.sat import encode_family_sat, encode_sat
 from ..errors import InputError
-from .runner import DEFAULT_SOLVER, solve_cnf
+from .runner import DEFAULT_SOLVER, Child
 
 __all__ = ["split_cubes", "solve_cover", "solve_cube", "encode_cell", "CubeAnswer",
-           "CubeResult", "allow_children", "SPLIT_HEURISTIC"]
+           "CubeResult", "Lookahead", "allow_children", "cancel_cubes", "split_candidates",
+           "deadline_of", "SPLITS", "SPLIT_HEURISTIC", "LOOKAHEAD_SOLVER"]
 
-SPLIT_HEURISTIC = ("sign classes (w<0, w=0, w>0) of the first-layer weights of hidden "
-                   "neuron 0, then 1, ...; code entries of E when L=0")
+SPLITS = {
+    "lookahead": ("lookahead binary tree on the parameters' order literals (first layer's "
+                  "weights and biases, then the output layer's): march score "
+                  "1024*l*r+l+r of the literals unit propagation implies under each "
+                  "polarity (MiniSat 2.2 propagate); failed literals first"),
+    "sign": ("sign classes (w<0, w=0, w>0) of the first-layer weights of hidden "
+             "neuron 0, then 1, ...; code entries of E when L=0"),
+}
+#: the sign split's description (older bundles name it)
+SPLIT_HEURISTIC = SPLITS["sign"]
+#: solver whose ``propagate`` the lookahead uses (fast; the cubes are then
+#: solved, with proofs, by CaDiCaL)
+LOOKAHEAD_SOLVER = "m22"
 
 
 def allow_children():
@@ -80,12 +123,33 @@ def encode_cell(task, family, shape, symmetry=True, sums="tree"):
         return encode_family_sat(list(family.members()), shape, symmetry=symmetry, sums=sums)
     return encode_sat(task, shape, symmetry=symmetry, sums=sums)
 
+
 def _split_exprs(enc):
     mem = enc._members[0]
     if mem["layers"]:
         W = mem["layers"][0][0]
         return [w for row in W for w in row]
     return [e for row in enc._E for e in row]
+
+
+def split_candidates(enc):
+    """Variables the lookahead may split on, in priority order (ties go to
+    the earlier): order literals of the first layer's weights and biases of
+    every member, then of the output layer; ``E``'s entries when ``L = 0``."""
+    exprs = []
+    for mem in enc._members:
+        if mem["layers"]:
+            W, bb = mem["layers"][0]
+            exprs += [w for row in W for w in row] + list(bb)
+    for mem in enc._members:
+        if mem["V"] is not None:
+            exprs += [v for row in mem["V"] for v in row] + list(mem["c"])
+    if not exprs:
+        exprs = [e for row in enc._E for e in row]
+    out = []
+    for x in exprs:
+        out += [abs(l) for l in getattr(x, "lits", ()) if abs(l) != TRUE]
+    return list(dict.fromkeys(out))
 
 
 def _classes(x):
@@ -100,20 +164,7 @@ def _classes(x):
     return [c for c in dict.fromkeys(out)]
 
 
-def split_cubes(enc, depth):
-    """``depth`` split expressions -> the product of their sign classes.
-
-    Expressions with fewer than two classes (a fixed sign) are passed over.
-
-    >>> from superpos_formal.tasks import uand
-    >>> from superpos_formal.shape import Shape
-    >>> enc = encode_sat(uand(3), Shape(mode="explicit", activation="relu", n=1, B=1))
-    >>> cubes = split_cubes(enc, 2)
-    >>> sorted(len(c) for c in cubes)  # classes of 1, 2, 1 literals, squared
-    [2, 2, 2, 2, 3, 3, 3, 3, 4]
-    """
-    if depth < 0:
-        raise InputError("cube depth: expected 0 or more")
+def _sign_cubes(enc, depth):
     parts = []
     for x in _split_exprs(enc):
         if len(parts) == depth:
@@ -125,6 +176,128 @@ def split_cubes(enc, depth):
         raise InputError(f"cube depth {depth}: only {len(parts)} split variables in this "
                          f"formula")
     return [sorted({l for c in combo for l in c}, key=abs) for combo in product(*parts)]
+
+
+class Lookahead:
+    """Lookahead splitter over ``clauses`` (see the module docstring).
+
+    Holds one MiniSat instance with ``F``; :meth:`tree` may be called again
+    and again (re-splitting a cube that timed out). Use as a context manager.
+
+    >>> la = Lookahead([[1, 2], [-1, 3], [-2, 3], [-3, 4, 5]], [1, 2, 3])
+    >>> la.score(2, 3)
+    6149
+    >>> la.tree([], 1)  # -3 is a failed literal: a leaf, and 3 holds below
+    [[-3], [3, 1], [3, -1]]
+    >>> la.close()
+    """
+
+    def __init__(self, clauses, candidates, solver=LOOKAHEAD_SOLVER):
+        from pysat.solvers import Solver
+
+        self.solver = Solver(name=solver, bootstrap_with=clauses)
+        self.candidates = list(candidates)
+        self.propagations = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def close(self):
+        if self.solver is not None:
+            self.solver.delete()
+            self.solver = None
+
+    @staticmethod
+    def score(l, r):
+        """march's product score of two propagation counts."""
+        return 1024 * l * r + l + r
+
+    def _prop(self, cube):
+        self.propagations += 1
+        ok, lits = self.solver.propagate(assumptions=list(cube))
+        return ok, lits
+
+    def pick(self, cube):
+        """``("conflict", None)`` when ``cube`` propagates to a conflict (or
+        both polarities of some candidate do); ``("failed", lit)`` for a
+        failed literal ``lit`` (``cube + [lit]`` conflicts); ``("split",
+        var)`` for the best-scoring variable; ``("none", None)`` when every
+        candidate is fixed."""
+        ok, base = self._prop(cube)
+        if not ok:
+            return "conflict", None
+        fixed = {abs(l) for l in base} | {abs(l) for l in cube}
+        nb = len(base)
+        best, best_var = -1, None
+        for v in self.candidates:
+            if v in fixed:
+                continue
+            ok1, p1 = self._prop(cube + [v])
+            ok2, p2 = self._prop(cube + [-v])
+            if not ok1 and not ok2:
+                return "conflict", None
+            if not ok1 or not ok2:
+                return "failed", v if not ok1 else -v
+            s = self.score(len(p1) - nb, len(p2) - nb)
+            if s > best:
+                best, best_var = s, v
+        if best_var is None:
+            return "none", None
+        return "split", best_var
+
+    def tree(self, cube, depth, max_leaves=4096):
+        """The leaves (cubes extending ``cube``) of a lookahead tree of
+        ``depth`` binary splits below ``cube``; they cover ``cube``."""
+        leaves = []
+
+        def grow(c, d):
+            while True:
+                if d == 0 or len(leaves) >= max_leaves:
+                    leaves.append(c)
+                    return
+                kind, x = self.pick(c)
+                if kind in ("conflict", "none"):
+                    leaves.append(c)
+                    return
+                if kind == "failed":
+                    leaves.append(c + [x])  # refuted by unit propagation
+                    c = c + [-x]  # no depth used: one side is closed already
+                    continue
+                grow(c + [x], d - 1)
+                grow(c + [-x], d - 1)
+                return
+
+        grow(list(cube), depth)
+        return leaves
+
+
+def split_cubes(enc, depth, split="lookahead"):
+    """The cubes of ``enc`` by the ``split`` heuristic (:data:`SPLITS`).
+
+    ``sign``: ``depth`` split expressions -> the product of their sign
+    classes (expressions with a fixed sign are passed over). ``lookahead``:
+    the leaves of a lookahead tree of ``depth`` binary splits.
+
+    >>> from superpos_formal.tasks import uand
+    >>> from superpos_formal.shape import Shape
+    >>> enc = encode_sat(uand(3), Shape(mode="explicit", activation="relu", n=1, B=1))
+    >>> cubes = split_cubes(enc, 2, split="sign")
+    >>> sorted(len(c) for c in cubes)  # classes of 1, 2, 1 literals, squared
+    [2, 2, 2, 2, 3, 3, 3, 3, 4]
+    """
+    if depth < 0:
+        raise InputError("cube depth: expected 0 or more")
+    if split == "sign":
+        return _sign_cubes(enc, depth)
+    if split != "lookahead":
+        raise InputError(f"cube split: unknown heuristic {split!r} "
+                         f"(one of {', '.join(sorted(SPLITS))})")
+    with Lookahead(enc.clauses, split_candidates(enc)) as la:
+        return la.tree([], depth)
 
 
 def solve_cover(cubes):
@@ -142,7 +315,11 @@ def solve_cover(cubes):
 
 @dataclass
 class CubeAnswer:
-    """One cube's answer; ``proof_gz``: its DRAT proof, gzipped (UNSAT)."""
+    """One cube's answer; ``proof_gz``: its DRAT proof, gzipped (UNSAT).
+
+    ``limit`` (UNKNOWN only): ``time``, ``budget``, ``memory`` or
+    ``cancelled`` (another cube was SAT); ``reason`` says it in words.
+    """
 
     index: int
     status: str  # SAT | UNSAT | UNKNOWN
@@ -153,6 +330,9 @@ class CubeAnswer:
     checked: bool = False
     model: list = None
     host: str = ""
+    limit: str = None
+    reason: str = ""
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -165,27 +345,138 @@ class CubeResult:
     network: object = None
     networks: list = None
     encoding: object = field(default=None, repr=False)
-    split: str = SPLIT_HEURISTIC
+    split: str = SPLITS["lookahead"]
+    #: cubes split again after reaching their time limit
+    resplit: int = 0
+    #: solver pids killed when a SAT cube cancelled the rest
+    killed: list = field(default_factory=list)
+    #: UNKNOWN: the cubes still open (limit reached), as cubes
+    open_cubes: list = field(default_factory=list)
+    #: seconds spent making the cubes (lookahead)
+    split_seconds: float = 0.0
+    #: answers of cubes that reached their limit and were split again
+    superseded: list = field(default_factory=list)
 
     @property
     def cpu_seconds(self):
-        """Solve plus check seconds summed over the cubes (the CPU spent)."""
-        return sum(a.seconds + a.check_seconds for a in self.answers)
+        """CPU seconds of the cube solvers plus check seconds, summed (the
+        cubes later split again included)."""
+        return sum(a.cpu_seconds + a.check_seconds for a in self.answers + self.superseded)
 
 
-def solve_cube(clauses, nvars, index, cube, time_limit=None, solver=DEFAULT_SOLVER):
+# ------------------------------------------------------------------ cancelling
+
+_LOCK = threading.Lock()
+#: run tag -> pids (= process groups) of the cube solvers running here
+_RUNNING = {}
+#: run tags cancelled in this process (a cube of such a run does not start)
+_CANCELLED = set()
+
+
+def cancel_cubes(tag):
+    """Kill the solvers of run ``tag``'s cubes running in this process (their
+    process groups) and refuse the run's cubes that start later; returns the
+    pids killed. The driver calls it on every worker (``client.run``)."""
+    with _LOCK:
+        _CANCELLED.add(tag)
+        pids = sorted(_RUNNING.get(tag, ()))
+    for pid in pids:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    return pids
+
+
+def deadline_of(budget):
+    """Wall-clock (epoch) deadline of ``budget``, or None: what a task on
+    another process or machine needs to honour the command's budget."""
+    if budget is None or budget.remaining() is None:
+        return None
+    return time.time() + budget.remaining()
+
+
+def _cube_child(clauses, solver, proof_path):
+    from pysat.solvers import Solver
+
+    with Solver(name=solver, bootstrap_with=clauses, with_proof=True) as s:
+        ok = s.solve()
+        out = {"status": "SAT" if ok else "UNSAT"}
+        if ok:
+            out["model"] = s.get_model()
+        else:
+            proof = s.get_proof()
+            with open(proof_path, "w") as fh:
+                for line in proof:
+                    fh.write(line)
+                    fh.write("\n")
+            out["proof_lines"] = len(proof)
+    t = os.times()
+    out["cpu"] = t.user + t.system
+    return out
+
+
+def solve_cube(clauses, nvars, index, cube, time_limit=None, solver=DEFAULT_SOLVER, *,
+               tag=None, deadline=None, memory_mb=None):
     """Solve ``F and cube`` (the cube's literals as unit clauses) with a DRAT
-    proof in a killable child; a :class:`CubeAnswer` (proof gzipped)."""
+    proof in a killable child; a :class:`CubeAnswer` (proof gzipped).
+
+    ``deadline`` (epoch seconds): the whole run's budget, honoured here as a
+    :class:`~superpos_formal.budget.Budget` (the limit is clamped to it).
+    ``memory_mb``: the solver's address-space cap (UNKNOWN(memory) past it).
+    ``tag``: the run, for :func:`cancel_cubes`.
+    """
     allow_children()
+    host = socket.gethostname()
+    t0 = time.perf_counter()
+
+    def unknown(limit, reason):
+        return CubeAnswer(index, "UNKNOWN", time.perf_counter() - t0, host=host,
+                          limit=limit, reason=reason)
+
+    budget = None
+    if deadline is not None:
+        left = deadline - time.time()
+        if left <= 0:
+            return unknown("budget", "the run's budget was used up before this cube")
+        budget = Budget(left)
+    with _LOCK:
+        if tag is not None and tag in _CANCELLED:
+            return unknown("cancelled", "another cube was SAT")
     tmp = tempfile.mkdtemp(prefix="superpos-cube-")
     try:
         f = [list(c) for c in clauses] + [[l] for l in cube]
         pp = os.path.join(tmp, "proof.drat")
-        r = solve_cnf(f, nvars=nvars, solver=solver, time_limit=time_limit, proof_path=pp)
-        ans = CubeAnswer(index, r.status, r.seconds, host=socket.gethostname())
-        if r.status == "SAT":
-            ans.model = r.model
-        elif r.status == "UNSAT":
+        with Child(_cube_child, f, solver, pp, memory_mb=memory_mb, part="solving a cube",
+                   budget=budget) as ch:
+            pid = ch._p.pid
+            with _LOCK:
+                _RUNNING.setdefault(tag, set()).add(pid)
+                late = tag is not None and tag in _CANCELLED
+            try:
+                if late:  # cancelled between the check above and the registration
+                    ch.kill()
+                    return unknown("cancelled", "another cube was SAT")
+                try:
+                    msg = ch.recv(time_limit)
+                except RuntimeError as e:
+                    msg = ("error", str(e))
+            finally:
+                with _LOCK:
+                    _RUNNING.get(tag, set()).discard(pid)
+                    cancelled = tag is not None and tag in _CANCELLED
+        if cancelled and msg[0] != "return":
+            return unknown("cancelled", "another cube was SAT; its solver was killed")
+        if msg[0] == "limit":
+            return unknown(msg[1].limit, msg[1].reason)
+        if msg[0] == "error":
+            raise RuntimeError(f"cube {index}: {msg[1]}")
+        v = msg[1]
+        ans = CubeAnswer(index, v["status"], time.perf_counter() - t0, host=host,
+                         cpu_seconds=v["cpu"])
+        if v["status"] == "SAT":
+            ans.model = v["model"]
+        else:
             with open(pp, "rb") as fh:
                 raw = fh.read()
             ans.proof_gz = gzip.compress(raw, compresslevel=6, mtime=0)
