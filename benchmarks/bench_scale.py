@@ -160,18 +160,21 @@ def cube_row(res, label, method, w):
             "proof_gz_bytes": sum(len(a.proof_gz) for a in res.answers)}
 
 
-def bench_cubes(cells, depth, sign_depth, done=None):
+def bench_cubes(cells, depth, sign_depth, done=None, methods=("single", "1", "2")):
     """Each cell in turn: the single solve, then lookahead cubes with 1 and
-    2 workers (and with ``sign_depth`` the sign split, 2 workers). Two
+    2 workers (and with ``sign_depth`` the sign split, 2 workers);
+    ``methods`` picks among ``single``, ``1``, ``2`` (workers). The
     clusters stay up for the whole part; ``done(rows)`` after each cell
     (the tables are written as they grow: a cut run keeps its cells)."""
     rows = []
-    clients = {w: cluster(w) for w in (1, 2)}
+    ws = [int(m) for m in methods if m != "single"]
+    clients = {w: cluster(w) for w in ws + ([2] if sign_depth and 2 not in ws else [])}
     try:
         for t, sh, label in cells:
-            rows.append(single_solve(t, sh, label))
-            print(table(rows[-1:]), flush=True)
-            for w in (1, 2):
+            if "single" in methods:
+                rows.append(single_solve(t, sh, label))
+                print(table(rows[-1:]), flush=True)
+            for w in ws:
                 res = cube_and_conquer(t, sh, depth=depth, client=clients[w])
                 rows.append(cube_row(res, label, f"lookahead depth {depth}", w))
                 print(table(rows[-1:]), flush=True)
@@ -233,6 +236,9 @@ def main():
                     help="comma-separated parts to run; the sections of parts not run "
                          "are kept from the existing result file")
     ap.add_argument("--depth", type=int, default=4, help="lookahead depth (default 4)")
+    ap.add_argument("--methods", default="single,1,2",
+                    help="which runs per cell: single (the single solve) and/or worker "
+                         "counts of lookahead cube runs (default single,1,2)")
     ap.add_argument("--cells", default=None,
                     help="comma-separated indices into HARD_CELLS (default: all)")
     ap.add_argument("--name", default=None,
@@ -287,7 +293,8 @@ def main():
                 f"seconds.\n\n" + table(r3))
             emit(rows + r3)
 
-        rows += bench_cubes(cells, a.depth, a.sign_depth, done)
+        rows += bench_cubes(cells, a.depth, a.sign_depth, done,
+                            tuple(a.methods.split(",")))
     emit(rows)
     return 0
 
