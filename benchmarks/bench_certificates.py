@@ -43,7 +43,7 @@ from superpos_formal.certify.base_proof import attach_base_proof
 from superpos_formal.certify.gen_proof import attach_generator_proof, generator_f_options
 from superpos_formal.certify.generators import formula_with_sb
 from superpos_formal.certify.minclaim import write_minimum_manifest
-from superpos_formal.encode.automorphisms import code_prefix, syntactic_generators
+from superpos_formal.encode.automorphisms import syntactic_generators
 from superpos_formal.certify.certificate import base_options
 from superpos_formal.certify.drat import Budget, check_drat, gzip_bytes, proof_stats, read_text
 from superpos_formal.encode.sat import encode_family_sat, encode_sat
@@ -95,16 +95,14 @@ def gen_route(claim, enc, limit, workdir):
     if not gens:
         return {"status": "no generators", "gens": 0, "bad": len(bad), "find": find,
                 "proof": None, "solve": 0.0}
-    K = code_prefix(base)
-    clauses, top, nsb = formula_with_sb(base, gens, K)
+    clauses, top, nsb = formula_with_sb(base, gens)
 
     class _F:  # what route() and check_drat read
         pass
     f = _F()
     f.clauses, f.nvars = clauses, top
     out = route(f, limit, workdir, "gen")
-    out.update(gens=len(gens), bad=len(bad), find=find, sb=nsb, base=base, generators=gens,
-               K=K)
+    out.update(gens=len(gens), bad=len(bad), find=find, sb=nsb, base=base, generators=gens)
     return out
 
 
@@ -183,7 +181,7 @@ def main(argv=None):
                 if (args.attach and attached != "yes" and g["status"] == "UNSAT"
                         and claim.get("certificate_kind") != "proof of F"):
                     if g["gz"] <= args.max_bytes:
-                        attach_generator_proof(bdir, g["base"], g["generators"], g["K"],
+                        attach_generator_proof(bdir, g["base"], g["generators"],
                                                g["proof"], solve_seconds=g["solve"],
                                                solver=claim["solver"],
                                                checkers=("native", "python", "drup"),

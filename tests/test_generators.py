@@ -23,8 +23,7 @@ from superpos_formal.certify.certificate import KIND_ARGUMENT, KIND_GENERATORS
 from superpos_formal.certify.gen_proof import attach_generator_proof
 from superpos_formal.certify.generators import pack, read_generators, unpack
 from superpos_formal.cli.proofs import format_table
-from superpos_formal.encode.automorphisms import (candidate_generators, code_prefix,
-                                                  syntactic_generators)
+from superpos_formal.encode.automorphisms import candidate_generators, syntactic_generators
 from superpos_formal.encode.lexleader import (automorphism_failure, extend_permutation,
                                               lex_leader_clauses, perm_failure)
 from superpos_formal.encode.sat import encode_sat
@@ -109,7 +108,7 @@ def test_syntactic_symmetries_of_the_default_encoding():
     enc = encode_sat(task, Shape("superposed", "relu", n=3, L=0, B=1, B_code=1,
                                  codes="free"), symmetry=False)
     good, bad = syntactic_generators(enc, [task])
-    names = {n for n, _ in good}
+    names = {n for n, *_ in good}
     assert names == ({"code coordinates 0,1", "code sign 0", "code sign 1", "code sign 2"}
                      | {f"features {i},{i + 1} with outputs" for i in range(4)})
     assert [n for n, _ in bad] == ["code coordinates 1,2"]
@@ -134,7 +133,7 @@ def test_hidden_neuron_swap_is_not_syntactic():
     full, _ = extend_permutation(enc.clauses, enc.nvars, g)
     assert automorphism_failure(enc.clauses, enc.nvars, full) is not None
     # while the code-coordinate swaps of n = 2 (two-leaf adders) are
-    good = {n for n, _ in syntactic_generators(enc, [task])[0]}
+    good = {n for n, *_ in syntactic_generators(enc, [task])[0]}
     assert {"input code coordinates 0,1", "output code coordinates 0,1"} <= good
 
 
@@ -155,14 +154,25 @@ def gb(tmp_path_factory):
                         checkers=("native",))
     base = encode_sat(TASK, SHAPE, symmetry=False)
     gens, _ = syntactic_generators(base, [TASK])
-    K = code_prefix(base)
-    sbc, top = lex_leader_clauses([g for _, g in gens], K, base.nvars)
+    sbc, top = _sb(base, gens)
     rg = _solve(base.clauses + sbc, top, tmp / "gen.drat")
     g = tmp / "g"
     shutil.copytree(sb, g)
-    attach_generator_proof(g, base, gens, K, rg.proof_path, solve_seconds=rg.seconds,
+    attach_generator_proof(g, base, gens, rg.proof_path, solve_seconds=rg.seconds,
                            solver={"name": "cadical195"}, checkers=("native",))
-    return SimpleNamespace(tmp=tmp, sb=sb, g=g, base=base, gens=gens, K=K)
+    return SimpleNamespace(tmp=tmp, sb=sb, g=g, base=base, gens=gens)
+
+
+def _sb(base, gens):
+    return lex_leader_clauses([g for _, g, _ in gens], [K for *_, K in gens], base.nvars)
+
+
+def _forged(base):
+    """Swap two code entries of one feature, without the readout."""
+    E = base._E
+    bad = dict(zip(E[0][0].lits, E[0][1].lits))
+    bad.update(zip(E[0][1].lits, E[0][0].lits))
+    return ("forged", bad, max(bad))
 
 
 def _copy(src, tmp_path):
@@ -234,14 +244,13 @@ def test_generator_that_is_not_an_automorphism_is_rejected(gb, tmp_path):
     """A forger who also updates the hashes: swapping two code entries of one
     feature without the readout is no automorphism."""
     b = _copy(gb.g, tmp_path)
-    E = gb.base._E
-    bad = dict(zip(E[0][0].lits, E[0][1].lits))
-    bad.update(zip(E[0][1].lits, E[0][0].lits))
-    gens = gb.gens + [("forged", bad)]
+    forged = _forged(gb.base)
+    gens = gb.gens + [forged]
     doc = _gens_doc(b)
-    doc["generators"].append({"name": "forged", "runs": pack(bad)})
+    doc["generators"].append({"name": "forged", "compare_variables": forged[2],
+                              "runs": pack(forged[1])})
     _write_gens(b, doc)
-    sbc, top = lex_leader_clauses([g for _, g in gens], gb.K, gb.base.nvars)
+    sbc, top = _sb(gb.base, gens)
     _write_formula(b, gb.base.clauses + sbc, top)
     msg = _fails(Bn.verify_bundle(b, checkers=("native",)))
     assert "generator 'forged' is not an automorphism of F" in msg
@@ -282,6 +291,8 @@ def test_extra_clauses_in_f_are_rejected(gb, tmp_path):
     (lambda d: d.update(order="descending"), "only 'ascending variable number'"),
     (lambda d: d.update(nvars=d["nvars"] + 1), "nvars"),
     (lambda d: d["generators"][0].update(runs=[[1, 1, 1, 3]]), "step +-1"),
+    (lambda d: d["generators"][0].update(compare_variables=0), "compare_variables"),
+    (lambda d: d["generators"][0].pop("compare_variables"), "expected name, compare_var"),
 ])
 def test_malformed_generators_are_rejected(gb, tmp_path, edit, expect):
     b = _copy(gb.g, tmp_path)
@@ -326,12 +337,9 @@ def test_altered_generator_proof_is_rejected(gb, tmp_path):
 
 def test_attach_refuses_a_non_automorphism(gb, tmp_path):
     b = _copy(gb.sb, tmp_path)
-    E = gb.base._E
-    bad = dict(zip(E[0][0].lits, E[0][1].lits))
-    bad.update(zip(E[0][1].lits, E[0][0].lits))
     before = (b / "manifest.json").read_text()
     with pytest.raises(InputError, match="not an automorphism"):
-        attach_generator_proof(b, gb.base, [("forged", bad)], gb.K, gb.tmp / "gen.drat",
+        attach_generator_proof(b, gb.base, [_forged(gb.base)], gb.tmp / "gen.drat",
                                solve_seconds=0, solver={}, checkers=("native",))
     assert (b / "manifest.json").read_text() == before and not (b / "gen").exists()
 

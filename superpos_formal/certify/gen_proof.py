@@ -28,12 +28,13 @@ def generator_f_options(options):
     return base_options(options, whole_family="members" in options)
 
 
-def attach_generator_proof(bundle, base, gens, K, proof_path, *, solve_seconds, solver,
+def attach_generator_proof(bundle, base, gens, proof_path, *, solve_seconds, solver,
                            checkers=D.DEFAULT_CHECKERS, budget=None):
     """Add ``gen/`` to an UNSAT bundle: ``base`` is ``F`` (an encoding with no
     break, built with the claim's options, breaks off, whole family), ``gens``
-    ``[(name, map)]`` its automorphisms, ``proof_path`` a DRAT proof of ``F``
-    and their lex-leader clauses on variables ``1..K``.
+    ``[(name, map, K)]`` its automorphisms, each with the last variable its
+    lex-leader constraint compares, ``proof_path`` a DRAT proof of ``F`` and
+    those lex-leader clauses.
 
     Everything is checked with :func:`check_generator_proof` before the
     bundle is swapped in (temporary sibling, rename), so a failure leaves
@@ -46,11 +47,11 @@ def attach_generator_proof(bundle, base, gens, K, proof_path, *, solve_seconds, 
     if base.sb_ranges or base.info.get("symmetry"):
         raise InputError("attach_generator_proof: the encoding carries symmetry breaks; "
                          "it is not F")
-    for name, g in gens:
+    for name, g, _ in gens:
         why = automorphism_failure(base.clauses, base.nvars, g) or perm_failure(g, base.nvars)
         if why:
             raise InputError(f"generator {name!r} is not an automorphism of F: {why}")
-    clauses, top, nsb = formula_with_sb(base, gens, K)
+    clauses, top, nsb = formula_with_sb(base, gens)
     tmp = Path(tempfile.mkdtemp(prefix=".gen-", dir=bundle.parent))
     work = tmp / bundle.name
     try:
@@ -59,7 +60,7 @@ def attach_generator_proof(bundle, base, gens, K, proof_path, *, solve_seconds, 
         if gdir.exists():
             shutil.rmtree(gdir)
         gdir.mkdir()
-        gtext = json.dumps(generators_doc(gens, base.nvars, K), separators=(",", ":")) + "\n"
+        gtext = json.dumps(generators_doc(gens, base.nvars), separators=(",", ":")) + "\n"
         D.write_gz(gdir / "generators.json.gz", gtext)
         dimacs = D.clauses_to_dimacs(clauses, top)
         D.write_gz(gdir / "formula.cnf.gz", dimacs)
@@ -75,7 +76,7 @@ def attach_generator_proof(bundle, base, gens, K, proof_path, *, solve_seconds, 
         claim["generator_proof"] = {
             "options": generator_f_options(claim.get("options") or {}),
             "generators": {"sha256": D.sha256_text(gtext), "count": len(gens),
-                           "names": [n for n, _ in gens], "compare_variables": K},
+                           "names": [n for n, _, _ in gens]},
             "formula": {"sha256": D.sha256_text(dimacs), "nvars": top,
                         "clauses": len(clauses), "base_clauses": len(base.clauses),
                         "sb_clauses": nsb},

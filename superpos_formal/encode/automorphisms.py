@@ -24,7 +24,7 @@ from ..results import CodeKind, Mode
 from .ints import IntVar
 from .lexleader import automorphism_failure, extend_permutation
 
-__all__ = ["candidate_generators", "syntactic_generators", "code_prefix"]
+__all__ = ["candidate_generators", "syntactic_generators"]
 
 
 def _map(x, y, negate=False):
@@ -175,25 +175,38 @@ def candidate_generators(enc, tasks):
 
 
 def syntactic_generators(enc, tasks):
-    """``([(name, full literal map)], [(name, reason)])``: the candidates of
-    :func:`candidate_generators` that are automorphisms of ``enc.clauses``,
-    and why the others are not."""
+    """``([(name, full literal map, K)], [(name, reason)])``: the candidates
+    of :func:`candidate_generators` that are automorphisms of
+    ``enc.clauses``, and why the others are not.
+
+    ``K`` is where the generator's lex-leader constraint stops: after the
+    code variables (they come first) when it moves a code entry, else just
+    before the first variable it moves that is not a parameter (each
+    member's parameters come before its auxiliaries). Ordering the members'
+    weights as well for a relabelling was measured slower (permutations
+    m = 4, n = 2: 8.3 s against 2.1 s).
+    """
+    code_end = _code_end(enc)
     good, bad = [], []
     for name, prim in candidate_generators(enc, tasks).items():
         g, _ = extend_permutation(enc.clauses, enc.nvars, prim)
         why = automorphism_failure(enc.clauses, enc.nvars, g)
         if why is None:
-            good.append((name, g))
+            aux = [v for v in g if v not in prim]
+            K = (min(aux) - 1) if aux else max(g)
+            if min(g) <= code_end:
+                K = min(K, code_end)
+            good.append((name, g, K))
         else:
             bad.append((name, why))
     return good, bad
 
 
-def code_prefix(enc):
-    """The largest variable of the free codes ``E``, ``R`` (they come first)."""
+def _code_end(enc):
+    """The last variable of the free codes ``E``, ``R`` (created first)."""
     top = 1
     for row in list(enc._E) + list(enc._R):
         for x in row:
-            if isinstance(x, IntVar) and x.lits:
-                top = max(top, max(x.lits))
+            if isinstance(x, IntVar):
+                top = max([top] + list(x.lits))
     return top

@@ -106,13 +106,19 @@ def automorphism_failure(clauses, nvars, g):
 def lex_leader_clauses(generators, K, top):
     """Clauses of ``V >=_lex V^g`` on variables ``1..K``, for each generator.
 
-    Fresh variables are numbered from ``top + 1``; returns ``(clauses,
-    new_top)``. Deterministic: the same generators give the same clauses.
+    ``K`` is one bound for all, or a list with one bound per generator (each
+    generator's constraint is a truncation of its own full comparison, so
+    each may stop elsewhere). Fresh variables are numbered from ``top + 1``;
+    returns ``(clauses, new_top)``. Deterministic: the same generators give
+    the same clauses.
     """
     out = []
-    for g in generators:
+    Ks = K if isinstance(K, (list, tuple)) else [K] * len(generators)
+    if len(Ks) != len(generators):
+        raise ValueError("one bound per generator")
+    for g, Kg in zip(generators, Ks):
         e = None                     # None: the empty prefix (always equal)
-        for x in range(1, K + 1):
+        for x in sorted(v for v in g if v <= Kg):
             y = image(g, x)
             if y == x or (abs(y) < x and image(g, y) == x):
                 # fixed, or the second of a swapped pair: equal once the
