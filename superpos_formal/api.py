@@ -23,7 +23,8 @@ Solver arguments
 ``time_limit`` seconds per solve (every solve runs in its own process and is
 killed at the limit: UNKNOWN); ``budget`` seconds for the whole call;
 ``solver`` (``"cadical195"``); ``symmetry`` (sound symmetry breaks, True);
-``sums`` (``"tree"`` or ``"pb"``); ``cegis`` (counterexample-guided);
+``sums`` (``"auto"``: the order tree, binary adders for wide output sums;
+or ``"tree"``, ``"pb"``, ``"binary"``); ``cegis`` (counterexample-guided);
 ``check`` (log and check a DRAT proof of every UNSAT, True); ``progress``
 (a callable receiving one line per solve).
 
@@ -406,7 +407,7 @@ def _is_family(subject):
 def decide(subject, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias=None,
            B_code=None, theta=1, codes=None, E=None, R=None, code_k=2, code_seed=0,
            tolerance=0, time_limit=None, budget=None, solver=DEFAULT_SOLVER,
-           symmetry=True, sums="tree", cegis=False, check=True):
+           symmetry=True, sums="auto", cegis=False, check=True):
     """Does a network of this shape compute the task (or serve the family)?
 
     Parameters
@@ -465,7 +466,7 @@ def decide(subject, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias
 def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu", L=1,
                 B=2, B_bias=None, B_code=None, theta=1, codes=None, E=None, R=None,
                 code_k=2, code_seed=0, tolerance=0, time_limit=None, budget=None,
-                solver=DEFAULT_SOLVER, symmetry=True, sums="tree", cegis=False,
+                solver=DEFAULT_SOLVER, symmetry=True, sums="auto", cegis=False,
                 check=True, incremental=False, proof_dir=None, progress=None):
     """The smallest width ``n`` in ``n_min..n_max`` (per-width table).
 
@@ -548,7 +549,7 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
 def min_params(task, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias=None,
                B_code=None, theta=1, codes=None, E=None, R=None, code_k=2, code_seed=0,
                tolerance=0, time_limit=None, budget=None, solver=DEFAULT_SOLVER,
-               symmetry=True, sums="tree", cegis=False, check=True, progress=None):
+               symmetry=True, sums="auto", cegis=False, check=True, progress=None):
     """The fewest nonzero parameters (``W, b, V, c``) at a fixed shape.
 
     A cardinality bound is tightened from the best network found until
@@ -572,7 +573,7 @@ def min_params(task, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bia
 def min_bits(task, n=1, *, B_max=6, mode="explicit", activation="relu", L=1,
              B_bias=None, B_code=None, theta=1, codes=None, E=None, R=None, code_k=2,
              code_seed=0, tolerance=0, time_limit=None, budget=None,
-             solver=DEFAULT_SOLVER, symmetry=True, sums="tree", cegis=False, check=True,
+             solver=DEFAULT_SOLVER, symmetry=True, sums="auto", cegis=False, check=True,
              progress=None):
     """The smallest weight bound ``B`` in ``0..B_max`` at width ``n``.
 

@@ -22,6 +22,13 @@ What runs where
   leaves no orphan solver running. Every solve keeps its own hard
   wall-clock limit (the campaign's ``time_limit``, enforced by
   :mod:`superpos_formal.solve.runner`).
+- ``--budget SECONDS`` bounds the whole run, on every worker: each task
+  gets the run's deadline (epoch seconds; workers on other machines need
+  synchronised clocks) and runs its cell under a
+  :class:`~superpos_formal.budget.Budget` of what is left, so its solves
+  end as UNKNOWN(budget). Such a record is marked ``cut`` and the store
+  reruns the cell next time at the same limit; a task that starts after the
+  deadline does not run the cell at all.
 - Dask reruns the task of a killed worker on another worker (at most
   ``allowed-failures`` times); a cell that still fails is stored with
   outcome ``error`` and is rerun by the next ``campaign run``.

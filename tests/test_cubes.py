@@ -158,6 +158,9 @@ def test_cli_cubes_bundle_and_bad_depth(tmp_path, capsys):
     assert main(args + ["--depth", "0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("superpos: error: --depth")
+    assert main(args + ["--resplit", "-1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("superpos: error: --resplit")
     out = tmp_path / "b"
     assert main(args + ["--depth", "1", "-o", str(out)]) == 0
     assert "UNSAT: 3 cubes" in capsys.readouterr().out

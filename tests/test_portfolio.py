@@ -53,3 +53,35 @@ def test_sat_preset_is_cadicals_documented_one():
     # CaDiCaL 1.9.5 src/config.cpp, "sat" configuration
     assert CADICAL_CONFIGS["sat"] == {"elimreleff": 10, "stabilizeonly": 1,
                                       "subsumereleff": 60}
+
+
+def _touch(path):
+    open(path, "w").close()
+    return "touched"
+
+
+def test_staggered_racer_starts_only_when_nobody_has_answered(tmp_path):
+    from superpos_formal.solve.runner import race_limited
+    late = tmp_path / "late"
+    # the first racer answers at once: the one due after 60 s never starts
+    assert race_limited([(sum, ([2, 3],), {}), (_touch, (str(late),), {})],
+                        delays=[0, 60]) == (0, 5)
+    assert not late.exists()
+    # the first racer is slow: the late one starts after its delay and wins
+    import time
+    assert race_limited([(time.sleep, (30,), {}), (_touch, (str(late),), {})],
+                        delays=[0, 0.2], time_limit=20) == (1, "touched")
+    assert late.exists()
+
+
+def test_default_portfolio_names_its_winner_and_answers_as_one_config():
+    from superpos_formal.solve.search import AUTO_PORTFOLIO, resolve_portfolio, usable_cores
+    task, shape, expected = CELLS[3]
+    cell = decide(task, shape)
+    assert cell.status == expected
+    configs, delays = resolve_portfolio("auto", "default", cell.solver)
+    assert cell.info["config"] in configs
+    if usable_cores() >= 2:
+        assert configs == AUTO_PORTFOLIO and delays[0] == 0 < delays[1]
+    with pytest.raises(InputError, match="portfolio"):
+        decide(task, shape, portfolio="fast")

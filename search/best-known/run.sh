@@ -1,5 +1,7 @@
 #!/bin/sh
-# Regenerates the best-known registry (search/best-known/*.json, README.md) and
+# Regenerates the best-known registry (the best_known table of the SQLite store
+# search/results/results.sqlite, exported to search/best-known/: registry.json,
+# registry.csv, README.md) and
 # its SAT bundles (proofs/best-known/). Run from the repository root:
 #   sh search/best-known/run.sh [explicit|superposed|families]
 # The registry keeps the best entry over every run (a run that does not beat
@@ -8,7 +10,7 @@
 # deterministic given its seed up to the step where the budget stops it.
 set -e
 SP="python -m superpos_formal"
-REG="--registry search/best-known --bundle-root proofs/best-known"
+REG="--registry search/best-known --store search/results/results.sqlite --bundle-root proofs/best-known"
 part=${1:-all}
 
 if [ "$part" = all ] || [ "$part" = explicit ]; then

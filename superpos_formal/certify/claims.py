@@ -55,6 +55,7 @@ superpos_formal.errors.InputError: claim.json: options.selectors: unknown option
 from dataclasses import dataclass
 
 from ..domain import domain
+from ..encode.sat import SUM_ENCODINGS
 from ..encode.symmetry import family_symmetry_of
 from ..errors import InputError
 from ..results import bounds_label
@@ -88,7 +89,7 @@ class Option:
 OPTIONS = {
     "symmetry": Option(ENCODING, "symmetry breaks keep a solution of every orbit "
                        "(arguments beside the code in encode/sat.py, encode/symmetry.py)"),
-    "sums": Option(ENCODING, "how sums are encoded (tree or pb); same solutions"),
+    "sums": Option(ENCODING, "how sums are encoded (tree, pb or binary); same solutions"),
     "pb_enc": Option(ENCODING, "pysat cardinality encoding for sums=pb; same solutions"),
     "family_symmetry": Option(ENCODING, "relabelling break, sound for a complete family "
                               "closed under it (encode/symmetry.py); checked below"),
@@ -307,8 +308,8 @@ def _check_options(options, question, answer, shape, members, fam):
             _fail(f"options.{k}: unknown option (known: {', '.join(sorted(OPTIONS))})")
     if not isinstance(options.get("symmetry", True), bool):
         _fail("options.symmetry: expected true or false")
-    if options.get("sums", "tree") not in ("tree", "pb"):
-        _fail(f"options.sums: {options['sums']!r} is not tree or pb")
+    if options.get("sums", "tree") not in SUM_ENCODINGS:
+        _fail(f"options.sums: {options['sums']!r} is not one of {', '.join(SUM_ENCODINGS)}")
     pb = options.get("pb_enc")
     if pb is not None and (not isinstance(pb, int) or isinstance(pb, bool)):
         _fail(f"options.pb_enc: {pb!r} is not an integer")

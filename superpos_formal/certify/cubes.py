@@ -351,7 +351,9 @@ def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry
         raise InputError(f"{out_dir}: already exists (a bundle is never overwritten silently)")
     enc = result.encoding
     dimacs = enc.to_dimacs()
-    options = {"symmetry": bool(symmetry), "sums": sums}
+    # the resolved sum encoding ("auto" becomes "tree" or "binary"): the one
+    # that regenerates this CNF
+    options = {"symmetry": bool(symmetry), "sums": enc.info.get("sums", sums)}
     question = "family" if family is not None else (
         "representation" if shape.L == 0 else "instance")
     mod = B._encoder("order-tree")

@@ -100,8 +100,10 @@ def add_shape_args(p, with_n=True):
                    help=f"python-sat solver name (default {DEFAULT_SOLVER})")
     s.add_argument("--no-symmetry", action="store_true",
                    help="do not add the (sound) hidden-neuron symmetry breaks")
-    s.add_argument("--sums", choices=("tree", "pb"), default="tree",
-                   help="output-sum encoding: clipped order trees (default) or pysat.pb")
+    s.add_argument("--sums", choices=("auto", "tree", "pb", "binary"), default="auto",
+                   help="output-sum encoding: auto (default: clipped order trees, binary "
+                        "adders for wide sums; the claim records which), tree, pysat.pb, "
+                        "binary")
     s.add_argument("--cegis", action="store_true",
                    help="counterexample-guided: solve on a subset of X, add failing inputs")
     s.add_argument("--no-check", action="store_true",

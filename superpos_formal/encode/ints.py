@@ -46,10 +46,15 @@ Examples
 
 from bisect import bisect_left
 
-__all__ = ["Builder", "IntVar", "Const", "Scaled", "Relu", "TRUE", "FALSE"]
+__all__ = ["Builder", "IntVar", "Const", "Scaled", "Relu", "TRUE", "FALSE", "WIDE_NODE"]
 
 TRUE = 1
 FALSE = -1
+#: :meth:`Builder.assert_sum_binary` merges two order-encoded nodes while
+#: ``|D(a)| |D(b)|`` (the clauses of the merge) is at most this, and adds the
+#: rest in binary. Part of the ``sums="binary"`` encoding: changing it
+#: changes that option's CNF (bump ENCODER_VERSION or add a new option).
+WIDE_NODE = 1024
 
 
 class IntExpr:
@@ -161,6 +166,8 @@ class Builder:
     def __init__(self):
         self.nvars = 1
         self.clauses = [[TRUE]]
+        #: output sums that :meth:`assert_sum_binary` finished in binary
+        self.binary_sums = 0
 
     # ------------------------------------------------------------ basics
     def new_var(self):
@@ -360,6 +367,175 @@ class Builder:
             nodes.sort(key=lambda t: len(t.dom))
         root = nodes[0]
         self.clause(g + ([root.ge(K)] if op == ">=" else [-root.ge(K + 1)]))
+
+    # ------------------------------------------------------------ binary sums
+    def assert_sum_binary(self, terms, op, K, guard=None, wide=WIDE_NODE):
+        """:meth:`assert_sum` whose *wide* nodes are added in binary.
+
+        The order tree's node costs ``|D(a)| |D(b)|`` clauses, which is what
+        makes wide sums (a second hidden layer's ReLU outputs times weights)
+        huge. Here the tree merges its two narrowest nodes exactly as
+        :meth:`assert_sum` does while ``|D(a)| |D(b)| <= wide``; once the
+        next merge would be wider, every remaining node ``t`` is converted to
+        the binary digits of ``t - lo(t)`` (:meth:`offset_bits`), the digit
+        vectors are added by ripple-carry adders (:meth:`add_bits`, exact in
+        both directions), and the total is compared with the constant
+        ``K - sum lo(t)`` (:meth:`assert_bits`).
+
+        Sound and complete by the argument of :meth:`assert_sum`: the order
+        nodes built before the switch are the same one-directional clipped
+        nodes (for ``>=`` a node never claims more than its clipped true
+        value), the conversion and the adders are exact functions of the
+        nodes' values, and the comparison is exact. When no merge is wider
+        than ``wide`` no digit is made and the clauses are exactly those of
+        :meth:`assert_sum` (tested), so the option only changes wide sums.
+        """
+        terms, const = _split_consts(terms)
+        K = K - const
+        g = [] if guard is None else [guard]
+        total_lo = sum(t.lo for t in terms)
+        total_hi = sum(t.hi for t in terms)
+        if op not in (">=", "<="):
+            raise ValueError(op)
+        if op == ">=" and (total_lo >= K or total_hi < K) or (
+                op == "<=" and (total_hi <= K or total_lo > K)) or len(terms) == 1:
+            self.assert_sum(terms, op, K, guard)
+            return
+        nodes = sorted(terms, key=lambda t: len(t.dom))
+        while len(nodes) > 1 and len(nodes[0].dom) * len(nodes[1].dom) <= wide:
+            a, b = nodes.pop(0), nodes.pop(0)
+            nlo, nhi = a.lo + b.lo, a.hi + b.hi
+            rest_lo, rest_hi = total_lo - nlo, total_hi - nhi
+            if op == ">=":
+                lo, hi = K - rest_hi - 1, K - rest_lo
+            else:
+                lo, hi = K - rest_hi, K - rest_lo + 1
+            z = self.int_var(_clip(u + v, lo, hi) for u in a.dom for v in b.dom)
+            if op == ">=":
+                self._upper(a, b, z, lo, hi)
+            else:
+                self._lower(a, b, z, lo, hi)
+            nodes.append(z)
+            nodes.sort(key=lambda t: len(t.dom))
+        if len(nodes) == 1:
+            root = nodes[0]
+            self.clause(g + ([root.ge(K)] if op == ">=" else [-root.ge(K + 1)]))
+            return
+        self.binary_sums += 1
+        # the nodes' own bounds (clipped ones differ from the leaves')
+        base = sum(t.lo for t in nodes)
+        vecs = sorted((self.offset_bits(t) for t in nodes), key=len)
+        while len(vecs) > 1:
+            vecs.append(self.add_bits(vecs.pop(0), vecs.pop(0)))
+            vecs.sort(key=len)
+        self.assert_bits(vecs[0], op, K - base, g)
+
+    def offset_bits(self, t):
+        """The binary digits (least significant first) of ``t - lo(t)``.
+
+        Digit ``i`` is constant on runs of consecutive domain values; a run
+        ``d_p .. d_q`` gives ``[t >= d_p] & ~[t >= d_{q+1}] -> (+/-) digit``.
+        The runs cover the domain, so each digit is a function of ``t``
+        (about ``2 (hi - lo)`` clauses in all, against ``|D|^2`` for an
+        order-encoded sum node).
+        """
+        dom, lo = t.dom, t.lo
+        width = (t.hi - lo).bit_length()
+        bits = []
+        for i in range(width):
+            vals = [((v - lo) >> i) & 1 for v in dom]
+            if all(vals) or not any(vals):
+                bits.append(TRUE if vals[0] else FALSE)
+                continue
+            d = self.new_var()
+            p = 0
+            while p < len(dom):
+                q = p
+                while q + 1 < len(dom) and vals[q + 1] == vals[p]:
+                    q += 1
+                nxt = t.ge(dom[q + 1]) if q + 1 < len(dom) else FALSE
+                self.clause([-t.ge(dom[p]), nxt, d if vals[p] else -d])
+                p = q + 1
+            bits.append(d)
+        return bits
+
+    def xor_lit(self, a, b):
+        """A literal equivalent to ``a XOR b``."""
+        if a in (TRUE, FALSE):
+            return b if a == FALSE else -b
+        if b in (TRUE, FALSE):
+            return a if b == FALSE else -a
+        if a == b:
+            return FALSE
+        if a == -b:
+            return TRUE
+        z = self.new_var()
+        self.clauses += [[-z, a, b], [-z, -a, -b], [z, -a, b], [z, a, -b]]
+        return z
+
+    def full_add(self, a, b, c):
+        """``(sum, carry)`` literals of one binary digit position."""
+        ins = [a, b, c]
+        ones = ins.count(TRUE)
+        free = [x for x in ins if x not in (TRUE, FALSE)]
+        if len(free) < 3:
+            if not free:
+                return (TRUE if ones & 1 else FALSE), (TRUE if ones >= 2 else FALSE)
+            if len(free) == 1:
+                x = free[0]
+                return (-x if ones & 1 else x), (FALSE, x, TRUE)[ones]
+            x, y = free
+            s = self.xor_lit(x, y)
+            if ones:
+                return -s, -self.and_lit(-x, -y)
+            return s, self.and_lit(x, y)
+        s, cy = self.new_var(), self.new_var()
+        self.clauses += [[-s, a, b, c], [-s, a, -b, -c], [-s, -a, b, -c], [-s, -a, -b, c],
+                         [s, -a, -b, -c], [s, -a, b, c], [s, a, -b, c], [s, a, b, -c],
+                         [-cy, a, b], [-cy, a, c], [-cy, b, c],
+                         [cy, -a, -b], [cy, -a, -c], [cy, -b, -c]]
+        return s, cy
+
+    def add_bits(self, xs, ys):
+        """Ripple-carry sum of two unsigned digit vectors (exact)."""
+        out, carry = [], FALSE
+        for i in range(max(len(xs), len(ys))):
+            a = xs[i] if i < len(xs) else FALSE
+            b = ys[i] if i < len(ys) else FALSE
+            s, carry = self.full_add(a, b, carry)
+            out.append(s)
+        out.append(carry)
+        while len(out) > 1 and out[-1] == FALSE:
+            out.pop()
+        return out
+
+    def assert_bits(self, bits, op, K, g=()):
+        """``g OR (S >= K)`` (or ``<= K``) for the unsigned number ``S``
+        with digits ``bits``: ``S < K`` exactly when some position ``i`` has
+        ``K_i = 1``, ``s_i = 0`` and ``s_j = K_j`` above it, so one clause
+        per such ``i`` rules it out (the mirror image for ``<=``)."""
+        g = list(g)
+        w = len(bits)
+        if op == ">=":
+            if K <= 0:
+                return
+            if K >= 1 << w:
+                self.clause(g)
+                return
+        else:
+            if K < 0:
+                self.clause(g)
+                return
+            if K >= (1 << w) - 1:
+                return
+        want = 1 if op == ">=" else 0
+        for i in range(w):
+            if (K >> i) & 1 != want:
+                continue
+            cl = [bits[i] if want else -bits[i]]
+            for j in range(i + 1, w):
+                cl.append(-bits[j] if (K >> j) & 1 else bits[j])
+            self.clause(g + cl)
 
     # ------------------------------------------------------------ orders
     def lex_geq(self, xs, ys):

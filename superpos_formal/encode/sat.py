@@ -31,6 +31,18 @@ terms, encoded by python-sat's ``pysat.pb`` (``EncType.best`` unless
 ``pb_enc`` is given). See ``benchmarks/bench_encodings.py`` and the README's
 "Encodings" section for the measurement and the choice.
 
+``sums="binary"`` keeps the tree for narrow output sums and adds wide
+ones in binary (:meth:`~superpos_formal.encode.ints.Builder.assert_sum_binary`:
+an order-encoded node costs ``|D(a)| |D(b)|`` clauses, a binary adder about
+``2 (hi - lo)`` for the conversion plus 14 per digit). Wide output sums come
+from a second hidden layer's ReLU outputs times weights (universal AND
+``m = 4``, ``L = 2``, ``n = 3``, ``B = 2``: 1.83 M clauses as a tree, of
+which 1.67 M are output sums). Where no merge is wider than
+:data:`~superpos_formal.encode.ints.WIDE_NODE` its CNF is the tree's,
+clause for clause. ``sums="auto"`` (the default of a new solve) encodes
+like ``"binary"`` and records ``"tree"`` or ``"binary"``, whichever
+regenerates the same CNF (:func:`resolved_sums`).
+
 Symmetry breaking (``symmetry=True``), each sound by a sorting argument:
 
 * *hidden neurons* (every hidden layer, every family member): permuting the
@@ -77,9 +89,14 @@ from .ints import FALSE, TRUE, Builder, Const, Relu, scaled
 from .symmetry import feature_symmetric
 
 __all__ = ["encode_sat", "encode_family_sat", "encode_architecture",
-           "SatEncoding", "ENCODER_NAME", "ENCODER_VERSION"]
+           "SatEncoding", "ENCODER_NAME", "ENCODER_VERSION", "SUM_ENCODINGS",
+           "resolved_sums"]
 
 ENCODER_NAME = "order-tree"
+#: values of the ``sums`` option (how output sums are encoded); a recorded
+#: value must keep producing the same clauses (proof bundles regenerate
+#: their CNF from it), so a new way of encoding sums is a new value
+SUM_ENCODINGS = ("tree", "pb", "binary")
 #: Bump on any change that alters the CNF produced for some input: bundles
 #: record it, and a bundle made by another version is reported as such.
 ENCODER_VERSION = "2"
@@ -218,6 +235,8 @@ class _Enc:
         op, K = (">=", th) if bit else ("<=", th - 1)
         if self.sums == "tree":
             self.b.assert_sum(terms, op, K, guard)
+        elif self.sums in ("binary", "auto"):
+            self.b.assert_sum_binary(terms, op, K, guard)
         else:
             self._pb(terms, op, K, guard)
 
@@ -507,6 +526,21 @@ def _validate(tasks, shape):
             raise InputError("members: tasks differ in (m, m', s)")
 
 
+def resolved_sums(sums, builder):
+    """The ``sums`` value that regenerates this CNF: ``"auto"`` encodes
+    like ``"binary"`` and is recorded as ``"binary"`` when some output sum
+    went binary, else as ``"tree"`` (then the clauses are the tree's, clause
+    for clause: :meth:`~superpos_formal.encode.ints.Builder.assert_sum_binary`).
+
+    A fresh solve asks for ``"auto"``; the claim records the resolved value,
+    so a claim's options never say ``"auto"`` and the committed ``"tree"``
+    claims regenerate as before.
+    """
+    if sums != "auto":
+        return sums
+    return "binary" if builder.binary_sums else "tree"
+
+
 def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=None,
                       sums="tree", pb_enc=None, selectors=False, family_symmetry=None,
                       fixed=None):
@@ -539,8 +573,9 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
     _validate(tasks, shape)
     t0 = tasks[0]
     _check_shape(shape, t0.m, t0.m_out)
-    if sums not in ("tree", "pb"):
-        raise InputError(f"sums: unknown sum encoding {sums!r} (tree, pb)")
+    if sums not in SUM_ENCODINGS + ("auto",):
+        raise InputError(f"sums: unknown sum encoding {sums!r} "
+                         f"({', '.join(SUM_ENCODINGS)}, auto)")
     enc = _Enc(shape, t0.m, t0.m_out, t0.s, inputs, symmetry, sums, pb_enc, fixed)
     if selectors:
         if shape.mode != Mode.EXPLICIT or shape.L != 1 or len(tasks) != 1:
@@ -554,7 +589,8 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
         mem, _ = enc.member(t, E, R)
         members.append(mem)
     enc.finish(max_nonzero)
-    info = {"encoder": ENCODER_NAME, "version": ENCODER_VERSION, "sums": sums,
+    info = {"encoder": ENCODER_NAME, "version": ENCODER_VERSION,
+            "sums": resolved_sums(sums, enc.b),
             "symmetry": bool(symmetry), "breaks": sorted(enc.breaks), "vars": enc.b.nvars,
             "clauses": len(enc.b.clauses), "inputs": len(enc.X),
             "members": len(tasks)}

@@ -81,7 +81,7 @@ class FamilyCell:
 
 def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
                   symmetry=True, proof_path=None, cnf_path=None, start=1,
-                  progress=None, check=None, budget=None, incremental=False):
+                  progress=None, check=None, budget=None, incremental=True):
     """Decide whether one shared code serves every member of ``family``.
 
     ``shape.codes`` must be ``"free"`` (superposed mode). ``time_limit``
@@ -92,7 +92,8 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
     final subfamily is logged as a DRAT proof and checked
     (``cell.certified``).
 
-    ``incremental``: keep one solver across the rounds (the whole loop runs
+    ``incremental`` (the default; ``False`` for a fresh solve per round):
+    keep one solver across the rounds (the whole loop runs
     in one child process) and give it only the new member's clauses each
     round, instead of a fresh solve of the whole subfamily. The encoding of
     a subfamily extends the encoding of every prefix of it clause for
@@ -103,6 +104,9 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
     that CNF like any other proof. One session has no per-solve limit: the
     child is killed at ``budget`` (or, without one, at ``time_limit``), and
     each member solve is limited by ``time_limit`` and what is left.
+    Default since the frontier benchmark (benchmarks/results/frontier.md):
+    on its family cells the incremental loop decided more cells with a
+    lower PAR-2 than fresh solves.
     """
     if incremental:
         return _decide_family_incremental(family, shape, time_limit, budget, solver,
@@ -299,7 +303,9 @@ def _decide_family_incremental(family, shape, time_limit, budget, solver, symmet
     pp = proof_path or (tmp and os.path.join(tmp, "proof.drat"))
     cp = cnf_path or (tmp and os.path.join(tmp, "formula.cnf"))
     t0 = time.perf_counter()
-    members = list(family.members())
+    # the same refusals as the fresh loop, before any child is started
+    members = family.member_list(MAX_FAMILY_MEMBERS, "the family question")
+    check_encoding_size(members[0], shape, members=1, what="family question")
     try:
         session = budget if budget is not None else time_limit
         deadline = None if session is None else time.time() + session

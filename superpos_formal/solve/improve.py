@@ -80,6 +80,8 @@ from dataclasses import dataclass, field, replace
 
 from pysat.solvers import Solver
 
+from ..constructions import baseline as C_base
+from ..constructions import search as C_search
 from ..encode.sat import encode_family_sat
 from ..errors import InputError, SoundnessError
 from ..network import Network
@@ -91,7 +93,7 @@ from .family import decide_family
 from .runner import run_limited
 
 __all__ = ["improve", "improve_family", "baseline", "Improvement", "objective",
-           "drop_neuron", "SOLVER"]
+           "drop_neuron", "SOLVER", "PORTFOLIO", "STARTS", "construction_start", "widen"]
 
 #: solver for window instances; conflict budgets keep it deterministic
 SOLVER = "cadical195"
@@ -222,6 +224,93 @@ def baseline(tasks, mode, activation, B=1, B_bias=None, B_code=None, theta=1):
         v = verify(net, t)
         if not v.ok:  # pragma: no cover - a construction bug
             raise SoundnessError(f"baseline construction fails {t.name}: {v.counterexamples[0]}")
+    return out
+
+
+# ------------------------------------------------------------------ starts
+
+#: starting networks from issue 11's constructions (superpos_formal.constructions)
+STARTS = ("explicit", "superposed-trivial", "hmvc", "channels", "stars", "routed-stars")
+
+
+def construction_start(name, tasks, activation="relu", params=None):
+    """Start networks from a construction of :mod:`superpos_formal.constructions`,
+    one per task, with a provenance label ``construction:NAME(params)``.
+
+    ``explicit`` / ``superposed-trivial``: the one-neuron-per-output
+    embeddings; ``hmvc``, ``channels``, ``stars``, ``routed-stars``: the
+    smallest instance the construction's own search finds for the task
+    (:mod:`superpos_formal.constructions.search`), or, with ``params``, the
+    instance :func:`~superpos_formal.constructions.search.build` makes from
+    them. A family (several tasks) needs shared codes: only ``params``
+    (the same for every member) and codes that come out equal are accepted.
+    Every network is verified by the construction module; the bounds
+    (``B``, ``B_bias``, ``theta``) are the construction's.
+    """
+    tasks = list(tasks)
+    if name not in STARTS:
+        raise InputError(f"--start: unknown construction {name!r} (one of {', '.join(STARTS)})")
+    if name in ("hmvc",) and activation != "relu":
+        raise InputError("activation: the hmvc construction is a relu network")
+    if params is not None:
+        built = [C_search.build(name, t, params) for t in tasks]
+        nets = [b.network for b in built]
+        label = f"construction:{name}({_params_text(params)})"
+    elif name == "explicit":
+        nets = [C_base.explicit_per_output(t, activation) for t in tasks]
+        label = "construction:explicit"
+    elif name == "superposed-trivial":
+        nets = [C_base.superposed_trivial(t, activation) for t in tasks]
+        label = "construction:superposed-trivial"
+    else:
+        if len(tasks) != 1:
+            raise InputError(f"--start: construction:{name} for a family needs its "
+                             f"parameters (construction:{name}:n=..,k_in=..,...) so that "
+                             f"every member shares the codes")
+        t = tasks[0]
+        b = (C_search.best_hmvc(t) if name == "hmvc" else
+             C_search.best_stars(t) if name == "stars" else
+             C_search.best_channels(t, name=name))
+        if b is None:
+            raise InputError(f"--start: construction:{name} finds no correct width for {t.name}")
+        nets = [b.network]
+        label = f"construction:{name}({_params_text(b.params)})"
+    if activation != nets[0].activation:
+        nets = [replace(x, activation=activation) for x in nets]
+    for t, net in zip(tasks, nets):
+        v = verify(net, t)
+        if not v.ok:
+            raise InputError(f"--start: construction:{name} is not correct for {t.name} "
+                             f"(with activation {activation})")
+    n0 = nets[0]
+    for x in nets[1:]:
+        if x.mode == "superposed" and (x.E, x.R) != (n0.E, n0.R):
+            raise InputError(f"--start: construction:{name} gives the members different "
+                             f"codes; a family with shared codes needs one code")
+    return nets, label
+
+
+def _params_text(params):
+    return ",".join(f"{k}={v}" for k, v in sorted(params.items()))
+
+
+def widen(nets, B=None, B_bias=None, B_code=None):
+    """The same networks under looser bounds (a network within ``B`` is within
+    any larger bound, so it stays correct); a tighter bound than the
+    network's is refused (that would be another question the network may
+    not fit)."""
+    out = []
+    for x in nets:
+        kw = {}
+        for nm, v, have in (("B", B, x.B), ("B_bias", B_bias, x.B_bias),
+                            ("B_code", B_code, x.B_code)):
+            if v is None or (nm == "B_code" and x.mode != "superposed"):
+                continue
+            if v < have:
+                raise InputError(f"--{nm.replace('_', '-')}: {v} is below the start "
+                                 f"network's {have}; only looser bounds can be given")
+            kw[nm] = v
+        out.append(replace(x, **kw) if kw else x)
     return out
 
 
@@ -420,20 +509,112 @@ def _wrong_inputs(net, task):
         return [x for x in X if net.evaluate(x) != task(x)]
 
 
-def _encode_solve(tasks, shape, inputs, max_nonzero, fixed, conflicts, symmetry=False):
+#: the fresh question at ``n - 1``: CaDiCaL configurations raced (round
+#: robin, one solver each, in one child) on it. ``(symmetry breaks, CaDiCaL
+#: options, phase hints from the network with one neuron dropped)``. Measured
+#: on the two cells the plain solve found slowest (uand(5) relu n=3 and
+#: uand(6) step n=5, explicit, B=2; benchmarks/results/improve.md): which
+#: member answers first differs by cell -- no symmetry breaks with the
+#: default options answered uand(5) relu in 4 s where the breaks took 34 s;
+#: CaDiCaL's ``--sat`` option set (stabilising mode only) answered uand(6)
+#: step in 0.3 s where the default took 5 s; phase hints helped there and
+#: hurt on uand(5) relu -- so they are raced, not chosen.
+SAT_OPTIONS = {"elimreleff": 10, "stabilizeonly": 1, "subsumereleff": 60}
+PORTFOLIO = ((False, "sat", False), (False, "default", False), (True, "sat", False),
+             (False, "sat", True))
+#: conflicts of each racer's first slice; a slice doubles every round
+SLICE = 1000
+
+
+def _phases(enc, nets):
+    """Phase hints: the order literals of every free parameter set to its
+    value in ``nets`` (one network per member, the encoding's width)."""
+    out = []
+
+    def add(e, v):
+        lits = getattr(e, "lits", None)
+        if lits is None:  # a constant (fixed) parameter
+            return
+        for d, lit in zip(e.dom[1:], lits):
+            out.append(lit if v >= d else -lit)
+
+    if enc._E:
+        for erow, vrow in zip(enc._E, nets[0].E):
+            for e, v in zip(erow, vrow):
+                add(e, v)
+        for erow, vrow in zip(enc._R, nets[0].R):
+            for e, v in zip(erow, vrow):
+                add(e, v)
+    for mem, net in zip(enc._members, nets):
+        for (W, b), (Wv, bv) in zip(mem["layers"], net.layers):
+            for erow, vrow in zip(W, Wv):
+                for e, v in zip(erow, vrow):
+                    add(e, v)
+            for e, v in zip(b, bv):
+                add(e, v)
+        if mem["V"] is not None:
+            for erow, vrow in zip(mem["V"], net.V):
+                for e, v in zip(erow, vrow):
+                    add(e, v)
+            for e, v in zip(mem["c"], net.c):
+                add(e, v)
+    return out
+
+
+def _encode_solve(tasks, shape, inputs, max_nonzero, fixed, conflicts, symmetry=False,
+                  portfolio=None, hint=None):
     """Child-process half of a window solve: encode, solve under a conflict
-    budget, decode. Returns ``(True|False|None, [network dicts] or None)``."""
-    enc = encode_family_sat(tasks, shape, inputs=inputs, symmetry=symmetry,
-                            max_nonzero=max_nonzero, fixed=fixed)
-    with Solver(name=SOLVER, bootstrap_with=enc.clauses) as s:
-        s.conf_budget(conflicts)
-        ok = s.solve_limited()
-        if not ok:
-            return ok, None
-        return ok, [network_to_dict(n) for n in enc.decode_all(s.get_model())[2]]
+    budget, decode. Returns ``(True|False|None, [network dicts] or None)``.
+
+    ``portfolio``: race these ``(symmetry, options, phases)`` racers round
+    robin, each solver kept between its slices (``SLICE`` conflicts, doubling
+    per round) until one answers or ``conflicts`` are spent in all;
+    ``hint``: network dicts giving the phases of racers that ask for them.
+    Conflict counts only, so the answer does not depend on the machine.
+    """
+    if not portfolio:
+        enc = encode_family_sat(tasks, shape, inputs=inputs, symmetry=symmetry,
+                                max_nonzero=max_nonzero, fixed=fixed)
+        with Solver(name=SOLVER, bootstrap_with=enc.clauses) as s:
+            s.conf_budget(conflicts)
+            ok = s.solve_limited()
+            if not ok:
+                return ok, None
+            return ok, [network_to_dict(n) for n in enc.decode_all(s.get_model())[2]]
+    encs, racers = {}, []
+    try:
+        for sym, opts, phased in portfolio:
+            if sym not in encs:
+                encs[sym] = encode_family_sat(tasks, shape, inputs=inputs, symmetry=sym,
+                                              max_nonzero=max_nonzero, fixed=fixed)
+            s = Solver(name=SOLVER)
+            if opts == "sat":
+                # options must be set before the first clause is added
+                s.solver.configure(SAT_OPTIONS)
+            s.append_formula(encs[sym].clauses)
+            if phased and hint:
+                s.set_phases(_phases(encs[sym], [network_from_dict(d) for d in hint]))
+            racers.append((s, encs[sym]))
+        spent, sl = 0, SLICE
+        while spent < conflicts:
+            for s, enc in racers:
+                s.conf_budget(sl)
+                ok = s.solve_limited()
+                spent += sl
+                if ok is None:
+                    continue
+                if not ok:
+                    return ok, None
+                return ok, [network_to_dict(n) for n in enc.decode_all(s.get_model())[2]]
+            sl *= 2
+        return None, None
+    finally:
+        for s, _ in racers:
+            s.delete()
 
 
-def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12):
+def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12, portfolio=None,
+            hint=None):
     """Solve the window: ``nets`` (one per task, width ``shape.n``) with every
     parameter outside ``free`` fixed. Returns ``("SAT", nets)`` with
     exhaustively verified networks, ``("UNSAT", None)`` when the window has
@@ -443,6 +624,8 @@ def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12):
     ``shape.n`` with the encoder's symmetry breaks (sound there: nothing is
     fixed); ``nets`` then only seed the counterexample loop."""
     full = free is None
+    if portfolio and not full:
+        raise InputError("portfolio: only for the full question (free=None)")
     fixed = {}
     if not full:
         fixed = dict(_code_params(nets[0]))
@@ -466,7 +649,9 @@ def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12):
         # encode and solve in a child killed at the deadline: the wall-clock
         # budget holds even when one window's formula is large
         done, out = run_limited(_encode_solve, tasks, shape, inputs, max_nonzero, fixed,
-                                budget.conflicts, full, time_limit=max(budget.left(), 0.01))
+                                budget.conflicts, full, portfolio,
+                                None if hint is None else [network_to_dict(x) for x in hint],
+                                time_limit=max(budget.left(), 0.01))
         if not done:
             return "UNKNOWN", None
         ok, dicts = out
@@ -671,7 +856,8 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
 
     # ---- phase 1: remove neurons
     w = window
-    full_conflicts = 4 * conflicts
+    # the fresh question's first budget: 4 window budgets per racer
+    full_conflicts = 4 * conflicts * len(PORTFOLIO)
     while best[0].widths[0] > 1 and not out_of_budget():
         n = best[0].widths[0]
         order = list(range(n))
@@ -712,14 +898,29 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
             continue
         if out_of_budget():
             break
-        if w >= n - 1:
-            # every window failed: ask the fresh exact question at n - 1 (the
-            # restart strategy's step, symmetry breaks on) under a conflict
-            # budget that grows each time it is not enough
+        # (a family's fresh question takes the rest of the budget: only after
+        # every window size, as before)
+        if (2 * w >= n - 1 if len(tasks) == 1 else w >= n - 1):
+            # every window failed and the next size would free (nearly) the
+            # whole network: ask the fresh exact question at n - 1 instead
+            # (a window of n - 1 neurons is that question without its
+            # symmetry breaks, asked once per neuron: measured 7x the cost on
+            # uand(6) step n=7, benchmarks/results/improve.md), under a
+            # conflict budget that grows each time it is not enough
             steps += 1
+            say(f"[{time.perf_counter() - t0:7.1f}s] step {steps}: every window up to "
+                f"{w} failed at n={n}; fresh solve at n={n - 1}"
+                + (f" ({len(PORTFOLIO)} racers, {full_conflicts} conflicts)"
+                   if len(tasks) == 1 else " (family search, rest of the budget)"))
             if len(tasks) == 1:
+                # racers (PORTFOLIO), some with phase hints from the network
+                # minus its least-missed neuron
+                # (superposed: code coordinate h dropped with neuron h)
+                hint = min((drop_neuron(best[0], h, h, h) for h in range(n)),
+                           key=lambda x: len(_wrong_inputs(x, tasks[0])))
                 st, cand = _repair(tasks, best, _shape_of(best[0], n - 1), None,
-                                   _Budget(bud.deadline, full_conflicts))
+                                   _Budget(bud.deadline, full_conflicts),
+                                   portfolio=PORTFOLIO, hint=[hint])
             else:
                 # the exact family question at n - 1 (member CEGIS of
                 # solve/family.py) with the rest of the budget: its answer is
@@ -734,8 +935,12 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
                 say(f"[{time.perf_counter() - t0:7.1f}s] the solver finds no network at "
                     f"n={n - 1} (UNSAT, not proof-checked here); removal stops")
                 break
+            say(f"[{time.perf_counter() - t0:7.1f}s] step {steps}: fresh solve at "
+                f"n={n - 1}: no answer in {full_conflicts} conflicts; budgets grow")
             full_conflicts *= 4
-            # a restart: reshuffle and try again from the smallest window
+            # a restart: reshuffle and try again from the smallest window,
+            # each window solve with twice the conflicts
+            bud.conflicts *= 2
             w = window
             continue
         # geometric growth: a window that is too small fails on every neuron,

@@ -342,9 +342,14 @@ def run(fn, *args, time_limit=None, memory_mb=None, part="solving", budget=None,
     return Outcome(True, msg[1], seconds=time.perf_counter() - t0)
 
 
-def race_limited(calls, time_limit=None):
+def race_limited(calls, time_limit=None, delays=None):
     """Run each ``(fn, args, kwargs)`` of ``calls`` in its own :class:`Child`;
     the first to return wins and the others are killed (with their groups).
+
+    ``delays[i]`` (seconds, default 0) starts call ``i`` only that long
+    after the race began, and only if nobody has answered by then: a
+    staggered portfolio costs nothing extra on questions the first racer
+    answers quickly.
 
     Returns ``(index, value)`` of the winner, or ``(None, None)`` when the
     limit (clamped to the active budget) passed first or the first child to
@@ -355,25 +360,43 @@ def race_limited(calls, time_limit=None):
     (0, 3)
     >>> race_limited([(time.sleep, (5,), {})], time_limit=0.2)
     (None, None)
+    >>> race_limited([(time.sleep, (5,), {}), (sum, ([4],), {})], delays=[0, 0.1])
+    (1, 4)
+    >>> race_limited([(sum, ([1],), {}), (time.sleep, (5,), {})], delays=[0, 60])
+    (0, 1)
     """
     from multiprocessing.connection import wait
 
-    children = []
+    delays = [0.0] * len(calls) if delays is None else [float(d) for d in delays]
+    if len(delays) != len(calls):
+        raise ValueError("race_limited: one delay per call")
+    pending = sorted(range(len(calls)), key=lambda k: delays[k])
+    children = {}
+    t0 = time.perf_counter()
+    b = active_budget()
+    timeout = time_limit if b is None else b.clamp(time_limit)[0]
+    end = None if timeout is None else t0 + timeout
     try:
-        for fn, args, kwargs in calls:
-            children.append(Child(fn, *args, **kwargs))
-        b = active_budget()
-        timeout = time_limit if b is None else b.clamp(time_limit)[0]
-        ready = wait([c._conn for c in children], timeout=timeout)
-        if not ready:
-            return None, None
-        i = next(k for k, c in enumerate(children) if c._conn is ready[0])
-        msg = children[i].recv(0)
-        if msg[0] != "return":
-            return None, None
-        return i, msg[1]
+        while True:
+            now = time.perf_counter()
+            while pending and t0 + delays[pending[0]] <= now and (end is None or now < end):
+                k = pending.pop(0)
+                fn, args, kwargs = calls[k]
+                children[k] = Child(fn, *args, **kwargs)
+            marks = [x for x in (end, t0 + delays[pending[0]] if pending else None)
+                     if x is not None]
+            wait_for = None if not marks else max(0.0, min(marks) - now)
+            ready = wait([c._conn for c in children.values()], timeout=wait_for)
+            if ready:
+                i = next(k for k, c in children.items() if c._conn is ready[0])
+                msg = children[i].recv(0)
+                if msg[0] != "return":
+                    return None, None
+                return i, msg[1]
+            if end is not None and time.perf_counter() >= end:
+                return None, None
     finally:
-        for c in children:
+        for c in children.values():
             c.kill()
 
 

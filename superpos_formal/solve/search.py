@@ -42,7 +42,8 @@ from ..verify import verify
 from .runner import DEFAULT_SOLVER, Outcome, race_limited, run
 
 __all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits",
-           "CADICAL_CONFIGS"]
+           "CADICAL_CONFIGS", "AUTO_PORTFOLIO", "PORTFOLIO_STAGGER", "resolve_portfolio",
+           "usable_cores"]
 
 
 @dataclass(repr=False)
@@ -119,6 +120,55 @@ CADICAL_CONFIGS = {
 }
 
 
+#: the default portfolio (``decide(portfolio="auto")``) on a machine with
+#: two or more cores: CaDiCaL's default options, and its ``--sat`` preset
+#: started :data:`PORTFOLIO_STAGGER` seconds later if no answer has come by
+#: then. Neither option set wins every frontier cell (the preset finds the
+#: step-network models the default loses, and loses some the default finds;
+#: benchmarks/results/frontier.md), so both run; the stagger keeps easy
+#: questions on one process.
+AUTO_PORTFOLIO = ("default", "sat")
+PORTFOLIO_STAGGER = 1.0
+
+
+def usable_cores():
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def resolve_portfolio(portfolio, config, solver, cores=None):
+    """``(configs, delays)`` of a solve.
+
+    ``portfolio="auto"`` races :data:`AUTO_PORTFOLIO`, staggered, when the
+    solver is CaDiCaL, ``config`` is left at ``"default"`` and at least two
+    cores are usable; otherwise it is the single ``config``. An explicit
+    sequence races all of it from the start.
+
+    >>> resolve_portfolio("auto", "default", "cadical195", cores=2)
+    (('default', 'sat'), (0.0, 1.0))
+    >>> resolve_portfolio("auto", "default", "cadical195", cores=1)
+    (('default',), (0.0,))
+    >>> resolve_portfolio("auto", "sat", "cadical195", cores=4)
+    (('sat',), (0.0,))
+    >>> resolve_portfolio(None, "default", "glucose4", cores=4)
+    (('default',), (0.0,))
+    """
+    if portfolio is None or portfolio == "auto":
+        cores = usable_cores() if cores is None else cores
+        if (portfolio == "auto" and config == "default" and solver.startswith("cadical")
+                and cores >= 2):
+            return AUTO_PORTFOLIO, (0.0, PORTFOLIO_STAGGER)
+        return (config,), (0.0,)
+    if isinstance(portfolio, str):
+        raise InputError(f"portfolio: expected 'auto' or a sequence of option sets, "
+                         f"got {portfolio!r}")
+    configs = tuple(portfolio)
+    return configs, (0.0,) * len(configs)
+
+
 def _config(solver, config):
     if config not in CADICAL_CONFIGS:
         raise InputError(f"config: unknown solver configuration {config!r} "
@@ -158,8 +208,8 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
 
 
 def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=None,
-           symmetry=True, inputs=None, max_nonzero=None, sums="tree", cegis=False,
-           cnf_path=None, check=None, budget=None, config="default", portfolio=None):
+           symmetry=True, inputs=None, max_nonzero=None, sums="auto", cegis=False,
+           cnf_path=None, check=None, budget=None, config="default", portfolio="auto"):
     """Decide whether a network of ``shape`` computes ``task``.
 
     Parameters
@@ -195,16 +245,21 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
         "unchecked". The checker is passed down rather than imported because
         proof checking is the certify layer's job, above solve
         (docs/MODEL.md, "Layers").
+    sums : str
+        How output sums are encoded (:data:`~superpos_formal.encode.sat.SUM_ENCODINGS`,
+        or ``"auto"``: binary adders for wide sums, the order tree
+        otherwise; ``cell.options["sums"]`` records what was used).
     config : str
         The CaDiCaL option set (a key of :data:`CADICAL_CONFIGS`).
-    portfolio : sequence of str, optional
+    portfolio : "auto", sequence of str, or None
         Race these option sets, each in its own process on the same CNF;
         the first answer wins and the others are killed. A SAT answer is
         verified as always; an UNSAT answer's DRAT proof is the winner's
         (every racer logs one when a proof is asked for) and is checked as
-        always. ``cell.info["config"]`` names the winner.
+        always. ``cell.info["config"]`` names the winner. ``"auto"`` (the
+        default): :func:`resolve_portfolio`; ``None``: ``config`` alone.
     """
-    configs = tuple(portfolio) if portfolio is not None else (config,)
+    configs, delays = resolve_portfolio(portfolio, config, solver)
     if not configs:
         raise InputError("portfolio: needs at least one configuration")
     for c in configs:
@@ -220,7 +275,8 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
                        proof_path or (tmp and os.path.join(tmp, "proof.drat")),
                        symmetry, inputs, max_nonzero, sums, cegis,
                        cnf_path or (tmp and os.path.join(tmp, "formula.cnf")),
-                       check, keep=(proof_path, cnf_path), configs=configs)
+                       check, keep=(proof_path, cnf_path), configs=configs,
+                       delays=delays)
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -263,7 +319,7 @@ def is_minimum(k, prev, lowest=1):
     return prev == Status.UNSAT or (prev is None and k == lowest)
 
 
-def _solve_round(args, configs, proof_path, cnf_path, remaining):
+def _solve_round(args, configs, proof_path, cnf_path, remaining, delays=None):
     """One encode+solve (an :class:`Outcome`): in one child, or raced over
     ``configs``.
 
@@ -285,7 +341,7 @@ def _solve_round(args, configs, proof_path, cnf_path, remaining):
              for i, c in enumerate(configs)]
     t0 = time.perf_counter()
     try:
-        i, out = race_limited(calls, time_limit=remaining)
+        i, out = race_limited(calls, time_limit=remaining, delays=delays)
         if i is None:
             return Outcome(False, limit="time", seconds=time.perf_counter() - t0,
                            reason=f"time limit {remaining} s reached by every racer")
@@ -302,7 +358,7 @@ def _solve_round(args, configs, proof_path, cnf_path, remaining):
 
 
 def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonzero,
-            sums, cegis, cnf_path, check, keep, configs=("default",)):
+            sums, cegis, cnf_path, check, keep, configs=("default",), delays=None):
     time_limit, deadline = limits
     t0 = time.perf_counter()
     X = task.inputs
@@ -319,12 +375,16 @@ def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonze
                         solver=solver, rounds=rounds, limit="budget",
                         reason="the call's budget was used up")
         res = _solve_round((task, shape, subset, symmetry, max_nonzero, sums, solver),
-                           configs, proof_path, cnf_path, remaining)
+                           configs, proof_path, cnf_path, remaining, delays)
         if not res.done:
             return Cell(task, shape, Status.UNKNOWN, time.perf_counter() - t0, options=opts,
                         solver=solver, rounds=rounds, limit=res.limit, reason=res.reason)
         out = res.value
         info = dict(out["info"], solve_seconds=out["solve_seconds"])
+        # "auto" is resolved by the encoder to the value that regenerates
+        # this CNF ("tree" or "binary"); the cell (and any claim made from
+        # it) records that value, never "auto"
+        opts["sums"] = info["sums"]
         if out["status"] == Status.UNSAT:
             certified, note = False, "not checked (no proof checker given)"
             if check:
