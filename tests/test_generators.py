@@ -348,3 +348,65 @@ def test_candidates_cover_the_question_symmetries():
     enc = encode_sat(TASK, SHAPE, symmetry=False)
     assert sorted(candidate_generators(enc, [TASK])) == [
         "code sign 0", "features 0,1 with outputs", "features 1,2 with outputs"]
+
+
+# ------------------------------------------------------------ tree-sym sums
+
+L1 = Shape("superposed", "relu", n=2, L=1, B=1, B_bias=1, B_code=1, codes="free")
+
+
+def test_neuron_swap_is_syntactic_with_symmetric_output_sums():
+    """``sums="tree-sym"`` merges the two neuron terms of an output sum first
+    and the readout bias last, so the swap maps every output tree onto
+    itself (the default merges the bias with neuron 0 first)."""
+    task = identity(3)
+    names = lambda sums: {n for n, *_ in syntactic_generators(
+        encode_sat(task, L1, symmetry=False, sums=sums), [task])[0]}
+    assert "member 0 neurons 0,1" in names("tree-sym")
+    assert "member 0 neurons 0,1" not in names("tree")
+
+
+@pytest.mark.parametrize("task,n", [(identity(3), 1), (identity(3), 2), (identity(4), 1)])
+def test_tree_sym_answers_like_tree(task, n):
+    """Same question, another sum encoding: the same answer, and a SAT model
+    decodes to a network that computes the task (exact re-verification)."""
+    from pysat.solvers import Solver
+
+    from superpos_formal.verify import verify
+
+    shape = Shape("superposed", "relu", n=n, L=1, B=1, B_bias=1, B_code=1, codes="free")
+    answers = []
+    for sums in ("tree", "tree-sym"):
+        enc = encode_sat(task, shape, symmetry=False, sums=sums)
+        with Solver(bootstrap_with=enc.clauses) as s:
+            ok = s.solve()
+            if ok:
+                assert verify(enc.decode(s.get_model()), task).ok
+        answers.append(ok)
+    assert answers[0] == answers[1]
+
+
+def test_generator_proof_over_tree_sym_f_verifies(tmp_path):
+    """identity(3) with one hidden layer of 1 neuron (UNSAT), F encoded with
+    ``tree-sym``: the claim's own options say ``tree``; any sum encoding is
+    the same question, a bogus one is rejected."""
+    task = identity(3)
+    shape = Shape("superposed", "relu", n=1, L=1, B=1, B_bias=1, B_code=1, codes="free")
+    enc = encode_sat(task, shape)
+    r = _solve(enc.clauses, enc.nvars, tmp_path / "sb.drat")
+    b = Bn.make_bundle(tmp_path / "b", r, task=task, shape=shape, encoding=enc,
+                       checkers=("native",))
+    base = encode_sat(task, shape, symmetry=False, sums="tree-sym")
+    gens, _ = syntactic_generators(base, [task])
+    sbc, top = _sb(base, gens)
+    rg = _solve(base.clauses + sbc, top, tmp_path / "g.drat")
+    attach_generator_proof(b, base, gens, rg.proof_path, solve_seconds=rg.seconds,
+                           solver={}, checkers=("native",))
+    assert _claim(b)["generator_proof"]["options"]["sums"] == "tree-sym"
+    rep = Bn.verify_bundle(b, checkers=("native",))
+    assert rep.ok, _fails(rep)
+    c = _claim(b)
+    c["generator_proof"]["options"]["sums"] = "abacus"
+    _set_claim(b, c)
+    assert "generator_proof.options are not the claim's" in _fails(
+        Bn.verify_bundle(b, checkers=("native",)))

@@ -23,9 +23,13 @@ from .generators import GEN, check_generator_proof, formula_with_sb, generators_
 __all__ = ["attach_generator_proof", "generator_f_options"]
 
 
-def generator_f_options(options):
-    """Options of ``F`` for a generator proof: breaks off, the whole family."""
-    return base_options(options, whole_family="members" in options)
+def generator_f_options(options, sums=None):
+    """Options of ``F`` for a generator proof: breaks off, the whole family
+    (and the sum encoding ``sums`` when given)."""
+    out = base_options(options, whole_family="members" in options)
+    if sums is not None:
+        out["sums"] = sums
+    return out
 
 
 def attach_generator_proof(bundle, base, gens, proof_path, *, solve_seconds, solver,
@@ -74,7 +78,7 @@ def attach_generator_proof(bundle, base, gens, proof_path, *, solve_seconds, sol
             (gdir / "logs" / f"{r.checker}.log").write_text(r.log)
         claim["certificate_kind"] = KIND_GENERATORS
         claim["generator_proof"] = {
-            "options": generator_f_options(claim.get("options") or {}),
+            "options": _f_options(claim, base),
             "generators": {"sha256": D.sha256_text(gtext), "count": len(gens),
                            "names": [n for n, _, _ in gens]},
             "formula": {"sha256": D.sha256_text(dimacs), "nvars": top,
@@ -89,6 +93,7 @@ def attach_generator_proof(bundle, base, gens, proof_path, *, solve_seconds, sol
         rep = CertificateReport()
         check_generator_proof(work, claim, lambda o: base, rep, ("native",), budget, True,
                               generator_f_options(claim.get("options") or {}))
+
         if rep.failures:
             raise InputError("generator proof does not check: " + "; ".join(rep.failures))
         write_manifest(work)
@@ -103,3 +108,9 @@ def attach_generator_proof(bundle, base, gens, proof_path, *, solve_seconds, sol
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return bundle
+
+
+def _f_options(claim, base):
+    """``F``'s options as recorded: the claim's, breaks off, whole family, and
+    the sum encoding ``base`` was built with."""
+    return generator_f_options(claim.get("options") or {}, base.info.get("sums"))

@@ -17,7 +17,9 @@ in ``gen/``:
 
 ``claim.json`` ``generator_proof`` records the options of ``F`` (the
 claim's options with every break off; for a family, the *whole* family, so
-no subfamily argument is needed), the hashes, sizes, solver and checks.
+no subfamily argument is needed; the sum encoding may differ, e.g.
+``tree-sym``, under which more symmetries are syntactic: every sum encoding
+encodes the same question), the hashes, sizes, solver and checks.
 
 :func:`check_generator_proof` verifies mechanically:
 
@@ -40,6 +42,7 @@ import json
 from pathlib import Path
 
 from ..encode.lexleader import automorphism_failure, lex_leader_clauses
+from ..encode.sat import SUM_ENCODINGS
 from ..errors import InputError
 from . import drat as D
 
@@ -171,10 +174,14 @@ def check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate
     if missing:
         rep.failures += [f"gen/{n}: missing" for n in missing]
         return
-    if meta.get("options") != f_options:
+    mopts = meta.get("options")
+    drop = lambda o: {k: v for k, v in o.items() if k != "sums"}
+    if (not isinstance(mopts, dict) or drop(mopts) != drop(f_options)
+            or mopts.get("sums", "tree") not in SUM_ENCODINGS):
         rep.failures.append("claim.json: generator_proof.options are not the claim's "
                             "options with the symmetry breaks off (for a family: the "
-                            "whole family)")
+                            "whole family; any sum encoding of "
+                            + ", ".join(SUM_ENCODINGS) + ")")
         return
     graw = D.read_text(files["generators.json.gz"])
     if D.sha256_text(graw) != (meta.get("generators") or {}).get("sha256"):

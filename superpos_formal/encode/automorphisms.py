@@ -11,8 +11,9 @@ those that map the clause set of ``F`` onto itself
 the default sum trees, which pair terms by position, a swap of two
 neurons or of two of three code coordinates is *not* syntactic; the
 relabellings, the swap of two code coordinates whose products are the two
-leaves of one adder, and the sign flips are (tested, and measured in
-``benchmarks/bench_certificates.py``).
+leaves of one adder, and the sign flips are; with ``sums="tree-sym"`` the
+swap of the two neurons of an ``n = 2`` member is too (tested, and measured
+in ``benchmarks/bench_certificates.py``).
 
 Every candidate is only a candidate: the checker
 (:mod:`superpos_formal.certify.generators`) re-checks the full literal
@@ -70,7 +71,8 @@ def candidate_generators(enc, tasks):
     ``enc`` is a base formula (no symmetry break) of ``tasks`` with free
     codes. Feature (output) transpositions of neighbours are included when
     they map the member set onto itself; code-coordinate neighbour swaps and
-    sign flips always.
+    sign flips always; with one hidden layer, neighbour-neuron swaps in
+    each member (syntactic with ``sums="tree-sym"`` and ``n = 2``).
     """
     sh = enc.shape
     if sh.mode == Mode.EXPLICIT or sh.codes != CodeKind.FREE:
@@ -149,6 +151,18 @@ def candidate_generators(enc, tasks):
             for kk in range(n):
                 _swap(g, mem["V"][r][kk], mem["V"][s][kk])
         out[f"output code coordinates {r},{s}"] = g
+    if sh.L == 1:
+        # neurons k, k+1 of one member: rows of W_1 and b_1, columns of V
+        for a, mem in enumerate(enc._members):
+            (W, bb), V = mem["layers"][0], mem["V"]
+            for k in range(n - 1):
+                g = {}
+                for i in range(len(W[k])):
+                    _swap(g, W[k][i], W[k + 1][i])
+                _swap(g, bb[k], bb[k + 1])
+                for r in range(len(V)):
+                    _swap(g, V[r][k], V[r][k + 1])
+                out[f"member {a} neurons {k},{k + 1}"] = g
     for r in range(n):
         g = {}
         for i in range(m):
