@@ -41,7 +41,7 @@ and ``SB`` (argument in :mod:`superpos_formal.encode.lexleader`).
 import json
 from pathlib import Path
 
-from ..encode.lexleader import automorphism_failure, lex_leader_clauses
+from ..encode.lexleader import automorphism_failure, clause_multiset, lex_leader_clauses
 from ..encode.sat import SUM_ENCODINGS
 from ..errors import InputError
 from . import drat as D
@@ -228,8 +228,9 @@ def check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate
                             f"variables")
         return
     rep.checks.append("automorphisms")
+    have = clause_multiset(bclauses)
     for name, g, _ in gens:
-        why = automorphism_failure(bclauses, bnvars, g)
+        why = automorphism_failure(bclauses, bnvars, g, have)
         if why:
             rep.failures.append(f"gen/generators.json.gz: generator {name!r} is not an "
                                 f"automorphism of F: {why}")

@@ -23,7 +23,7 @@ permutation against the regenerated formula.
 from ..domain import domain
 from ..results import CodeKind, Mode
 from .ints import IntVar
-from .lexleader import automorphism_failure, extend_permutation
+from .lexleader import automorphism_failure, clause_multiset, extend_permutation
 
 __all__ = ["candidate_generators", "syntactic_generators"]
 
@@ -201,10 +201,11 @@ def syntactic_generators(enc, tasks):
     m = 4, n = 2: 8.3 s against 2.1 s).
     """
     code_end = _code_end(enc)
+    have = clause_multiset(enc.clauses)
     good, bad = [], []
     for name, prim in candidate_generators(enc, tasks).items():
         g, _ = extend_permutation(enc.clauses, enc.nvars, prim)
-        why = automorphism_failure(enc.clauses, enc.nvars, g)
+        why = automorphism_failure(enc.clauses, enc.nvars, g, have)
         if why is None:
             aux = [v for v in g if v not in prim]
             K = (min(aux) - 1) if aux else max(g)

@@ -55,7 +55,7 @@ True
 from collections import Counter, defaultdict
 
 __all__ = ["lex_leader_clauses", "automorphism_failure", "extend_permutation",
-           "image", "perm_failure"]
+           "image", "perm_failure", "clause_multiset"]
 
 
 def image(g, lit):
@@ -83,12 +83,22 @@ def perm_failure(g, nvars):
     return None
 
 
-def automorphism_failure(clauses, nvars, g):
-    """Why ``g`` does not map the clause multiset onto itself, or None."""
+def clause_multiset(clauses):
+    """The clause multiset :func:`automorphism_failure` compares against."""
+    return Counter(frozenset(c) for c in clauses)
+
+
+def automorphism_failure(clauses, nvars, g, have=None):
+    """Why ``g`` does not map the clause multiset onto itself, or None.
+
+    ``have``: :func:`clause_multiset` of ``clauses``, to share between
+    generators.
+    """
     bad = perm_failure(g, nvars)
     if bad:
         return bad
-    have = Counter(frozenset(c) for c in clauses)
+    if have is None:
+        have = clause_multiset(clauses)
     for c in have:
         if not any(abs(l) in g for l in c):
             continue
