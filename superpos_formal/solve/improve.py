@@ -93,7 +93,8 @@ from .family import decide_family
 from .runner import run_limited
 
 __all__ = ["improve", "improve_family", "baseline", "Improvement", "objective",
-           "drop_neuron", "SOLVER", "PORTFOLIO", "STARTS", "construction_start", "widen"]
+           "drop_neuron", "SOLVER", "PORTFOLIO", "STARTS", "construction_start", "widen",
+           "restart"]
 
 #: solver for window instances; conflict budgets keep it deterministic
 SOLVER = "cadical195"
@@ -900,13 +901,14 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
             break
         # (a family's fresh question takes the rest of the budget: only after
         # every window size, as before)
-        if (2 * w >= n - 1 if len(tasks) == 1 else w >= n - 1):
-            # every window failed and the next size would free (nearly) the
-            # whole network: ask the fresh exact question at n - 1 instead
-            # (a window of n - 1 neurons is that question without its
-            # symmetry breaks, asked once per neuron: measured 7x the cost on
-            # uand(6) step n=7, benchmarks/results/improve.md), under a
-            # conflict budget that grows each time it is not enough
+        if (4 * w >= n - 1 if len(tasks) == 1 else w >= n - 1):
+            # every window failed and the next size would free more than
+            # half of the network: ask the fresh exact question at n - 1
+            # instead (a window of nearly n neurons is that question without
+            # its symmetry breaks, asked once per neuron: on uand(6) step at
+            # n=7 the windows of 6 took 12 s before the fresh solve, per-step
+            # log in benchmarks/results/improve.md), under a conflict budget
+            # that grows each time it is not enough
             steps += 1
             say(f"[{time.perf_counter() - t0:7.1f}s] step {steps}: every window up to "
                 f"{w} failed at n={n}; fresh solve at n={n - 1}"
@@ -982,6 +984,41 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
                        {"window": window, "conflicts": conflicts, "budget": budget,
                         "max_steps": max_steps, "sparsify": sparsify, "solver": SOLVER,
                         "target": target})
+
+
+def restart(task, start, *, budget=60.0, portfolio=True, target=None, progress=None):
+    """The restart strategy the benchmark sets against :func:`improve`: from
+    ``start``, ask the fresh exact question at ``n - 1`` from scratch (no
+    window, nothing fixed), again at ``n - 2`` after each SAT answer, until
+    UNSAT, ``target`` or the wall-clock ``budget``. With ``portfolio`` each
+    question is raced by :data:`PORTFOLIO` (phase hints from the last
+    answer minus a neuron), the same racers :func:`improve` falls back on;
+    without, it is one CaDiCaL run with the symmetry breaks. Returns
+    ``(best network, [(seconds, width), ...])``; every network is verified.
+    """
+    if not isinstance(task, Task):
+        raise InputError("task: expected a Task")
+    _validate_opts(budget, None, 0, 1, 1)
+    _check_start([task], [start])
+    t0 = time.perf_counter()
+    bud = _Budget(t0 + budget, 2 ** 62)
+    best, hist = start, []
+    say = progress or (lambda msg: None)
+    while best.widths[0] > 1 and bud.left() > 0:
+        if target is not None and best.widths[0] <= target:
+            break
+        n = best.widths[0]
+        hint = min((drop_neuron(best, h, h, h) for h in range(n)),
+                   key=lambda x: len(_wrong_inputs(x, task)))
+        st, cand = _repair([task], [best], _shape_of(best, n - 1), None, bud,
+                           portfolio=PORTFOLIO if portfolio else None,
+                           hint=[hint] if portfolio else None)
+        if st != "SAT":
+            break
+        best = cand[0]
+        hist.append((round(time.perf_counter() - t0, 3), n - 1))
+        say(f"[{time.perf_counter() - t0:7.1f}s] restart: n={n - 1}")
+    return best, hist
 
 
 def _fed_rows(nets, neurons, dropped_row=None):
