@@ -513,16 +513,17 @@ def _wrong_inputs(net, task):
 #: the fresh question at ``n - 1``: CaDiCaL configurations raced (round
 #: robin, one solver each, in one child) on it. ``(symmetry breaks, CaDiCaL
 #: options, phase hints from the network with one neuron dropped)``. Measured
-#: on the two cells the plain solve found slowest (uand(5) relu n=3 and
-#: uand(6) step n=5, explicit, B=2; benchmarks/results/improve.md): which
-#: member answers first differs by cell -- no symmetry breaks with the
-#: default options answered uand(5) relu in 4 s where the breaks took 34 s;
-#: CaDiCaL's ``--sat`` option set (stabilising mode only) answered uand(6)
-#: step in 0.3 s where the default took 5 s; phase hints helped there and
-#: hurt on uand(5) relu -- so they are raced, not chosen.
+#: (conflicts to the answer, benchmarks/results/improve.md) on the questions
+#: where the search stalled: which racer answers first differs by question --
+#: uand(5) relu n=3: no breaks + defaults 54k, no breaks + CaDiCaL's ``--sat``
+#: option set (stabilising mode only) 101k, breaks + ``--sat`` 95k, breaks +
+#: defaults (the plain solve) 191k; uand(6) step n=5: 2.2k, 15k, 11k and 35k.
+#: Phase hints from the current network helped little where they helped
+#: (1.6k on uand(6) step) and kept uand(5) relu unanswered at 300k, so no
+#: racer uses them (the hook stays: ``phases=True``). The racer with breaks
+#: is also the one that refutes a width quickly.
 SAT_OPTIONS = {"elimreleff": 10, "stabilizeonly": 1, "subsumereleff": 60}
-PORTFOLIO = ((False, "sat", False), (False, "default", False), (True, "sat", False),
-             (False, "sat", True))
+PORTFOLIO = ((False, "sat", False), (False, "default", False), (True, "sat", False))
 #: conflicts of each racer's first slice; a slice doubles every round
 SLICE = 1000
 
@@ -569,7 +570,8 @@ def _encode_solve(tasks, shape, inputs, max_nonzero, fixed, conflicts, symmetry=
 
     ``portfolio``: race these ``(symmetry, options, phases)`` racers round
     robin, each solver kept between its slices (``SLICE`` conflicts, doubling
-    per round) until one answers or ``conflicts`` are spent in all;
+    per round) until one answers or ``conflicts`` are spent in all (checked
+    after each full round, so a round may pass the budget by its slices);
     ``hint``: network dicts giving the phases of racers that ask for them.
     Conflict counts only, so the answer does not depend on the machine.
     """
@@ -857,8 +859,11 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
 
     # ---- phase 1: remove neurons
     w = window
-    # the fresh question's first budget: 4 window budgets per racer
-    full_conflicts = 4 * conflicts * len(PORTFOLIO)
+    # the fresh question's first budget: 16 window budgets per racer (a
+    # first try of 4 was too small for uand(5) relu at n=3, which needs about
+    # 54k conflicts of its fastest racer; a too-small try is repeated from
+    # scratch after a window round, so it costs more than it saves)
+    full_conflicts = 16 * conflicts * len(PORTFOLIO)
     while best[0].widths[0] > 1 and not out_of_budget():
         n = best[0].widths[0]
         order = list(range(n))
@@ -915,8 +920,8 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
                 + (f" ({len(PORTFOLIO)} racers, {full_conflicts} conflicts)"
                    if len(tasks) == 1 else " (family search, rest of the budget)"))
             if len(tasks) == 1:
-                # racers (PORTFOLIO), some with phase hints from the network
-                # minus its least-missed neuron
+                # racers (PORTFOLIO); a racer with phases=True would take its
+                # hints from the network minus its least-missed neuron
                 # (superposed: code coordinate h dropped with neuron h)
                 hint = min((drop_neuron(best[0], h, h, h) for h in range(n)),
                            key=lambda x: len(_wrong_inputs(x, tasks[0])))
@@ -991,8 +996,8 @@ def restart(task, start, *, budget=60.0, portfolio=True, target=None, progress=N
     ``start``, ask the fresh exact question at ``n - 1`` from scratch (no
     window, nothing fixed), again at ``n - 2`` after each SAT answer, until
     UNSAT, ``target`` or the wall-clock ``budget``. With ``portfolio`` each
-    question is raced by :data:`PORTFOLIO` (phase hints from the last
-    answer minus a neuron), the same racers :func:`improve` falls back on;
+    question is raced by :data:`PORTFOLIO`, the same racers
+    :func:`improve` falls back on;
     without, it is one CaDiCaL run with the symmetry breaks. Returns
     ``(best network, [(seconds, width), ...])``; every network is verified.
     """
