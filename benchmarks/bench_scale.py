@@ -160,29 +160,31 @@ def cube_row(res, label, method, w):
             "proof_gz_bytes": sum(len(a.proof_gz) for a in res.answers)}
 
 
-def bench_cubes(cells, depth, sign_depth):
-    """Each cell: the single solve, then lookahead cubes with 1 and 2
-    workers, and the sign split with 2 workers (the old heuristic)."""
+def bench_cubes(cells, depth, sign_depth, done=None):
+    """Each cell in turn: the single solve, then lookahead cubes with 1 and
+    2 workers (and with ``sign_depth`` the sign split, 2 workers). Two
+    clusters stay up for the whole part; ``done(rows)`` after each cell
+    (the tables are written as they grow: a cut run keeps its cells)."""
     rows = []
-    for t, sh, label in cells:
-        rows.append(single_solve(t, sh, label))
-        print(table(rows[-1:]), flush=True)
-    for w in (1, 2):
-        client = cluster(w)
-        try:
-            for t, sh, label in cells:
-                res = cube_and_conquer(t, sh, depth=depth, client=client)
+    clients = {w: cluster(w) for w in (1, 2)}
+    try:
+        for t, sh, label in cells:
+            rows.append(single_solve(t, sh, label))
+            print(table(rows[-1:]), flush=True)
+            for w in (1, 2):
+                res = cube_and_conquer(t, sh, depth=depth, client=clients[w])
                 rows.append(cube_row(res, label, f"lookahead depth {depth}", w))
                 print(table(rows[-1:]), flush=True)
-                if w == 2:
-                    res = cube_and_conquer(t, sh, depth=sign_depth, split="sign",
-                                           client=client)
-                    rows.append(cube_row(res, label, f"sign depth {sign_depth}", w))
-                    print(table(rows[-1:]), flush=True)
-        finally:
-            close(client)
-    order = {label: k for k, (_, _, label) in enumerate(cells)}
-    rows.sort(key=lambda r: order[r["cell"]])
+            if sign_depth:
+                res = cube_and_conquer(t, sh, depth=sign_depth, split="sign",
+                                       client=clients[2])
+                rows.append(cube_row(res, label, f"sign depth {sign_depth}", 2))
+                print(table(rows[-1:]), flush=True)
+            if done:
+                done(rows)
+    finally:
+        for c in clients.values():
+            close(c)
     return rows
 
 
@@ -231,6 +233,8 @@ def main():
                     help="comma-separated parts to run; the sections of parts not run "
                          "are kept from the existing result file")
     ap.add_argument("--depth", type=int, default=4, help="lookahead depth (default 4)")
+    ap.add_argument("--sign-depth", type=int, default=0,
+                    help="also run the sign split at this depth, 2 workers (0: not)")
     a = ap.parse_args()
     parts_run = set(a.parts.split(","))
     n_tiny = a.tiny or (20 if a.quick else 200)
@@ -239,6 +243,9 @@ def main():
     old = _sections(OUT / f"{name}.md")
     load = os.getloadavg()
     sections, rows = {}, []
+
+    def emit(all_rows):
+        print(_compose(name, old, sections, load, parts_run, all_rows), flush=True)
     with tempfile.TemporaryDirectory() as d:
         if "overhead" in parts_run:
             r1 = bench_overhead(d, n_tiny)
@@ -255,14 +262,24 @@ def main():
         else:
             cells = [(uand(m), Shape(mode="explicit", activation=act, n=n, B=B),
                       f"uand m={m} explicit {act} n={n} B={B}") for m, act, n, B in HARD_CELLS]
-        r3 = bench_cubes(cells, a.depth, 2)
-        rows += r3
-        end = os.getloadavg()
-        sections["## Cube and conquer vs single solve (UNSAT cells)"] = (
-            f"Load average {load[0]:.1f} at the start of this part, {end[0]:.1f} at its "
-            f"end (2 cores shared with other jobs, nice 10: wall times are inflated and "
-            f"noisy; CPU seconds are the fairer comparison). CPU: solver processes' "
-            f"user+system seconds plus proof-check and lookahead seconds.\n\n" + table(r3))
+        heading = "## Cube and conquer vs single solve (UNSAT cells)"
+
+        def done(r3):
+            end = os.getloadavg()
+            sections[heading] = (
+                f"Load average {load[0]:.1f} at the start of this part, {end[0]:.1f} after "
+                f"its last cell (2 cores shared with other jobs, nice 10: wall times are "
+                f"inflated and noisy; CPU seconds are the fairer comparison). CPU: solver "
+                f"processes' user+system seconds plus proof-check and lookahead "
+                f"seconds.\n\n" + table(r3))
+            emit(rows + r3)
+
+        rows += bench_cubes(cells, a.depth, a.sign_depth, done)
+    emit(rows)
+    return 0
+
+
+def _compose(name, old, sections, load, parts_run, rows):
     head = (f"Machine: {os.cpu_count()} cores, load average {load[0]:.1f} at start "
             f"(shared with other jobs: timings are under that load). Parts run this time: "
             f"{', '.join(sorted(parts_run))}; other sections are from an earlier run.")
@@ -272,9 +289,8 @@ def main():
     for k, v in list(keep.items()) + list(sections.items()):
         body += [k, "", v, ""]
     text = "\n".join(body)
-    print(text)
     write(name, rows, text)
-    return 0
+    return text
 
 
 if __name__ == "__main__":

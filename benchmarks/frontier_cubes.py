@@ -11,7 +11,8 @@ proofs, cover proof; verified by dratify native before it is renamed into
 place) -- large, so it is not committed: the script regenerates it.
 
     PYTHONPATH=$PWD nice -n 10 python benchmarks/frontier_cubes.py \\
-        --m 6 --activation relu --n 3 --B 2 --budget 2400 --workers 2
+        --m 6 --activation relu --n 3 --B 2 --budget 2400 --workers 2 \\
+        --work out/u6-work     # rerun with the same --work to resume
 """
 
 import argparse
@@ -44,6 +45,8 @@ def main():
     ap.add_argument("--budget", type=float, default=2400)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--bundle", default=None)
+    ap.add_argument("--work", default=None,
+                    help="keep refuted cubes and re-splits here; a rerun resumes from it")
     a = ap.parse_args()
     shape = Shape(mode="explicit", activation=a.activation, n=a.n, B=a.B)
     task = uand(a.m)
@@ -56,7 +59,7 @@ def main():
         with Budget(a.budget) as b:
             res = cube_and_conquer(task, shape, depth=a.depth, time_limit=a.time_limit,
                                    resplit=a.resplit, resplit_depth=a.resplit_depth,
-                                   client=client, progress=log)
+                                   client=client, progress=log, work_dir=a.work)
     finally:
         close_client(client)
     wall = time.time() - t0
@@ -80,7 +83,7 @@ def main():
            "resplit_depth": a.resplit_depth, "budget": a.budget, "budget_hit": b.hit,
            "workers": a.workers, "wall_seconds": round(wall, 1),
            "cube_cpu_seconds": round(res.cpu_seconds, 1), "cubes_split_again": res.resplit,
-           "leaves": len(res.cubes),
+           "leaves": len(res.cubes), "reused_from_work_dir": res.reused,
            "refuted": sum(r["status"] == "UNSAT" and r["checked"] for r in rows),
            "open": len(res.open_cubes), "load_start": load0, "load_end": load1,
            "cubes": rows}
