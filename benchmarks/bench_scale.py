@@ -9,20 +9,24 @@ beside it):
 2. Campaign throughput: M moderate cells (universal AND, explicit step and
    ReLU, B=1, several widths each) with 1 and 2 LocalCluster workers; the
    speed-up is the ratio of wall times.
-3. Cube and conquer against the single solve on one UNSAT cell: the single
-   solve (CaDiCaL with a DRAT proof, proof checked by dratify native), then
-   cube and conquer (depth 2: 9 cubes) with 1 and 2 workers. Wall time,
-   ``cube_s_sum`` (per-cube solve + check seconds, summed; elapsed time per
-   cube, so under load above the CPU used), proof lines and gzipped bytes.
+3. Cube and conquer against the single solve on UNSAT cells that take the
+   single solve more than 60 s (``HARD_CELLS``): the single solve (CaDiCaL
+   with a DRAT proof, checked by dratify native), then the lookahead split
+   (``--depth``, default 4) with 1 and 2 workers, and the old sign split
+   (depth 2: 9 cubes) with 2 workers. Wall time, CPU (solver processes'
+   user+system seconds, plus proof checks and lookahead), cube count, the
+   longest cube, proof lines and gzipped bytes (summed over the cubes).
 
 Run from the repository root (the machine is shared: say so with numbers):
 
     PYTHONPATH=$PWD python benchmarks/bench_scale.py            # full
     PYTHONPATH=$PWD python benchmarks/bench_scale.py --quick    # small sizes
+    PYTHONPATH=$PWD nice -n 10 python benchmarks/bench_scale.py --parts cubes
 """
 
 import argparse
 import csv
+import gzip
 import json
 import os
 import sys
@@ -121,35 +125,72 @@ def bench_throughput(d, n):
     return rows
 
 
-def bench_cubes(task, shape, depth, label):
-    rows = []
+def single_solve(task, shape, label):
+    """The baseline: one CaDiCaL solve with a DRAT proof, checked by dratify
+    native (in this process). CPU: the solver child's user+system seconds
+    plus this process's CPU during the check."""
     enc = encode_sat(task, shape)
     with tempfile.TemporaryDirectory() as d:
         pp = os.path.join(d, "p.drat")
+        c0 = os.times()
         r = solve_cnf(enc.clauses, nvars=enc.nvars, proof_path=pp)
+        c1 = os.times()
         assert r.status == "UNSAT", r.status
-        t0 = time.perf_counter()
+        t0, p0 = time.perf_counter(), time.process_time()
         text = Path(pp).read_text()
         require_verified(check_drat(enc, text=text, checkers=("native",)))
-        chk = time.perf_counter() - t0
-        import gzip
-        rows.append({"cell": label, "method": "single solve", "workers": 1,
-                     "wall_s": round(r.seconds + chk, 2), "cpu_s": round(r.seconds + chk, 2),
-                     "cubes": 1, "proof_lines": text.count("\n"),
-                     "proof_gz_bytes": len(gzip.compress(text.encode(), mtime=0))})
-    for w in (1, 2):
-        client = cluster(w)
-        try:
-            res = cube_and_conquer(task, shape, depth=depth, client=client)
-        finally:
-            close(client)
-        assert res.status == "UNSAT", res.status
-        rows.append({"cell": label, "method": f"cubes depth {depth}", "workers": w,
-                     "wall_s": round(res.seconds, 2), "cpu_s": round(res.cpu_seconds, 2),
-                     "cubes": len(res.cubes),
-                     "proof_lines": sum(a.proof_lines for a in res.answers),
-                     "proof_gz_bytes": sum(len(a.proof_gz) for a in res.answers)})
+        chk, chk_cpu = time.perf_counter() - t0, time.process_time() - p0
+        solve_cpu = (c1.children_user - c0.children_user) + (c1.children_system
+                                                              - c0.children_system)
+        return {"cell": label, "method": "single solve", "workers": 1,
+                "wall_s": round(r.seconds + chk, 1), "cpu_s": round(solve_cpu + chk_cpu, 1),
+                "cubes": 1, "longest_cube_s": round(r.seconds, 1),
+                "proof_lines": text.count("\n"),
+                "proof_gz_bytes": len(gzip.compress(text.encode(), mtime=0))}
+
+
+def cube_row(res, label, method, w):
+    assert res.status == "UNSAT", res.status
+    return {"cell": label, "method": method, "workers": w,
+            "wall_s": round(res.seconds, 1),
+            "cpu_s": round(res.cpu_seconds + res.split_seconds, 1),
+            "cubes": len(res.cubes),
+            "longest_cube_s": round(max(a.seconds for a in res.answers), 1),
+            "proof_lines": sum(a.proof_lines for a in res.answers),
+            "proof_gz_bytes": sum(len(a.proof_gz) for a in res.answers)}
+
+
+def bench_cubes(cells, depth, sign_depth, done=None):
+    """Each cell in turn: the single solve, then lookahead cubes with 1 and
+    2 workers (and with ``sign_depth`` the sign split, 2 workers). Two
+    clusters stay up for the whole part; ``done(rows)`` after each cell
+    (the tables are written as they grow: a cut run keeps its cells)."""
+    rows = []
+    clients = {w: cluster(w) for w in (1, 2)}
+    try:
+        for t, sh, label in cells:
+            rows.append(single_solve(t, sh, label))
+            print(table(rows[-1:]), flush=True)
+            for w in (1, 2):
+                res = cube_and_conquer(t, sh, depth=depth, client=clients[w])
+                rows.append(cube_row(res, label, f"lookahead depth {depth}", w))
+                print(table(rows[-1:]), flush=True)
+            if sign_depth:
+                res = cube_and_conquer(t, sh, depth=sign_depth, split="sign",
+                                       client=clients[2])
+                rows.append(cube_row(res, label, f"sign depth {sign_depth}", 2))
+                print(table(rows[-1:]), flush=True)
+            if done:
+                done(rows)
+    finally:
+        for c in clients.values():
+            close(c)
     return rows
+
+
+HARD_CELLS = [
+    (6, "step", 4, 2), (7, "step", 4, 2), (8, "step", 4, 2),
+]
 
 
 def table(rows):
@@ -169,37 +210,87 @@ def write(name, rows, text):
         w.writerows(rows)
 
 
+def _sections(path):
+    """``{heading: text}`` of the ``## `` sections of an earlier result file."""
+    if not path.is_file():
+        return {}
+    out, cur = {}, None
+    for line in path.read_text().splitlines():
+        if line.startswith("## "):
+            cur = line
+            out[cur] = []
+        elif cur is not None:
+            out[cur].append(line)
+    return {k: "\n".join(v).strip() for k, v in out.items()}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small sizes (a smoke run)")
     ap.add_argument("--tiny", type=int, default=None, help="tiny cells (default 200)")
     ap.add_argument("--moderate", type=int, default=None, help="moderate cells (default 8)")
+    ap.add_argument("--parts", default="overhead,throughput,cubes",
+                    help="comma-separated parts to run; the sections of parts not run "
+                         "are kept from the existing result file")
+    ap.add_argument("--depth", type=int, default=4, help="lookahead depth (default 4)")
+    ap.add_argument("--sign-depth", type=int, default=0,
+                    help="also run the sign split at this depth, 2 workers (0: not)")
     a = ap.parse_args()
+    parts_run = set(a.parts.split(","))
     n_tiny = a.tiny or (20 if a.quick else 200)
     n_mod = a.moderate or (4 if a.quick else 8)
+    name = "scale_quick" if a.quick else "scale"
+    old = _sections(OUT / f"{name}.md")
     load = os.getloadavg()
-    head = (f"Machine: {os.cpu_count()} cores, load average {load[0]:.1f} at start "
-            f"(shared with other jobs: timings are under that load).")
-    parts = [head, ""]
+    sections, rows = {}, []
+
+    def emit(all_rows):
+        print(_compose(name, old, sections, load, parts_run, all_rows), flush=True)
     with tempfile.TemporaryDirectory() as d:
-        r1 = bench_overhead(d, n_tiny)
-        parts += [f"## Runner overhead: {n_tiny} tiny cells", "", table(r1), ""]
-        print("\n".join(parts[-4:]), flush=True)
-        r2 = bench_throughput(d, n_mod)
-        parts += [f"## Campaign throughput: {n_mod} moderate cells", "", table(r2), ""]
-        print("\n".join(parts[-4:]), flush=True)
-    cells = [(uand(4), Shape(mode="explicit", activation="step", n=2, B=1),
-              "uand m=4 explicit step n=2 B=1")]
-    if not a.quick:
-        cells.append((uand(5), Shape(mode="explicit", activation="step", n=4, B=1),
-                      "uand m=5 explicit step n=4 B=1"))
-    r3 = []
-    for t, sh, label in cells:
-        r3 += bench_cubes(t, sh, 2, label)
-    parts += ["## Cube and conquer vs single solve (UNSAT cells)", "", table(r3), ""]
-    print("\n".join(parts[-4:]), flush=True)
-    write("scale_quick" if a.quick else "scale", r1 + r2 + r3, "\n".join(parts))
+        if "overhead" in parts_run:
+            r1 = bench_overhead(d, n_tiny)
+            rows += r1
+            sections[f"## Runner overhead: {n_tiny} tiny cells"] = table(r1)
+        if "throughput" in parts_run:
+            r2 = bench_throughput(d, n_mod)
+            rows += r2
+            sections[f"## Campaign throughput: {n_mod} moderate cells"] = table(r2)
+    if "cubes" in parts_run:
+        if a.quick:
+            cells = [(uand(4), Shape(mode="explicit", activation="step", n=2, B=1),
+                      "uand m=4 explicit step n=2 B=1")]
+        else:
+            cells = [(uand(m), Shape(mode="explicit", activation=act, n=n, B=B),
+                      f"uand m={m} explicit {act} n={n} B={B}") for m, act, n, B in HARD_CELLS]
+        heading = "## Cube and conquer vs single solve (UNSAT cells)"
+
+        def done(r3):
+            end = os.getloadavg()
+            sections[heading] = (
+                f"Load average {load[0]:.1f} at the start of this part, {end[0]:.1f} after "
+                f"its last cell (2 cores shared with other jobs, nice 10: wall times are "
+                f"inflated and noisy; CPU seconds are the fairer comparison). CPU: solver "
+                f"processes' user+system seconds plus proof-check and lookahead "
+                f"seconds.\n\n" + table(r3))
+            emit(rows + r3)
+
+        rows += bench_cubes(cells, a.depth, a.sign_depth, done)
+    emit(rows)
     return 0
+
+
+def _compose(name, old, sections, load, parts_run, rows):
+    head = (f"Machine: {os.cpu_count()} cores, load average {load[0]:.1f} at start "
+            f"(shared with other jobs: timings are under that load). Parts run this time: "
+            f"{', '.join(sorted(parts_run))}; other sections are from an earlier run.")
+    keep = {k: v for k, v in old.items() if k not in sections and not any(
+        k.split(":")[0] == s.split(":")[0] for s in sections)}
+    body = [head, ""]
+    for k, v in list(keep.items()) + list(sections.items()):
+        body += [k, "", v, ""]
+    text = "\n".join(body)
+    write(name, rows, text)
+    return text
 
 
 if __name__ == "__main__":

@@ -253,10 +253,17 @@ def run_cell(camp, cell, cid, proofs_dir=None, progress=None):
         res = min_neurons(task, shape, n_min=cell.get("n_min", 1), n_max=n_max,
                           time_limit=limit, progress=progress, proof_dir=proof_dir,
                           check=check_unsat)
+    table = res.table()
+    for row, c in zip(table, res.cells):
+        if row["status"] == "UNKNOWN":
+            # which limit stopped it (time, budget, memory) and why: a cell cut
+            # by a budget or a memory cap did not reach its time limit
+            row["limit"] = getattr(c, "limit", None)
+            row["reason"] = getattr(c, "reason", "") or ""
     rec = {
         "id": cid, "cell": cell, "subject": label, "bounds": bounds_label(shape),
         "minimum": res.minimum, "certified": res.certified, "note": res.note,
-        "table": res.table(), "seconds": round(time.perf_counter() - t0, 2),
+        "table": table, "seconds": round(time.perf_counter() - t0, 2),
         "time_limit": limit,
     }
     if res.best is not None:

@@ -22,6 +22,13 @@ What runs where
   leaves no orphan solver running. Every solve keeps its own hard
   wall-clock limit (the campaign's ``time_limit``, enforced by
   :mod:`superpos_formal.solve.runner`).
+- ``--budget SECONDS`` bounds the whole run, on every worker: each task
+  gets the run's deadline (epoch seconds; workers on other machines need
+  synchronised clocks) and runs its cell under a
+  :class:`~superpos_formal.budget.Budget` of what is left, so its solves
+  end as UNKNOWN(budget). Such a record is marked ``cut`` and the store
+  reruns the cell next time at the same limit; a task that starts after the
+  deadline does not run the cell at all.
 - Dask reruns the task of a killed worker on another worker (at most
   ``allowed-failures`` times); a cell that still fails is stored with
   outcome ``error`` and is rerun by the next ``campaign run``.
@@ -43,7 +50,7 @@ from .budget import Budget, active_budget
 from .campaign import load_campaign, run_cell
 from .errors import InputError
 from .solve.cubes import allow_children, deadline_of
-from .solve.runner import DEFAULT_SOLVER, run_limited, solver_version
+from .solve.runner import DEFAULT_SOLVER, run, solver_version
 from .store import Store, cell_id, host_name, render_markdown, utc_now
 from .version import __version__
 
@@ -107,8 +114,8 @@ def cell_task(camp, cell, cid, proofs_dir=None, memory_limit=DEFAULT_MEMORY_LIMI
     started = utc_now()
     t0 = time.perf_counter()
     if deadline is None:
-        ok, rec = run_limited(_guarded, os.getpid(), memory_limit, run_cell,
-                              camp, cell, cid, proofs_dir, budget=Budget(None))
+        out = run(_guarded, os.getpid(), memory_limit, run_cell, camp, cell, cid, proofs_dir,
+                  budget=Budget(None))
     else:
         left = deadline - time.time()
         if left <= 0:
@@ -116,13 +123,18 @@ def cell_task(camp, cell, cid, proofs_dir=None, memory_limit=DEFAULT_MEMORY_LIMI
         # the child's solves see this budget (inherited by fork) and end as
         # UNKNOWN(budget); the wait here allows CUT_GRACE more for the record
         with Budget(left):
-            ok, rec = run_limited(_guarded, os.getpid(), memory_limit, run_cell,
-                                  camp, cell, cid, proofs_dir,
-                                  budget=Budget(left + CUT_GRACE))
-        if not ok:
-            return None
-        if time.time() >= deadline and any(r["status"] == "UNKNOWN"
-                                           for r in rec.get("table", [])):
+            out = run(_guarded, os.getpid(), memory_limit, run_cell, camp, cell, cid,
+                      proofs_dir, budget=Budget(left + CUT_GRACE))
+    if not out.done and out.limit == "memory":
+        # the cell's own process (encoding, search bookkeeping) ran out: no
+        # answer; stored as a failed attempt with the reason, rerun next time
+        rec = _error_record(camp, cell, cid, MemoryError(out.reason))
+    elif not out.done:
+        return None  # cut by the run's budget before it could report
+    else:
+        rec = out.value
+        if deadline is not None and time.time() >= deadline and any(
+                r["status"] == "UNKNOWN" for r in rec.get("table", [])):
             rec["cut"] = "budget"
     rec.update(host=host_name(), started=started, finished=utc_now(),
                wall_seconds=round(time.perf_counter() - t0, 3),

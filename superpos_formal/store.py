@@ -28,6 +28,21 @@ version is refused, never half-understood):
     one row per width tried: SAT / UNSAT / UNKNOWN (or NOCODE), checked,
     seconds, limit reached, formula size. Attempts under different limits
     are all kept.
+``best_known(key, slug, ...)`` (version 2)
+    the best-known registry (:mod:`superpos_formal.certify.best_known`): one
+    row per question (subject and bounds), the smallest verified network
+    found so far as a whole entry (networks included). Written only by
+    :meth:`Store.put_best_known`: the entry is re-verified exactly first and
+    replaces the stored one only when lexicographically smaller (hidden
+    neurons, nonzero parameters, bits), in one transaction.
+``best_known_runs(key, recorded, ...)`` (version 2)
+    append-only: every network offered to the registry (kept or not), with
+    its start's counts and name, so no network found is ever lost and the
+    improvement over each starting construction can be read back.
+
+A version-1 store opened for writing is upgraded to version 2 (the two new
+tables and the version row, one transaction); opened read-only it reads as
+an empty registry.
 
 Resume rule (:meth:`Store.plan`): a decided cell is skipped; an open cell is
 rerun only with a larger limit than the one it reached (or no limit).
@@ -52,15 +67,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .campaign import render_table
+from .certify import best_known as BK
 from .errors import InputError
 from .ids import stable_id
 from .shape import Shape
 
 __all__ = ["Store", "SCHEMA_VERSION", "cell_id", "question_of", "outcome_of",
-           "import_jsonl", "render_csv", "render_markdown", "utc_now", "host_name"]
+           "import_jsonl", "render_csv", "render_markdown", "utc_now", "host_name",
+           "sync_best_known"]
 
 #: bump when a table or column changes meaning; older code refuses newer stores
-SCHEMA_VERSION = 1
+#: (2: the best-known registry tables)
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -80,6 +98,20 @@ CREATE TABLE IF NOT EXISTS solves (
     status TEXT NOT NULL CHECK (status IN ('SAT', 'UNSAT', 'UNKNOWN', 'NOCODE')),
     checked INTEGER, seconds REAL, limit_reached INTEGER, vars INTEGER, clauses INTEGER,
     PRIMARY KEY (campaign, cell_id, n, time_limit));
+"""
+
+#: version 2 (also the upgrade of a version-1 store)
+_SCHEMA_2 = """
+CREATE TABLE IF NOT EXISTS best_known (
+    key TEXT PRIMARY KEY, slug TEXT NOT NULL, subject TEXT NOT NULL,
+    question TEXT NOT NULL CHECK (question IN ('instance', 'family')), bounds TEXT NOT NULL,
+    hidden_neurons INTEGER NOT NULL, params_nonzero INTEGER NOT NULL, bits INTEGER NOT NULL,
+    minimality TEXT NOT NULL CHECK (minimality IN ('UNKNOWN', 'CERTIFIED')),
+    bundle TEXT, updated TEXT NOT NULL, entry TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS best_known_runs (
+    key TEXT NOT NULL, slug TEXT NOT NULL, recorded TEXT NOT NULL, start_name TEXT,
+    start_n INTEGER, best_n INTEGER NOT NULL, params_nonzero INTEGER NOT NULL,
+    bits INTEGER NOT NULL, kept INTEGER NOT NULL, entry TEXT NOT NULL);
 """
 
 
@@ -205,13 +237,22 @@ class Store:
                         f"superpos-formal reads ({SCHEMA_VERSION}); upgrade superpos-formal")
                 if v < 1:
                     raise InputError(f"store {self.path}: unknown schema version {v}")
-                missing = {"campaigns", "cells", "solves"} - tables
+                need = {"campaigns", "cells", "solves"}
+                if v >= 2:
+                    need |= {"best_known", "best_known_runs"}
+                missing = need - tables
                 if missing:
                     raise InputError(f"store {self.path}: corrupt (missing table "
                                      f"{sorted(missing)[0]})")
                 ok = self.db.execute("PRAGMA quick_check").fetchone()[0]
                 if ok != "ok":
                     raise InputError(f"store {self.path}: corrupt ({ok})")
+                if v < SCHEMA_VERSION and not readonly:
+                    # upgrade: new tables and the version row, all or nothing
+                    self.db.executescript(
+                        "BEGIN IMMEDIATE;" + _SCHEMA_2 +
+                        f"UPDATE schema_version SET version = {SCHEMA_VERSION}; COMMIT;")
+                self.version = SCHEMA_VERSION if not readonly else v
             elif tables:
                 raise InputError(f"store {self.path}: an SQLite file that is not a "
                                  f"superpos-formal store (tables {sorted(tables)})")
@@ -222,8 +263,9 @@ class Store:
                 # one script, one transaction: a fresh store has all of its
                 # tables and its version row, or none of them
                 self.db.executescript(
-                    "BEGIN IMMEDIATE;" + _SCHEMA +
+                    "BEGIN IMMEDIATE;" + _SCHEMA + _SCHEMA_2 +
                     f"INSERT INTO schema_version VALUES ({SCHEMA_VERSION}); COMMIT;")
+                self.version = SCHEMA_VERSION
             if not readonly:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=FULL")
@@ -300,6 +342,90 @@ class Store:
                      r.get("clauses")))
         self._tx(write)
         return cid
+
+    def put_best_known(self, entry, start_name=None, log=True, on_win=None):
+        """Offer a registry entry (:func:`~superpos_formal.certify.best_known.make_entry`).
+
+        The entry is re-checked first (fields, exact verification of its
+        networks on every input: :func:`~superpos_formal.certify.best_known.check_entry`);
+        an unverified or malformed one raises InputError and nothing is
+        written. Then, in one transaction: the offer is logged in
+        ``best_known_runs`` (with ``log``), and the ``best_known`` row is
+        replaced only when the entry is lexicographically smaller than the
+        stored one. ``on_win()`` (e.g. writing the entry's bundle) runs
+        inside that transaction when the entry wins: if it raises, nothing
+        is written. Returns True when it replaced (or created) the row.
+        """
+        key, _, _ = BK.check_entry(entry)
+        slug = BK.slug_of(entry)
+        new = BK.entry_counts(entry)
+        kept = []
+
+        def write():
+            old = self.db.execute("SELECT entry FROM best_known WHERE key=?", (key,)).fetchone()
+            wins = BK.better(entry, None if old is None else json.loads(old[0]))
+            if wins:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO best_known VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (key, slug, entry["subject"], entry["question"],
+                     json.dumps(entry["bounds"], sort_keys=True), *new,
+                     entry["minimality"], entry["best"].get("bundle"), utc_now(),
+                     json.dumps(entry, sort_keys=True)))
+                if on_win is not None:
+                    on_win()
+            if log:
+                st = entry["start"]
+                self.db.execute(
+                    "INSERT INTO best_known_runs VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (key, slug, utc_now(), start_name or st.get("name"),
+                     st.get("hidden_neurons"), *new, int(wins),
+                     json.dumps(entry, sort_keys=True)))
+            kept.append(wins)
+        self._need_registry()
+        self._tx(write)
+        return kept[0]
+
+    def refresh_best_known(self, minima):
+        """Re-read every entry's certified minimum and minimality from
+        ``minima`` (one transaction); returns the number of entries changed."""
+        self._need_registry()
+        changed = []
+
+        def write():
+            for key, text in self.db.execute("SELECT key, entry FROM best_known").fetchall():
+                old = json.loads(text)
+                new = BK.refresh_entry(old, minima)
+                if new is not old:
+                    self.db.execute("UPDATE best_known SET entry=?, minimality=? WHERE key=?",
+                                    (json.dumps(new, sort_keys=True), new["minimality"], key))
+                    changed.append(key)
+        self._tx(write)
+        return len(changed)
+
+    def _need_registry(self):
+        if getattr(self, "version", 1) < 2:
+            raise InputError(f"store {self.path}: schema version 1 has no best-known "
+                             f"registry (open it for writing once to upgrade)")
+
+    def best_known(self):
+        """Every registry entry (dicts, sorted by slug); ``[]`` for a
+        version-1 store opened read-only."""
+        if getattr(self, "version", 1) < 2:
+            return []
+        return [json.loads(r[0]) for r in self.db.execute(
+            "SELECT entry FROM best_known ORDER BY slug")]
+
+    def best_known_runs(self):
+        """``{entry key: [{start_name, start_n, best_n}, ...]}``: per question
+        and starting network, the smallest width any logged run reached."""
+        if getattr(self, "version", 1) < 2:
+            return {}
+        out = {}
+        for key, name, sn, bn in self.db.execute(
+                "SELECT key, start_name, start_n, MIN(best_n) FROM best_known_runs "
+                "GROUP BY key, start_name, start_n ORDER BY key, start_name, start_n"):
+            out.setdefault(key, []).append({"start_name": name, "start_n": sn, "best_n": bn})
+        return out
 
     # -- reading -------------------------------------------------------
     def get(self, campaign, cid):
@@ -453,3 +579,20 @@ def render_csv(store, name):
     if not store.db.execute("SELECT 1 FROM cells WHERE campaign=?", (name,)).fetchone():
         store.campaign(name)  # raises when the campaign is unknown
     return buf.getvalue()
+
+
+def sync_best_known(store, registry_dir, minima=None, root="."):
+    """Merge the committed export ``registry_dir/registry.json`` into the
+    store's registry (each entry re-verified; the smaller network wins), then
+    rewrite the export (``registry.json``, ``registry.csv``, ``README.md``)
+    from the store, so a store that starts empty never shrinks the export.
+    The export's networks are read from their bundles under ``root``.
+    ``minima`` (:func:`~superpos_formal.certify.best_known.certified_minima`)
+    refreshes each entry's certified minimum. Returns the entries written."""
+    for e in BK.load_registry(registry_dir, with_networks=True, root=root):
+        store.put_best_known(e, log=False)
+    if minima is not None:
+        store.refresh_best_known(minima)
+    entries = store.best_known()
+    BK.write_exports(entries, registry_dir, runs=store.best_known_runs())
+    return entries

@@ -66,6 +66,7 @@ __all__ = [
     "pair_set_family",
     "explicit_family",
     "sample_family",
+    "sample_indices",
     "stable_id",
     "MAX_TABLE_ENTRIES",
     "MAX_FAMILY_MEMBERS",
@@ -752,6 +753,31 @@ def explicit_family(tasks):
                   (("members", [t.to_dict() for t in tasks]),))
 
 
+def sample_indices(N, k, seed):
+    """The sorted member indices :func:`sample_family` draws: ``k`` distinct
+    uniform indices in ``0..N-1`` from ``random.Random(seed)`` (all of them
+    when ``k >= N``).
+
+    >>> sample_indices(10, 3, 0) == sample_indices(10, 3, 0), len(sample_indices(10**30, 3, 0))
+    (True, 3)
+    """
+    if k < 1:
+        raise InputError(f"k: sample size must be positive, got {k}")
+    if k > MAX_FAMILY_MEMBERS:
+        raise InputError(f"k: a sample holds at most {MAX_FAMILY_MEMBERS} members, got {k}")
+    rng = random.Random(seed)
+    if k >= N:
+        return list(range(N))
+    if N < 2 ** 62:
+        return sorted(rng.sample(range(N), k))
+    # range(N) has no length beyond a machine word (m! at m >= 21):
+    # distinct uniform draws by rejection, k << N
+    seen = set()
+    while len(seen) < k:
+        seen.add(rng.randrange(N))
+    return sorted(seen)
+
+
 def sample_family(family, k, seed):
     """A seeded random sample of ``k`` distinct members of ``family``.
 
@@ -761,12 +787,8 @@ def sample_family(family, k, seed):
     """
     if k < 1:
         raise InputError(f"k: sample size must be positive, got {k}")
-    rng = random.Random(seed)
     N = family.size
-    if k >= N:
-        idx = list(range(N))
-    else:
-        idx = sorted(rng.sample(range(N), k))
+    idx = sample_indices(N, k, seed)
     if k > MAX_FAMILY_MEMBERS:
         raise InputError(f"k: a sample holds at most {MAX_FAMILY_MEMBERS} members, got {k}")
     chosen = []

@@ -158,6 +158,9 @@ def test_cli_cubes_bundle_and_bad_depth(tmp_path, capsys):
     assert main(args + ["--depth", "0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("superpos: error: --depth")
+    assert main(args + ["--resplit", "-1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("superpos: error: --resplit")
     out = tmp_path / "b"
     assert main(args + ["--depth", "1", "-o", str(out)]) == 0
     assert "UNSAT: 3 cubes" in capsys.readouterr().out
@@ -247,3 +250,26 @@ def test_bundle_proofs_read_with_the_bound(unsat_bundle):
     rep = verify_bundle(unsat_bundle, checkers=NATIVE, max_unzipped=200)
     assert not rep.ok
     assert "decompresses to more than 200 bytes" in " | ".join(rep.all_failures())
+
+
+def test_work_folder_resumes_without_solving_again(monkeypatch, tmp_path):
+    C = importlib.import_module("superpos_formal.certify.cubes")
+    work = tmp_path / "w"
+    first = C.cube_and_conquer(uand(3), UNSAT_SHAPE, depth=2, work_dir=work)
+    assert first.status == "UNSAT" and first.reused == 0
+    assert len(list((work / "refuted").glob("*.drat.gz"))) == len(first.cubes)
+
+    def never(*a, **k):
+        raise AssertionError("a cube was solved again")
+
+    monkeypatch.setattr(C, "check_cube", never)
+    again = C.cube_and_conquer(uand(3), UNSAT_SHAPE, depth=2, work_dir=work)
+    assert again.status == "UNSAT" and again.reused == len(first.cubes)
+    assert again.cover_text and again.cubes == first.cubes
+    # an altered stored proof is not taken: that cube is solved again
+    p = sorted((work / "refuted").glob("*.drat.gz"))[0]
+    p.write_bytes(write_gz(tmp_path / "x.gz", "0\n").read_bytes())
+    with pytest.raises(AssertionError, match="solved again"):
+        C.cube_and_conquer(uand(3), UNSAT_SHAPE, depth=2, work_dir=work)
+    with pytest.raises(InputError, match="another formula"):
+        C.cube_and_conquer(uand(4), UNSAT_SHAPE, depth=2, work_dir=work)

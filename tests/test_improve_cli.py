@@ -14,7 +14,7 @@ import pytest
 
 from conftest import naive_eval
 from superpos_formal.certify.best_known import (certified_minima, load_registry,
-                                                lookup_certified, record, render)
+                                                lookup_certified, make_entry, render)
 from superpos_formal.certify.bundle import verify_bundle
 from superpos_formal.cli import main
 from superpos_formal.schema import load, write_json
@@ -32,9 +32,11 @@ def _run(argv, capsys):
 
 def test_cli_improves_and_records(tmp_path, capsys):
     reg, roots, net = tmp_path / "bk", tmp_path / "proofs", tmp_path / "net.json"
+    store = tmp_path / "s.sqlite"
     rc, out, err = _run(["improve", "--task", "uand", "--m", "3", "--activation", "step",
                          "--budget", "30", "--target", "2", "--registry", str(reg),
-                         "--bundle-root", str(roots), "-o", str(net)], capsys)
+                         "--store", str(store), "--bundle-root", str(roots),
+                         "-o", str(net)], capsys)
     assert rc == 0, err
     assert "B=2 B_bias=2 theta=1" in out and "minimality: UNKNOWN" in out
     assert "step 1:" in err  # progress on stderr
@@ -47,15 +49,35 @@ def test_cli_improves_and_records(tmp_path, capsys):
     assert entries[0]["start"]["hidden_neurons"] == 3
     assert verify_bundle(entries[0]["best"]["bundle"]).ok
     assert "uand(m=3)" in (reg / "README.md").read_text()
-    # a worse run (no move at all) does not replace the entry
-    before = (reg / "uand_m3-explicit-step-L1-B2-Bb2-t1.json").read_text()
+    # a worse run (no move at all), with a fresh store: the export's entry
+    # is taken in first and not replaced
+    before = (reg / "registry.json").read_text()
     rc, out, err = _run(["improve", "--task", "uand", "--m", "3", "--activation", "step",
                          "--budget", "30", "--max-steps", "1", "--no-sparsify",
-                         "--start", str(net), "--registry", str(reg),
+                         "--registry", str(reg), "--store", str(tmp_path / "fresh.sqlite"),
                          "--bundle-root", str(roots)], capsys)
     assert rc == 0, err
     assert "kept (not beaten)" in out
-    assert (reg / "uand_m3-explicit-step-L1-B2-Bb2-t1.json").read_text() == before
+    after = json.loads((reg / "registry.json").read_text())
+    assert after["entries"] == json.loads(before)["entries"]
+
+
+def test_cli_starts_from_a_construction(tmp_path, capsys):
+    """``--from construction:explicit`` (issue 11's one-neuron-per-output
+    network, B = 1) loosened to B = 2: the start is recorded as such and the
+    search reaches the certified minimum 2 (uand(m=3) step B=2)."""
+    reg = tmp_path / "bk"
+    rc, out, err = _run(["improve", "--task", "uand", "--m", "3", "--activation", "step",
+                         "--from", "construction:explicit", "--B", "2", "--budget", "30",
+                         "--target", "2", "--registry", str(reg),
+                         "--store", str(tmp_path / "s.sqlite"),
+                         "--bundle-root", str(tmp_path / "pr")], capsys)
+    assert rc == 0, err
+    assert "start (construction:explicit): 3 hidden neurons" in out
+    (e,) = load_registry(reg)
+    assert e["start"]["name"] == "construction:explicit"
+    assert e["best"]["hidden_neurons"] == 2 and e["bounds"]["B"] == 2
+    assert "construction:explicit 3->2" in (reg / "README.md").read_text()
 
 
 def test_certified_minima_from_committed_results():
@@ -74,14 +96,12 @@ def test_record_marks_certified_minimum(tmp_path):
     task = uand(3)
     res = improve(task, baseline([task], "explicit", "step", B=2)[0], seed=0, budget=30,
                   target=2)
-    path, replaced = record(res, registry_dir=tmp_path / "bk",
-                            bundle_root=tmp_path / "proofs", minima=minima)
-    doc = json.loads(Path(path).read_text())
-    assert replaced and doc["minimality"] == "CERTIFIED"
+    doc = make_entry(res, bundle_root=tmp_path / "proofs", minima=minima)
+    assert doc["minimality"] == "CERTIFIED"
     assert doc["certified_minimum"]["n"] == 2
     assert doc["bounds"] == {"mode": "explicit", "activation": "step", "L": 1, "B": 2,
                              "B_bias": 2, "theta": 1}
-    assert "CERTIFIED" in render(tmp_path / "bk")
+    assert "CERTIFIED" in render([doc])
 
 
 @pytest.mark.parametrize("argv,needle", [
@@ -94,6 +114,10 @@ def test_record_marks_certified_minimum(tmp_path):
     (["improve", "--family", "permutations", "--m", "3", "--mode", "explicit"],
      "superposed"),
     (["improve", "--task", "uand", "--m", "3", "--sample", "2"], "--sample"),
+    (["improve", "--task", "uand", "--m", "3", "--from", "construction:nope"], "nope"),
+    (["improve", "--task", "uand", "--m", "3", "--from", "construction:explicit:n"], "k=v"),
+    (["improve", "--task", "uand", "--m", "3", "--from", "construction:explicit",
+      "--B", "0"], "below"),
 ])
 def test_cli_bad_input(argv, needle, capsys):
     rc, out, err = _run(argv, capsys)
@@ -114,31 +138,3 @@ def test_cli_start_file_bounds_must_match(tmp_path, capsys):
     rc, out, err = _run(["improve", "--task", "uand", "--m", "4", "--start", str(wrong)],
                         capsys)
     assert rc == 2 and "superpos: error:" in err
-
-
-def test_committed_registry_is_consistent():
-    """Every committed best-known entry names an existing SAT bundle whose
-    network has the entry's counts and bounds (the bundle itself is
-    re-verified exhaustively by test_committed_proofs)."""
-    reg = REPO / "search" / "best-known"
-    entries = load_registry(reg)
-    for d in entries:
-        bdir = REPO / d["best"]["bundle"]
-        assert (bdir / "claim.json").is_file(), bdir
-        claim = json.loads((bdir / "claim.json").read_text())
-        assert claim["answer"] == "SAT"
-        c = claim["network"]["counts"]
-        if d["question"] == "instance":
-            for k in ("hidden_neurons", "params_nonzero", "bits"):
-                assert c[k] == d["best"][k], (bdir, k)
-        assert claim["shape"]["n"] == d["best"]["hidden_neurons"]
-        for k, v in d["bounds"].items():
-            assert claim["shape"][k] == v, (bdir, k)
-        assert d["minimality"] in ("UNKNOWN", "CERTIFIED")
-        if d["minimality"] == "CERTIFIED":
-            assert d["certified_minimum"]["n"] == d["best"]["hidden_neurons"]
-        s = d["start"]
-        assert (s["hidden_neurons"], s["params_nonzero"], s["bits"]) >= (
-            d["best"]["hidden_neurons"], d["best"]["params_nonzero"], d["best"]["bits"])
-    if entries:
-        assert (reg / "README.md").read_text() == render(reg)

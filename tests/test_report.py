@@ -71,6 +71,26 @@ def test_report_quick_writes_every_file(tmp_path, capsys):
     others = [c["other_members"] for c in data["constructions"] if c["other_members"]]
     assert others and all(set(o) == {"1", "2"} for o in others)
     assert "member seed 1" in md
+    # shared-code family constructions: certificate holds, members checked and
+    # labelled (complete family or a seeded sample named as a sample), each
+    # against the family bound argument by argument
+    fams = data["family_constructions"]
+    assert {f["family"] for f in fams} == {"permutations", "pair-sets"}
+    assert all(f["certificate"]["ok"] and f["checked"]["all_correct"] for f in fams)
+    assert any(f["checked"]["complete"] for f in fams)
+    sampled = [f for f in fams if not f["checked"]["complete"]]
+    assert sampled and all("sample" in f["checked"]["label"] and "seed" in f["checked"]
+                           for f in sampled)
+    for f in sampled:
+        assert f["checked"]["label"] in md
+    assert all(f["n"] >= max(f["n_lb_family_by_argument"].values()) for f in fams)
+    assert any(f["n"] < f["m_out"] for f in fams)          # in superposition
+    for fam in ("permutations", "pair-sets"):
+        per = data["families"][fam]["family_constructions_vs_bound"]
+        assert set(per) == {"weights", "separation", "readout"}
+        assert all(a == b > 0 for a, b in per.values())
+    assert "## Family constructions: one shared code for every member" in md
+    assert "a sample, not the family" in md
     # every certified cell carries the sha256 of its SAT bundle manifest
     assert all(len(c["sha256_sat_manifest"]) == 64 for c in data["certified"])
     assert all(c["sha256_sat_manifest"][:16] in tex for c in data["certified"])

@@ -1,17 +1,29 @@
 """The best-known registry: the smallest verified network found so far for
 each question, with its provenance, its bounds and what is known below it.
 
-One JSON file per question under ``search/best-known/`` (format
-``superpos-formal/best-known`` v1), keyed by the subject (task or family,
-by truth-table identity) and the model bounds that shape the question
-(mode, activation, ``L``, ``B``, ``B_bias``, ``B_code``, ``theta``). Each
-entry holds:
+This module is the registry's *content*: what an entry is
+(:func:`make_entry`, :func:`check_entry`), which of two entries wins
+(:func:`better`), and how entries are exported for readers
+(:func:`write_exports`: ``registry.json``, ``registry.csv`` and the
+rendered ``README.md`` under ``search/best-known/``). The live registry is
+the ``best_known`` table of the campaigns' SQLite store
+(:meth:`superpos_formal.store.Store.put_best_known`, which keeps the smaller
+network in one transaction and logs every accepted one); readers (the
+report) use :func:`load_registry` on the committed export, a stable
+function.
 
+An entry is keyed by the subject (task or family, by truth-table identity)
+and the model bounds that shape the question (mode, activation, ``L``,
+``B``, ``B_bias``, ``B_code``, ``theta``). It holds:
+
+* ``networks``: the network(s) themselves (one per member for a family), so
+  an entry can be re-verified without anything else;
 * ``best``: hidden neurons, nonzero parameters, bits, code nonzeros, and the
   path of its SAT claim bundle (:func:`~superpos_formal.certify.bundle.make_bundle`:
   the network verified exhaustively when written and by ``superpos verify``);
-* ``start``: the starting construction's counts (the improvement is the
-  difference) and name;
+* ``start``: the starting network's counts and name (a construction of
+  :mod:`superpos_formal.constructions`, ``baseline``, or a file) -- the
+  improvement is the difference;
 * ``provenance``: seed, steps, seconds, the search options;
 * ``lower_bound``: the counting bound on the width
   (:func:`~superpos_formal.bounds.counting_min_width`; ``1`` for a single
@@ -23,10 +35,6 @@ entry holds:
 ``minimality`` is ``CERTIFIED`` only when the best width equals a certified
 minimum; otherwise ``UNKNOWN``: the local search proves nothing below.
 
-An entry is replaced only by a lexicographically smaller network (hidden
-neurons, nonzero parameters, bits); the new bundle is written before the
-JSON, so a failure leaves the old entry intact.
-
 Examples
 --------
 >>> from superpos_formal.tasks import uand
@@ -36,23 +44,33 @@ Examples
 'uand_m3-explicit-step-L1-B2-Bb2-t1'
 """
 
+import csv
+import io
 import json
 import os
 from pathlib import Path
 
 from ..bounds import counting_min_width
 from ..errors import InputError
-from ..schema import family_from_dict, family_to_dict, task_from_dict, task_to_dict
+from ..network import Network
+from ..schema import (family_from_dict, family_to_dict, network_from_dict, network_to_dict,
+                      task_from_dict, task_to_dict)
 from ..shape import Shape
 from ..tasks import Family, Task, explicit_family
 from ..verify import verify
 from .bundle import _dumps, make_bundle
 
-__all__ = ["FORMAT", "slug", "bounds_of", "record", "load_registry", "render",
-           "certified_minima", "lookup_certified", "refresh_certified"]
+__all__ = ["FORMAT", "EXPORT_FORMAT", "slug", "bounds_of", "lower_bound", "make_entry",
+           "check_entry", "write_bundle", "entry_key", "entry_counts", "better", "subject_of",
+           "load_registry", "load_legacy", "write_exports", "render", "render_csv",
+           "certified_minima", "lookup_certified", "refresh_entry"]
 
 FORMAT = "superpos-formal/best-known"
-VERSION = 1
+#: version 2: entries carry their networks (version 1 files named only the bundle)
+VERSION = 2
+#: the committed export of the whole registry (search/best-known/registry.json)
+EXPORT_FORMAT = "superpos-formal/best-known-registry"
+EXPORT_VERSION = 1
 
 
 def bounds_of(net):
@@ -183,66 +201,126 @@ def lookup_certified(subject, net, minima=None):
     return minima.get(_key(subject, bounds_of(net)))
 
 
-# ------------------------------------------------------------------ registry
+# ------------------------------------------------------------------ entries
 
-def load_registry(registry_dir):
-    """Every entry of the registry directory (sorted by file name)."""
-    out = []
-    d = Path(registry_dir)
-    if not d.is_dir():
-        return out
-    for p in sorted(d.glob("*.json")):
-        doc = json.loads(p.read_text())
-        if doc.get("format") != FORMAT:
-            raise InputError(f"{p}: format: expected {FORMAT!r}")
-        out.append(doc)
-    return out
+_FIELDS = {"format", "version", "question", "subject", "sample", "bounds", "best", "start",
+           "provenance", "lower_bound", "certified_minimum", "minimality", "networks"}
+_COUNTS = ("hidden_neurons", "params_nonzero", "bits")
 
 
-def _counts3(c):
-    return (c["hidden_neurons"], c["params_nonzero"], c["bits"])
+def entry_counts(doc):
+    """``(hidden neurons, nonzero parameters, bits)`` of an entry's best."""
+    return tuple(doc["best"][k] for k in _COUNTS)
 
 
-def record(result, *, registry_dir="search/best-known", bundle_root="proofs/best-known",
-           start_name="baseline", minima=None, progress=None):
-    """Put an :class:`~superpos_formal.solve.improve.Improvement` into the
-    registry if it beats the stored entry. Returns ``(path, replaced)``."""
+def better(new, old):
+    """Whether entry ``new`` replaces ``old`` (``None``: nothing stored):
+    strictly smaller in the lexicographic objective. Ties keep the old one,
+    so re-recording the same network changes nothing."""
+    return old is None or entry_counts(new) < entry_counts(old)
+
+
+def subject_of(doc):
+    """The task or family an entry is about."""
+    if doc["question"] == "family":
+        return family_from_dict(doc["family"])
+    return task_from_dict(doc["task"])
+
+
+def entry_key(doc):
+    """The registry key of an entry: subject identity and bounds."""
+    return _key(subject_of(doc), doc["bounds"])
+
+
+def _fail(doc, why):
+    name = doc.get("subject", "?") if isinstance(doc, dict) else "?"
+    raise InputError(f"best-known entry {name}: {why}")
+
+
+def check_entry(doc):
+    """Re-check an entry, failing closed; returns ``(key, subject, networks)``.
+
+    Missing, extra or unknown fields, a wrong format or version, networks
+    that do not compute every member exactly (:func:`~superpos_formal.verify.verify`,
+    every input of ``X(m, s)``), counts or bounds that differ from the
+    networks', or members that do not share one width and code: each is an
+    :class:`InputError` naming the problem.
+    """
+    if not isinstance(doc, dict):
+        raise InputError("best-known entry: expected a JSON object")
+    if doc.get("format") != FORMAT:
+        _fail(doc, f"format: expected {FORMAT!r}, got {doc.get('format')!r}")
+    if doc.get("version") != VERSION:
+        _fail(doc, f"version: expected {VERSION}, got {doc.get('version')!r}")
+    subj_field = "family" if doc.get("question") == "family" else "task"
+    if doc.get("question") not in ("family", "instance"):
+        _fail(doc, f"question: expected 'instance' or 'family', got {doc.get('question')!r}")
+    want = _FIELDS | {subj_field}
+    missing, extra = want - set(doc), set(doc) - want
+    if missing:
+        _fail(doc, f"missing field {sorted(missing)[0]!r}")
+    if extra:
+        _fail(doc, f"unknown field {sorted(extra)[0]!r}")
+    try:
+        subject = subject_of(doc)
+        nets = [network_from_dict(d) for d in doc["networks"]]
+    except (InputError, KeyError, TypeError, ValueError) as e:
+        _fail(doc, f"unreadable subject or network ({e})")
+    members = list(subject.members()) if isinstance(subject, Family) else [subject]
+    if not nets or len(nets) != len(members):
+        _fail(doc, f"{len(nets)} network(s) for {len(members)} member(s)")
+    for t, net in zip(members, nets):
+        if not isinstance(net, Network) or not verify(net, t).ok:
+            _fail(doc, f"the network does not compute {t.name} (not verified)")
+    n0 = nets[0]
+    for net in nets[1:]:
+        if net.widths != n0.widths or bounds_of(net) != bounds_of(n0) or (
+                n0.mode == "superposed" and (net.E, net.R) != (n0.E, n0.R)):
+            _fail(doc, "the members' networks differ in width, bounds or codes")
+    if bounds_of(n0) != doc["bounds"]:
+        _fail(doc, f"bounds {doc['bounds']} differ from the network's {bounds_of(n0)}")
+    have = _objective(nets)
+    if tuple(doc["best"].get(k) for k in _COUNTS) != have:
+        _fail(doc, f"best counts {[doc['best'].get(k) for k in _COUNTS]} differ from "
+                   f"the networks' {list(have)}")
+    if doc["minimality"] not in ("UNKNOWN", "CERTIFIED"):
+        _fail(doc, f"minimality: {doc['minimality']!r}")
+    cm = doc["certified_minimum"]
+    if doc["minimality"] == "CERTIFIED" and (cm is None or cm.get("n") != have[0]):
+        _fail(doc, "minimality CERTIFIED without a certified minimum of this width")
+    if doc["sample"] != bool(isinstance(subject, Family) and subject.is_sample):
+        _fail(doc, "sample: does not match the family")
+    return _key(subject, doc["bounds"]), subject, nets
+
+
+def _objective(nets):
+    cs = [n.counts() for n in nets]
+    return (cs[0]["hidden_neurons"], sum(c["params_nonzero"] for c in cs),
+            sum(c["bits"] for c in cs))
+
+
+def _counts_of(nets):
+    n, nz, bits = _objective(nets)
+    return {"hidden_neurons": n, "params_nonzero": nz, "bits": bits,
+            "code_nonzeros": nets[0].counts()["code_nonzeros"]}
+
+
+def make_entry(result, *, bundle_root="proofs/best-known", start_name="baseline",
+               minima=None):
+    """The registry entry of an :class:`~superpos_formal.solve.improve.Improvement`
+    (its bundle path is ``bundle_root/<slug>``; :func:`write_bundle` writes
+    it, which the store does only for an entry that wins)."""
     subject = result.subject
-    nets = result.networks
-    for t, net in zip(list(subject.members()) if isinstance(subject, Family) else [subject],
-                      nets):
+    nets = list(result.networks)
+    members = list(subject.members()) if isinstance(subject, Family) else [subject]
+    for t, net in zip(members, nets):
         if not verify(net, t).ok:
             raise InputError(f"registry: the network does not compute {t.name}")
     name = slug(subject, nets[0])
-    path = Path(registry_dir) / f"{name}.json"
-    counts = result.counts
-    if path.exists():
-        old = json.loads(path.read_text())
-        if _counts3(old["best"]) <= _counts3(counts):
-            if progress:
-                progress(f"registry: {path} already holds {_counts3(old['best'])}, "
-                         f"not beaten by {_counts3(counts)}")
-            return path, False
     cert = lookup_certified(subject, nets[0], minima)
     lb = lower_bound(subject, nets[0])
-    shape = _shape(nets[0])
     bdir = Path(bundle_root) / name
-
-    class _Cell:
-        status = "SAT"
-        seconds = result.seconds
-        network = nets[0]
-        networks = nets
-
-    note = (f"found by superpos improve (large-neighbourhood search, seed {result.seed}, "
-            f"{result.steps} steps, from {start_name}); minimality not claimed")
-    if isinstance(subject, Family):
-        make_bundle(bdir, _Cell(), shape=shape, family=subject, options={"symmetry": False},
-                    overwrite=True, note=note)
-    else:
-        make_bundle(bdir, _Cell(), shape=shape, task=subject, options={"symmetry": False},
-                    overwrite=True, note=note)
-    b = counts["hidden_neurons"]
+    counts = _counts_of(nets)
     doc = {
         "format": FORMAT, "version": VERSION,
         "question": "family" if isinstance(subject, Family) else "instance",
@@ -250,44 +328,163 @@ def record(result, *, registry_dir="search/best-known", bundle_root="proofs/best
         "sample": bool(isinstance(subject, Family) and subject.is_sample),
         "bounds": bounds_of(nets[0]),
         "best": dict(counts, bundle=bdir.as_posix()),
-        "start": dict(result.start_counts, name=start_name),
+        "start": dict(_counts_of(list(result.start)), name=start_name),
         "provenance": {"seed": result.seed, "steps": result.steps,
                        "seconds": round(result.seconds, 1), "stopped": result.stopped,
                        "first_improvement_seconds": result.first_improvement_seconds,
                        "options": result.options},
         "lower_bound": {"n": lb, "source": "counting (bounds.counting_min_width)"},
         "certified_minimum": None if cert is None else {"n": cert[0], "bundle": cert[1]},
-        "minimality": "CERTIFIED" if cert is not None and cert[0] == b else "UNKNOWN",
+        "minimality": ("CERTIFIED" if cert is not None and cert[0] == counts["hidden_neurons"]
+                       else "UNKNOWN"),
+        "networks": [network_to_dict(x) for x in nets],
     }
-    doc["task" if not isinstance(subject, Family) else "family"] = (
-        task_to_dict(subject) if isinstance(subject, Task) else family_to_dict(subject))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(_dumps(doc))
-    os.replace(tmp, path)
-    return path, True
+    doc["family" if isinstance(subject, Family) else "task"] = (
+        family_to_dict(subject) if isinstance(subject, Family) else task_to_dict(subject))
+    return doc
 
 
-def refresh_certified(registry_dir="search/best-known", minima=None):
-    """Re-read the certified minima (new minimum bundles, renamed ones) into
-    every registry entry; returns the number of entries changed."""
-    minima = certified_minima() if minima is None else minima
-    changed = 0
+def write_bundle(doc, root="."):
+    """Write the SAT claim bundle of an entry at ``root/<best.bundle>``
+    (atomically: a temporary directory renamed into place; a failure leaves
+    the previous bundle there)."""
+    _, subject, nets = check_entry(doc)
+    p = doc["provenance"]
+
+    class _Cell:
+        status = "SAT"
+        seconds = p["seconds"]
+        network = nets[0]
+        networks = nets
+
+    note = (f"found by superpos improve (large-neighbourhood search, seed {p['seed']}, "
+            f"{p['steps']} steps, from {doc['start']['name']}); minimality not claimed")
+    kw = {"family": subject} if isinstance(subject, Family) else {"task": subject}
+    return make_bundle(Path(root) / doc["best"]["bundle"], _Cell(), shape=_shape(nets[0]),
+                       options={"symmetry": False}, overwrite=True, note=note, **kw)
+
+
+def refresh_entry(doc, minima):
+    """``doc`` with its certified minimum and minimality re-read from
+    ``minima`` (:func:`certified_minima`); the same dict when unchanged."""
+    cert = minima.get(entry_key(doc))
+    new = None if cert is None else {"n": cert[0], "bundle": cert[1]}
+    mini = ("CERTIFIED" if cert is not None and cert[0] == doc["best"]["hidden_neurons"]
+            else "UNKNOWN")
+    if (new, mini) == (doc["certified_minimum"], doc["minimality"]):
+        return doc
+    return dict(doc, certified_minimum=new, minimality=mini)
+
+
+# ------------------------------------------------------------------ exports
+
+def load_registry(registry_dir="search/best-known", with_networks=False, root="."):
+    """Every entry of the committed export ``registry_dir/registry.json``,
+    sorted by slug (``[]`` when there is none). The stable reading function
+    for the report and other readers; each entry is a dict as described in
+    the module docstring (``subject``, ``bounds``, ``start``, ``best``,
+    ``lower_bound``, ``certified_minimum``, ``minimality``, ``provenance``).
+    The export does not repeat the networks (they are in the bundles):
+    ``with_networks`` reads them back from ``root/<best.bundle>/network.json``.
+    Entries are checked for format, not re-verified (:func:`check_entry`
+    does that)."""
+    p = Path(registry_dir) / "registry.json"
+    if not p.is_file():
+        return []
+    doc = json.loads(p.read_text())
+    if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
+        raise InputError(f"{p}: format: expected {EXPORT_FORMAT!r}")
+    if doc.get("version") != EXPORT_VERSION:
+        raise InputError(f"{p}: version: expected {EXPORT_VERSION}, got {doc.get('version')!r}")
+    out = doc.get("entries")
+    if not isinstance(out, list):
+        raise InputError(f"{p}: entries: expected a list")
+    for e in out:
+        if not isinstance(e, dict) or e.get("format") != FORMAT:
+            raise InputError(f"{p}: an entry is not a {FORMAT!r} object")
+    if with_networks:
+        out = [dict(e, networks=_bundle_networks(root, e)) for e in out]
+    return out
+
+
+def _bundle_networks(root, e):
+    p = Path(root) / e["best"]["bundle"] / "network.json"
+    try:
+        nj = json.loads(p.read_text())
+    except (OSError, ValueError) as err:
+        raise InputError(f"{p}: cannot read the entry's network ({err})") from None
+    return nj["networks"] if isinstance(nj, dict) and "networks" in nj else [nj]
+
+
+def load_legacy(registry_dir, root="."):
+    """Version-1 per-question files (``registry_dir/*.json`` other than
+    ``registry.json``) upgraded to version-2 entries: the networks are read
+    from each entry's SAT bundle (``root/<bundle>/network.json``)."""
+    out = []
     for p in sorted(Path(registry_dir).glob("*.json")):
+        if p.name == "registry.json":
+            continue
         doc = json.loads(p.read_text())
-        subj = (family_from_dict(doc["family"]) if doc["question"] == "family"
-                else task_from_dict(doc["task"]))
-        cert = minima.get(_key(subj, doc["bounds"]))
-        new = None if cert is None else {"n": cert[0], "bundle": cert[1]}
-        mini = ("CERTIFIED" if cert is not None and cert[0] == doc["best"]["hidden_neurons"]
-                else "UNKNOWN")
-        if (new, mini) != (doc["certified_minimum"], doc["minimality"]):
-            doc["certified_minimum"], doc["minimality"] = new, mini
-            tmp = p.with_name(p.name + ".tmp")
-            tmp.write_text(_dumps(doc))
-            os.replace(tmp, p)
-            changed += 1
-    return changed
+        if doc.get("format") != FORMAT or doc.get("version") != 1:
+            raise InputError(f"{p}: not a version-1 best-known entry")
+        out.append(dict(doc, version=VERSION, networks=_bundle_networks(root, doc)))
+    return out
+
+
+def _runs_text(runs):
+    return "; ".join(f"{r['start_name']} {r['start_n']}->{r['best_n']}" for r in runs)
+
+
+def write_exports(entries, registry_dir="search/best-known", runs=None):
+    """Write ``registry.json``, ``registry.csv`` and ``README.md`` for
+    readers (each written to a temporary file and renamed). ``runs``:
+    optional per-entry-key list of ``{start_name, start_n, best_n}`` (the
+    improvement over each starting construction, from the store's run log)."""
+    d = Path(registry_dir)
+    d.mkdir(parents=True, exist_ok=True)
+    entries = sorted(entries, key=lambda e: slug_of(e))
+    # the networks are in the bundles: not repeated here (load_registry reads
+    # them back with with_networks=True)
+    body = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION,
+            "entries": [{k: v for k, v in e.items() if k != "networks"} for e in entries]}
+    if runs is not None:
+        body["runs"] = {slug_of(e): runs.get(entry_key(e), []) for e in entries}
+    for name, text in (("registry.json", _dumps(body)),
+                       ("registry.csv", render_csv(entries)),
+                       ("README.md", render(entries, runs))):
+        tmp = d / f".{name}.tmp"
+        tmp.write_text(text)
+        os.replace(tmp, d / name)
+
+
+def slug_of(doc):
+    """:func:`slug` of an entry."""
+    return slug(subject_of(doc), network_from_dict(doc["networks"][0]))
+
+
+_CSV = ["subject", "sample", "mode", "activation", "L", "B", "B_bias", "B_code", "theta",
+        "start", "start_n", "start_nonzero", "start_bits", "best_n", "best_nonzero",
+        "best_bits", "lower_bound", "certified_minimum", "minimality", "seed", "steps",
+        "seconds", "bundle"]
+
+
+def render_csv(entries):
+    """One CSV row per entry, every bound in its own column."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(_CSV)
+    for d in sorted(entries, key=slug_of):
+        b, s, p = d["bounds"], d["start"], d["provenance"]
+        cm = d["certified_minimum"]
+        w.writerow([d["subject"], int(d["sample"]), b["mode"], b["activation"], b["L"], b["B"],
+                    b["B_bias"], b.get("B_code", ""), b["theta"], s["name"],
+                    s["hidden_neurons"], s["params_nonzero"], s["bits"],
+                    d["best"]["hidden_neurons"], d["best"]["params_nonzero"],
+                    d["best"]["bits"], "" if d["lower_bound"]["n"] is None
+                    else d["lower_bound"]["n"], "" if cm is None else cm["n"],
+                    d["minimality"], p["seed"], p["steps"], p["seconds"],
+                    d["best"]["bundle"]])
+    return buf.getvalue()
 
 
 def _bounds_text(b):
@@ -297,15 +494,21 @@ def _bounds_text(b):
     return s + f" theta={b['theta']}"
 
 
-def render(registry_dir="search/best-known"):
-    """The registry as a Markdown table (README.md of the registry)."""
-    rows = load_registry(registry_dir)
+def render(entries, runs=None):
+    """The registry as a Markdown table (the README.md of the export).
+
+    ``entries``: a list of entries, or a registry directory (its export is
+    read). ``runs``: as in :func:`write_exports`."""
+    if not isinstance(entries, list):
+        entries = load_registry(entries)
     lines = [
         "# Best-known networks",
         "",
         "The smallest *verified* network found so far for each question, by "
         "`superpos improve` (neuron removal with SAT repair, large-neighbourhood "
-        "search). Objective: hidden neurons, then nonzero parameters, then bits. "
+        "search), from the start named in the table (a construction of "
+        "`superpos_formal/constructions/` or the one-neuron-per-output `baseline`). "
+        "Objective: hidden neurons, then nonzero parameters, then bits. "
         "Every network is a SAT claim bundle (exhaustively verified; re-checked by "
         "`superpos verify proofs/best-known`). `minimality` is CERTIFIED only where "
         "the width equals a proof-checked minimum from `proofs/`; otherwise UNKNOWN "
@@ -314,11 +517,16 @@ def render(registry_dir="search/best-known"):
         "silent). Sampled families are labelled as samples. Timings were measured on "
         "a shared, loaded 2-core machine.",
         "",
+        "The live registry is the `best_known` table of the SQLite results store "
+        "(`superpos_formal/store.py`); this folder is its export: `registry.json` "
+        "(every entry; its networks are in the bundles), `registry.csv`, and this "
+        "table. Regenerate with `sh search/best-known/run.sh`.",
+        "",
         "| subject | bounds | start n / nz / bits | best n / nz / bits | lower bound | "
         "certified min | minimality | provenance | bundle |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for d in rows:
+    for d in sorted(entries, key=slug_of):
         s, b, p = d["start"], d["best"], d["provenance"]
         cm = d["certified_minimum"]
         subj = d["subject"]
@@ -333,4 +541,16 @@ def render(registry_dir="search/best-known"):
             f"{d['lower_bound']['n']} | {'-' if cm is None else cm['n']} | "
             f"{d['minimality']} | seed {p['seed']}, {p['steps']} steps, {p['seconds']} s "
             f"({p['stopped']}) | {b['bundle']} |")
+    if runs:
+        lines += ["", "## Improvement over each starting network",
+                  "",
+                  "Every recorded run (store table `best_known_runs`): the start's width "
+                  "and the width the search reached from it (best over runs).", "",
+                  "| subject | bounds | start -> best found (hidden neurons) |",
+                  "|---|---|---|"]
+        for d in sorted(entries, key=slug_of):
+            rs = runs.get(entry_key(d))
+            if rs:
+                lines.append(f"| {d['subject']} | {_bounds_text(d['bounds'])} | "
+                             f"{_runs_text(rs)} |")
     return "\n".join(lines) + "\n"

@@ -44,7 +44,7 @@ from types import SimpleNamespace
 from ..errors import InputError, SoundnessError
 from ..schema import family_to_dict, task_to_dict
 from ..budget import active_budget
-from ..solve.cubes import (SPLITS, CubeResult, Lookahead, cancel_cubes, deadline_of,
+from ..solve.cubes import (SPLITS, CubeAnswer, CubeResult, Lookahead, cancel_cubes, deadline_of,
                            encode_cell, solve_cover, solve_cube, split_candidates,
                            split_cubes)
 from ..solve.runner import DEFAULT_SOLVER, solver_version
@@ -54,7 +54,7 @@ from . import drat as D
 from .certificate import kind_for
 from .jsonio import read_text as read_bounded
 
-__all__ = ["CUBES_FORMAT", "Conquest", "conquer", "cover_proof", "check_cube", "cube_and_conquer",
+__all__ = ["CUBES_FORMAT", "Conquest", "CubeWork", "conquer", "cover_proof", "check_cube", "cube_and_conquer",
            "make_cube_bundle", "verify_cubes"]
 
 CUBES_FORMAT = "superpos-formal/cubes"
@@ -126,6 +126,94 @@ class _Tree:
         return new
 
 
+class CubeWork:
+    """A folder that keeps a cube run's progress across runs.
+
+    ``state.json`` names the formula (sha256 of its DIMACS text); a folder
+    made for another formula is refused. ``refuted/<key>.json`` +
+    ``<key>.drat.gz``: a refuted cube, its answer and its DRAT proof (checked
+    when it was made; checked again when read back, and by the bundle);
+    ``split/<key>.json``: a cube that reached its limit and the children it
+    was split into. ``key``: sha256 of the cube's literals. Every file is
+    written to a temporary name and renamed, so a killed run leaves no half
+    file; a file that does not parse is ignored (the cube is solved again).
+    """
+
+    FORMAT = "superpos-formal/cube-work"
+
+    def __init__(self, path, formula_sha256):
+        self.path = Path(path)
+        self.reused = 0
+        state = self.path / "state.json"
+        want = {"format": self.FORMAT, "version": 1, "formula_sha256": formula_sha256}
+        if state.exists():
+            try:
+                have = B._load(state)
+            except InputError as e:
+                raise InputError(f"{self.path}: {e}") from None
+            if have != want:
+                raise InputError(f"{self.path}: a cube work folder of another formula "
+                                 f"(or not one at all); use a new folder")
+        else:
+            for sub in ("refuted", "split"):
+                (self.path / sub).mkdir(parents=True, exist_ok=True)
+            self._put(state, B._dumps(want).encode())
+
+    @staticmethod
+    def key(cube):
+        return D.sha256_text(" ".join(map(str, cube)))
+
+    def _put(self, path, data):
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+    def save_split(self, cube, kids):
+        self._put(self.path / "split" / f"{self.key(cube)}.json",
+                  B._dumps({"cube": list(cube), "children": [list(k) for k in kids]}).encode())
+
+    def split_of(self, cube):
+        p = self.path / "split" / f"{self.key(cube)}.json"
+        try:
+            doc = B._load(p)
+        except InputError:
+            return None
+        kids = doc.get("children") if doc.get("cube") == list(cube) else None
+        if not kids or not all(isinstance(k, list) and k[:len(cube)] == list(cube)
+                               for k in kids):
+            return None  # children must extend the cube (the cover is checked anyway)
+        return kids
+
+    def save_refuted(self, cube, a):
+        k = self.key(cube)
+        self._put(self.path / "refuted" / f"{k}.drat.gz", a.proof_gz)
+        self._put(self.path / "refuted" / f"{k}.json", B._dumps({
+            "cube": list(cube), "seconds": round(a.seconds, 3),
+            "cpu_seconds": round(a.cpu_seconds, 3), "proof_lines": a.proof_lines,
+            "host": a.host, "proof_gz_sha256": D.sha256_bytes(a.proof_gz)}).encode())
+
+    def refuted(self, cube, index, nvars, clauses):
+        """The stored answer of ``cube`` (its proof checked again here), or None."""
+        k = self.key(cube)
+        try:
+            doc = B._load(self.path / "refuted" / f"{k}.json")
+            raw = (self.path / "refuted" / f"{k}.drat.gz").read_bytes()
+        except (InputError, OSError):
+            return None
+        if doc.get("cube") != list(cube) or D.sha256_bytes(raw) != doc.get("proof_gz_sha256"):
+            return None
+        t0 = time.perf_counter()
+        recs = D.check_drat(SimpleNamespace(clauses=_units(clauses, cube), nvars=nvars),
+                            text=gzip.decompress(raw).decode("ascii"), checkers=("native",))
+        if not any(r.verdict == D.VERIFIED for r in recs):
+            return None
+        return CubeAnswer(index, "UNSAT", float(doc.get("seconds", 0)), proof_gz=raw,
+                          proof_lines=int(doc.get("proof_lines", 0)),
+                          check_seconds=time.perf_counter() - t0, checked=True,
+                          host=str(doc.get("host", "")),
+                          cpu_seconds=float(doc.get("cpu_seconds", 0)))
+
+
 @dataclass
 class Conquest:
     """What :func:`conquer` did: the final ``cubes`` (leaves), ``answers``
@@ -141,7 +229,7 @@ class Conquest:
 
 def conquer(clauses, nvars, cubes, *, client=None, time_limit=None, resplit=0,
             resplit_depth=2, lookahead=None, candidates=None, memory_mb=None, budget=None,
-            progress=None):
+            progress=None, work=None):
     """Solve ``F and c`` for every cube ``c`` (each proof checked where it was
     made); a :class:`Conquest`.
 
@@ -150,7 +238,11 @@ def conquer(clauses, nvars, cubes, *, client=None, time_limit=None, resplit=0,
     from ``candidates`` when not given) ``resplit_depth`` more levels, at
     most ``resplit`` times along a branch. A SAT cube stops the rest: queued
     cubes are dropped and running ones' solvers killed. ``budget`` (default:
-    the active one) bounds the whole run, on every worker.
+    the active one) bounds the whole run, on every worker. ``work`` (a
+    :class:`CubeWork`) keeps every refuted cube (its checked proof) and every
+    re-split as it happens, and a later run over the same formula takes them
+    from there instead of solving again: a long cell can be decided over
+    several runs.
     """
     t0 = time.perf_counter()
     b = budget if budget is not None else active_budget()
@@ -175,6 +267,11 @@ def conquer(clauses, nvars, cubes, *, client=None, time_limit=None, resplit=0,
                 new = tree.resplit(i, kids)
         if not new:
             answers[i] = a
+        if work is not None:
+            if new:
+                work.save_split(tree.cubes[i], [tree.cubes[j] for j in new])
+            elif a.status == "UNSAT" and a.checked:
+                work.save_refuted(tree.cubes[i], a)
         if a.status == "SAT":
             state["sat"] = a
         if progress:
@@ -190,16 +287,34 @@ def conquer(clauses, nvars, cubes, *, client=None, time_limit=None, resplit=0,
     def expired():
         return b is not None and b.expired()
 
+    def replay(ids):
+        """The ids still to solve; what ``work`` knows is taken from there."""
+        if work is None:
+            return list(ids)
+        need = []
+        for i in ids:
+            kids = work.split_of(tree.cubes[i])
+            if kids:
+                need += replay(tree.resplit(i, kids))
+                continue
+            a = work.refuted(tree.cubes[i], i, nvars, clauses)
+            if a is not None:
+                answers[i] = a
+                work.reused += 1
+            else:
+                need.append(i)
+        return need
+
     try:
         if client is None:
-            todo = list(tree.leaves)
+            todo = replay(tree.leaves)
             while todo and state["sat"] is None and not expired():
                 i = todo.pop(0)
-                todo += took(check_cube(clauses, nvars, i, tree.cubes[i], time_limit,
-                                        memory_mb=memory_mb))
+                todo += replay(took(check_cube(clauses, nvars, i, tree.cubes[i], time_limit,
+                                               memory_mb=memory_mb)))
         else:
             killed = _conquer_dask(client, clauses, nvars, tree, took, state, tag,
-                                   time_limit, deadline, memory_mb, expired)
+                                   time_limit, deadline, memory_mb, expired, replay)
         if expired():
             b.note("solving cubes")
     finally:
@@ -218,12 +333,14 @@ def conquer(clauses, nvars, cubes, *, client=None, time_limit=None, resplit=0,
 def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
                      time_limit=None, resplit=0, resplit_depth=2, client=None,
                      symmetry=True, sums="tree", progress=None, memory_mb=None,
-                     budget=None):
+                     budget=None, work_dir=None):
     """Decide one cell by cube and conquer; a :class:`CubeResult`.
 
     ``split``: the heuristic (:data:`~superpos_formal.solve.cubes.SPLITS`)
     with ``depth`` levels; the cubes then go to :func:`conquer` (per-cube
     ``time_limit``, re-splits, ``client``, ``budget``, ``memory_mb``).
+    ``work_dir``: keep refuted cubes and re-splits there, and take them from
+    there in a later run of the same cell (:class:`CubeWork`).
 
     UNSAT means every leaf's DRAT proof and the cover proof of the final
     leaves were checked; SAT that a cube's network has been verified
@@ -244,9 +361,12 @@ def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
     try:
         first = la.tree([], depth) if split == "lookahead" else split_cubes(enc, depth, split)
         split_s = time.perf_counter() - t0
+        work = None
+        if work_dir is not None:
+            work = CubeWork(work_dir, D.sha256_text(enc.to_dimacs()))
         q = conquer(enc.clauses, enc.nvars, first, client=client, time_limit=time_limit,
                     resplit=resplit, resplit_depth=resplit_depth, lookahead=la,
-                    memory_mb=memory_mb, budget=budget, progress=progress)
+                    memory_mb=memory_mb, budget=budget, progress=progress, work=work)
     finally:
         if la is not None:
             la.close()
@@ -255,6 +375,7 @@ def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
                      encoding=enc, split=_split_label(split, depth, resplit, resplit_depth),
                      resplit=len(q.superseded), killed=q.killed, split_seconds=split_s,
                      superseded=q.superseded)
+    res.reused = work.reused if work is not None else 0
     sat = q.sat
     if sat is not None:
         _, _, nets = enc.decode_all(sat.model)
@@ -283,7 +404,7 @@ def _split_label(split, depth, resplit, resplit_depth):
 
 
 def _conquer_dask(client, clauses, nvars, tree, took, state, tag, time_limit, deadline,
-                  memory_mb, expired):
+                  memory_mb, expired, replay):
     """Run the tree's cubes on Dask (new cubes from re-splits as they come);
     after a SAT cube or the budget's end, cancel the rest and kill the
     running solvers. Returns the pids killed."""
@@ -301,7 +422,7 @@ def _conquer_dask(client, clauses, nvars, tree, took, state, tag, time_limit, de
                               deadline, memory_mb, pure=False, key=f"cube-{tag}-{i}")
             futs[f] = i
 
-    submit(tree.leaves)
+    submit(replay(tree.leaves))
     pending = set(futs)
     killed = []
     try:
@@ -314,7 +435,7 @@ def _conquer_dask(client, clauses, nvars, tree, took, state, tag, time_limit, de
                 pending.discard(f)
                 a = f.result()
                 f.release()
-                new = took(a)
+                new = replay(took(a))
                 if state["sat"] is not None:
                     break
                 submit(new)
@@ -351,7 +472,9 @@ def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry
         raise InputError(f"{out_dir}: already exists (a bundle is never overwritten silently)")
     enc = result.encoding
     dimacs = enc.to_dimacs()
-    options = {"symmetry": bool(symmetry), "sums": sums}
+    # the resolved sum encoding ("auto" becomes "tree" or "binary"): the one
+    # that regenerates this CNF
+    options = {"symmetry": bool(symmetry), "sums": enc.info.get("sums", sums)}
     question = "family" if family is not None else (
         "representation" if shape.L == 0 else "instance")
     mod = B._encoder("order-tree")

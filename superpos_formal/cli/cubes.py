@@ -16,7 +16,7 @@ from ..certify.cubes import cube_and_conquer, make_cube_bundle
 from ..distributed import close_client, start_client
 from ..errors import InputError
 from ..solve.cubes import SPLITS
-from .args import add_budget_args
+from .args import add_budget_args, out_dir
 from ..schema import network_to_dict
 from .search import _family, _task, add_shape_args, add_task_args, shape_kwargs
 
@@ -56,13 +56,16 @@ def cmd_cubes(a):
         res = cube_and_conquer(task, shape, family=fam, depth=a.depth, split=a.split,
                                time_limit=a.time_limit, resplit=a.resplit,
                                resplit_depth=a.resplit_depth, client=client,
-                               symmetry=not a.no_symmetry, sums=a.sums, progress=prog)
+                               symmetry=not a.no_symmetry, sums=a.sums, progress=prog,
+                               work_dir=a.work)
     finally:
         if client is not None:
             close_client(client)
     print(f"{res.status}: {len(res.cubes)} cubes ({res.resplit} split again), wall "
           f"{res.seconds:.2f}s, cube CPU {res.cpu_seconds:.2f}s, proof lines "
           f"{sum(x.proof_lines for x in res.answers)}")
+    if res.reused:
+        print(f"{res.reused} refuted cube(s) taken from {a.work} (proofs checked again)")
     if res.status == "UNKNOWN":
         done = sum(1 for x in res.answers if x.status == "UNSAT")
         print(f"open: {len(res.open_cubes)} of {len(res.cubes)} cubes ({done} refuted, "
@@ -101,6 +104,9 @@ def register(sub):
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT")
     p.add_argument("--out", "-o", default=None, help="bundle folder (UNSAT) or network (SAT)")
     p.add_argument("--overwrite", action="store_true")
+    p.add_argument("--work", default=None, type=out_dir, metavar="DIR",
+                   help="keep refuted cubes (checked proofs) and re-splits here; a later "
+                        "run of the same cell takes them from there (resume)")
     p.add_argument("--quiet", action="store_true")
     add_budget_args(p, budget=False)  # --memory-limit: each cube solver's cap
     p.set_defaults(func=cmd_cubes)

@@ -3,17 +3,21 @@
 Parses the question (task or family, bounds), builds or loads the starting
 network, calls :func:`superpos_formal.solve.improve.improve` (or
 ``improve_family``), prints progress on stderr and the result on stdout,
-and optionally writes the best network and updates the best-known registry.
+and optionally writes the best network and updates the best-known registry
+(the ``best_known`` table of the SQLite results store, ``--store``, exported
+to ``--registry DIR`` for readers: registry.json, registry.csv, README.md).
 """
 
 import sys
 from pathlib import Path
 
 from .. import tasks as T
-from ..certify.best_known import record, render
+from ..certify import best_known as BK
 from ..errors import InputError
 from ..schema import load, load_json, network_from_dict, network_to_dict, write_json
-from ..solve.improve import baseline, improve, improve_family
+from ..solve.improve import (STARTS, baseline, construction_start, improve, improve_family,
+                             widen)
+from ..store import Store, sync_best_known
 from ..tasks import build_task
 
 __all__ = ["register"]
@@ -53,9 +57,13 @@ def register(sub):
     b.add_argument("--B-bias", type=int, help="biases in [-B_bias, B_bias] (default B)")
     b.add_argument("--B-code", type=int, help="codes in [-B_code, B_code] (default max(B, 1))")
     s = p.add_argument_group("search")
-    s.add_argument("--start", default="baseline",
-                   help="baseline (one neuron per output), a network / network-set JSON, "
-                        "or a SAT claim bundle directory (default baseline)")
+    s.add_argument("--start", "--from", dest="start", default="baseline",
+                   help="baseline (one neuron per output, bounds from --B), "
+                        "construction:NAME[:k=v,...] (NAME one of " + ", ".join(STARTS) +
+                        "; the construction's bounds, loosened by --B/--B-bias/--B-code; "
+                        "without k=v the construction's own search picks its smallest "
+                        "instance), a network / network-set JSON, or a SAT claim bundle "
+                        "directory (default baseline)")
     s.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
     s.add_argument("--budget", dest="search_budget", type=float, default=60.0,
                    help="wall-clock seconds (default 60)")
@@ -72,8 +80,13 @@ def register(sub):
     o.add_argument("-o", "--out", metavar="NET.json",
                    help="write the best network (a network-set for a family)")
     o.add_argument("--registry", metavar="DIR",
-                   help="update the best-known registry in DIR (e.g. search/best-known); "
-                        "bundles go to --bundle-root")
+                   help="offer the result to the best-known registry (the best_known "
+                        "table of --store) and export it to DIR (e.g. search/best-known: "
+                        "registry.json, registry.csv, README.md); bundles go to "
+                        "--bundle-root")
+    o.add_argument("--store", default="search/results/results.sqlite",
+                   help="SQLite results store holding the registry "
+                        "(default search/results/results.sqlite)")
     o.add_argument("--bundle-root", default="proofs/best-known",
                    help="where registry bundles are written (default proofs/best-known)")
     p.set_defaults(func=cmd_improve)
@@ -157,6 +170,15 @@ def cmd_improve(a):
         start = baseline(members, mode, a.activation or "relu",
                          B=2 if a.B is None else a.B, B_bias=a.B_bias, B_code=a.B_code)
         start_name = "baseline"
+    elif a.start.startswith("construction:"):
+        name, params = _construction_arg(a.start)
+        start, start_name = construction_start(name, members, a.activation or "relu", params)
+        if a.mode is not None and a.mode != start[0].mode:
+            raise InputError(f"--mode: construction:{name} gives a {start[0].mode} network")
+        bb = a.B_bias
+        if bb is None and a.B is not None:
+            bb = max(a.B, start[0].B_bias)
+        start = widen(start, a.B, bb, a.B_code)
     else:
         start = _load_start(a.start, len(members))
         _check_bounds(a, start[0])
@@ -190,11 +212,36 @@ def cmd_improve(a):
             write_json(res.network, a.out)
         print(f"  wrote {a.out}")
     if a.registry:
-        path, replaced = record(res, registry_dir=a.registry, bundle_root=a.bundle_root,
-                                start_name=start_name, progress=_progress)
-        (Path(a.registry) / "README.md").write_text(render(a.registry))
-        print(f"  registry: {path} {'updated' if replaced else 'kept (not beaten)'}")
+        minima = BK.certified_minima()
+        entry = BK.make_entry(res, bundle_root=a.bundle_root, start_name=start_name,
+                              minima=minima)
+        with Store(a.store) as st:
+            # the committed export first: a fresh store never shrinks it
+            sync_best_known(st, a.registry)
+            won = st.put_best_known(entry, start_name=start_name,
+                                    on_win=lambda: BK.write_bundle(entry))
+            sync_best_known(st, a.registry, minima)
+        print(f"  registry ({a.store}, exported to {a.registry}): {BK.slug_of(entry)} "
+              f"{'updated' if won else 'kept (not beaten)'}")
     return 0
+
+
+def _construction_arg(text):
+    """``construction:NAME[:k=v,...]`` -> ``(NAME, params or None)``."""
+    parts = text.split(":", 2)
+    name = parts[1]
+    if len(parts) == 2 or not parts[2]:
+        return name, None
+    params = {}
+    for kv in parts[2].split(","):
+        k, eq, v = kv.partition("=")
+        if not eq or not k:
+            raise InputError(f"--start: {kv!r} is not k=v (in {text})")
+        try:
+            params[k] = int(v)
+        except ValueError:
+            raise InputError(f"--start: {k}={v!r} is not an integer (in {text})") from None
+    return name, params
 
 
 def _counts_text(c):

@@ -356,6 +356,8 @@ class CubeResult:
     split_seconds: float = 0.0
     #: answers of cubes that reached their limit and were split again
     superseded: list = field(default_factory=list)
+    #: refuted cubes taken from a work folder (solved in an earlier run)
+    reused: int = 0
 
     @property
     def cpu_seconds(self):

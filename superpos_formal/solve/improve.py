@@ -80,6 +80,8 @@ from dataclasses import dataclass, field, replace
 
 from pysat.solvers import Solver
 
+from ..constructions import baseline as C_base
+from ..constructions import search as C_search
 from ..encode.sat import encode_family_sat
 from ..errors import InputError, SoundnessError
 from ..network import Network
@@ -91,7 +93,8 @@ from .family import decide_family
 from .runner import run_limited
 
 __all__ = ["improve", "improve_family", "baseline", "Improvement", "objective",
-           "drop_neuron", "SOLVER"]
+           "drop_neuron", "SOLVER", "PORTFOLIO", "STARTS", "construction_start", "widen",
+           "restart"]
 
 #: solver for window instances; conflict budgets keep it deterministic
 SOLVER = "cadical195"
@@ -222,6 +225,93 @@ def baseline(tasks, mode, activation, B=1, B_bias=None, B_code=None, theta=1):
         v = verify(net, t)
         if not v.ok:  # pragma: no cover - a construction bug
             raise SoundnessError(f"baseline construction fails {t.name}: {v.counterexamples[0]}")
+    return out
+
+
+# ------------------------------------------------------------------ starts
+
+#: starting networks from issue 11's constructions (superpos_formal.constructions)
+STARTS = ("explicit", "superposed-trivial", "hmvc", "channels", "stars", "routed-stars")
+
+
+def construction_start(name, tasks, activation="relu", params=None):
+    """Start networks from a construction of :mod:`superpos_formal.constructions`,
+    one per task, with a provenance label ``construction:NAME(params)``.
+
+    ``explicit`` / ``superposed-trivial``: the one-neuron-per-output
+    embeddings; ``hmvc``, ``channels``, ``stars``, ``routed-stars``: the
+    smallest instance the construction's own search finds for the task
+    (:mod:`superpos_formal.constructions.search`), or, with ``params``, the
+    instance :func:`~superpos_formal.constructions.search.build` makes from
+    them. A family (several tasks) needs shared codes: only ``params``
+    (the same for every member) and codes that come out equal are accepted.
+    Every network is verified by the construction module; the bounds
+    (``B``, ``B_bias``, ``theta``) are the construction's.
+    """
+    tasks = list(tasks)
+    if name not in STARTS:
+        raise InputError(f"--start: unknown construction {name!r} (one of {', '.join(STARTS)})")
+    if name in ("hmvc",) and activation != "relu":
+        raise InputError("activation: the hmvc construction is a relu network")
+    if params is not None:
+        built = [C_search.build(name, t, params) for t in tasks]
+        nets = [b.network for b in built]
+        label = f"construction:{name}({_params_text(params)})"
+    elif name == "explicit":
+        nets = [C_base.explicit_per_output(t, activation) for t in tasks]
+        label = "construction:explicit"
+    elif name == "superposed-trivial":
+        nets = [C_base.superposed_trivial(t, activation) for t in tasks]
+        label = "construction:superposed-trivial"
+    else:
+        if len(tasks) != 1:
+            raise InputError(f"--start: construction:{name} for a family needs its "
+                             f"parameters (construction:{name}:n=..,k_in=..,...) so that "
+                             f"every member shares the codes")
+        t = tasks[0]
+        b = (C_search.best_hmvc(t) if name == "hmvc" else
+             C_search.best_stars(t) if name == "stars" else
+             C_search.best_channels(t, name=name))
+        if b is None:
+            raise InputError(f"--start: construction:{name} finds no correct width for {t.name}")
+        nets = [b.network]
+        label = f"construction:{name}({_params_text(b.params)})"
+    if activation != nets[0].activation:
+        nets = [replace(x, activation=activation) for x in nets]
+    for t, net in zip(tasks, nets):
+        v = verify(net, t)
+        if not v.ok:
+            raise InputError(f"--start: construction:{name} is not correct for {t.name} "
+                             f"(with activation {activation})")
+    n0 = nets[0]
+    for x in nets[1:]:
+        if x.mode == "superposed" and (x.E, x.R) != (n0.E, n0.R):
+            raise InputError(f"--start: construction:{name} gives the members different "
+                             f"codes; a family with shared codes needs one code")
+    return nets, label
+
+
+def _params_text(params):
+    return ",".join(f"{k}={v}" for k, v in sorted(params.items()))
+
+
+def widen(nets, B=None, B_bias=None, B_code=None):
+    """The same networks under looser bounds (a network within ``B`` is within
+    any larger bound, so it stays correct); a tighter bound than the
+    network's is refused (that would be another question the network may
+    not fit)."""
+    out = []
+    for x in nets:
+        kw = {}
+        for nm, v, have in (("B", B, x.B), ("B_bias", B_bias, x.B_bias),
+                            ("B_code", B_code, x.B_code)):
+            if v is None or (nm == "B_code" and x.mode != "superposed"):
+                continue
+            if v < have:
+                raise InputError(f"--{nm.replace('_', '-')}: {v} is below the start "
+                                 f"network's {have}; only looser bounds can be given")
+            kw[nm] = v
+        out.append(replace(x, **kw) if kw else x)
     return out
 
 
@@ -420,20 +510,114 @@ def _wrong_inputs(net, task):
         return [x for x in X if net.evaluate(x) != task(x)]
 
 
-def _encode_solve(tasks, shape, inputs, max_nonzero, fixed, conflicts, symmetry=False):
+#: the fresh question at ``n - 1``: CaDiCaL configurations raced (round
+#: robin, one solver each, in one child) on it. ``(symmetry breaks, CaDiCaL
+#: options, phase hints from the network with one neuron dropped)``. Measured
+#: (conflicts to the answer, benchmarks/results/improve.md) on the questions
+#: where the search stalled: which racer answers first differs by question --
+#: uand(5) relu n=3: no breaks + defaults 54k, no breaks + CaDiCaL's ``--sat``
+#: option set (stabilising mode only) 101k, breaks + ``--sat`` 95k, breaks +
+#: defaults (the plain solve) 191k; uand(6) step n=5: 2.2k, 15k, 11k and 35k.
+#: Phase hints from the current network helped little where they helped
+#: (1.6k on uand(6) step) and kept uand(5) relu unanswered at 300k, so no
+#: racer uses them (the hook stays: ``phases=True``). The racer with breaks
+#: is also the one that refutes a width quickly.
+SAT_OPTIONS = {"elimreleff": 10, "stabilizeonly": 1, "subsumereleff": 60}
+PORTFOLIO = ((False, "sat", False), (False, "default", False), (True, "sat", False))
+#: conflicts of each racer's first slice; a slice doubles every round
+SLICE = 1000
+
+
+def _phases(enc, nets):
+    """Phase hints: the order literals of every free parameter set to its
+    value in ``nets`` (one network per member, the encoding's width)."""
+    out = []
+
+    def add(e, v):
+        lits = getattr(e, "lits", None)
+        if lits is None:  # a constant (fixed) parameter
+            return
+        for d, lit in zip(e.dom[1:], lits):
+            out.append(lit if v >= d else -lit)
+
+    if enc._E:
+        for erow, vrow in zip(enc._E, nets[0].E):
+            for e, v in zip(erow, vrow):
+                add(e, v)
+        for erow, vrow in zip(enc._R, nets[0].R):
+            for e, v in zip(erow, vrow):
+                add(e, v)
+    for mem, net in zip(enc._members, nets):
+        for (W, b), (Wv, bv) in zip(mem["layers"], net.layers):
+            for erow, vrow in zip(W, Wv):
+                for e, v in zip(erow, vrow):
+                    add(e, v)
+            for e, v in zip(b, bv):
+                add(e, v)
+        if mem["V"] is not None:
+            for erow, vrow in zip(mem["V"], net.V):
+                for e, v in zip(erow, vrow):
+                    add(e, v)
+            for e, v in zip(mem["c"], net.c):
+                add(e, v)
+    return out
+
+
+def _encode_solve(tasks, shape, inputs, max_nonzero, fixed, conflicts, symmetry=False,
+                  portfolio=None, hint=None):
     """Child-process half of a window solve: encode, solve under a conflict
-    budget, decode. Returns ``(True|False|None, [network dicts] or None)``."""
-    enc = encode_family_sat(tasks, shape, inputs=inputs, symmetry=symmetry,
-                            max_nonzero=max_nonzero, fixed=fixed)
-    with Solver(name=SOLVER, bootstrap_with=enc.clauses) as s:
-        s.conf_budget(conflicts)
-        ok = s.solve_limited()
-        if not ok:
-            return ok, None
-        return ok, [network_to_dict(n) for n in enc.decode_all(s.get_model())[2]]
+    budget, decode. Returns ``(True|False|None, [network dicts] or None)``.
+
+    ``portfolio``: race these ``(symmetry, options, phases)`` racers round
+    robin, each solver kept between its slices (``SLICE`` conflicts, doubling
+    per round) until one answers or ``conflicts`` are spent in all (checked
+    after each full round, so a round may pass the budget by its slices);
+    ``hint``: network dicts giving the phases of racers that ask for them.
+    Conflict counts only, so the answer does not depend on the machine.
+    """
+    if not portfolio:
+        enc = encode_family_sat(tasks, shape, inputs=inputs, symmetry=symmetry,
+                                max_nonzero=max_nonzero, fixed=fixed)
+        with Solver(name=SOLVER, bootstrap_with=enc.clauses) as s:
+            s.conf_budget(conflicts)
+            ok = s.solve_limited()
+            if not ok:
+                return ok, None
+            return ok, [network_to_dict(n) for n in enc.decode_all(s.get_model())[2]]
+    encs, racers = {}, []
+    try:
+        for sym, opts, phased in portfolio:
+            if sym not in encs:
+                encs[sym] = encode_family_sat(tasks, shape, inputs=inputs, symmetry=sym,
+                                              max_nonzero=max_nonzero, fixed=fixed)
+            s = Solver(name=SOLVER)
+            if opts == "sat":
+                # options must be set before the first clause is added
+                s.solver.configure(SAT_OPTIONS)
+            s.append_formula(encs[sym].clauses)
+            if phased and hint:
+                s.set_phases(_phases(encs[sym], [network_from_dict(d) for d in hint]))
+            racers.append((s, encs[sym]))
+        spent, sl = 0, SLICE
+        while spent < conflicts:
+            for s, enc in racers:
+                s.conf_budget(sl)
+                ok = s.solve_limited()
+                spent += sl
+                if ok is None:
+                    continue
+                if not ok:
+                    return ok, None
+                return ok, [network_to_dict(n) for n in enc.decode_all(s.get_model())[2]]
+            sl *= 2
+        return None, None
+    finally:
+        for s, _ in racers:
+            s.delete()
 
 
-def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12):
+def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12, portfolio=None,
+            hint=None):
     """Solve the window: ``nets`` (one per task, width ``shape.n``) with every
     parameter outside ``free`` fixed. Returns ``("SAT", nets)`` with
     exhaustively verified networks, ``("UNSAT", None)`` when the window has
@@ -443,6 +627,8 @@ def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12):
     ``shape.n`` with the encoder's symmetry breaks (sound there: nothing is
     fixed); ``nets`` then only seed the counterexample loop."""
     full = free is None
+    if portfolio and not full:
+        raise InputError("portfolio: only for the full question (free=None)")
     fixed = {}
     if not full:
         fixed = dict(_code_params(nets[0]))
@@ -466,7 +652,9 @@ def _repair(tasks, nets, shape, free, budget, max_nonzero=None, rounds=12):
         # encode and solve in a child killed at the deadline: the wall-clock
         # budget holds even when one window's formula is large
         done, out = run_limited(_encode_solve, tasks, shape, inputs, max_nonzero, fixed,
-                                budget.conflicts, full, time_limit=max(budget.left(), 0.01))
+                                budget.conflicts, full, portfolio,
+                                None if hint is None else [network_to_dict(x) for x in hint],
+                                time_limit=max(budget.left(), 0.01))
         if not done:
             return "UNKNOWN", None
         ok, dicts = out
@@ -671,7 +859,11 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
 
     # ---- phase 1: remove neurons
     w = window
-    full_conflicts = 4 * conflicts
+    # the fresh question's first budget: 16 window budgets per racer (a
+    # first try of 4 was too small for uand(5) relu at n=3, which needs about
+    # 54k conflicts of its fastest racer; a too-small try is repeated from
+    # scratch after a window round, so it costs more than it saves)
+    full_conflicts = 16 * conflicts * len(PORTFOLIO)
     while best[0].widths[0] > 1 and not out_of_budget():
         n = best[0].widths[0]
         order = list(range(n))
@@ -712,14 +904,30 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
             continue
         if out_of_budget():
             break
-        if w >= n - 1:
-            # every window failed: ask the fresh exact question at n - 1 (the
-            # restart strategy's step, symmetry breaks on) under a conflict
-            # budget that grows each time it is not enough
+        # (a family's fresh question takes the rest of the budget: only after
+        # every window size, as before)
+        if (4 * w >= n - 1 if len(tasks) == 1 else w >= n - 1):
+            # every window failed and the next size would free more than
+            # half of the network: ask the fresh exact question at n - 1
+            # instead (a window of nearly n neurons is that question without
+            # its symmetry breaks, asked once per neuron: on uand(6) step at
+            # n=7 the windows of 6 took 12 s before the fresh solve, per-step
+            # log in benchmarks/results/improve.md), under a conflict budget
+            # that grows each time it is not enough
             steps += 1
+            say(f"[{time.perf_counter() - t0:7.1f}s] step {steps}: every window up to "
+                f"{w} failed at n={n}; fresh solve at n={n - 1}"
+                + (f" ({len(PORTFOLIO)} racers, {full_conflicts} conflicts)"
+                   if len(tasks) == 1 else " (family search, rest of the budget)"))
             if len(tasks) == 1:
+                # racers (PORTFOLIO); a racer with phases=True would take its
+                # hints from the network minus its least-missed neuron
+                # (superposed: code coordinate h dropped with neuron h)
+                hint = min((drop_neuron(best[0], h, h, h) for h in range(n)),
+                           key=lambda x: len(_wrong_inputs(x, tasks[0])))
                 st, cand = _repair(tasks, best, _shape_of(best[0], n - 1), None,
-                                   _Budget(bud.deadline, full_conflicts))
+                                   _Budget(bud.deadline, full_conflicts),
+                                   portfolio=PORTFOLIO, hint=[hint])
             else:
                 # the exact family question at n - 1 (member CEGIS of
                 # solve/family.py) with the rest of the budget: its answer is
@@ -734,8 +942,12 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
                 say(f"[{time.perf_counter() - t0:7.1f}s] the solver finds no network at "
                     f"n={n - 1} (UNSAT, not proof-checked here); removal stops")
                 break
+            say(f"[{time.perf_counter() - t0:7.1f}s] step {steps}: fresh solve at "
+                f"n={n - 1}: no answer in {full_conflicts} conflicts; budgets grow")
             full_conflicts *= 4
-            # a restart: reshuffle and try again from the smallest window
+            # a restart: reshuffle and try again from the smallest window,
+            # each window solve with twice the conflicts
+            bud.conflicts *= 2
             w = window
             continue
         # geometric growth: a window that is too small fails on every neuron,
@@ -777,6 +989,41 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
                        {"window": window, "conflicts": conflicts, "budget": budget,
                         "max_steps": max_steps, "sparsify": sparsify, "solver": SOLVER,
                         "target": target})
+
+
+def restart(task, start, *, budget=60.0, portfolio=True, target=None, progress=None):
+    """The restart strategy the benchmark sets against :func:`improve`: from
+    ``start``, ask the fresh exact question at ``n - 1`` from scratch (no
+    window, nothing fixed), again at ``n - 2`` after each SAT answer, until
+    UNSAT, ``target`` or the wall-clock ``budget``. With ``portfolio`` each
+    question is raced by :data:`PORTFOLIO`, the same racers
+    :func:`improve` falls back on;
+    without, it is one CaDiCaL run with the symmetry breaks. Returns
+    ``(best network, [(seconds, width), ...])``; every network is verified.
+    """
+    if not isinstance(task, Task):
+        raise InputError("task: expected a Task")
+    _validate_opts(budget, None, 0, 1, 1)
+    _check_start([task], [start])
+    t0 = time.perf_counter()
+    bud = _Budget(t0 + budget, 2 ** 62)
+    best, hist = start, []
+    say = progress or (lambda msg: None)
+    while best.widths[0] > 1 and bud.left() > 0:
+        if target is not None and best.widths[0] <= target:
+            break
+        n = best.widths[0]
+        hint = min((drop_neuron(best, h, h, h) for h in range(n)),
+                   key=lambda x: len(_wrong_inputs(x, task)))
+        st, cand = _repair([task], [best], _shape_of(best, n - 1), None, bud,
+                           portfolio=PORTFOLIO if portfolio else None,
+                           hint=[hint] if portfolio else None)
+        if st != "SAT":
+            break
+        best = cand[0]
+        hist.append((round(time.perf_counter() - t0, 3), n - 1))
+        say(f"[{time.perf_counter() - t0:7.1f}s] restart: n={n - 1}")
+    return best, hist
 
 
 def _fed_rows(nets, neurons, dropped_row=None):
