@@ -1,17 +1,22 @@
-"""LNS improvement (``superpos improve``) against a plain restart strategy, on
+"""LNS improvement (``superpos improve``) against plain restart strategies, on
 the cells whose exact minimum is certified.
 
-For every cell both strategies start from the same construction (one hidden
-neuron per output, :func:`superpos_formal.solve.improve.baseline`) and get
+For every cell every strategy starts from the same construction (one hidden
+neuron per output, :func:`superpos_formal.solve.improve.baseline`) and gets
 the same wall-clock budget:
 
 * ``lns``: :func:`~superpos_formal.solve.improve.improve` (or
-  ``improve_family``), seed 0, stopping as soon as it reaches the minimum;
-* ``restart``: a fresh exact SAT question at ``n - 1`` from scratch
-  (:func:`~superpos_formal.solve.search.decide` /
+  ``improve_family``), stopping as soon as it reaches the minimum; run with
+  each of the ``--seeds`` (deterministic given the seed);
+* ``restart``: the plain restart strategy -- a fresh exact SAT question at
+  ``n - 1`` from scratch (:func:`~superpos_formal.solve.search.decide` /
   :func:`~superpos_formal.solve.family.decide_family`, full encoder with its
-  symmetry breaks, no proof logging), repeated from the construction's width
-  down while the answer is SAT and the budget lasts.
+  symmetry breaks, CaDiCaL defaults, no proof logging), repeated from the
+  construction's width down while the answer is SAT and the budget lasts;
+* ``restart+portfolio`` (single tasks): the same restart, each question
+  raced by the CaDiCaL racers :func:`improve` falls back on
+  (:func:`~superpos_formal.solve.improve.restart`), so the table separates
+  what the windows add from what the racers add.
 
 Per cell the table prints the construction's width, each strategy's best
 width, the certified minimum, the counting lower bound, the time to the
@@ -19,18 +24,20 @@ first improvement and the time to reach the minimum ("-" when not reached in
 the budget). The minima are the committed campaign results, copied here by
 hand with their source (they are inputs to the benchmark, not outputs).
 
-Run:  python benchmarks/bench_improve.py [--budget SECONDS] [--quick] [--out FILE.md]
-Timings depend on the load of the (shared) machine; compare the two
-strategies within one run only.
+Run:  python benchmarks/bench_improve.py [--budget SECONDS] [--seeds 0,1,2] [--quick]
+          [--out FILE.md]
+Timings depend on the load of the (shared) machine; compare the strategies
+within one run only.
 """
 
 import argparse
+import os
 import time
 
 from superpos_formal.certify.best_known import lower_bound
 from superpos_formal.shape import Shape
 from superpos_formal.solve.family import decide_family
-from superpos_formal.solve.improve import baseline, improve, improve_family
+from superpos_formal.solve.improve import baseline, improve, improve_family, restart
 from superpos_formal.solve.search import decide
 from superpos_formal.tasks import pair_set_family, permutation_family, uand
 
@@ -64,13 +71,22 @@ def _members(subject):
     return list(subject.members()) if hasattr(subject, "members") else [subject]
 
 
-def run_lns(subject, start, minimum, budget):
+def run_lns(subject, start, minimum, budget, seed):
     fam = hasattr(subject, "members")
-    kw = dict(seed=0, budget=budget, target=minimum, sparsify=False)
+    kw = dict(seed=seed, budget=budget, target=minimum, sparsify=False)
     res = (improve_family(subject, start, **kw) if fam else improve(subject, start[0], **kw))
     n = res.counts["hidden_neurons"]
     reach = next((h[1] for h in res.history if h[2] <= minimum), None)
     return n, res.first_improvement_seconds, reach
+
+
+def run_restart_portfolio(subject, start, minimum, budget):
+    if hasattr(subject, "members"):
+        return None, None, None
+    best, hist = restart(subject, start[0], budget=budget, target=minimum)
+    first = hist[0][0] if hist else None
+    reach = next((t for t, n in hist if n <= minimum), None)
+    return best.widths[0], first, reach
 
 
 def run_restart(subject, start, minimum, budget):
@@ -105,36 +121,59 @@ def _fmt(x):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--budget", type=float, default=90.0,
-                    help="wall-clock seconds per cell and strategy (default 90)")
+    ap.add_argument("--budget", type=float, default=150.0,
+                    help="wall-clock seconds per cell and strategy (default 150)")
+    ap.add_argument("--seeds", default="0,1,2", help="LNS seeds (default 0,1,2)")
     ap.add_argument("--quick", action="store_true", help="three small cells")
     ap.add_argument("--out", help="also write the table (Markdown) here")
     a = ap.parse_args(argv)
-    head = ("| cell | construction n | lns best | restart best | certified min | "
-            "lower bound | lns first impr. s | lns reach min s | restart first impr. s | "
-            "restart reach min s | source of the minimum |")
-    lines = [f"Budget {a.budget:g} s per cell and strategy (wall clock, shared machine).",
-             "", head, "|" + "---|" * 11]
+    seeds = [int(x) for x in a.seeds.split(",")]
+    head = ("| cell | construction n | certified min | lower bound | "
+            + " | ".join(f"lns seed {k} best / first s / reach s" for k in seeds)
+            + " | restart best / first s / reach s | restart+portfolio best / first s / "
+              "reach s | source of the minimum |")
+    lines = [f"Budget {a.budget:g} s per cell and strategy (wall clock, shared loaded "
+             f"2-core machine; load averages at start {_load()}).",
+             "", head, "|" + "---|" * (6 + len(seeds))]
     print(lines[0])
     print(head)
-    reached = 0
+    reached = {k: 0 for k in seeds}
+    r_reached = p_reached = 0
     cells = [c for c in CELLS if not a.quick or c[0] in QUICK]
     for label, subj, mode, act, B, Bc, minimum, src in cells:
         start = baseline(_members(subj), mode, act, B=B, B_code=Bc)
         lb = lower_bound(subj, start[0])
-        ln, lf, lr = run_lns(subj, start, minimum, a.budget)
+        cols = []
+        for k in seeds:
+            ln, lf, lr = run_lns(subj, start, minimum, a.budget, k)
+            reached[k] += lr is not None
+            cols.append(f"{ln} / {_fmt(lf)} / {_fmt(lr)}")
         rn, rf, rr = run_restart(subj, start, minimum, a.budget)
-        reached += lr is not None
-        row = (f"| {label} | {start[0].widths[0]} | {ln} | {rn} | {minimum} | {lb} | "
-               f"{_fmt(lf)} | {_fmt(lr)} | {_fmt(rf)} | {_fmt(rr)} | {src} |")
+        r_reached += rr is not None
+        cols.append(f"{rn} / {_fmt(rf)} / {_fmt(rr)}")
+        pn, pf, pr = run_restart_portfolio(subj, start, minimum, a.budget)
+        p_reached += pr is not None
+        cols.append("n/a (family)" if pn is None else f"{pn} / {_fmt(pf)} / {_fmt(pr)}")
+        row = (f"| {label} | {start[0].widths[0]} | {minimum} | {lb} | " + " | ".join(cols)
+               + f" | {src} |")
         print(row, flush=True)
         lines.append(row)
-    tail = f"LNS reached the certified minimum on {reached} of {len(cells)} cells."
-    print(tail)
-    lines += ["", tail]
+    n_single = sum(1 for c in cells if not hasattr(c[1], "members"))
+    tail = ["LNS reached the certified minimum on "
+            + ", ".join(f"{reached[k]} of {len(cells)} cells with seed {k}" for k in seeds)
+            + f"; the plain restart on {r_reached} of {len(cells)}; the restart with the "
+              f"racers on {p_reached} of {n_single} single-task cells.",
+            f"Load averages at the end: {_load()}."]
+    for t in tail:
+        print(t)
+    lines += [""] + tail
     if a.out:
         with open(a.out, "w") as fh:
             fh.write("\n".join(lines) + "\n")
+
+
+def _load():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -203,3 +203,47 @@ def test_superposed_single_task_reaches_one_neuron(act):
     assert res.counts["hidden_neurons"] == 1
     assert _correct(res.network, task)
     assert res.network.mode == "superposed" and len(res.network.E) == 1
+
+
+# ------------------------------------------------------------------ racers
+
+def test_portfolio_answers_like_the_certified_minimum():
+    """The fresh-question racers (PORTFOLIO, every racer's symmetry, option
+    set and phase hints) answer SAT at uand(3) step n=2 and UNSAT at n=1:
+    the committed proof-checked minimum is 2
+    (proofs/uand-explicit/uand-m3-s2-explicit-step-L1-B2-bias2-theta1)."""
+    from superpos_formal.schema import network_from_dict
+    from superpos_formal.solve.improve import PORTFOLIO, _encode_solve
+
+    task = uand(3)
+    start = baseline([task], "explicit", "step", B=2)[0]
+    hint = [drop_neuron(start, 0).to_dict()]
+    for n, want in ((2, True), (1, False)):
+        sh = Shape("explicit", "step", n=n, B=2)
+        for racer in PORTFOLIO:  # each racer alone, then all together
+            ok, nets = _encode_solve([task], sh, None, None, {}, 10 ** 6, True, [racer], hint)
+            assert ok is want, (n, racer)
+            if want:
+                assert _correct(network_from_dict(nets[0]), task)
+        ok, nets = _encode_solve([task], sh, None, None, {}, 10 ** 6, True, PORTFOLIO, hint)
+        assert ok is want
+
+
+def test_portfolio_conflict_budget_gives_unknown():
+    # uand(5) relu at n=3 is SAT (proofs/uand-explicit/uand-m5-...-relu...),
+    # but not within 10 conflicts in all: the answer must be None, not a guess
+    from superpos_formal.solve.improve import PORTFOLIO, _encode_solve
+
+    sh = Shape("explicit", "relu", n=3, B=2)
+    ok, nets = _encode_solve([uand(5)], sh, None, None, {}, 10, True, PORTFOLIO, None)
+    assert ok is None and nets is None
+
+
+def test_restart_reaches_known_minimum():
+    from superpos_formal.solve.improve import restart
+
+    task = uand(4)
+    best, hist = restart(task, baseline([task], "explicit", "step", B=2)[0], budget=60,
+                         target=3)
+    assert best.widths == (3,) and _correct(best, task)
+    assert [n for _, n in hist] == [5, 4, 3]

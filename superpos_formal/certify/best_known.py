@@ -519,8 +519,8 @@ def render(entries, runs=None):
         "",
         "The live registry is the `best_known` table of the SQLite results store "
         "(`superpos_formal/store.py`); this folder is its export: `registry.json` "
-        "(every entry with its networks), `registry.csv`, and this table. Regenerate "
-        "with `sh search/best-known/run.sh`.",
+        "(every entry; its networks are in the bundles), `registry.csv`, and this "
+        "table. Regenerate with `sh search/best-known/run.sh`.",
         "",
         "| subject | bounds | start n / nz / bits | best n / nz / bits | lower bound | "
         "certified min | minimality | provenance | bundle |",

@@ -93,7 +93,8 @@ from .family import decide_family
 from .runner import run_limited
 
 __all__ = ["improve", "improve_family", "baseline", "Improvement", "objective",
-           "drop_neuron", "SOLVER", "PORTFOLIO", "STARTS", "construction_start", "widen"]
+           "drop_neuron", "SOLVER", "PORTFOLIO", "STARTS", "construction_start", "widen",
+           "restart"]
 
 #: solver for window instances; conflict budgets keep it deterministic
 SOLVER = "cadical195"
@@ -512,16 +513,17 @@ def _wrong_inputs(net, task):
 #: the fresh question at ``n - 1``: CaDiCaL configurations raced (round
 #: robin, one solver each, in one child) on it. ``(symmetry breaks, CaDiCaL
 #: options, phase hints from the network with one neuron dropped)``. Measured
-#: on the two cells the plain solve found slowest (uand(5) relu n=3 and
-#: uand(6) step n=5, explicit, B=2; benchmarks/results/improve.md): which
-#: member answers first differs by cell -- no symmetry breaks with the
-#: default options answered uand(5) relu in 4 s where the breaks took 34 s;
-#: CaDiCaL's ``--sat`` option set (stabilising mode only) answered uand(6)
-#: step in 0.3 s where the default took 5 s; phase hints helped there and
-#: hurt on uand(5) relu -- so they are raced, not chosen.
+#: (conflicts to the answer, benchmarks/results/improve.md) on the questions
+#: where the search stalled: which racer answers first differs by question --
+#: uand(5) relu n=3: no breaks + defaults 54k, no breaks + CaDiCaL's ``--sat``
+#: option set (stabilising mode only) 101k, breaks + ``--sat`` 95k, breaks +
+#: defaults (the plain solve) 191k; uand(6) step n=5: 2.2k, 15k, 11k and 35k.
+#: Phase hints from the current network helped little where they helped
+#: (1.6k on uand(6) step) and kept uand(5) relu unanswered at 300k, so no
+#: racer uses them (the hook stays: ``phases=True``). The racer with breaks
+#: is also the one that refutes a width quickly.
 SAT_OPTIONS = {"elimreleff": 10, "stabilizeonly": 1, "subsumereleff": 60}
-PORTFOLIO = ((False, "sat", False), (False, "default", False), (True, "sat", False),
-             (False, "sat", True))
+PORTFOLIO = ((False, "sat", False), (False, "default", False), (True, "sat", False))
 #: conflicts of each racer's first slice; a slice doubles every round
 SLICE = 1000
 
@@ -568,7 +570,8 @@ def _encode_solve(tasks, shape, inputs, max_nonzero, fixed, conflicts, symmetry=
 
     ``portfolio``: race these ``(symmetry, options, phases)`` racers round
     robin, each solver kept between its slices (``SLICE`` conflicts, doubling
-    per round) until one answers or ``conflicts`` are spent in all;
+    per round) until one answers or ``conflicts`` are spent in all (checked
+    after each full round, so a round may pass the budget by its slices);
     ``hint``: network dicts giving the phases of racers that ask for them.
     Conflict counts only, so the answer does not depend on the machine.
     """
@@ -856,8 +859,11 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
 
     # ---- phase 1: remove neurons
     w = window
-    # the fresh question's first budget: 4 window budgets per racer
-    full_conflicts = 4 * conflicts * len(PORTFOLIO)
+    # the fresh question's first budget: 16 window budgets per racer (a
+    # first try of 4 was too small for uand(5) relu at n=3, which needs about
+    # 54k conflicts of its fastest racer; a too-small try is repeated from
+    # scratch after a window round, so it costs more than it saves)
+    full_conflicts = 16 * conflicts * len(PORTFOLIO)
     while best[0].widths[0] > 1 and not out_of_budget():
         n = best[0].widths[0]
         order = list(range(n))
@@ -900,21 +906,22 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
             break
         # (a family's fresh question takes the rest of the budget: only after
         # every window size, as before)
-        if (2 * w >= n - 1 if len(tasks) == 1 else w >= n - 1):
-            # every window failed and the next size would free (nearly) the
-            # whole network: ask the fresh exact question at n - 1 instead
-            # (a window of n - 1 neurons is that question without its
-            # symmetry breaks, asked once per neuron: measured 7x the cost on
-            # uand(6) step n=7, benchmarks/results/improve.md), under a
-            # conflict budget that grows each time it is not enough
+        if (4 * w >= n - 1 if len(tasks) == 1 else w >= n - 1):
+            # every window failed and the next size would free more than
+            # half of the network: ask the fresh exact question at n - 1
+            # instead (a window of nearly n neurons is that question without
+            # its symmetry breaks, asked once per neuron: on uand(6) step at
+            # n=7 the windows of 6 took 12 s before the fresh solve, per-step
+            # log in benchmarks/results/improve.md), under a conflict budget
+            # that grows each time it is not enough
             steps += 1
             say(f"[{time.perf_counter() - t0:7.1f}s] step {steps}: every window up to "
                 f"{w} failed at n={n}; fresh solve at n={n - 1}"
                 + (f" ({len(PORTFOLIO)} racers, {full_conflicts} conflicts)"
                    if len(tasks) == 1 else " (family search, rest of the budget)"))
             if len(tasks) == 1:
-                # racers (PORTFOLIO), some with phase hints from the network
-                # minus its least-missed neuron
+                # racers (PORTFOLIO); a racer with phases=True would take its
+                # hints from the network minus its least-missed neuron
                 # (superposed: code coordinate h dropped with neuron h)
                 hint = min((drop_neuron(best[0], h, h, h) for h in range(n)),
                            key=lambda x: len(_wrong_inputs(x, tasks[0])))
@@ -982,6 +989,41 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
                        {"window": window, "conflicts": conflicts, "budget": budget,
                         "max_steps": max_steps, "sparsify": sparsify, "solver": SOLVER,
                         "target": target})
+
+
+def restart(task, start, *, budget=60.0, portfolio=True, target=None, progress=None):
+    """The restart strategy the benchmark sets against :func:`improve`: from
+    ``start``, ask the fresh exact question at ``n - 1`` from scratch (no
+    window, nothing fixed), again at ``n - 2`` after each SAT answer, until
+    UNSAT, ``target`` or the wall-clock ``budget``. With ``portfolio`` each
+    question is raced by :data:`PORTFOLIO`, the same racers
+    :func:`improve` falls back on;
+    without, it is one CaDiCaL run with the symmetry breaks. Returns
+    ``(best network, [(seconds, width), ...])``; every network is verified.
+    """
+    if not isinstance(task, Task):
+        raise InputError("task: expected a Task")
+    _validate_opts(budget, None, 0, 1, 1)
+    _check_start([task], [start])
+    t0 = time.perf_counter()
+    bud = _Budget(t0 + budget, 2 ** 62)
+    best, hist = start, []
+    say = progress or (lambda msg: None)
+    while best.widths[0] > 1 and bud.left() > 0:
+        if target is not None and best.widths[0] <= target:
+            break
+        n = best.widths[0]
+        hint = min((drop_neuron(best, h, h, h) for h in range(n)),
+                   key=lambda x: len(_wrong_inputs(x, task)))
+        st, cand = _repair([task], [best], _shape_of(best, n - 1), None, bud,
+                           portfolio=PORTFOLIO if portfolio else None,
+                           hint=[hint] if portfolio else None)
+        if st != "SAT":
+            break
+        best = cand[0]
+        hist.append((round(time.perf_counter() - t0, 3), n - 1))
+        say(f"[{time.perf_counter() - t0:7.1f}s] restart: n={n - 1}")
+    return best, hist
 
 
 def _fed_rows(nets, neurons, dropped_row=None):
