@@ -16,7 +16,9 @@ For each UNSAT bundle under ``proofs/`` (or the paths given):
    (:mod:`superpos_formal.encode.automorphisms`: feature/output relabellings,
    code-coordinate swaps, code signs; hidden-neuron swaps are not syntactic
    in this encoding), their lex-leader clauses on the code variables, solved
-   within the same budget as route 2; with ``--attach`` a proof of at most
+   within the same budget as route 2 -- for superposed L = 1, n = 2 also
+   with ``sums="tree-sym"``, under which the two neurons of a member can be
+   swapped too (the smaller proof is kept); with ``--attach`` a proof of at most
    ``--max-bytes`` gzipped is added as ``gen/`` when the claim has no proof
    of ``F`` (kind "proof of F and SB, SB checked by generators").
 
@@ -43,7 +45,7 @@ from superpos_formal.certify.base_proof import attach_base_proof
 from superpos_formal.certify.gen_proof import attach_generator_proof, generator_f_options
 from superpos_formal.certify.generators import formula_with_sb
 from superpos_formal.certify.minclaim import write_minimum_manifest
-from superpos_formal.encode.automorphisms import code_prefix, syntactic_generators
+from superpos_formal.encode.automorphisms import syntactic_generators
 from superpos_formal.certify.certificate import base_options
 from superpos_formal.certify.drat import Budget, check_drat, gzip_bytes, proof_stats, read_text
 from superpos_formal.encode.sat import encode_family_sat, encode_sat
@@ -86,25 +88,24 @@ def members_of(claim):
     return [task_from_dict(claim["task"])]
 
 
-def gen_route(claim, enc, limit, workdir):
-    """Route 3: ``F`` with the lex-leader clauses of its syntactic automorphisms."""
+def gen_route(claim, enc, limit, workdir, sums=None):
+    """Route 3: ``F`` with the lex-leader clauses of its syntactic automorphisms
+    (``F`` built with the sum encoding ``sums``, default the claim's)."""
     t0 = time.perf_counter()
-    base = enc(generator_f_options(claim.get("options") or {}))
+    base = enc(generator_f_options(claim.get("options") or {}, sums))
     gens, bad = syntactic_generators(base, members_of(claim))
     find = time.perf_counter() - t0
     if not gens:
         return {"status": "no generators", "gens": 0, "bad": len(bad), "find": find,
                 "proof": None, "solve": 0.0}
-    K = code_prefix(base)
-    clauses, top, nsb = formula_with_sb(base, gens, K)
+    clauses, top, nsb = formula_with_sb(base, gens)
 
     class _F:  # what route() and check_drat read
         pass
     f = _F()
     f.clauses, f.nvars = clauses, top
-    out = route(f, limit, workdir, "gen")
-    out.update(gens=len(gens), bad=len(bad), find=find, sb=nsb, base=base, generators=gens,
-               K=K)
+    out = route(f, limit, workdir, f"gen-{sums}")
+    out.update(gens=len(gens), bad=len(bad), find=find, sb=nsb, base=base, generators=gens)
     return out
 
 
@@ -139,9 +140,9 @@ def main(argv=None):
             "F+SB check s", "F budget s", "F status", "F solve s", "F/F+SB", "F proof lines",
             "F proof gz bytes", "F check s"]
     if args.gen:
-        cols += ["gen find s", "generators", "not syntactic", "SB(gen) clauses",
+        cols += ["gen sums", "gen find s", "generators", "not syntactic", "SB(gen) clauses",
                  "gen status", "gen solve s", "gen/F+SB", "gen proof lines",
-                 "gen proof gz bytes", "gen check s"]
+                 "gen proof gz bytes", "gen check s", "other sums"]
     cols.append("attached")
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
@@ -177,13 +178,20 @@ def main(argv=None):
                         write_minimum_manifest(Path(bdir).parent)
                 elif f["gz"] > args.max_bytes:
                     attached = "too large"
-            g = None
+            g = gs = None
             if args.gen:
                 g = gen_route(claim, enc, budget, wd)
+                shape = claim["shape"]
+                if shape["L"] == 1 and shape["mode"] == "superposed" and shape["n"] == 2:
+                    # neuron swaps are syntactic with the symmetric output sums
+                    gs = gen_route(claim, enc, budget, wd, sums="tree-sym")
+                    if gs["status"] == "UNSAT" and (g["status"] != "UNSAT"
+                                                    or gs["gz"] < g["gz"]):
+                        g, gs = gs, g
                 if (args.attach and attached != "yes" and g["status"] == "UNSAT"
                         and claim.get("certificate_kind") != "proof of F"):
                     if g["gz"] <= args.max_bytes:
-                        attach_generator_proof(bdir, g["base"], g["generators"], g["K"],
+                        attach_generator_proof(bdir, g["base"], g["generators"],
                                                g["proof"], solve_seconds=g["solve"],
                                                solver=claim["solver"],
                                                checkers=("native", "python", "drup"),
@@ -199,15 +207,18 @@ def main(argv=None):
                    f["status"] + (" (whole family)" if whole else ""), f"{f['solve']:.2f}", ratio, f.get("lines", "-"),
                    f.get("gz", "-"), f"{f['check']:.2f}" if "check" in f else "-"]
             if g is not None:
-                row += [f"{g['find']:.2f}", g["gens"], g["bad"], g.get("sb", "-"), g["status"],
+                row += [g["base"].info["sums"] if g.get("base") else "-",
+                        f"{g['find']:.2f}", g["gens"], g["bad"], g.get("sb", "-"), g["status"],
                         f"{g['solve']:.2f}",
                         f"{g['solve'] / sb['solve']:.1f}" if g["status"] == "UNSAT" else "-",
                         g.get("lines", "-"), g.get("gz", "-"),
                         f"{g['check']:.2f}" if "check" in g else "-"]
+                row += ([f"{gs['base'].info['sums'] if gs.get('base') else '-'}: {gs['status']} "
+                         f"{gs['solve']:.2f} s, {gs.get('gz', '-')} B"] if gs else ["-"])
             row.append(attached)
             rows.append(row)
             print("| " + " | ".join(map(str, row)) + " |", flush=True)
-            for p in (sb["proof"], f["proof"], (g or {}).get("proof")):
+            for p in (sb["proof"], f["proof"], (g or {}).get("proof"), (gs or {}).get("proof")):
                 if p and os.path.exists(p):
                     os.unlink(p)
     Path(args.csv).parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,13 @@ Inputs (all plain files in the repository or the installed package):
   (written by ``search/constructions.py``); every point is *rebuilt* from its
   parameters and *re-verified* exhaustively and exactly
   (:func:`~superpos_formal.verify.verify_batch`) before it is reported;
+* shared-code family constructions: the embedded grid
+  ``superpos_formal/data/family_constructions.json`` (written by
+  ``search/family_constructions.py``); every point's code is rebuilt, its
+  certificate recomputed from ``E`` and ``R`` (it proves every member), and
+  its recorded members (the complete family, or a seeded sample labelled as
+  one) rebuilt and verified exhaustively; these are the points set against
+  the family counting bound;
 * explicit lower bounds (:mod:`superpos_formal.bounds.explicit`), exact ints.
 
 Outputs (``DIR``): ``report.md``; ``certified.tex`` (booktabs); per family
@@ -78,6 +85,13 @@ _STYLE = {
 
 #: the plotted name of the family constructions (constructions/family.py)
 SHARED_CODE = "shared-code family"
+
+#: legend labels that say what question a series answers
+_LEGEND = {
+    SHARED_CODE: "shared-code family: certified for every member",
+    "channels": "channels: width for one member",
+    "routed-stars": "routed-stars: width for one member",
+}
 
 
 def _sha256(path):
@@ -346,7 +360,7 @@ def _plot(path_stem, family, quantity, curves, certs, cons, fits):
         mk, col = _STYLE.get(c, ("x", "k"))
         pts.sort()
         ax.plot([p[0] for p in pts], [max(p[1], 0.8) for p in pts], mk + "-", color=col,
-                ms=5, lw=0.8, alpha=0.9, label=f"construction: {c}")
+                ms=5, lw=0.8, alpha=0.9, label=_LEGEND.get(c, f"construction: {c}"))
     cp = [(c["m_out"], c[key]) for c in certs if c[key]]
     if cp:
         ax.plot([p[0] for p in cp], [p[1] for p in cp], "*", color="k", ms=12,

@@ -19,8 +19,8 @@ PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 BUNDLES = ([p for p in find_bundles([PROOFS]) if p.relative_to(PROOFS).parts[0] not in ("work", "large")]
            if PROOFS.is_dir() else [])
 
-# base/ proofs of F (certify/certificate.py): native only in CI; their python
-# and drup verdicts at creation are in claim.json and base/logs/
+# base/ and gen/ proofs (certify/certificate.py): native only in CI; their python
+# and drup verdicts at creation are in claim.json and base/logs/, gen/logs/
 CI_BUDGET = Budget(python_max_lines=50_000, drup_max_additions=2_000,
                    drup_max_work=1_000_000, drup_headline_max_work=1_000_000,
                    base_checkers=("native",))

@@ -200,3 +200,16 @@ def test_report_rejects_a_recorded_point_that_is_not_certified(tmp_path):
     f.write_text(json.dumps(dict(doc, points=[lie])))
     with pytest.raises(InputError, match="is not what is rechecked"):
         collect_family_constructions(data=f)
+
+
+def test_scan_raises_when_a_certified_code_has_a_wrong_member(monkeypatch):
+    """A certified code with a failing member is a soundness bug, never a
+    width: the scan raises instead of moving on."""
+    from superpos_formal.constructions import family_search
+    from superpos_formal.constructions.family import MemberCheck
+    from superpos_formal.errors import SoundnessError
+
+    monkeypatch.setattr(family_search, "check_members", lambda code, members: [
+        MemberCheck(members[0].name, True, True, False, "not exactly correct")])
+    with pytest.raises(SoundnessError, match="certificate holds"):
+        smallest_family_width(permutation_family(5))

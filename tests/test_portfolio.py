@@ -85,3 +85,27 @@ def test_default_portfolio_names_its_winner_and_answers_as_one_config():
         assert configs == AUTO_PORTFOLIO and delays[0] == 0 < delays[1]
     with pytest.raises(InputError, match="portfolio"):
         decide(task, shape, portfolio="fast")
+
+
+def _hog():
+    return len([bytearray(2 ** 20) for _ in range(4000)])
+
+
+def _answer_late(value):
+    import time
+    time.sleep(0.5)
+    return value
+
+
+def test_a_racer_out_of_memory_drops_out_and_is_never_called_a_time_limit():
+    from superpos_formal.budget import Budget
+    from superpos_formal.solve.runner import _size_bytes, race
+    # a forked racer starts with this process's address space: cap above it
+    cap = _size_bytes() // 2 ** 20 + 300
+    with Budget(120, memory_mb=cap):
+        # the hog drops out; the other racer still answers
+        i, out = race([(_hog, (), {}), (_answer_late, ("ok",), {})])
+        assert (i, out.done, out.value) == (1, True, "ok")
+        # every racer out of memory: the race says memory, with the cap
+        i, out = race([(_hog, (), {}), (_hog, (), {})], time_limit=60)
+    assert i is None and out.limit == "memory" and f"{cap} MB" in out.reason

@@ -110,7 +110,7 @@ class Budget:
     #: drup is SKIPPED with the reason recorded, never silently.
     drup_headline_max_work: int = 6_000_000
     headline: bool = False
-    #: checkers for a bundle's second proof, ``base/`` (certify/certificate.py);
+    #: checkers for a bundle's second proof, ``base/`` or ``gen/`` (certify/certificate.py);
     #: ``None``: the same as for the main proof. CI re-checks those with the
     #: native engine only; every checker's verdict at creation time stays in
     #: ``claim.json`` and ``base/logs/``.

@@ -23,17 +23,22 @@ from .generators import GEN, check_generator_proof, formula_with_sb, generators_
 __all__ = ["attach_generator_proof", "generator_f_options"]
 
 
-def generator_f_options(options):
-    """Options of ``F`` for a generator proof: breaks off, the whole family."""
-    return base_options(options, whole_family="members" in options)
+def generator_f_options(options, sums=None):
+    """Options of ``F`` for a generator proof: breaks off, the whole family
+    (and the sum encoding ``sums`` when given)."""
+    out = base_options(options, whole_family="members" in options)
+    if sums is not None:
+        out["sums"] = sums
+    return out
 
 
-def attach_generator_proof(bundle, base, gens, K, proof_path, *, solve_seconds, solver,
+def attach_generator_proof(bundle, base, gens, proof_path, *, solve_seconds, solver,
                            checkers=D.DEFAULT_CHECKERS, budget=None):
     """Add ``gen/`` to an UNSAT bundle: ``base`` is ``F`` (an encoding with no
     break, built with the claim's options, breaks off, whole family), ``gens``
-    ``[(name, map)]`` its automorphisms, ``proof_path`` a DRAT proof of ``F``
-    and their lex-leader clauses on variables ``1..K``.
+    ``[(name, map, K)]`` its automorphisms, each with the last variable its
+    lex-leader constraint compares, ``proof_path`` a DRAT proof of ``F`` and
+    those lex-leader clauses.
 
     Everything is checked with :func:`check_generator_proof` before the
     bundle is swapped in (temporary sibling, rename), so a failure leaves
@@ -46,11 +51,11 @@ def attach_generator_proof(bundle, base, gens, K, proof_path, *, solve_seconds, 
     if base.sb_ranges or base.info.get("symmetry"):
         raise InputError("attach_generator_proof: the encoding carries symmetry breaks; "
                          "it is not F")
-    for name, g in gens:
+    for name, g, _ in gens:
         why = automorphism_failure(base.clauses, base.nvars, g) or perm_failure(g, base.nvars)
         if why:
             raise InputError(f"generator {name!r} is not an automorphism of F: {why}")
-    clauses, top, nsb = formula_with_sb(base, gens, K)
+    clauses, top, nsb = formula_with_sb(base, gens)
     tmp = Path(tempfile.mkdtemp(prefix=".gen-", dir=bundle.parent))
     work = tmp / bundle.name
     try:
@@ -59,7 +64,7 @@ def attach_generator_proof(bundle, base, gens, K, proof_path, *, solve_seconds, 
         if gdir.exists():
             shutil.rmtree(gdir)
         gdir.mkdir()
-        gtext = json.dumps(generators_doc(gens, base.nvars, K), separators=(",", ":")) + "\n"
+        gtext = json.dumps(generators_doc(gens, base.nvars), separators=(",", ":")) + "\n"
         D.write_gz(gdir / "generators.json.gz", gtext)
         dimacs = D.clauses_to_dimacs(clauses, top)
         D.write_gz(gdir / "formula.cnf.gz", dimacs)
@@ -73,9 +78,9 @@ def attach_generator_proof(bundle, base, gens, K, proof_path, *, solve_seconds, 
             (gdir / "logs" / f"{r.checker}.log").write_text(r.log)
         claim["certificate_kind"] = KIND_GENERATORS
         claim["generator_proof"] = {
-            "options": generator_f_options(claim.get("options") or {}),
+            "options": _f_options(claim, base),
             "generators": {"sha256": D.sha256_text(gtext), "count": len(gens),
-                           "names": [n for n, _ in gens], "compare_variables": K},
+                           "names": [n for n, _, _ in gens]},
             "formula": {"sha256": D.sha256_text(dimacs), "nvars": top,
                         "clauses": len(clauses), "base_clauses": len(base.clauses),
                         "sb_clauses": nsb},
@@ -88,6 +93,7 @@ def attach_generator_proof(bundle, base, gens, K, proof_path, *, solve_seconds, 
         rep = CertificateReport()
         check_generator_proof(work, claim, lambda o: base, rep, ("native",), budget, True,
                               generator_f_options(claim.get("options") or {}))
+
         if rep.failures:
             raise InputError("generator proof does not check: " + "; ".join(rep.failures))
         write_manifest(work)
@@ -102,3 +108,9 @@ def attach_generator_proof(bundle, base, gens, K, proof_path, *, solve_seconds, 
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return bundle
+
+
+def _f_options(claim, base):
+    """``F``'s options as recorded: the claim's, breaks off, whole family, and
+    the sum encoding ``base`` was built with."""
+    return generator_f_options(claim.get("options") or {}, base.info.get("sums"))

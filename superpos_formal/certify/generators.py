@@ -4,11 +4,12 @@ A bundle of kind ``proof of F and SB, SB checked by generators`` carries,
 in ``gen/``:
 
 ``generators.json.gz``
-    ``superpos-formal/generators`` v1: ``nvars`` (of ``F``),
-    ``compare_variables`` ``K`` and ``generators``, each a ``name`` and its
-    literal permutation as ``runs`` ``[start, length, image, step]``:
-    variable ``start + t`` maps to ``sign(image) * (|image| + step * t)``
-    for ``t < length``; unlisted variables are fixed.
+    ``superpos-formal/generators`` v1: ``nvars`` (of ``F``) and
+    ``generators``, each a ``name``, ``compare_variables`` ``K`` (its
+    lex-leader constraint compares variables ``1..K``) and its literal
+    permutation as ``runs`` ``[start, length, image, step]``: variable
+    ``start + t`` maps to ``sign(image) * (|image| + step * t)`` for
+    ``t < length``; unlisted variables are fixed.
 ``formula.cnf.gz``
     ``F`` followed by the lex-leader clauses ``SB`` of the generators.
 ``proof.drat.gz``, ``logs/``
@@ -16,7 +17,9 @@ in ``gen/``:
 
 ``claim.json`` ``generator_proof`` records the options of ``F`` (the
 claim's options with every break off; for a family, the *whole* family, so
-no subfamily argument is needed), the hashes, sizes, solver and checks.
+no subfamily argument is needed; the sum encoding may differ, e.g.
+``tree-sym``, under which more symmetries are syntactic: every sum encoding
+encodes the same question), the hashes, sizes, solver and checks.
 
 :func:`check_generator_proof` verifies mechanically:
 
@@ -25,7 +28,8 @@ no subfamily argument is needed), the hashes, sizes, solver and checks.
     multiset of ``F`` onto itself (a syntactic automorphism);
 (b) the formula is exactly ``F`` followed by the lex-leader clauses the
     checker regenerates from the generators (Crawford, Ginsberg, Luks, Roy,
-    KR 1996; variable order: ascending number; first ``K`` variables;
+    KR 1996; variable order: ascending number; each generator's first ``K``
+    variables;
     :func:`~superpos_formal.encode.lexleader.lex_leader_clauses`);
 (c) the DRAT proof of that formula checks.
 
@@ -37,7 +41,8 @@ and ``SB`` (argument in :mod:`superpos_formal.encode.lexleader`).
 import json
 from pathlib import Path
 
-from ..encode.lexleader import automorphism_failure, lex_leader_clauses
+from ..encode.lexleader import automorphism_failure, clause_multiset, lex_leader_clauses
+from ..encode.sat import SUM_ENCODINGS
 from ..errors import InputError
 from . import drat as D
 
@@ -95,18 +100,19 @@ def unpack(runs):
     return g
 
 
-def generators_doc(gens, nvars, K):
-    """The ``generators.json`` document of ``[(name, map)]``."""
+def generators_doc(gens, nvars):
+    """The ``generators.json`` document of ``[(name, map, K)]``."""
     return {"format": GENERATORS_FORMAT, "version": 1, "nvars": nvars,
-            "order": "ascending variable number", "compare_variables": K,
-            "generators": [{"name": name, "runs": pack(g)} for name, g in gens]}
+            "order": "ascending variable number",
+            "generators": [{"name": name, "compare_variables": K, "runs": pack(g)}
+                           for name, g, K in gens]}
 
 
 def read_generators(doc):
-    """``(nvars, K, [(name, map)])`` from a generators document; InputError if malformed."""
+    """``(nvars, [(name, map, K)])`` from a generators document; InputError if malformed."""
     if not isinstance(doc, dict):
         raise InputError("generators.json: expected an object")
-    keys = {"format", "version", "nvars", "order", "compare_variables", "generators"}
+    keys = {"format", "version", "nvars", "order", "generators"}
     if set(doc) != keys:
         raise InputError(f"generators.json: fields {sorted(doc)}, expected {sorted(keys)}")
     if doc["format"] != GENERATORS_FORMAT or doc["version"] != 1:
@@ -115,29 +121,38 @@ def read_generators(doc):
     if doc["order"] != "ascending variable number":
         raise InputError(f"generators.json: order {doc['order']!r}: only 'ascending "
                          f"variable number' is checked")
-    nvars, K = doc["nvars"], doc["compare_variables"]
-    for name, v in (("nvars", nvars), ("compare_variables", K)):
-        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-            raise InputError(f"generators.json: {name}: expected a positive integer")
-    if K > nvars:
-        raise InputError(f"generators.json: compare_variables {K} > nvars {nvars}")
+    nvars = doc["nvars"]
+    if not _posint(nvars):
+        raise InputError("generators.json: nvars: expected a positive integer")
     gens = doc["generators"]
     if not isinstance(gens, list) or not gens:
         raise InputError("generators.json: generators: expected a non-empty list")
     out = []
     for i, g in enumerate(gens):
-        if not isinstance(g, dict) or set(g) != {"name", "runs"} or not isinstance(g["name"], str):
-            raise InputError(f"generators.json: generator {i}: expected name and runs")
+        if (not isinstance(g, dict) or set(g) != {"name", "compare_variables", "runs"}
+                or not isinstance(g["name"], str)):
+            raise InputError(f"generators.json: generator {i}: expected name, "
+                             f"compare_variables and runs")
+        K = g["compare_variables"]
+        if not _posint(K) or K > nvars:
+            raise InputError(f"generators.json: generator {g['name']!r}: compare_variables: "
+                             f"expected an integer in 1..{nvars}")
         try:
-            out.append((g["name"], unpack(g["runs"])))
+            out.append((g["name"], unpack(g["runs"]), K))
         except InputError as e:
             raise InputError(f"generators.json: generator {g['name']!r}: {e}") from None
-    return nvars, K, out
+    return nvars, out
 
 
-def formula_with_sb(base, gens, K):
-    """``(clauses, nvars, number of SB clauses)``: ``F`` then its lex-leader clauses."""
-    sb, top = lex_leader_clauses([g for _, g in gens], K, base.nvars)
+def _posint(v):
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 1
+
+
+def formula_with_sb(base, gens):
+    """``(clauses, nvars, number of SB clauses)``: ``F`` then the lex-leader
+    clauses of ``gens`` (``[(name, map, K)]``)."""
+    sb, top = lex_leader_clauses([g for _, g, _ in gens], [K for _, _, K in gens],
+                                 base.nvars)
     return [list(c) for c in base.clauses] + sb, top, len(sb)
 
 
@@ -159,17 +174,21 @@ def check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate
     if missing:
         rep.failures += [f"gen/{n}: missing" for n in missing]
         return
-    if meta.get("options") != f_options:
+    mopts = meta.get("options")
+    drop = lambda o: {k: v for k, v in o.items() if k != "sums"}
+    if (not isinstance(mopts, dict) or drop(mopts) != drop(f_options)
+            or mopts.get("sums", "tree") not in SUM_ENCODINGS):
         rep.failures.append("claim.json: generator_proof.options are not the claim's "
                             "options with the symmetry breaks off (for a family: the "
-                            "whole family)")
+                            "whole family; any sum encoding of "
+                            + ", ".join(SUM_ENCODINGS) + ")")
         return
     graw = D.read_text(files["generators.json.gz"])
     if D.sha256_text(graw) != (meta.get("generators") or {}).get("sha256"):
         rep.failures.append("gen/generators.json.gz: sha256 differs from claim.json's "
                             "generator_proof.generators.sha256")
     try:
-        nvars, K, gens = read_generators(json.loads(graw))
+        nvars, gens = read_generators(json.loads(graw))
     except (InputError, ValueError) as e:
         rep.failures.append(f"gen/{e}" if str(e).startswith("generators.json")
                             else f"gen/generators.json.gz: {e}")
@@ -209,15 +228,16 @@ def check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate
                             f"variables")
         return
     rep.checks.append("automorphisms")
-    for name, g in gens:
-        why = automorphism_failure(bclauses, bnvars, g)
+    have = clause_multiset(bclauses)
+    for name, g, _ in gens:
+        why = automorphism_failure(bclauses, bnvars, g, have)
         if why:
             rep.failures.append(f"gen/generators.json.gz: generator {name!r} is not an "
                                 f"automorphism of F: {why}")
     if rep.failures:
         return
     rep.checks.append("lex-leader")
-    sb, top = lex_leader_clauses([g for _, g in gens], K, bnvars)
+    sb, top = lex_leader_clauses([g for _, g, _ in gens], [K for _, _, K in gens], bnvars)
     nb = len(bclauses)
     if [sorted(c) for c in fclauses[:nb]] != [sorted(c) for c in bclauses]:
         base = {tuple(sorted(c)) for c in bclauses}

@@ -36,6 +36,7 @@ Examples
 (5, True, 120, True)
 """
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -48,7 +49,7 @@ from .family import (
 from .packing import is_prime
 
 __all__ = ["FamilyBuilt", "smallest_family_width", "candidate_params", "sample_members",
-           "size_text", "FAMILY_GRID", "family_of",
+           "size_text", "size_exact", "FAMILY_GRID", "family_of",
            "COMPLETE_MAX", "SAMPLE_SIZE", "SAMPLE_SEED"]
 
 #: the default grid: the m' of the instance grid (constructions/grid.py);
@@ -103,9 +104,31 @@ class FamilyBuilt:
 
 def size_text(N):
     """A family size for a label: exact up to 15 digits, else its order of
-    magnitude (``~1.0e2567``, from the exact digit count)."""
-    d = str(N)
-    return d if len(d) <= 15 else f"~{d[0]}.{d[1]}e{len(d) - 1}"
+    magnitude from exact integer comparisons (``~4.0e2567``).
+
+    >>> size_text(40320), size_text(10 ** 20 * 37)
+    ('40320', '~3.7e21')
+    """
+    if N < 10 ** 15:
+        return str(N)
+    d = int(math.log10(N))                  # a float guess, corrected exactly
+    while 10 ** d > N:
+        d -= 1
+    while 10 ** (d + 1) <= N:
+        d += 1
+    lead = N // 10 ** (d - 1)
+    return f"~{lead // 10}.{lead % 10}e{d}"
+
+
+def size_exact(family):
+    """The exact family size as a decimal string, or as an exact expression
+    (``2000!``) when the decimal would exceed Python's digit limit."""
+    N = family.size
+    if N < 10 ** 4000:
+        return str(N)
+    if family.kind == "permutations":
+        return f"{family.m}!"
+    return f"C(C({family.m},2),{family.m_out})"
 
 
 def sample_members(family, size=SAMPLE_SIZE, seed=SAMPLE_SEED, complete_max=COMPLETE_MAX):
@@ -122,7 +145,7 @@ def sample_members(family, size=SAMPLE_SIZE, seed=SAMPLE_SEED, complete_max=COMP
              "label": f"complete family: all {N} members"}
     idx = sample_indices(N, size, seed)
     return [family.member(i) for i in idx], \
-        {"complete": False, "members": len(idx), "seed": seed, "family_size": str(N),
+        {"complete": False, "members": len(idx), "seed": seed, "family_size": size_exact(family),
          "label": f"seeded sample of {len(idx)} of {size_text(N)} members (seed {seed}); "
                   f"a sample, not the family"}
 

@@ -11,8 +11,9 @@ those that map the clause set of ``F`` onto itself
 the default sum trees, which pair terms by position, a swap of two
 neurons or of two of three code coordinates is *not* syntactic; the
 relabellings, the swap of two code coordinates whose products are the two
-leaves of one adder, and the sign flips are (tested, and measured in
-``benchmarks/bench_certificates.py``).
+leaves of one adder, and the sign flips are; with ``sums="tree-sym"`` the
+swap of the two neurons of an ``n = 2`` member is too (tested, and measured
+in ``benchmarks/bench_certificates.py``).
 
 Every candidate is only a candidate: the checker
 (:mod:`superpos_formal.certify.generators`) re-checks the full literal
@@ -22,9 +23,9 @@ permutation against the regenerated formula.
 from ..domain import domain
 from ..results import CodeKind, Mode
 from .ints import IntVar
-from .lexleader import automorphism_failure, extend_permutation
+from .lexleader import automorphism_failure, clause_multiset, extend_permutation
 
-__all__ = ["candidate_generators", "syntactic_generators", "code_prefix"]
+__all__ = ["candidate_generators", "syntactic_generators"]
 
 
 def _map(x, y, negate=False):
@@ -70,7 +71,8 @@ def candidate_generators(enc, tasks):
     ``enc`` is a base formula (no symmetry break) of ``tasks`` with free
     codes. Feature (output) transpositions of neighbours are included when
     they map the member set onto itself; code-coordinate neighbour swaps and
-    sign flips always.
+    sign flips always; with one hidden layer, neighbour-neuron swaps in
+    each member (syntactic with ``sums="tree-sym"`` and ``n = 2``).
     """
     sh = enc.shape
     if sh.mode == Mode.EXPLICIT or sh.codes != CodeKind.FREE:
@@ -149,6 +151,18 @@ def candidate_generators(enc, tasks):
             for kk in range(n):
                 _swap(g, mem["V"][r][kk], mem["V"][s][kk])
         out[f"output code coordinates {r},{s}"] = g
+    if sh.L == 1:
+        # neurons k, k+1 of one member: rows of W_1 and b_1, columns of V
+        for a, mem in enumerate(enc._members):
+            (W, bb), V = mem["layers"][0], mem["V"]
+            for k in range(n - 1):
+                g = {}
+                for i in range(len(W[k])):
+                    _swap(g, W[k][i], W[k + 1][i])
+                _swap(g, bb[k], bb[k + 1])
+                for r in range(len(V)):
+                    _swap(g, V[r][k], V[r][k + 1])
+                out[f"member {a} neurons {k},{k + 1}"] = g
     for r in range(n):
         g = {}
         for i in range(m):
@@ -175,25 +189,39 @@ def candidate_generators(enc, tasks):
 
 
 def syntactic_generators(enc, tasks):
-    """``([(name, full literal map)], [(name, reason)])``: the candidates of
-    :func:`candidate_generators` that are automorphisms of ``enc.clauses``,
-    and why the others are not."""
+    """``([(name, full literal map, K)], [(name, reason)])``: the candidates
+    of :func:`candidate_generators` that are automorphisms of
+    ``enc.clauses``, and why the others are not.
+
+    ``K`` is where the generator's lex-leader constraint stops: after the
+    code variables (they come first) when it moves a code entry, else just
+    before the first variable it moves that is not a parameter (each
+    member's parameters come before its auxiliaries). Ordering the members'
+    weights as well for a relabelling was measured slower (permutations
+    m = 4, n = 2: 8.3 s against 2.1 s).
+    """
+    code_end = _code_end(enc)
+    have = clause_multiset(enc.clauses)
     good, bad = [], []
     for name, prim in candidate_generators(enc, tasks).items():
         g, _ = extend_permutation(enc.clauses, enc.nvars, prim)
-        why = automorphism_failure(enc.clauses, enc.nvars, g)
+        why = automorphism_failure(enc.clauses, enc.nvars, g, have)
         if why is None:
-            good.append((name, g))
+            aux = [v for v in g if v not in prim]
+            K = (min(aux) - 1) if aux else max(g)
+            if min(g) <= code_end:
+                K = min(K, code_end)
+            good.append((name, g, K))
         else:
             bad.append((name, why))
     return good, bad
 
 
-def code_prefix(enc):
-    """The largest variable of the free codes ``E``, ``R`` (they come first)."""
+def _code_end(enc):
+    """The last variable of the free codes ``E``, ``R`` (created first)."""
     top = 1
     for row in list(enc._E) + list(enc._R):
         for x in row:
-            if isinstance(x, IntVar) and x.lits:
-                top = max(top, max(x.lits))
+            if isinstance(x, IntVar):
+                top = max([top] + list(x.lits))
     return top

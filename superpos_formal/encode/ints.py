@@ -311,9 +311,14 @@ class Builder:
             return self.add(x, Const(0), lo, hi) if len(x.dom) > 1 else Const(_clip(x.dom[0], lo, hi))
         return self.add(nodes[0], nodes[1], lo, hi)
 
-    def assert_sum(self, terms, op, K, guard=None):
+    def assert_sum(self, terms, op, K, guard=None, widest_first=False):
         """Assert ``sum(terms) >= K`` (``op='>='``) or ``<= K`` (``op='<='``),
         or, with ``guard``, ``guard OR (...)``.
+
+        ``widest_first``: the first merge takes the two widest terms (the
+        first two of them in the given order) instead of the two narrowest;
+        later merges are as usual. Used by ``sums="tree-sym"``
+        (:mod:`superpos_formal.encode.sat`).
 
         One-directional clipped tree. For ``>=``, every node ``P`` gets only
         the *upper-bound* clauses ``[a<=u] & [b<=v] -> [P<=u+v]``, so in every
@@ -349,7 +354,7 @@ class Builder:
             t = terms[0]
             self.clause(g + ([t.ge(K)] if op == ">=" else [-t.ge(K + 1)]))
             return
-        nodes = sorted(terms, key=lambda t: len(t.dom))
+        nodes = sorted(terms, key=lambda t: -len(t.dom) if widest_first else len(t.dom))
         while len(nodes) > 1:
             a, b = nodes.pop(0), nodes.pop(0)
             nlo, nhi = a.lo + b.lo, a.hi + b.hi

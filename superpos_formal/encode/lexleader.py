@@ -55,7 +55,7 @@ True
 from collections import Counter, defaultdict
 
 __all__ = ["lex_leader_clauses", "automorphism_failure", "extend_permutation",
-           "image", "perm_failure"]
+           "image", "perm_failure", "clause_multiset"]
 
 
 def image(g, lit):
@@ -83,12 +83,22 @@ def perm_failure(g, nvars):
     return None
 
 
-def automorphism_failure(clauses, nvars, g):
-    """Why ``g`` does not map the clause multiset onto itself, or None."""
+def clause_multiset(clauses):
+    """The clause multiset :func:`automorphism_failure` compares against."""
+    return Counter(frozenset(c) for c in clauses)
+
+
+def automorphism_failure(clauses, nvars, g, have=None):
+    """Why ``g`` does not map the clause multiset onto itself, or None.
+
+    ``have``: :func:`clause_multiset` of ``clauses``, to share between
+    generators.
+    """
     bad = perm_failure(g, nvars)
     if bad:
         return bad
-    have = Counter(frozenset(c) for c in clauses)
+    if have is None:
+        have = clause_multiset(clauses)
     for c in have:
         if not any(abs(l) in g for l in c):
             continue
@@ -106,13 +116,19 @@ def automorphism_failure(clauses, nvars, g):
 def lex_leader_clauses(generators, K, top):
     """Clauses of ``V >=_lex V^g`` on variables ``1..K``, for each generator.
 
-    Fresh variables are numbered from ``top + 1``; returns ``(clauses,
-    new_top)``. Deterministic: the same generators give the same clauses.
+    ``K`` is one bound for all, or a list with one bound per generator (each
+    generator's constraint is a truncation of its own full comparison, so
+    each may stop elsewhere). Fresh variables are numbered from ``top + 1``;
+    returns ``(clauses, new_top)``. Deterministic: the same generators give
+    the same clauses.
     """
     out = []
-    for g in generators:
+    Ks = K if isinstance(K, (list, tuple)) else [K] * len(generators)
+    if len(Ks) != len(generators):
+        raise ValueError("one bound per generator")
+    for g, Kg in zip(generators, Ks):
         e = None                     # None: the empty prefix (always equal)
-        for x in range(1, K + 1):
+        for x in sorted(v for v in g if v <= Kg):
             y = image(g, x)
             if y == x or (abs(y) < x and image(g, y) == x):
                 # fixed, or the second of a swapped pair: equal once the

@@ -43,6 +43,13 @@ clause for clause. ``sums="auto"`` (the default of a new solve) encodes
 like ``"binary"`` and records ``"tree"`` or ``"binary"``, whichever
 regenerates the same CNF (:func:`resolved_sums`).
 
+``sums="tree-sym"`` is the tree whose output sums merge the two widest
+terms first: with two neurons and a readout bias, the two neuron terms,
+then the bias, where the default merges the (narrower) bias with the first
+neuron. Swapping the two neurons of a member then maps the formula onto
+itself, which the symmetry-by-generators certificate needs
+(:mod:`superpos_formal.encode.automorphisms`, issue 13).
+
 Symmetry breaking (``symmetry=True``), each sound by a sorting argument:
 
 * *hidden neurons* (every hidden layer, every family member): permuting the
@@ -96,7 +103,7 @@ ENCODER_NAME = "order-tree"
 #: values of the ``sums`` option (how output sums are encoded); a recorded
 #: value must keep producing the same clauses (proof bundles regenerate
 #: their CNF from it), so a new way of encoding sums is a new value
-SUM_ENCODINGS = ("tree", "pb", "binary")
+SUM_ENCODINGS = ("tree", "pb", "binary", "tree-sym")
 #: Bump on any change that alters the CNF produced for some input: bundles
 #: record it, and a bundle made by another version is reported as such.
 ENCODER_VERSION = "2"
@@ -233,8 +240,8 @@ class _Enc:
     def constrain(self, terms, bit, guard):
         th = self.shape.theta
         op, K = (">=", th) if bit else ("<=", th - 1)
-        if self.sums == "tree":
-            self.b.assert_sum(terms, op, K, guard)
+        if self.sums in ("tree", "tree-sym"):
+            self.b.assert_sum(terms, op, K, guard, widest_first=self.sums == "tree-sym")
         elif self.sums in ("binary", "auto"):
             self.b.assert_sum_binary(terms, op, K, guard)
         else:

@@ -54,7 +54,7 @@ import multiprocessing as mp
 
 from ..budget import Budget, BudgetExceeded, active_budget
 
-__all__ = ["solve_cnf", "run", "run_limited", "race_limited", "Child", "Outcome", "SolveResult",
+__all__ = ["solve_cnf", "run", "run_limited", "race", "race_limited", "Child", "Outcome", "SolveResult",
            "DEFAULT_SOLVER", "DEFAULT_MEMORY_MB", "solver_version", "solver_names",
            "kill_children", "Budget", "BudgetExceeded", "active_budget"]
 
@@ -342,7 +342,7 @@ def run(fn, *args, time_limit=None, memory_mb=None, part="solving", budget=None,
     return Outcome(True, msg[1], seconds=time.perf_counter() - t0)
 
 
-def race_limited(calls, time_limit=None, delays=None):
+def race(calls, time_limit=None, delays=None):
     """Run each ``(fn, args, kwargs)`` of ``calls`` in its own :class:`Child`;
     the first to return wins and the others are killed (with their groups).
 
@@ -351,10 +351,75 @@ def race_limited(calls, time_limit=None, delays=None):
     staggered portfolio costs nothing extra on questions the first racer
     answers quickly.
 
-    Returns ``(index, value)`` of the winner, or ``(None, None)`` when the
-    limit (clamped to the active budget) passed first or the first child to
-    report hit its memory limit. An exception in the first child to report
-    is re-raised here.
+    Returns ``(index, Outcome)``: the winner's index and its finished
+    :class:`Outcome`, or ``(None, Outcome)`` saying which limit ended the
+    race. A racer that runs out of memory drops out and the others go on
+    (they run other solver options, which may need less); when every racer
+    has dropped out, the race ends with the first one's memory outcome, so
+    a memory cap is never reported as a time limit. The time limit is
+    clamped to the active budget and reported as ``"budget"`` when the
+    budget is what ended it. An exception in a racer is re-raised here.
+
+    >>> race([(sum, ([1, 2],), {})])[1].value
+    3
+    >>> race([(time.sleep, (5,), {})], time_limit=0.2)[1].limit
+    'time'
+    >>> race([(time.sleep, (5,), {}), (sum, ([4],), {})], delays=[0, 0.1])[0]
+    1
+    """
+    from multiprocessing.connection import wait
+
+    delays = [0.0] * len(calls) if delays is None else [float(d) for d in delays]
+    if len(delays) != len(calls):
+        raise ValueError("race: one delay per call")
+    pending = sorted(range(len(calls)), key=lambda k: delays[k])
+    children, dropped = {}, []
+    t0 = time.perf_counter()
+    b = active_budget()
+    timeout, binds = (time_limit, False) if b is None else b.clamp(time_limit)
+    end = None if timeout is None else t0 + timeout
+
+    def stopped():
+        if binds:
+            b.note("solving")
+            return Outcome(False, limit="budget", seconds=time.perf_counter() - t0,
+                           reason=f"budget of {b.seconds:g} s reached during solving "
+                                  f"(every racer stopped)")
+        return Outcome(False, limit="time", seconds=time.perf_counter() - t0,
+                       reason=f"time limit {timeout:g} s reached by every racer")
+
+    try:
+        while True:
+            now = time.perf_counter()
+            while pending and t0 + delays[pending[0]] <= now and (end is None or now < end):
+                k = pending.pop(0)
+                fn, args, kwargs = calls[k]
+                children[k] = Child(fn, *args, **kwargs)
+            if not children and not pending:
+                return None, dropped[0]
+            marks = [x for x in (end, t0 + delays[pending[0]] if pending else None)
+                     if x is not None]
+            wait_for = None if not marks else max(0.0, min(marks) - now)
+            ready = wait([c._conn for c in children.values()], timeout=wait_for)
+            if ready:
+                i = next(k for k, c in children.items() if c._conn is ready[0])
+                msg = children[i].recv(0)
+                if msg[0] == "return":
+                    return i, Outcome(True, msg[1], seconds=time.perf_counter() - t0)
+                # a limit inside one racer (its memory): it drops out
+                dropped.append(msg[1])
+                children.pop(i).kill()
+                continue
+            if end is not None and time.perf_counter() >= end:
+                return None, stopped()
+    finally:
+        for c in children.values():
+            c.kill()
+
+
+def race_limited(calls, time_limit=None, delays=None):
+    """``(index, value)`` of the winner of :func:`race`, or ``(None, None)``
+    when a limit ended it.
 
     >>> race_limited([(sum, ([1, 2],), {})])
     (0, 3)
@@ -365,39 +430,8 @@ def race_limited(calls, time_limit=None, delays=None):
     >>> race_limited([(sum, ([1],), {}), (time.sleep, (5,), {})], delays=[0, 60])
     (0, 1)
     """
-    from multiprocessing.connection import wait
-
-    delays = [0.0] * len(calls) if delays is None else [float(d) for d in delays]
-    if len(delays) != len(calls):
-        raise ValueError("race_limited: one delay per call")
-    pending = sorted(range(len(calls)), key=lambda k: delays[k])
-    children = {}
-    t0 = time.perf_counter()
-    b = active_budget()
-    timeout = time_limit if b is None else b.clamp(time_limit)[0]
-    end = None if timeout is None else t0 + timeout
-    try:
-        while True:
-            now = time.perf_counter()
-            while pending and t0 + delays[pending[0]] <= now and (end is None or now < end):
-                k = pending.pop(0)
-                fn, args, kwargs = calls[k]
-                children[k] = Child(fn, *args, **kwargs)
-            marks = [x for x in (end, t0 + delays[pending[0]] if pending else None)
-                     if x is not None]
-            wait_for = None if not marks else max(0.0, min(marks) - now)
-            ready = wait([c._conn for c in children.values()], timeout=wait_for)
-            if ready:
-                i = next(k for k, c in children.items() if c._conn is ready[0])
-                msg = children[i].recv(0)
-                if msg[0] != "return":
-                    return None, None
-                return i, msg[1]
-            if end is not None and time.perf_counter() >= end:
-                return None, None
-    finally:
-        for c in children.values():
-            c.kill()
+    i, out = race(calls, time_limit=time_limit, delays=delays)
+    return (None, None) if i is None else (i, out.value)
 
 
 def run_limited(fn, *args, time_limit=None, **kwargs):

@@ -39,7 +39,7 @@ from ..results import CodeKind, Mode, Status, bounds_label
 from ..schema import network_from_dict
 from ..sizes import check_encoding_size
 from ..verify import verify
-from .runner import DEFAULT_SOLVER, Outcome, race_limited, run
+from .runner import DEFAULT_SOLVER, Outcome, race, run
 
 __all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits",
            "CADICAL_CONFIGS", "AUTO_PORTFOLIO", "PORTFOLIO_STAGGER", "resolve_portfolio",
@@ -341,10 +341,10 @@ def _solve_round(args, configs, proof_path, cnf_path, remaining, delays=None):
              for i, c in enumerate(configs)]
     t0 = time.perf_counter()
     try:
-        i, out = race_limited(calls, time_limit=remaining, delays=delays)
+        i, res = race(calls, time_limit=remaining, delays=delays)
         if i is None:
-            return Outcome(False, limit="time", seconds=time.perf_counter() - t0,
-                           reason=f"time limit {remaining} s reached by every racer")
+            return res
+        out = res.value
         for path in (proof_path, cnf_path):
             if path is not None and os.path.exists(own(path, i)):
                 os.replace(own(path, i), path)
