@@ -160,18 +160,21 @@ def cube_row(res, label, method, w):
             "proof_gz_bytes": sum(len(a.proof_gz) for a in res.answers)}
 
 
-def bench_cubes(cells, depth, sign_depth, done=None):
+def bench_cubes(cells, depth, sign_depth, done=None, methods=("single", "1", "2")):
     """Each cell in turn: the single solve, then lookahead cubes with 1 and
-    2 workers (and with ``sign_depth`` the sign split, 2 workers). Two
+    2 workers (and with ``sign_depth`` the sign split, 2 workers);
+    ``methods`` picks among ``single``, ``1``, ``2`` (workers). The
     clusters stay up for the whole part; ``done(rows)`` after each cell
     (the tables are written as they grow: a cut run keeps its cells)."""
     rows = []
-    clients = {w: cluster(w) for w in (1, 2)}
+    ws = [int(m) for m in methods if m != "single"]
+    clients = {w: cluster(w) for w in ws + ([2] if sign_depth and 2 not in ws else [])}
     try:
         for t, sh, label in cells:
-            rows.append(single_solve(t, sh, label))
-            print(table(rows[-1:]), flush=True)
-            for w in (1, 2):
+            if "single" in methods:
+                rows.append(single_solve(t, sh, label))
+                print(table(rows[-1:]), flush=True)
+            for w in ws:
                 res = cube_and_conquer(t, sh, depth=depth, client=clients[w])
                 rows.append(cube_row(res, label, f"lookahead depth {depth}", w))
                 print(table(rows[-1:]), flush=True)
@@ -233,13 +236,27 @@ def main():
                     help="comma-separated parts to run; the sections of parts not run "
                          "are kept from the existing result file")
     ap.add_argument("--depth", type=int, default=4, help="lookahead depth (default 4)")
+    ap.add_argument("--methods", default="single,1,2",
+                    help="which runs per cell: single (the single solve) and/or worker "
+                         "counts of lookahead cube runs (default single,1,2)")
+    ap.add_argument("--cells", default=None,
+                    help="comma-separated indices into HARD_CELLS (default: all)")
+    ap.add_argument("--name", default=None,
+                    help="result file name (default scale / scale_quick); runs of "
+                         "different --cells can go to different names and be joined "
+                         "with --combine")
+    ap.add_argument("--combine", default=None, metavar="NAME,NAME",
+                    help="only write scale.md's cube section from the CSVs of these "
+                         "earlier runs (in this order)")
     ap.add_argument("--sign-depth", type=int, default=0,
                     help="also run the sign split at this depth, 2 workers (0: not)")
     a = ap.parse_args()
     parts_run = set(a.parts.split(","))
     n_tiny = a.tiny or (20 if a.quick else 200)
     n_mod = a.moderate or (4 if a.quick else 8)
-    name = "scale_quick" if a.quick else "scale"
+    name = a.name or ("scale_quick" if a.quick else "scale")
+    if a.combine:
+        return combine(a.combine.split(","), name)
     old = _sections(OUT / f"{name}.md")
     load = os.getloadavg()
     sections, rows = {}, []
@@ -262,7 +279,9 @@ def main():
         else:
             cells = [(uand(m), Shape(mode="explicit", activation=act, n=n, B=B),
                       f"uand m={m} explicit {act} n={n} B={B}") for m, act, n, B in HARD_CELLS]
-        heading = "## Cube and conquer vs single solve (UNSAT cells)"
+            if a.cells:
+                cells = [cells[int(i)] for i in a.cells.split(",")]
+        heading = CUBE_HEADING
 
         def done(r3):
             end = os.getloadavg()
@@ -274,8 +293,40 @@ def main():
                 f"seconds.\n\n" + table(r3))
             emit(rows + r3)
 
-        rows += bench_cubes(cells, a.depth, a.sign_depth, done)
+        rows += bench_cubes(cells, a.depth, a.sign_depth, done,
+                            tuple(a.methods.split(",")))
     emit(rows)
+    return 0
+
+
+CUBE_HEADING = "## Cube and conquer vs single solve (UNSAT cells)"
+
+
+def combine(names, name):
+    """scale.md's cube section from the Markdown of runs ``names`` (each one
+    cell or more, run at the same time on the shared machine)."""
+    old = _sections(OUT / f"{name}.md")
+    notes, rows = [], []
+    for n in names:
+        sec = _sections(OUT / f"{n}.md").get(CUBE_HEADING, "")
+        parts = sec.split("\n\n", 1)
+        notes.append(f"- `{n}`: {parts[0]}")
+        with open(OUT / f"{n}.csv") as fh:
+            rows += list(csv.DictReader(fh))
+    old[CUBE_HEADING] = ("Runs joined (each with its own load averages; they ran at the same "
+                         "time as each other and as other jobs):\n\n" + "\n".join(notes)
+                         + "\n\n" + table(rows))
+    body = []
+    for k, v in old.items():
+        body += [k, "", v, ""]
+    head = (OUT / f"{name}.md").read_text().split("\n## ", 1)[0].strip()
+    text = head + "\n\n" + "\n".join(body)
+    (OUT / f"{name}.md").write_text(text)
+    with open(OUT / f"{name}.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    print(text)
     return 0
 
 

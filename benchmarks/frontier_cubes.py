@@ -47,10 +47,14 @@ def main():
     ap.add_argument("--bundle", default=None)
     ap.add_argument("--work", default=None,
                     help="keep refuted cubes and re-splits here; a rerun resumes from it")
+    ap.add_argument("--status-only", action="store_true",
+                    help="solve nothing: list the split's cubes and what --work holds")
     a = ap.parse_args()
     shape = Shape(mode="explicit", activation=a.activation, n=a.n, B=a.B)
     task = uand(a.m)
     label = f"uand-m{a.m}-explicit-{a.activation}-n{a.n}-B{a.B}"
+    if a.status_only:
+        return status_only(a, task, shape, label)
     load0 = os.getloadavg()
     t0 = time.time()
     client = start_client(a.workers)
@@ -106,6 +110,40 @@ def main():
     if res.status == "UNSAT" and a.bundle:
         make_cube_bundle(a.bundle, res, shape=shape, task=task, checkers=("native",))
         print(f"bundle: {a.bundle}")
+    return 0
+
+
+def status_only(a, task, shape, label):
+    """The lookahead cubes of the cell and, per cube, what the work folder
+    holds (a refuted cube's stored answer; its proof is checked again when a
+    run takes it, and by the bundle): the progress of earlier runs."""
+    from superpos_formal.certify import drat as D
+    from superpos_formal.certify.cubes import CubeWork
+    from superpos_formal.solve.cubes import Lookahead, encode_cell, split_candidates
+
+    enc = encode_cell(task, None, shape)
+    with Lookahead(enc.clauses, split_candidates(enc)) as la:
+        cubes = la.tree([], a.depth)
+    work = CubeWork(a.work, D.sha256_text(enc.to_dimacs()))
+    rows = []
+    for c in cubes:
+        k = work.key(c)
+        ref = work.path / "refuted" / f"{k}.json"
+        doc = json.loads(ref.read_text()) if ref.is_file() else None
+        split = (work.path / "split" / f"{k}.json").is_file()
+        rows.append({"cube": c, "status": "UNSAT (proof stored)" if doc else
+                     ("split again" if split else "open"),
+                     "seconds": doc and doc["seconds"], "cpu_seconds": doc and doc["cpu_seconds"],
+                     "proof_lines": doc and doc["proof_lines"],
+                     "proof_gz_sha256": doc and doc["proof_gz_sha256"]})
+    done = sum(r["status"].startswith("UNSAT") for r in rows)
+    doc = {"cell": label, "question": f"uand(m={a.m}) explicit {a.activation} L=1 n={a.n} "
+                                      f"B={a.B} bias={shape.B_bias} theta={shape.theta}",
+           "status": "UNKNOWN" if done < len(rows) else "all cubes refuted (bundle not made)",
+           "depth": a.depth, "leaves": len(rows), "refuted": done, "cubes": rows}
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"frontier_cubes_{label}.json").write_text(json.dumps(doc, indent=1) + "\n")
+    print(f"{label}: {done}/{len(rows)} lookahead depth-{a.depth} cubes refuted in {a.work}")
     return 0
 
 
