@@ -28,6 +28,11 @@ cube and conquer, :mod:`superpos_formal.certify.cubes`):
 ``verified network``
     A SAT claim: the network, verified exhaustively.
 
+A claim of the ``SB by argument`` kind may also record a proof of ``F``
+too large to commit (``claim.json`` ``regenerable_proof``,
+:mod:`superpos_formal.certify.regen_proof`): verify notes it, and with
+``--regenerate-proofs`` re-solves ``F`` and checks that proof.
+
 :func:`check_certificate` re-derives the kind from the bundle and fails,
 with the reason, when the claim states a kind its evidence does not
 support -- notably "proof of F" over a formula with extra clauses.
