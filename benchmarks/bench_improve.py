@@ -25,7 +25,7 @@ the budget). The minima are the committed campaign results, copied here by
 hand with their source (they are inputs to the benchmark, not outputs).
 
 Run:  python benchmarks/bench_improve.py [--budget SECONDS] [--seeds 0,1,2] [--quick]
-          [--out FILE.md]
+          [--cells WORD,...] [--out FILE.md]
 Timings depend on the load of the (shared) machine; compare the strategies
 within one run only.
 """
@@ -125,6 +125,8 @@ def main(argv=None):
                     help="wall-clock seconds per cell and strategy (default 150)")
     ap.add_argument("--seeds", default="0,1,2", help="LNS seeds (default 0,1,2)")
     ap.add_argument("--quick", action="store_true", help="three small cells")
+    ap.add_argument("--cells", help="only cells whose label contains one of these "
+                                    "comma-separated words (e.g. perm,pairs)")
     ap.add_argument("--out", help="also write the table (Markdown) here")
     a = ap.parse_args(argv)
     seeds = [int(x) for x in a.seeds.split(",")]
@@ -140,6 +142,9 @@ def main(argv=None):
     reached = {k: 0 for k in seeds}
     r_reached = p_reached = 0
     cells = [c for c in CELLS if not a.quick or c[0] in QUICK]
+    if a.cells:
+        words = a.cells.split(",")
+        cells = [c for c in cells if any(w in c[0] for w in words)]
     for label, subj, mode, act, B, Bc, minimum, src in cells:
         start = baseline(_members(subj), mode, act, B=B, B_code=Bc)
         lb = lower_bound(subj, start[0])

@@ -589,8 +589,14 @@ def sync_best_known(store, registry_dir, minima=None, root="."):
     The export's networks are read from their bundles under ``root``.
     ``minima`` (:func:`~superpos_formal.certify.best_known.certified_minima`)
     refreshes each entry's certified minimum. Returns the entries written."""
-    for e in BK.load_registry(registry_dir, with_networks=True, root=root):
-        store.put_best_known(e, log=False)
+    for e in BK.load_registry(registry_dir):
+        old = store.db.execute("SELECT entry FROM best_known WHERE key=?",
+                               (BK.entry_key(e),)).fetchone()
+        if old is not None and not BK.better(e, json.loads(old[0])):
+            # the store's entry is as good or better; the export may be stale
+            # (its bundle already rewritten for the store's better network)
+            continue
+        store.put_best_known(dict(e, networks=BK.bundle_networks(root, e)), log=False)
     if minima is not None:
         store.refresh_best_known(minima)
     entries = store.best_known()

@@ -145,6 +145,24 @@ def test_sync_never_shrinks_the_export(tmp_path):
     assert (reg / "registry.csv").read_text().splitlines()[1].startswith("uand(m=3),0,explicit")
 
 
+def test_sync_after_a_better_network_replaced_the_bundle(tmp_path):
+    """The export names the bundle path of the old entry; once a better
+    network has won (and rewritten that bundle), the stale export entry is
+    skipped, not read against the new bundle, and the export is updated."""
+    reg = tmp_path / "bk"
+    three, two = _entry(THREE, tmp_path), _entry(_two(), tmp_path)
+    assert three["best"]["bundle"] == two["best"]["bundle"]
+    with Store(tmp_path / "s.sqlite") as st:
+        st.put_best_known(three, on_win=lambda: BK.write_bundle(three))
+        sync_best_known(st, reg)
+        sync_best_known(st, reg)
+        assert st.put_best_known(two, on_win=lambda: BK.write_bundle(two))
+        sync_best_known(st, reg)
+    assert [e["best"]["hidden_neurons"] for e in BK.load_registry(reg)] == [2]
+    (e,) = BK.load_registry(reg, with_networks=True)
+    BK.check_entry(e)
+
+
 def test_export_refuses_unknown_format(tmp_path):
     (tmp_path / "registry.json").write_text(json.dumps({"format": "x", "entries": []}))
     with pytest.raises(InputError, match="format"):

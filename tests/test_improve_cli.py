@@ -138,3 +138,22 @@ def test_cli_start_file_bounds_must_match(tmp_path, capsys):
     rc, out, err = _run(["improve", "--task", "uand", "--m", "4", "--start", str(wrong)],
                         capsys)
     assert rc == 2 and "superpos: error:" in err
+
+
+def test_cli_family_starts_from_the_shared_code_construction(tmp_path, capsys):
+    """``--from construction:family``: issue 11's shared-code family
+    construction (one code for every member), named as the start."""
+    out_file = tmp_path / "nets.json"
+    rc, out, err = _run(["improve", "--family", "permutations", "--m", "3", "--from",
+                         "construction:family", "--B-bias", "1", "--budget", "30",
+                         "--max-steps", "2", "--no-sparsify", "-o", str(out_file)], capsys)
+    assert rc == 0, err
+    assert "start (construction:family(" in out
+    doc = json.loads(out_file.read_text())
+    from superpos_formal.schema import network_from_dict
+    from superpos_formal.tasks import permutation_family
+    nets = [network_from_dict(d) for d in doc["networks"]]
+    fam = list(permutation_family(3).members())
+    assert len(nets) == len(fam) == 6
+    assert all(n.E == nets[0].E and n.R == nets[0].R for n in nets)
+    assert all(all(naive_eval(n, x) == t(x) for x in t.inputs) for n, t in zip(nets, fam))

@@ -32,11 +32,9 @@ fi
 if [ "$part" = all ] || [ "$part" = superposed ]; then
   # universal AND, superposed (free codes, B_code = 1), from issue 11's
   # trivial embedding loosened to B = 2
-  for m in 8 10; do
-    for act in step relu; do
-      $SP improve --task uand --m $m --activation $act --from construction:superposed-trivial \
-        --B 2 --B-code 1 --seed 0 --budget 60 $REG
-    done
+  for act in step relu; do
+    $SP improve --task uand --m 8 --activation $act --from construction:superposed-trivial \
+      --B 2 --B-code 1 --seed 0 --budget 60 $REG
   done
 fi
 
@@ -46,23 +44,22 @@ if [ "$part" = all ] || [ "$part" = constructions ]; then
     $SP improve --task uand --m $m --activation relu --from construction:stars \
       --seed 0 --budget 60 $REG
   done
-  for m in 6 8; do
-    $SP improve --task uand --m $m --activation relu --from construction:hmvc \
-      --seed 0 --budget 60 $REG
-    $SP improve --task uand --m $m --activation relu --from construction:routed-stars \
+  for c in hmvc routed-stars channels; do
+    $SP improve --task uand --m 6 --activation relu --from construction:$c \
       --seed 0 --budget 60 $REG
   done
-  $SP improve --task uand --m 6 --activation relu --from construction:channels \
-    --seed 0 --budget 60 $REG
 fi
 
 if [ "$part" = all ] || [ "$part" = families ]; then
   # beyond the exact family search (permutations m=5 undecided, pair sets m=5 k=2);
-  # sampled families are labelled as samples in the table
+  # sampled families are labelled as samples in the table. First from the
+  # shared-code family construction (its own theta), then from the baseline.
+  $SP improve --family permutations --m 5 --from construction:family --B-bias 1 --seed 0 --budget 60 $REG
+  $SP improve --family pair-sets --m 5 --m-out 3 --from construction:family --seed 0 --budget 60 $REG
+  $SP improve --family permutations --m 7 --sample 12 --sample-seed 0 --from construction:family --B-bias 1 --seed 0 --budget 60 $REG
+  $SP improve --family pair-sets --m 8 --m-out 2 --sample 16 --sample-seed 0 --from construction:family --seed 0 --budget 60 $REG
   $SP improve --family permutations --m 5 --activation relu --B 1 --B-code 1 --seed 0 --budget 90 $REG
   $SP improve --family permutations --m 6 --sample 24 --sample-seed 0 --activation relu --B 1 --B-code 1 --seed 0 --budget 60 $REG
-  $SP improve --family permutations --m 7 --sample 12 --sample-seed 0 --activation relu --B 1 --B-code 1 --seed 0 --budget 90 $REG
   $SP improve --family pair-sets --m 5 --m-out 3 --activation relu --B 1 --B-code 1 --seed 0 --budget 90 $REG
   $SP improve --family pair-sets --m 6 --m-out 2 --activation relu --B 1 --B-code 1 --seed 0 --budget 60 $REG
-  $SP improve --family pair-sets --m 8 --m-out 2 --sample 16 --sample-seed 0 --activation relu --B 1 --B-code 1 --seed 0 --budget 90 $REG
 fi

@@ -62,7 +62,7 @@ from .bundle import _dumps, make_bundle
 
 __all__ = ["FORMAT", "EXPORT_FORMAT", "slug", "bounds_of", "lower_bound", "make_entry",
            "check_entry", "write_bundle", "entry_key", "entry_counts", "better", "subject_of",
-           "load_registry", "load_legacy", "write_exports", "render", "render_csv",
+           "load_registry", "bundle_networks", "load_legacy", "write_exports", "render", "render_csv",
            "certified_minima", "lookup_certified", "refresh_entry"]
 
 FORMAT = "superpos-formal/best-known"
@@ -403,11 +403,12 @@ def load_registry(registry_dir="search/best-known", with_networks=False, root=".
         if not isinstance(e, dict) or e.get("format") != FORMAT:
             raise InputError(f"{p}: an entry is not a {FORMAT!r} object")
     if with_networks:
-        out = [dict(e, networks=_bundle_networks(root, e)) for e in out]
+        out = [dict(e, networks=bundle_networks(root, e)) for e in out]
     return out
 
 
-def _bundle_networks(root, e):
+def bundle_networks(root, e):
+    """The networks of entry ``e`` read from its bundle under ``root``."""
     p = Path(root) / e["best"]["bundle"] / "network.json"
     try:
         nj = json.loads(p.read_text())
@@ -427,7 +428,7 @@ def load_legacy(registry_dir, root="."):
         doc = json.loads(p.read_text())
         if doc.get("format") != FORMAT or doc.get("version") != 1:
             raise InputError(f"{p}: not a version-1 best-known entry")
-        out.append(dict(doc, version=VERSION, networks=_bundle_networks(root, doc)))
+        out.append(dict(doc, version=VERSION, networks=bundle_networks(root, doc)))
     return out
 
 

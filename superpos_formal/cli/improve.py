@@ -172,7 +172,8 @@ def cmd_improve(a):
         start_name = "baseline"
     elif a.start.startswith("construction:"):
         name, params = _construction_arg(a.start)
-        start, start_name = construction_start(name, members, a.activation or "relu", params)
+        start, start_name = construction_start(name, members, a.activation or "relu", params,
+                                               family=subject if family else None)
         if a.mode is not None and a.mode != start[0].mode:
             raise InputError(f"--mode: construction:{name} gives a {start[0].mode} network")
         bb = a.B_bias

@@ -81,6 +81,8 @@ from dataclasses import dataclass, field, replace
 from pysat.solvers import Solver
 
 from ..constructions import baseline as C_base
+from ..constructions import family as C_family
+from ..constructions import family_search as C_family_search
 from ..constructions import search as C_search
 from ..encode.sat import encode_family_sat
 from ..errors import InputError, SoundnessError
@@ -231,10 +233,11 @@ def baseline(tasks, mode, activation, B=1, B_bias=None, B_code=None, theta=1):
 # ------------------------------------------------------------------ starts
 
 #: starting networks from issue 11's constructions (superpos_formal.constructions)
-STARTS = ("explicit", "superposed-trivial", "hmvc", "channels", "stars", "routed-stars")
+STARTS = ("explicit", "superposed-trivial", "hmvc", "channels", "stars", "routed-stars",
+          "family")
 
 
-def construction_start(name, tasks, activation="relu", params=None):
+def construction_start(name, tasks, activation="relu", params=None, family=None):
     """Start networks from a construction of :mod:`superpos_formal.constructions`,
     one per task, with a provenance label ``construction:NAME(params)``.
 
@@ -243,8 +246,12 @@ def construction_start(name, tasks, activation="relu", params=None):
     smallest instance the construction's own search finds for the task
     (:mod:`superpos_formal.constructions.search`), or, with ``params``, the
     instance :func:`~superpos_formal.constructions.search.build` makes from
-    them. A family (several tasks) needs shared codes: only ``params``
-    (the same for every member) and codes that come out equal are accepted.
+    them; ``family`` (a :class:`~superpos_formal.tasks.Family`, its members
+    ``tasks``): the shared-code family construction at the smallest width
+    its scan certifies (:func:`~superpos_formal.constructions.family_search.smallest_family_width`,
+    checked on ``tasks``), one network per member. Otherwise a family
+    (several tasks) needs shared codes: only ``params`` (the same for every
+    member) and codes that come out equal are accepted.
     Every network is verified by the construction module; the bounds
     (``B``, ``B_bias``, ``theta``) are the construction's.
     """
@@ -253,7 +260,14 @@ def construction_start(name, tasks, activation="relu", params=None):
         raise InputError(f"--start: unknown construction {name!r} (one of {', '.join(STARTS)})")
     if name in ("hmvc",) and activation != "relu":
         raise InputError("activation: the hmvc construction is a relu network")
-    if params is not None:
+    if name == "family":
+        if family is None or params is not None:
+            raise InputError("--start: construction:family is for a family (--family), "
+                             "without parameters")
+        b = C_family_search.smallest_family_width(family, members=(tasks, {"label": "start"}))
+        nets = [C_family.member_network(b.code, t) for t in tasks]
+        label = f"construction:family({_params_text(b.params)})"
+    elif params is not None:
         built = [C_search.build(name, t, params) for t in tasks]
         nets = [b.network for b in built]
         label = f"construction:{name}({_params_text(params)})"
@@ -518,8 +532,9 @@ def _wrong_inputs(net, task):
 #: uand(5) relu n=3: no breaks + defaults 54k, no breaks + CaDiCaL's ``--sat``
 #: option set (stabilising mode only) 101k, breaks + ``--sat`` 95k, breaks +
 #: defaults (the plain solve) 191k; uand(6) step n=5: 2.2k, 15k, 11k and 35k.
-#: Phase hints from the current network helped little where they helped
-#: (1.6k on uand(6) step) and kept uand(5) relu unanswered at 300k, so no
+#: Phase hints from the current network minus a neuron helped on uand(6)
+#: step (1.6k-11k instead of 2.2k-35k) and hurt on uand(5) relu (203k
+#: instead of 54k, and no answer in 300k with the ``--sat`` options), so no
 #: racer uses them (the hook stays: ``phases=True``). The racer with breaks
 #: is also the one that refutes a width quickly.
 SAT_OPTIONS = {"elimreleff": 10, "stabilizeonly": 1, "subsumereleff": 60}
@@ -911,9 +926,9 @@ def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, spar
             # half of the network: ask the fresh exact question at n - 1
             # instead (a window of nearly n neurons is that question without
             # its symmetry breaks, asked once per neuron: on uand(6) step at
-            # n=7 the windows of 6 took 12 s before the fresh solve, per-step
-            # log in benchmarks/results/improve.md), under a conflict budget
-            # that grows each time it is not enough
+            # n=7 the windows of 4 and 6 neurons and then the fresh solve
+            # took 34 s, benchmarks/results/improve.md), under a conflict
+            # budget that grows each time it is not enough
             steps += 1
             say(f"[{time.perf_counter() - t0:7.1f}s] step {steps}: every window up to "
                 f"{w} failed at n={n}; fresh solve at n={n - 1}"
