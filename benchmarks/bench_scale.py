@@ -322,7 +322,7 @@ def combine(names, name):
     head = (OUT / f"{name}.md").read_text().split("\n## ", 1)[0].strip()
     text = head + "\n\n" + "\n".join(body)
     (OUT / f"{name}.md").write_text(text)
-    with open(OUT / f"{name}.csv", "w", newline="") as fh:
+    with open(OUT / f"{name}_cubes.csv", "w", newline="") as fh:
         w = csv.DictWriter(fh, list(rows[0]))
         w.writeheader()
         w.writerows(rows)

@@ -44,6 +44,7 @@ import time
 from pathlib import Path
 
 from . import tasks as T
+from .certify.drat import Budget
 from .certify.bundle import verify_bundle
 from .certify.check import check_unsat
 from .certify.minimum import bundle_decision, bundle_minimum
@@ -731,7 +732,8 @@ def certify(result, dir, *, overwrite=False, headline=False, time_limit=None):
                           time_limit=time_limit, **subj)
 
 
-def verify(path, *, checkers=None, regenerate=True, max_unzipped=None):
+def verify(path, *, checkers=None, regenerate=True, max_unzipped=None,
+           regenerate_proofs=False):
     """Re-check a claim bundle, a minimum folder (or ``superpos verify PATH``).
 
     The manifest, the network (exhaustively, against the task rebuilt from
@@ -750,6 +752,9 @@ def verify(path, *, checkers=None, regenerate=True, max_unzipped=None):
     max_unzipped : int, optional
         Largest uncompressed formula or proof read, in bytes (default
         512 MiB); a larger one fails.
+    regenerate_proofs : bool
+        Also re-solve and check the proofs of F that claims record as
+        regenerable (certify/regen_proof.py; minutes per claim).
 
     Returns
     -------
@@ -762,6 +767,8 @@ def verify(path, *, checkers=None, regenerate=True, max_unzipped=None):
     False
     """
     kw = {} if checkers is None else {"checkers": checkers}
+    if regenerate_proofs:
+        kw["budget"] = Budget(regenerate_proofs=True)
     return verify_bundle(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
 
 

@@ -28,6 +28,11 @@ cube and conquer, :mod:`superpos_formal.certify.cubes`):
 ``verified network``
     A SAT claim: the network, verified exhaustively.
 
+A claim of the ``SB by argument`` kind may also record a proof of ``F``
+too large to commit (``claim.json`` ``regenerable_proof``,
+:mod:`superpos_formal.certify.regen_proof`): verify notes it, and with
+``--regenerate-proofs`` re-solves ``F`` and checks that proof.
+
 :func:`check_certificate` re-derives the kind from the bundle and fails,
 with the reason, when the claim states a kind its evidence does not
 support -- notably "proof of F" over a formula with extra clauses.
@@ -42,6 +47,7 @@ from pathlib import Path
 from ..errors import InputError
 from . import drat as D
 from .generators import GEN, check_generator_proof
+from .regen_proof import REGEN, check_regenerable_proof
 
 __all__ = ["KIND_F", "KIND_GENERATORS", "KIND_ARGUMENT", "KIND_NETWORK", "KINDS",
            "SHORT", "kind_for", "base_options", "check_certificate",
@@ -179,6 +185,10 @@ def check_certificate(path, claim, encode, *, checkers=D.DEFAULT_CHECKERS,
                             f"{kind!r}; state {KIND_GENERATORS!r}")
         return rep
     sb = _has_breaks(options)
+    if REGEN in claim and kind != KIND_ARGUMENT:
+        rep.failures.append(f"claim.json: {REGEN} is for a claim whose committed "
+                            f"certificate is {KIND_ARGUMENT!r}")
+        return rep
     if kind == KIND_ARGUMENT:
         if not sb:
             rep.failures.append("claim.json: certificate_kind says 'F and SB' but the "
@@ -187,6 +197,12 @@ def check_certificate(path, claim, encode, *, checkers=D.DEFAULT_CHECKERS,
         if has_base or base_meta is not None:
             rep.failures.append(f"base/: a base proof is present but the claim states "
                                 f"{kind!r}; state {KIND_F!r} or remove it")
+        if REGEN in claim and not rep.failures:
+            allowed = [base_options(options)]
+            if "members" in options:
+                allowed.append(base_options(options, whole_family=True))
+            check_regenerable_proof(claim, encode, rep, allowed,
+                                    bool(budget and budget.regenerate_proofs))
         return rep
     # kind == KIND_F
     if not sb:

@@ -134,7 +134,7 @@ _KEYS_COMMON = {"format", "version", "question", "shape", "answer", "options", "
                 "certificate_kind"}
 _KEYS = {"SAT": _KEYS_COMMON | {"network"},
          "UNSAT": _KEYS_COMMON | {"formula", "proof", "checks", "certificate", "base_proof",
-                              "generator_proof"}}
+                              "generator_proof", "regenerable_proof"}}
 
 #: claim.json ``certificate`` -> the function that checks it, registered by
 #: the module that defines it (certify/cubes.py: "cubes", imported by the

@@ -115,6 +115,9 @@ class Budget:
     #: native engine only; every checker's verdict at creation time stays in
     #: ``claim.json`` and ``base/logs/``.
     base_checkers: tuple = None
+    #: re-solve and check proofs of F recorded as regenerable
+    #: (certify/regen_proof.py): minutes per claim, so off by default
+    regenerate_proofs: bool = False
 
 
 @dataclass

@@ -34,6 +34,9 @@ def register(sub):
                    help="do not regenerate the CNF from claim.json: checks the stored "
                         "formula and proof only, and UNSAT claims are then NOT VERIFIED "
                         "(the proof is not tied to the claim); exit status 1")
+    p.add_argument("--regenerate-proofs", action="store_true",
+                   help="also re-solve and check the proofs of F that claims record as "
+                        "regenerable (too large to commit; minutes per claim)")
     p.add_argument("--max-unzipped-mb", type=int, default=None, metavar="MB",
                    help="largest uncompressed formula or proof read "
                         "(default 512; a larger one fails)")
@@ -78,6 +81,7 @@ def run_verify(args):
     if mb is not None and mb < 1:
         raise InputError(f"--max-unzipped-mb: must be >= 1, got {mb}")
     reports = [verify(p, checkers=checkers, regenerate=not args.no_regenerate,
+                      regenerate_proofs=args.regenerate_proofs,
                       max_unzipped=None if mb is None else mb * 1024 * 1024)
                for p in find_bundles(args.paths)]
     print(format_table(reports))

@@ -1,0 +1,136 @@
+"""A proof of ``F`` recorded as regenerable instead of committed.
+
+Some proofs of the base formula ``F`` (no symmetry break) are over the
+repository's size policy (proofs/README.md: a bundle over ~2 MB is made
+regenerable). For those the bundle keeps its proof of ``F`` and ``SB`` (its
+certificate kind stays ``proof of F and SB, SB by argument``) and
+``claim.json`` ``regenerable_proof`` records how to get the proof of ``F``
+back: ``F``'s options, the sha256 of ``F`` and of the proof, the solver, the
+time it took and the checkers' verdicts when it was made. CaDiCaL is
+deterministic for a fixed build and formula, so the same proof comes back
+(measured: the same sha256 on two runs).
+
+``superpos verify`` shows a note for such a claim; ``superpos verify
+--regenerate-proofs`` re-solves ``F`` with the recorded solver, checks that
+the proof has the recorded hash (a different hash is reported: another
+solver build) and checks it with dratify's native engine; only then does the
+note say that the claim needs no side argument. CI does not do this (it
+takes minutes per claim).
+"""
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..errors import InputError
+from ..solve.runner import solve_cnf
+from . import drat as D
+from .manifest import write_manifest
+
+__all__ = ["REGEN", "record_regenerable_proof", "check_regenerable_proof"]
+
+REGEN = "regenerable_proof"
+
+
+def record_regenerable_proof(bundle, encoding, proof_path, *, options, solve_seconds,
+                             solver):
+    """Record the checked proof ``proof_path`` of ``F`` (``encoding``, built
+    with ``options``) in ``bundle``'s claim.json as regenerable.
+
+    The proof is checked with the native engine first (SoundnessError if
+    rejected); the bundle is rewritten in a temporary sibling and renamed.
+    """
+    bundle = Path(bundle)
+    claim = json.loads((bundle / "claim.json").read_text())
+    if claim.get("answer") != "UNSAT":
+        raise InputError(f"{bundle}: only an UNSAT claim takes a proof of F")
+    if encoding.sb_ranges or encoding.info.get("symmetry"):
+        raise InputError("record_regenerable_proof: the encoding carries symmetry breaks")
+    text = D.read_text(proof_path)
+    recs = D.check_drat(encoding, text=text, checkers=("native",), budget=D.Budget())
+    D.require_verified(recs, "proof of F")
+    stats = D.proof_stats(text)
+    stats.update(sha256=D.sha256_text(text), gz_bytes=len(D.gzip_bytes(text)))
+    claim[REGEN] = {
+        "options": options,
+        "formula": {"sha256": D.sha256_text(encoding.to_dimacs()), "nvars": encoding.nvars,
+                    "clauses": len(encoding.clauses)},
+        "proof": stats, "solver": solver,
+        "checks": [r.to_dict() for r in recs],
+        "timings": {"solve_seconds": round(float(solve_seconds), 3)}}
+    tmp = Path(tempfile.mkdtemp(prefix=".regen-", dir=bundle.parent))
+    work = tmp / bundle.name
+    try:
+        shutil.copytree(bundle, work)
+        (work / "claim.json").write_text(json.dumps(claim, indent=1, sort_keys=True) + "\n")
+        write_manifest(work)
+        os.replace(bundle, tmp / (bundle.name + ".old"))
+        os.replace(work, bundle)
+        os.chmod(bundle, 0o755)
+    except BaseException:
+        if not bundle.exists() and (tmp / (bundle.name + ".old")).exists():
+            os.replace(tmp / (bundle.name + ".old"), bundle)
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return bundle
+
+
+def check_regenerable_proof(claim, encode, rep, allowed_options, regenerate_proofs):
+    """Check ``claim.json``'s ``regenerable_proof`` record; with
+    ``regenerate_proofs``, re-solve ``F`` and check the proof. Fills ``rep``."""
+    meta = claim.get(REGEN)
+    if not isinstance(meta, dict):
+        rep.failures.append(f"claim.json: {REGEN}: expected an object")
+        return
+    keys = {"options", "formula", "proof", "solver", "checks", "timings"}
+    if set(meta) != keys:
+        rep.failures.append(f"claim.json: {REGEN}: fields {sorted(meta)}, expected "
+                            f"{sorted(keys)}")
+        return
+    if meta["options"] not in allowed_options:
+        rep.failures.append(f"claim.json: {REGEN}.options are not the claim's options with "
+                            f"the symmetry breaks off (same members, or the whole family)")
+        return
+    mb = (meta["proof"].get("gz_bytes") or 0) / 1e6
+    secs = meta["timings"].get("solve_seconds")
+    if not regenerate_proofs:
+        rep.notes.append(f"a proof of F ({mb:.1f} MB gzipped, {secs} s to solve) is "
+                         f"recorded as regenerable, not committed: superpos verify "
+                         f"--regenerate-proofs re-solves and checks it")
+        return
+    rep.checks.append("regenerate-proof-of-F")
+    try:
+        base = encode(meta["options"])
+    except InputError as e:
+        rep.failures.append(f"regenerate F: {e}")
+        return
+    if base.sb_ranges or base.info.get("symmetry"):
+        rep.failures.append("regenerate F: the encoder emitted symmetry breaks with symmetry off")
+        return
+    if D.sha256_text(base.to_dimacs()) != meta["formula"].get("sha256"):
+        rep.failures.append(f"regenerate F: the formula differs from {REGEN}.formula.sha256")
+        return
+    solver = (meta.get("solver") or {}).get("name")
+    with tempfile.TemporaryDirectory() as wd:
+        proof = os.path.join(wd, "f.drat")
+        kw = {"solver": solver} if solver else {}
+        res = solve_cnf(base.clauses, base.nvars, proof_path=proof, **kw)
+        if res.status != "UNSAT":
+            rep.failures.append(f"regenerate proof of F: the solver answered {res.status}")
+            return
+        text = D.read_text(proof)
+        if D.sha256_text(text) != meta["proof"].get("sha256"):
+            rep.notes.append("regenerated proof of F differs from the recorded sha256 "
+                             "(another solver build); checked as it is")
+        recs = D.check_drat(base, text=text, checkers=("native",), budget=D.Budget())
+    for r in recs:
+        rep.checks.append(f"F(regenerated):{r.checker}:{r.verdict.lower()}")
+        if r.verdict != D.VERIFIED:
+            rep.failures.append(f"regenerated proof of F: {r.checker} {r.verdict} "
+                                f"({r.reason})")
+            return
+    rep.notes.append(f"proof of F regenerated ({res.seconds:.0f} s) and checked: this "
+                     f"claim needs no side argument")
