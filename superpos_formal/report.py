@@ -48,6 +48,7 @@ from .constructions.channels import channel_network, routed_star_network
 from .constructions.family import certify_code, check_members, family_code, member_network
 from .constructions.family_search import family_of, sample_members
 from .constructions.search import build
+from .certify.best_known import load_registry
 from .errors import InputError, SoundnessError
 from .fit import FORMS, fit_constant, ratio_range
 from .graph import draw
@@ -57,11 +58,14 @@ from .verify import verify_batch
 
 __all__ = ["write_report", "collect_certified", "collect_constructions",
            "collect_family_constructions", "FAMILY_TITLES", "DATA", "FAMILY_DATA",
-           "DEFAULT_PROOFS", "SHARED_CODE"]
+           "DEFAULT_PROOFS", "DEFAULT_BEST_KNOWN", "SHARED_CODE",
+           "best_known_rows"]
 
 DATA = Path(__file__).resolve().parent / "data" / "constructions.json"
 FAMILY_DATA = Path(__file__).resolve().parent / "data" / "family_constructions.json"
 DEFAULT_PROOFS = Path(__file__).resolve().parents[1] / "proofs"
+#: the committed best-known registry export (``superpos improve``)
+DEFAULT_BEST_KNOWN = Path(__file__).resolve().parents[1] / "search" / "best-known"
 QUICK_MAX_M_OUT = 40
 
 FAMILY_TITLES = {
@@ -542,8 +546,46 @@ def _latex(certs):
     return note + "\n".join(head + body + tail) + "\n"
 
 
+def best_known_rows(entries, root):
+    """Rows of the best-known table from registry ``entries``; raises
+    :class:`SoundnessError` when a network found by search is smaller than
+    the explicit lower bound or than the certified minimum of its question
+    (either would mean a bug in the search, the bound or the verifier).
+
+    >>> e = {"subject": "uand(m=6)", "question": "instance", "bounds": {"mode": "explicit",
+    ...      "activation": "step", "L": 1, "B": 2, "B_bias": 2, "B_code": None, "theta": 1},
+    ...      "start": {"name": "baseline", "hidden_neurons": 15},
+    ...      "best": {"hidden_neurons": 4, "params_nonzero": 30, "bundle": "x"},
+    ...      "lower_bound": {"n": 1}, "certified_minimum": {"n": 5}, "minimality": "CERTIFIED"}
+    >>> best_known_rows([e], ".")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.SoundnessError: best-known uand(m=6): n = 4 is below the certified minimum 5
+    """
+    rows = []
+    for e in entries:
+        n = e["best"]["hidden_neurons"]
+        lb = (e.get("lower_bound") or {}).get("n")
+        cm = (e.get("certified_minimum") or {}).get("n")
+        if lb is not None and n < lb:
+            raise SoundnessError(f"best-known {e['subject']}: n = {n} is below the "
+                                 f"explicit lower bound {lb}")
+        if cm is not None and n < cm:
+            raise SoundnessError(f"best-known {e['subject']}: n = {n} is below the "
+                                 f"certified minimum {cm}")
+        man = Path(root) / e["best"]["bundle"] / "manifest.json"
+        rows.append(dict(subject=e["subject"], question=e["question"],
+                         sample=bool(e.get("sample")), bounds=e["bounds"],
+                         start=e["start"]["name"], start_n=e["start"]["hidden_neurons"],
+                         n=n, params_nonzero=e["best"].get("params_nonzero"), n_lb=lb,
+                         certified_minimum=cm, minimality=e.get("minimality"),
+                         bundle=e["best"]["bundle"],
+                         sha256=_sha256(man) if man.is_file() else None))
+    return rows
+
+
 def write_report(out, *, quick=False, proofs=None, data=DATA, family_data=FAMILY_DATA,
-                 log=None):
+                 best_known=None, log=None):
     """Write every report file into ``out``; return the list of paths written."""
     t0 = time.time()
     out = Path(out)
@@ -656,6 +698,28 @@ def write_report(out, *, quick=False, proofs=None, data=DATA, family_data=FAMILY
                   f"{c['n'] if c['kind'] == 'minimum' else '<= ' + str(c['n'])} | {c['n_lb']} | "
                   f"`{c['sha256_sat_manifest']}` | "
                   f"{'`' + c['sha256_unsat_manifest'] + '`' if c['sha256_unsat_manifest'] else '-'} |")
+    bk_dir = Path(best_known) if best_known is not None else DEFAULT_BEST_KNOWN
+    bk = best_known_rows(load_registry(bk_dir, root=bk_dir.parents[1]),
+                         bk_dir.parents[1]) if (bk_dir / "registry.json").is_file() else []
+    report["best_known"] = bk
+    md += ["", "## Best known networks (found by `superpos improve`)", "",
+           "Smallest verified network found so far per question, from the registry "
+           "`search/best-known/` (each a committed SAT bundle re-checked by CI). "
+           "Minimality is UNKNOWN unless a certified minimum exists; every row was checked "
+           "in this run against the explicit lower bound and the certified minimum.", "",
+           "| subject | question | bounds | start (n) | best n | nonzero params | n_lb "
+           "| certified min | minimality | manifest sha256 |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in sorted(bk, key=lambda r: (r["subject"], r["n"])):
+        bd = r["bounds"]
+        md.append(f"| {r['subject'][:48]}{' (sample)' if r['sample'] else ''} | "
+                  f"{r['question']} | {bd['mode']}/{bd['activation']} L={bd.get('L')} "
+                  f"B={bd.get('B')} B_bias={bd.get('B_bias')} B_code={bd.get('B_code')} "
+                  f"theta={bd.get('theta')} | {r['start'][:40]} ({r['start_n']}) | {r['n']} | "
+                  f"{r['params_nonzero']} | {r['n_lb']} | {r['certified_minimum'] or '-'} | "
+                  f"{r['minimality']} | `{(r['sha256'] or '-')[:16]}` |")
+    if not bk:
+        md.append("| (no registry found) | | | | | | | | | |")
     md += ["", "LaTeX: [certified.tex](certified.tex).", "",
            f"Report generated in {time.time() - t0:.0f} s."]
     (out / "certified.tex").write_text(_latex(certs))

@@ -94,6 +94,12 @@ def test_report_quick_writes_every_file(tmp_path, capsys):
     # every certified cell carries the sha256 of its SAT bundle manifest
     assert all(len(c["sha256_sat_manifest"]) == 64 for c in data["certified"])
     assert all(c["sha256_sat_manifest"][:16] in tex for c in data["certified"])
+    # the best-known registry is rendered, every row with its bundle's manifest hash
+    bk = data["best_known"]
+    assert len(bk) >= 30 and all(r["sha256"] and len(r["sha256"]) == 64 for r in bk)
+    assert "## Best known networks" in md
+    certified = [r for r in bk if r["minimality"] == "CERTIFIED"]
+    assert certified and all(r["n"] == r["certified_minimum"] for r in certified)
 
 
 def test_report_bad_output(tmp_path, capsys):
@@ -102,3 +108,21 @@ def test_report_bad_output(tmp_path, capsys):
     assert main(["report", "-o", str(f)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("superpos: error: ")
+
+
+def _entry(n, lb=None, cm=None):
+    return {"subject": "uand(m=6)", "question": "instance", "bounds": {},
+            "start": {"name": "baseline", "hidden_neurons": 15},
+            "best": {"hidden_neurons": n, "bundle": "nowhere"},
+            "lower_bound": None if lb is None else {"n": lb},
+            "certified_minimum": None if cm is None else {"n": cm}}
+
+
+def test_best_known_below_a_bound_is_a_soundness_error():
+    from superpos_formal.errors import SoundnessError
+    from superpos_formal.report import best_known_rows
+    assert best_known_rows([_entry(5, lb=5, cm=5)], ".")[0]["n"] == 5
+    with pytest.raises(SoundnessError, match="explicit lower bound 6"):
+        best_known_rows([_entry(5, lb=6)], ".")
+    with pytest.raises(SoundnessError, match="certified minimum 6"):
+        best_known_rows([_entry(5, lb=1, cm=6)], ".")
