@@ -7,14 +7,12 @@ proofs for the committed claims.
 """
 
 import json
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from ..errors import InputError
 from . import drat as D
-from .bundle import write_manifest
+from .manifest import rewritten_bundle
 from .certificate import BASE, KIND_F, _has_breaks, base_options
 
 __all__ = ["attach_base_proof"]
@@ -38,10 +36,7 @@ def attach_base_proof(bundle, proof_path, encoding, *, solve_seconds, solver,
         raise InputError(f"{bundle}: only an UNSAT claim with symmetry breaks needs a base proof")
     if encoding.sb_ranges or encoding.info.get("symmetry"):
         raise InputError("attach_base_proof: the encoding carries symmetry breaks; it is not F")
-    tmp = Path(tempfile.mkdtemp(prefix=".base-", dir=bundle.parent))
-    work = tmp / bundle.name
-    try:
-        shutil.copytree(bundle, work)
+    with rewritten_bundle(bundle, ".base-") as work:
         bdir = work / BASE
         if bdir.exists():
             shutil.rmtree(bdir)
@@ -70,15 +65,4 @@ def attach_base_proof(bundle, proof_path, encoding, *, solve_seconds, solver,
             "timings": {"solve_seconds": round(float(solve_seconds), 3),
                         "check_seconds": {r.checker: round(r.seconds, 3) for r in recs}}}
         (work / "claim.json").write_text(json.dumps(claim, indent=1, sort_keys=True) + "\n")
-        write_manifest(work)
-        old = tmp / (bundle.name + ".old")
-        os.replace(bundle, old)
-        os.replace(work, bundle)
-        os.chmod(bundle, 0o755)
-    except BaseException:
-        if not bundle.exists() and (tmp / (bundle.name + ".old")).exists():
-            os.replace(tmp / (bundle.name + ".old"), bundle)
-        raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return bundle

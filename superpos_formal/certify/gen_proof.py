@@ -8,15 +8,13 @@ claims.
 """
 
 import json
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from ..encode.lexleader import automorphism_failure, perm_failure
 from ..errors import InputError
 from . import drat as D
-from .bundle import write_manifest
+from .manifest import rewritten_bundle
 from .certificate import KIND_GENERATORS, CertificateReport, base_options
 from .generators import GEN, check_generator_proof, formula_with_sb, generators_doc
 
@@ -56,10 +54,7 @@ def attach_generator_proof(bundle, base, gens, proof_path, *, solve_seconds, sol
         if why:
             raise InputError(f"generator {name!r} is not an automorphism of F: {why}")
     clauses, top, nsb = formula_with_sb(base, gens)
-    tmp = Path(tempfile.mkdtemp(prefix=".gen-", dir=bundle.parent))
-    work = tmp / bundle.name
-    try:
-        shutil.copytree(bundle, work)
+    with rewritten_bundle(bundle, ".gen-") as work:
         gdir = work / GEN
         if gdir.exists():
             shutil.rmtree(gdir)
@@ -96,17 +91,6 @@ def attach_generator_proof(bundle, base, gens, proof_path, *, solve_seconds, sol
 
         if rep.failures:
             raise InputError("generator proof does not check: " + "; ".join(rep.failures))
-        write_manifest(work)
-        old = tmp / (bundle.name + ".old")
-        os.replace(bundle, old)
-        os.replace(work, bundle)
-        os.chmod(bundle, 0o755)
-    except BaseException:
-        if not bundle.exists() and (tmp / (bundle.name + ".old")).exists():
-            os.replace(tmp / (bundle.name + ".old"), bundle)
-        raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return bundle
 
 

@@ -19,7 +19,10 @@ Examples
 
 import os
 import re
+import shutil
 import stat
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import InputError
@@ -27,7 +30,7 @@ from . import drat as D
 from .jsonio import dumps, load, write
 
 __all__ = ["MANIFEST_FORMAT", "MANIFEST_VERSION", "bad_name", "walk_files",
-           "write_manifest", "check_manifest"]
+           "write_manifest", "check_manifest", "rewritten_bundle"]
 
 MANIFEST_FORMAT = "superpos-formal/manifest"
 MANIFEST_VERSION = 1
@@ -138,3 +141,31 @@ def check_manifest(root, skip=(), required=()):
         if rel not in listed:
             fails.append(f"manifest.json: does not list {rel}")
     return list(dict.fromkeys(fails))
+
+
+@contextmanager
+def rewritten_bundle(bundle, prefix=".rewrite-"):
+    """Edit a copy of ``bundle``; swap it in only if the edit finishes.
+
+    Yields the copy (a temporary sibling of ``bundle``, so the rename stays
+    on one file system). When the ``with`` body returns, the copy's manifest
+    is rewritten and the copy replaces ``bundle`` by two renames; when it
+    raises, the stored bundle is left as it was (restored if the failure
+    fell between the renames) and the copy is removed.
+    """
+    bundle = Path(bundle)
+    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=bundle.parent))
+    work, old = tmp / bundle.name, tmp / (bundle.name + ".old")
+    try:
+        shutil.copytree(bundle, work)
+        yield work
+        write_manifest(work)
+        os.replace(bundle, old)
+        os.replace(work, bundle)
+        os.chmod(bundle, 0o755)
+    except BaseException:
+        if not bundle.exists() and old.exists():
+            os.replace(old, bundle)
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

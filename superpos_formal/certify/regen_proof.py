@@ -20,14 +20,13 @@ takes minutes per claim).
 
 import json
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
 from ..errors import InputError
 from ..solve.runner import solve_cnf
 from . import drat as D
-from .manifest import write_manifest
+from .manifest import rewritten_bundle
 
 __all__ = ["REGEN", "record_regenerable_proof", "check_regenerable_proof"]
 
@@ -60,21 +59,8 @@ def record_regenerable_proof(bundle, encoding, proof_path, *, options, solve_sec
         "proof": stats, "solver": solver,
         "checks": [r.to_dict() for r in recs],
         "timings": {"solve_seconds": round(float(solve_seconds), 3)}}
-    tmp = Path(tempfile.mkdtemp(prefix=".regen-", dir=bundle.parent))
-    work = tmp / bundle.name
-    try:
-        shutil.copytree(bundle, work)
+    with rewritten_bundle(bundle, ".regen-") as work:
         (work / "claim.json").write_text(json.dumps(claim, indent=1, sort_keys=True) + "\n")
-        write_manifest(work)
-        os.replace(bundle, tmp / (bundle.name + ".old"))
-        os.replace(work, bundle)
-        os.chmod(bundle, 0o755)
-    except BaseException:
-        if not bundle.exists() and (tmp / (bundle.name + ".old")).exists():
-            os.replace(tmp / (bundle.name + ".old"), bundle)
-        raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return bundle
 
 
