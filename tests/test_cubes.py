@@ -238,10 +238,14 @@ def test_memory_capped_cube_is_unknown_with_a_reason():
     from superpos_formal.distributed import _mapped_bytes
     from superpos_formal.solve.cubes import solve_cube
 
-    f = [[i, i + 1, i + 2] for i in range(2, 300000)]  # easy, but CaDiCaL needs ~100 MB
-    free = solve_cube(f, 300002, 0, [2])
+    # easy, but CaDiCaL's own copy of 1.2 M clauses takes well over the
+    # 48 MB the cap leaves above what the forked child starts with (300 k
+    # clauses and a 64 MB margin fitted on one machine and not on another)
+    top = 1_200_000
+    f = [[i, i + 1, i + 2] for i in range(2, top)]
+    free = solve_cube(f, top + 2, 0, [2])
     assert free.status == "SAT"
-    capped = solve_cube(f, 300002, 0, [2], memory_mb=_mapped_bytes() // 2**20 + 64)
+    capped = solve_cube(f, top + 2, 0, [2], memory_mb=_mapped_bytes() // 2**20 + 48)
     assert (capped.status, capped.limit) == ("UNKNOWN", "memory")
     assert "memory" in capped.reason and "MB" in capped.reason
 
