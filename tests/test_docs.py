@@ -54,15 +54,16 @@ def test_example_notebook_runs(capsys):
 def test_no_reference_leaves_the_repository():
     """Docs and code point inside the repository (docs/MODEL.md), never to
     files that are not here."""
-    gone = re.compile(r"(?<!docs/)MODEL\.md|PAPER\.md|ENCODING-NOTES|MODEL-DECISIONS|\.\./shared")
+    # the bracketed letters keep the names themselves out of this file, so
+    # the scan covers it too
+    gone = re.compile(r"(?<!docs/)MODE[L]\.md|PAPE[R]\.md|ENCODING-NOTE[S]|MODEL-DECISION[S]"
+                      r"|\.\./share[d]")
     bad = []
     for p in ROOT.rglob("*"):
         if ".git" in p.parts or not p.is_file() or p.suffix not in (".py", ".md", ".json"):
-            continue
-        if p == Path(__file__).resolve():
             continue
         for i, line in enumerate(p.read_text(errors="replace").splitlines(), 1):
             if gone.search(line):
                 bad.append(f"{p.relative_to(ROOT)}:{i}")
     assert not bad, bad
-    assert (ROOT / "docs" / "MODEL.md").is_file()
+    assert (ROOT / "docs/MODEL.md").is_file()
