@@ -356,22 +356,28 @@ class Builder:
             return
         nodes = sorted(terms, key=lambda t: -len(t.dom) if widest_first else len(t.dom))
         while len(nodes) > 1:
-            a, b = nodes.pop(0), nodes.pop(0)
-            nlo, nhi = a.lo + b.lo, a.hi + b.hi
-            rest_lo, rest_hi = total_lo - nlo, total_hi - nhi
-            if op == ">=":
-                lo, hi = K - rest_hi - 1, K - rest_lo
-            else:
-                lo, hi = K - rest_hi, K - rest_lo + 1
-            z = self.int_var(_clip(u + v, lo, hi) for u in a.dom for v in b.dom)
-            if op == ">=":
-                self._upper(a, b, z, lo, hi)
-            else:
-                self._lower(a, b, z, lo, hi)
-            nodes.append(z)
-            nodes.sort(key=lambda t: len(t.dom))
+            self._merge_two(nodes, op, K, total_lo, total_hi)
         root = nodes[0]
         self.clause(g + ([root.ge(K)] if op == ">=" else [-root.ge(K + 1)]))
+
+    def _merge_two(self, nodes, op, K, total_lo, total_hi):
+        """One step of the sum tree: replace the first two ``nodes`` by their
+        clipped one-directional sum node and keep ``nodes`` sorted by domain
+        size (the clipping window is what the other terms can still add;
+        the argument is :meth:`assert_sum`'s)."""
+        a, b = nodes.pop(0), nodes.pop(0)
+        rest_lo, rest_hi = total_lo - a.lo - b.lo, total_hi - a.hi - b.hi
+        if op == ">=":
+            lo, hi = K - rest_hi - 1, K - rest_lo
+        else:
+            lo, hi = K - rest_hi, K - rest_lo + 1
+        z = self.int_var(_clip(u + v, lo, hi) for u in a.dom for v in b.dom)
+        if op == ">=":
+            self._upper(a, b, z, lo, hi)
+        else:
+            self._lower(a, b, z, lo, hi)
+        nodes.append(z)
+        nodes.sort(key=lambda t: len(t.dom))
 
     # ------------------------------------------------------------ binary sums
     def assert_sum_binary(self, terms, op, K, guard=None, wide=WIDE_NODE):
@@ -408,20 +414,7 @@ class Builder:
             return
         nodes = sorted(terms, key=lambda t: len(t.dom))
         while len(nodes) > 1 and len(nodes[0].dom) * len(nodes[1].dom) <= wide:
-            a, b = nodes.pop(0), nodes.pop(0)
-            nlo, nhi = a.lo + b.lo, a.hi + b.hi
-            rest_lo, rest_hi = total_lo - nlo, total_hi - nhi
-            if op == ">=":
-                lo, hi = K - rest_hi - 1, K - rest_lo
-            else:
-                lo, hi = K - rest_hi, K - rest_lo + 1
-            z = self.int_var(_clip(u + v, lo, hi) for u in a.dom for v in b.dom)
-            if op == ">=":
-                self._upper(a, b, z, lo, hi)
-            else:
-                self._lower(a, b, z, lo, hi)
-            nodes.append(z)
-            nodes.sort(key=lambda t: len(t.dom))
+            self._merge_two(nodes, op, K, total_lo, total_hi)
         if len(nodes) == 1:
             root = nodes[0]
             self.clause(g + ([root.ge(K)] if op == ">=" else [-root.ge(K + 1)]))
