@@ -270,11 +270,4 @@ def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, 
         rep.notes.append("base formula F not regenerated (--no-regenerate)")
     budget = budget or D.Budget(headline=bool(claim.get("headline")))
     recs = D.check_drat(cnf, prf, budget.base_checkers or checkers, budget)
-    for r in recs:
-        rep.checks.append(f"F:{r.checker}:{r.verdict.lower()}")
-        if r.verdict == D.REJECTED:
-            rep.failures.append(f"base/proof.drat.gz: rejected by {r.checker} ({r.reason})")
-        elif r.verdict == D.SKIPPED:
-            rep.notes.append(f"base proof: {r.checker} skipped: {r.reason}")
-    if not any(r.verdict in (D.VERIFIED, D.REJECTED) for r in recs):
-        rep.failures.append("base/proof.drat.gz: no checker verified the proof (all skipped)")
+    D.record_checks(rep, recs, "base/proof.drat.gz", tag="F:", note="base proof: ")

@@ -260,14 +260,7 @@ def _check_unsat(path, rep, claim, checkers, regenerate, budget, limit):
     budget = budget or D.Budget(headline=bool(claim.raw.get("headline")))
     recs = D.check_drat(SimpleNamespace(nvars=nvars, clauses=clauses), None, checkers,
                         budget, text=proof)
-    for r in recs:
-        rep.checks.append(f"{r.checker}:{r.verdict.lower()}")
-        if r.verdict == D.REJECTED:
-            rep.failures.append(f"proof.drat.gz: rejected by {r.checker} ({r.reason})")
-        elif r.verdict == D.SKIPPED:
-            rep.notes.append(f"{r.checker} skipped: {r.reason}")
-    if not any(r.verdict in (D.VERIFIED, D.REJECTED) for r in recs):
-        rep.failures.append("proof.drat.gz: no checker verified the proof (all skipped)")
+    D.record_checks(rep, recs, "proof.drat.gz")
 
 
 def _network_summary(netdoc, claim):

@@ -77,7 +77,7 @@ from ..errors import InputError, SoundnessError
 
 __all__ = [
     "CHECKERS", "DEFAULT_CHECKERS", "VERIFIED", "REJECTED", "SKIPPED",
-    "Budget", "CheckRecord", "check_drat", "require_verified",
+    "Budget", "CheckRecord", "check_drat", "require_verified", "record_checks",
     "gzip_bytes", "write_gz", "read_text", "sha256_bytes", "sha256_file",
     "sha256_text", "parse_dimacs", "clauses_to_dimacs", "proof_stats",
     "checker_versions",
@@ -456,3 +456,19 @@ def require_verified(records, what="proof"):
         raise SoundnessError(f"{what}: no checker verified it ("
                              + "; ".join(f"{r.checker}: {r.reason}" for r in records) + ")")
     return records
+
+
+def record_checks(rep, records, what, tag="", note=""):
+    """Write checker ``records`` into a verify report ``rep`` (its
+    ``checks``, ``failures`` and ``notes`` lists), failing closed: a
+    rejection is a failure, and so is a proof that no checker decided (every
+    checker skipped it). ``what`` names the proof file in failures, ``tag``
+    prefixes the check names, ``note`` the skip notes."""
+    for r in records:
+        rep.checks.append(f"{tag}{r.checker}:{r.verdict.lower()}")
+        if r.verdict == REJECTED:
+            rep.failures.append(f"{what}: rejected by {r.checker} ({r.reason})")
+        elif r.verdict == SKIPPED:
+            rep.notes.append(f"{note}{r.checker} skipped: {r.reason}")
+    if not any(r.verdict in (VERIFIED, REJECTED) for r in records):
+        rep.failures.append(f"{what}: no checker verified the proof (all skipped)")

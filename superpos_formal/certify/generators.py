@@ -262,11 +262,5 @@ def check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate
     budget = budget or D.Budget(headline=bool(claim.get("headline")))
     recs = D.check_drat(files["formula.cnf.gz"], files["proof.drat.gz"],
                         budget.base_checkers or checkers, budget)
-    for r in recs:
-        rep.checks.append(f"F+SB(gen):{r.checker}:{r.verdict.lower()}")
-        if r.verdict == D.REJECTED:
-            rep.failures.append(f"gen/proof.drat.gz: rejected by {r.checker} ({r.reason})")
-        elif r.verdict == D.SKIPPED:
-            rep.notes.append(f"generator proof: {r.checker} skipped: {r.reason}")
-    if not any(r.verdict in (D.VERIFIED, D.REJECTED) for r in recs):
-        rep.failures.append("gen/proof.drat.gz: no checker verified the proof (all skipped)")
+    D.record_checks(rep, recs, "gen/proof.drat.gz", tag="F+SB(gen):",
+                    note="generator proof: ")
