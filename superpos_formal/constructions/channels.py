@@ -55,7 +55,8 @@ from ..errors import InputError
 from ..network import Network
 from .baseline import output_rule
 
-__all__ = ["channel_codes", "channel_network", "star_layout", "star_network", "routed_star_network"]
+__all__ = ["channel_codes", "channel_network", "star_layout", "star_network", "routed_star_network",
+           "star_weights"]
 
 
 def _distinct_subsets(rng, n, count, k, what):
@@ -156,7 +157,7 @@ def star_network(task, t, k_in, seed, activation="relu"):
     feats, _ = output_rule(task)
     layout = star_layout(task, t)
     n = len(layout)
-    m, mo = task.m, task.m_out
+    m = task.m
     C = _distinct_subsets(random.Random(f"star-in:{seed}:{m}:{n}:{k_in}"), n, m, k_in, "k_in")
     where = {}
     W, b = [], []
@@ -196,6 +197,28 @@ def _star_t(task, n):
     return None
 
 
+def star_weights(n, layout, C, D, pos, k_in):
+    """First-layer weights, biases and output weights ``(W, b, V)`` of
+    ``n`` star neurons: neuron ``u`` of ``layout[u] = (c, leaves)`` reads its
+    centre's input channel ``C[c]`` with weight 2 and each leaf's channel
+    with weight 1, fires (bias ``-(3 k_in - 1)``) only when the centre and
+    one leaf are both on, and writes to the output channel ``D[pos[pair]]``
+    of each of its pairs."""
+    W = [[0] * n for _ in range(n)]
+    b = [0] * n
+    V = [[0] * n for _ in range(n)]
+    for u, (c, leaves) in enumerate(layout):
+        for j in leaves:
+            for v in C[j]:
+                W[u][v] = 1
+            for v in D[pos[(min(c, j), max(c, j))]]:
+                V[v][u] = 1
+        for v in C[c]:
+            W[u][v] = 2
+        b[u] = -(3 * k_in - 1)
+    return W, b, V
+
+
 def routed_star_network(task, n, k_in, k_out, seed, activation="relu"):
     """Stars with shared codes: the family version of :func:`star_network`.
 
@@ -220,18 +243,7 @@ def routed_star_network(task, n, k_in, k_out, seed, activation="relu"):
     D = _distinct_subsets(random.Random(f"rstar-out:{seed}:{mo}:{n}:{k_out}"), n, mo, k_out,
                           "k_out")
     pos = {tuple(p): q for q, p in enumerate(feats)}
-    W = [[0] * n for _ in range(n)]
-    b = [0] * n
-    V = [[0] * n for _ in range(n)]
-    for u, (c, leaves) in enumerate(layout):
-        for j in leaves:
-            for v in C[j]:
-                W[u][v] = 1
-            for v in D[pos[(min(c, j), max(c, j))]]:
-                V[v][u] = 1
-        for v in C[c]:
-            W[u][v] = 2
-        b[u] = -(3 * k_in - 1)
+    W, b, V = star_weights(n, layout, C, D, pos, k_in)
     E = [[int(v in C[i]) for i in range(m)] for v in range(n)]
     R = [[int(u in D[p]) for u in range(n)] for p in range(mo)]
     return Network.superposed(E, R, activation, [(W, b)], V, [0] * n, B=2,

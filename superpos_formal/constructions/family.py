@@ -89,7 +89,7 @@ from ..errors import InputError
 from ..network import Network
 from ..tasks import Family
 from ..verify import verify_batch
-from .channels import star_layout
+from .channels import star_layout, star_weights
 from .packing import loads, max_intersection, polynomial_code, round_robin_pairs
 
 __all__ = ["FamilyCode", "Certificate", "MemberCheck", "family_code", "member_network",
@@ -257,19 +257,7 @@ def member_network(code, task):
         raise InputError(f"n: the member's star layout needs {len(layout)} > {n} neurons")
     D = [frozenset(u for u, v in enumerate(row) if v) for row in code.R]
     pos = {p: q for q, p in enumerate(pairs)}
-    W = [[0] * n for _ in range(n)]
-    b = [0] * n
-    V = [[0] * n for _ in range(n)]
-    k_in = code.params.get("k_in", 1)
-    for u, (c, leaves) in enumerate(layout):
-        for j in leaves:
-            for v in C[j]:
-                W[u][v] = 1
-            for v in D[pos[(min(c, j), max(c, j))]]:
-                V[v][u] = 1
-        for v in C[c]:
-            W[u][v] = 2
-        b[u] = -(3 * k_in - 1)
+    W, b, V = star_weights(n, layout, C, D, pos, code.params.get("k_in", 1))
     return Network.superposed(code.E, code.R, code.activation, [(W, b)], V, [0] * n,
                               B=code.B, B_bias=code.B_bias, B_code=code.B_code,
                               theta=code.theta)
