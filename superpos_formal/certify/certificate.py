@@ -46,6 +46,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from . import drat as D
+from .regen import regenerate_base
 from .generators import GEN, check_generator_proof
 from .regen_proof import REGEN, check_regenerable_proof
 
@@ -243,14 +244,8 @@ def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, 
         return
     if regenerate:
         rep.checks.append("regenerate-F")
-        try:
-            base = encode(bopts)
-        except InputError as e:
-            rep.failures.append(f"regenerate F: {e}")
-            return
-        if getattr(base, "sb_ranges", None) or base.info.get("symmetry"):
-            rep.failures.append("regenerate F: the encoder emitted symmetry breaks with "
-                                "symmetry off")
+        base = regenerate_base(encode, bopts, rep)
+        if base is None:
             return
         if D.sha256_text(base.to_dimacs()) != sha:
             try:

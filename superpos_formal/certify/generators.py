@@ -45,6 +45,7 @@ from ..encode.lexleader import automorphism_failure, clause_multiset, lex_leader
 from ..encode.sat import SUM_ENCODINGS
 from ..errors import InputError
 from . import drat as D
+from .regen import regenerate_base
 
 __all__ = ["GEN", "GENERATORS_FORMAT", "pack", "unpack", "generators_doc",
            "read_generators", "check_generator_proof", "formula_with_sb"]
@@ -204,14 +205,8 @@ def check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate
         return
     if regenerate:
         rep.checks.append("regenerate-F")
-        try:
-            base = encode(meta["options"])
-        except InputError as e:
-            rep.failures.append(f"regenerate F: {e}")
-            return
-        if getattr(base, "sb_ranges", None) or base.info.get("symmetry"):
-            rep.failures.append("regenerate F: the encoder emitted symmetry breaks with "
-                                "symmetry off")
+        base = regenerate_base(encode, meta["options"], rep)
+        if base is None:
             return
         bclauses, bnvars = base.clauses, base.nvars
     else:

@@ -19,7 +19,7 @@ import importlib
 from ..errors import InputError
 
 __all__ = ["ENCODERS", "register_encoder", "encoder", "default_encoder_name", "encode",
-           "encoder_kwargs"]
+           "encoder_kwargs", "regenerate_base"]
 
 #: encoder name -> module path exposing ``encode_sat``, ``encode_family_sat``
 #: and ``ENCODER_VERSION``; or an object with the same attributes.
@@ -60,3 +60,21 @@ def encode(name, question, members, shape, options):
     if question == "family":
         return mod.encode_family_sat(members, shape, **kw), mod
     return mod.encode_sat(members[0], shape, **kw), mod
+
+
+def regenerate_base(encode_fn, options, rep):
+    """``F`` rebuilt by ``encode_fn(options)`` for a verify report ``rep``,
+    or ``None`` with the reason in ``rep.failures``: an encoding error, or an
+    encoding that carries symmetry breaks (then it is not ``F``, whatever
+    the options say). The base, generator and regenerable proofs of ``F``
+    all start here."""
+    try:
+        base = encode_fn(options)
+    except InputError as e:
+        rep.failures.append(f"regenerate F: {e}")
+        return None
+    if getattr(base, "sb_ranges", None) or base.info.get("symmetry"):
+        rep.failures.append("regenerate F: the encoder emitted symmetry breaks with "
+                            "symmetry off")
+        return None
+    return base

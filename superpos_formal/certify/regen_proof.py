@@ -26,6 +26,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..solve.runner import solve_cnf
 from . import drat as D
+from .regen import regenerate_base
 from .manifest import rewritten_bundle
 
 __all__ = ["REGEN", "record_regenerable_proof", "check_regenerable_proof"]
@@ -88,13 +89,8 @@ def check_regenerable_proof(claim, encode, rep, allowed_options, regenerate_proo
                          f"--regenerate-proofs re-solves and checks it")
         return
     rep.checks.append("regenerate-proof-of-F")
-    try:
-        base = encode(meta["options"])
-    except InputError as e:
-        rep.failures.append(f"regenerate F: {e}")
-        return
-    if base.sb_ranges or base.info.get("symmetry"):
-        rep.failures.append("regenerate F: the encoder emitted symmetry breaks with symmetry off")
+    base = regenerate_base(encode, meta["options"], rep)
+    if base is None:
         return
     if D.sha256_text(base.to_dimacs()) != meta["formula"].get("sha256"):
         rep.failures.append(f"regenerate F: the formula differs from {REGEN}.formula.sha256")
