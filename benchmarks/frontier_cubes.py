@@ -60,7 +60,8 @@ def main():
     ap.add_argument("--resplit", type=int, default=2)
     ap.add_argument("--resplit-depth", type=int, default=2)
     ap.add_argument("--budget", type=float, default=2400)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=2,
+                    help="Dask LocalCluster workers (0: no Dask, cubes in turn here)")
     ap.add_argument("--bundle", default=None)
     ap.add_argument("--work", default=None,
                     help="keep refuted cubes and re-splits here; a rerun resumes from it")
@@ -72,7 +73,11 @@ def main():
         return status_only(a, task, family, shape, label, question)
     load0 = os.getloadavg()
     t0 = time.time()
-    client = start_client(a.workers)
+    # --workers 0: the cubes one after another in this process (each solver
+    # in its own child), no Dask; for formulas of millions of clauses, which
+    # a scatter to the workers would copy (and which lost a 1-worker
+    # cluster's connection for perms5 n=3: 5 M clauses)
+    client = start_client(a.workers) if a.workers else None
     log = lambda m: print(m, file=sys.stderr, flush=True)
     try:
         with Budget(a.budget) as b:
@@ -81,7 +86,8 @@ def main():
                                    resplit=a.resplit, resplit_depth=a.resplit_depth,
                                    client=client, progress=log, work_dir=a.work)
     finally:
-        close_client(client)
+        if client is not None:
+            close_client(client)
     wall = time.time() - t0
     load1 = os.getloadavg()
     rows = []
