@@ -10,18 +10,27 @@ beside it):
    ReLU, B=1, several widths each) with 1 and 2 LocalCluster workers; the
    speed-up is the ratio of wall times.
 3. Cube and conquer against the single solve on UNSAT cells that take the
-   single solve more than 60 s (``HARD_CELLS``): the single solve (CaDiCaL
-   with a DRAT proof, checked by dratify native), then the lookahead split
-   (``--depth``, default 4) with 1 and 2 workers, and the old sign split
-   (depth 2: 9 cubes) with 2 workers. Wall time, CPU (solver processes'
-   user+system seconds, plus proof checks and lookahead), cube count, the
-   longest cube, proof lines and gzipped bytes (summed over the cubes).
+   single solve more than 60 s (``HARD_CELLS``, or ``--hard``): the single
+   solve (CaDiCaL with a DRAT proof, checked by dratify native), then the
+   lookahead split (``--depth``, default 4) with 1 and 2 workers, and
+   optionally the old sign split (``--sign-depth``, 2 workers). With
+   ``--min-single 60 --need 3`` the candidates' single solves run first and
+   the first three over 60 s (solve only, without the check) are the cells
+   used; the others are reported as not used. Wall time; CPU in three
+   parts, all process or thread CPU (never elapsed seconds): the solver
+   processes, the DRAT checks, the rest (lookahead, cover proof, proof
+   gzip); cube count, the longest cube, proof lines and gzipped bytes
+   (summed over the cubes). The table header records the machine, the
+   versions, this process's nice level, the command line and the load.
 
 Run from the repository root (the machine is shared: say so with numbers):
 
     PYTHONPATH=$PWD python benchmarks/bench_scale.py            # full
     PYTHONPATH=$PWD python benchmarks/bench_scale.py --quick    # small sizes
     PYTHONPATH=$PWD nice -n 10 python benchmarks/bench_scale.py --parts cubes
+    PYTHONPATH=$PWD python benchmarks/bench_scale.py --parts cubes --depth 3 \\
+        --hard 6:step:4:2,7:step:4:2,8:step:4:2,9:step:4:2,10:step:4:2 \\
+        --min-single 60 --need 3        # the committed table (nice 0)
 """
 
 import argparse
@@ -246,13 +255,21 @@ def table(rows):
 
 
 def write(name, rows, text):
+    """The Markdown, and the rows as CSV: the cube rows (they name a
+    ``cell``) in ``<name>_cubes.csv``, the others in ``<name>.csv``; a CSV
+    whose part was not run this time is left as it is."""
     OUT.mkdir(exist_ok=True)
     (OUT / f"{name}.md").write_text(text + "\n")
-    keys = list(dict.fromkeys(k for r in rows for k in r))
-    with open(OUT / f"{name}.csv", "w", newline="") as fh:
-        w = csv.DictWriter(fh, keys)
-        w.writeheader()
-        w.writerows(rows)
+    cubes = [r for r in rows if "cell" in r]
+    other = [r for r in rows if "cell" not in r]
+    for path, part in ((OUT / f"{name}.csv", other), (OUT / f"{name}_cubes.csv", cubes)):
+        if not part:
+            continue
+        keys = list(dict.fromkeys(k for r in part for k in r))
+        with open(path, "w", newline="") as fh:
+            w = csv.DictWriter(fh, keys)
+            w.writeheader()
+            w.writerows(part)
 
 
 def _sections(path):

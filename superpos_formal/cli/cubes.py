@@ -62,7 +62,8 @@ def cmd_cubes(a):
         if client is not None:
             close_client(client)
     print(f"{res.status}: {len(res.cubes)} cubes ({res.resplit} split again), wall "
-          f"{res.seconds:.2f}s, cube CPU {res.cpu_seconds:.2f}s, proof lines "
+          f"{res.seconds:.2f}s, CPU {res.solver_cpu_seconds:.2f}s solving and "
+          f"{res.check_cpu_seconds:.2f}s checking the cubes' proofs, proof lines "
           f"{sum(x.proof_lines for x in res.answers)}")
     if res.reused:
         print(f"{res.reused} refuted cube(s) taken from {a.work} (proofs checked again)")
