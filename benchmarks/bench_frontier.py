@@ -78,11 +78,26 @@ TOOLS = OURS + PEERS
 #: speed variants of the SAT path, run with --variants or named in --tools
 #: (name -> keyword arguments on instance cells ``kw`` and on family cells
 #: ``family_kw``; a variant without one of them skips those cells)
+_PREV_RACE = {"portfolio": ("default", "sat"), "stagger": 1.0, "race_if_free": False}
 VARIANTS = {
-    "ours-old": {"kw": {"sums": "tree", "portfolio": None},
+    "ours-prev": {"kw": dict(_PREV_RACE, lift=False),
+                  "family_kw": {"member_options": _PREV_RACE},
+                  "what": "the previous defaults (2026-11-25): CaDiCaL default first, its "
+                          "--sat preset joining after 1 s whatever the load, no depth lift"},
+    "ours-dfirst": {"kw": {"portfolio": ("default", "sat"), "stagger": 1.0},
+                    "family_kw": {"member_options": {"portfolio": ("default", "sat"),
+                                                     "stagger": 1.0}},
+                    "what": "the new defaults but the previous racer order (default first, "
+                            "--sat preset after 1 s if a core is free)"},
+    "ours-always": {"kw": {"race_if_free": False},
+                    "family_kw": {"member_options": {"race_if_free": False}},
+                    "what": "the new defaults but the second racer starts whatever the load"},
+    "ours-nolift": {"kw": {"lift": False}, "only": lambda cell: cell.shape.L >= 2,
+                    "what": "the new defaults without the depth lift (L >= 2 cells)"},
+    "ours-old": {"kw": {"sums": "tree", "portfolio": None, "lift": False},
                  "family_kw": {"incremental": False},
-                 "what": "the previous defaults: order-tree sums and one CaDiCaL run; "
-                         "families a fresh solve per CEGIS round"},
+                 "what": "the defaults before 2026-11-25: order-tree sums and one CaDiCaL "
+                         "run; families a fresh solve per CEGIS round"},
     "ours-sat": {"kw": {"config": "sat"}, "what": "one CaDiCaL run with its --sat option set"},
     "ours-race": {"kw": {"portfolio": ("default", "sat")},
                   "what": "default and --sat option sets raced in two processes from the start"},
@@ -91,8 +106,10 @@ VARIANTS = {
 }
 #: what ``ours`` is (the defaults of decide / decide_family)
 OURS_WHAT = ("the defaults: sums=\"auto\" (binary adders for wide output sums), "
-             "portfolio=\"auto\" (CaDiCaL default, its --sat preset joining after "
-             "1 s on >= 2 cores), incremental family CEGIS")
+             "portfolio=\"auto\" (CaDiCaL's --sat preset, its default options joining "
+             "after 1 s if a core was free over that second), depth lift (L >= 2: the "
+             "L - 1 question first, its network followed by an identity layer), "
+             "incremental family CEGIS")
 
 
 # --------------------------------------------------------------------------
@@ -233,6 +250,8 @@ def run_tool(cell, tool, limit):
 
 
 def _variant_kw(spec, cell):
+    if "only" in spec and not spec["only"](cell):
+        return None
     return spec.get("family_kw" if cell.family is not None else "kw")
 
 

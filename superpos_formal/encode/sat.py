@@ -97,7 +97,7 @@ from .symmetry import feature_symmetric
 
 __all__ = ["encode_sat", "encode_family_sat", "encode_architecture",
            "SatEncoding", "ENCODER_NAME", "ENCODER_VERSION", "SUM_ENCODINGS",
-           "resolved_sums"]
+           "resolved_sums", "validate_question"]
 
 ENCODER_NAME = "order-tree"
 #: values of the ``sums`` option (how output sums are encoded); a recorded
@@ -522,7 +522,10 @@ class _Enc:
                 self.cardinality(lits, max_nonzero - forced)
 
 
-def _validate(tasks, shape):
+def validate_question(tasks, shape):
+    """Refuse (InputError) what this encoder cannot pose: ``L > 2``, an
+    explicit shape without a hidden layer, members of unequal ``(m, m', s)``.
+    """
     if shape.L > 2:
         raise InputError(f"L: the SAT encoder supports L <= 2 hidden layers, got {shape.L}")
     if shape.mode == Mode.EXPLICIT and shape.L == 0:
@@ -577,7 +580,7 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
                          "assume every parameter is free)")
     if not tasks:
         raise InputError("members: at least one task is needed")
-    _validate(tasks, shape)
+    validate_question(tasks, shape)
     t0 = tasks[0]
     _check_shape(shape, t0.m, t0.m_out)
     if sums not in SUM_ENCODINGS + ("auto",):

@@ -81,7 +81,8 @@ class FamilyCell:
 
 def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
                   symmetry=True, proof_path=None, cnf_path=None, start=1,
-                  progress=None, check=None, budget=None, incremental=True):
+                  progress=None, check=None, budget=None, incremental=True,
+                  member_options=None):
     """Decide whether one shared code serves every member of ``family``.
 
     ``shape.codes`` must be ``"free"`` (superposed mode). ``time_limit``
@@ -107,11 +108,18 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
     Default since the frontier benchmark (benchmarks/results/frontier.md):
     on its family cells the incremental loop decided more cells with a
     lower PAR-2 than fresh solves.
+
+    ``member_options`` (a dict, optional): solver keywords of
+    :func:`~superpos_formal.solve.search.decide` (``portfolio``,
+    ``stagger``, ``race_if_free``, ``config``) for the members' instance
+    solves with the subfamily's codes; they change the search, never the
+    question.
     """
+    member_options = _member_options(member_options)
     if incremental:
         return _decide_family_incremental(family, shape, time_limit, budget, solver,
                                           symmetry, proof_path, cnf_path, start, progress,
-                                          check)
+                                          check, member_options)
     tmp = None
     if check and (proof_path is None or cnf_path is None):
         tmp = tempfile.mkdtemp(prefix="superpos-check-")
@@ -120,7 +128,7 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
         cell = _decide_family(family, shape, (time_limit, deadline), solver, symmetry,
                               proof_path or (tmp and os.path.join(tmp, "proof.drat")),
                               cnf_path or (tmp and os.path.join(tmp, "formula.cnf")),
-                              start, progress, check)
+                              start, progress, check, member_options)
         if tmp:
             cell.proof_path = proof_path if cell.status == Status.UNSAT else None
             cell.cnf_path = cnf_path
@@ -130,8 +138,20 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+_MEMBER_OPTIONS = ("portfolio", "stagger", "race_if_free", "config")
+
+
+def _member_options(opts):
+    opts = dict(opts or {})
+    bad = sorted(set(opts) - set(_MEMBER_OPTIONS))
+    if bad:
+        raise InputError(f"member_options: unknown {', '.join(bad)} "
+                         f"(allowed: {', '.join(_MEMBER_OPTIONS)})")
+    return opts
+
+
 def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path,
-                   start, progress, check):
+                   start, progress, check, member_options=None):
     time_limit, deadline = limits
     if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
         raise InputError("shape: the family question needs mode=superposed, codes=free")
@@ -193,7 +213,7 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
                 raise SoundnessError(f"family model fails member {t.name}: "
                                      f"{v.counterexamples[0]}; encoder bug")
         networks, failed, stop = _test_members(members, core_idx, nets, E, R, shape,
-                                               left, solver, symmetry)
+                                               left, solver, symmetry, member_options)
         if stop:
             return unknown(stop[0], enc.info, stop[1])
         if failed is None:
@@ -203,7 +223,8 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
         core_idx.append(failed)
 
 
-def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symmetry):
+def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symmetry,
+                  member_options=None):
     """The member-CEGIS step shared by the fresh and the incremental loop.
 
     With the subfamily's codes ``E, R`` fixed, every member outside the
@@ -225,7 +246,8 @@ def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symme
         rem = remaining()
         if rem is not None and rem <= 0:
             return networks, None, ("time limit", "time")
-        cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry)
+        cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry,
+                      **(member_options or {}))
         if cell.status == Status.SAT:
             networks[i] = cell.network
         elif cell.status == Status.UNSAT:
@@ -236,7 +258,7 @@ def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symme
 
 
 def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, start,
-                      time_limit, deadline):
+                      time_limit, deadline, member_options=None):
     """Child-process half of the incremental loop: one solver, rounds of
     new members' clauses; returns a plain dict (pickled to the parent)."""
     from pysat.solvers import Solver
@@ -284,7 +306,7 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
                 return dict(base, status=str(Status.UNSAT))
             E, R, nets = enc.decode_all(s.get_model())
             networks, failed, stop = _test_members(members, core_idx, nets, E, R, shape,
-                                                   remaining, solver, symmetry)
+                                                   remaining, solver, symmetry, member_options)
             if stop:
                 return dict(base, status=str(Status.UNKNOWN))
             if failed is None:
@@ -294,7 +316,8 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
 
 
 def _decide_family_incremental(family, shape, time_limit, budget, solver, symmetry,
-                               proof_path, cnf_path, start, progress, check):
+                               proof_path, cnf_path, start, progress, check,
+                               member_options=None):
     if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
         raise InputError("shape: the family question needs mode=superposed, codes=free")
     tmp = None
@@ -310,7 +333,8 @@ def _decide_family_incremental(family, shape, time_limit, budget, solver, symmet
         session = budget if budget is not None else time_limit
         deadline = None if session is None else time.time() + session
         done, out = run_limited(_incremental_loop, family, shape, solver, symmetry, pp, cp,
-                                start, time_limit, deadline, time_limit=session)
+                                start, time_limit, deadline, member_options,
+                                time_limit=session)
         dt = time.perf_counter() - t0
         if progress and done:
             for line in out["log"]:
