@@ -84,11 +84,11 @@ VARIANTS = {
                   "family_kw": {"member_options": _PREV_RACE},
                   "what": "the previous defaults (2026-11-25): CaDiCaL default first, its "
                           "--sat preset joining after 1 s whatever the load, no depth lift"},
-    "ours-dfirst": {"kw": {"portfolio": ("default", "sat"), "stagger": 1.0},
+    "ours-dfirst": {"kw": {"portfolio": ("default", "sat"), "stagger": 0.25},
                     "family_kw": {"member_options": {"portfolio": ("default", "sat"),
-                                                     "stagger": 1.0}},
+                                                     "stagger": 0.25}},
                     "what": "the new defaults but the previous racer order (default first, "
-                            "--sat preset after 1 s if a core is free)"},
+                            "--sat preset after 0.25 s if a core is free)"},
     "ours-always": {"kw": {"race_if_free": False},
                     "family_kw": {"member_options": {"race_if_free": False}},
                     "what": "the new defaults but the second racer starts whatever the load"},
@@ -107,7 +107,7 @@ VARIANTS = {
 #: what ``ours`` is (the defaults of decide / decide_family)
 OURS_WHAT = ("the defaults: sums=\"auto\" (binary adders for wide output sums), "
              "portfolio=\"auto\" (CaDiCaL's --sat preset, its default options joining "
-             "after 1 s if a core was free over that second), depth lift (L >= 2: the "
+             "after 0.25 s if a core was free meanwhile), depth lift (L >= 2: the "
              "L - 1 question first, its network followed by an identity layer), "
              "incremental family CEGIS")
 

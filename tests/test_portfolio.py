@@ -179,3 +179,26 @@ def test_family_member_options_are_checked():
     shape = Shape("superposed", "relu", n=2, B=1, codes="free")
     with pytest.raises(InputError, match="member_options"):
         decide_family(permutation_family(2), shape, member_options={"sums": "tree"})
+
+
+@pytest.mark.parametrize("config", ["default", "sat"])
+def test_family_session_solver_option_sets_answer_alike(config):
+    from superpos_formal.solve.family import decide_family
+    from superpos_formal.tasks import permutation_family
+    # permutations of 2 features at n = 1, B = 1: SAT (api.min_neurons
+    # doctest: the family minimum is 1)
+    shape = Shape("superposed", "relu", n=1, B=1, codes="free")
+    cell = decide_family(permutation_family(2), shape, config=config, time_limit=60)
+    assert cell.status == "SAT" and len(cell.networks) == 2
+    for t, net in zip(permutation_family(2).members(), cell.networks):
+        assert verify(net, t).ok
+
+
+def test_family_config_is_checked():
+    from superpos_formal.solve.family import decide_family
+    from superpos_formal.tasks import permutation_family
+    shape = Shape("superposed", "relu", n=1, B=1, codes="free")
+    with pytest.raises(InputError, match="config"):
+        decide_family(permutation_family(2), shape, config="fast")
+    with pytest.raises(InputError, match="config"):
+        decide_family(permutation_family(2), shape, config="sat", incremental=False)

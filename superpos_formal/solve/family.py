@@ -34,7 +34,8 @@ from ..sizes import check_encoding_size
 from ..tasks import MAX_FAMILY_MEMBERS
 from ..verify import verify
 from .runner import DEFAULT_SOLVER, run_limited, solve_cnf
-from .search import Search, _left, decide, is_minimum, proof_label, solve_limit
+from .search import (CADICAL_CONFIGS, Search, _left, decide, is_minimum, proof_label,
+                     solve_limit)
 
 __all__ = ["FamilyCell", "decide_family", "min_neurons_family"]
 
@@ -82,7 +83,7 @@ class FamilyCell:
 def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
                   symmetry=True, proof_path=None, cnf_path=None, start=1,
                   progress=None, check=None, budget=None, incremental=True,
-                  member_options=None):
+                  member_options=None, config="default"):
     """Decide whether one shared code serves every member of ``family``.
 
     ``shape.codes`` must be ``"free"`` (superposed mode). ``time_limit``
@@ -109,6 +110,9 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
     on its family cells the incremental loop decided more cells with a
     lower PAR-2 than fresh solves.
 
+    ``config``: the CaDiCaL option set of the incremental loop's solver
+    (a key of :data:`~superpos_formal.solve.search.CADICAL_CONFIGS`).
+
     ``member_options`` (a dict, optional): solver keywords of
     :func:`~superpos_formal.solve.search.decide` (``portfolio``,
     ``stagger``, ``race_if_free``, ``config``) for the members' instance
@@ -116,10 +120,14 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
     question.
     """
     member_options = _member_options(member_options)
+    if config not in CADICAL_CONFIGS or (CADICAL_CONFIGS[config] and not solver.startswith("cadical")):
+        raise InputError(f"config: unknown CaDiCaL option set {config!r} for {solver}")
+    if config != "default" and not incremental:
+        raise InputError("config: an option set applies to the incremental loop's solver")
     if incremental:
         return _decide_family_incremental(family, shape, time_limit, budget, solver,
                                           symmetry, proof_path, cnf_path, start, progress,
-                                          check, member_options)
+                                          check, member_options, config)
     tmp = None
     if check and (proof_path is None or cnf_path is None):
         tmp = tempfile.mkdtemp(prefix="superpos-check-")
@@ -258,7 +266,7 @@ def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symme
 
 
 def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, start,
-                      time_limit, deadline, member_options=None):
+                      time_limit, deadline, member_options=None, config="default"):
     """Child-process half of the incremental loop: one solver, rounds of
     new members' clauses; returns a plain dict (pickled to the parent)."""
     from pysat.solvers import Solver
@@ -277,6 +285,8 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
         return rem
 
     with Solver(name=solver, with_proof=proof_path is not None) as s:
+        if CADICAL_CONFIGS[config]:
+            s.solver.configure(CADICAL_CONFIGS[config])  # before the first clause
         while True:
             rounds += 1
             core = [members[i] for i in core_idx]
@@ -317,7 +327,7 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
 
 def _decide_family_incremental(family, shape, time_limit, budget, solver, symmetry,
                                proof_path, cnf_path, start, progress, check,
-                               member_options=None):
+                               member_options=None, config="default"):
     if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
         raise InputError("shape: the family question needs mode=superposed, codes=free")
     tmp = None
@@ -333,7 +343,7 @@ def _decide_family_incremental(family, shape, time_limit, budget, solver, symmet
         session = budget if budget is not None else time_limit
         deadline = None if session is None else time.time() + session
         done, out = run_limited(_incremental_loop, family, shape, solver, symmetry, pp, cp,
-                                start, time_limit, deadline, member_options,
+                                start, time_limit, deadline, member_options, config,
                                 time_limit=session)
         dt = time.perf_counter() - t0
         if progress and done:

@@ -130,12 +130,14 @@ CADICAL_CONFIGS = {
 #: wins every frontier cell, so both run; the preset goes first because it
 #: was faster alone on 13 of the 20 instance cells of the frontier suite
 #: (sum of single-run solve times 21.6 s against 43.1 s, the default timing
-#: out on one; benchmarks/README.md, "Frontier findings"). The stagger
-#: keeps easy questions on one process, and the free-core test keeps a
-#: busy machine from splitting one core between two racers (which made
-#: unsatisfiable cells up to 2.2x slower under load).
+#: out on one; benchmarks/README.md, "Frontier findings"). The free-core
+#: test keeps a busy machine from splitting one core between two racers
+#: (which made unsatisfiable cells up to 2.2x slower under load); with a
+#: free core the second racer costs no wall time, so the stagger only has
+#: to keep questions answered at once on one process and to be long enough
+#: to measure idle time (25 clock ticks per CPU at 100 Hz): 0.25 s.
 AUTO_PORTFOLIO = ("sat", "default")
-PORTFOLIO_STAGGER = 1.0
+PORTFOLIO_STAGGER = 0.25
 
 
 def resolve_portfolio(portfolio, config, solver, cores=None, stagger=None):
@@ -148,7 +150,7 @@ def resolve_portfolio(portfolio, config, solver, cores=None, stagger=None):
     sequence races all of it from the start, or ``stagger`` seconds apart.
 
     >>> resolve_portfolio("auto", "default", "cadical195", cores=2)
-    (('sat', 'default'), (0.0, 1.0))
+    (('sat', 'default'), (0.0, 0.25))
     >>> resolve_portfolio("auto", "default", "cadical195", cores=1)
     (('default',), (0.0,))
     >>> resolve_portfolio("auto", "sat", "cadical195", cores=4)
