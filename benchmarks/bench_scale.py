@@ -125,66 +125,108 @@ def bench_throughput(d, n):
     return rows
 
 
-def single_solve(task, shape, label):
+def single_solve(task, shape, label, min_single=0.0):
     """The baseline: one CaDiCaL solve with a DRAT proof, checked by dratify
-    native (in this process). CPU: the solver child's user+system seconds
-    plus this process's CPU during the check."""
+    native (in this process). CPU: the solver child's user+system seconds;
+    the check's CPU is this thread's CPU during it (dratify native checks
+    on the calling thread). Elapsed and CPU seconds are never added."""
     enc = encode_sat(task, shape)
     with tempfile.TemporaryDirectory() as d:
         pp = os.path.join(d, "p.drat")
+        t0 = time.perf_counter()
         c0 = os.times()
         r = solve_cnf(enc.clauses, nvars=enc.nvars, proof_path=pp)
         c1 = os.times()
         assert r.status == "UNSAT", r.status
-        t0, p0 = time.perf_counter(), time.process_time()
+        t1, p0 = time.perf_counter(), time.thread_time()
         text = Path(pp).read_text()
-        require_verified(check_drat(enc, text=text, checkers=("native",)))
-        chk, chk_cpu = time.perf_counter() - t0, time.process_time() - p0
+        short = t1 - t0 < min_single
+        if not short:  # a cell not used is not checked either (the CPU is for the others)
+            require_verified(check_drat(enc, text=text, checkers=("native",)))
+        t2, chk_cpu = time.perf_counter(), time.thread_time() - p0
         solve_cpu = (c1.children_user - c0.children_user) + (c1.children_system
                                                               - c0.children_system)
-        return {"cell": label, "method": "single solve", "workers": 1,
-                "wall_s": round(r.seconds + chk, 1), "cpu_s": round(solve_cpu + chk_cpu, 1),
+        method = (f"single solve (under {min_single:g} s: not used, proof not checked)"
+                  if short else "single solve")
+        return {"cell": label, "method": method, "workers": 1,
+                "wall_s": round(t2 - t0, 1), "solve_wall_s": round(t1 - t0, 1),
+                "check_wall_s": round(t2 - t1, 1),
+                "solver_cpu_s": round(solve_cpu, 1), "check_cpu_s": round(chk_cpu, 1),
+                "other_cpu_s": 0.0, "cpu_s": round(solve_cpu + chk_cpu, 1),
                 "cubes": 1, "longest_cube_s": round(r.seconds, 1),
                 "proof_lines": text.count("\n"),
-                "proof_gz_bytes": len(gzip.compress(text.encode(), mtime=0))}
+                "proof_gz_bytes": len(gzip.compress(text.encode(), compresslevel=6,
+                                                    mtime=0))}
 
 
-def cube_row(res, label, method, w):
+def cube_row(res, label, method, w, driver_cpu):
+    """One cube-and-conquer row. ``driver_cpu``: this thread's CPU over the
+    run (lookahead split, cover proof and its check, Dask driver work);
+    ``other_cpu_s`` adds the workers' proof handling (gzip) to it."""
     assert res.status == "UNSAT", res.status
+    other = driver_cpu + res.handling_cpu_seconds
     return {"cell": label, "method": method, "workers": w,
-            "wall_s": round(res.seconds, 1),
-            "cpu_s": round(res.cpu_seconds + res.split_seconds, 1),
+            "wall_s": round(res.seconds, 1), "solve_wall_s": "", "check_wall_s": "",
+            "solver_cpu_s": round(res.solver_cpu_seconds, 1),
+            "check_cpu_s": round(res.check_cpu_seconds, 1),
+            "other_cpu_s": round(other, 1),
+            "cpu_s": round(res.solver_cpu_seconds + res.check_cpu_seconds + other, 1),
             "cubes": len(res.cubes),
             "longest_cube_s": round(max(a.seconds for a in res.answers), 1),
             "proof_lines": sum(a.proof_lines for a in res.answers),
             "proof_gz_bytes": sum(len(a.proof_gz) for a in res.answers)}
 
 
-def bench_cubes(cells, depth, sign_depth, done=None, methods=("single", "1", "2")):
-    """Each cell in turn: the single solve, then lookahead cubes with 1 and
-    2 workers (and with ``sign_depth`` the sign split, 2 workers);
-    ``methods`` picks among ``single``, ``1``, ``2`` (workers). The
-    clusters stay up for the whole part; ``done(rows)`` after each cell
-    (the tables are written as they grow: a cut run keeps its cells)."""
+def run_cubes(t, sh, client, **kw):
+    c0 = time.thread_time()
+    res = cube_and_conquer(t, sh, client=client, **kw)
+    return res, time.thread_time() - c0
+
+
+def bench_cubes(cells, depth, sign_depth, done=None, methods=("single", "1", "2"),
+                need=None, min_single=0.0):
+    """The single solve, then lookahead cubes with 1 and 2 workers (and with
+    ``sign_depth`` the sign split, 2 workers); ``methods`` picks among
+    ``single``, ``1``, ``2`` (workers). ``done(rows)`` after each row (the
+    tables are written as they grow: a cut run keeps its rows).
+
+    With ``min_single`` (seconds) the candidate ``cells`` are taken in
+    order and their single solves run first: a cell whose solve (without
+    the check) takes less wall time than ``min_single`` is reported as such
+    (its proof is not checked) and not used; the first ``need`` cells that
+    take longer are then run by cube and conquer. The clusters are started
+    after the single solves, so they idle during none of them.
+    """
     rows = []
     ws = [int(m) for m in methods if m != "single"]
-    clients = {w: cluster(w) for w in ws + ([2] if sign_depth and 2 not in ws else [])}
-    try:
-        for t, sh, label in cells:
-            if "single" in methods:
-                rows.append(single_solve(t, sh, label))
-                print(table(rows[-1:]), flush=True)
-            for w in ws:
-                res = cube_and_conquer(t, sh, depth=depth, client=clients[w])
-                rows.append(cube_row(res, label, f"lookahead depth {depth}", w))
-                print(table(rows[-1:]), flush=True)
-            if sign_depth:
-                res = cube_and_conquer(t, sh, depth=sign_depth, split="sign",
-                                       client=clients[2])
-                rows.append(cube_row(res, label, f"sign depth {sign_depth}", 2))
-                print(table(rows[-1:]), flush=True)
+    chosen = []
+    for t, sh, label in cells:
+        if need is not None and len(chosen) >= need:
+            break
+        if "single" in methods:
+            r = single_solve(t, sh, label, min_single)
+            rows.append(r)
+            print(table(rows[-1:]), flush=True)
             if done:
                 done(rows)
+            if r["solve_wall_s"] < min_single:
+                continue
+        chosen.append((t, sh, label))
+    clients = {w: cluster(w) for w in ws + ([2] if sign_depth and 2 not in ws else [])}
+    try:
+        for t, sh, label in chosen:
+            for w in ws:
+                res, drv = run_cubes(t, sh, clients[w], depth=depth)
+                rows.append(cube_row(res, label, f"lookahead depth {depth}", w, drv))
+                print(table(rows[-1:]), flush=True)
+                if done:
+                    done(rows)
+            if sign_depth:
+                res, drv = run_cubes(t, sh, clients[2], depth=sign_depth, split="sign")
+                rows.append(cube_row(res, label, f"sign depth {sign_depth}", 2, drv))
+                print(table(rows[-1:]), flush=True)
+                if done:
+                    done(rows)
     finally:
         for c in clients.values():
             close(c)
@@ -241,6 +283,14 @@ def main():
                          "counts of lookahead cube runs (default single,1,2)")
     ap.add_argument("--cells", default=None,
                     help="comma-separated indices into HARD_CELLS (default: all)")
+    ap.add_argument("--need", type=int, default=None,
+                    help="with --min-single: how many cells to run by cube and conquer")
+    ap.add_argument("--min-single", type=float, default=0.0,
+                    help="seconds: candidate cells whose single solve takes less wall "
+                         "time are reported and not used (default 0: use every cell)")
+    ap.add_argument("--hard", default=None, metavar="M:ACT:N:B,...",
+                    help="the cube cells instead of HARD_CELLS: universal AND m, explicit "
+                         "activation, width n, bound B (e.g. 6:step:4:2,7:step:4:2)")
     ap.add_argument("--name", default=None,
                     help="result file name (default scale / scale_quick); runs of "
                          "different --cells can go to different names and be joined "
@@ -277,8 +327,12 @@ def main():
             cells = [(uand(4), Shape(mode="explicit", activation="step", n=2, B=1),
                       "uand m=4 explicit step n=2 B=1")]
         else:
+            hard = HARD_CELLS
+            if a.hard:
+                hard = [(int(m), act, int(n), int(B)) for m, act, n, B in
+                        (x.split(":") for x in a.hard.split(","))]
             cells = [(uand(m), Shape(mode="explicit", activation=act, n=n, B=B),
-                      f"uand m={m} explicit {act} n={n} B={B}") for m, act, n, B in HARD_CELLS]
+                      f"uand m={m} explicit {act} n={n} B={B}") for m, act, n, B in hard]
             if a.cells:
                 cells = [cells[int(i)] for i in a.cells.split(",")]
         heading = CUBE_HEADING
@@ -286,20 +340,57 @@ def main():
         def done(r3):
             end = os.getloadavg()
             sections[heading] = (
-                f"Load average {load[0]:.1f} at the start of this part, {end[0]:.1f} after "
-                f"its last cell (2 cores shared with other jobs, nice 10: wall times are "
-                f"inflated and noisy; CPU seconds are the fairer comparison). CPU: solver "
-                f"processes' user+system seconds plus proof-check and lookahead "
-                f"seconds.\n\n" + table(r3))
+                f"{run_context()}\n\nLoad averages (1, 5, 15 min) "
+                f"{_load(load)} at the start of this part, {_load(end)} after its last "
+                f"cell. Timing columns: `wall_s` elapsed for the whole method (single "
+                f"solve: solve plus check; cubes: lookahead, cubes with their checks on "
+                f"the workers, cover proof; the LocalCluster was started before and is "
+                f"not counted); `solver_cpu_s` CPU (user+system) of the solver "
+                f"processes; `check_cpu_s` CPU of the DRAT checks (dratify native, on "
+                f"the checking thread; per cube on its worker); `other_cpu_s` the rest "
+                f"of the cube pipeline (driver thread: lookahead, cover proof; worker "
+                f"threads: reading and gzipping proofs); `cpu_s` their sum. Every CPU "
+                f"figure is process or thread CPU, never elapsed seconds. Proof sizes "
+                f"are summed over the cubes; gzip level 6.\n\n" + table(r3))
             emit(rows + r3)
 
         rows += bench_cubes(cells, a.depth, a.sign_depth, done,
-                            tuple(a.methods.split(",")))
+                            tuple(a.methods.split(",")), a.need, a.min_single)
     emit(rows)
     return 0
 
 
 CUBE_HEADING = "## Cube and conquer vs single solve (UNSAT cells)"
+
+
+def _load(t):
+    return "/".join(f"{x:.2f}" for x in t)
+
+
+def run_context():
+    """Machine, versions, priority and command line of this run (for the
+    committed table)."""
+    import platform
+
+    import dask
+    import distributed
+    from superpos_formal.certify.drat import checker_versions
+    from superpos_formal.solve.runner import DEFAULT_SOLVER, solver_version
+
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    return (f"Machine: {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB; Python "
+            f"{platform.python_version()}; solver {solver_version(DEFAULT_SOLVER)}; "
+            f"checker {checker_versions()['native']}; dask {dask.__version__}, "
+            f"distributed {distributed.__version__}. This process ran at nice "
+            f"{os.nice(0)}. Command: `{' '.join(['python'] + sys.argv)}`.")
 
 
 def combine(names, name):

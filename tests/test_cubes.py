@@ -185,6 +185,55 @@ def test_lookahead_split_is_a_covering_tree_on_the_parameters():
             cover_proof(cubes[:k] + cubes[k + 1:])
 
 
+def test_family_split_is_on_the_shared_code_and_decides_both_ways():
+    # a free code is what a family's members share: the lookahead splits on
+    # its entries only (not on the members' weights); perms3 at n = 1 is
+    # UNSAT (three features in one dimension), at n = 2 SAT
+    from superpos_formal.encode.sat import encode_family_sat
+    from superpos_formal.solve.cubes import split_candidates
+    from superpos_formal.tasks import permutation_family
+
+    fam = permutation_family(3)
+    sh1 = Shape(mode="superposed", activation="relu", n=1, B=1, B_code=1, codes="free")
+    enc = encode_family_sat(list(fam.members()), sh1)
+    code = {abs(l) for M in (enc._E, enc._R) for row in M for e in row
+            for l in getattr(e, "lits", ()) if abs(l) != 1}
+    weights = {abs(l) for mem in enc._members for row in mem["layers"][0][0] for w in row
+               for l in getattr(w, "lits", ())}
+    assert code and set(split_candidates(enc)) == code and not code & weights
+    res = cube_and_conquer(None, sh1, family=fam, depth=2)
+    assert res.status == "UNSAT" and all(a.checked for a in res.answers)
+    assert {abs(l) for c in res.cubes for l in c} <= code
+    sh2 = Shape(mode="superposed", activation="relu", n=2, B=1, B_code=1, codes="free")
+    res = cube_and_conquer(None, sh2, family=fam, depth=2)
+    assert res.status == "SAT" and len(res.networks) == 6
+    for net, t in zip(res.networks, fam.members()):  # verified again here
+        assert verify(net, t, 0).ok
+
+
+def test_cube_cpu_is_process_cpu_not_elapsed(monkeypatch):
+    # the check's CPU is the checking thread's, measured apart from its
+    # elapsed seconds: a check that sleeps (as under load) adds elapsed
+    # seconds, never CPU seconds
+    import time as _time
+
+    C = importlib.import_module("superpos_formal.certify.cubes")
+    real = C.D.check_drat
+
+    def slow_check(*a, **k):
+        _time.sleep(0.5)
+        return real(*a, **k)
+
+    monkeypatch.setattr(C.D, "check_drat", slow_check)
+    res = cube_and_conquer(uand(3), UNSAT_SHAPE, depth=1)
+    assert res.status == "UNSAT"
+    for a in res.answers:
+        assert a.checked and a.check_seconds >= 0.5 and a.check_cpu_seconds < 0.4
+    assert res.cpu_seconds == pytest.approx(res.solver_cpu_seconds + res.check_cpu_seconds
+                                            + res.handling_cpu_seconds)
+    assert res.cpu_seconds < sum(a.check_seconds for a in res.answers)
+
+
 def test_resplit_cube_tree_certifies_and_a_missing_leaf_is_rejected(monkeypatch, tmp_path):
     C = importlib.import_module("superpos_formal.certify.cubes")
     from superpos_formal.solve.cubes import CubeAnswer

@@ -194,3 +194,32 @@ def test_campaign_budget_bounds_the_cells(tmp_path, client):
         # cut by the budget, not at its limit: the next run takes it up again
         assert st.plan("cut", cell_id(hard), 120)[0] == "run"
     assert s["failed"] == 0
+
+
+def test_cell_over_its_memory_cap_is_unknown_with_the_reason_and_the_campaign_goes_on(
+        tmp_path, client):
+    client.wait_for_workers(2, timeout=120)
+    # a cell whose formula alone needs gigabytes (universal AND of 12 features,
+    # explicit ReLU at width 20: millions of clauses), run with 128 MB of
+    # growth allowed per cell (the worker's mapping plus 128 MB of address
+    # space, inherited by the solve's own child); and a small cell beside it
+    big = {"task": {"kind": "uand", "m": 12},
+           "shape": {"mode": "explicit", "activation": "relu", "B": 2},
+           "n_min": 20, "n_max": 20}
+    small = CELLS[0]
+    c = write(tmp_path, [big, small], "mem")
+    store = tmp_path / "s.sqlite"
+    s = run_campaign_store(c, store, client=client, quiet=True, memory_limit=128 * 2**20)
+    assert (s["run"], s["failed"]) == (2, 0)
+    with Store(store) as st:
+        row = st.get("mem", cell_id(big))
+        assert (row["outcome"], row["minimum"], row["checked"]) == ("open", None, None)
+        [r] = json.loads(row["record"])["table"]
+        assert (r["n"], r["status"], r["limit"]) == (20, "UNKNOWN", "memory")
+        # the reason names the cap the solve really had (well under the 8 GB
+        # default of a solve outside a campaign), not the default
+        cap = int(r["reason"].split("memory limit of ")[1].split(" MB")[0])
+        assert cap < 4096, r["reason"]
+        assert row["host"] and row["finished"]
+        ok = st.get("mem", cell_id(small))
+        assert (ok["outcome"], ok["minimum"]) == ("decided", 1)

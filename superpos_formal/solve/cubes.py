@@ -34,9 +34,10 @@ that simplify *both* sides (a balanced tree). A *failed literal* (one
 polarity propagates to a conflict) is split on first and does not use up
 depth: its conflicting child is a leaf refuted by unit propagation, and the
 other child carries the forced literal. A node whose cube itself propagates
-to a conflict is a leaf. Candidates: the first layer's weights and biases
-(of every member), then the output layer's (``V``, ``c``); for a shape
-without hidden layer (``L = 0``) the code entries of ``E``.
+to a conflict is a leaf. Candidates: a free code's entries (``E``, ``R``; what the
+members of a family share) when the code is free; otherwise the first
+layer's weights and biases (of every member), then the output layer's
+(``V``, ``c``).
 
 ``sign``: the sign classes (``w < 0``, ``w = 0``, ``w > 0``) of the
 first-layer weights of hidden neuron 0, then neuron 1, ..., taking
@@ -96,7 +97,8 @@ SPLITS = {
     "lookahead": ("lookahead binary tree on the parameters' order literals (first layer's "
                   "weights and biases, then the output layer's): march score "
                   "1024*l*r+l+r of the literals unit propagation implies under each "
-                  "polarity (MiniSat 2.2 propagate); failed literals first"),
+                  "polarity (MiniSat 2.2 propagate); failed literals first; a free "
+                  "code's entries instead, when the code is free"),
     "sign": ("sign classes (w<0, w=0, w>0) of the first-layer weights of hidden "
              "neuron 0, then 1, ...; code entries of E when L=0"),
 }
@@ -134,8 +136,18 @@ def _split_exprs(enc):
 
 def split_candidates(enc):
     """Variables the lookahead may split on, in priority order (ties go to
-    the earlier): order literals of the first layer's weights and biases of
-    every member, then of the output layer; ``E``'s entries when ``L = 0``."""
+    the earlier).
+
+    A free (solver-chosen) code: the order literals of its entries (``E``,
+    then ``R``) and nothing else. The code is what the members of a family
+    share; once it is fixed the members' weight problems are independent of
+    each other, and a family's weights (one set per member: thousands of
+    variables for 120 permutations) would make every lookahead node cost
+    thousands of propagations over a formula of millions of clauses.
+    Otherwise (explicit or given codes, which are constants): the first
+    layer's weights and biases of every member, then the output layer's.
+    """
+    code = [e for M in (enc._E, enc._R) if M for row in M for e in row]
     exprs = []
     for mem in enc._members:
         if mem["layers"]:
@@ -144,12 +156,14 @@ def split_candidates(enc):
     for mem in enc._members:
         if mem["V"] is not None:
             exprs += [v for row in mem["V"] for v in row] + list(mem["c"])
-    if not exprs:
-        exprs = [e for row in enc._E for e in row]
-    out = []
-    for x in exprs:
-        out += [abs(l) for l in getattr(x, "lits", ()) if abs(l) != TRUE]
-    return list(dict.fromkeys(out))
+
+    def lits(xs):
+        out = []
+        for x in xs:
+            out += [abs(l) for l in getattr(x, "lits", ()) if abs(l) != TRUE]
+        return list(dict.fromkeys(out))
+
+    return lits(code) or lits(exprs)
 
 
 def _classes(x):
@@ -319,6 +333,15 @@ class CubeAnswer:
 
     ``limit`` (UNKNOWN only): ``time``, ``budget``, ``memory`` or
     ``cancelled`` (another cube was SAT); ``reason`` says it in words.
+
+    Time: ``seconds`` and ``check_seconds`` are elapsed (wall) seconds;
+    ``cpu_seconds`` is the solver child's own CPU (user + system, read in
+    the child), ``check_cpu_seconds`` the CPU of the thread that checked the
+    proof (decompressing it and dratify native, which runs on that thread),
+    ``handling_cpu_seconds`` the rest of the task thread's CPU on the worker
+    (handing the formula to the child, reading and gzipping the proof).
+    Under load elapsed seconds can be several times CPU seconds, so the
+    two are never added together.
     """
 
     index: int
@@ -333,6 +356,8 @@ class CubeAnswer:
     limit: str = None
     reason: str = ""
     cpu_seconds: float = 0.0
+    check_cpu_seconds: float = 0.0
+    handling_cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -359,11 +384,32 @@ class CubeResult:
     #: refuted cubes taken from a work folder (solved in an earlier run)
     reused: int = 0
 
+    def _all(self):
+        return self.answers + self.superseded
+
+    @property
+    def solver_cpu_seconds(self):
+        """CPU seconds of the cube solver processes, summed (the cubes later
+        split again included)."""
+        return sum(a.cpu_seconds for a in self._all())
+
+    @property
+    def check_cpu_seconds(self):
+        """CPU seconds of the per-cube proof checks on the workers, summed."""
+        return sum(a.check_cpu_seconds for a in self._all())
+
+    @property
+    def handling_cpu_seconds(self):
+        """Worker-thread CPU seconds besides solving and checking (proof
+        reading and gzip, formula hand-over), summed."""
+        return sum(a.handling_cpu_seconds for a in self._all())
+
     @property
     def cpu_seconds(self):
-        """CPU seconds of the cube solvers plus check seconds, summed (the
-        cubes later split again included)."""
-        return sum(a.cpu_seconds + a.check_seconds for a in self.answers + self.superseded)
+        """Solver plus check plus handling CPU seconds of every cube (all
+        process CPU; no elapsed seconds mixed in). Not included: the
+        driver's lookahead and cover proof (``split_seconds`` etc.)."""
+        return self.solver_cpu_seconds + self.check_cpu_seconds + self.handling_cpu_seconds
 
 
 # ------------------------------------------------------------------ cancelling
@@ -431,6 +477,7 @@ def solve_cube(clauses, nvars, index, cube, time_limit=None, solver=DEFAULT_SOLV
     allow_children()
     host = socket.gethostname()
     t0 = time.perf_counter()
+    c0 = time.thread_time()
 
     def unknown(limit, reason):
         return CubeAnswer(index, "UNKNOWN", time.perf_counter() - t0, host=host,
@@ -483,6 +530,7 @@ def solve_cube(clauses, nvars, index, cube, time_limit=None, solver=DEFAULT_SOLV
                 raw = fh.read()
             ans.proof_gz = gzip.compress(raw, compresslevel=6, mtime=0)
             ans.proof_lines = raw.count(b"\n")
+        ans.handling_cpu_seconds = time.thread_time() - c0
         return ans
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -243,6 +243,13 @@ class Child:
         if memory_mb is None and self.budget is not None:
             memory_mb = self.budget.memory_mb
         self.memory_mb = DEFAULT_MEMORY_MB if memory_mb is None else memory_mb
+        # an address-space cap inherited from this process (a campaign cell's
+        # child has one: the worker's mapping plus the cell's allowance) is
+        # the child's real limit when it is lower; name that one in reasons
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        if hard != resource.RLIM_INFINITY:
+            inherited = hard // 2 ** 20
+            self.memory_mb = min(self.memory_mb, inherited) if self.memory_mb else inherited
         ctx = mp.get_context("fork")
         self._conn, child_conn = ctx.Pipe(duplex=False)
         self._p = ctx.Process(target=_child_main,
