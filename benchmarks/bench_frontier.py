@@ -81,9 +81,10 @@ TOOLS = OURS + PEERS
 _PREV_RACE = {"portfolio": ("default", "sat"), "stagger": 1.0, "race_if_free": False}
 VARIANTS = {
     "ours-prev": {"kw": dict(_PREV_RACE, lift=False),
-                  "family_kw": {"member_options": _PREV_RACE},
+                  "family_kw": {"member_options": _PREV_RACE, "config": "default"},
                   "what": "the previous defaults (2026-11-25): CaDiCaL default first, its "
-                          "--sat preset joining after 1 s whatever the load, no depth lift"},
+                          "--sat preset joining after 1 s whatever the load, no depth lift; "
+                          "families: CaDiCaL default options in the incremental loop"},
     "ours-dfirst": {"kw": {"portfolio": ("default", "sat"), "stagger": 0.25},
                     "family_kw": {"member_options": {"portfolio": ("default", "sat"),
                                                      "stagger": 0.25}},
@@ -109,7 +110,7 @@ OURS_WHAT = ("the defaults: sums=\"auto\" (binary adders for wide output sums), 
              "portfolio=\"auto\" (CaDiCaL's --sat preset, its default options joining "
              "after 0.25 s if a core was free meanwhile), depth lift (L >= 2: the "
              "L - 1 question first, its network followed by an identity layer), "
-             "incremental family CEGIS")
+             "incremental family CEGIS with CaDiCaL's --sat preset")
 
 
 # --------------------------------------------------------------------------
