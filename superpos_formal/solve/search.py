@@ -146,13 +146,14 @@ def resolve_portfolio(portfolio, config, solver, cores=None, stagger=None):
     ``portfolio="auto"`` races :data:`AUTO_PORTFOLIO`, staggered, when the
     solver is CaDiCaL, ``config`` is left at ``"default"`` and at least two
     cores are usable (the later racer then also waits for a free core:
-    :func:`decide`); otherwise it is the single ``config``. An explicit
+    :func:`decide`), and runs its first option set alone on one core;
+    otherwise it is the single ``config``. An explicit
     sequence races all of it from the start, or ``stagger`` seconds apart.
 
     >>> resolve_portfolio("auto", "default", "cadical195", cores=2)
     (('sat', 'default'), (0.0, 0.25))
     >>> resolve_portfolio("auto", "default", "cadical195", cores=1)
-    (('default',), (0.0,))
+    (('sat',), (0.0,))
     >>> resolve_portfolio("auto", "sat", "cadical195", cores=4)
     (('sat',), (0.0,))
     >>> resolve_portfolio(None, "default", "glucose4", cores=4)
@@ -162,9 +163,11 @@ def resolve_portfolio(portfolio, config, solver, cores=None, stagger=None):
     """
     if portfolio is None or portfolio == "auto":
         cores = usable_cores() if cores is None else cores
-        if (portfolio == "auto" and config == "default" and solver.startswith("cadical")
-                and cores >= 2):
-            return AUTO_PORTFOLIO, (0.0, PORTFOLIO_STAGGER)
+        if portfolio == "auto" and config == "default" and solver.startswith("cadical"):
+            if cores >= 2:
+                return AUTO_PORTFOLIO, (0.0, PORTFOLIO_STAGGER)
+            # one core: the first racer alone, as on a busy machine
+            return AUTO_PORTFOLIO[:1], (0.0,)
         return (config,), (0.0,)
     if isinstance(portfolio, str):
         raise InputError(f"portfolio: expected 'auto' or a sequence of option sets, "
