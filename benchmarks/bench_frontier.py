@@ -401,18 +401,22 @@ def report(recs, cells, tools, limit, header=""):
         lines.append(f"| {c} | {answer} | " + " | ".join(_fmt(rs[t]) for t in tools)
                      + f" | {ratio} |")
     lines += ["", "Seconds are wall clock per process (encode + solve + decode; "
-              "`ours+proof` includes writing and checking the DRAT proof). "
+              "`ours+proof` includes writing and checking the DRAT proof; CPU s = the "
+              "tool's child processes' CPU seconds over the cells it ran). "
               "TO = limit reached, ERR = the tool failed on the cell, n/a = not run. "
               "The last column is ours / fastest peer's time: above 1 a peer was faster.",
               "", f"`ours` = {OURS_WHAT}.",
-              "", "| tool | cells decided | PAR-2 (s) | PAR-2 / ours |", "|---|---|---|---|"]
+              "", "| tool | cells decided | PAR-2 (s) | PAR-2 / ours | CPU s (sum) |",
+              "|---|---|---|---|---|"]
     p_ours = par2(recs, names, "ours", limit)
     for t in tools:
         p = par2(recs, names, t, limit)
         n_dec = sum(decided(recs.get((c, t))) for c in names)
         rel = f"{p / p_ours:.2f}" if p is not None and p_ours else "-"
+        cpu = [recs[(c, t)].get("cpu") for c in names if (c, t) in recs]
+        cpu = "-" if not cpu or None in cpu else f"{sum(cpu):.1f}"
         lines.append(f"| {t} | {n_dec} / {len(names)} | "
-                     f"{'-' if p is None else f'{p:.2f}'} | {rel} |")
+                     f"{'-' if p is None else f'{p:.2f}'} | {rel} | {cpu} |")
     var = [t for t in tools if t in VARIANTS]
     if var:
         lines += ["", "Speed variants of the SAT path, same run, over the cells each applies to "
