@@ -45,7 +45,7 @@ from .runner import DEFAULT_SOLVER, Outcome, race, run
 
 __all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits",
            "CADICAL_CONFIGS", "AUTO_PORTFOLIO", "PORTFOLIO_STAGGER", "resolve_portfolio",
-           "usable_cores", "LIFT_SHARE", "liftable", "lift_depth"]
+           "usable_cores", "LIFT_SHARE", "liftable", "lift_depth", "formula_label"]
 
 
 @dataclass(repr=False)
@@ -538,10 +538,26 @@ class Search:
                 f"[{per}]{' ' + self.note if self.note else ''}>")
 
 
+def formula_label(cell):
+    """``"(V vars, C clauses)"`` of the formula a cell's answer came from;
+    a depth-lifted answer says at which depth it was found.
+
+    >>> from superpos_formal.tasks import uand
+    >>> from superpos_formal.shape import Shape
+    >>> c = Cell(uand(3), Shape("explicit", "relu", n=2, L=2), "SAT", 0.1,
+    ...          info={"vars": 10, "clauses": 20, "lifted_from_L": 1})
+    >>> formula_label(c)
+    '(10 vars, 20 clauses; found at L=1, lifted to L=2)'
+    """
+    lift = cell.info.get("lifted_from_L")
+    return (f"({cell.info.get('vars')} vars, {cell.info.get('clauses')} clauses"
+            + (f"; found at L={lift}, lifted to L={cell.shape.L}" if lift is not None else "")
+            + ")")
+
+
 def _progress(cb, cell, label):
     if cb is not None:
-        cb(f"{label}: {cell.status} in {cell.seconds:.2f}s "
-           f"({cell.info.get('vars')} vars, {cell.info.get('clauses')} clauses)"
+        cb(f"{label}: {cell.status} in {cell.seconds:.2f}s {formula_label(cell)}"
            + (f" [{cell.reason}]" if cell.reason else ""))
 
 
