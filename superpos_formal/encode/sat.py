@@ -636,22 +636,27 @@ def encode_sat(task, shape, *, inputs=None, symmetry=True, max_nonzero=None,
                              selectors=selectors, fixed=fixed)
 
 
-def encode_architecture(m, m_out, s, shape, *, inputs=None, symmetry=True):
-    """CNF of an architecture with *free* outputs, for counting functions.
+def encode_architecture(m, m_out, s, shape, *, inputs=None, symmetry=True, sums="tree"):
+    """CNF of an architecture with *free* outputs, for counting functions
+    (and for testing many tasks on one formula under assumptions).
 
     ``output_lits[(i, j)]`` is equivalent to ``y_j`` at the ``i``-th input
     of ``X(m, s)`` (or of ``inputs``). Symmetry breaking removes networks,
     never functions: every network has a sorted equivalent computing the
-    same function.
+    same function. ``sums`` as in :func:`encode_sat` (``"tree"`` or
+    ``"auto"``).
     """
     if shape.L > 2:
         raise InputError(f"L: the SAT encoder supports L <= 2 hidden layers, got {shape.L}")
+    if sums not in ("tree", "auto"):
+        raise InputError(f"sums: encode_architecture takes 'tree' or 'auto', got {sums!r}")
     _check_shape(shape, m, m_out)
-    enc = _Enc(shape, m, m_out, s, inputs, symmetry, "tree", None)
+    enc = _Enc(shape, m, m_out, s, inputs, symmetry, sums, None)
     E, R = _code_vars(enc.b, shape, m, m_out)
     enc.code_symmetry(E, R)
     mem, outs = enc.member(None, E, R, free_outputs=True)
-    info = {"encoder": ENCODER_NAME, "version": ENCODER_VERSION, "sums": "tree",
+    info = {"encoder": ENCODER_NAME, "version": ENCODER_VERSION,
+            "sums": resolved_sums(sums, enc.b),
             "symmetry": bool(symmetry), "vars": enc.b.nvars,
             "clauses": len(enc.b.clauses), "inputs": len(enc.X), "members": 1}
     out = SatEncoding(enc.b.clauses, enc.b.nvars, info, shape, E, R, [mem], outs)

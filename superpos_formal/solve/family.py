@@ -23,7 +23,8 @@ import time
 from dataclasses import dataclass, field, replace
 
 from ..codes import forced_errors
-from ..encode.sat import encode_family_sat
+from ..domain import domain
+from ..encode.sat import encode_architecture, encode_family_sat
 from ..encode.symmetry import family_symmetry_of
 from ..budget import check_budget
 from ..errors import InputError, SoundnessError
@@ -33,7 +34,7 @@ from ..schema import network_from_dict
 from ..sizes import check_encoding_size
 from ..tasks import MAX_FAMILY_MEMBERS
 from ..verify import verify
-from .runner import DEFAULT_SOLVER, run_limited, solve_cnf
+from .runner import DEFAULT_SOLVER, Child, run_limited, solve_cnf
 from .search import (CADICAL_CONFIGS, Search, _left, decide, is_minimum, proof_label,
                      solve_limit)
 
@@ -243,6 +244,75 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
         core_idx.append(failed)
 
 
+def _member_session(emit, given, tasks, solver, symmetry, config):
+    """Child half of :func:`_test_members_assumed`: one formula with free
+    outputs for the given codes, one solve per task under the assumptions
+    of its truth table; emits ``{"sat", "network"}`` per task and stops at
+    the first UNSAT."""
+    from pysat.solvers import Solver
+
+    t0 = tasks[0]
+    enc = encode_architecture(t0.m, t0.m_out, t0.s, given, symmetry=symmetry, sums="auto")
+    X = list(domain(t0.m, t0.s))
+    with Solver(name=solver) as s:
+        if CADICAL_CONFIGS[config]:
+            s.solver.configure(CADICAL_CONFIGS[config])
+        s.append_formula(enc.clauses)
+        for t in tasks:
+            want = {xi: t(x) for xi, x in enumerate(X)}
+            assumptions = [y if want[xi][j] else -y for (xi, j), y in enc.output_lits.items()]
+            ok = s.solve(assumptions=assumptions)
+            emit({"sat": bool(ok),
+                  "network": enc.decode(s.get_model()).to_dict() if ok else None})
+            if not ok:
+                return
+
+
+def _test_members_assumed(members, networks, E, R, shape, remaining, solver, symmetry):
+    """:func:`_test_members` on one formula: the architecture with the
+    subfamily's codes and free outputs, each member a solve under the
+    assumptions that fix its outputs (one child; learnt clauses carry over
+    from member to member). The same contract: members in order, the first
+    one the codes cannot serve is ``failed``; each solve gets what
+    ``remaining()`` allows. A SAT member's network is verified exhaustively
+    here; an UNSAT member only steers the loop (it joins the subfamily,
+    whose own DRAT proof is what an UNSAT answer rests on), so no proof of
+    it is needed. The hidden-neuron order of the formula removes networks,
+    never functions (:func:`~superpos_formal.encode.sat.encode_architecture`).
+    """
+    todo, conflict = [], None
+    for i, t in enumerate(members):
+        if networks[i] is not None:
+            continue
+        if forced_errors(E, t) > shape.tolerance:
+            conflict = i  # no network can serve it: no solve needed
+            break
+        todo.append(i)
+    if todo:
+        given = replace(shape, codes="given", E=E, R=R)
+        with Child(_member_session, given, [members[i] for i in todo], solver, symmetry,
+                   FAMILY_CONFIG if solver.startswith("cadical") else "default",
+                   stream=True, part="solving") as ch:
+            for i in todo:
+                rem = remaining()
+                if rem is not None and rem <= 0:
+                    return networks, None, ("time limit", "time")
+                msg = ch.recv(rem)
+                if msg[0] == "limit":
+                    return networks, None, (msg[1].reason or "time limit", msg[1].limit)
+                if msg[0] != "msg":
+                    raise SoundnessError("member session ended before its members")
+                if not msg[1]["sat"]:
+                    return networks, i, None
+                net = network_from_dict(msg[1]["network"])
+                v = verify(net, members[i], shape.tolerance)
+                if not v.ok:
+                    raise SoundnessError(f"member model fails {members[i].name}: "
+                                         f"{v.counterexamples[0]}; encoder bug")
+                networks[i] = net
+    return networks, conflict, None
+
+
 def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symmetry,
                   member_options=None):
     """The member-CEGIS step shared by the fresh and the incremental loop.
@@ -253,11 +323,18 @@ def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symme
     the codes cannot serve (``None`` when all can); ``stop`` is a
     ``(reason, limit)`` pair when time ran out or a member's solve was
     undecided, so that no member is reported served without a network.
+
+    By default (exact correctness, no ``member_options``) the members are
+    solved on one formula under assumptions (:func:`_test_members_assumed`);
+    otherwise each is a :func:`~superpos_formal.solve.search.decide` call.
     """
-    given = replace(shape, codes="given", E=E, R=R)
     networks = [None] * len(members)
     for i, net in zip(core_idx, nets):
         networks[i] = net
+    if shape.tolerance == 0 and not member_options:
+        return _test_members_assumed(members, networks, E, R, shape, remaining, solver,
+                                     symmetry)
+    given = replace(shape, codes="given", E=E, R=R)
     for i, t in enumerate(members):
         if networks[i] is not None:
             continue
