@@ -93,9 +93,13 @@ def test_unsat_after_a_failed_lift_keeps_its_checked_proof_of_the_asked_formula(
 
 
 @pytest.mark.parametrize("kw", [{"inputs": [(0, 0, 0), (1, 1, 0)]}, {"max_nonzero": 50},
-                                {"lift": False}])
-def test_no_lift_where_it_is_off_or_could_change_the_question(kw):
+                                {"lift": False}, {"cnf_path": True}])
+def test_no_lift_where_it_is_off_or_could_change_the_question(kw, tmp_path):
     task, shape = uand(3), Shape("explicit", "relu", n=2, L=2, B=2)
+    if "cnf_path" in kw:
+        kw = {"cnf_path": str(tmp_path / "f.cnf")}
     cell = decide(task, shape, time_limit=60, **kw)
+    if "cnf_path" in kw:  # the asked (2-layer) formula was written
+        assert (tmp_path / "f.cnf").exists()
     assert cell.status == "SAT" and "lifted_from_L" not in cell.info
     assert "lift_seconds" not in cell.info

@@ -281,7 +281,9 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
         network found there, followed by the identity layer, is a network
         of this shape, verified exhaustively like any other. Otherwise
         (UNSAT, UNKNOWN, or not applicable) the question is solved as
-        posed. ``cell.info["lifted_from_L"]`` marks a lifted answer.
+        posed. ``cell.info["lifted_from_L"]`` marks a lifted answer. Not
+        used with ``inputs``, ``cegis``, ``max_nonzero`` or ``cnf_path``
+        (whoever asks for the formula gets the asked one solved).
     """
     configs, delays = resolve_portfolio(portfolio, config, solver, stagger=stagger)
     if not configs:
@@ -298,7 +300,8 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
     try:
         t0 = time.perf_counter()
         deadline = None if budget is None else t0 + budget
-        if lift and liftable(shape) and inputs is None and not cegis and max_nonzero is None:
+        if (lift and liftable(shape) and inputs is None and not cegis and max_nonzero is None
+                and cnf_path is None):
             share = lambda x: None if x is None else LIFT_SHARE * x  # noqa: E731
             low = decide(task, replace(shape, L=shape.L - 1), time_limit=share(time_limit),
                          budget=share(_left(deadline)), solver=solver, symmetry=symmetry,
