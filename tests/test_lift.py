@@ -75,19 +75,18 @@ def test_three_layers_are_refused_before_any_lift():
         decide(and_pairs(2, [(0, 1)]), Shape("explicit", "step", n=1, L=3, B=1))
 
 
-def test_unsat_after_a_failed_lift_keeps_its_checked_proof_of_the_asked_formula(tmp_path):
+def test_unsat_after_a_failed_lift_keeps_its_checked_proof_of_the_asked_formula():
     # XOR at width 1 is UNSAT at any depth (test_smt: the output is a
     # function of one threshold bit); the 1-layer attempt fails, the 2-layer
     # formula is solved and its own proof checked
     task, shape = xor_pairs(2, [(0, 1)]), Shape("explicit", "step", n=1, L=2, B=1)
-    cnf = tmp_path / "f.cnf"
-    cell = decide(task, shape, time_limit=60, check=check_unsat, cnf_path=str(cnf))
+    cell = decide(task, shape, time_limit=60, check=check_unsat)
     assert cell.status == "UNSAT" and cell.certified
     assert "lift_seconds" in cell.info
     # the checked formula is the 2-layer one: it has the second layer's
     # variables, which the 1-layer formula of the same question lacks
     one = decide(task, Shape("explicit", "step", n=1, L=1, B=1), time_limit=60,
-                 check=check_unsat, cnf_path=str(tmp_path / "g.cnf"))
+                 check=check_unsat)
     assert one.status == "UNSAT"
     assert cell.info["vars"] > one.info["vars"]
 
