@@ -202,3 +202,10 @@ def test_family_config_is_checked():
         decide_family(permutation_family(2), shape, config="fast")
     with pytest.raises(InputError, match="config"):
         decide_family(permutation_family(2), shape, config="sat", incremental=False)
+
+
+def test_idle_probe_with_an_unreadable_stat_line_falls_back(tmp_path):
+    from superpos_formal.solve.cores import IdleProbe
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  1 2 x 4 5 6 7 8\n")
+    assert IdleProbe(str(stat)).free_cores() >= 0.0

@@ -48,7 +48,10 @@ def _free_and_total(path="/proc/stat", count_nice=True):
     head = lines[0].split() if lines else []
     if not head or head[0] != "cpu" or len(head) < 6:
         return None
-    v = [int(x) for x in head[1:]]
+    try:
+        v = [int(x) for x in head[1:]]
+    except ValueError:
+        return None
     cpus = sum(1 for ln in lines if ln.startswith("cpu") and ln[3:4].isdigit())
     free = v[3] + v[4] + (v[1] if count_nice else 0)
     return free, sum(v[:8]), max(cpus, 1)
