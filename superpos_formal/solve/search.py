@@ -128,7 +128,7 @@ CADICAL_CONFIGS = {
 #: then *and* a core was free over those seconds
 #: (:class:`~superpos_formal.solve.cores.IdleProbe`). Neither option set
 #: wins every frontier cell, so both run; the preset goes first because it
-#: was faster alone on 13 of the 20 instance cells of the frontier suite
+#: was faster alone on 14 of the 20 instance cells of the frontier suite
 #: (sum of single-run solve times 21.6 s against 43.1 s, the default timing
 #: out on one; benchmarks/README.md, "Frontier findings"). The free-core
 #: test keeps a busy machine from splitting one core between two racers
