@@ -78,11 +78,27 @@ TOOLS = OURS + PEERS
 #: speed variants of the SAT path, run with --variants or named in --tools
 #: (name -> keyword arguments on instance cells ``kw`` and on family cells
 #: ``family_kw``; a variant without one of them skips those cells)
+_PREV_RACE = {"portfolio": ("default", "sat"), "stagger": 1.0, "race_if_free": False}
 VARIANTS = {
-    "ours-old": {"kw": {"sums": "tree", "portfolio": None},
+    "ours-prev": {"kw": dict(_PREV_RACE, lift=False),
+                  "family_kw": {"member_options": _PREV_RACE, "config": "default"},
+                  "what": "the previous defaults (2026-11-25): CaDiCaL default first, its "
+                          "--sat preset joining after 1 s whatever the load, no depth lift; "
+                          "families: CaDiCaL default options in the incremental loop"},
+    "ours-dfirst": {"kw": {"portfolio": ("default", "sat"), "stagger": 0.25},
+                    "family_kw": {"member_options": {"portfolio": ("default", "sat"),
+                                                     "stagger": 0.25}},
+                    "what": "the new defaults but the previous racer order (default first, "
+                            "--sat preset after 0.25 s if a core is free)"},
+    "ours-always": {"kw": {"race_if_free": False},
+                    "family_kw": {"member_options": {"race_if_free": False}},
+                    "what": "the new defaults but the second racer starts whatever the load"},
+    "ours-nolift": {"kw": {"lift": False}, "only": lambda cell: cell.shape.L >= 2,
+                    "what": "the new defaults without the depth lift (L >= 2 cells)"},
+    "ours-old": {"kw": {"sums": "tree", "portfolio": None, "lift": False},
                  "family_kw": {"incremental": False},
-                 "what": "the previous defaults: order-tree sums and one CaDiCaL run; "
-                         "families a fresh solve per CEGIS round"},
+                 "what": "the defaults before 2026-11-25: order-tree sums and one CaDiCaL "
+                         "run; families a fresh solve per CEGIS round"},
     "ours-sat": {"kw": {"config": "sat"}, "what": "one CaDiCaL run with its --sat option set"},
     "ours-race": {"kw": {"portfolio": ("default", "sat")},
                   "what": "default and --sat option sets raced in two processes from the start"},
@@ -91,8 +107,10 @@ VARIANTS = {
 }
 #: what ``ours`` is (the defaults of decide / decide_family)
 OURS_WHAT = ("the defaults: sums=\"auto\" (binary adders for wide output sums), "
-             "portfolio=\"auto\" (CaDiCaL default, its --sat preset joining after "
-             "1 s on >= 2 cores), incremental family CEGIS")
+             "portfolio=\"auto\" (CaDiCaL's --sat preset, its default options joining "
+             "after 0.25 s if a core was free meanwhile), depth lift (L >= 2: the "
+             "L - 1 question first, its network followed by an identity layer), "
+             "incremental family CEGIS with CaDiCaL's --sat preset")
 
 
 # --------------------------------------------------------------------------
@@ -233,6 +251,8 @@ def run_tool(cell, tool, limit):
 
 
 def _variant_kw(spec, cell):
+    if "only" in spec and not spec["only"](cell):
+        return None
     return spec.get("family_kw" if cell.family is not None else "kw")
 
 
@@ -381,18 +401,22 @@ def report(recs, cells, tools, limit, header=""):
         lines.append(f"| {c} | {answer} | " + " | ".join(_fmt(rs[t]) for t in tools)
                      + f" | {ratio} |")
     lines += ["", "Seconds are wall clock per process (encode + solve + decode; "
-              "`ours+proof` includes writing and checking the DRAT proof). "
+              "`ours+proof` includes writing and checking the DRAT proof; CPU s = the "
+              "tool's child processes' CPU seconds over the cells it ran). "
               "TO = limit reached, ERR = the tool failed on the cell, n/a = not run. "
               "The last column is ours / fastest peer's time: above 1 a peer was faster.",
               "", f"`ours` = {OURS_WHAT}.",
-              "", "| tool | cells decided | PAR-2 (s) | PAR-2 / ours |", "|---|---|---|---|"]
+              "", "| tool | cells decided | PAR-2 (s) | PAR-2 / ours | CPU s (sum) |",
+              "|---|---|---|---|---|"]
     p_ours = par2(recs, names, "ours", limit)
     for t in tools:
         p = par2(recs, names, t, limit)
         n_dec = sum(decided(recs.get((c, t))) for c in names)
         rel = f"{p / p_ours:.2f}" if p is not None and p_ours else "-"
+        cpu = [recs[(c, t)].get("cpu") for c in names if (c, t) in recs]
+        cpu = "-" if not cpu or None in cpu else f"{sum(cpu):.1f}"
         lines.append(f"| {t} | {n_dec} / {len(names)} | "
-                     f"{'-' if p is None else f'{p:.2f}'} | {rel} |")
+                     f"{'-' if p is None else f'{p:.2f}'} | {rel} | {cpu} |")
     var = [t for t in tools if t in VARIANTS]
     if var:
         lines += ["", "Speed variants of the SAT path, same run, over the cells each applies to "

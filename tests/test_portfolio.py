@@ -109,3 +109,103 @@ def test_a_racer_out_of_memory_drops_out_and_is_never_called_a_time_limit():
         # every racer out of memory: the race says memory, with the cap
         i, out = race([(_hog, (), {}), (_hog, (), {})], time_limit=60)
     assert i is None and out.limit == "memory" and f"{cap} MB" in out.reason
+
+
+# ------------------------------------------------------------ free-core rule
+
+def _stat(path, user, nice, system, idle, iowait):
+    path.write_text(f"cpu  {user} {nice} {system} {idle} {iowait} 0 0 0 0 0\n"
+                    "cpu0 0 0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 0 0 0 0 0 0 0\nintr 1\n")
+
+
+def test_idle_probe_counts_idle_cores_over_its_window(tmp_path):
+    from superpos_formal.solve.cores import IdleProbe
+    stat = tmp_path / "stat"
+    _stat(stat, 100, 0, 0, 100, 0)
+    probe, strict = IdleProbe(str(stat), count_nice=True), IdleProbe(str(stat), count_nice=False)
+    # 200 jiffies pass on 2 CPUs: 100 busy (user), 60 idle, 20 iowait, 20
+    # nice: free = 80 (or 100 with nice) of 200, times 2 CPUs
+    _stat(stat, 200, 20, 0, 160, 20)
+    assert probe.free_cores() == pytest.approx(1.0)
+    assert strict.free_cores() == pytest.approx(0.8)
+    assert probe.core_free() and strict.core_free()
+    # the next window: all 200 jiffies busy
+    busy = IdleProbe(str(stat), count_nice=True)
+    _stat(stat, 400, 20, 0, 160, 20)
+    assert busy.free_cores() == 0.0 and not busy.core_free()
+
+
+def test_idle_probe_without_proc_stat_falls_back_to_the_load_average(tmp_path):
+    from superpos_formal.solve.cores import IdleProbe
+    probe = IdleProbe(str(tmp_path / "missing"))
+    assert probe.free_cores() >= 0.0
+
+
+def test_a_racer_the_start_rule_refuses_never_starts(tmp_path):
+    from superpos_formal.solve.runner import race_limited
+    import time
+    late = tmp_path / "late"
+    asked = []
+
+    def rule(k):
+        asked.append(k)
+        return False
+
+    # the first racer is slow, the late one is refused: the first one answers
+    assert race_limited([(_answer_late, ("first",), {}), (_touch, (str(late),), {})],
+                        delays=[0, 0.1], start_if=rule, time_limit=20) == (0, "first")
+    assert asked == [1] and not late.exists()
+    # racers due at once are never asked about
+    asked.clear()
+    assert race_limited([(time.sleep, (30,), {}), (_touch, (str(late),), {})],
+                        start_if=rule, time_limit=20) == (1, "touched")
+    assert asked == []
+
+
+@pytest.mark.parametrize("free", [True, False])
+def test_staggered_portfolio_answers_the_same_with_or_without_the_free_core_rule(
+        free, tmp_path):
+    task, shape, expected = CELLS[2]
+    proof, cnf = tmp_path / "p.drat", tmp_path / "f.cnf"
+    cell = decide(task, shape, check=check_unsat, proof_path=str(proof), cnf_path=str(cnf),
+                  portfolio=("default", "sat"), stagger=0.01, race_if_free=free)
+    assert cell.status == expected and cell.certified
+    assert not list(tmp_path.glob("*.racer*"))
+
+
+def test_family_member_options_are_checked():
+    from superpos_formal.solve.family import decide_family
+    from superpos_formal.tasks import permutation_family
+    shape = Shape("superposed", "relu", n=2, B=1, codes="free")
+    with pytest.raises(InputError, match="member_options"):
+        decide_family(permutation_family(2), shape, member_options={"sums": "tree"})
+
+
+@pytest.mark.parametrize("config", ["default", "sat"])
+def test_family_session_solver_option_sets_answer_alike(config):
+    from superpos_formal.solve.family import decide_family
+    from superpos_formal.tasks import permutation_family
+    # permutations of 2 features at n = 1, B = 1: SAT (api.min_neurons
+    # doctest: the family minimum is 1)
+    shape = Shape("superposed", "relu", n=1, B=1, codes="free")
+    cell = decide_family(permutation_family(2), shape, config=config, time_limit=60)
+    assert cell.status == "SAT" and len(cell.networks) == 2
+    for t, net in zip(permutation_family(2).members(), cell.networks):
+        assert verify(net, t).ok
+
+
+def test_family_config_is_checked():
+    from superpos_formal.solve.family import decide_family
+    from superpos_formal.tasks import permutation_family
+    shape = Shape("superposed", "relu", n=1, B=1, codes="free")
+    with pytest.raises(InputError, match="config"):
+        decide_family(permutation_family(2), shape, config="fast")
+    with pytest.raises(InputError, match="config"):
+        decide_family(permutation_family(2), shape, config="sat", incremental=False)
+
+
+def test_idle_probe_with_an_unreadable_stat_line_falls_back(tmp_path):
+    from superpos_formal.solve.cores import IdleProbe
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  1 2 x 4 5 6 7 8\n")
+    assert IdleProbe(str(stat)).free_cores() >= 0.0

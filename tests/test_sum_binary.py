@@ -5,6 +5,7 @@ never from the encoder.
 """
 
 import itertools
+from dataclasses import replace
 import random
 
 import pytest
@@ -117,13 +118,16 @@ def test_unknown_sums_value_is_refused():
 @pytest.mark.parametrize("B,n", [(2, 3), (1, 1)])
 def test_decide_default_records_the_resolved_encoding_and_agrees(B, n):
     """decide's default ("auto") answers as the tree does and records the
-    concrete encoding in the cell's options (the claim's options)."""
+    concrete encoding of the formula it solved in the cell's options (the
+    claim's options); a depth-lifted answer solved the ``L - 1`` formula."""
     task, shape = uand(3), Shape("explicit", "relu", n=n, L=2, B=B)
-    auto = decide(task, shape, time_limit=120)
-    tree = decide(task, shape, sums="tree", time_limit=120)
-    assert auto.status == tree.status != "UNKNOWN"
-    assert auto.options["sums"] in ("tree", "binary")
-    assert auto.options["sums"] == encode_sat(task, shape, sums="auto").info["sums"]
+    for lift in (False, True):
+        auto = decide(task, shape, time_limit=120, lift=lift)
+        tree = decide(task, shape, sums="tree", time_limit=120, lift=lift)
+        assert auto.status == tree.status != "UNKNOWN"
+        assert auto.options["sums"] in ("tree", "binary")
+        solved = replace(shape, L=auto.info.get("lifted_from_L", shape.L))
+        assert auto.options["sums"] == encode_sat(task, solved, sums="auto").info["sums"]
     assert WIDE_NODE > 0
 
 

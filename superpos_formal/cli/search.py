@@ -24,6 +24,7 @@ from ..graph import export
 from ..results import CodeKind, Mode, Status
 from ..schema import load, load_codes, write_json
 from ..solve.runner import DEFAULT_SOLVER, run
+from ..solve.search import formula_label
 from .args import (MAX_M, MAX_WEIGHT_BOUND, MAX_WIDTH, add_budget_args, bounded_int,
                    out_dir, seconds, solver_name)
 
@@ -247,8 +248,7 @@ def cmd_decide(a):
     print(banner(task, kw, a.n))
     res = api.decide(task, a.n, **kw, **solver_kwargs(a))
     cell = res.search
-    print(f"{res.status} in {res.seconds:.2f}s ({cell.info.get('vars')} vars, "
-          f"{cell.info.get('clauses')} clauses)")
+    print(f"{res.status} in {res.seconds:.2f}s {formula_label(cell)}")
     if res.status == Status.UNKNOWN and getattr(cell, "reason", ""):
         print(f"UNKNOWN({cell.limit}): {cell.reason}")
     if res.status == Status.UNSAT:

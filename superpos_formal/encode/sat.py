@@ -97,7 +97,7 @@ from .symmetry import feature_symmetric
 
 __all__ = ["encode_sat", "encode_family_sat", "encode_architecture",
            "SatEncoding", "ENCODER_NAME", "ENCODER_VERSION", "SUM_ENCODINGS",
-           "resolved_sums"]
+           "resolved_sums", "validate_question"]
 
 ENCODER_NAME = "order-tree"
 #: values of the ``sums`` option (how output sums are encoded); a recorded
@@ -522,7 +522,10 @@ class _Enc:
                 self.cardinality(lits, max_nonzero - forced)
 
 
-def _validate(tasks, shape):
+def validate_question(tasks, shape):
+    """Refuse (InputError) what this encoder cannot pose: ``L > 2``, an
+    explicit shape without a hidden layer, members of unequal ``(m, m', s)``.
+    """
     if shape.L > 2:
         raise InputError(f"L: the SAT encoder supports L <= 2 hidden layers, got {shape.L}")
     if shape.mode == Mode.EXPLICIT and shape.L == 0:
@@ -577,7 +580,7 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
                          "assume every parameter is free)")
     if not tasks:
         raise InputError("members: at least one task is needed")
-    _validate(tasks, shape)
+    validate_question(tasks, shape)
     t0 = tasks[0]
     _check_shape(shape, t0.m, t0.m_out)
     if sums not in SUM_ENCODINGS + ("auto",):
@@ -633,22 +636,27 @@ def encode_sat(task, shape, *, inputs=None, symmetry=True, max_nonzero=None,
                              selectors=selectors, fixed=fixed)
 
 
-def encode_architecture(m, m_out, s, shape, *, inputs=None, symmetry=True):
-    """CNF of an architecture with *free* outputs, for counting functions.
+def encode_architecture(m, m_out, s, shape, *, inputs=None, symmetry=True, sums="tree"):
+    """CNF of an architecture with *free* outputs, for counting functions
+    (and for testing many tasks on one formula under assumptions).
 
     ``output_lits[(i, j)]`` is equivalent to ``y_j`` at the ``i``-th input
     of ``X(m, s)`` (or of ``inputs``). Symmetry breaking removes networks,
     never functions: every network has a sorted equivalent computing the
-    same function.
+    same function. ``sums`` as in :func:`encode_sat` (``"tree"`` or
+    ``"auto"``).
     """
     if shape.L > 2:
         raise InputError(f"L: the SAT encoder supports L <= 2 hidden layers, got {shape.L}")
+    if sums not in ("tree", "auto"):
+        raise InputError(f"sums: encode_architecture takes 'tree' or 'auto', got {sums!r}")
     _check_shape(shape, m, m_out)
-    enc = _Enc(shape, m, m_out, s, inputs, symmetry, "tree", None)
+    enc = _Enc(shape, m, m_out, s, inputs, symmetry, sums, None)
     E, R = _code_vars(enc.b, shape, m, m_out)
     enc.code_symmetry(E, R)
     mem, outs = enc.member(None, E, R, free_outputs=True)
-    info = {"encoder": ENCODER_NAME, "version": ENCODER_VERSION, "sums": "tree",
+    info = {"encoder": ENCODER_NAME, "version": ENCODER_VERSION,
+            "sums": resolved_sums(sums, enc.b),
             "symmetry": bool(symmetry), "vars": enc.b.nvars,
             "clauses": len(enc.b.clauses), "inputs": len(enc.X), "members": 1}
     out = SatEncoding(enc.b.clauses, enc.b.nvars, info, shape, E, R, [mem], outs)

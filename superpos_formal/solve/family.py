@@ -23,7 +23,8 @@ import time
 from dataclasses import dataclass, field, replace
 
 from ..codes import forced_errors
-from ..encode.sat import encode_family_sat
+from ..domain import domain
+from ..encode.sat import encode_architecture, encode_family_sat
 from ..encode.symmetry import family_symmetry_of
 from ..budget import check_budget
 from ..errors import InputError, SoundnessError
@@ -33,10 +34,11 @@ from ..schema import network_from_dict
 from ..sizes import check_encoding_size
 from ..tasks import MAX_FAMILY_MEMBERS
 from ..verify import verify
-from .runner import DEFAULT_SOLVER, run_limited, solve_cnf
-from .search import Search, _left, decide, is_minimum, proof_label, solve_limit
+from .runner import DEFAULT_SOLVER, Child, run_limited, solve_cnf
+from .search import (CADICAL_CONFIGS, Search, _left, decide, is_minimum, proof_label,
+                     solve_limit)
 
-__all__ = ["FamilyCell", "decide_family", "min_neurons_family"]
+__all__ = ["FamilyCell", "decide_family", "min_neurons_family", "FAMILY_CONFIG"]
 
 
 @dataclass(repr=False)
@@ -81,7 +83,8 @@ class FamilyCell:
 
 def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
                   symmetry=True, proof_path=None, cnf_path=None, start=1,
-                  progress=None, check=None, budget=None, incremental=True):
+                  progress=None, check=None, budget=None, incremental=True,
+                  member_options=None, config=None):
     """Decide whether one shared code serves every member of ``family``.
 
     ``shape.codes`` must be ``"free"`` (superposed mode). ``time_limit``
@@ -107,11 +110,28 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
     Default since the frontier benchmark (benchmarks/results/frontier.md):
     on its family cells the incremental loop decided more cells with a
     lower PAR-2 than fresh solves.
+
+    ``config``: the CaDiCaL option set of the incremental loop's solver
+    (a key of :data:`~superpos_formal.solve.search.CADICAL_CONFIGS`;
+    default :data:`FAMILY_CONFIG` for CaDiCaL).
+
+    ``member_options`` (a dict, optional): solver keywords of
+    :func:`~superpos_formal.solve.search.decide` (``portfolio``,
+    ``stagger``, ``race_if_free``, ``config``) for the members' instance
+    solves with the subfamily's codes; they change the search, never the
+    question.
     """
+    member_options = _member_options(member_options)
+    if config is not None and not incremental:
+        raise InputError("config: an option set applies to the incremental loop's solver")
+    if config is None:
+        config = FAMILY_CONFIG if solver.startswith("cadical") else "default"
+    if config not in CADICAL_CONFIGS or (CADICAL_CONFIGS[config] and not solver.startswith("cadical")):
+        raise InputError(f"config: unknown CaDiCaL option set {config!r} for {solver}")
     if incremental:
         return _decide_family_incremental(family, shape, time_limit, budget, solver,
                                           symmetry, proof_path, cnf_path, start, progress,
-                                          check)
+                                          check, member_options, config)
     tmp = None
     if check and (proof_path is None or cnf_path is None):
         tmp = tempfile.mkdtemp(prefix="superpos-check-")
@@ -120,7 +140,7 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
         cell = _decide_family(family, shape, (time_limit, deadline), solver, symmetry,
                               proof_path or (tmp and os.path.join(tmp, "proof.drat")),
                               cnf_path or (tmp and os.path.join(tmp, "formula.cnf")),
-                              start, progress, check)
+                              start, progress, check, member_options)
         if tmp:
             cell.proof_path = proof_path if cell.status == Status.UNSAT else None
             cell.cnf_path = cnf_path
@@ -130,8 +150,29 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+_MEMBER_OPTIONS = ("portfolio", "stagger", "race_if_free", "config")
+
+#: the option set of the incremental loop's CaDiCaL: its ``--sat`` preset
+#: was faster than the default options on each of the five family cells of
+#: the frontier suite that either decides (one solver run each, load ~3:
+#: and1sets4 n = 3 0.46 against 0.77 s, and2sets4 n = 2 1.22 against
+#: 1.35 s, perms4 n = 2 0.32 against 0.38 s, perms4 n = 3 1.85 against
+#: 1.94 s, perms5 n = 2 0.24 against 0.26 s). Options change the search,
+#: never the formula: the session's DRAT proof is checked as always.
+FAMILY_CONFIG = "sat"
+
+
+def _member_options(opts):
+    opts = dict(opts or {})
+    bad = sorted(set(opts) - set(_MEMBER_OPTIONS))
+    if bad:
+        raise InputError(f"member_options: unknown {', '.join(bad)} "
+                         f"(allowed: {', '.join(_MEMBER_OPTIONS)})")
+    return opts
+
+
 def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path,
-                   start, progress, check):
+                   start, progress, check, member_options=None):
     time_limit, deadline = limits
     if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
         raise InputError("shape: the family question needs mode=superposed, codes=free")
@@ -193,7 +234,7 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
                 raise SoundnessError(f"family model fails member {t.name}: "
                                      f"{v.counterexamples[0]}; encoder bug")
         networks, failed, stop = _test_members(members, core_idx, nets, E, R, shape,
-                                               left, solver, symmetry)
+                                               left, solver, symmetry, member_options)
         if stop:
             return unknown(stop[0], enc.info, stop[1])
         if failed is None:
@@ -203,7 +244,77 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
         core_idx.append(failed)
 
 
-def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symmetry):
+def _member_session(emit, given, tasks, solver, symmetry, config):
+    """Child half of :func:`_test_members_assumed`: one formula with free
+    outputs for the given codes, one solve per task under the assumptions
+    of its truth table; emits ``{"sat", "network"}`` per task and stops at
+    the first UNSAT."""
+    from pysat.solvers import Solver
+
+    t0 = tasks[0]
+    enc = encode_architecture(t0.m, t0.m_out, t0.s, given, symmetry=symmetry, sums="auto")
+    X = list(domain(t0.m, t0.s))
+    with Solver(name=solver) as s:
+        if CADICAL_CONFIGS[config]:
+            s.solver.configure(CADICAL_CONFIGS[config])
+        s.append_formula(enc.clauses)
+        for t in tasks:
+            want = {xi: t(x) for xi, x in enumerate(X)}
+            assumptions = [y if want[xi][j] else -y for (xi, j), y in enc.output_lits.items()]
+            ok = s.solve(assumptions=assumptions)
+            emit({"sat": bool(ok),
+                  "network": enc.decode(s.get_model()).to_dict() if ok else None})
+            if not ok:
+                return
+
+
+def _test_members_assumed(members, networks, E, R, shape, remaining, solver, symmetry):
+    """:func:`_test_members` on one formula: the architecture with the
+    subfamily's codes and free outputs, each member a solve under the
+    assumptions that fix its outputs (one child; learnt clauses carry over
+    from member to member). The same contract: members in order, the first
+    one the codes cannot serve is ``failed``; each solve gets what
+    ``remaining()`` allows. A SAT member's network is verified exhaustively
+    here; an UNSAT member only steers the loop (it joins the subfamily,
+    whose own DRAT proof is what an UNSAT answer rests on), so no proof of
+    it is needed. The hidden-neuron order of the formula removes networks,
+    never functions (:func:`~superpos_formal.encode.sat.encode_architecture`).
+    """
+    todo, conflict = [], None
+    for i, t in enumerate(members):
+        if networks[i] is not None:
+            continue
+        if forced_errors(E, t) > shape.tolerance:
+            conflict = i  # no network can serve it: no solve needed
+            break
+        todo.append(i)
+    if todo:
+        given = replace(shape, codes="given", E=E, R=R)
+        with Child(_member_session, given, [members[i] for i in todo], solver, symmetry,
+                   FAMILY_CONFIG if solver.startswith("cadical") else "default",
+                   stream=True, part="solving") as ch:
+            for i in todo:
+                rem = remaining()
+                if rem is not None and rem <= 0:
+                    return networks, None, ("time limit", "time")
+                msg = ch.recv(rem)
+                if msg[0] == "limit":
+                    return networks, None, (msg[1].reason or "time limit", msg[1].limit)
+                if msg[0] != "msg":
+                    raise SoundnessError("member session ended before its members")
+                if not msg[1]["sat"]:
+                    return networks, i, None
+                net = network_from_dict(msg[1]["network"])
+                v = verify(net, members[i], shape.tolerance)
+                if not v.ok:
+                    raise SoundnessError(f"member model fails {members[i].name}: "
+                                         f"{v.counterexamples[0]}; encoder bug")
+                networks[i] = net
+    return networks, conflict, None
+
+
+def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symmetry,
+                  member_options=None):
     """The member-CEGIS step shared by the fresh and the incremental loop.
 
     With the subfamily's codes ``E, R`` fixed, every member outside the
@@ -212,11 +323,18 @@ def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symme
     the codes cannot serve (``None`` when all can); ``stop`` is a
     ``(reason, limit)`` pair when time ran out or a member's solve was
     undecided, so that no member is reported served without a network.
+
+    By default (exact correctness, no ``member_options``) the members are
+    solved on one formula under assumptions (:func:`_test_members_assumed`);
+    otherwise each is a :func:`~superpos_formal.solve.search.decide` call.
     """
-    given = replace(shape, codes="given", E=E, R=R)
     networks = [None] * len(members)
     for i, net in zip(core_idx, nets):
         networks[i] = net
+    if shape.tolerance == 0 and not member_options:
+        return _test_members_assumed(members, networks, E, R, shape, remaining, solver,
+                                     symmetry)
+    given = replace(shape, codes="given", E=E, R=R)
     for i, t in enumerate(members):
         if networks[i] is not None:
             continue
@@ -225,7 +343,8 @@ def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symme
         rem = remaining()
         if rem is not None and rem <= 0:
             return networks, None, ("time limit", "time")
-        cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry)
+        cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry,
+                      **(member_options or {}))
         if cell.status == Status.SAT:
             networks[i] = cell.network
         elif cell.status == Status.UNSAT:
@@ -236,7 +355,7 @@ def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symme
 
 
 def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, start,
-                      time_limit, deadline):
+                      time_limit, deadline, member_options=None, config=FAMILY_CONFIG):
     """Child-process half of the incremental loop: one solver, rounds of
     new members' clauses; returns a plain dict (pickled to the parent)."""
     from pysat.solvers import Solver
@@ -255,6 +374,8 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
         return rem
 
     with Solver(name=solver, with_proof=proof_path is not None) as s:
+        if CADICAL_CONFIGS[config]:
+            s.solver.configure(CADICAL_CONFIGS[config])  # before the first clause
         while True:
             rounds += 1
             core = [members[i] for i in core_idx]
@@ -284,7 +405,7 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
                 return dict(base, status=str(Status.UNSAT))
             E, R, nets = enc.decode_all(s.get_model())
             networks, failed, stop = _test_members(members, core_idx, nets, E, R, shape,
-                                                   remaining, solver, symmetry)
+                                                   remaining, solver, symmetry, member_options)
             if stop:
                 return dict(base, status=str(Status.UNKNOWN))
             if failed is None:
@@ -294,7 +415,8 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
 
 
 def _decide_family_incremental(family, shape, time_limit, budget, solver, symmetry,
-                               proof_path, cnf_path, start, progress, check):
+                               proof_path, cnf_path, start, progress, check,
+                               member_options=None, config=FAMILY_CONFIG):
     if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
         raise InputError("shape: the family question needs mode=superposed, codes=free")
     tmp = None
@@ -310,7 +432,8 @@ def _decide_family_incremental(family, shape, time_limit, budget, solver, symmet
         session = budget if budget is not None else time_limit
         deadline = None if session is None else time.time() + session
         done, out = run_limited(_incremental_loop, family, shape, solver, symmetry, pp, cp,
-                                start, time_limit, deadline, time_limit=session)
+                                start, time_limit, deadline, member_options, config,
+                                time_limit=session)
         dt = time.perf_counter() - t0
         if progress and done:
             for line in out["log"]:

@@ -349,14 +349,17 @@ def run(fn, *args, time_limit=None, memory_mb=None, part="solving", budget=None,
     return Outcome(True, msg[1], seconds=time.perf_counter() - t0)
 
 
-def race(calls, time_limit=None, delays=None):
+def race(calls, time_limit=None, delays=None, start_if=None):
     """Run each ``(fn, args, kwargs)`` of ``calls`` in its own :class:`Child`;
     the first to return wins and the others are killed (with their groups).
 
     ``delays[i]`` (seconds, default 0) starts call ``i`` only that long
     after the race began, and only if nobody has answered by then: a
     staggered portfolio costs nothing extra on questions the first racer
-    answers quickly.
+    answers quickly. ``start_if(i)``, when given, is asked when a delayed
+    racer is due; if it says no, that racer never starts (the default
+    portfolio starts its second racer only when a core is free:
+    :mod:`superpos_formal.solve.cores`).
 
     Returns ``(index, Outcome)``: the winner's index and its finished
     :class:`Outcome`, or ``(None, Outcome)`` saying which limit ended the
@@ -373,6 +376,9 @@ def race(calls, time_limit=None, delays=None):
     'time'
     >>> race([(time.sleep, (5,), {}), (sum, ([4],), {})], delays=[0, 0.1])[0]
     1
+    >>> race([(time.sleep, (0.3,), {}), (sum, ([4],), {})], delays=[0, 0.1],
+    ...      start_if=lambda i: False)[0]
+    0
     """
     from multiprocessing.connection import wait
 
@@ -400,6 +406,8 @@ def race(calls, time_limit=None, delays=None):
             now = time.perf_counter()
             while pending and t0 + delays[pending[0]] <= now and (end is None or now < end):
                 k = pending.pop(0)
+                if delays[k] > 0 and start_if is not None and not start_if(k):
+                    continue
                 fn, args, kwargs = calls[k]
                 children[k] = Child(fn, *args, **kwargs)
             if not children and not pending:
@@ -424,7 +432,7 @@ def race(calls, time_limit=None, delays=None):
             c.kill()
 
 
-def race_limited(calls, time_limit=None, delays=None):
+def race_limited(calls, time_limit=None, delays=None, start_if=None):
     """``(index, value)`` of the winner of :func:`race`, or ``(None, None)``
     when a limit ended it.
 
@@ -437,7 +445,7 @@ def race_limited(calls, time_limit=None, delays=None):
     >>> race_limited([(sum, ([1],), {}), (time.sleep, (5,), {})], delays=[0, 60])
     (0, 1)
     """
-    i, out = race(calls, time_limit=time_limit, delays=delays)
+    i, out = race(calls, time_limit=time_limit, delays=delays, start_if=start_if)
     return (None, None) if i is None else (i, out.value)
 
 

@@ -32,18 +32,20 @@ from dataclasses import dataclass, field, replace
 from pysat.solvers import Solver
 
 from ..codes import forced_errors
-from ..encode.sat import encode_sat
+from ..encode.sat import encode_sat, validate_question
 from ..errors import InputError, SoundnessError
 from ..ids import stable_id
+from ..network import Network
 from ..results import CodeKind, Mode, Status, bounds_label
 from ..schema import network_from_dict
 from ..sizes import check_encoding_size
 from ..verify import verify
+from .cores import IdleProbe, usable_cores
 from .runner import DEFAULT_SOLVER, Outcome, race, run
 
 __all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits",
            "CADICAL_CONFIGS", "AUTO_PORTFOLIO", "PORTFOLIO_STAGGER", "resolve_portfolio",
-           "usable_cores"]
+           "usable_cores", "LIFT_SHARE", "liftable", "lift_depth", "formula_label"]
 
 
 @dataclass(repr=False)
@@ -121,52 +123,58 @@ CADICAL_CONFIGS = {
 
 
 #: the default portfolio (``decide(portfolio="auto")``) on a machine with
-#: two or more cores: CaDiCaL's default options, and its ``--sat`` preset
+#: two or more cores: CaDiCaL's ``--sat`` preset, and its default options
 #: started :data:`PORTFOLIO_STAGGER` seconds later if no answer has come by
-#: then. Neither option set wins every frontier cell (the preset finds the
-#: step-network models the default loses, and loses some the default finds;
-#: benchmarks/results/frontier.md), so both run; the stagger keeps easy
-#: questions on one process.
-AUTO_PORTFOLIO = ("default", "sat")
-PORTFOLIO_STAGGER = 1.0
+#: then *and* a core was free over those seconds
+#: (:class:`~superpos_formal.solve.cores.IdleProbe`). Neither option set
+#: wins every frontier cell, so both run; the preset goes first because it
+#: was faster alone on 14 of the 20 instance cells of the frontier suite
+#: (sum of single-run solve times 21.6 s against 43.1 s, the default timing
+#: out on one; benchmarks/README.md, "Frontier findings"). The free-core
+#: test keeps a busy machine from splitting one core between two racers
+#: (which made unsatisfiable cells up to 2.2x slower under load); with a
+#: free core the second racer costs no wall time, so the stagger only has
+#: to keep questions answered at once on one process and to be long enough
+#: to measure idle time (25 clock ticks per CPU at 100 Hz): 0.25 s.
+AUTO_PORTFOLIO = ("sat", "default")
+PORTFOLIO_STAGGER = 0.25
 
 
-def usable_cores():
-    """CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def resolve_portfolio(portfolio, config, solver, cores=None):
+def resolve_portfolio(portfolio, config, solver, cores=None, stagger=None):
     """``(configs, delays)`` of a solve.
 
     ``portfolio="auto"`` races :data:`AUTO_PORTFOLIO`, staggered, when the
     solver is CaDiCaL, ``config`` is left at ``"default"`` and at least two
-    cores are usable; otherwise it is the single ``config``. An explicit
-    sequence races all of it from the start.
+    cores are usable (the later racer then also waits for a free core:
+    :func:`decide`), and runs its first option set alone on one core;
+    otherwise it is the single ``config``. An explicit
+    sequence races all of it from the start, or ``stagger`` seconds apart.
 
     >>> resolve_portfolio("auto", "default", "cadical195", cores=2)
-    (('default', 'sat'), (0.0, 1.0))
+    (('sat', 'default'), (0.0, 0.25))
     >>> resolve_portfolio("auto", "default", "cadical195", cores=1)
-    (('default',), (0.0,))
+    (('sat',), (0.0,))
     >>> resolve_portfolio("auto", "sat", "cadical195", cores=4)
     (('sat',), (0.0,))
     >>> resolve_portfolio(None, "default", "glucose4", cores=4)
     (('default',), (0.0,))
+    >>> resolve_portfolio(("default", "sat"), "default", "cadical195", stagger=1.0)
+    (('default', 'sat'), (0.0, 1.0))
     """
     if portfolio is None or portfolio == "auto":
         cores = usable_cores() if cores is None else cores
-        if (portfolio == "auto" and config == "default" and solver.startswith("cadical")
-                and cores >= 2):
-            return AUTO_PORTFOLIO, (0.0, PORTFOLIO_STAGGER)
+        if portfolio == "auto" and config == "default" and solver.startswith("cadical"):
+            if cores >= 2:
+                return AUTO_PORTFOLIO, (0.0, PORTFOLIO_STAGGER)
+            # one core: the first racer alone, as on a busy machine
+            return AUTO_PORTFOLIO[:1], (0.0,)
         return (config,), (0.0,)
     if isinstance(portfolio, str):
         raise InputError(f"portfolio: expected 'auto' or a sequence of option sets, "
                          f"got {portfolio!r}")
     configs = tuple(portfolio)
-    return configs, (0.0,) * len(configs)
+    step = float(stagger or 0.0)
+    return configs, tuple(i * step for i in range(len(configs)))
 
 
 def _config(solver, config):
@@ -209,7 +217,8 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
 
 def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=None,
            symmetry=True, inputs=None, max_nonzero=None, sums="auto", cegis=False,
-           cnf_path=None, check=None, budget=None, config="default", portfolio="auto"):
+           cnf_path=None, check=None, budget=None, config="default", portfolio="auto",
+           stagger=None, race_if_free=True, lift=True):
     """Decide whether a network of ``shape`` computes ``task``.
 
     Parameters
@@ -258,28 +267,111 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
         (every racer logs one when a proof is asked for) and is checked as
         always. ``cell.info["config"]`` names the winner. ``"auto"`` (the
         default): :func:`resolve_portfolio`; ``None``: ``config`` alone.
+    stagger : float, optional
+        With a sequence ``portfolio``: start racer ``i`` ``i * stagger``
+        seconds after the first, if nobody has answered by then.
+    race_if_free : bool
+        A staggered racer starts only if a core was free over its delay
+        (:class:`~superpos_formal.solve.cores.IdleProbe`; default), else
+        it never starts and the racers already running go on alone.
+    lift : bool
+        Depth lift (default on; see :func:`lift_depth`): with ``L >= 2``
+        hidden layers and ``B >= 1``, first decide the same question with
+        ``L - 1`` layers (at most :data:`LIFT_SHARE` of the limits); a
+        network found there, followed by the identity layer, is a network
+        of this shape, verified exhaustively like any other. Otherwise
+        (UNSAT, UNKNOWN, or not applicable) the question is solved as
+        posed. ``cell.info["lifted_from_L"]`` marks a lifted answer. Not
+        used with ``inputs``, ``cegis``, ``max_nonzero`` or ``cnf_path``
+        (whoever asks for the formula gets the asked one solved).
     """
-    configs, delays = resolve_portfolio(portfolio, config, solver)
+    configs, delays = resolve_portfolio(portfolio, config, solver, stagger=stagger)
     if not configs:
         raise InputError("portfolio: needs at least one configuration")
     for c in configs:
         _config(solver, c)
-    # refused before anything is allocated when it cannot fit (sizes.py)
+    # refused before anything is allocated when it cannot fit (sizes.py),
+    # and before a depth lift could answer a question the encoder refuses
     check_encoding_size(task, shape)
+    validate_question([task], shape)
     tmp = None
     if check and (proof_path is None or cnf_path is None):
         tmp = tempfile.mkdtemp(prefix="superpos-check-")
     try:
-        deadline = None if budget is None else time.perf_counter() + budget
-        return _decide(task, shape, (time_limit, deadline), solver,
+        t0 = time.perf_counter()
+        deadline = None if budget is None else t0 + budget
+        if (lift and liftable(shape) and inputs is None and not cegis and max_nonzero is None
+                and cnf_path is None):
+            share = lambda x: None if x is None else LIFT_SHARE * x  # noqa: E731
+            low = decide(task, replace(shape, L=shape.L - 1), time_limit=share(time_limit),
+                         budget=share(_left(deadline)), solver=solver, symmetry=symmetry,
+                         sums=sums, config=config, portfolio=portfolio, stagger=stagger,
+                         race_if_free=race_if_free, lift=True)
+            if low.status == Status.SAT:
+                return _lifted(task, shape, low, time.perf_counter() - t0)
+        spent = time.perf_counter() - t0
+        cell = _decide(task, shape, (time_limit, deadline), solver,
                        proof_path or (tmp and os.path.join(tmp, "proof.drat")),
                        symmetry, inputs, max_nonzero, sums, cegis,
                        cnf_path or (tmp and os.path.join(tmp, "formula.cnf")),
                        check, keep=(proof_path, cnf_path), configs=configs,
-                       delays=delays)
+                       delays=delays, when_free=race_if_free)
+        if spent > 0.0005:
+            # a lift attempt that found nothing still took this long
+            cell.seconds += spent
+            cell.info["lift_seconds"] = round(spent, 4)
+        return cell
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+#: the share of the limits (per solve and budget) a depth-lift attempt may use
+LIFT_SHARE = 0.25
+
+
+def liftable(shape):
+    """True when :func:`lift_depth` turns every ``L - 1`` network of this
+    shape into one of ``shape``: two or more hidden layers and ``B >= 1``
+    (the identity layer's weights are 0 and 1, its bias 0)."""
+    return shape.L >= 2 and shape.B >= 1
+
+
+def lift_depth(net):
+    """``net`` followed by one more hidden layer ``(W, b) = (I, 0)``.
+
+    It computes the same function: the new layer's input ``a`` is an
+    activation output, so ``a >= 0`` for ReLU (``relu(a) = a``) and
+    ``a`` in ``{0, 1}`` for step (``[a > 0] = a``); every hidden layer has
+    width ``n``, so ``I`` is ``n x n``. Its weights lie in ``[-1, 1]`` and
+    its bias is 0, inside any bounds with ``B >= 1``. (The caller still
+    verifies the result exhaustively; this only says why it passes.)
+
+    >>> from superpos_formal.network import Network
+    >>> net = Network.explicit(2, 1, "step", [([[1, 1]], [-1])], [[1]], [0], B=1)
+    >>> deep = lift_depth(net)
+    >>> deep.depth, deep.layers[1]
+    (2, (((1,),), (0,)))
+    >>> [deep.evaluate(x) for x in [(0, 0), (1, 0), (1, 1)]]
+    [(0,), (0,), (1,)]
+    """
+    n = len(net.layers[-1][0])
+    eye = tuple(tuple(int(i == j) for j in range(n)) for i in range(n))
+    return Network(net.mode, net.activation, net.E, net.layers + ((eye, (0,) * n),),
+                   net.V, net.c, net.R, net.theta, net.B, net.B_bias, net.B_code)
+
+
+def _lifted(task, shape, low, seconds):
+    """The SAT cell of ``shape`` from the SAT cell ``low`` at depth ``L - 1``."""
+    net = lift_depth(low.network)
+    v = verify(net, task, shape.tolerance)
+    if not v.ok:
+        raise SoundnessError(f"the depth-lifted network fails {v.errors} bit(s) "
+                             f"(first: {v.counterexamples[0]}); lift bug")
+    # the depth the network was found at (a lift of a lift keeps the first)
+    info = dict(low.info, lifted_from_L=low.info.get("lifted_from_L", low.shape.L))
+    return Cell(task, shape, Status.SAT, seconds, network=net, options=dict(low.options),
+                info=info, solver=low.solver, rounds=low.rounds)
 
 
 def solve_limit(time_limit, deadline):
@@ -319,7 +411,8 @@ def is_minimum(k, prev, lowest=1):
     return prev == Status.UNSAT or (prev is None and k == lowest)
 
 
-def _solve_round(args, configs, proof_path, cnf_path, remaining, delays=None):
+def _solve_round(args, configs, proof_path, cnf_path, remaining, delays=None,
+                 when_free=False):
     """One encode+solve (an :class:`Outcome`): in one child, or raced over
     ``configs``.
 
@@ -340,8 +433,12 @@ def _solve_round(args, configs, proof_path, cnf_path, remaining, delays=None):
     calls = [(_encode_and_solve, (*args, own(proof_path, i), own(cnf_path, i), c), {})
              for i, c in enumerate(configs)]
     t0 = time.perf_counter()
+    start_if = None
+    if when_free:
+        probe = IdleProbe()
+        start_if = lambda k: probe.core_free()  # noqa: E731
     try:
-        i, res = race(calls, time_limit=remaining, delays=delays)
+        i, res = race(calls, time_limit=remaining, delays=delays, start_if=start_if)
         if i is None:
             return res
         out = res.value
@@ -358,7 +455,8 @@ def _solve_round(args, configs, proof_path, cnf_path, remaining, delays=None):
 
 
 def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonzero,
-            sums, cegis, cnf_path, check, keep, configs=("default",), delays=None):
+            sums, cegis, cnf_path, check, keep, configs=("default",), delays=None,
+            when_free=False):
     time_limit, deadline = limits
     t0 = time.perf_counter()
     X = task.inputs
@@ -375,7 +473,7 @@ def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonze
                         solver=solver, rounds=rounds, limit="budget",
                         reason="the call's budget was used up")
         res = _solve_round((task, shape, subset, symmetry, max_nonzero, sums, solver),
-                           configs, proof_path, cnf_path, remaining, delays)
+                           configs, proof_path, cnf_path, remaining, delays, when_free)
         if not res.done:
             return Cell(task, shape, Status.UNKNOWN, time.perf_counter() - t0, options=opts,
                         solver=solver, rounds=rounds, limit=res.limit, reason=res.reason)
@@ -443,10 +541,26 @@ class Search:
                 f"[{per}]{' ' + self.note if self.note else ''}>")
 
 
+def formula_label(cell):
+    """``"(V vars, C clauses)"`` of the formula a cell's answer came from;
+    a depth-lifted answer says at which depth it was found.
+
+    >>> from superpos_formal.tasks import uand
+    >>> from superpos_formal.shape import Shape
+    >>> c = Cell(uand(3), Shape("explicit", "relu", n=2, L=2), "SAT", 0.1,
+    ...          info={"vars": 10, "clauses": 20, "lifted_from_L": 1})
+    >>> formula_label(c)
+    '(10 vars, 20 clauses; found at L=1, lifted to L=2)'
+    """
+    lift = cell.info.get("lifted_from_L")
+    return (f"({cell.info.get('vars')} vars, {cell.info.get('clauses')} clauses"
+            + (f"; found at L={lift}, lifted to L={cell.shape.L}" if lift is not None else "")
+            + ")")
+
+
 def _progress(cb, cell, label):
     if cb is not None:
-        cb(f"{label}: {cell.status} in {cell.seconds:.2f}s "
-           f"({cell.info.get('vars')} vars, {cell.info.get('clauses')} clauses)"
+        cb(f"{label}: {cell.status} in {cell.seconds:.2f}s {formula_label(cell)}"
            + (f" [{cell.reason}]" if cell.reason else ""))
 
 
