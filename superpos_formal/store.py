@@ -589,6 +589,9 @@ def sync_best_known(store, registry_dir, minima=None, root="."):
     The export's networks are read from their bundles under ``root``.
     ``minima`` (:func:`~superpos_formal.certify.best_known.certified_minima`)
     refreshes each entry's certified minimum. Returns the entries written."""
+    # the export's run summary is read before the export is rewritten: a
+    # store that starts empty would otherwise drop every earlier run
+    earlier_runs = BK.load_registry_runs(registry_dir)
     for e in BK.load_registry(registry_dir):
         old = store.db.execute("SELECT entry FROM best_known WHERE key=?",
                                (BK.entry_key(e),)).fetchone()
@@ -600,5 +603,6 @@ def sync_best_known(store, registry_dir, minima=None, root="."):
     if minima is not None:
         store.refresh_best_known(minima)
     entries = store.best_known()
-    BK.write_exports(entries, registry_dir, runs=store.best_known_runs())
+    BK.write_exports(entries, registry_dir,
+                     runs=BK.merge_runs(entries, store.best_known_runs(), earlier_runs))
     return entries

@@ -145,6 +145,38 @@ def test_sync_never_shrinks_the_export(tmp_path):
     assert (reg / "registry.csv").read_text().splitlines()[1].startswith("uand(m=3),0,explicit")
 
 
+def test_sync_into_an_empty_store_keeps_the_exports_run_log(tmp_path):
+    """The run summary of the export is the only record of earlier runs
+    when the store starts empty (the store is not committed): a later sync
+    from a fresh store must keep those rows, not rewrite them as []."""
+    reg = tmp_path / "bk"
+    with Store(tmp_path / "a.sqlite") as st:
+        three = _entry(THREE, tmp_path)
+        st.put_best_known(three, on_win=lambda: BK.write_bundle(three))
+        sync_best_known(st, reg)
+    (slug,) = BK.load_registry_runs(reg)
+    assert BK.load_registry_runs(reg)[slug] == [
+        {"start_name": three["start"]["name"], "start_n": three["start"]["hidden_neurons"],
+         "best_n": 3}]
+    with Store(tmp_path / "b.sqlite") as st:      # fresh store, a better run
+        two = _entry(_two(), tmp_path)
+        st.put_best_known(dict(two, start=dict(two["start"], name="other start")),
+                          on_win=lambda: BK.write_bundle(two))
+        sync_best_known(st, reg)
+    rows = BK.load_registry_runs(reg)[slug]
+    assert {(r["start_name"], r["best_n"]) for r in rows} == {
+        (three["start"]["name"], 3), ("other start", 2)}
+    assert "other start" in (reg / "README.md").read_text()
+
+
+def test_export_with_a_malformed_run_log_is_refused(tmp_path):
+    doc = {"format": BK.EXPORT_FORMAT, "version": 1, "entries": [],
+           "runs": {"x": [{"start_name": "a", "best_n": "3"}]}}
+    (tmp_path / "registry.json").write_text(json.dumps(doc))
+    with pytest.raises(InputError, match="runs"):
+        BK.load_registry_runs(tmp_path)
+
+
 def test_sync_after_a_better_network_replaced_the_bundle(tmp_path):
     """The export names the bundle path of the old entry; once a better
     network has won (and rewritten that bundle), the stale export entry is

@@ -62,7 +62,7 @@ from .bundle import _dumps, make_bundle
 
 __all__ = ["FORMAT", "EXPORT_FORMAT", "slug", "bounds_of", "lower_bound", "make_entry",
            "check_entry", "write_bundle", "entry_key", "entry_counts", "better", "subject_of",
-           "load_registry", "bundle_networks", "load_legacy", "write_exports", "render", "render_csv",
+           "load_registry", "load_registry_runs", "merge_runs", "bundle_networks", "load_legacy", "write_exports", "render", "render_csv",
            "certified_minima", "lookup_certified", "refresh_entry"]
 
 FORMAT = "superpos-formal/best-known"
@@ -434,6 +434,51 @@ def load_legacy(registry_dir, root="."):
 
 def _runs_text(runs):
     return "; ".join(f"{r['start_name']} {r['start_n']}->{r['best_n']}" for r in runs)
+
+
+def load_registry_runs(registry_dir="search/best-known"):
+    """The export's run summary: ``{entry slug: [{start_name, start_n,
+    best_n}, ...]}`` (``{}`` when there is no export or no ``runs``).
+
+    A store that starts empty has no run log, so the export's summary is
+    the only record of earlier runs; :func:`merge_runs` keeps it."""
+    p = Path(registry_dir) / "registry.json"
+    if not p.is_file():
+        return {}
+    runs = json.loads(p.read_text()).get("runs", {})
+    if not isinstance(runs, dict):
+        raise InputError(f"{p}: runs: expected an object")
+    out = {}
+    for slug_, rows in runs.items():
+        if not isinstance(rows, list) or not all(
+                isinstance(r, dict) and set(r) == {"start_name", "start_n", "best_n"}
+                and isinstance(r["best_n"], int) for r in rows):
+            raise InputError(f"{p}: runs[{slug_!r}]: expected a list of "
+                             f"{{start_name, start_n, best_n}}")
+        out[slug_] = rows
+    return out
+
+
+def merge_runs(entries, store_runs, export_runs):
+    """Per entry key, the union of the store's run summary (by key) and the
+    export's (by slug): one row per ``(start_name, start_n)``, with the
+    smallest ``best_n`` either side reached.
+
+    >>> merge_runs([], {"k": [{"start_name": "a", "start_n": 5, "best_n": 4}]}, {})
+    {'k': [{'start_name': 'a', 'start_n': 5, 'best_n': 4}]}
+    """
+    by_slug = {slug_of(e): entry_key(e) for e in entries}
+    best = {}
+    for key, rows in list(store_runs.items()) + [
+            (by_slug[s], rows) for s, rows in export_runs.items() if s in by_slug]:
+        for r in rows:
+            k = (key, r["start_name"], r["start_n"])
+            best[k] = min(best.get(k, r["best_n"]), r["best_n"])
+    out = {}
+    for (key, name, sn), bn in sorted(best.items(), key=lambda kv: (
+            kv[0][0], str(kv[0][1]), kv[0][2] if kv[0][2] is not None else -1)):
+        out.setdefault(key, []).append({"start_name": name, "start_n": sn, "best_n": bn})
+    return out
 
 
 def write_exports(entries, registry_dir="search/best-known", runs=None):
