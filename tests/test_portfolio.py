@@ -3,6 +3,8 @@
 Expected answers are hand facts (see each cell), not the code's own output.
 """
 
+import os
+
 import pytest
 
 from superpos_formal.certify.check import check_unsat
@@ -133,6 +135,30 @@ def test_idle_probe_counts_idle_cores_over_its_window(tmp_path):
     busy = IdleProbe(str(stat), count_nice=True)
     _stat(stat, 400, 20, 0, 160, 20)
     assert busy.free_cores() == 0.0 and not busy.core_free()
+
+
+def test_niced_time_is_free_only_without_autogroup(tmp_path, monkeypatch):
+    """Under autogroup a nice-19 job of another session takes an equal
+    share of a core, so its time must not count as free."""
+    from superpos_formal.solve import cores
+    flag = tmp_path / "autogroup"
+    flag.write_text("1\n")
+    assert not cores.nice_yields(str(flag))
+    flag.write_text("0\n")
+    assert cores.nice_yields(str(flag))
+    stat = tmp_path / "stat"
+    _stat(stat, 100, 0, 0, 100, 0)
+    monkeypatch.setattr(cores, "nice_yields", lambda: False)
+    grouped = cores.IdleProbe(str(stat))
+    # the other CPU spent the whole window on a niced job: not free here
+    _stat(stat, 200, 100, 0, 100, 0)
+    assert grouped.free_cores() == 0.0 and not grouped.core_free()
+    if os.getpriority(os.PRIO_PROCESS, 0) <= 0:
+        monkeypatch.setattr(cores, "nice_yields", lambda: True)
+        _stat(stat, 100, 0, 0, 100, 0)
+        plain = cores.IdleProbe(str(stat))
+        _stat(stat, 200, 100, 0, 100, 0)
+        assert plain.free_cores() == pytest.approx(1.0)
 
 
 def test_idle_probe_without_proc_stat_falls_back_to_the_load_average(tmp_path):

@@ -12,7 +12,12 @@ first racer ran alone, the machine had about a core to spare.
 :class:`IdleProbe` measures that directly: the idle time of all CPUs over
 the window (``/proc/stat``), in cores. Time spent by niced processes
 counts as free when this process runs at nice 0, since they yield to it
-(a nice-19 job gets about 1.5 % of a core against a nice-0 one). Where
+(a nice-19 job gets about 1.5 % of a core against a nice-0 one) -- but only
+when the kernel does not group processes by session
+(``/proc/sys/kernel/sched_autogroup_enabled`` is 0 or absent): with
+autogroup on, nice orders processes only within one session, and a nice-19
+job started from another session takes an equal share of a core, so its
+time is not free. Where
 ``/proc/stat`` cannot be read the 1-minute load average stands in. This
 decides only how fast an answer comes, never which answer: every racer
 solves the same formula and every answer is checked as always.
@@ -20,7 +25,7 @@ solves the same formula and every answer is checked as always.
 
 import os
 
-__all__ = ["IdleProbe", "FREE_CORE", "usable_cores"]
+__all__ = ["IdleProbe", "FREE_CORE", "nice_yields", "usable_cores"]
 
 #: idle cores over the window needed to count a core as free
 FREE_CORE = 0.6
@@ -57,6 +62,20 @@ def _free_and_total(path="/proc/stat", count_nice=True):
     return free, sum(v[:8]), max(cpus, 1)
 
 
+def nice_yields(path="/proc/sys/kernel/sched_autogroup_enabled"):
+    """True when niced processes of other sessions yield to a nice-0 one:
+    the scheduler's autogroup feature is off (or this is not Linux).
+
+    >>> nice_yields("/nonexistent")
+    True
+    """
+    try:
+        with open(path) as fh:
+            return fh.read().strip() == "0"
+    except OSError:
+        return True
+
+
 class IdleProbe:
     """Idle cores between construction and :meth:`free_cores`.
 
@@ -67,8 +86,9 @@ class IdleProbe:
 
     def __init__(self, path="/proc/stat", count_nice=None):
         if count_nice is None:
-            # niced processes yield to a nice-0 one, not to a niced one
-            count_nice = os.getpriority(os.PRIO_PROCESS, 0) <= 0
+            # niced processes yield to a nice-0 one, not to a niced one, and
+            # not at all across sessions under autogroup (:func:`nice_yields`)
+            count_nice = os.getpriority(os.PRIO_PROCESS, 0) <= 0 and nice_yields()
         self._path, self._nice = path, count_nice
         self._start = _free_and_total(path, count_nice)
 
