@@ -35,7 +35,6 @@ import hashlib
 import json
 import math
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from . import tasks as T
@@ -48,7 +47,7 @@ from .constructions.channels import channel_network, routed_star_network
 from .constructions.family import certify_code, check_members, family_code, member_network
 from .constructions.family_search import family_of, sample_members
 from .constructions.search import build
-from .certify.best_known import load_registry
+from .certify.best_known import bounds_text, load_registry
 from .errors import InputError, SoundnessError
 from .fit import FORMS, fit_constant, ratio_range
 from .graph import draw
@@ -711,11 +710,9 @@ def write_report(out, *, quick=False, proofs=None, data=DATA, family_data=FAMILY
            "| certified min | minimality | manifest sha256 |",
            "|---|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(bk, key=lambda r: (r["subject"], r["n"])):
-        bd = r["bounds"]
         md.append(f"| {r['subject'][:48]}{' (sample)' if r['sample'] else ''} | "
-                  f"{r['question']} | {bd['mode']}/{bd['activation']} L={bd.get('L')} "
-                  f"B={bd.get('B')} B_bias={bd.get('B_bias')} B_code={bd.get('B_code')} "
-                  f"theta={bd.get('theta')} | {r['start'][:40]} ({r['start_n']}) | {r['n']} | "
+                  f"{r['question']} | {bounds_text(r['bounds'])} | "
+                  f"{r['start'][:40]} ({r['start_n']}) | {r['n']} | "
                   f"{r['params_nonzero']} | {r['n_lb']} | {r['certified_minimum'] or '-'} | "
                   f"{r['minimality']} | `{(r['sha256'] or '-')[:16]}` |")
     if not bk:

@@ -62,7 +62,8 @@ from .bundle import _dumps, make_bundle
 
 __all__ = ["FORMAT", "EXPORT_FORMAT", "slug", "bounds_of", "lower_bound", "make_entry",
            "check_entry", "write_bundle", "entry_key", "entry_counts", "better", "subject_of",
-           "load_registry", "load_registry_runs", "merge_runs", "bundle_networks", "load_legacy", "write_exports", "render", "render_csv",
+           "bounds_text", "load_registry", "load_registry_runs", "merge_runs",
+           "bundle_networks", "load_legacy", "write_exports", "render", "render_csv",
            "certified_minima", "lookup_certified", "refresh_entry"]
 
 FORMAT = "superpos-formal/best-known"
@@ -533,7 +534,8 @@ def render_csv(entries):
     return buf.getvalue()
 
 
-def _bounds_text(b):
+def bounds_text(b):
+    """An entry's bounds as one line (every bound that shapes the question)."""
     s = f"{b['mode']}/{b['activation']} L={b['L']} B={b['B']} B_bias={b['B_bias']}"
     if "B_code" in b:
         s += f" B_code={b['B_code']}"
@@ -581,7 +583,7 @@ def render(entries, runs=None):
             subj += (f" (SAMPLE of {of.get('kind', '?')}(m={of.get('m')}"
                      f"{', m_out=' + str(of['m_out']) if 'm_out' in of else ''}))")
         lines.append(
-            f"| {subj} | {_bounds_text(d['bounds'])} | "
+            f"| {subj} | {bounds_text(d['bounds'])} | "
             f"{s['hidden_neurons']} / {s['params_nonzero']} / {s['bits']} ({s['name']}) | "
             f"{b['hidden_neurons']} / {b['params_nonzero']} / {b['bits']} | "
             f"{d['lower_bound']['n']} | {'-' if cm is None else cm['n']} | "
@@ -597,6 +599,6 @@ def render(entries, runs=None):
         for d in sorted(entries, key=slug_of):
             rs = runs.get(entry_key(d))
             if rs:
-                lines.append(f"| {d['subject']} | {_bounds_text(d['bounds'])} | "
+                lines.append(f"| {d['subject']} | {bounds_text(d['bounds'])} | "
                              f"{_runs_text(rs)} |")
     return "\n".join(lines) + "\n"
