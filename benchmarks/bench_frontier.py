@@ -75,14 +75,30 @@ RECORDS = RESULTS / "frontier.jsonl"
 PEERS = ("z3", "z3-qffd", "cpsat-1", "cpsat-2")
 OURS = ("ours", "ours+proof")
 TOOLS = OURS + PEERS
+#: the commit whose package ``ours-prev`` runs: main at the start of the
+#: 2026-11-26 04:00 session (the defaults before the no-symmetry racer and
+#: the per-process free-core probe)
+PREV_COMMIT = "5e8b62a"
 #: speed variants of the SAT path, run with --variants or named in --tools
 #: (name -> keyword arguments on instance cells ``kw`` and on family cells
-#: ``family_kw``; a variant without one of them skips those cells)
+#: ``family_kw``; a variant without one of them skips those cells).
+#: ``ours-prev`` is not keyword arguments but the package at PREV_COMMIT,
+#: with its own defaults (``"prev": True``; :func:`_prev_tree`)
 _PREV_RACE = {"portfolio": ("default", "sat"), "stagger": 1.0, "race_if_free": False}
 VARIANTS = {
-    "ours-prev": {"kw": dict(_PREV_RACE, lift=False),
+    "ours-prev": {"prev": True, "kw": {}, "family_kw": {},
+                  "what": f"main at {PREV_COMMIT} (start of this session), its own "
+                          "defaults: the --sat preset, CaDiCaL's default options joining "
+                          "after 0.25 s if a core was free, niced time counted busy under "
+                          "autogroup"},
+    "ours-pair0": {"kw": {"portfolio": ("sat", "default"), "stagger": 0.25},
+                   "only": lambda cell: cell.shape.L <= 1,
+                   "what": "the new defaults but the previous second racer (CaDiCaL's "
+                           "default options instead of the --sat preset without symmetry "
+                           "breaks; L <= 1 cells, the others race the same pair)"},
+    "ours-1125": {"kw": dict(_PREV_RACE, lift=False),
                   "family_kw": {"member_options": _PREV_RACE, "config": "default"},
-                  "what": "the previous defaults (2026-11-25): CaDiCaL default first, its "
+                  "what": "the defaults of 2026-11-25: CaDiCaL default first, its "
                           "--sat preset joining after 1 s whatever the load, no depth lift; "
                           "families: CaDiCaL default options in the incremental loop"},
     "ours-dfirst": {"kw": {"portfolio": ("default", "sat"), "stagger": 0.25},
@@ -256,9 +272,72 @@ def _variant_kw(spec, cell):
     return spec.get("family_kw" if cell.family is not None else "kw")
 
 
+def _prev_tree():
+    """A directory holding ``superpos_formal`` as of PREV_COMMIT (extracted
+    once per run by ``git archive`` into a temporary directory)."""
+    global _PREV_DIR
+    if _PREV_DIR is None:
+        import subprocess
+        import tempfile
+        d = tempfile.mkdtemp(prefix="frontier-prev-")
+        archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", PREV_COMMIT,
+                                  "superpos_formal"], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", d], input=archive, check=True)
+        _PREV_DIR = d
+    return _PREV_DIR
+
+
+_PREV_DIR = None
+
+
+def _prev_child(cell_name, limit):
+    """In a forked child: import the package at PREV_COMMIT in place of
+    this one, rebuild the cell with it and time its ``decide`` /
+    ``decide_family`` (imports excluded, as for ``ours``). Returns
+    ``(status, seconds, note, E, R, networks as dicts)``."""
+    for name in [m for m in sys.modules if m == "superpos_formal"
+                 or m.startswith("superpos_formal.") or m == "bench_frontier"]:
+        del sys.modules[name]
+    sys.path.insert(0, _prev_tree())
+    import bench_frontier as old  # the suite, built with the old package
+    from superpos_formal.solve.family import decide_family as old_family
+    from superpos_formal.solve.search import decide as old_decide
+    import superpos_formal
+    if not superpos_formal.__file__.startswith(_prev_tree()):
+        raise RuntimeError(f"ours-prev imported {superpos_formal.__file__}")
+    cell = next(c for c in old.suite() if c.name == cell_name)
+    t0 = time.perf_counter()
+    if cell.family is None:
+        r = old_decide(cell.task, cell.shape, time_limit=limit, budget=limit)
+        dt = time.perf_counter() - t0
+        nets = [r.network.to_dict()] if r.status == "SAT" else None
+        return r.status, dt, "", (None if nets is None else r.network.E), \
+            (None if nets is None else r.network.R), nets
+    r = old_family(cell.family, cell.shape, time_limit=limit, budget=limit)
+    dt = time.perf_counter() - t0
+    nets = [n.to_dict() for n in r.networks] if r.status == "SAT" else None
+    return r.status, dt, f"{r.rounds} rounds", r.E, r.R, nets
+
+
+def _run_prev(cell, tool, limit):
+    from superpos_formal.schema import network_from_dict
+    _prev_tree()  # extracted here, outside the timed child
+    done, out = run_limited(_prev_child, cell.name, limit, time_limit=limit + 5)
+    if not done:
+        return {"status": "UNKNOWN", "seconds": limit, "note": "killed at the limit"}
+    status, dt, note, E, R, nets = out
+    if status == "SAT":
+        check_answer(cell, tool, E, R, [network_from_dict(n) for n in nets])
+    if status not in ("SAT", "UNSAT") or dt > limit:
+        status, dt = "UNKNOWN", limit
+    return {"status": status, "seconds": round(dt, 3), "note": note}
+
+
 def _run_tool(cell, tool, limit):
     t0 = time.perf_counter()
     note = ""
+    if tool in VARIANTS and VARIANTS[tool].get("prev"):
+        return _run_prev(cell, tool, limit)
     if tool in OURS or tool in VARIANTS:
         check = check_unsat if tool.endswith("+proof") else None
         kw = _variant_kw(VARIANTS[tool], cell) if tool in VARIANTS else {}
