@@ -454,8 +454,25 @@ def _conquer_dask(client, clauses, nvars, tree, took, state, tag, time_limit, de
     return killed
 
 
+class _Units:
+    """``F`` and the cube's literals as unit clauses appended, in order: a
+    read-only view for the checkers (a copy of a formula of millions of
+    clauses, once per cube, is hundreds of MB on a worker)."""
+
+    def __init__(self, F, cube):
+        self.F, self.cube = F, list(cube)
+
+    def __len__(self):
+        return len(self.F) + len(self.cube)
+
+    def __iter__(self):
+        yield from self.F
+        for l in self.cube:
+            yield [l]
+
+
 def _units(F, cube):
-    return [list(c) for c in F] + [[l] for l in cube]
+    return _Units(F, cube)
 
 
 def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry=True,

@@ -444,10 +444,12 @@ def deadline_of(budget):
     return time.time() + budget.remaining()
 
 
-def _cube_child(clauses, solver, proof_path):
+def _cube_child(clauses, cube, solver, proof_path):
     from pysat.solvers import Solver
 
     with Solver(name=solver, bootstrap_with=clauses, with_proof=True) as s:
+        for l in cube:  # F and the cube: its literals as unit clauses, in order
+            s.add_clause([l])
         ok = s.solve()
         out = {"status": "SAT" if ok else "UNSAT"}
         if ok:
@@ -494,9 +496,11 @@ def solve_cube(clauses, nvars, index, cube, time_limit=None, solver=DEFAULT_SOLV
             return unknown("cancelled", "another cube was SAT")
     tmp = tempfile.mkdtemp(prefix="superpos-cube-")
     try:
-        f = [list(c) for c in clauses] + [[l] for l in cube]
         pp = os.path.join(tmp, "proof.drat")
-        with Child(_cube_child, f, solver, pp, memory_mb=memory_mb, part="solving a cube",
+        # F and the cube go to the forked child as they are (no copy of F
+        # here: hundreds of MB per cube on a large cell)
+        with Child(_cube_child, clauses, list(cube), solver, pp, memory_mb=memory_mb,
+                   part="solving a cube",
                    budget=budget) as ch:
             pid = ch._p.pid
             with _LOCK:
