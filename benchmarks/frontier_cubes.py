@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from superpos_formal.budget import Budget
-from superpos_formal.certify.cubes import cube_and_conquer, make_cube_bundle
+from superpos_formal.certify.cubes import cube_and_conquer, make_cube_bundle, subfamily_named
 from superpos_formal.distributed import close_client, start_client
 from superpos_formal.shape import Shape
 from superpos_formal.tasks import pair_set_family, permutation_family, uand
@@ -170,13 +170,8 @@ def family_kw(a, family):
         return {}
     kw = {"family_symmetry": None if a.no_family_symmetry else "auto"}
     if a.members:
-        names = json.loads(Path(a.members).read_text())
-        by_name = {t.name: t for t in family.members()}
-        missing = [x for x in names if x not in by_name]
-        if not isinstance(names, list) or missing:
-            sys.exit(f"frontier_cubes.py: {a.members}: not a list of member names of "
-                     f"{family.name} ({missing[:1]})")
-        kw["members"] = [by_name[x] for x in names]
+        kw["members"] = subfamily_named(family, json.loads(Path(a.members).read_text()),
+                                        a.members)
     return kw
 
 

@@ -395,3 +395,26 @@ def test_bad_subfamilies_are_refused():
         family_question(fam, m[:2], family_symmetry="features+outputs", symmetry=False)
     with pytest.raises(InputError, match="only for a family"):
         cube_and_conquer(uand(3), UNSAT_SHAPE, members=m[:1])
+
+
+def test_cli_cubes_subfamily_and_bad_members_file(tmp_path, capsys):
+    from superpos_formal.cli import main
+
+    good = tmp_path / "sub.json"
+    good.write_text(json.dumps(["permutation(m=3,pi=[0, 1, 2])", "permutation(m=3,pi=[0, 2, 1])"]))
+    out = tmp_path / "b"
+    base = ["cubes", "--family", "permutations", "--m", "3", "--mode", "superposed",
+            "--codes", "free", "--activation", "relu", "--n", "1", "--B", "1", "--B-code", "1"]
+    assert main(base + ["--members", str(good), "-o", str(out)]) == 0
+    ok, why = failures(out)
+    assert ok, why
+    claim = json.loads((out / "claim.json").read_text())
+    assert len(claim["options"]["members"]) == 2
+    capsys.readouterr()
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(["permutation(m=3,pi=[0, 1, 2])", "uand(m=3)"]))
+    assert main(base + ["--members", str(bad)]) != 0
+    err = capsys.readouterr().err
+    assert "--members" in err and "is not a member" in err and "Traceback" not in err
+    assert main(["cubes", "--task", "uand", "--m", "3", "--members", str(good)]) != 0
+    assert "only with --family" in capsys.readouterr().err

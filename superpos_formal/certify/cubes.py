@@ -56,7 +56,7 @@ from .certificate import kind_for
 from .jsonio import read_text as read_bounded
 
 __all__ = ["CUBES_FORMAT", "Conquest", "CubeWork", "conquer", "cover_proof", "check_cube", "cube_and_conquer",
-           "family_question", "make_cube_bundle", "verify_cubes"]
+           "family_question", "make_cube_bundle", "subfamily_named", "verify_cubes"]
 
 CUBES_FORMAT = "superpos-formal/cubes"
 
@@ -378,6 +378,24 @@ def family_question(family, members=None, family_symmetry="auto", symmetry=True)
             raise InputError(f"members[{i}]: {t.name} is repeated")
         seen.add(t.id)
     return (None if seen == known else members), family_symmetry
+
+
+def subfamily_named(family, names, what="members"):
+    """The members of ``family`` named in ``names`` (a list of task names, as
+    the family CEGIS prints them), in that order; an unknown name or a
+    value that is not a list of names is an :class:`InputError`.
+
+    >>> from superpos_formal.tasks import permutation_family
+    >>> [t.name for t in subfamily_named(permutation_family(2), ["permutation(m=2,pi=[1, 0])"])]
+    ['permutation(m=2,pi=[1, 0])']
+    """
+    if not isinstance(names, list) or not all(isinstance(x, str) for x in names):
+        raise InputError(f"{what}: expected a JSON list of member names")
+    by_name = {t.name: t for t in family.members()}
+    for i, x in enumerate(names):
+        if x not in by_name:
+            raise InputError(f"{what}[{i}]: {x!r} is not a member of {family.name}")
+    return [by_name[x] for x in names]
 
 
 def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
