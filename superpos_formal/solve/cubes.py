@@ -119,10 +119,19 @@ def allow_children():
     mp.current_process()._config["daemon"] = False
 
 
-def encode_cell(task, family, shape, symmetry=True, sums="tree"):
-    """The formula of one cell (a task, or every member of a family)."""
+def encode_cell(task, family, shape, symmetry=True, sums="tree", members=None,
+                family_symmetry=None):
+    """The formula of one cell (a task, or the members of a family).
+
+    ``members``: a subfamily (tasks of ``family``) to encode instead of every
+    member; ``family_symmetry``: the relabelling order of
+    :func:`~superpos_formal.encode.sat.encode_family_sat`, which the caller
+    has justified for the whole family (see
+    :mod:`superpos_formal.encode.symmetry`)."""
     if family is not None:
-        return encode_family_sat(list(family.members()), shape, symmetry=symmetry, sums=sums)
+        tasks = list(family.members()) if members is None else list(members)
+        return encode_family_sat(tasks, shape, symmetry=symmetry, sums=sums,
+                                 family_symmetry=family_symmetry)
     return encode_sat(task, shape, symmetry=symmetry, sums=sums)
 
 
@@ -383,6 +392,13 @@ class CubeResult:
     superseded: list = field(default_factory=list)
     #: refuted cubes taken from a work folder (solved in an earlier run)
     reused: int = 0
+    #: why an UNKNOWN is not an answer, when it is not a limit (a SAT cube of
+    #: a subfamily: its code serves those members only)
+    note: str = ""
+    #: a family cell: the subfamily encoded (None: every member) and the
+    #: relabelling order used, which the bundle's options must repeat
+    members: list = None
+    family_symmetry: str = None
 
     def _all(self):
         return self.answers + self.superseded
