@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from superpos_formal.budget import Budget
-from superpos_formal.certify.cubes import cube_and_conquer, make_cube_bundle
+from superpos_formal.certify.cubes import cube_and_conquer, make_cube_bundle, subfamily_named
 from superpos_formal.distributed import close_client, start_client
 from superpos_formal.shape import Shape
 from superpos_formal.tasks import pair_set_family, permutation_family, uand
@@ -65,6 +65,13 @@ def main():
     ap.add_argument("--bundle", default=None)
     ap.add_argument("--work", default=None,
                     help="keep refuted cubes and re-splits here; a rerun resumes from it")
+    ap.add_argument("--members", default=None, metavar="FILE.json",
+                    help="--family: refute only this subfamily (a JSON list of member "
+                         "names, e.g. the last subfamily of the family CEGIS); its "
+                         "refutation refutes the family, its SAT answers nothing")
+    ap.add_argument("--no-family-symmetry", action="store_true",
+                    help="--family: leave out the feature/output relabelling order "
+                         "(on by default for a family closed under relabelling)")
     ap.add_argument("--status-only", action="store_true",
                     help="solve nothing: list the split's cubes and what --work holds")
     a = ap.parse_args()
@@ -84,7 +91,8 @@ def main():
             res = cube_and_conquer(task, shape, family=family, depth=a.depth,
                                    time_limit=a.time_limit,
                                    resplit=a.resplit, resplit_depth=a.resplit_depth,
-                                   client=client, progress=log, work_dir=a.work)
+                                   client=client, progress=log, work_dir=a.work,
+                                   **family_kw(a, family))
     finally:
         if client is not None:
             close_client(client)
@@ -103,7 +111,8 @@ def main():
                      "proof_gz_sha256": hashlib.sha256(x.proof_gz).hexdigest()
                      if x and x.proof_gz else None,
                      "checked": bool(x and x.checked)})
-    doc = {"cell": label, "question": question, "status": res.status, "split": res.split, "depth": a.depth,
+    doc = {"cell": label, "question": question, "status": res.status, "note": res.note,
+           "split": res.split, "depth": a.depth,
            "time_limit": a.time_limit, "resplit": a.resplit,
            "resplit_depth": a.resplit_depth, "budget": a.budget, "budget_hit": b.hit,
            "workers": a.workers, "nice": os.nice(0), "wall_seconds": round(wall, 1),
@@ -120,7 +129,8 @@ def main():
     md = [f"# Cube and conquer on {doc['question']}", "",
           f"Status **{res.status}**: {doc['refuted']} of {doc['leaves']} leaf cubes refuted "
           f"(DRAT proofs checked by dratify native), {doc['open']} open; "
-          f"{res.resplit} cube(s) split again at the {a.time_limit:g} s limit.", "",
+          f"{res.resplit} cube(s) split again at the {a.time_limit:g} s limit."
+          + (f" {res.note}." if res.note else ""), "",
           f"Split: {res.split}. Budget {a.budget:g} s (hit: {b.hit}); wall {wall:.0f} s on "
           f"{a.workers} Dask workers; CPU of the cube solvers {res.solver_cpu_seconds:.0f} s, "
           f"of their proof checks {res.check_cpu_seconds:.0f} s. Load average "
@@ -134,7 +144,7 @@ def main():
     print("\n".join(md[:5]))
     if res.status == "UNSAT" and a.bundle:
         make_cube_bundle(a.bundle, res, shape=shape, task=task, family=family,
-                         checkers=("native",))
+                         checkers=("native",))  # members, relabelling order: from res
         print(f"bundle: {a.bundle}")
     elif res.status == "SAT" and a.bundle:
         from types import SimpleNamespace
@@ -151,6 +161,20 @@ def main():
     return 0
 
 
+def family_kw(a, family):
+    """``members`` and ``family_symmetry`` of :func:`cube_and_conquer` from
+    the command line (``{}`` for a task)."""
+    if family is None:
+        if a.members or a.no_family_symmetry:
+            sys.exit("frontier_cubes.py: --members and --no-family-symmetry need --family")
+        return {}
+    kw = {"family_symmetry": None if a.no_family_symmetry else "auto"}
+    if a.members:
+        kw["members"] = subfamily_named(family, json.loads(Path(a.members).read_text()),
+                                        a.members)
+    return kw
+
+
 def cell_of(a):
     """``(task, family, shape, label, question)`` of the command line."""
     if a.family is None:
@@ -163,9 +187,15 @@ def cell_of(a):
     shape = Shape(mode="superposed", activation=a.activation, n=a.n, B=a.B, B_code=a.B_code,
                   codes="free")
     name = f"perms{a.m}" if a.family == "perms" else f"and{a.m_out}sets{a.m}"
-    return (None, fam, shape, f"{name}-fam-{a.activation}-n{a.n}-B{a.B}-Bc{a.B_code}",
-            f"{fam.name} family (one shared free code) superposed {a.activation} L=1 "
-            f"n={a.n} B={a.B} bias={shape.B_bias} code={shape.B_code} theta={shape.theta}")
+    kw = family_kw(a, fam)
+    sub = kw.get("members")
+    tag = (f"-sub{len(sub)}" if sub else "") + ("-nofs" if a.no_family_symmetry else "")
+    what = (f" through a subfamily of {len(sub)} members (its refutation refutes the "
+            f"family)" if sub else "")
+    return (None, fam, shape, f"{name}-fam{tag}-{a.activation}-n{a.n}-B{a.B}-Bc{a.B_code}",
+            f"{fam.name} family (one shared free code){what} superposed {a.activation} L=1 "
+            f"n={a.n} B={a.B} bias={shape.B_bias} code={shape.B_code} theta={shape.theta}"
+            + ("" if a.no_family_symmetry else "; feature/output relabelling order on"))
 
 
 def status_only(a, task, family, shape, label, question):
@@ -176,7 +206,12 @@ def status_only(a, task, family, shape, label, question):
     from superpos_formal.certify.cubes import CubeWork
     from superpos_formal.solve.cubes import Lookahead, encode_cell, split_candidates
 
-    enc = encode_cell(task, family, shape)
+    from superpos_formal.certify.cubes import family_question
+
+    kw = family_kw(a, family)
+    members, fsym = (family_question(family, kw.get("members"), kw["family_symmetry"])
+                     if family is not None else (None, None))
+    enc = encode_cell(task, family, shape, members=members, family_symmetry=fsym)
     with Lookahead(enc.clauses, split_candidates(enc)) as la:
         cubes = la.tree([], a.depth)
     work = CubeWork(a.work, D.sha256_text(enc.to_dimacs()))

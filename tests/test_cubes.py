@@ -2,6 +2,7 @@
 
 import importlib
 import json
+import os
 import shutil
 
 import pytest
@@ -299,6 +300,25 @@ def test_memory_capped_cube_is_unknown_with_a_reason():
     assert "memory" in capped.reason and "MB" in capped.reason
 
 
+def _loader_fatal():
+    os._exit(127)  # what glibc's loader does when it cannot allocate TLS
+
+
+def test_a_child_ended_by_the_dynamic_loader_under_a_cap_is_out_of_memory():
+    """Under a memory cap a cube's solver can die with exit 127 ("cannot
+    allocate memory for thread-local data": glibc's loader, when C++ code
+    first throws bad_alloc); that is the memory limit, not an error."""
+    from superpos_formal.solve.runner import Child
+
+    with Child(_loader_fatal, memory_mb=4096, part="solving a cube") as ch:
+        kind, out = ch.recv(60)
+    assert (kind, out.limit) == ("limit", "memory")
+    assert "exit 127" in out.reason and "4096 MB" in out.reason
+    with Child(_loader_fatal, memory_mb=0, part="solving a cube") as ch:
+        with pytest.raises(RuntimeError, match="exit 127"):
+            ch.recv(60)
+
+
 def test_bundle_proofs_read_with_the_bound(unsat_bundle):
     rep = verify_bundle(unsat_bundle, checkers=NATIVE, max_unzipped=200)
     assert not rep.ok
@@ -326,3 +346,95 @@ def test_work_folder_resumes_without_solving_again(monkeypatch, tmp_path):
         C.cube_and_conquer(uand(3), UNSAT_SHAPE, depth=2, work_dir=work)
     with pytest.raises(InputError, match="another formula"):
         C.cube_and_conquer(uand(4), UNSAT_SHAPE, depth=2, work_dir=work)
+
+
+def test_subfamily_cube_bundle_with_family_symmetry_verifies_and_names_its_members(tmp_path):
+    # permutations of 3 features at n = 1 are UNSAT already for two members
+    # (the committed minimum bundle refutes n = 1 with members 1/6); a cube
+    # bundle of a subfamily is a refutation of the family, as its claim says
+    from superpos_formal.schema import task_to_dict
+    from superpos_formal.tasks import permutation_family
+
+    fam = permutation_family(3)
+    sub = list(fam.members())[:2]
+    sh = Shape(mode="superposed", activation="relu", n=1, B=1, B_code=1, codes="free")
+    res = cube_and_conquer(None, sh, family=fam, members=sub, depth=2)
+    assert res.status == "UNSAT" and res.family_symmetry == "features+outputs"
+    assert len(res.encoding._members) == 2
+    out = tmp_path / "sub"
+    make_cube_bundle(out, res, shape=sh, family=fam, checkers=NATIVE)
+    claim = json.loads((out / "claim.json").read_text())
+    assert claim["options"]["members"] == [task_to_dict(t) for t in sub]
+    assert claim["options"]["family_symmetry"] == "features+outputs"
+    ok, why = failures(out)
+    assert ok, why
+    # the claim may not say "one member" for a two-member formula
+    b = copy(out, tmp_path)
+    claim["options"]["members"] = claim["options"]["members"][:1]
+    (b / "claim.json").write_text(json.dumps(claim))
+    write_manifest(b)
+    ok, why = failures(b)
+    assert not ok and "regenerated" in why
+    # nor drop the relabelling order its formula carries
+    b2 = tmp_path / "b2"
+    shutil.copytree(out, b2)
+    claim = json.loads((out / "claim.json").read_text())
+    del claim["options"]["family_symmetry"]
+    (b2 / "claim.json").write_text(json.dumps(claim))
+    write_manifest(b2)
+    ok, why = failures(b2)
+    assert not ok and "regenerated" in why
+
+
+def test_subfamily_sat_cube_is_not_a_family_answer():
+    # permutations of 3 at n = 2 are SAT: a one-member subfamily's SAT cube
+    # gives verified networks for that member and UNKNOWN for the family
+    from superpos_formal.tasks import permutation_family
+
+    fam = permutation_family(3)
+    sh = Shape(mode="superposed", activation="relu", n=2, B=1, B_code=1, codes="free")
+    res = cube_and_conquer(None, sh, family=fam, members=list(fam.members())[:1], depth=1)
+    assert res.status == "UNKNOWN" and "subfamily" in res.note and len(res.networks) == 1
+
+
+def test_bad_subfamilies_are_refused():
+    from superpos_formal.certify.cubes import family_question
+    from superpos_formal.tasks import permutation_family
+
+    fam = permutation_family(3)
+    with pytest.raises(InputError, match="empty"):
+        family_question(fam, [])
+    with pytest.raises(InputError, match="not a member"):
+        family_question(fam, [uand(3)])
+    m = list(fam.members())
+    with pytest.raises(InputError, match="repeated"):
+        family_question(fam, [m[0], m[1], m[0]])
+    with pytest.raises(InputError, match="not justified"):
+        family_question(fam, m[:2], family_symmetry="features", symmetry=True)
+    with pytest.raises(InputError, match="not justified"):
+        family_question(fam, m[:2], family_symmetry="features+outputs", symmetry=False)
+    with pytest.raises(InputError, match="only for a family"):
+        cube_and_conquer(uand(3), UNSAT_SHAPE, members=m[:1])
+
+
+def test_cli_cubes_subfamily_and_bad_members_file(tmp_path, capsys):
+    from superpos_formal.cli import main
+
+    good = tmp_path / "sub.json"
+    good.write_text(json.dumps(["permutation(m=3,pi=[0, 1, 2])", "permutation(m=3,pi=[0, 2, 1])"]))
+    out = tmp_path / "b"
+    base = ["cubes", "--family", "permutations", "--m", "3", "--mode", "superposed",
+            "--codes", "free", "--activation", "relu", "--n", "1", "--B", "1", "--B-code", "1"]
+    assert main(base + ["--members", str(good), "-o", str(out)]) == 0
+    ok, why = failures(out)
+    assert ok, why
+    claim = json.loads((out / "claim.json").read_text())
+    assert len(claim["options"]["members"]) == 2
+    capsys.readouterr()
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(["permutation(m=3,pi=[0, 1, 2])", "uand(m=3)"]))
+    assert main(base + ["--members", str(bad)]) != 0
+    err = capsys.readouterr().err
+    assert "--members" in err and "is not a member" in err and "Traceback" not in err
+    assert main(["cubes", "--task", "uand", "--m", "3", "--members", str(good)]) != 0
+    assert "only with --family" in capsys.readouterr().err

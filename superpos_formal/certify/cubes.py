@@ -51,11 +51,12 @@ from ..solve.runner import DEFAULT_SOLVER, solver_version
 from ..verify import verify
 from . import bundle as B
 from . import drat as D
+from ..encode.symmetry import family_symmetry_of
 from .certificate import kind_for
 from .jsonio import read_text as read_bounded
 
 __all__ = ["CUBES_FORMAT", "Conquest", "CubeWork", "conquer", "cover_proof", "check_cube", "cube_and_conquer",
-           "make_cube_bundle", "verify_cubes"]
+           "family_question", "make_cube_bundle", "subfamily_named", "verify_cubes"]
 
 CUBES_FORMAT = "superpos-formal/cubes"
 
@@ -333,10 +334,74 @@ def conquer(clauses, nvars, cubes, *, client=None, time_limit=None, resplit=0,
     return Conquest(final, got, superseded, state["sat"], killed)
 
 
+def family_question(family, members=None, family_symmetry="auto", symmetry=True):
+    """``(members, family_symmetry)`` of a family cell, checked.
+
+    ``members``: ``None`` (every member) or a subfamily: tasks of ``family``,
+    no repeats; the whole family given as a list becomes ``None``. A
+    subfamily's UNSAT refutes the family (no shared code serves the
+    subfamily, so none serves the family); its SAT answers nothing about the
+    family. ``family_symmetry``: ``"auto"`` takes the relabelling order the
+    family justifies (:func:`~superpos_formal.encode.symmetry.family_symmetry_of`,
+    only for a complete family closed under relabelling, and only with
+    ``symmetry``); ``None`` turns it off; a named order must be the one
+    the family justifies. The order is sound for a subfamily too, because the
+    claim is about the closed family (the argument in
+    :mod:`superpos_formal.encode.symmetry`).
+
+    >>> from superpos_formal.tasks import permutation_family
+    >>> fam = permutation_family(3)
+    >>> sub, fs = family_question(fam, list(fam.members())[:2])
+    >>> len(sub), fs
+    (2, 'features+outputs')
+    >>> family_question(fam, list(fam.members()))
+    (None, 'features+outputs')
+    """
+    justified = family_symmetry_of(family) if symmetry else None
+    if family_symmetry == "auto":
+        family_symmetry = justified
+    elif family_symmetry is not None and family_symmetry != justified:
+        raise InputError(f"family symmetry {family_symmetry!r} is not justified for "
+                         f"{family.name}" + ("" if symmetry else " without symmetry breaks")
+                         + f" (justified: {justified})")
+    if members is None:
+        return None, family_symmetry
+    members = list(members)
+    if not members:
+        raise InputError("members: an empty subfamily refutes nothing")
+    ids = [t.id for t in family.members()]
+    known, seen = set(ids), set()
+    for i, t in enumerate(members):
+        if t.id not in known:
+            raise InputError(f"members[{i}]: {t.name} is not a member of {family.name}")
+        if t.id in seen:
+            raise InputError(f"members[{i}]: {t.name} is repeated")
+        seen.add(t.id)
+    return (None if seen == known else members), family_symmetry
+
+
+def subfamily_named(family, names, what="members"):
+    """The members of ``family`` named in ``names`` (a list of task names, as
+    the family CEGIS prints them), in that order; an unknown name or a
+    value that is not a list of names is an :class:`InputError`.
+
+    >>> from superpos_formal.tasks import permutation_family
+    >>> [t.name for t in subfamily_named(permutation_family(2), ["permutation(m=2,pi=[1, 0])"])]
+    ['permutation(m=2,pi=[1, 0])']
+    """
+    if not isinstance(names, list) or not all(isinstance(x, str) for x in names):
+        raise InputError(f"{what}: expected a JSON list of member names")
+    by_name = {t.name: t for t in family.members()}
+    for i, x in enumerate(names):
+        if x not in by_name:
+            raise InputError(f"{what}[{i}]: {x!r} is not a member of {family.name}")
+    return [by_name[x] for x in names]
+
+
 def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
                      time_limit=None, resplit=0, resplit_depth=2, client=None,
                      symmetry=True, sums="tree", progress=None, memory_mb=None,
-                     budget=None, work_dir=None):
+                     budget=None, work_dir=None, members=None, family_symmetry="auto"):
     """Decide one cell by cube and conquer; a :class:`CubeResult`.
 
     ``split``: the heuristic (:data:`~superpos_formal.solve.cubes.SPLITS`)
@@ -350,6 +415,11 @@ def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
     exhaustively (the other cubes cancelled: ``CubeResult.killed``);
     UNKNOWN that a cube reached a limit it could not be split past, or the
     budget ran out (``open_cubes``).
+
+    A family: ``members`` (a subfamily) and ``family_symmetry`` as in
+    :func:`family_question`. A SAT cube of a subfamily verifies its
+    networks against those members and is UNKNOWN for the family
+    (``note`` says why).
     """
     t0 = time.perf_counter()
     if depth < 0:
@@ -357,7 +427,13 @@ def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
     if split not in SPLITS:
         raise InputError(f"cube split: unknown heuristic {split!r} "
                          f"(one of {', '.join(sorted(SPLITS))})")
-    enc = encode_cell(task, family, shape, symmetry, sums)
+    fsym = None
+    if family is not None:
+        members, fsym = family_question(family, members, family_symmetry, symmetry)
+    elif members is not None or family_symmetry not in ("auto", None):
+        raise InputError("members, family symmetry: only for a family")
+    enc = encode_cell(task, family, shape, symmetry, sums, members=members,
+                      family_symmetry=fsym)
     la = None
     if split == "lookahead" or resplit:
         la = Lookahead(enc.clauses, split_candidates(enc))
@@ -379,16 +455,23 @@ def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
                      resplit=len(q.superseded), killed=q.killed, split_seconds=split_s,
                      superseded=q.superseded)
     res.reused = work.reused if work is not None else 0
+    res.members, res.family_symmetry = members, fsym
     sat = q.sat
     if sat is not None:
         _, _, nets = enc.decode_all(sat.model)
-        members = list(family.members()) if family is not None else [task]
-        for net, t in zip(nets, members):
+        tasks = members or (list(family.members()) if family is not None else [task])
+        for net, t in zip(nets, tasks):
             v = verify(net, t, shape.tolerance)
             if not v.ok:
                 raise SoundnessError(f"SAT cube {sat.index} decodes to a network that fails "
                                      f"{v.errors} bit(s); encoder bug")
-        res.status, res.network, res.networks = "SAT", nets[0], nets
+        if members is not None:
+            res.note = (f"cube {sat.index} is SAT for the subfamily: its code serves "
+                        f"{len(members)} of {family.size} members (networks verified); "
+                        f"that says nothing about the family")
+            res.networks = nets
+        else:
+            res.status, res.network, res.networks = "SAT", nets[0], nets
     elif len(done) == len(q.cubes) and all(a.status == "UNSAT" and a.checked for a in done):
         res.cover_text = cover_proof(q.cubes)
         res.status = "UNSAT"
@@ -454,8 +537,25 @@ def _conquer_dask(client, clauses, nvars, tree, took, state, tag, time_limit, de
     return killed
 
 
+class _Units:
+    """``F`` and the cube's literals as unit clauses appended, in order: a
+    read-only view for the checkers (a copy of a formula of millions of
+    clauses, once per cube, is hundreds of MB on a worker)."""
+
+    def __init__(self, F, cube):
+        self.F, self.cube = F, list(cube)
+
+    def __len__(self):
+        return len(self.F) + len(self.cube)
+
+    def __iter__(self):
+        yield from self.F
+        for l in self.cube:
+            yield [l]
+
+
 def _units(F, cube):
-    return [list(c) for c in F] + [[l] for l in cube]
+    return _Units(F, cube)
 
 
 def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry=True,
@@ -478,6 +578,11 @@ def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry
     # the resolved sum encoding ("auto" becomes "tree" or "binary"): the one
     # that regenerates this CNF
     options = {"symmetry": bool(symmetry), "sums": enc.info.get("sums", sums)}
+    if result.family_symmetry:
+        options["family_symmetry"] = result.family_symmetry
+    if result.members is not None:
+        # a subfamily's refutation: the claim says which members it is about
+        options["members"] = [task_to_dict(t) for t in result.members]
     question = "family" if family is not None else (
         "representation" if shape.L == 0 else "instance")
     mod = B._encoder("order-tree")
@@ -485,7 +590,7 @@ def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry
         "format": B.CLAIM_FORMAT, "version": B.VERSION, "question": question,
         "shape": shape.to_dict(), "answer": "UNSAT", "certificate": "cubes",
         # what the proofs refute: F, or F and the symmetry breaks (certificate.py)
-        "certificate_kind": kind_for("UNSAT", {"symmetry": bool(symmetry)}),
+        "certificate_kind": kind_for("UNSAT", options),
         "options": options,
         "solver": {"name": DEFAULT_SOLVER, "version": solver_version(DEFAULT_SOLVER)},
         "encoder": {"name": "order-tree",

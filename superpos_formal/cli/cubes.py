@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 from ..api import _shape
-from ..certify.cubes import cube_and_conquer, make_cube_bundle
+from ..certify.cubes import cube_and_conquer, make_cube_bundle, subfamily_named
 from ..distributed import close_client, start_client
 from ..errors import InputError
 from ..solve.cubes import SPLITS
 from .args import add_budget_args, out_dir
-from ..schema import network_to_dict
+from ..schema import load_json, network_to_dict
 from .search import _family, _task, add_shape_args, add_task_args, shape_kwargs
 
 __all__ = ["register"]
@@ -33,6 +33,11 @@ def cmd_cubes(a):
         raise InputError("--resplit-depth: expected 1..6 levels")
     fam = _family(a) if a.family else None
     task = None if fam else _task(a)
+    members = None
+    if a.members:
+        if fam is None:
+            raise InputError("--members: only with --family")
+        members = subfamily_named(fam, load_json(a.members), f"--members {a.members}")
     subj = fam or task
     kw = shape_kwargs(a)
     shape, _ = _shape(subj, a.n, kw["mode"], kw["activation"], kw["L"], kw["B"],
@@ -57,7 +62,7 @@ def cmd_cubes(a):
                                time_limit=a.time_limit, resplit=a.resplit,
                                resplit_depth=a.resplit_depth, client=client,
                                symmetry=not a.no_symmetry, sums=a.sums, progress=prog,
-                               work_dir=a.work)
+                               work_dir=a.work, members=members)
     finally:
         if client is not None:
             close_client(client)
@@ -71,6 +76,8 @@ def cmd_cubes(a):
         done = sum(1 for x in res.answers if x.status == "UNSAT")
         print(f"open: {len(res.open_cubes)} of {len(res.cubes)} cubes ({done} refuted, "
               f"proofs checked); the cell stays UNKNOWN")
+    if res.note:
+        print(res.note)
     if res.killed:
         print(f"killed {len(res.killed)} running cube solver(s) after the SAT cube",
               file=sys.stderr)
@@ -108,6 +115,11 @@ def register(sub):
     p.add_argument("--work", default=None, type=out_dir, metavar="DIR",
                    help="keep refuted cubes (checked proofs) and re-splits here; a later "
                         "run of the same cell takes them from there (resume)")
+    p.add_argument("--members", default=None, metavar="FILE.json",
+                   help="with --family: refute only this subfamily (a JSON list of member "
+                        "names); its UNSAT refutes the family, its SAT answers nothing. "
+                        "A family closed under relabelling (permutations) gets its "
+                        "feature/output order either way; the bundle names both")
     p.add_argument("--quiet", action="store_true")
     add_budget_args(p, budget=False)  # --memory-limit: each cube solver's cap
     p.set_defaults(func=cmd_cubes)

@@ -119,10 +119,19 @@ def allow_children():
     mp.current_process()._config["daemon"] = False
 
 
-def encode_cell(task, family, shape, symmetry=True, sums="tree"):
-    """The formula of one cell (a task, or every member of a family)."""
+def encode_cell(task, family, shape, symmetry=True, sums="tree", members=None,
+                family_symmetry=None):
+    """The formula of one cell (a task, or the members of a family).
+
+    ``members``: a subfamily (tasks of ``family``) to encode instead of every
+    member; ``family_symmetry``: the relabelling order of
+    :func:`~superpos_formal.encode.sat.encode_family_sat`, which the caller
+    has justified for the whole family (see
+    :mod:`superpos_formal.encode.symmetry`)."""
     if family is not None:
-        return encode_family_sat(list(family.members()), shape, symmetry=symmetry, sums=sums)
+        tasks = list(family.members()) if members is None else list(members)
+        return encode_family_sat(tasks, shape, symmetry=symmetry, sums=sums,
+                                 family_symmetry=family_symmetry)
     return encode_sat(task, shape, symmetry=symmetry, sums=sums)
 
 
@@ -383,6 +392,13 @@ class CubeResult:
     superseded: list = field(default_factory=list)
     #: refuted cubes taken from a work folder (solved in an earlier run)
     reused: int = 0
+    #: why an UNKNOWN is not an answer, when it is not a limit (a SAT cube of
+    #: a subfamily: its code serves those members only)
+    note: str = ""
+    #: a family cell: the subfamily encoded (None: every member) and the
+    #: relabelling order used, which the bundle's options must repeat
+    members: list = None
+    family_symmetry: str = None
 
     def _all(self):
         return self.answers + self.superseded
@@ -444,10 +460,12 @@ def deadline_of(budget):
     return time.time() + budget.remaining()
 
 
-def _cube_child(clauses, solver, proof_path):
+def _cube_child(clauses, cube, solver, proof_path):
     from pysat.solvers import Solver
 
     with Solver(name=solver, bootstrap_with=clauses, with_proof=True) as s:
+        for l in cube:  # F and the cube: its literals as unit clauses, in order
+            s.add_clause([l])
         ok = s.solve()
         out = {"status": "SAT" if ok else "UNSAT"}
         if ok:
@@ -494,9 +512,11 @@ def solve_cube(clauses, nvars, index, cube, time_limit=None, solver=DEFAULT_SOLV
             return unknown("cancelled", "another cube was SAT")
     tmp = tempfile.mkdtemp(prefix="superpos-cube-")
     try:
-        f = [list(c) for c in clauses] + [[l] for l in cube]
         pp = os.path.join(tmp, "proof.drat")
-        with Child(_cube_child, f, solver, pp, memory_mb=memory_mb, part="solving a cube",
+        # F and the cube go to the forked child as they are (no copy of F
+        # here: hundreds of MB per cube on a large cell)
+        with Child(_cube_child, clauses, list(cube), solver, pp, memory_mb=memory_mb,
+                   part="solving a cube",
                    budget=budget) as ch:
             pid = ch._p.pid
             with _LOCK:

@@ -73,6 +73,9 @@ def _physical_mb():
 #: machine stays usable). ``--memory-limit`` overrides it.
 DEFAULT_MEMORY_MB = int(min(8192, max(1024, _physical_mb() // 2)))
 
+#: exit status of a process that glibc's dynamic loader ended (``_dl_fatal_printf``)
+_LOADER_FATAL = 127
+
 #: pids (= process group ids) of live children
 _LIVE = set()
 
@@ -319,6 +322,13 @@ class Child:
                 return self._limit("memory", f"the {self.part} process died of "
                                    f"{signal.Signals(-code).name} under the memory limit "
                                    f"of {self.memory_mb} MB (out of memory)")
+            if code == _LOADER_FATAL and self.memory_mb:
+                # glibc's dynamic loader ends a process with 127 when it
+                # cannot allocate (e.g. "cannot allocate memory for
+                # thread-local data" when C++ code first throws bad_alloc)
+                return self._limit("memory", f"the {self.part} process died (exit 127, the "
+                                   f"dynamic loader could not allocate) under the memory "
+                                   f"limit of {self.memory_mb} MB (out of memory)")
             raise RuntimeError(f"the {self.part} process died (exit {code})") from None
         if msg[0] == "memory":
             return self._limit("memory", f"memory limit of {self.memory_mb} MB reached "
