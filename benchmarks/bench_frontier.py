@@ -554,6 +554,9 @@ def main(argv=None):
     ap.add_argument("--missing", action="store_true",
                     help="only the (cell, tool) pairs that have no record yet")
     ap.add_argument("--note", default="", help="a line for the report (load, etc.)")
+    ap.add_argument("--notes-file", default=None,
+                    help="Markdown appended to the report under 'Notes' (what the "
+                         "run shows, written after it)")
     a = ap.parse_args(argv)
 
     cells = suite()
@@ -605,6 +608,12 @@ def main(argv=None):
               f"{a.limit:g} s per run, every tool in its own process"
               + (f"; {a.note}" if a.note else ""))
     text, dis = report(recs, all_cells, have_tools, a.limit, header)
+    if a.notes_file:
+        try:
+            notes = Path(a.notes_file).read_text()
+        except OSError as e:
+            raise SystemExit(f"--notes-file: cannot read {a.notes_file}: {e.strerror}")
+        text += "\n## Notes\n\n" + notes.strip() + "\n"
     out = RESULTS / ("frontier_quick.md" if a.quick else "frontier.md")
     out.write_text(text)
     print()
