@@ -359,7 +359,7 @@ def run(fn, *args, time_limit=None, memory_mb=None, part="solving", budget=None,
     return Outcome(True, msg[1], seconds=time.perf_counter() - t0)
 
 
-def race(calls, time_limit=None, delays=None, start_if=None):
+def race(calls, time_limit=None, delays=None, start_if=None, accept=None):
     """Run each ``(fn, args, kwargs)`` of ``calls`` in its own :class:`Child`;
     the first to return wins and the others are killed (with their groups).
 
@@ -369,7 +369,11 @@ def race(calls, time_limit=None, delays=None, start_if=None):
     answers quickly. ``start_if(i)``, when given, is asked when a delayed
     racer is due; if it says no, that racer never starts (the default
     portfolio starts its second racer only when a core is free:
-    :mod:`superpos_formal.solve.cores`).
+    :mod:`superpos_formal.solve.cores`). ``accept(i, value)``, when given,
+    is asked about each racer's returned value; a declined value does not
+    win, and that racer drops out while the others go on (a racer that
+    answers only SAT on a relaxed formula:
+    :data:`superpos_formal.solve.search.NOSYM`).
 
     Returns ``(index, Outcome)``: the winner's index and its finished
     :class:`Outcome`, or ``(None, Outcome)`` saying which limit ended the
@@ -389,6 +393,9 @@ def race(calls, time_limit=None, delays=None, start_if=None):
     >>> race([(time.sleep, (0.3,), {}), (sum, ([4],), {})], delays=[0, 0.1],
     ...      start_if=lambda i: False)[0]
     0
+    >>> race([(_late_sum, ([1],), {}), (sum, ([4],), {})],
+    ...      accept=lambda i, v: v != 4)[1].value
+    1
     """
     from multiprocessing.connection import wait
 
@@ -430,7 +437,12 @@ def race(calls, time_limit=None, delays=None, start_if=None):
                 i = next(k for k, c in children.items() if c._conn is ready[0])
                 msg = children[i].recv(0)
                 if msg[0] == "return":
-                    return i, Outcome(True, msg[1], seconds=time.perf_counter() - t0)
+                    if accept is None or accept(i, msg[1]):
+                        return i, Outcome(True, msg[1], seconds=time.perf_counter() - t0)
+                    children.pop(i).kill()
+                    if not children and not pending and not dropped:
+                        raise RuntimeError("race: every racer's answer was declined")
+                    continue
                 # a limit inside one racer (its memory): it drops out
                 dropped.append(msg[1])
                 children.pop(i).kill()
@@ -440,6 +452,12 @@ def race(calls, time_limit=None, delays=None, start_if=None):
     finally:
         for c in children.values():
             c.kill()
+
+
+def _late_sum(xs):
+    """``sum(xs)`` after 0.3 s (a slow racer for the examples)."""
+    time.sleep(0.3)
+    return sum(xs)
 
 
 def race_limited(calls, time_limit=None, delays=None, start_if=None):
