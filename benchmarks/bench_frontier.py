@@ -324,6 +324,11 @@ def _ours_child(tool, cell_name, limit, prev_dir):
                          **kw)
         if r.status == "SAT":
             out.update(E=r.network.E, R=r.network.R, nets=[r.network.to_dict()])
+        # which racer answered (and at which depth, for a lifted answer)
+        won = r.info.get("config")
+        if won:
+            out["note"] = f"won by {won}" + (f" at L={r.info['lifted_from_L']}"
+                                             if r.info.get("lifted_from_L") else "")
     else:
         r = fresh_family(cell.family, cell.shape, time_limit=limit, budget=limit,
                          check=check, **kw)
