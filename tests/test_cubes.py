@@ -2,6 +2,7 @@
 
 import importlib
 import json
+import os
 import shutil
 
 import pytest
@@ -297,6 +298,25 @@ def test_memory_capped_cube_is_unknown_with_a_reason():
     capped = solve_cube(f, top + 2, 0, [2], memory_mb=_mapped_bytes() // 2**20 + 48)
     assert (capped.status, capped.limit) == ("UNKNOWN", "memory")
     assert "memory" in capped.reason and "MB" in capped.reason
+
+
+def _loader_fatal():
+    os._exit(127)  # what glibc's loader does when it cannot allocate TLS
+
+
+def test_a_child_ended_by_the_dynamic_loader_under_a_cap_is_out_of_memory():
+    """Under a memory cap a cube's solver can die with exit 127 ("cannot
+    allocate memory for thread-local data": glibc's loader, when C++ code
+    first throws bad_alloc); that is the memory limit, not an error."""
+    from superpos_formal.solve.runner import Child
+
+    with Child(_loader_fatal, memory_mb=4096, part="solving a cube") as ch:
+        kind, out = ch.recv(60)
+    assert (kind, out.limit) == ("limit", "memory")
+    assert "exit 127" in out.reason and "4096 MB" in out.reason
+    with Child(_loader_fatal, memory_mb=0, part="solving a cube") as ch:
+        with pytest.raises(RuntimeError, match="exit 127"):
+            ch.recv(60)
 
 
 def test_bundle_proofs_read_with_the_bound(unsat_bundle):

@@ -139,7 +139,9 @@ def test_idle_probe_counts_idle_cores_over_its_window(tmp_path):
 
 def test_niced_time_is_free_only_without_autogroup(tmp_path, monkeypatch):
     """Under autogroup a nice-19 job of another session takes an equal
-    share of a core, so its time must not count as free."""
+    share of a core, so its time must not count as free (the rule used when
+    the process table cannot be scanned; with it, see
+    test_idle_probe_counts_time_of_processes_that_yield_as_free)."""
     from superpos_formal.solve import cores
     flag = tmp_path / "autogroup"
     flag.write_text("1\n")
@@ -148,15 +150,16 @@ def test_niced_time_is_free_only_without_autogroup(tmp_path, monkeypatch):
     assert cores.nice_yields(str(flag))
     stat = tmp_path / "stat"
     _stat(stat, 100, 0, 0, 100, 0)
-    monkeypatch.setattr(cores, "nice_yields", lambda: False)
-    grouped = cores.IdleProbe(str(stat))
+    monkeypatch.setattr(cores, "nice_yields", lambda *a: False)
+    noproc = str(tmp_path / "noproc")
+    grouped = cores.IdleProbe(str(stat), proc=noproc)
     # the other CPU spent the whole window on a niced job: not free here
     _stat(stat, 200, 100, 0, 100, 0)
     assert grouped.free_cores() == 0.0 and not grouped.core_free()
     if os.getpriority(os.PRIO_PROCESS, 0) <= 0:
-        monkeypatch.setattr(cores, "nice_yields", lambda: True)
+        monkeypatch.setattr(cores, "nice_yields", lambda *a: True)
         _stat(stat, 100, 0, 0, 100, 0)
-        plain = cores.IdleProbe(str(stat))
+        plain = cores.IdleProbe(str(stat), proc=noproc)
         _stat(stat, 200, 100, 0, 100, 0)
         assert plain.free_cores() == pytest.approx(1.0)
 
@@ -235,3 +238,122 @@ def test_idle_probe_with_an_unreadable_stat_line_falls_back(tmp_path):
     stat = tmp_path / "stat"
     stat.write_text("cpu  1 2 x 4 5 6 7 8\n")
     assert IdleProbe(str(stat)).free_cores() >= 0.0
+
+
+# ------------------------------------------- yielding processes (autogroup)
+
+def _fake_proc(root, autogroup_on, procs):
+    """A fake ``/proc``: ``procs`` maps pid -> (nice, ticks, group name, group nice);
+    this process is pid ``os.getpid()`` at nice 0 in ``/autogroup-1``."""
+    (root / "sys" / "kernel").mkdir(parents=True, exist_ok=True)
+    (root / "sys" / "kernel" / "sched_autogroup_enabled").write_text(
+        "1\n" if autogroup_on else "0\n")
+    me = {str(os.getpid()): (0, 5, "/autogroup-1", 0)}
+    for pid, (nice, ticks, group, gnice) in {**procs, **me}.items():
+        d = root / str(pid)
+        d.mkdir(exist_ok=True)
+        # fields 3.. of /proc/<pid>/stat; utime = field 14, stime = 15, nice = 19
+        rest = ["S"] + ["0"] * 10 + [str(ticks), "0", "0", "0", "20", str(nice)] + ["0"] * 30
+        (d / "stat").write_text(f"{pid} (a b) " + " ".join(rest) + "\n")
+        (d / "autogroup").write_text(f"{group} nice {gnice}\n")
+
+
+def test_yields_to_follows_the_scheduler_rules():
+    from superpos_formal.solve.cores import yields_to
+    me = ("/autogroup-1", 0)
+    # no autogroup: a higher nice value yields, an equal or lower one does not
+    assert yields_to(19, None, 0, None, autogroup=False)
+    assert not yields_to(0, None, 0, None, autogroup=False)
+    assert not yields_to(5, None, 10, None, autogroup=False)
+    # autogroup: another session yields only if its group is niced above ours
+    assert not yields_to(19, ("/autogroup-2", 0), 0, me, autogroup=True)
+    assert yields_to(19, ("/autogroup-2", 19), 0, me, autogroup=True)
+    # the same session: the process nice values decide
+    assert yields_to(19, ("/autogroup-1", 0), 0, me, autogroup=True)
+
+
+def test_idle_probe_counts_time_of_processes_that_yield_as_free(tmp_path):
+    from superpos_formal.solve.cores import IdleProbe, yielding_ticks
+    proc, stat = tmp_path / "proc", tmp_path / "stat"
+    # pid 101: a background job (nice 19, its session's group niced 19);
+    # pid 102: nice 19 in a nice-0 group of another session (competes as equal)
+    _fake_proc(proc, True, {101: (19, 1000, "/autogroup-7", 19),
+                            102: (19, 2000, "/autogroup-8", 0)})
+    assert yielding_ticks(str(proc)) == {"101": 1000}
+    _stat(stat, 100, 0, 0, 100, 0)
+    probe = IdleProbe(str(stat), proc=str(proc))
+    # 200 jiffies on 2 CPUs: 100 ours (user), 100 nice: 80 of them pid 101's
+    _fake_proc(proc, True, {101: (19, 1080, "/autogroup-7", 19),
+                            102: (19, 2020, "/autogroup-8", 0)})
+    _stat(stat, 200, 100, 0, 100, 0)
+    assert probe.free_cores() == pytest.approx(0.8)
+    assert probe.core_free()
+    # the same niced time without the background group's nice: busy
+    _fake_proc(proc, True, {101: (19, 1000, "/autogroup-7", 0)})
+    _stat(stat, 100, 0, 0, 100, 0)
+    busy = IdleProbe(str(stat), proc=str(proc))
+    _fake_proc(proc, True, {101: (19, 1100, "/autogroup-7", 0)})
+    _stat(stat, 200, 100, 0, 100, 0)
+    assert busy.free_cores() == 0.0 and not busy.core_free()
+    # autogroup off: every process niced above us yields (102 is still there)
+    _fake_proc(proc, False, {101: (19, 1000, "/autogroup-7", 0)})
+    assert yielding_ticks(str(proc)) == {"101": 1000, "102": 2020}
+
+
+# ------------------------------------------- the no-symmetry (SAT-only) racer
+
+def test_nosym_racer_answers_sat_and_declines_unsat(tmp_path):
+    from superpos_formal.solve.search import DECLINED, _encode_and_solve
+    proof, cnf = tmp_path / "p.drat", tmp_path / "f.cnf"
+    for task, shape, expected in CELLS:
+        out = _encode_and_solve(task, shape, None, True, None, "auto", "cadical195",
+                                str(proof), str(cnf), "sat:nosym")
+        # its formula is the one without symmetry breaks
+        assert out["info"]["symmetry"] is False and out["info"]["breaks"] == []
+        # and it never writes a proof or a CNF: they would not be the asked formula's
+        assert not proof.exists() and not cnf.exists()
+        if expected == "SAT":
+            assert out["status"] == "SAT" and "network" in out
+        else:
+            assert out["status"] == DECLINED and "network" not in out
+
+
+@pytest.mark.parametrize("task,shape,expected", CELLS)
+def test_portfolio_with_a_nosym_racer_keeps_unsat_proofs_of_the_asked_formula(
+        task, shape, expected, tmp_path):
+    from superpos_formal.encode.sat import encode_sat
+    proof = tmp_path / "p.drat"
+    # both racers start at once, so the SAT-only one often finishes first
+    cell = decide(task, shape, check=check_unsat, proof_path=str(proof),
+                  portfolio=("sat", "sat:nosym"))
+    assert cell.status == expected and cell.options["symmetry"] is True
+    if expected == "SAT":
+        assert verify(cell.network, task).ok
+    else:
+        assert cell.info["config"] == "sat" and cell.certified
+        assert cell.info["breaks"] == encode_sat(task, shape).info["breaks"]
+    assert not list(tmp_path.glob("*.racer*"))
+
+
+def test_nosym_racer_is_refused_first_and_dropped_when_the_formula_is_asked(tmp_path):
+    task, shape, _ = CELLS[3]
+    with pytest.raises(InputError, match="first racer"):
+        decide(task, shape, portfolio=("sat:nosym", "sat"))
+    with pytest.raises(InputError, match="config"):
+        decide(task, shape, portfolio=("sat", "fast:nosym"))
+    cnf = tmp_path / "f.cnf"
+    cell = decide(task, shape, portfolio=("sat:nosym", "sat")[::-1], cnf_path=str(cnf))
+    assert cell.info["config"] == "sat" and cnf.exists()
+    assert decide(task, shape, portfolio=("sat", "sat:nosym"),
+                  symmetry=False).info["config"] == "sat"
+
+
+def test_auto_portfolio_races_the_nosym_racer_below_two_hidden_layers():
+    from superpos_formal.solve.search import (AUTO_PORTFOLIO, AUTO_PORTFOLIO_DEEP, NOSYM,
+                                              resolve_portfolio)
+    assert resolve_portfolio("auto", "default", "cadical195", cores=2, depth=1)[0] \
+        == AUTO_PORTFOLIO == ("sat", "sat" + NOSYM)
+    assert resolve_portfolio("auto", "default", "cadical195", cores=2, depth=2)[0] \
+        == AUTO_PORTFOLIO_DEEP == ("sat", "default")
+    # one core: the racer that answers both ways, alone
+    assert resolve_portfolio("auto", "default", "cadical195", cores=1, depth=1)[0] == ("sat",)

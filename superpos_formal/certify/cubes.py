@@ -44,9 +44,9 @@ from types import SimpleNamespace
 from ..errors import InputError, SoundnessError
 from ..schema import family_to_dict, task_to_dict
 from ..budget import active_budget
-from ..solve.cubes import (SPLITS, CubeAnswer, CubeResult, Lookahead, cancel_cubes, deadline_of,
-                           encode_cell, solve_cover, solve_cube, split_candidates,
-                           split_cubes)
+from ..solve.cubes import (SPLITS, CubeAnswer, CubeResult, Lookahead, PackedClauses,
+                           cancel_cubes, deadline_of, encode_cell, solve_cover, solve_cube,
+                           split_candidates, split_cubes, unpacked)
 from ..solve.runner import DEFAULT_SOLVER, solver_version
 from ..verify import verify
 from . import bundle as B
@@ -94,6 +94,7 @@ def check_cube(clauses, nvars, index, cube, time_limit=None, tag=None, deadline=
     made: the Dask task of cube and conquer. A rejected proof raises
     SoundnessError. ``tag``, ``deadline``, ``memory_mb``: see
     :func:`~superpos_formal.solve.cubes.solve_cube`."""
+    clauses = unpacked(clauses)
     ans = solve_cube(clauses, nvars, index, cube, time_limit, tag=tag, deadline=deadline,
                      memory_mb=memory_mb)
     if ans.status == "UNSAT":
@@ -499,7 +500,9 @@ def _conquer_dask(client, clauses, nvars, tree, took, state, tag, time_limit, de
     # No broadcast: replicating to every worker fails outright when a worker
     # is being restarted (its address is gone from the scheduler); Dask copies
     # the clauses to whichever worker runs a cube.
-    [F] = client.scatter([clauses])
+    # One flat array, not the list: Dask would serialize a list clause by
+    # clause (minutes and GBs for millions of clauses; PackedClauses).
+    [F] = client.scatter([PackedClauses(clauses)])
     futs = {}
 
     def submit(ids):
@@ -537,8 +540,25 @@ def _conquer_dask(client, clauses, nvars, tree, took, state, tag, time_limit, de
     return killed
 
 
+class _Units:
+    """``F`` and the cube's literals as unit clauses appended, in order: a
+    read-only view for the checkers (a copy of a formula of millions of
+    clauses, once per cube, is hundreds of MB on a worker)."""
+
+    def __init__(self, F, cube):
+        self.F, self.cube = F, list(cube)
+
+    def __len__(self):
+        return len(self.F) + len(self.cube)
+
+    def __iter__(self):
+        yield from self.F
+        for l in self.cube:
+            yield [l]
+
+
 def _units(F, cube):
-    return [list(c) for c in F] + [[l] for l in cube]
+    return _Units(F, cube)
 
 
 def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry=True,

@@ -10,7 +10,9 @@ checkers, three roles (docs/MODEL.md 6, "Answers and evidence"):
 
 ``native``
     dratify's forward checker in Rust (from ``cdclkit-native``, registered
-    with ``dratify.register_native``). Fast; runs on every proof.
+    with ``dratify.register_native``). Fast; runs on every proof. It is fed
+    the proof step by step (:mod:`.native_check`), never as a list of Python
+    objects: that list cost ~1 KB per proof line (GBs on a cube worker).
 ``python``
     dratify's pure-Python forward checker: an independent implementation of
     the same rules. Runs when the proof has at most
@@ -74,6 +76,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, SoundnessError
+from .native_check import _lines, check_native
 
 __all__ = [
     "CHECKERS", "DEFAULT_CHECKERS", "VERIFIED", "REJECTED", "SKIPPED",
@@ -282,7 +285,7 @@ def _proof_steps(text):
 def proof_stats(text):
     """``{"lines", "additions", "deletions", "sha256"}`` of proof text."""
     lines = adds = dels = 0
-    for raw in text.splitlines():
+    for _, raw in _lines(text):  # a chunk at a time: no list of every line
         s = raw.strip()
         if not s or s[0] == "c":
             continue
@@ -323,21 +326,16 @@ def _dratify_formula(nvars, clauses):
     return f
 
 
-def _register_native():
-    import cdclkit_native
-    import dratify
-
-    if dratify.native_implementation() is None:
-        dratify.register_native(cdclkit_native)
-
-
 def _run_dratify(engine, nvars, clauses, text):
     import dratify
 
-    if engine == "native":
-        _register_native()
     try:
-        res = dratify.check_proof(_dratify_formula(nvars, clauses), text, engine=engine)
+        if engine == "native":
+            # the same engine, fed step by step: dratify.check_proof would
+            # hold the whole proof as Python objects (~1 KB per line)
+            res = check_native(nvars, clauses, text)
+        else:
+            res = dratify.check_proof(_dratify_formula(nvars, clauses), text, engine=engine)
     except ValueError as e:  # malformed proof text: not a proof
         return False, f"proof does not parse: {e}", f"s NOT VERIFIED\nc {e}"
     return res.ok, res.reason, res.report()
@@ -395,10 +393,12 @@ def check_drat(cnf, proof_path=None, checkers=DEFAULT_CHECKERS, budget=None, *, 
     if isinstance(cnf, (str, Path)):
         nvars, clauses = parse_dimacs(read_text(cnf))
     elif hasattr(cnf, "clauses"):
-        clauses = [list(c) for c in cnf.clauses]
+        # read, never changed, by every checker: no copy (a formula of
+        # millions of clauses is hundreds of MB as Python lists)
+        clauses = cnf.clauses
         nvars = getattr(cnf, "nvars", None) or max((abs(l) for c in clauses for l in c), default=0)
     else:
-        clauses = [list(c) for c in cnf]
+        clauses = cnf if isinstance(cnf, (list, tuple)) else [list(c) for c in cnf]
         nvars = max((abs(l) for c in clauses for l in c), default=0)
     if text is None:
         if proof_path is None:

@@ -73,6 +73,9 @@ def _physical_mb():
 #: machine stays usable). ``--memory-limit`` overrides it.
 DEFAULT_MEMORY_MB = int(min(8192, max(1024, _physical_mb() // 2)))
 
+#: exit status of a process that glibc's dynamic loader ended (``_dl_fatal_printf``)
+_LOADER_FATAL = 127
+
 #: pids (= process group ids) of live children
 _LIVE = set()
 
@@ -319,6 +322,13 @@ class Child:
                 return self._limit("memory", f"the {self.part} process died of "
                                    f"{signal.Signals(-code).name} under the memory limit "
                                    f"of {self.memory_mb} MB (out of memory)")
+            if code == _LOADER_FATAL and self.memory_mb:
+                # glibc's dynamic loader ends a process with 127 when it
+                # cannot allocate (e.g. "cannot allocate memory for
+                # thread-local data" when C++ code first throws bad_alloc)
+                return self._limit("memory", f"the {self.part} process died (exit 127, the "
+                                   f"dynamic loader could not allocate) under the memory "
+                                   f"limit of {self.memory_mb} MB (out of memory)")
             raise RuntimeError(f"the {self.part} process died (exit {code})") from None
         if msg[0] == "memory":
             return self._limit("memory", f"memory limit of {self.memory_mb} MB reached "
@@ -349,7 +359,7 @@ def run(fn, *args, time_limit=None, memory_mb=None, part="solving", budget=None,
     return Outcome(True, msg[1], seconds=time.perf_counter() - t0)
 
 
-def race(calls, time_limit=None, delays=None, start_if=None):
+def race(calls, time_limit=None, delays=None, start_if=None, accept=None):
     """Run each ``(fn, args, kwargs)`` of ``calls`` in its own :class:`Child`;
     the first to return wins and the others are killed (with their groups).
 
@@ -359,7 +369,11 @@ def race(calls, time_limit=None, delays=None, start_if=None):
     answers quickly. ``start_if(i)``, when given, is asked when a delayed
     racer is due; if it says no, that racer never starts (the default
     portfolio starts its second racer only when a core is free:
-    :mod:`superpos_formal.solve.cores`).
+    :mod:`superpos_formal.solve.cores`). ``accept(i, value)``, when given,
+    is asked about each racer's returned value; a declined value does not
+    win, and that racer drops out while the others go on (a racer that
+    answers only SAT on a relaxed formula:
+    :data:`superpos_formal.solve.search.NOSYM`).
 
     Returns ``(index, Outcome)``: the winner's index and its finished
     :class:`Outcome`, or ``(None, Outcome)`` saying which limit ended the
@@ -379,6 +393,9 @@ def race(calls, time_limit=None, delays=None, start_if=None):
     >>> race([(time.sleep, (0.3,), {}), (sum, ([4],), {})], delays=[0, 0.1],
     ...      start_if=lambda i: False)[0]
     0
+    >>> race([(_late_sum, ([1],), {}), (sum, ([4],), {})],
+    ...      accept=lambda i, v: v != 4)[1].value
+    1
     """
     from multiprocessing.connection import wait
 
@@ -420,7 +437,12 @@ def race(calls, time_limit=None, delays=None, start_if=None):
                 i = next(k for k, c in children.items() if c._conn is ready[0])
                 msg = children[i].recv(0)
                 if msg[0] == "return":
-                    return i, Outcome(True, msg[1], seconds=time.perf_counter() - t0)
+                    if accept is None or accept(i, msg[1]):
+                        return i, Outcome(True, msg[1], seconds=time.perf_counter() - t0)
+                    children.pop(i).kill()
+                    if not children and not pending and not dropped:
+                        raise RuntimeError("race: every racer's answer was declined")
+                    continue
                 # a limit inside one racer (its memory): it drops out
                 dropped.append(msg[1])
                 children.pop(i).kill()
@@ -430,6 +452,12 @@ def race(calls, time_limit=None, delays=None, start_if=None):
     finally:
         for c in children.values():
             c.kill()
+
+
+def _late_sum(xs):
+    """``sum(xs)`` after 0.3 s (a slow racer for the examples)."""
+    time.sleep(0.3)
+    return sum(xs)
 
 
 def race_limited(calls, time_limit=None, delays=None, start_if=None):

@@ -44,7 +44,8 @@ from .cores import IdleProbe, usable_cores
 from .runner import DEFAULT_SOLVER, Outcome, race, run
 
 __all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits",
-           "CADICAL_CONFIGS", "AUTO_PORTFOLIO", "PORTFOLIO_STAGGER", "resolve_portfolio",
+           "CADICAL_CONFIGS", "AUTO_PORTFOLIO", "AUTO_PORTFOLIO_DEEP", "PORTFOLIO_STAGGER",
+           "NOSYM", "NOSYM_CONFLICTS", "racer_parts", "resolve_portfolio",
            "usable_cores", "LIFT_SHARE", "liftable", "lift_depth", "formula_label"]
 
 
@@ -122,28 +123,76 @@ CADICAL_CONFIGS = {
 }
 
 
+#: suffix of a racer name (``"sat:nosym"``) whose formula has no symmetry
+#: breaks and which answers only SAT. Symmetry breaks (encode/sat.py) keep
+#: one sorted network of each orbit; on unsatisfiable questions that prunes
+#: the search, but on satisfiable ones the solver must find the sorted
+#: representative among ``n!`` equivalent networks (times the feature
+#: permutations in explicit mode), and the lex chains steer its decisions
+#: away from the models it would find first. Measured with the ``--sat``
+#: preset (conflicts until the first model, benchmarks/README.md, "Frontier
+#: findings"): universal AND m = 4, given codes, step, n = 4: 28 k-43 k with
+#: the breaks, 4.0 k without; universal AND m = 6 step n = 5: 11 k-15 k
+#: against 2.2 k; permutations m = 6, given codes, relu: 7.3 k-9.9 k against
+#: 1.9 k; on the unsatisfiable cells the breaks save 2-7x. Such a racer
+#: logs no proof and writes no CNF; an UNSAT it finds is discarded (the race
+#: goes on), so every UNSAT answer is the asked formula's, with its proof,
+#: and the recorded options are the asked ones; its SAT answer is a network
+#: verified exhaustively like any other.
+NOSYM = ":nosym"
+#: conflicts after which a ``NOSYM`` racer stops (and declines). A second
+#: CaDiCaL process on this 2-core machine slows the first by 10-30 %
+#: (shared caches and memory bandwidth: universal AND m = 5 relu n = 2,
+#: UNSAT, 0.35 s alone, 0.40-0.46 s beside a second racer), so on
+#: unsatisfiable questions the racer that cannot answer them should not run
+#: long. The satisfiable frontier cells it wins needed 1.2 k-6 k conflicts
+#: without breaks (the repr cell id7 21 k, where it does not win).
+NOSYM_CONFLICTS = 20000
+
+
 #: the default portfolio (``decide(portfolio="auto")``) on a machine with
-#: two or more cores: CaDiCaL's ``--sat`` preset, and its default options
-#: started :data:`PORTFOLIO_STAGGER` seconds later if no answer has come by
-#: then *and* a core was free over those seconds
-#: (:class:`~superpos_formal.solve.cores.IdleProbe`). Neither option set
-#: wins every frontier cell, so both run; the preset goes first because it
-#: was faster alone on 14 of the 20 instance cells of the frontier suite
-#: (sum of single-run solve times 21.6 s against 43.1 s, the default timing
-#: out on one; benchmarks/README.md, "Frontier findings"). The free-core
-#: test keeps a busy machine from splitting one core between two racers
-#: (which made unsatisfiable cells up to 2.2x slower under load); with a
-#: free core the second racer costs no wall time, so the stagger only has
-#: to keep questions answered at once on one process and to be long enough
-#: to measure idle time (25 clock ticks per CPU at 100 Hz): 0.25 s.
-AUTO_PORTFOLIO = ("sat", "default")
+#: two or more cores, for questions with at most one hidden layer:
+#: CaDiCaL's ``--sat`` preset on the asked formula, and the same preset on
+#: the formula without symmetry breaks (``NOSYM``), started
+#: :data:`PORTFOLIO_STAGGER` seconds later if no answer has come by then
+#: *and* a core was free over those seconds
+#: (:class:`~superpos_formal.solve.cores.IdleProbe`). The first racer
+#: answers the unsatisfiable questions (the breaks prune them), the second
+#: finds models of the satisfiable ones faster (see ``NOSYM``). The preset
+#: goes first because it was faster alone than CaDiCaL's default options
+#: on 14 of the 20 instance cells of the frontier suite (sum of single-run
+#: solve times 21.6 s against 43.1 s, the default timing out on one;
+#: benchmarks/README.md, "Frontier findings"). The free-core test keeps a
+#: busy machine from splitting one core between two racers; with a free
+#: core the second racer costs no wall time, so the stagger only has to
+#: keep questions answered at once on one process and to be long enough to
+#: measure idle time (25 clock ticks per CPU at 100 Hz): 0.25 s.
+AUTO_PORTFOLIO = ("sat", "sat" + NOSYM)
+#: the default portfolio for two or more hidden layers, whose formula is
+#: solved only after the depth lift found no network one layer lower
+#: (:func:`decide`), so it is mostly unsatisfiable: the ``--sat`` preset and
+#: CaDiCaL's default options, which were faster on the two-layer step cells
+#: (``uand5/expl/step/L2/n3/B1`` UNSAT: 1.2 s against 3.6 s)
+AUTO_PORTFOLIO_DEEP = ("sat", "default")
 PORTFOLIO_STAGGER = 0.25
 
 
-def resolve_portfolio(portfolio, config, solver, cores=None, stagger=None):
+def racer_parts(name):
+    """``(CaDiCaL option set, answers only SAT without symmetry breaks)``.
+
+    >>> racer_parts("sat"), racer_parts("sat:nosym")
+    (('sat', False), ('sat', True))
+    """
+    if name.endswith(NOSYM):
+        return name[:-len(NOSYM)], True
+    return name, False
+
+
+def resolve_portfolio(portfolio, config, solver, cores=None, stagger=None, depth=1):
     """``(configs, delays)`` of a solve.
 
-    ``portfolio="auto"`` races :data:`AUTO_PORTFOLIO`, staggered, when the
+    ``portfolio="auto"`` races :data:`AUTO_PORTFOLIO` (with ``depth >= 2``
+    hidden layers :data:`AUTO_PORTFOLIO_DEEP`), staggered, when the
     solver is CaDiCaL, ``config`` is left at ``"default"`` and at least two
     cores are usable (the later racer then also waits for a free core:
     :func:`decide`), and runs its first option set alone on one core;
@@ -151,6 +200,8 @@ def resolve_portfolio(portfolio, config, solver, cores=None, stagger=None):
     sequence races all of it from the start, or ``stagger`` seconds apart.
 
     >>> resolve_portfolio("auto", "default", "cadical195", cores=2)
+    (('sat', 'sat:nosym'), (0.0, 0.25))
+    >>> resolve_portfolio("auto", "default", "cadical195", cores=2, depth=2)
     (('sat', 'default'), (0.0, 0.25))
     >>> resolve_portfolio("auto", "default", "cadical195", cores=1)
     (('sat',), (0.0,))
@@ -164,10 +215,11 @@ def resolve_portfolio(portfolio, config, solver, cores=None, stagger=None):
     if portfolio is None or portfolio == "auto":
         cores = usable_cores() if cores is None else cores
         if portfolio == "auto" and config == "default" and solver.startswith("cadical"):
+            auto = AUTO_PORTFOLIO if depth <= 1 else AUTO_PORTFOLIO_DEEP
             if cores >= 2:
-                return AUTO_PORTFOLIO, (0.0, PORTFOLIO_STAGGER)
+                return auto, (0.0, PORTFOLIO_STAGGER)
             # one core: the first racer alone, as on a busy machine
-            return AUTO_PORTFOLIO[:1], (0.0,)
+            return auto[:1], (0.0,)
         return (config,), (0.0,)
     if isinstance(portfolio, str):
         raise InputError(f"portfolio: expected 'auto' or a sequence of option sets, "
@@ -178,6 +230,7 @@ def resolve_portfolio(portfolio, config, solver, cores=None, stagger=None):
 
 
 def _config(solver, config):
+    config = racer_parts(config)[0]
     if config not in CADICAL_CONFIGS:
         raise InputError(f"config: unknown solver configuration {config!r} "
                          f"(one of {', '.join(CADICAL_CONFIGS)})")
@@ -188,7 +241,14 @@ def _config(solver, config):
 
 def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
                       proof_path, cnf_path, config="default"):
-    """Child-process half of :func:`decide`: encode, solve, decode."""
+    """Child-process half of :func:`decide`: encode, solve, decode.
+
+    A ``NOSYM`` racer (``config`` ``"<set>:nosym"``) encodes without
+    symmetry breaks, logs no proof, writes no CNF, and reports an UNSAT as
+    ``"DECLINED"`` (:func:`_solve_round` discards it)."""
+    config, nosym = racer_parts(config)
+    if nosym:
+        symmetry, proof_path, cnf_path = False, None, None
     enc = encode_sat(task, shape, inputs=subset, symmetry=symmetry,
                      max_nonzero=max_nonzero, sums=sums)
     if cnf_path:
@@ -201,10 +261,19 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
             # options must be set before the first clause is added
             s.solver.configure(opts)
         s.append_formula(enc.clauses)
-        ok = s.solve()
+        if nosym:
+            # a model-finder only: past its conflict budget it gives the
+            # core back (ok is None) instead of slowing the other racer
+            s.conf_budget(NOSYM_CONFLICTS)
+            ok = s.solve_limited()
+        else:
+            ok = s.solve()
         dt = time.perf_counter() - t0
         out = {"status": str(Status.SAT if ok else Status.UNSAT), "info": dict(enc.info),
                "solve_seconds": round(dt, 4)}
+        if nosym and not ok:
+            # not the asked formula: its refutation is not this question's
+            out["status"] = DECLINED
         if ok:
             out["network"] = enc.decode(s.get_model()).to_dict()
         elif proof_path is not None:
@@ -213,6 +282,10 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
                     fh.write(line)
                     fh.write("\n")
     return out
+
+
+#: what a ``NOSYM`` racer reports instead of UNSAT
+DECLINED = "DECLINED"
 
 
 def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=None,
@@ -265,8 +338,14 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
         the first answer wins and the others are killed. A SAT answer is
         verified as always; an UNSAT answer's DRAT proof is the winner's
         (every racer logs one when a proof is asked for) and is checked as
-        always. ``cell.info["config"]`` names the winner. ``"auto"`` (the
-        default): :func:`resolve_portfolio`; ``None``: ``config`` alone.
+        always. ``cell.info["config"]`` names the winner. A racer named
+        ``"<set>:nosym"`` solves the formula without symmetry breaks and
+        answers only SAT (:data:`NOSYM`; ``cell.options`` stay the asked
+        ones, ``cell.info["symmetry"]`` says which formula found the
+        network); it is dropped when ``symmetry`` is off or ``cnf_path``
+        is given (whoever asks for the formula gets the asked one solved),
+        and cannot be the first racer. ``"auto"`` (the default):
+        :func:`resolve_portfolio`; ``None``: ``config`` alone.
     stagger : float, optional
         With a sequence ``portfolio``: start racer ``i`` ``i * stagger``
         seconds after the first, if nobody has answered by then.
@@ -285,11 +364,19 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
         used with ``inputs``, ``cegis``, ``max_nonzero`` or ``cnf_path``
         (whoever asks for the formula gets the asked one solved).
     """
-    configs, delays = resolve_portfolio(portfolio, config, solver, stagger=stagger)
+    configs, delays = resolve_portfolio(portfolio, config, solver, stagger=stagger,
+                                        depth=shape.L)
     if not configs:
         raise InputError("portfolio: needs at least one configuration")
     for c in configs:
         _config(solver, c)
+    if racer_parts(configs[0])[1]:
+        raise InputError(f"portfolio: the first racer answers UNSAT too; {configs[0]!r} "
+                         f"answers only SAT")
+    if not symmetry or cnf_path is not None:
+        keep_racers = [i for i, c in enumerate(configs) if not racer_parts(c)[1]]
+        configs = tuple(configs[i] for i in keep_racers)
+        delays = tuple(delays[i] - delays[keep_racers[0]] for i in keep_racers)
     # refused before anything is allocated when it cannot fit (sizes.py),
     # and before a depth lift could answer a question the encoder refuses
     check_encoding_size(task, shape)
@@ -418,7 +505,9 @@ def _solve_round(args, configs, proof_path, cnf_path, remaining, delays=None,
 
     Racers write their proof and CNF to their own files; the winner's are
     moved to ``proof_path`` / ``cnf_path`` (the CNF is the same for every
-    racer: the encoding is deterministic and options do not touch it).
+    racer: the encoding is deterministic and options do not touch it; a
+    ``NOSYM`` racer writes neither, and it wins only with a SAT answer,
+    whose network is verified, never with its formula's UNSAT).
     """
     if len(configs) == 1:
         res = run(_encode_and_solve, *args, proof_path, cnf_path, configs[0],
@@ -438,7 +527,8 @@ def _solve_round(args, configs, proof_path, cnf_path, remaining, delays=None,
         probe = IdleProbe()
         start_if = lambda k: probe.core_free()  # noqa: E731
     try:
-        i, res = race(calls, time_limit=remaining, delays=delays, start_if=start_if)
+        i, res = race(calls, time_limit=remaining, delays=delays, start_if=start_if,
+                      accept=lambda k, v: v["status"] != DECLINED)
         if i is None:
             return res
         out = res.value
