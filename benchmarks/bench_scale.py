@@ -170,7 +170,9 @@ def single_solve(task, shape, label, min_single=0.0):
 
 def cube_row(res, label, method, w, driver_cpu):
     """One cube-and-conquer row. ``driver_cpu``: this thread's CPU over the
-    run (lookahead split, cover proof and its check, Dask driver work);
+    run (encoding the formula, lookahead split, packing the formula for the
+    workers, cover proof and its check, Dask driver work; the single solve's
+    CPU does not include its encoding);
     ``other_cpu_s`` adds the workers' proof handling (gzip) to it."""
     assert res.status == "UNSAT", res.status
     other = driver_cpu + res.handling_cpu_seconds
@@ -365,7 +367,7 @@ def main():
                 f"not counted); `solver_cpu_s` CPU (user+system) of the solver "
                 f"processes; `check_cpu_s` CPU of the DRAT checks (dratify native, on "
                 f"the checking thread; per cube on its worker); `other_cpu_s` the rest "
-                f"of the cube pipeline (driver thread: lookahead, cover proof; worker "
+                f"of the cube pipeline (driver thread: encoding, lookahead, cover proof; worker "
                 f"threads: reading and gzipping proofs); `cpu_s` their sum. Every CPU "
                 f"figure is process or thread CPU, never elapsed seconds. Proof sizes "
                 f"are summed over the cubes; gzip level 6.\n\n" + table(r3))

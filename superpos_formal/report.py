@@ -55,7 +55,7 @@ from .schema import load_json
 from .shape import Shape
 from .verify import verify_batch
 
-__all__ = ["write_report", "collect_certified", "collect_constructions",
+__all__ = ["write_report", "cert_points", "collect_certified", "collect_constructions",
            "collect_family_constructions", "FAMILY_TITLES", "DATA", "FAMILY_DATA",
            "DEFAULT_PROOFS", "DEFAULT_BEST_KNOWN", "SHARED_CODE",
            "best_known_rows"]
@@ -340,6 +340,20 @@ def _curve_points(family, mos):
 
 # ------------------------------------------------------------------ plotting
 
+def cert_points(certs, key):
+    """``(minima, upper)``: the ``(m', value)`` points of the certified
+    minima and, apart, of the SAT-only bundles (a verified network with no
+    refutation below it: an upper bound, never drawn as a minimum).
+
+    >>> cert_points([{"m_out": 5, "n": 3, "kind": "minimum"},
+    ...              {"m_out": 5, "n": 4, "kind": "sat-only"}], "n")
+    ([(5, 3)], [(5, 4)])
+    """
+    minima = [(c["m_out"], c[key]) for c in certs if c[key] and c["kind"] == "minimum"]
+    upper = [(c["m_out"], c[key]) for c in certs if c[key] and c["kind"] != "minimum"]
+    return minima, upper
+
+
 def _plot(path_stem, family, quantity, curves, certs, cons, fits):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -364,11 +378,15 @@ def _plot(path_stem, family, quantity, curves, certs, cons, fits):
         pts.sort()
         ax.plot([p[0] for p in pts], [max(p[1], 0.8) for p in pts], mk + "-", color=col,
                 ms=5, lw=0.8, alpha=0.9, label=_LEGEND.get(c, f"construction: {c}"))
-    cp = [(c["m_out"], c[key]) for c in certs if c[key]]
+    cp, up = cert_points(certs, key)
     if cp:
         ax.plot([p[0] for p in cp], [p[1] for p in cp], "*", color="k", ms=12,
                 label="certified exact minimum" if quantity == "neurons"
                 else "certified minimum (its parameters)")
+    if up:
+        ax.plot([p[0] for p in up], [p[1] for p in up], "s", mfc="none", color="k", ms=7,
+                label="verified network, no minimum claimed" if quantity == "neurons"
+                else "verified network (its parameters), no minimum claimed")
     for f in fits:
         xs = sorted(set(f.xs))
         grid = [xs[0] * (xs[-1] / xs[0]) ** (k / 40) for k in range(41)] if len(xs) > 1 else xs

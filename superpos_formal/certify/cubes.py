@@ -94,9 +94,11 @@ def check_cube(clauses, nvars, index, cube, time_limit=None, tag=None, deadline=
     made: the Dask task of cube and conquer. A rejected proof raises
     SoundnessError. ``tag``, ``deadline``, ``memory_mb``: see
     :func:`~superpos_formal.solve.cubes.solve_cube`."""
-    clauses = unpacked(clauses)
+    # packed, the solver child reads the flat array (PackedClauses.fresh);
+    # the check reads the lists, made once per worker
     ans = solve_cube(clauses, nvars, index, cube, time_limit, tag=tag, deadline=deadline,
                      memory_mb=memory_mb)
+    clauses = unpacked(clauses)
     if ans.status == "UNSAT":
         t0, c0 = time.perf_counter(), time.thread_time()
         text = gzip.decompress(ans.proof_gz).decode("ascii")

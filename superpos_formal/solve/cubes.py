@@ -126,8 +126,8 @@ class PackedClauses:
 
     >>> p = PackedClauses([[1, -2], [3]])
     >>> import pickle; q = pickle.loads(pickle.dumps(p))
-    >>> q.lists(), len(q)
-    ([[1, -2], [3]], 2)
+    >>> q.lists(), len(q), list(q.fresh(per_chunk=1))
+    ([[1, -2], [3]], 2, [[1, -2], [3]])
     """
 
     def __init__(self, clauses):
@@ -161,6 +161,23 @@ class PackedClauses:
                 raise ValueError(f"packed formula: {len(out)} clauses, expected {self._n}")
             self._lists = out
         return self._lists
+
+    def fresh(self, per_chunk=65536):
+        """The clauses as new lists, made from the flat array a chunk at a
+        time: what a forked solver child reads. Reading :meth:`lists` there
+        would write every list's and int's reference count, so the child
+        would copy the pages of the worker's whole formula (measured: a
+        child's memory ~1.8 GB larger on uand m=12 relu n=2 B=3)."""
+        a = np.frombuffer(self._flat, dtype=np.int32)
+        ends = np.flatnonzero(a == 0)
+        start = 0
+        for i in range(0, len(ends), per_chunk):
+            part = ends[i:i + per_chunk].tolist()
+            base = start
+            seg = a[base:part[-1] + 1].tolist()
+            for e in part:
+                yield seg[start - base:e - base]
+                start = e + 1
 
 
 def _unpack_flat(data, n):
@@ -530,6 +547,8 @@ def deadline_of(budget):
 def _cube_child(clauses, cube, solver, proof_path):
     from pysat.solvers import Solver
 
+    if isinstance(clauses, PackedClauses):
+        clauses = clauses.fresh()  # not the parent's lists: no copy of their pages
     with Solver(name=solver, bootstrap_with=clauses, with_proof=True) as s:
         for l in cube:  # F and the cube: its literals as unit clauses, in order
             s.add_clause([l])
@@ -560,7 +579,6 @@ def solve_cube(clauses, nvars, index, cube, time_limit=None, solver=DEFAULT_SOLV
     ``tag``: the run, for :func:`cancel_cubes`.
     """
     allow_children()
-    clauses = unpacked(clauses)  # here, not in the forked child: kept for the next cube
     host = socket.gethostname()
     t0 = time.perf_counter()
     c0 = time.thread_time()
