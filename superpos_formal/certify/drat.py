@@ -76,7 +76,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, SoundnessError
-from .native_check import _lines, check_native
+from .native_check import _lines, check_native, iter_proof_steps
 
 __all__ = [
     "CHECKERS", "DEFAULT_CHECKERS", "VERIFIED", "REJECTED", "SKIPPED",
@@ -255,31 +255,11 @@ def parse_dimacs(text):
 
 
 def _proof_steps(text):
-    """``[(is_deletion, [lits])]`` of DRAT text; line breaks are whitespace."""
-    steps, cur, dele = [], [], False
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line[0] == "c":
-            continue
-        for tok in line.split():
-            if tok[0] == "d":
-                if cur or dele:
-                    raise ValueError(f"proof line {lineno}: 'd' inside a clause")
-                dele, tok = True, tok[1:]
-                if not tok:
-                    continue
-            try:
-                v = int(tok)
-            except ValueError:
-                raise ValueError(f"proof line {lineno}: bad token {tok!r}") from None
-            if v == 0:
-                steps.append((dele, cur))
-                cur, dele = [], False
-            else:
-                cur.append(v)
-    if cur or dele:
-        raise ValueError("proof ends inside a clause (truncated?)")
-    return steps
+    """``[(is_deletion, [DIMACS lits])]`` of DRAT text, by the one parser the
+    native check uses (:func:`.native_check.iter_proof_steps`), so drup and
+    the native engine read the same steps from the same text."""
+    return [(dele, [(l >> 1) + 1 if not l & 1 else -((l >> 1) + 1) for l in lits])
+            for dele, lits in iter_proof_steps(text)]
 
 
 def proof_stats(text):
