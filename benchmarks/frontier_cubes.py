@@ -204,14 +204,11 @@ def status_only(a, task, family, shape, label, question):
     run takes it, and by the bundle): the progress of earlier runs."""
     from superpos_formal.certify import drat as D
     from superpos_formal.certify.cubes import CubeWork
-    from superpos_formal.solve.cubes import Lookahead, encode_cell, split_candidates
+    from superpos_formal.solve.cubes import Lookahead, split_candidates
 
-    from superpos_formal.certify.cubes import family_question
+    from superpos_formal.certify.cubes import cell_encoding
 
-    kw = family_kw(a, family)
-    members, fsym = (family_question(family, kw.get("members"), kw["family_symmetry"])
-                     if family is not None else (None, None))
-    enc = encode_cell(task, family, shape, members=members, family_symmetry=fsym)
+    enc, _, _ = cell_encoding(task, shape, family=family, **family_kw(a, family))
     with Lookahead(enc.clauses, split_candidates(enc)) as la:
         cubes = la.tree([], a.depth)
     work = CubeWork(a.work, D.sha256_text(enc.to_dimacs()))

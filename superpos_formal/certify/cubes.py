@@ -56,7 +56,7 @@ from .certificate import kind_for
 from .jsonio import read_text as read_bounded
 
 __all__ = ["CUBES_FORMAT", "Conquest", "CubeWork", "conquer", "cover_proof", "check_cube", "cube_and_conquer",
-           "family_question", "make_cube_bundle", "subfamily_named", "verify_cubes"]
+           "cell_encoding", "family_question", "make_cube_bundle", "subfamily_named", "verify_cubes"]
 
 CUBES_FORMAT = "superpos-formal/cubes"
 
@@ -102,7 +102,7 @@ def check_cube(clauses, nvars, index, cube, time_limit=None, tag=None, deadline=
     if ans.status == "UNSAT":
         t0, c0 = time.perf_counter(), time.thread_time()
         text = gzip.decompress(ans.proof_gz).decode("ascii")
-        f = _units(clauses, cube)
+        f = _Units(clauses, cube)
         D.require_verified(D.check_drat(SimpleNamespace(clauses=f, nvars=nvars), text=text,
                                         checkers=("native",)), f"proof of cube {index}")
         ans.check_seconds = time.perf_counter() - t0
@@ -209,7 +209,7 @@ class CubeWork:
         if doc.get("cube") != list(cube) or D.sha256_bytes(raw) != doc.get("proof_gz_sha256"):
             return None
         t0, c0 = time.perf_counter(), time.thread_time()
-        recs = D.check_drat(SimpleNamespace(clauses=_units(clauses, cube), nvars=nvars),
+        recs = D.check_drat(SimpleNamespace(clauses=_Units(clauses, cube), nvars=nvars),
                             text=gzip.decompress(raw).decode("ascii"), checkers=("native",))
         if not any(r.verdict == D.VERIFIED for r in recs):
             return None
@@ -372,8 +372,7 @@ def family_question(family, members=None, family_symmetry="auto", symmetry=True)
     members = list(members)
     if not members:
         raise InputError("members: an empty subfamily refutes nothing")
-    ids = [t.id for t in family.members()]
-    known, seen = set(ids), set()
+    known, seen = {t.id for t in family.members()}, set()
     for i, t in enumerate(members):
         if t.id not in known:
             raise InputError(f"members[{i}]: {t.name} is not a member of {family.name}")
@@ -399,6 +398,23 @@ def subfamily_named(family, names, what="members"):
         if x not in by_name:
             raise InputError(f"{what}[{i}]: {x!r} is not a member of {family.name}")
     return [by_name[x] for x in names]
+
+
+def cell_encoding(task, shape, *, family=None, members=None, family_symmetry="auto",
+                  symmetry=True, sums="tree"):
+    """``(encoding, members, family_symmetry)`` of a cube cell: the formula
+    :func:`cube_and_conquer` splits, with the subfamily and relabelling
+    order resolved by :func:`family_question` (``None``, ``None`` for a
+    task). A work folder is keyed by this formula's sha256, so anything
+    that lists a run's cubes encodes through here too."""
+    fsym = None
+    if family is not None:
+        members, fsym = family_question(family, members, family_symmetry, symmetry)
+    elif members is not None or family_symmetry not in ("auto", None):
+        raise InputError("members, family symmetry: only for a family")
+    enc = encode_cell(task, family, shape, symmetry, sums, members=members,
+                      family_symmetry=fsym)
+    return enc, members, fsym
 
 
 def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
@@ -430,13 +446,9 @@ def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
     if split not in SPLITS:
         raise InputError(f"cube split: unknown heuristic {split!r} "
                          f"(one of {', '.join(sorted(SPLITS))})")
-    fsym = None
-    if family is not None:
-        members, fsym = family_question(family, members, family_symmetry, symmetry)
-    elif members is not None or family_symmetry not in ("auto", None):
-        raise InputError("members, family symmetry: only for a family")
-    enc = encode_cell(task, family, shape, symmetry, sums, members=members,
-                      family_symmetry=fsym)
+    enc, members, fsym = cell_encoding(task, shape, family=family, members=members,
+                                       family_symmetry=family_symmetry, symmetry=symmetry,
+                                       sums=sums)
     la = None
     if split == "lookahead" or resplit:
         la = Lookahead(enc.clauses, split_candidates(enc))
@@ -557,10 +569,6 @@ class _Units:
         yield from self.F
         for l in self.cube:
             yield [l]
-
-
-def _units(F, cube):
-    return _Units(F, cube)
 
 
 def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry=True,
@@ -747,7 +755,7 @@ def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate
             rep.failures.append(f"{rel}: missing (the proof of cube {i})")
             continue
         before = len(rep.failures)
-        check(SimpleNamespace(clauses=_units(F, c), nvars=nvars), path / rel, rel)
+        check(SimpleNamespace(clauses=_Units(F, c), nvars=nvars), path / rel, rel)
         verified += len(rep.failures) == before
     rep.checks.append(f"cube proofs verified: {verified}/{len(cubes)}")
 

@@ -52,7 +52,8 @@ def cmd_cubes(a):
     if out is not None and out.exists() and not a.overwrite:
         raise InputError(f"{out}: already exists (use --overwrite)")
     sh = shape
-    print(f"{subj.name}: {sh.mode}/{sh.activation} n={sh.n} L={sh.L} B={sh.B} "
+    sub = f" (subfamily: members {len(members)}/{fam.size})" if members else ""
+    print(f"{subj.name}{sub}: {sh.mode}/{sh.activation} n={sh.n} L={sh.L} B={sh.B} "
           f"B_bias={sh.B_bias} B_code={sh.B_code} theta={sh.theta} codes={sh.codes}; "
           f"{a.split} split depth {a.depth}, per-cube limit {a.time_limit}, re-split "
           f"{a.resplit} x {a.resplit_depth}, budget {a.budget}", file=sys.stderr)

@@ -150,13 +150,7 @@ class PackedClauses:
     def lists(self):
         """The clauses as lists of ints (made on first use, then kept)."""
         if self._lists is None:
-            a = np.frombuffer(self._flat, dtype=np.int32)
-            ends = np.flatnonzero(a == 0).tolist()
-            lits = self._flat.tolist()
-            out, start = [], 0
-            for e in ends:
-                out.append(lits[start:e])
-                start = e + 1
+            out = list(self.fresh())
             if len(out) != self._n:
                 raise ValueError(f"packed formula: {len(out)} clauses, expected {self._n}")
             self._lists = out
