@@ -91,6 +91,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, SoundnessError
+from ..solve.runner import run
 from .native_check import _lines, check_native, iter_proof_steps
 
 __all__ = [
@@ -405,8 +406,6 @@ def _run_checker(name, nvars, clauses, text, budget):
         else _CHECKER_SECONDS[0]
     if (limit is None and name != "drup") or not _may_fork():
         return _checker_call(name, nvars, clauses, text)
-    from ..solve.runner import run  # the process runner (solve layer, above certify)
-
     out = run(_checker_call, name, nvars, clauses, text, time_limit=limit,
               part=f"proof checking ({name})")
     if out.done:
