@@ -53,6 +53,7 @@ from . import bundle as B
 from . import drat as D
 from ..encode.symmetry import family_symmetry_of
 from .certificate import kind_for
+from .claims import check_subfamily
 from .jsonio import read_text as read_bounded
 
 __all__ = ["CUBES_FORMAT", "Conquest", "CubeWork", "conquer", "cover_proof", "check_cube", "cube_and_conquer",
@@ -370,16 +371,9 @@ def family_question(family, members=None, family_symmetry="auto", symmetry=True)
     if members is None:
         return None, family_symmetry
     members = list(members)
-    if not members:
-        raise InputError("members: an empty subfamily refutes nothing")
-    known, seen = {t.id for t in family.members()}, set()
-    for i, t in enumerate(members):
-        if t.id not in known:
-            raise InputError(f"members[{i}]: {t.name} is not a member of {family.name}")
-        if t.id in seen:
-            raise InputError(f"members[{i}]: {t.name} is repeated")
-        seen.add(t.id)
-    return (None if seen == known else members), family_symmetry
+    full = list(family.members())
+    seen = check_subfamily(family, members, "members", full)
+    return (None if seen == {t.id for t in full} else members), family_symmetry
 
 
 def subfamily_named(family, names, what="members"):
