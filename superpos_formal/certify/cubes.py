@@ -390,7 +390,10 @@ def subfamily_named(family, names, what="members"):
     by_name = {t.name: t for t in family.members()}
     for i, x in enumerate(names):
         if x not in by_name:
-            raise InputError(f"{what}[{i}]: {x!r} is not a member of {family.name}")
+            some = ", ".join(repr(k) for k in list(by_name)[:3])
+            raise InputError(f"{what}[{i}]: {x!r} is not a member of {family.name}; members "
+                             f"are named like {some} ({len(by_name)} in all; `superpos cubes "
+                             f"--family ... --list-members` prints every name)")
     return [by_name[x] for x in names]
 
 
