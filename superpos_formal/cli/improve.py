@@ -19,6 +19,7 @@ from ..solve.improve import (STARTS, baseline, construction_start, improve, impr
                              widen)
 from ..store import Store, sync_best_known
 from ..tasks import build_task
+from .args import bounded_int, seconds
 
 __all__ = ["register"]
 
@@ -65,16 +66,19 @@ def register(sub):
                         "instance), a network / network-set JSON, or a SAT claim bundle "
                         "directory (default baseline)")
     s.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
-    s.add_argument("--budget", dest="search_budget", type=float, default=60.0,
+    s.add_argument("--budget", dest="search_budget", type=seconds, default=60.0,
                    help="wall-clock seconds (default 60)")
-    s.add_argument("--max-steps", type=int, help="stop after this many moves")
-    s.add_argument("--window", type=int, default=2, help="initial window (default 2)")
-    s.add_argument("--conflicts", type=int, default=5000,
+    s.add_argument("--max-steps", type=bounded_int(0, 10**9),
+                   help="stop after this many moves")
+    s.add_argument("--window", type=bounded_int(1, 10**9), default=2,
+                   help="initial window (default 2)")
+    s.add_argument("--conflicts", type=bounded_int(1, 10**9), default=5000,
                    help="SAT conflict budget per window solve (default 5000)")
-    s.add_argument("--target", type=int, help="stop once the width is <= this")
+    s.add_argument("--target", type=bounded_int(0, 10**9),
+                   help="stop once the width is <= this")
     s.add_argument("--no-sparsify", action="store_true",
                    help="stop after neuron removal (no nonzero-parameter phase)")
-    s.add_argument("--core", type=int, default=2,
+    s.add_argument("--core", type=bounded_int(1, 10**9), default=2,
                    help="family: members solved together at first (default 2)")
     o = p.add_argument_group("output")
     o.add_argument("-o", "--out", metavar="NET.json",
