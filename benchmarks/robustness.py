@@ -520,10 +520,11 @@ def cases():
     add(Case("improve-registry-a-file", registry_file, timeout=60))
     add(Case("improve-registry-invalid-json", registry_json("{nope"), timeout=60))
     add(Case("improve-registry-entry-missing-fields", registry_json(json.dumps(
-        {"format": "superpos-formal/best-known", "version": 1, "entries": [{"slug": "x"}]})),
+        {"format": "superpos-formal/best-known-registry", "version": 1,
+         "entries": [{"format": "superpos-formal/best-known", "slug": "x"}]})),
         timeout=60))
     add(Case("improve-registry-entries-not-list", registry_json(json.dumps(
-        {"format": "superpos-formal/best-known", "version": 1, "entries": 5})), timeout=60))
+        {"format": "superpos-formal/best-known-registry", "version": 1, "entries": 5})), timeout=60))
     add(Case("improve-start-dev-zero",
              lambda t: ["improve", "--task", "uand", "--m", "3", "--start", "/dev/zero"]))
     add(Case("improve-start-fifo",
