@@ -176,3 +176,13 @@ def test_cli_export(tmp_path):
     assert r.returncode == 2 and r.stderr.startswith("superpos: error:") and "UNSAT" in r.stderr
     r = _cli("export", str(b), "-o", str(tmp_path / "u.h5"))
     assert r.returncode == 2 and "unknown format" in r.stderr
+
+
+def test_onnx_then_proof_checker_in_one_process():
+    # a fresh process (the test process already holds drup): export to ONNX
+    # goes through need("onnxruntime"), then a proof check loads drup
+    code = ("from superpos_formal.bridge._deps import need; need('onnxruntime'); "
+            "import drup; print('ok')")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=Path(__file__).resolve().parents[1])
+    assert p.returncode == 0 and p.stdout.strip() == "ok", p.stderr[-300:]
