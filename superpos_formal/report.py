@@ -49,7 +49,7 @@ from .constructions.channels import channel_network, routed_star_network
 from .constructions.family import certify_code, check_members, family_code, member_network
 from .constructions.family_search import family_of, sample_members
 from .constructions.search import build
-from .certify.best_known import bounds_text, load_registry
+from .certify.best_known import bounds_text, check_registry, load_registry
 from .budget import check_budget
 from .errors import InputError, SoundnessError
 from .fit import FORMS, fit_constant, ratio_range
@@ -61,7 +61,7 @@ from .verify import verify_batch
 __all__ = ["write_report", "cert_points", "collect_certified", "collect_constructions",
            "collect_family_constructions", "FAMILY_TITLES", "DATA", "FAMILY_DATA",
            "DEFAULT_PROOFS", "DEFAULT_BEST_KNOWN", "SHARED_CODE",
-           "best_known_rows", "input_paths"]
+           "best_known_rows", "refuse_unverified_registry", "input_paths"]
 
 DATA = Path(__file__).resolve().parent / "data" / "constructions.json"
 FAMILY_DATA = Path(__file__).resolve().parent / "data" / "family_constructions.json"
@@ -651,6 +651,21 @@ def best_known_rows(entries, root):
     return rows
 
 
+def refuse_unverified_registry(bk_dir):
+    """Raise :class:`InputError` when a row of the best-known registry at
+    ``bk_dir`` does not verify (:func:`~superpos_formal.certify.best_known.check_registry`,
+    native proof checker); nothing to do without a registry."""
+    bk_dir = Path(bk_dir)
+    if not (bk_dir / "registry.json").is_file():
+        return
+    bad = [f"{(r or {}).get('subject', 'registry')}: {why}" for r, ok, why
+           in check_registry(bk_dir, root=bk_dir.resolve().parents[1], checkers=("native",))
+           if not ok]
+    if bad:
+        raise InputError(f"best-known registry {bk_dir}: {len(bad)} row(s) do not verify "
+                         f"(superpos verify {bk_dir}); first: {bad[0]}")
+
+
 def write_report(out, *, quick=False, proofs=None, data=DATA, family_data=FAMILY_DATA,
                  best_known=None, certified=True, log=None):
     """Write every report file into ``out``; return the list of paths written.
@@ -662,6 +677,9 @@ def write_report(out, *, quick=False, proofs=None, data=DATA, family_data=FAMILY
     and ``report.json`` (``inputs``)."""
     t0 = time.time()
     roots, bk_dir = input_paths(proofs, best_known, certified)
+    # a registry row is a claim: refuse before anything is written (issue 21)
+    if bk_dir is not None:
+        refuse_unverified_registry(bk_dir)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "networks").mkdir(exist_ok=True)

@@ -31,7 +31,7 @@ from ..certify.cubes import cube_and_conquer, make_cube_bundle, subfamily_named
 from ..distributed import close_client, start_client
 from ..errors import InputError
 from ..solve.cubes import SPLITS
-from .args import add_budget_args, out_dir
+from .args import add_budget_args, cap_workers, out_dir
 from ..schema import load_json, network_to_dict
 from .search import _family, _task, add_shape_args, add_task_args, shape_kwargs
 
@@ -63,14 +63,17 @@ def cmd_cubes(a):
     shape, _ = _shape(subj, a.n, kw["mode"], kw["activation"], kw["L"], kw["B"],
                       kw["B_bias"], kw["B_code"], kw["theta"], kw.get("codes"), kw.get("E"),
                       kw.get("R"), kw["code_k"], kw["code_seed"], kw["tolerance"])
+    out = Path(a.out) if a.out else None
+    if out is not None and out.exists() and not a.overwrite:
+        raise InputError(f"{out}: already exists (use --overwrite)")
+    if out is not None and out.exists() and not out.is_dir():
+        # --overwrite replaces a bundle folder, never a file
+        raise InputError(f"{out}: exists and is not a directory (-o names a bundle folder)")
     client = None
     if a.workers or a.scheduler:
         if a.workers < 0:
             raise InputError("--workers: expected 0 or more")
-        client = start_client(a.workers, a.scheduler)
-    out = Path(a.out) if a.out else None
-    if out is not None and out.exists() and not a.overwrite:
-        raise InputError(f"{out}: already exists (use --overwrite)")
+        client = start_client(cap_workers(a.workers), a.scheduler)
     sh = shape
     sub = f" (subfamily: members {len(members)}/{fam.size})" if members else ""
     print(f"{subj.name}{sub}: {sh.mode}/{sh.activation} n={sh.n} L={sh.L} B={sh.B} "

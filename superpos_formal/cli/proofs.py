@@ -1,7 +1,9 @@
 """``superpos verify PATH...``: re-check claim bundles.
 
-Each PATH is a bundle, a minimum directory, or a directory searched
-recursively for them. While it runs, one progress row per claim goes to
+Each PATH is a bundle, a minimum directory, a best-known registry
+(``search/best-known`` or its ``registry.json``: one row per entry, each
+re-checked against its bundle and its certified minimum), or a directory
+searched recursively for them. While it runs, one progress row per claim goes to
 stderr as soon as that claim is checked (``[k/N] RESULT seconds path``).
 Each claim is checked in a child process (killed at the ``--budget`` or on
 SIGTERM / SIGINT, so the command stops at once) and each proof checker in a
@@ -25,6 +27,7 @@ from pathlib import Path
 from ..api import verify
 from ..budget import active_budget
 from ..certify import drat as D
+from ..certify.best_known import registry_file
 from ..certify.bundle import BundleReport, find_bundles
 from ..errors import InputError
 from ..solve.runner import run
@@ -44,7 +47,8 @@ def register(sub):
                     "exhaustively; for UNSAT the formula (regenerated from claim.json) "
                     "and the DRAT proof with independent checkers.")
     p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="bundle directories, or directories containing bundles")
+                   help="bundle directories, directories containing bundles, or a best-known "
+                        "registry (search/best-known or its registry.json)")
     p.add_argument("--checkers", default=",".join(D.DEFAULT_CHECKERS),
                    help="comma-separated proof checkers to run (native, python, drup); "
                         "default: all, within their size limits")
@@ -131,6 +135,15 @@ def _verify_one(path, kw, memory_mb):
     return rep
 
 
+def _targets(paths):
+    """Bundles under ``paths``; a best-known registry (``search/best-known``
+    or its ``registry.json``) is one target, verified row by row."""
+    out = []
+    for p in paths:
+        out += [p] if registry_file(p) is not None else find_bundles([p])
+    return out
+
+
 def run_verify(args):
     checkers = _checkers(args.checkers)
     mb = args.max_unzipped_mb
@@ -139,7 +152,7 @@ def run_verify(args):
     kw = dict(checkers=checkers, regenerate=not args.no_regenerate,
               regenerate_proofs=args.regenerate_proofs,
               max_unzipped=None if mb is None else mb * 1024 * 1024)
-    paths = find_bundles(args.paths)
+    paths = _targets(args.paths)
     b = active_budget()
     print(f"verifying {len(paths)} claim(s): checkers {','.join(checkers)}, at most "
           f"{args.checker_seconds:g} s per checker run"
