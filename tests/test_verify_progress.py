@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from superpos_formal.certify import drat as D
+from superpos_formal.certify.claimcheck import BundleReport
 from superpos_formal.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,3 +119,18 @@ def test_a_signal_during_drup_ends_verify_at_once(sig, rc):
         if p.poll() is None:
             p.kill()
             p.communicate()
+
+
+@pytest.mark.parametrize("death", [os.abort, lambda: os._exit(3)])
+def test_a_checker_process_that_dies_is_skipped_not_a_verdict(monkeypatch, death):
+    """A checker child that dies (e.g. drup's runtime aborting) gives no
+    verdict: SKIPPED with the reason, and alone it verifies nothing."""
+    def boom(name, nvars, clauses, text):
+        death()
+    monkeypatch.setattr(D, "_checker_call", boom)
+    recs = D.check_drat([[1, 2], [-1, 2], [1, -2], [-1, -2]], text="1 0\n0\n",
+                        checkers=("drup",))
+    assert [r.verdict for r in recs] == ["SKIPPED"] and "died" in recs[0].reason
+    rep = BundleReport("x")
+    D.record_checks(rep, recs, "proof.drat.gz")
+    assert rep.status != "PASS" and not rep.ok

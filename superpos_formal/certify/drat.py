@@ -399,18 +399,22 @@ def _checker_call(name, nvars, clauses, text):
 
 
 def _run_checker(name, nvars, clauses, text, budget):
-    """``(ok, reason, log)`` of one checker, or the reason (a str starting
-    with :data:`LIMIT_REASON`) it was cut. With a per-checker limit, and for
+    """``(ok, reason, log)`` of one checker, or why it gave no verdict (a
+    str: starting with :data:`LIMIT_REASON` when a limit cut it). With a per-checker limit, and for
     drup always, the checker runs in a forked child killed at the limit."""
     limit = budget.checker_seconds if budget.checker_seconds is not None \
         else _CHECKER_SECONDS[0]
     if (limit is None and name != "drup") or not _may_fork():
         return _checker_call(name, nvars, clauses, text)
-    out = run(_checker_call, name, nvars, clauses, text, time_limit=limit,
-              part=f"proof checking ({name})")
+    try:
+        out = run(_checker_call, name, nvars, clauses, text, time_limit=limit,
+                  part=f"proof checking ({name})")
+    except RuntimeError as e:  # the checker process died: no verdict, not a rejection
+        return f"checker unavailable: {e}"
     if out.done:
         return out.value
-    why = {"time": f"per-checker time limit of {limit:g} s reached"}.get(out.limit, out.reason)
+    why = (f"per-checker time limit of {limit:g} s reached" if out.limit == "time"
+           else out.reason)
     return f"{LIMIT_REASON}{why}"
 
 
