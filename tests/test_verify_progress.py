@@ -61,7 +61,7 @@ def test_verify_budget_returns_within_bounds_and_says_why(capsys):
     rc = main(["verify", str(SLOW), *map(str, FAST), "--budget", "2"])
     took = time.time() - t0
     cap = capsys.readouterr()
-    assert rc == 1 and took < 8, took
+    assert rc == 1 and took < 15, took  # 2 s budget + process start and a loaded machine
     assert "NOT VERIFIED" in cap.out and "budget of 2 s reached" in cap.out
     assert "0/3 claims verified (0 failed, 3 not verified)" in cap.out
     assert "ran out before this claim" in cap.out
