@@ -31,7 +31,7 @@ def test_verify_prints_a_progress_row_per_claim(capsys):
     rows = [l for l in cap.err.splitlines() if l.startswith("[")]
     assert [r.split()[0] for r in rows] == ["[1/2]", "[2/2]"]
     assert all(r.split()[1] == "PASS" and str(p) in r for r, p in zip(rows, FAST))
-    assert "at most 120 s per checker run" in cap.err
+    assert "at most 900 s native, 120 s python/drup per checker run" in cap.err
     assert "2/2 claims verified" in cap.out
 
 

@@ -112,8 +112,9 @@ _CHECKER_SECONDS = [None]
 
 @contextmanager
 def checker_time_limit(seconds):
-    """Bound every checker run inside the ``with`` to ``seconds`` each
-    (None: no per-checker limit); each then runs in a killable child."""
+    """Bound every checker run inside the ``with`` to ``seconds`` each, or
+    per checker with a dict ``{checker: seconds}`` (None: no per-checker
+    limit); each bounded checker runs in a killable child."""
     old, _CHECKER_SECONDS[0] = _CHECKER_SECONDS[0], seconds
     try:
         yield
@@ -404,6 +405,8 @@ def _run_checker(name, nvars, clauses, text, budget):
     drup always, the checker runs in a forked child killed at the limit."""
     limit = budget.checker_seconds if budget.checker_seconds is not None \
         else _CHECKER_SECONDS[0]
+    if isinstance(limit, dict):
+        limit = limit.get(name)
     if (limit is None and name != "drup") or not _may_fork():
         return _checker_call(name, nvars, clauses, text)
     try:

@@ -33,9 +33,12 @@ from ..errors import InputError
 from ..solve.runner import run
 from .args import add_budget_args, seconds
 
-#: default ``--checker-seconds``: drup's headline work cap is about three
-#: minutes (certify/drat.py); one checker never holds a run longer than this
-DEFAULT_CHECKER_SECONDS = 120.0
+#: default per-checker limits (``--checker-seconds`` sets one for all): the
+#: native engine is the checker every proof needs (committed proofs take it
+#: up to ~50 s on an idle machine, several times that on a loaded one), so it
+#: gets the most; drup's headline work cap is about three minutes and the
+#: Python engine's line cap about 80 s (certify/drat.py)
+DEFAULT_CHECKER_SECONDS = {"native": 900.0, "python": 120.0, "drup": 120.0}
 
 __all__ = ["register", "run_verify", "format_table"]
 
@@ -62,17 +65,26 @@ def register(sub):
     p.add_argument("--max-unzipped-mb", type=int, default=None, metavar="MB",
                    help="largest uncompressed formula or proof read "
                         "(default 512; a larger one fails)")
-    p.add_argument("--checker-seconds", type=seconds, default=DEFAULT_CHECKER_SECONDS,
-                   metavar="SECONDS",
-                   help=f"wall-clock limit of each proof checker run (default "
-                        f"{DEFAULT_CHECKER_SECONDS:g}); a checker cut by it is skipped with "
-                        f"the reason, and a proof no checker completed is NOT VERIFIED")
+    p.add_argument("--checker-seconds", type=seconds, default=None, metavar="SECONDS",
+                   help=f"wall-clock limit of each proof checker run, the same for every "
+                        f"checker (default: {_limits_text(DEFAULT_CHECKER_SECONDS)}); a "
+                        f"checker cut by it is skipped with the reason, and a proof no "
+                        f"checker completed is NOT VERIFIED")
     g = add_budget_args(p)
     g.description = ("--budget bounds the whole run: claims it does not reach, or cuts, are "
                      "NOT VERIFIED (exit 1); --memory-limit caps each claim's and each "
                      "checker's process")
     p.set_defaults(func=run_verify)
     return p
+
+
+def _limits_text(limits):
+    if not isinstance(limits, dict):
+        return f"{limits:g} s"
+    by = {}
+    for c, v in limits.items():
+        by.setdefault(v, []).append(c)
+    return ", ".join(f"{v:g} s {'/'.join(cs)}" for v, cs in by.items())
 
 
 def _checkers(text):
@@ -154,12 +166,13 @@ def run_verify(args):
               max_unzipped=None if mb is None else mb * 1024 * 1024)
     paths = _targets(args.paths)
     b = active_budget()
+    limits = DEFAULT_CHECKER_SECONDS if args.checker_seconds is None else args.checker_seconds
     print(f"verifying {len(paths)} claim(s): checkers {','.join(checkers)}, at most "
-          f"{args.checker_seconds:g} s per checker run"
+          f"{_limits_text(limits)} per checker run"
           + (f", budget {b.seconds:g} s" if b is not None and b.seconds else ""),
           file=sys.stderr, flush=True)
     reports = []
-    with D.checker_time_limit(args.checker_seconds):
+    with D.checker_time_limit(limits):
         for k, p in enumerate(paths, 1):
             rep = _verify_one(p, kw, args.memory_mb)
             reports.append(rep)
