@@ -25,7 +25,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _run(argv, capsys):
-    rc = main(argv)
+    try:
+        rc = main(argv)
+    except SystemExit as e:  # a usage error (argparse): exit 2, one line
+        rc = e.code
     out, err = capsys.readouterr()
     return rc, out, err
 
