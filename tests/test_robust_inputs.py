@@ -1,0 +1,358 @@
+"""Issue 22: bad input on the store, import, campaigns, Dask addresses,
+improve and the files the tool reads. Each test fails on e148d23 (a
+traceback, a hang, a silent acceptance or lost data there) and passes now.
+
+The families of malformed store records and imported lines are drawn by
+hypothesis; single cases are plain tests. The whole list of bad commands is
+``benchmarks/robustness.py`` (a fast subset runs in test_robust_cases.py).
+"""
+
+import json
+import os
+import socket
+import sqlite3
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from superpos_formal.errors import InputError, SoundnessError
+from superpos_formal.store import Store, import_jsonl, render_csv, render_markdown
+
+CELL = {"task": {"kind": "uand", "m": 2},
+        "shape": {"mode": "explicit", "activation": "step", "B": 1}, "n_max": 2}
+
+
+def good_record(**change):
+    r = {"id": "x", "cell": CELL, "subject": "uand(m=2)", "minimum": 1, "certified": True,
+         "note": "", "table": [{"n": 1, "B": 1, "status": "SAT", "seconds": 0.01}],
+         "seconds": 0.01, "time_limit": 30,
+         "best_counts": {"hidden_neurons": 1, "layers": 1, "params_dense": 5,
+                         "params_nonzero": 4, "bits": 10, "code_nonzeros": 2}}
+    r.update(change)
+    return r
+
+
+#: (path into the record, value): each makes the record malformed
+_BAD_VALUES = [None, "two", [1, 2], {"a": 1}, -1, 1.5, True, 10 ** 30, float("nan")]
+_FIELDS = ["minimum", "subject", "seconds", "table", "cell", "best_counts", "certified",
+           "time_limit", ("cell", "shape"), ("cell", "task"), ("table", 0),
+           ("table", 0, "status"), ("table", 0, "seconds"), ("table", 0, "n"),
+           ("best_counts", "bits")]
+_DROP = object()
+
+
+def _mutate(rec, path, value):
+    rec = json.loads(json.dumps(rec))
+    path = path if isinstance(path, tuple) else (path,)
+    obj = rec
+    for k in path[:-1]:
+        obj = obj[k]
+    if value is _DROP:
+        if isinstance(obj, list):
+            obj[path[-1]] = "gone"
+        else:
+            del obj[path[-1]]
+    else:
+        obj[path[-1]] = value
+    return rec
+
+
+def _still_valid(path, value):
+    """Mutations that leave a legal record (null is allowed there, or the
+    value is of the right type)."""
+    p = path if isinstance(path, tuple) else (path,)
+    legal = {("minimum",): [None, -1 + 1], ("time_limit",): [None, 1.5],
+             ("best_counts",): [None], ("certified",): [True],
+             ("table", 0, "seconds"): [1.5], ("seconds",): [1.5], ("subject",): ["two"]}
+    if value is _DROP:
+        return p in {("best_counts",), ("certified",), ("time_limit",)}
+    return any(value is v or (type(value) is type(v) and value == v)
+               for v in legal.get(p, []))
+
+
+bad_mutation = st.tuples(st.sampled_from(_FIELDS),
+                         st.sampled_from(_BAD_VALUES + [_DROP])).filter(
+    lambda pv: not _still_valid(*pv))
+
+
+def _store_with(tmp_path, record_text):
+    s = tmp_path / "s.sqlite"
+    if s.exists():
+        s.unlink()
+    src = tmp_path / "tiny.jsonl"
+    src.write_text(json.dumps(good_record()) + "\n")
+    with Store(s) as st_:
+        import_jsonl(st_, [src])
+    db = sqlite3.connect(s)
+    db.execute("UPDATE cells SET record=?", (record_text,))
+    db.commit()
+    db.close()
+    return s
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bad_mutation)
+def test_malformed_store_records_are_refused_by_name(tmp_path, mutation):
+    s = _store_with(tmp_path, json.dumps(_mutate(good_record(), *mutation)))
+    with Store(s, readonly=True) as st_:
+        for render in (render_markdown, render_csv):
+            with pytest.raises(InputError, match=r"campaign 'tiny' cell [0-9a-f]+: malformed"):
+                render(st_, "tiny")
+
+
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", "null", '"x"'])
+def test_store_record_not_an_object(tmp_path, text):
+    s = _store_with(tmp_path, text)
+    with Store(s, readonly=True) as st_, pytest.raises(InputError, match="cell [0-9a-f]+"):
+        render_markdown(st_, "tiny")
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bad_mutation)
+def test_malformed_import_lines_are_refused_and_change_nothing(tmp_path, mutation):
+    src = tmp_path / "tiny.jsonl"
+    good2 = good_record(cell=dict(CELL, task={"kind": "uand", "m": 3}))
+    src.write_text(json.dumps(good2) + "\n"
+                   + json.dumps(_mutate(good_record(), *mutation)) + "\n")
+    s = tmp_path / "s.sqlite"
+    if s.exists():
+        s.unlink()
+    with Store(s) as st_:
+        with pytest.raises(InputError, match=r"tiny.jsonl:2: malformed record"):
+            import_jsonl(st_, [src])
+        assert st_.db.execute("SELECT count(*) FROM cells").fetchone()[0] == 0
+
+
+def test_import_is_all_or_nothing(tmp_path):
+    src = tmp_path / "tiny.jsonl"
+    lines = [good_record(), good_record(cell=dict(CELL, task={"kind": "uand", "m": 3})),
+             good_record(cell=dict(CELL, task={"kind": "uand", "m": 4}),
+                         table=[{"n": 1, "status": "MAYBE", "seconds": 1}])]
+    src.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    with Store(tmp_path / "s.sqlite") as st_:
+        with pytest.raises(InputError, match="tiny.jsonl:3"):
+            import_jsonl(st_, [src])
+        assert st_.db.execute("SELECT count(*) FROM cells").fetchone()[0] == 0
+        assert st_.db.execute("SELECT count(*) FROM solves").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("raw", [os.urandom(2048) + b"\n",
+                                 json.dumps(good_record()).encode().replace(
+                                     b"uand(m=2)", b"uand\xff") + b"\n"])
+def test_import_of_binary_or_invalid_utf8(tmp_path, raw):
+    src = tmp_path / "tiny.jsonl"
+    src.write_bytes(raw)
+    with Store(tmp_path / "s.sqlite") as st_, pytest.raises(InputError, match="tiny.jsonl"):
+        import_jsonl(st_, [src])
+
+
+def test_import_integer_too_large_for_sqlite(tmp_path):
+    src = tmp_path / "tiny.jsonl"
+    src.write_text(json.dumps(good_record(minimum=10 ** 30)) + "\n")
+    with Store(tmp_path / "s.sqlite") as st_, pytest.raises(InputError, match="minimum"):
+        import_jsonl(st_, [src])
+
+
+def test_a_decided_record_wins_over_an_open_one_on_import(tmp_path):
+    open_rec = good_record(minimum=None, certified=False,
+                           table=[{"n": 1, "B": 1, "status": "UNKNOWN", "seconds": 9.0}])
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "tiny.jsonl").write_text(json.dumps(open_rec) + "\n")
+    (b / "tiny.jsonl").write_text(json.dumps(good_record()) + "\n")
+    with Store(tmp_path / "s.sqlite") as st_:
+        assert import_jsonl(st_, [a / "tiny.jsonl"]) == (1, 0)
+        assert st_.records("tiny")[0]["minimum"] is None
+        assert import_jsonl(st_, [b / "tiny.jsonl"]) == (1, 0)
+        assert st_.records("tiny")[0]["minimum"] == 1
+        # and an open record never replaces the decided one
+        assert import_jsonl(st_, [a / "tiny.jsonl"]) == (0, 1)
+        assert st_.records("tiny")[0]["minimum"] == 1
+
+
+def test_store_that_is_a_short_non_sqlite_file_is_refused_unchanged(tmp_path):
+    for data in (b"x", b"xy", b"not a database at all" * 10):
+        p = tmp_path / "one"
+        p.write_bytes(data)
+        with pytest.raises(InputError, match="not an SQLite database"):
+            Store(p)
+        assert p.read_bytes() == data
+
+
+def test_store_that_is_a_fifo_is_refused_without_blocking(tmp_path):
+    p = tmp_path / "fifo"
+    os.mkfifo(p)
+    for ro in (False, True):
+        with pytest.raises(InputError, match="not a regular file"):
+            Store(p, readonly=ro)
+
+
+@pytest.mark.parametrize("kind", ["zero", "urandom", "fifo", "dir"])
+def test_every_json_input_goes_through_the_bounded_reader(tmp_path, kind):
+    from superpos_formal.campaign import load_campaign
+    from superpos_formal.certify.jsonio import load as bundle_load
+    from superpos_formal.schema import load, load_json
+
+    path = {"zero": "/dev/zero", "urandom": "/dev/urandom"}.get(kind)
+    if kind == "fifo":
+        path = str(tmp_path / "f")
+        os.mkfifo(path)
+    elif kind == "dir":
+        path = str(tmp_path)
+    for fn in (load_json, load, load_campaign, bundle_load):
+        with pytest.raises(InputError, match="not a regular file|a directory"):
+            fn(path)
+
+
+def test_bounded_reader_size_cap(tmp_path):
+    from superpos_formal.inputs import read_json
+
+    p = tmp_path / "big.json"
+    p.write_text("[" + "0," * 1000 + "0]")
+    with pytest.raises(InputError, match="larger than 100 bytes"):
+        read_json(p, limit=100)
+
+
+def test_campaign_cells_equal_after_normalisation_are_refused(tmp_path):
+    from superpos_formal.campaign import load_campaign
+
+    d = {"format": "superpos-formal/campaign", "version": 1, "name": "dup",
+         "cells": [CELL, dict(CELL, shape=dict(CELL["shape"], B_bias=1))]}
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps(d))
+    with pytest.raises(InputError, match=r"cells\[1\]: the same cell as cells\[0\]"):
+        load_campaign(p)
+
+
+# ------------------------------------------------------------------ Dask
+
+@pytest.mark.parametrize("address, words", [
+    ("bogus", "no port"), ("tcp://HOST:PORT", "'PORT' is not a port"),
+    ("udp://127.0.0.1:8786", "scheme 'udp'"), ("tcp://127.0.0.1:99999", "not a port"),
+])
+def test_scheduler_address_checked_before_connecting(address, words):
+    from superpos_formal.distributed import start_client
+
+    with pytest.raises(InputError, match=words):
+        start_client(scheduler=address)
+
+
+def _listener(banner):
+    sk = socket.socket()
+    sk.bind(("127.0.0.1", 0))
+    sk.listen(4)
+    conns = []
+
+    def serve():
+        while True:
+            try:
+                c, _ = sk.accept()
+            except OSError:
+                return
+            conns.append(c)
+            if banner:
+                c.sendall(banner)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return sk, f"tcp://127.0.0.1:{sk.getsockname()[1]}"
+
+
+@pytest.mark.parametrize("banner, words", [
+    (b"", "no Dask handshake within 1 s"),
+    (b"SSH-2.0-OpenSSH_8.9\r\n", "not a Dask scheduler"),
+])
+def test_scheduler_that_is_not_dask_is_a_clear_error(banner, words):
+    from superpos_formal.distributed import probe_scheduler
+
+    sk, addr = _listener(banner)
+    try:
+        with pytest.raises(InputError, match=words):
+            probe_scheduler(addr, timeout=1.0)
+    finally:
+        sk.close()
+
+
+# ------------------------------------------------------------------ resources
+
+def test_a_checker_that_cannot_run_leaves_the_unsat_unchecked(tmp_path, monkeypatch):
+    """The native checker failing to load under the memory cap ("failed to
+    map segment") is UNKNOWN(unchecked), never a SOUNDNESS ERROR."""
+    from superpos_formal.certify import check, drat
+
+    def unavailable(cnf, proof, checkers=("native",)):
+        return [drat.CheckRecord("native", "?", drat.SKIPPED, 0.0,
+                                 "checker unavailable: failed to map segment")]
+
+    monkeypatch.setattr(drat, "check_drat", unavailable)
+    cnf, prf = tmp_path / "f.cnf", tmp_path / "f.drat"
+    cnf.write_text("p cnf 1 2\n1 0\n-1 0\n")
+    prf.write_text("0\n")
+    ok, note = check.check_unsat(str(cnf), str(prf))
+    assert not ok and "failed to map segment" in note
+    # a real rejection is still a soundness error
+    monkeypatch.setattr(drat, "check_drat", lambda *a, **k: [drat.CheckRecord(
+        "native", "?", drat.REJECTED, 0.0, "bad step")])
+    with pytest.raises(SoundnessError):
+        check.check_unsat(str(cnf), str(prf))
+
+
+# ------------------------------------------------------------------ improve
+
+@pytest.mark.parametrize("spec, words", [
+    ("stars:t=3", "needs k_in"), ("channels:n=3", "needs k_in"),
+    ("hmvc:n=3,q=2,theta=1", "q=2 is not a probability"),
+    ("stars:t=3,k_in=2", "does not give a correct network"),
+    ("stars:t=100000,k_in=1", "t=100000 is not an integer in 1..1000"),
+    ("explicit:x=1", "takes no parameters"), ("stars:t=3,k_in=1,zz=2", "no parameter 'zz'"),
+])
+def test_construction_parameters_checked_before_the_search(spec, words, capsys):
+    from superpos_formal.cli import main
+
+    rc = main(["improve", "--task", "uand", "--m", "3", "--from", f"construction:{spec}",
+               "--budget", "5"])
+    err = capsys.readouterr().err
+    assert rc == 2 and words in err and "SOUNDNESS" not in err, err
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda d: (d / "reg").write_text("x"), "not a directory"),
+    (lambda d: ((d / "reg").mkdir(), (d / "reg" / "registry.json").write_text("{nope")),
+     "not valid JSON"),
+    (lambda d: ((d / "reg").mkdir(), (d / "reg" / "registry.json").write_text(json.dumps(
+        {"format": "superpos-formal/best-known-registry", "version": 1,
+         "entries": [{"format": "superpos-formal/best-known", "subject": "x"}]}))),
+     r"entries[0].question"),
+])
+def test_registry_checked_before_the_search(tmp_path, capsys, make, words):
+    from superpos_formal.cli import main
+
+    make(tmp_path)
+    rc = main(["improve", "--task", "uand", "--m", "3", "--budget", "5", "--registry",
+               str(tmp_path / "reg"), "--store", str(tmp_path / "s.sqlite"),
+               "--bundle-root", str(tmp_path / "b")])
+    err = capsys.readouterr().err
+    assert rc == 2 and words in err, err
+    assert not (tmp_path / "s.sqlite").exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["campaign", "run", "c.json", "--memory-limit", "nan"],
+    ["campaign", "run", "c.json", "--memory-limit", "inf"],
+    ["campaign", "run", "c.json", "--memory-limit", "1e300"],
+    ["improve", "--task", "uand", "--m", "3", "--budget", "nan"],
+    ["improve", "--task", "uand", "--m", "3", "--budget", "inf"],
+    ["improve", "--task", "uand", "--m", "3", "--budget", "1e308"],
+])
+def test_numeric_options_refuse_nan_inf_huge(argv, capsys):
+    from superpos_formal.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and err.startswith("superpos: error:") and len(
+        err.strip().splitlines()) == 1, err
