@@ -601,6 +601,28 @@ def cases():
                         "/dev/zero", "--store", str(t / "s.sqlite")]))
     add(Case("task-file-fifo", lambda t: ["min-neurons", "--task-file", fifo(t), "--mode",
                                           "explicit"], timeout=30))
+    # -- verify reads a bundle's JSON bounded (the checkers' budgets are h21b's)
+    def claim(text=None, size=None):
+        def build(t):
+            b = t / "bundle"
+            b.mkdir()
+            if size is not None:
+                with open(b / "claim.json", "wb") as fh:
+                    fh.truncate(size)  # sparse: the size without the disk
+            else:
+                (b / "claim.json").write_text(text)
+            (b / "manifest.json").write_text("{}")
+            return ["verify", str(b)]
+        return build
+
+    add(Case("verify-claim-200MB", claim(size=200 * 1024 * 1024), expect="ok", rcs=(1, 2),
+             timeout=60))
+    add(Case("verify-claim-nested", claim("[" * 200000 + "]" * 200000), expect="ok",
+             rcs=(1, 2), timeout=60))
+    add(Case("verify-claim-fifo", lambda t: ((t / "b").mkdir(), os.mkfifo(t / "b" / "claim.json"),
+                                             (t / "b" / "manifest.json").write_text("{}"),
+                                             ["verify", str(t / "b")])[-1],
+             expect="ok", rcs=(1, 2), timeout=60))
     return C
 
 

@@ -11,6 +11,8 @@ import json
 import os
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -184,29 +186,72 @@ def test_store_that_is_a_short_non_sqlite_file_is_refused_unchanged(tmp_path):
         assert p.read_bytes() == data
 
 
+_STORE_FIFO = """
+import sys
+from superpos_formal.errors import InputError
+from superpos_formal.store import Store
+for ro in (False, True):
+    try:
+        Store(sys.argv[1], readonly=ro).close()
+        print("accepted")
+    except InputError as e:
+        print("InputError", e)
+"""
+
+
 def test_store_that_is_a_fifo_is_refused_without_blocking(tmp_path):
+    # in a child with a timeout: on the old code opening it blocks forever
     p = tmp_path / "fifo"
     os.mkfifo(p)
-    for ro in (False, True):
-        with pytest.raises(InputError, match="not a regular file"):
-            Store(p, readonly=ro)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        r = subprocess.run([sys.executable, "-c", _STORE_FIFO, str(p)], capture_output=True,
+                           text=True, timeout=30, cwd=root, stdin=subprocess.DEVNULL,
+                           env=dict(os.environ, PYTHONPATH=root))
+    except subprocess.TimeoutExpired:
+        pytest.fail("opening a FIFO as the store blocked")
+    lines = r.stdout.splitlines()
+    assert len(lines) == 2 and all("not a regular file" in ln for ln in lines), \
+        (r.stdout, r.stderr[-500:])
+
+
+_READ = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # an unbounded read dies here
+from superpos_formal.errors import InputError
+from superpos_formal.campaign import load_campaign
+from superpos_formal.certify.jsonio import load as bundle_load
+from superpos_formal.schema import load, load_json
+for fn in (load_json, load, load_campaign, bundle_load):
+    try:
+        fn(sys.argv[1])
+        print("accepted")
+    except InputError as e:
+        print("InputError", e)
+"""
 
 
 @pytest.mark.parametrize("kind", ["zero", "urandom", "fifo", "dir"])
 def test_every_json_input_goes_through_the_bounded_reader(tmp_path, kind):
-    from superpos_formal.campaign import load_campaign
-    from superpos_formal.certify.jsonio import load as bundle_load
-    from superpos_formal.schema import load, load_json
-
+    # in a child with an address-space cap and a timeout: on the old code
+    # /dev/zero grows memory without bound and a FIFO blocks forever
     path = {"zero": "/dev/zero", "urandom": "/dev/urandom"}.get(kind)
     if kind == "fifo":
         path = str(tmp_path / "f")
         os.mkfifo(path)
     elif kind == "dir":
         path = str(tmp_path)
-    for fn in (load_json, load, load_campaign, bundle_load):
-        with pytest.raises(InputError, match="not a regular file|a directory"):
-            fn(path)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        p = subprocess.run([sys.executable, "-c", _READ, path], capture_output=True,
+                           text=True, timeout=60, cwd=root, stdin=subprocess.DEVNULL,
+                           env=dict(os.environ, PYTHONPATH=root))
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"reading {kind} did not return within 60 s")
+    lines = p.stdout.splitlines()
+    assert p.returncode == 0 and len(lines) == 4, (p.stdout, p.stderr[-500:])
+    assert all(ln.startswith("InputError") and ("not a regular file" in ln
+                                                 or "a directory" in ln) for ln in lines), lines
 
 
 def test_bounded_reader_size_cap(tmp_path):
