@@ -401,3 +401,46 @@ def test_numeric_options_refuse_nan_inf_huge(argv, capsys):
     err = capsys.readouterr().err
     assert e.value.code == 2 and err.startswith("superpos: error:") and len(
         err.strip().splitlines()) == 1, err
+
+
+# ------------------------------------------------------------------ cubes --work
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=5)
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=4), kids,
+                                                             max_size=3),
+    max_leaves=8)
+_record_docs = _json_values | st.fixed_dictionaries(
+    {"cube": st.just([2, -3])},
+    optional={"seconds": _json_values, "cpu_seconds": _json_values,
+              "proof_lines": _json_values, "host": _json_values,
+              "proof_gz_sha256": _json_values})
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=_record_docs, proof=st.binary(max_size=64), sha_matches=st.booleans())
+def test_tampered_cube_work_records_are_reported_and_solved_again(tmp_path, doc, proof,
+                                                                   sha_matches):
+    """Whatever a stored refuted-cube record holds, resume never crashes and
+    never takes it without a proof that checks: it is reported and the cube
+    is solved again (``refuted`` returns None)."""
+    import hashlib
+    import shutil
+
+    from superpos_formal.certify.cubes import CubeWork
+
+    w = tmp_path / "w"
+    shutil.rmtree(w, ignore_errors=True)
+    said = []
+    work = CubeWork(w, "f" * 64, report=said.append)
+    cube = [2, -3]
+    k = work.key(cube)
+    if sha_matches and isinstance(doc, dict):
+        doc = dict(doc, proof_gz_sha256=hashlib.sha256(proof).hexdigest())
+    (w / "refuted" / f"{k}.drat.gz").write_bytes(proof)
+    (w / "refuted" / f"{k}.json").write_text(json.dumps(doc))
+    # F = (1) and (-1 or 2) with the cube (2, -3) is satisfiable: no stored proof is right
+    assert work.refuted(cube, 0, 3, [[1], [-1, 2]]) is None
+    assert said and said[0].startswith("work folder: refuted/")
