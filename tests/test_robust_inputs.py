@@ -444,3 +444,37 @@ def test_tampered_cube_work_records_are_reported_and_solved_again(tmp_path, doc,
     # F = (1) and (-1 or 2) with the cube (2, -3) is satisfiable: no stored proof is right
     assert work.refuted(cube, 0, 3, [[1], [-1, 2]]) is None
     assert said and said[0].startswith("work folder: refuted/")
+
+
+def test_resume_on_dask_rechecks_stored_proofs_on_the_workers(tmp_path):
+    """A resumed cube run on a cluster checks the stored proofs on the
+    workers (tasks ``recheck-*``), reports a tampered record and solves that
+    cube again, and still decides the cell."""
+    from dask.distributed import Client, LocalCluster
+
+    from superpos_formal.certify import cubes as C
+    from superpos_formal.shape import Shape
+    from superpos_formal.tasks import uand
+
+    shape = Shape("explicit", "step", n=1, B=2)
+    work = tmp_path / "w"
+    first = C.cube_and_conquer(uand(3), shape, depth=2, work_dir=work)
+    assert first.status == "UNSAT"
+    j = sorted((work / "refuted").glob("*.json"))[0]
+    j.write_text("[1, 2]")  # tampered: a list for an object
+    said = []
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=50)
+    client = Client(cluster)
+    keys = []
+    try:
+        again = C.cube_and_conquer(uand(3), shape, depth=2, work_dir=work, client=client,
+                                   progress=said.append)
+        keys = [k for k in client.run_on_scheduler(
+            lambda dask_scheduler: [str(t) for t in dask_scheduler.transition_log])]
+    finally:
+        client.close()
+        cluster.close()
+    assert again.status == "UNSAT" and again.reused == len(first.cubes) - 1
+    assert any("recheck-" in k for k in keys), keys[:5]
+    assert any("unusable" in m for m in said), said
