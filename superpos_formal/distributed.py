@@ -352,7 +352,8 @@ def run_campaign_store(path, store_path, *, workers=0, scheduler=None, proofs_di
             # the campaign's committed records (the store is not committed):
             # their decided cells are skipped and stay decided in the table,
             # so a short run never shows UNKNOWN where an answer exists
-            import_jsonl(store, [committed], only_decided=True)
+            import_jsonl(store, [committed], only_decided=True,
+                         only_cells={cell_id(c) for c in camp["cells"]})
         todo, skipped = [], []
         for cell in camp["cells"]:
             cid = cell_id(cell)

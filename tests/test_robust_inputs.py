@@ -478,3 +478,27 @@ def test_resume_on_dask_rechecks_stored_proofs_on_the_workers(tmp_path):
     assert again.status == "UNSAT" and again.reused == len(first.cubes) - 1
     assert any("recheck-" in k for k in keys), keys[:5]
     assert any("unusable" in m for m in said), said
+
+
+def test_a_run_keeps_the_committed_decided_records(tmp_path):
+    """Issue 21: the store is not committed, the JSONL records are. A run
+    takes their decided cells first: they are skipped and the rendered table
+    shows them (a short run never turns a committed answer into UNKNOWN);
+    records of cells the campaign no longer has are left out."""
+    from superpos_formal.distributed import run_campaign_store
+
+    res = tmp_path / "res"
+    res.mkdir()
+    # a made-up minimum (7) that a rerun of this tiny cell would not give
+    committed = good_record(minimum=7, table=[{"n": 7, "status": "SAT", "seconds": 0.1}])
+    gone = good_record(cell=dict(CELL, task={"kind": "uand", "m": 9}))
+    (res / "t.jsonl").write_text(json.dumps(committed) + "\n" + json.dumps(gone) + "\n")
+    camp = tmp_path / "t.json"
+    camp.write_text(json.dumps({"format": "superpos-formal/campaign", "version": 1,
+                                "name": "t", "time_limit": 30, "cells": [CELL]}))
+    out = run_campaign_store(camp, tmp_path / "s.sqlite", results_dir=res, quiet=True)
+    assert out["run"] == 0 and out["skipped"] == 1
+    with Store(tmp_path / "s.sqlite") as st_:
+        assert [r["minimum"] for r in st_.records("t")] == [7]
+    row = (res / "t.md").read_text().splitlines()[-1]
+    assert "| 7 |" in row and "UNKNOWN" not in row
