@@ -35,6 +35,7 @@ The package is layered, each layer importing only those before it
 from .api import (campaign, capacity, certify, check, count, decide, family, identity,
                   majority, min_bits, min_neurons, min_params, pair_sets, parity,
                   permutations, shape, task, truth_table, uand, verify)
+from .bridge import zoo  # torch is imported only when a zoo model is loaded
 from .errors import InputError, SoundnessError
 from .network import Network
 from .results import Activation, Answer, CodeKind, Mode, ResultTable, Status
@@ -50,5 +51,5 @@ __all__ = [
     "certify", "verify", "check", "shape", "campaign",
     "Answer", "Status", "Mode", "Activation", "CodeKind", "ResultTable",
     "Task", "Family", "Network", "Shape", "load", "write_json",
-    "InputError", "SoundnessError", "__version__",
+    "InputError", "SoundnessError", "__version__", "zoo",
 ]

@@ -299,6 +299,16 @@ class Network:
         """
         return draw_on(self, ax)
 
+    def to_torch(self, dtype=None):
+        """A ``torch.nn.Module`` whose forward pass is this network's, exactly,
+        on every 0/1 input with at most ``m`` ones (float32 when every
+        intermediate value is below ``2^24``, float64 below ``2^53``, refused
+        beyond: the argument is in :mod:`superpos_formal.bridge.precision`).
+        Needs the optional extra (``pip install '.[torch]'``); torch is
+        imported here, never by the core."""
+        from .bridge.export import to_torch
+        return to_torch(self, dtype)
+
     def _repr_html_(self):
         def mat(name, M):
             rows = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in r) + "</tr>" for r in M)

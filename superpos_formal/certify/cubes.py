@@ -53,6 +53,7 @@ from . import bundle as B
 from . import drat as D
 from ..encode.symmetry import family_symmetry_of
 from .certificate import kind_for
+from .claims import check_subfamily
 from .jsonio import MAX_TEXT_BYTES as D_MAX
 from .jsonio import read_text as read_bounded
 from ..inputs import read_bytes
@@ -504,16 +505,9 @@ def family_question(family, members=None, family_symmetry="auto", symmetry=True)
     if members is None:
         return None, family_symmetry
     members = list(members)
-    if not members:
-        raise InputError("members: an empty subfamily refutes nothing")
-    known, seen = {t.id for t in family.members()}, set()
-    for i, t in enumerate(members):
-        if t.id not in known:
-            raise InputError(f"members[{i}]: {t.name} is not a member of {family.name}")
-        if t.id in seen:
-            raise InputError(f"members[{i}]: {t.name} is repeated")
-        seen.add(t.id)
-    return (None if seen == known else members), family_symmetry
+    full = list(family.members())
+    seen = check_subfamily(family, members, "members", full)
+    return (None if seen == {t.id for t in full} else members), family_symmetry
 
 
 def subfamily_named(family, names, what="members"):
@@ -530,7 +524,10 @@ def subfamily_named(family, names, what="members"):
     by_name = {t.name: t for t in family.members()}
     for i, x in enumerate(names):
         if x not in by_name:
-            raise InputError(f"{what}[{i}]: {x!r} is not a member of {family.name}")
+            some = ", ".join(repr(k) for k in list(by_name)[:3])
+            raise InputError(f"{what}[{i}]: {x!r} is not a member of {family.name}; members "
+                             f"are named like {some} ({len(by_name)} in all; `superpos cubes "
+                             f"--family ... --list-members` prints every name)")
     return [by_name[x] for x in names]
 
 
