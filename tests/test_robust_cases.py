@@ -4,8 +4,9 @@ Each case is one ``superpos`` command in a subprocess (own session, stdin
 closed, wall timeout, memory watched) that must end in a clean
 ``superpos: error:`` (or its expected exit) with no traceback, no hang, no
 SOUNDNESS ERROR, no orphan process and, where the case says so, the store
-unchanged. The whole list (Dask clusters, budgets of seconds) is the
-script's; it takes a few minutes: ``python benchmarks/robustness.py``.
+unchanged. The whole list (Dask clusters, budgets of seconds) takes a few
+minutes: ``python benchmarks/robustness.py``, or the same cases as tests
+with ``SUPERPOS_ROBUST_ALL=1``.
 """
 
 import importlib.util
@@ -47,4 +48,17 @@ def test_robustness_case(name):
     case = CASES[name]
     case.timeout = min(case.timeout, 45)
     r = R.run_case(case)
+    assert r["class"] == "clean" and r["orphans"] == 0, r
+
+
+#: every other case of the script, as tests too; a few minutes (Dask
+#: clusters, budgets of seconds), so only when asked:
+#: SUPERPOS_ROBUST_ALL=1 python -m pytest tests/test_robust_cases.py
+ALL = os.environ.get("SUPERPOS_ROBUST_ALL") == "1"
+
+
+@pytest.mark.skipif(not ALL, reason="the whole list: set SUPERPOS_ROBUST_ALL=1")
+@pytest.mark.parametrize("name", [n for n in CASES if n not in FAST])
+def test_robustness_case_all(name):
+    r = R.run_case(CASES[name])
     assert r["class"] == "clean" and r["orphans"] == 0, r
