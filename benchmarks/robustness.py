@@ -789,12 +789,16 @@ def main(argv=None):
         return 0
     t0 = time.monotonic()
     results = []
-    for c in todo:
-        r = run_case(c)
-        results.append(r)
-        if a.v:
-            print(f"{r['class']:9} {r['seconds']:6.1f}s {c.name}: {r['detail']}", file=sys.stderr,
-                  flush=True)
+    try:
+        for c in todo:
+            r = run_case(c)
+            results.append(r)
+            if a.v:
+                print(f"{r['class']:9} {r['seconds']:6.1f}s {c.name}: {r['detail']}",
+                      file=sys.stderr, flush=True)
+    finally:
+        for p in _TEMPLATE.values():  # the template store and work folder
+            shutil.rmtree(Path(p).parent, ignore_errors=True)
     text = tally(results)
     load = os.getloadavg()
     text += (f"\n{len(results)} cases in {time.monotonic() - t0:.0f} s; load average "
