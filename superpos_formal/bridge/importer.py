@@ -182,6 +182,7 @@ def exact_outputs(layers, out, act, E, R, theta, X):
     """The readout bits of the rational network on each input of ``X``."""
     Lq = [(_frac_mat(W), [Fraction(v) for v in b]) for W, b in layers]
     V, c = _frac_mat(out[0]), [Fraction(v) for v in out[1]]
+    E, R = _frac_mat(E), _frac_mat(R)  # integer codes, or a trained float code
     th = Fraction(theta)
     res = []
     for x in X:

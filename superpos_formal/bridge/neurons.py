@@ -20,8 +20,10 @@ MAX_FIRING_ENTRIES = 200_000
 
 
 def hidden_activations(net, X, s):
-    """``[layer][input][neuron]`` activations, exact (numpy int64 only when
-    :meth:`Network.value_bound` proves no overflow; Python ints otherwise)."""
+    """Per layer an ``(inputs, neurons)`` array whose entries are positive
+    exactly where the activation is (numpy int64 activations when
+    :meth:`Network.value_bound` proves no overflow; else Python integers,
+    reduced to 0/1 firing indicators)."""
     if net.value_bound(s) < _INT64_SAFE // 2:
         import numpy as np
         a = np.asarray(X, dtype=np.int64).reshape(len(X), -1) @ np.asarray(net.E, dtype=np.int64).T
@@ -29,10 +31,13 @@ def hidden_activations(net, X, s):
         for W, b in net.layers:
             t = a @ np.asarray(W, dtype=np.int64).T + np.asarray(b, dtype=np.int64)
             a = np.maximum(t, 0) if net.activation == "relu" else (t > 0).astype(np.int64)
-            out.append(a.tolist())
+            out.append(a)
         return out
+    import numpy as np
     hidden = [net.forward(x)[1] for x in X]
-    return [[h[l] for h in hidden] for l in range(net.depth)]
+    # Python ints may exceed int64: keep only the sign information we use
+    return [np.asarray([[1 if v > 0 else 0 for v in h[l]] for h in hidden], dtype=np.int64)
+            for l in range(net.depth)]
 
 
 def _support(x):
@@ -113,16 +118,19 @@ def neuron_table(net, task, s, construction=None, **kw):
         if len(rules) != net.widths[0]:
             rules, check = None, f"rule count {len(rules)} != width {net.widths[0]}"
     rows, entries = [], 0
+    fired_sets = []
     for l, layer in enumerate(acts):
-        for u in range(len(layer[0]) if layer else 0):
-            fire = [supports[i] for i, a in enumerate(layer) if a[u] > 0]
-            entries += len(fire)
+        for u in range(layer.shape[1]):
+            idx = (layer[:, u] > 0).nonzero()[0].tolist()
+            if l == 0:
+                fired_sets.append(set(idx))
+            entries += len(idx)
             rows.append({"layer": l + 1, "neuron": u,
-                         "fires_on": [sorted(S) for S in fire],
-                         "fires_on_count": len(fire), "rule": None})
+                         "fires_on": [sorted(supports[i]) for i in idx],
+                         "fires_on_count": len(idx), "rule": None})
     if rules is not None:
         for u, (text, pred) in enumerate(rules):
-            fired = {i for i, a in enumerate(acts[0]) if a[u] > 0}
+            fired = fired_sets[u]
             bad = next((i for i, S in enumerate(supports) if pred(S) != (i in fired)), None)
             if bad is not None:
                 check = (f"neuron {u}: rule '{text}' does not match at x={list(X[bad])}")
