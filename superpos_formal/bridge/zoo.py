@@ -57,8 +57,12 @@ TRIVIAL_MAX_M_OUT = 100
 
 
 def _root_proofs():
-    here = Path(__file__).resolve().parent.parent.parent / "proofs"
-    return here if here.is_dir() else None
+    """``proofs/`` next to the package (a checkout), else in the current
+    directory (an installed package run from the repository root)."""
+    for here in (Path(__file__).resolve().parent.parent.parent / "proofs", Path("proofs")):
+        if here.is_dir():
+            return here
+    return None
 
 
 def _sha(path):
