@@ -30,7 +30,7 @@ ORDER = ("model", "encode", "solve", "certify", "api", "cli")
 
 #: sub-packages: every module inside takes the package's layer
 PACKAGES = {"encode": "encode", "solve": "solve", "certify": "certify", "cli": "cli",
-            "bounds": "model", "constructions": "model"}
+            "bounds": "model", "constructions": "model", "bridge": "api"}
 
 #: top-level modules
 MODULES = {

@@ -29,11 +29,14 @@ import numpy as np
 
 from ..domain import domain
 from ..errors import InputError
-from ..results import Mode
+from ..network import CONVERTERS, Network
+from ..verify import _INT64_SAFE, _Compiled, _input_matrix, evaluate_all
 from ._deps import need
 from .arrays import network_arrays
+from .onnx_model import onnx_model
 from .precision import float_type
 from .source import EXPORT_FORMAT, Source, from_network, load_source
+from .torch_model import exact_net_class, module_from_arrays
 
 __all__ = ["export", "export_source", "to_torch", "load_export", "run_export",
            "check_export", "exact_outputs_of", "SUFFIXES", "ExportCheck"]
@@ -62,7 +65,6 @@ def to_torch(network_or_source, dtype=None):
     stacked module)."""
     src = network_or_source if isinstance(network_or_source, Source) \
         else from_network(network_or_source)
-    from .torch_model import module_from_arrays
     arrays, meta = _prepare(src, dtype)
     return module_from_arrays(arrays, str(src.network.activation), src.is_family, meta)
 
@@ -89,7 +91,6 @@ def export_source(source, path, dtype=None):
                      metadata={META_KEY: json.dumps(header)})
     else:
         onnx = need("onnx")
-        from .onnx_model import onnx_model
         onnx.save(onnx_model(arrays, act, stacked, meta), str(tmp))
     tmp.replace(path)
     return meta
@@ -99,7 +100,6 @@ def export(src, path, dtype=None):
     """Export a bundle, minimum directory or network file (a path), or a
     :class:`~superpos_formal.network.Network`, to ``path``."""
     if not isinstance(src, Source):
-        from ..network import Network
         src = from_network(src) if isinstance(src, Network) else load_source(src)
     return export_source(src, path, dtype)
 
@@ -120,7 +120,6 @@ def load_export(path):
             raise InputError(f"{path}: not a superpos-formal export (no {META_KEY} metadata)")
         sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
         return sess, json.loads(props[META_KEY])
-    from .torch_model import exact_net_class
     torch = need("torch")
     if suf == ".pt":
         d = torch.load(str(path), weights_only=True)
@@ -173,7 +172,6 @@ def exact_outputs_of(source, X):
     :meth:`~superpos_formal.network.Network.value_bound` proves no overflow
     (the verifier's own path, :func:`superpos_formal.verify.verify_batch`),
     Python integers otherwise."""
-    from ..verify import _INT64_SAFE, _Compiled, _input_matrix, evaluate_all
     out = []
     for nt in source.networks:
         if nt.value_bound(source.s) < _INT64_SAFE // 2:
@@ -217,3 +215,6 @@ def check_export(path_or_model, source, metadata=None, want=None):
             return ExportCheck(False, len(X), k, f"member {i}: x={list(X[r])}, output {j}: "
                                                  f"exported {got[r, i, j]}, task {tw[r, i, j]}")
     return ExportCheck(True, len(X), k)
+
+
+CONVERTERS["torch"] = to_torch  # Network.to_torch

@@ -54,9 +54,19 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+import itertools
+import time
+
+from pysat.solvers import Solver
+
+from .. import api
 from ..domain import domain
-from ..errors import InputError
+from ..encode.sat import encode_family_sat
+from ..errors import InputError, SoundnessError
 from ..network import Network
+from ..schema import load_json
+from ..shape import Shape
+from ..solve import improve as I
 from ..tasks import Family, Task
 from ..verify import verify, verify_batch
 from ._deps import need
@@ -263,10 +273,6 @@ def _changed(a, b):
 
 def _repair(task, net, budget, conflicts, log):
     """``(status, network)`` by SAT around the rounded ``net`` (one layer)."""
-    import time
-
-    from ..shape import Shape
-    from ..solve import improve as I
 
     if net.depth != 1:
         return "not attempted (repair needs one hidden layer)", None
@@ -299,9 +305,6 @@ def _repair(task, net, budget, conflicts, log):
         if status == "SAT":
             return "repaired", got[0]
     # the whole question, the rounded weights as phases
-    from pysat.solvers import Solver
-
-    from ..encode.sat import encode_family_sat
     enc = encode_family_sat([task], shape, symmetry=False)
     with Solver(name=I.SOLVER, bootstrap_with=enc.clauses) as s:
         s.set_phases(I._phases(enc, [net]))
@@ -313,11 +316,9 @@ def _repair(task, net, budget, conflicts, log):
     if ok:
         cand = enc.decode_all(model)[2][0]
         if not verify(cand, task).ok:
-            from ..errors import SoundnessError
             raise SoundnessError("import repair: decoded network fails the exact verifier")
         return "repaired", cand
     if ok is False:
-        from .. import api
         ans = api.decide(task, n, mode=str(net.mode), activation=str(net.activation), L=1,
                          B=net.B, B_bias=net.B_bias, B_code=net.B_code, theta=net.theta,
                          codes="given" if net.mode == "superposed" else None,
@@ -409,7 +410,6 @@ def from_torch(module, task, *, input_code=None, readout=None, theta=0.5, activa
     nl, no = _normalise(layers, out, act)
     L = len(nl)
     best = None
-    import itertools
     for ks in sorted(itertools.product(range(1, max_B + 1), repeat=L + 1),
                      key=lambda k: (max(k), sum(k), k)):
         try:
@@ -440,7 +440,6 @@ def from_torch(module, task, *, input_code=None, readout=None, theta=0.5, activa
     res.status = status
     if net is not None:
         if not verify(net, task).ok:
-            from ..errors import SoundnessError
             raise SoundnessError("import: repaired network fails the exact verifier")
         res.network = net
         res.changed = _changed(cand, net)
@@ -453,7 +452,6 @@ def _load_module(path, activation="relu"):
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if path.suffix == ".json":
-        from ..schema import load_json
         doc = load_json(path)
         sd = doc.get("state_dict", doc) if isinstance(doc, dict) else None
         if not isinstance(sd, dict):

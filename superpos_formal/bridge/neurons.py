@@ -10,6 +10,11 @@ shown. SAT-found networks have no designed rule: their firing sets are
 computed, not designed.
 """
 
+import numpy as np
+
+from ..constructions.baseline import output_rule
+from ..constructions.channels import star_layout
+from ..constructions.hmvc import feature_subsets
 from ..domain import domain
 from ..verify import _INT64_SAFE
 
@@ -25,7 +30,6 @@ def hidden_activations(net, X, s):
     :meth:`Network.value_bound` proves no overflow; else Python integers,
     reduced to 0/1 firing indicators)."""
     if net.value_bound(s) < _INT64_SAFE // 2:
-        import numpy as np
         a = np.asarray(X, dtype=np.int64).reshape(len(X), -1) @ np.asarray(net.E, dtype=np.int64).T
         out = []
         for W, b in net.layers:
@@ -33,7 +37,6 @@ def hidden_activations(net, X, s):
             a = np.maximum(t, 0) if net.activation == "relu" else (t > 0).astype(np.int64)
             out.append(a)
         return out
-    import numpy as np
     hidden = [net.forward(x)[1] for x in X]
     # Python ints may exceed int64: keep only the sign information we use
     return [np.asarray([[1 if v > 0 else 0 for v in h[l]] for h in hidden], dtype=np.int64)
@@ -48,7 +51,6 @@ def _support(x):
 # each returns [(text, predicate(support) -> bool)] for the first layer, or None
 
 def _explicit_rules(task, n, **_):
-    from ..constructions.baseline import output_rule
     feats, need = output_rule(task)
     rules = []
     for fs in feats:
@@ -70,12 +72,10 @@ def _star_rules(layout, n):
 
 
 def _stars(task, n, params, **_):
-    from ..constructions.channels import star_layout
     return _star_rules(star_layout(task, params["t"]), n)
 
 
 def _hmvc(task, n, params, **_):
-    from ..constructions.hmvc import feature_subsets
     S = feature_subsets(task.m, n, tuple(params["q"]), params.get("seed", 0))
     return [(f"relu(sum of x_i over S_u - 1), S_u = {{{', '.join(f'x{i}' for i in sorted(Su))}}}: "
              f"fires iff two active features lie in S_u",
@@ -92,7 +92,6 @@ def _family_perm(task, n, code, **_):
 
 
 def _family_pairs(task, n, code, **_):
-    from ..constructions.channels import star_layout
     return _star_rules(star_layout(task, code.params["t"]), n)
 
 

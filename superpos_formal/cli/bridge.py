@@ -3,9 +3,16 @@ the PyTorch / safetensors / ONNX bridge (superpos_formal.bridge; needs the
 optional extra ``pip install '.[torch]'``, imported only when a command runs)."""
 
 import sys
+from fractions import Fraction
 from pathlib import Path
 
+from ..bridge.export import _suffix, check_export, export_source
+from ..bridge.importer import from_torch
+from ..bridge.source import load_source
+from ..bridge.zoo import build
 from ..errors import InputError
+from ..schema import load_codes, write_json
+from .search import _task, add_task_args
 
 __all__ = ["register", "run_export", "run_zoo_build", "run_import"]
 
@@ -36,8 +43,6 @@ def register(sub):
 
 
 def run_export(args):
-    from ..bridge.export import _suffix, check_export, export_source
-    from ..bridge.source import load_source
     out = Path(args.out)
     _suffix(out)
     if out.is_dir():
@@ -87,7 +92,6 @@ def _register_zoo(sub):
 
 
 def run_zoo_build(args):
-    from ..bridge.zoo import build
     if args.max_m_out < 1:
         raise InputError(f"--max-m-out: must be >= 1, got {args.max_m_out}")
     idx = build(args.out, proofs=args.proofs, max_m_out=args.max_m_out,
@@ -102,7 +106,6 @@ def run_zoo_build(args):
 
 
 def _register_import(sub):
-    from .search import add_task_args
     p = sub.add_parser(
         "import-torch", help="check a trained torch MLP exactly and turn it into a verified "
                              "integer network",
@@ -133,11 +136,6 @@ def _register_import(sub):
 
 
 def run_import(args):
-    from fractions import Fraction
-
-    from ..bridge.importer import from_torch
-    from ..schema import load_codes, write_json
-    from .search import _task
     task = _task(args)
     try:
         theta = Fraction(args.theta)
