@@ -92,3 +92,19 @@ def test_cli_import_torch(tmp_path):
                         "--task", "uand", "--m", "5"], cwd=ROOT,
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 2 and r.stderr.startswith("superpos: error:")
+
+
+def test_no_integer_network_at_these_bounds():
+    # x0 XOR x1 with ONE step neuron: no weights at all compute it (a single
+    # threshold unit is linearly separable, XOR is not), so whatever the rounded
+    # bounds, the repair ends in a checked UNSAT
+    from superpos_formal.tasks import xor_pairs
+    l1, l2 = torch.nn.Linear(2, 1), torch.nn.Linear(1, 1)
+    with torch.no_grad():
+        l1.weight.fill_(1.0), l1.bias.fill_(-0.5), l2.weight.fill_(1.0), l2.bias.fill_(0.0)
+    task = xor_pairs(2, [(0, 1)], s=2)
+    res = from_torch(torch.nn.Sequential(l1, step_module(), l2), task, theta=0.5, budget=60)
+    # the trained net is OR: wrong only on (1, 1), output 0 (expected 0, got 1)
+    assert res.first_wrong == ((1, 1), 0, 0, 1) and res.wrong_bits == 1
+    assert res.status == "no integer network" and res.network is None
+    assert "none at these bounds" in res.summary()
