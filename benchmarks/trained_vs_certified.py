@@ -221,8 +221,12 @@ def main():
         lines.append(f"| {name} | {kind} | {tr} | {mn} | {bk} |")
     lines += ["", "Trained weights are unbounded reals; the certified minimum is over integer "
               "weights within the bounds shown, so the two columns answer different questions "
-              "(a trained width below the minimum would not contradict it). Per-width success "
-              "counts: `trained_vs_certified.csv`."]
+              "(a trained width below the minimum would not contradict it). `-`: no minimum "
+              "directory for this question under `proofs/` (for uand(m=6) explicit relu B=2, "
+              "`search/results/uand-explicit.md` records a SAT at n = 4 with an unchecked UNSAT "
+              "at n = 3; neither is a committed bundle, so the table does not use them). "
+              "Per-width success counts: `trained_vs_certified.csv`; plot: "
+              "`trained_vs_certified.png`."]
     (OUT / "trained_vs_certified.md").write_text("\n".join(lines) + "\n")
     try:
         import matplotlib
