@@ -176,3 +176,16 @@ def test_cli_export(tmp_path):
     assert r.returncode == 2 and r.stderr.startswith("superpos: error:") and "UNSAT" in r.stderr
     r = _cli("export", str(b), "-o", str(tmp_path / "u.h5"))
     assert r.returncode == 2 and "unknown format" in r.stderr
+
+
+def test_cli_export_bare_network_sparsity(tmp_path):
+    # a bare network file has no task: X(m, m) by default, X(m, s) with --s
+    net = tmp_path / "and2.json"
+    net.write_text(json.dumps(Network.explicit(3, 1, "step", [([[1, 1, 0]], [-1])], [[1]], [0],
+                                               B=1).to_dict()))
+    r = _cli("export", str(net), "-o", str(tmp_path / "a.onnx"))
+    assert r.returncode == 0 and "all 8 inputs of X(m=3, s=3)" in r.stdout, r.stderr
+    r = _cli("export", str(net), "-o", str(tmp_path / "b.onnx"), "--s", "1")
+    assert r.returncode == 0 and "all 4 inputs of X(m=3, s=1)" in r.stdout, r.stderr
+    r = _cli("export", str(net), "-o", str(tmp_path / "c.onnx"), "--s", "4")
+    assert r.returncode == 2 and "--s: must be in 0..m=3" in r.stderr

@@ -38,6 +38,9 @@ def register(sub):
                    help="float type (default: float32 when exact, else float64)")
     p.add_argument("--no-check", action="store_true",
                    help="do not re-run the written file on every input of X(m, s)")
+    p.add_argument("--s", type=int, default=None, metavar="S",
+                   help="a bare network file only: the sparsity s the exactness argument "
+                        "covers (default m: every 0/1 input); a bundle's s is its task's")
     p.set_defaults(func=run_export)
     return p
 
@@ -49,6 +52,12 @@ def run_export(args):
         raise InputError(f"-o: {out} is a directory (give a file name ending in .pt, "
                          f".safetensors or .onnx)")
     src = load_source(args.source)
+    if args.s is not None:
+        if src.members:
+            raise InputError("--s: only for a bare network file (a bundle's s is its task's)")
+        if not 0 <= args.s <= src.network.m:
+            raise InputError(f"--s: must be in 0..m={src.network.m}, got {args.s}")
+        src.s = args.s
     meta = export_source(src, out, args.dtype)
     net = src.network
     print(f"{out}: {meta['mode']} {meta['activation']} m={net.m} m'={net.m_out} "
