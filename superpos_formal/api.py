@@ -45,6 +45,7 @@ from pathlib import Path
 
 from . import tasks as T
 from .certify.drat import Budget
+from .certify.best_known import registry_file, verify_registry
 from .certify.bundle import verify_bundle
 from .certify.check import check_unsat
 from .certify.minimum import bundle_decision, bundle_minimum
@@ -743,7 +744,10 @@ def verify(path, *, checkers=None, regenerate=True, max_unzipped=None,
     Parameters
     ----------
     path : path
-        A bundle, a minimum folder.
+        A bundle, a minimum folder, or a best-known registry
+        (``search/best-known`` or its ``registry.json``: every row is
+        re-checked against its bundle, every certified minimum against a
+        verified minimum bundle of exactly that question).
     checkers : tuple of str, optional
         Default: native, python and drup within their budgets.
     regenerate : bool
@@ -769,6 +773,9 @@ def verify(path, *, checkers=None, regenerate=True, max_unzipped=None,
     kw = {} if checkers is None else {"checkers": checkers}
     if regenerate_proofs:
         kw["budget"] = Budget(regenerate_proofs=True)
+    if registry_file(path) is not None:
+        # a best-known registry: every row re-checked like a claim
+        return verify_registry(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
     return verify_bundle(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
 
 

@@ -42,7 +42,8 @@ from .solve.family import min_neurons_family
 from .solve.search import min_neurons
 from .tasks import Family, all_pairs, build_family, build_task
 
-__all__ = ["load_campaign", "run_campaign", "run_cell", "render_table"]
+__all__ = ["load_campaign", "run_campaign", "run_cell", "render_table", "check_record",
+           "subject_label", "scratch_paths"]
 
 
 #: fields a campaign file and a cell may have (anything else is refused:
@@ -119,12 +120,151 @@ def load_campaign(path):
             Shape.from_dict(dict(c["shape"], n=c["shape"].get("n", 1)))
         except (InputError, TypeError, ValueError) as e:
             raise InputError(f"{where}.shape: {e}") from None
-        key = stable_id(c)
+        # the normalised question (defaults written out), as the store keys it
+        key = stable_id(question_of(c))
         if key in seen:
-            raise InputError(f"{where}: the same cell as cells[{seen[key]}] (it would be "
-                             f"solved twice and stored twice under one id)")
+            raise InputError(f"{where}: the same cell as cells[{seen[key]}] once defaults "
+                             f"are filled in (it would be solved twice and stored under "
+                             f"one id)")
         seen[key] = i
     return d
+
+
+#: what a stored width row may say
+ROW_STATUSES = ("SAT", "UNSAT", "UNKNOWN", "NOCODE")
+#: integers stored in SQLite columns must fit 64 bits; widths and sizes far
+#: below that are all a record can honestly hold
+_MAX_INT = 2 ** 62
+
+
+def _num(v, lo=0.0):
+    return (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            and lo <= v <= _MAX_INT)
+
+
+def _int(v, lo=0):
+    return isinstance(v, int) and not isinstance(v, bool) and lo <= v <= _MAX_INT
+
+
+def check_record(rec):
+    """Check a campaign record (from the store, a JSONL file or a worker)
+    before it is stored or rendered; InputError naming the field.
+
+    A record is data from disk: every field the store and the tables read
+    is checked for presence and type here, once, so a tampered or truncated
+    record is refused with its name instead of crashing a table later.
+    Returns ``rec``.
+    """
+    def bad(field, why):
+        raise InputError(f"{field}: {why}")
+
+    if not isinstance(rec, dict):
+        bad("record", f"expected an object, got {type(rec).__name__}")
+    cell = rec.get("cell")
+    if not isinstance(cell, dict):
+        bad("cell", "missing or not an object")
+    if "shape" not in cell or not isinstance(cell["shape"], dict):
+        bad("cell.shape", "missing or not an object")
+    if ("task" in cell) == ("family" in cell):
+        bad("cell", "needs exactly one of task or family")
+    subj = cell.get("task", cell.get("family"))
+    if not isinstance(subj, dict):
+        bad("cell.task" if "task" in cell else "cell.family", "expected an object")
+    for key in ("n_min", "n_max"):
+        if key in cell and not _int(cell[key], 1):
+            bad(f"cell.{key}", f"{cell[key]!r} is not an integer >= 1")
+    try:
+        Shape.from_dict(dict(cell["shape"], n=cell.get("n_min", 1)))
+    except (InputError, KeyError, TypeError, ValueError, OverflowError) as e:
+        bad("cell.shape", str(e))
+    err = rec.get("error")
+    if err is not None and not isinstance(err, str):
+        bad("error", "expected a string")
+    subject = rec.get("subject")
+    if not isinstance(subject, str) and not (subject is None and err):
+        bad("subject", f"{subject!r} is not a string")
+    table = rec.get("table")
+    if not isinstance(table, list):
+        bad("table", "missing or not a list")
+    for i, row in enumerate(table):
+        if not isinstance(row, dict):
+            bad(f"table[{i}]", f"expected an object, got {type(row).__name__}")
+        if not _int(row.get("n"), 0):
+            bad(f"table[{i}].n", f"{row.get('n')!r} is not a width")
+        if row.get("status") not in ROW_STATUSES:
+            bad(f"table[{i}].status", f"{row.get('status')!r} is not one of "
+                                      f"{', '.join(ROW_STATUSES)}")
+        if not _num(row.get("seconds")):
+            bad(f"table[{i}].seconds", f"{row.get('seconds')!r} is not a number of seconds")
+        for key in ("B", "vars", "clauses"):
+            if row.get(key) is not None and not _int(row[key], 0):
+                bad(f"table[{i}].{key}", f"{row[key]!r} is not a non-negative integer")
+        if row.get("proof") is not None and not isinstance(row["proof"], str):
+            bad(f"table[{i}].proof", "expected a string")
+    if "minimum" not in rec:
+        bad("minimum", "missing (null when no width was SAT)")
+    if rec["minimum"] is not None and not _int(rec["minimum"], 0):
+        bad("minimum", f"{rec['minimum']!r} is not an integer or null")
+    if not _num(rec.get("seconds")) and not (err and rec.get("seconds") is None):
+        bad("seconds", f"{rec.get('seconds')!r} is not a number of seconds")
+    tl = rec.get("time_limit")
+    if tl is not None and not (_num(tl) and tl > 0):
+        bad("time_limit", f"{tl!r} is not a positive number or null")
+    if not isinstance(rec.get("certified", False), bool):
+        bad("certified", f"{rec['certified']!r} is not true or false")
+    for key in ("note", "bundle_note", "bundle", "id", "minimum_bundle", "regenerate"):
+        if rec.get(key) is not None and not isinstance(rec[key], str):
+            bad(key, f"{rec[key]!r} is not a string")
+    bc = rec.get("best_counts")
+    if bc is not None:
+        if not isinstance(bc, dict):
+            bad("best_counts", f"expected an object, got {type(bc).__name__}")
+        for key in ("params_nonzero", "bits"):
+            if not _int(bc.get(key), 0):
+                bad(f"best_counts.{key}", f"{bc.get(key)!r} is not a non-negative integer")
+    for key in ("best_n", "bytes", "minimum_bytes"):
+        if rec.get(key) is not None and not _int(rec[key], 0):
+            bad(key, f"{rec[key]!r} is not a non-negative integer")
+    if rec.get("sat_only") and not _int(rec.get("minimum_bytes"), 0):
+        bad("minimum_bytes", "missing for a sat_only bundle")
+    if rec.get("cut") is not None and not isinstance(rec["cut"], str):
+        bad("cut", "expected a string")
+    return rec
+
+
+def subject_label(cell):
+    """The subject's name of a cell (``uand(m=3)``), or a plain description
+    when the cell does not build (a record of a failed attempt still needs
+    a label)."""
+    try:
+        task, fam = _subject(cell)
+        return task.name if task else fam.name
+    except InputError:
+        subj = cell.get("task") or cell.get("family") or {}
+        return f"{subj.get('kind', '?')}(m={subj.get('m', '?')})"
+
+
+def question_of(cell):
+    """The question a campaign cell asks, with every bound resolved.
+
+    The shape is normalised through :class:`~superpos_formal.shape.Shape`
+    so defaults (``B_bias = B``, ``B_code``, ``theta``) are written out: two
+    cells that differ only in how a default is spelt ask one question.
+
+    >>> q = question_of({"task": {"kind": "uand", "m": 3},
+    ...                  "shape": {"mode": "explicit", "activation": "step", "B": 2}})
+    >>> q["shape"]["B_bias"], q["shape"]["theta"], q["n_min"], q["n_max"]
+    (2, 1, 1, 8)
+    """
+    sh = Shape.from_dict(dict(cell["shape"], n=cell.get("n_min", 1))).to_dict()
+    sh.pop("n", None)
+    q = {"question": "min-neurons", "shape": sh,
+         "n_min": cell.get("n_min", 1), "n_max": cell.get("n_max", 8)}
+    if "task" in cell:
+        q["task"] = cell["task"]
+    else:
+        q["family"] = cell["family"]
+    return q
 
 
 def _subject(cell, where="cell"):
@@ -276,7 +416,7 @@ def run_cell(camp, cell, cid, proofs_dir=None, progress=None):
         rec["bundle_note"] = below[-1].check_note if below else ""
     elif want_proof and res.minimum is not None:
         rec.update(_bundle(res, task, fam, Path(proofs_dir) / camp["name"] /
-                           label_slug(task or fam, shape), cell))
+                           label_slug(task or fam, shape), cell, cid))
     if proof_dir:
         shutil.rmtree(proof_dir, ignore_errors=True)
     return rec
@@ -331,13 +471,22 @@ def _size(path):
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
 
 
-def _bundle(res, task, fam, dest, cell=None):
+def scratch_paths(proofs_dir, camp_name, cid):
+    """The scratch a cell's run makes under ``proofs_dir`` (its proof work
+    folder, its bundle's temporary build folders): what a run cut before
+    it could clean up leaves behind, removed by the caller."""
+    root = Path(proofs_dir)
+    return [root / "work" / cid, *sorted((root / camp_name).glob(f".tmp-{cid}-*"))]
+
+
+def _bundle(res, task, fam, dest, cell=None, cid="x"):
     best = res.best
     # built and verified in a temporary sibling, then renamed: a run killed
     # at any point leaves either no bundle or a complete, verified one
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{dest.name[:40]}-", dir=dest.parent))
+    # named by the cell id: scratch_paths finds it after a cut run
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{cid}-", dir=dest.parent))
     try:
         bundle_minimum(res, tmp, task=task, family=fam, overwrite=True, headline=True)
         os.chmod(tmp, 0o755)  # mkdtemp's 0700 is for the build, not the bundle
@@ -422,6 +571,10 @@ def render_table(camp, records):
         if r.get("sat_only"):
             bundle += f" (SAT half; full minimum {r['minimum_bytes'] // 1_000_000} MB: regenerate)"
         subj = r["cell"].get("task") or r["cell"].get("family")
-        label = r["subject"] + (f", s={subj['s']}" if "s" in subj else "")
+        label = (r["subject"] or subject_label(r["cell"])) + (f", s={subj['s']}" if "s" in subj
+                                                               else "")
+        if r.get("error"):
+            # a failed attempt: no answer, rerun by the next campaign run
+            mn = f"UNKNOWN (the attempt failed: {r['error'][:80]}; rerun)"
         lines.append(f"| {label} | {shp} | {per} | {mn} | {best} | {bundle} |")
     return "\n".join(lines) + "\n"

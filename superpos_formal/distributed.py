@@ -46,12 +46,12 @@ import threading
 import time
 from pathlib import Path
 
-from .budget import Budget, active_budget
-from .campaign import load_campaign, run_cell
+from .budget import Budget, BudgetExceeded, active_budget
+from .campaign import load_campaign, run_cell, scratch_paths, subject_label
 from .errors import InputError
 from .solve.cubes import allow_children, deadline_of
 from .solve.runner import DEFAULT_SOLVER, run, solver_version
-from .store import Store, cell_id, host_name, render_markdown, utc_now
+from .store import Store, cell_id, host_name, import_jsonl, render_markdown, utc_now
 from .version import __version__
 
 __all__ = ["run_campaign_store", "cell_task", "Progress", "start_client", "close_client",
@@ -111,6 +111,31 @@ def cell_task(camp, cell, cid, proofs_dir=None, memory_limit=DEFAULT_MEMORY_LIMI
     ``cut`` (rerun later at the same limit, not skipped as "open at its limit").
     """
     allow_children()  # the cell's child is supervised here (group leader, killed with us)
+    try:
+        return _cell_task(camp, cell, cid, proofs_dir, memory_limit, deadline)
+    finally:
+        if proofs_dir:
+            # a cell cut before it finished leaves its proof work folder and
+            # bundle build folders: one path for both runs, so both clean here
+            import shutil
+
+            for p in scratch_paths(proofs_dir, camp["name"], cid):
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def _hold_alarm(seconds):
+    """Push the command's budget backstop (SIGALRM, in this process's main
+    thread) to ``seconds`` from now: the cell's child is cut by its own
+    budget at the deadline and gets CUT_GRACE to report, and the alarm
+    must not kill the wait for that report (a cut cell is stored as open,
+    never as a failed attempt)."""
+    b = active_budget()
+    if (b is not None and getattr(b, "_old", None) is not None
+            and threading.current_thread() is threading.main_thread()):
+        signal.setitimer(signal.ITIMER_REAL, max(seconds, 0) + b.grace)
+
+
+def _cell_task(camp, cell, cid, proofs_dir, memory_limit, deadline):
     started = utc_now()
     t0 = time.perf_counter()
     if deadline is None:
@@ -122,6 +147,7 @@ def cell_task(camp, cell, cid, proofs_dir=None, memory_limit=DEFAULT_MEMORY_LIMI
             return None
         # the child's solves see this budget (inherited by fork) and end as
         # UNKNOWN(budget); the wait here allows CUT_GRACE more for the record
+        _hold_alarm(left + CUT_GRACE)
         with Budget(left):
             out = run(_guarded, os.getpid(), memory_limit, run_cell, camp, cell, cid,
                       proofs_dir, budget=Budget(left + CUT_GRACE))
@@ -189,16 +215,91 @@ class Progress:
               f"{el:.1f}s elapsed, ETA {eta}", file=self.stream, flush=True)
 
 
+#: seconds to connect to a scheduler and receive its handshake
+CONNECT_TIMEOUT = 10.0
+#: a Dask handshake is a few hundred bytes; a first frame claiming more is
+#: not Dask (an SSH banner read as a length asks for exabytes)
+_MAX_HANDSHAKE = 1 << 20
+_SCHEMES = ("tcp", "tls")
+
+
+def parse_address(address):
+    """``(scheme, host, port)`` of a scheduler address ``tcp://HOST:PORT``
+    (or ``tls://``); InputError for anything else, before any connection.
+
+    >>> parse_address("tcp://127.0.0.1:8786")
+    ('tcp', '127.0.0.1', 8786)
+    >>> parse_address("tcp://HOST:PORT")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: --scheduler tcp://HOST:PORT: 'PORT' is not a port number (expected tcp://HOST:PORT with a real host and port, e.g. tcp://127.0.0.1:8786)
+    """
+    where = f"--scheduler {address}"
+    hint = "expected tcp://HOST:PORT with a real host and port, e.g. tcp://127.0.0.1:8786"
+    scheme, sep, rest = address.partition("://")
+    if not sep:  # distributed's default scheme
+        scheme, rest = "tcp", address
+    if scheme not in _SCHEMES:
+        raise InputError(f"{where}: scheme {scheme!r} is not one of {', '.join(_SCHEMES)} "
+                         f"({hint})")
+    host, colon, port = rest.rpartition(":")
+    if not colon or not host or "/" in rest:
+        raise InputError(f"{where}: no port ({hint})")
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise InputError(f"{where}: {port!r} is not a port number ({hint})")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    return scheme, host, int(port)
+
+
+def probe_scheduler(address, timeout=CONNECT_TIMEOUT):
+    """Connect to a ``tcp://`` scheduler and read the first frame header of
+    its handshake, within ``timeout`` seconds; InputError when nothing
+    listens, nothing answers, or what answers is not Dask. (distributed
+    itself waits without a bound for a silent listener, and reads an SSH
+    banner as a frame length of exabytes.)"""
+    import socket
+    import struct
+
+    scheme, host, port = parse_address(address)
+    if scheme != "tcp":
+        return  # TLS: the handshake comes after the TLS one; left to distributed
+    where = f"--scheduler {address}"
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sk:
+            sk.settimeout(timeout)
+            head = b""
+            while len(head) < 8:
+                b = sk.recv(8 - len(head))
+                if not b:
+                    break
+                head += b
+    except socket.timeout:
+        raise InputError(f"{where}: connected, but no Dask handshake within {timeout:g} s "
+                         f"(is it a Dask scheduler?)") from None
+    except OSError as e:
+        raise InputError(f"{where}: cannot connect ({e.strerror or e})") from None
+    if len(head) < 8:
+        raise InputError(f"{where}: the peer closed the connection before a Dask handshake")
+    (n,) = struct.unpack("<Q", head)
+    if not 0 < n <= _MAX_HANDSHAKE:
+        shown = head.decode("ascii", "replace").strip()
+        raise InputError(f"{where}: not a Dask scheduler (it sent {shown!r}...)")
+
+
 def start_client(workers=None, scheduler=None, memory_limit=DEFAULT_MEMORY_LIMIT):
-    """A Dask client: attached to ``scheduler`` or to a new LocalCluster of
-    ``workers`` processes (one thread each, loopback only)."""
+    """A Dask client: attached to ``scheduler`` (address checked and probed
+    first: :func:`probe_scheduler`) or to a new LocalCluster of ``workers``
+    processes (one thread each, loopback only)."""
+    if scheduler:
+        parse_address(scheduler)
     # dask only when a cluster is asked for: optional and slow to import
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
+        probe_scheduler(scheduler)
         try:
-            return Client(scheduler, timeout=10)
-        except (OSError, TimeoutError) as e:
+            return Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as e:
             raise InputError(f"--scheduler {scheduler}: cannot connect ({e})") from None
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                            host="127.0.0.1", dashboard_address="127.0.0.1:0",
@@ -229,9 +330,17 @@ def run_campaign_store(path, store_path, *, workers=0, scheduler=None, proofs_di
     camp = load_campaign(path)
     name = camp["name"]
     limit = camp.get("time_limit")
+    if results_dir:
+        _writable_dir(results_dir, "--results")
     store = Store(store_path)
     try:
         store.put_campaign(camp, source=path)
+        committed = Path(results_dir) / f"{name}.jsonl" if results_dir else None
+        if committed is not None and committed.exists():
+            # the campaign's committed records (the store is not committed):
+            # their decided cells are skipped and stay decided in the table,
+            # so a short run never shows UNKNOWN where an answer exists
+            import_jsonl(store, [committed], only_decided=True)
         todo, skipped = [], []
         for cell in camp["cells"]:
             cid = cell_id(cell)
@@ -266,12 +375,30 @@ def run_campaign_store(path, store_path, *, workers=0, scheduler=None, proofs_di
         if budget is not None and budget.expired():
             budget.note("campaign cells")
         if results_dir:
-            Path(results_dir).mkdir(parents=True, exist_ok=True)
-            (Path(results_dir) / f"{name}.md").write_text(render_markdown(store, name))
+            md = Path(results_dir) / f"{name}.md"
+            try:
+                md.write_text(render_markdown(store, name))
+            except OSError as e:
+                raise InputError(f"--results: cannot write {md} ({e.strerror or e}); the "
+                                 f"records are in the store {store_path}") from None
         return {"campaign": name, "run": len(todo), "skipped": len(skipped),
                 "failed": failed, "seconds": round(time.perf_counter() - t0, 3)}
     finally:
         store.close()
+
+
+def _writable_dir(path, opt):
+    """Create ``path`` (a folder) if needed; InputError when that fails or
+    it is not a folder, before any work is done."""
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise InputError(f"{opt}: {p} exists and is not a directory")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"{opt}: cannot create {p} ({e.strerror or e})") from None
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise InputError(f"{opt}: {p} is not writable")
 
 
 def _safe(fn, camp, cell, cid, *args):
@@ -279,6 +406,8 @@ def _safe(fn, camp, cell, cid, *args):
         return fn(camp, cell, cid, *args)
     except InputError:
         raise
+    except BudgetExceeded:
+        return None  # cut before it could report: not stored, rerun next time
     except Exception as e:
         if type(e).__name__ == "SoundnessError":
             raise
@@ -286,8 +415,9 @@ def _safe(fn, camp, cell, cid, *args):
 
 
 def _error_record(camp, cell, cid, e):
-    return {"id": cid, "cell": cell, "subject": None, "minimum": None, "certified": False,
-            "note": "", "table": [], "time_limit": camp.get("time_limit"),
+    return {"id": cid, "cell": cell, "subject": subject_label(cell), "minimum": None,
+            "certified": False, "note": "", "table": [], "seconds": 0.0,
+            "time_limit": camp.get("time_limit"),
             "error": f"{type(e).__name__}: {e}"[:500], "host": None,
             "finished": utc_now()}
 

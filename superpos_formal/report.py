@@ -4,7 +4,9 @@ set against the paper's asymptotic forms, in one directory.
 Inputs (all plain files in the repository or the installed package):
 
 * certified minima: every ``minimum.json`` under the proof roots (default
-  ``proofs/`` next to the package, if present), with the sha256 of the
+  ``proofs/`` in the current directory: an installed package holds no
+  proofs, so the report is run from a checkout; :func:`input_paths`), with
+  the sha256 of the
   manifests of its SAT and UNSAT bundles; SAT-only bundles (a verified
   network, no minimum) are listed as such;
 * constructions: the embedded grid ``superpos_formal/data/constructions.json``
@@ -47,7 +49,8 @@ from .constructions.channels import channel_network, routed_star_network
 from .constructions.family import certify_code, check_members, family_code, member_network
 from .constructions.family_search import family_of, sample_members
 from .constructions.search import build
-from .certify.best_known import bounds_text, load_registry
+from .certify.best_known import bounds_text, check_registry, load_registry
+from .budget import check_budget
 from .errors import InputError, SoundnessError
 from .fit import FORMS, fit_constant, ratio_range
 from .graph import draw
@@ -58,13 +61,15 @@ from .verify import verify_batch
 __all__ = ["write_report", "cert_points", "collect_certified", "collect_constructions",
            "collect_family_constructions", "FAMILY_TITLES", "DATA", "FAMILY_DATA",
            "DEFAULT_PROOFS", "DEFAULT_BEST_KNOWN", "SHARED_CODE",
-           "best_known_rows"]
+           "best_known_rows", "refuse_unverified_registry", "input_paths"]
 
 DATA = Path(__file__).resolve().parent / "data" / "constructions.json"
 FAMILY_DATA = Path(__file__).resolve().parent / "data" / "family_constructions.json"
-DEFAULT_PROOFS = Path(__file__).resolve().parents[1] / "proofs"
-#: the committed best-known registry export (``superpos improve``)
-DEFAULT_BEST_KNOWN = Path(__file__).resolve().parents[1] / "search" / "best-known"
+#: default proof root, relative to the current directory (never the package's
+#: location: after ``pip install .`` that is site-packages, which holds no proofs)
+DEFAULT_PROOFS = Path("proofs")
+#: the committed best-known registry export (``superpos improve``), ditto
+DEFAULT_BEST_KNOWN = Path("search") / "best-known"
 QUICK_MAX_M_OUT = 40
 
 FAMILY_TITLES = {
@@ -122,6 +127,7 @@ def collect_certified(roots):
         if not root.is_dir():
             raise InputError(f"{root}: no such directory")
         for mfile in sorted(root.rglob("minimum.json")):
+            check_budget("reading certified minima")
             mdoc = load_json(mfile)
             sat = mfile.parent / mdoc["sat"]
             # n = 1 needs no refutation: there is no smaller width
@@ -157,6 +163,48 @@ def _cert_row(root, path, subject, shape, value, lb, claim, kind, sha_sat, sha_u
             "sha256_sat_manifest": sha_sat, "sha256_unsat_manifest": sha_unsat}
 
 
+def input_paths(proofs=None, best_known=None, certified=True):
+    """The proof roots and the registry directory the report reads.
+
+    Defaults are ``proofs/`` and ``search/best-known/`` of the current
+    directory. With ``certified`` (the default) a report without certified
+    results is refused: a missing proof root or registry, or roots holding no
+    claim at all, is an :class:`InputError` naming what was looked for, never
+    a report with silently empty tables. ``certified=False`` reads neither.
+
+    Returns ``(roots, registry_dir)`` (``([], None)`` without ``certified``).
+    """
+    if not certified:
+        if proofs or best_known is not None:
+            raise InputError("--no-certified reads no proofs: drop --proofs / --registry")
+        return [], None
+    how = ("run it from a checkout of the repository, pass --proofs DIR and --registry "
+           "DIR, or --no-certified for a report without certified results")
+    roots = [Path(p) for p in (proofs or [DEFAULT_PROOFS])]
+    for r in roots:
+        if not r.is_dir():
+            raise InputError(f"report: no proof root {r.resolve()} (certified minima are read "
+                             f"from it); {how}")
+        if next(r.rglob("claim.json"), None) is None:
+            raise InputError(f"report: {r.resolve()} holds no claim bundle; {how}")
+    bk = Path(best_known) if best_known is not None else DEFAULT_BEST_KNOWN
+    if not (bk / "registry.json").is_file():
+        raise InputError(f"report: no best-known registry {(bk / 'registry.json').resolve()}; "
+                         f"{how}")
+    return roots, bk
+
+
+def _shown(path):
+    """``path`` as the report names it: relative to the current directory
+    when inside it (a committed report does not name the machine), else
+    absolute."""
+    p = Path(path).resolve()
+    try:
+        return str(p.relative_to(Path.cwd().resolve())) + "/"
+    except ValueError:
+        return str(p) + "/"
+
+
 def collect_constructions(quick=False, data=DATA, log=None):
     """Rebuild and re-verify every point of the embedded grid."""
     if not Path(data).exists():
@@ -166,6 +214,7 @@ def collect_constructions(quick=False, data=DATA, log=None):
         raise InputError(f"{data}: format: not a construction grid")
     out = []
     for pt in doc["points"]:
+        check_budget("rebuilding constructions")
         spec = pt["task_spec"]
         task = make_task(spec)
         if quick and task.m_out > QUICK_MAX_M_OUT:
@@ -205,6 +254,7 @@ def collect_family_constructions(quick=False, data=FAMILY_DATA, log=None):
         raise InputError(f"{data}: format: not a family construction grid")
     out = []
     for pt in doc["points"]:
+        check_budget("re-certifying family constructions")
         fam = family_of(pt["spec"])
         if quick and fam.m_out > QUICK_MAX_M_OUT:
             continue
@@ -601,17 +651,45 @@ def best_known_rows(entries, root):
     return rows
 
 
+def refuse_unverified_registry(bk_dir):
+    """Raise :class:`InputError` when a row of the best-known registry at
+    ``bk_dir`` does not verify (:func:`~superpos_formal.certify.best_known.check_registry`,
+    native proof checker); nothing to do without a registry."""
+    bk_dir = Path(bk_dir)
+    if not (bk_dir / "registry.json").is_file():
+        return
+    bad = [f"{(r or {}).get('subject', 'registry')}: {why}" for r, ok, why
+           in check_registry(bk_dir, root=bk_dir.resolve().parents[1], checkers=("native",))
+           if not ok]
+    if bad:
+        raise InputError(f"best-known registry {bk_dir}: {len(bad)} row(s) do not verify "
+                         f"(superpos verify {bk_dir}); first: {bad[0]}")
+
+
 def write_report(out, *, quick=False, proofs=None, data=DATA, family_data=FAMILY_DATA,
-                 best_known=None, log=None):
-    """Write every report file into ``out``; return the list of paths written."""
+                 best_known=None, certified=True, log=None):
+    """Write every report file into ``out``; return the list of paths written.
+
+    ``proofs`` (a list of proof roots) and ``best_known`` (the registry
+    directory) default to the current directory's ``proofs/`` and
+    ``search/best-known/``; missing ones are refused unless ``certified`` is
+    False (:func:`input_paths`). The paths read are named in ``report.md``
+    and ``report.json`` (``inputs``)."""
     t0 = time.time()
+    roots, bk_dir = input_paths(proofs, best_known, certified)
+    # a registry row is a claim: refuse before anything is written (issue 21)
+    if bk_dir is not None:
+        refuse_unverified_registry(bk_dir)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "networks").mkdir(exist_ok=True)
-    roots = [Path(p) for p in (proofs if proofs is not None else
-                               ([DEFAULT_PROOFS] if DEFAULT_PROOFS.is_dir() else []))]
     certs = collect_certified(roots) if roots else []
+    inputs = {"proofs": [_shown(r) for r in roots],
+              "registry": _shown(bk_dir) if bk_dir is not None else None}
     if log:
+        log("read certified minima from " + (", ".join(inputs["proofs"]) or "nowhere "
+            "(--no-certified)") + "; best-known registry from "
+            + (inputs["registry"] or "nowhere (--no-certified)"))
         log(f"{len(certs)} certified cells; rebuilding constructions"
             + (" (quick)" if quick else ""))
     cons = collect_constructions(quick=quick, data=data, log=log)
@@ -627,9 +705,15 @@ def write_report(out, *, quick=False, proofs=None, data=DATA, family_data=FAMILY
           "Lower bounds are the explicit counting bounds of "
           "`superpos_formal/bounds/explicit.py` (exact integers). Logarithms are natural.",
           "", "Fit method: least squares in log space on the constant only "
-          "(log c = mean of log(n / f(m'))); residuals are log(n) - log(c f(m')).", ""]
-    report = {"certified": certs, "constructions": [], "family_constructions": [],
-              "families": {}}
+          "(log c = mean of log(n / f(m'))); residuals are log(n) - log(c f(m')).", "",
+          "Inputs read: certified minima from "
+          + (", ".join(f"`{p}`" for p in inputs["proofs"])
+             or "nowhere (`--no-certified`: the certified tables are empty by request)")
+          + "; best-known registry from "
+          + (f"`{inputs['registry']}`" if inputs["registry"] else "nowhere (`--no-certified`)")
+          + ".", ""]
+    report = {"inputs": inputs, "certified": certs, "constructions": [],
+              "family_constructions": [], "families": {}}
     for family in FAMILY_TITLES:
         lines, fdata = _analyse_family(family, certs, cons, out, quick, fams)
         report["families"][family] = fdata
@@ -715,9 +799,9 @@ def write_report(out, *, quick=False, proofs=None, data=DATA, family_data=FAMILY
                   f"{c['n'] if c['kind'] == 'minimum' else '<= ' + str(c['n'])} | {c['n_lb']} | "
                   f"`{c['sha256_sat_manifest']}` | "
                   f"{'`' + c['sha256_unsat_manifest'] + '`' if c['sha256_unsat_manifest'] else '-'} |")
-    bk_dir = Path(best_known) if best_known is not None else DEFAULT_BEST_KNOWN
-    bk = best_known_rows(load_registry(bk_dir, root=bk_dir.parents[1]),
-                         bk_dir.parents[1]) if (bk_dir / "registry.json").is_file() else []
+    # the registry's bundle paths are relative to the checkout holding search/
+    bk_root = bk_dir.resolve().parents[1] if bk_dir is not None else None
+    bk = best_known_rows(load_registry(bk_dir, root=bk_root), bk_root) if bk_dir else []
     report["best_known"] = bk
     md += ["", "## Best known networks (found by `superpos improve`)", "",
            "Smallest verified network found so far per question, from the registry "

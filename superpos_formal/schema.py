@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from .errors import InputError
+from .inputs import MAX_JSON_DEPTH, json_depth, read_json
 from .ids import FORMAT_PREFIX, SCHEMA_VERSION, check_header, header
 from .network import Network
 from .tasks import Family, Task, check_fields, family_from_dict, int_field, task_from_dict
@@ -21,9 +22,6 @@ __all__ = [
     "MAX_JSON_DEPTH", "check_fields",
 ]
 
-#: Deepest JSON nesting read (every format here is at most a few levels
-#: deep; the limit keeps a hostile file from exhausting the stack).
-MAX_JSON_DEPTH = 64
 
 _FMT = FORMAT_PREFIX
 _header = header
@@ -113,24 +111,11 @@ def write_json(obj, path):
 
 
 def load_json(path):
-    """Read a JSON file; a missing or malformed file is an :class:`InputError`."""
-    path = Path(path)
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: cannot read ({e.__class__.__name__})") from None
-    depth = _max_depth(text)
-    if depth > MAX_JSON_DEPTH:
-        raise InputError(f"{path}: JSON nested {depth} levels deep; at most "
-                         f"{MAX_JSON_DEPTH} are read")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(f"{path}: not valid JSON (line {e.lineno}: {e.msg})") from None
-    except RecursionError:
-        raise InputError(f"{path}: JSON nested too deeply") from None
+    """Read a JSON file through the one bounded reader
+    (:func:`superpos_formal.inputs.read_json`: regular files only, at most
+    64 MiB, at most :data:`MAX_JSON_DEPTH` levels); a missing, special,
+    oversized or malformed file is an :class:`InputError`."""
+    return read_json(path)
 
 
 def _max_depth(text):
@@ -139,24 +124,7 @@ def _max_depth(text):
     >>> _max_depth('{"a": [1, {"b": "[[["}]}')
     3
     """
-    depth = best = 0
-    in_str = esc = False
-    for ch in text:
-        if in_str:
-            if esc:
-                esc = False
-            elif ch == "\\":
-                esc = True
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch in "[{":
-            depth += 1
-            best = max(best, depth)
-        elif ch in "]}":
-            depth -= 1
-    return best
+    return json_depth(text)
 
 
 def int_matrix(value, name, rows=None, cols=None):

@@ -60,16 +60,19 @@ import csv
 import hashlib
 import io
 import json
+import os
 import socket
 import sqlite3
+import stat
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .campaign import render_table
+from .campaign import check_record, question_of, render_table
 from .certify import best_known as BK
 from .errors import InputError
 from .ids import stable_id
+from .inputs import MAX_JSONL_BYTES, read_bytes
 from .shape import Shape
 
 __all__ = ["Store", "SCHEMA_VERSION", "cell_id", "question_of", "outcome_of",
@@ -124,28 +127,6 @@ def host_name():
     return socket.gethostname()
 
 
-def question_of(cell):
-    """The question a campaign cell asks, with every bound resolved.
-
-    The shape is normalised through :class:`~superpos_formal.shape.Shape`
-    so defaults (``B_bias = B``, ``B_code``, ``theta``) are written out.
-
-    >>> q = question_of({"task": {"kind": "uand", "m": 3},
-    ...                  "shape": {"mode": "explicit", "activation": "step", "B": 2}})
-    >>> q["shape"]["B_bias"], q["shape"]["theta"], q["n_min"], q["n_max"]
-    (2, 1, 1, 8)
-    """
-    sh = Shape.from_dict(dict(cell["shape"], n=cell.get("n_min", 1))).to_dict()
-    sh.pop("n", None)
-    q = {"question": "min-neurons", "shape": sh,
-         "n_min": cell.get("n_min", 1), "n_max": cell.get("n_max", 8)}
-    if "task" in cell:
-        q["task"] = cell["task"]
-    else:
-        q["family"] = cell["family"]
-    return q
-
-
 def cell_id(cell):
     """Stable id of a campaign cell: the hash of its question (not of the
     time limit, which is an attempt's property, not the question's).
@@ -171,6 +152,50 @@ def outcome_of(rec):
     if rec.get("error"):
         return "error"
     return "open" if any(r["status"] == "UNKNOWN" for r in rec["table"]) else "decided"
+
+
+#: the first 16 bytes of every SQLite 3 database file
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _check_existing(path):
+    """Refuse a store path that is not a regular file, or a non-empty file
+    that is not an SQLite database (whatever its size: SQLite would
+    silently take over a file shorter than its header)."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise InputError(f"store {path}: cannot open ({e.strerror or e})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"store {path}: is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"store {path}: not a regular file (SQLite needs one)")
+    if st.st_size == 0:
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            head = os.read(fd, len(SQLITE_MAGIC))
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise InputError(f"store {path}: cannot read ({e.strerror or e})") from None
+    if head != SQLITE_MAGIC:
+        raise InputError(f"store {path}: not an SQLite database ({st.st_size} bytes without "
+                         f"the SQLite header); nothing was changed")
+
+
+def parse_record(text, where):
+    """A stored or imported record: JSON, then :func:`check_record`;
+    InputError naming ``where`` (the store row or the file line)."""
+    try:
+        rec = json.loads(text)
+    except (ValueError, TypeError, RecursionError) as e:
+        raise InputError(f"{where}: record is not valid JSON ({e})") from None
+    try:
+        return check_record(rec)
+    except InputError as e:
+        raise InputError(f"{where}: malformed record ({e})") from None
 
 
 def _manifest_sha(bundle):
@@ -202,9 +227,9 @@ class Store:
 
     def __init__(self, path, readonly=False):
         self.path = Path(path)
-        if self.path.is_dir():
-            raise InputError(f"store {self.path}: is a folder, not a file")
-        fresh = not self.path.exists()
+        fresh = not os.path.lexists(self.path)
+        if not fresh:
+            _check_existing(self.path)
         if fresh and readonly:
             raise InputError(f"store {self.path}: no such file")
         try:
@@ -307,9 +332,17 @@ class Store:
 
         ``rec`` is a campaign record (:func:`superpos_formal.campaign.run_cell`)
         with optional ``host``, ``started``, ``finished``, ``solver`` and
-        ``versions``. An existing row of the same cell is replaced unless it
-        is decided and the new one is not (a decided answer is never lost).
+        ``versions``; it is checked first (:func:`~superpos_formal.campaign.check_record`).
+        An existing row of the same cell is replaced unless it is decided
+        and the new one is not (a decided answer is never lost).
         """
+        rows = self._rows(campaign, rec)
+        self._tx(lambda: self._write(*rows))
+        return rows[1]
+
+    def _rows(self, campaign, rec):
+        """What :meth:`_write` writes for ``rec`` (checked; nothing written)."""
+        check_record(rec)
         q = question_of(rec["cell"])
         cid = cell_id(rec["cell"])
         out = outcome_of(rec)
@@ -326,22 +359,21 @@ class Store:
                else None, rec.get("bundle"), _manifest_sha(rec.get("bundle")),
                rec.get("host"), rec.get("started"), rec.get("finished"),
                json.dumps(dict(rec, id=cid), sort_keys=True))
+        solves = [(campaign, cid, r["n"], limit, r.get("B"), r["status"],
+                   None if r["status"] != "UNSAT" else int(r.get("proof") == "checked"),
+                   r.get("seconds"), int(r["status"] == "UNKNOWN"), r.get("vars"),
+                   r.get("clauses")) for r in rec.get("table", [])]
+        return campaign, cid, out, row, solves
 
-        def write():
-            old = self.db.execute("SELECT outcome FROM cells WHERE campaign=? AND id=?",
-                                  (campaign, cid)).fetchone()
-            if not (old and old[0] == "decided" and out != "decided"):
-                self.db.execute("INSERT OR REPLACE INTO cells VALUES "
-                                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
-            for r in rec.get("table", []):
-                self.db.execute(
-                    "INSERT OR REPLACE INTO solves VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (campaign, cid, r["n"], limit, r.get("B"), r["status"],
-                     None if r["status"] != "UNSAT" else int(r.get("proof") == "checked"),
-                     r.get("seconds"), int(r["status"] == "UNKNOWN"), r.get("vars"),
-                     r.get("clauses")))
-        self._tx(write)
-        return cid
+    def _write(self, campaign, cid, out, row, solves):
+        """Write one cell's rows; inside a transaction of the caller."""
+        old = self.db.execute("SELECT outcome FROM cells WHERE campaign=? AND id=?",
+                              (campaign, cid)).fetchone()
+        if not (old and old[0] == "decided" and out != "decided"):
+            self.db.execute("INSERT OR REPLACE INTO cells VALUES "
+                            "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
+        for r in solves:
+            self.db.execute("INSERT OR REPLACE INTO solves VALUES (?,?,?,?,?,?,?,?,?,?,?)", r)
 
     def put_best_known(self, entry, start_name=None, log=True, on_win=None):
         """Offer a registry entry (:func:`~superpos_formal.certify.best_known.make_entry`).
@@ -437,9 +469,13 @@ class Store:
         return dict(zip([c[0] for c in cur.description], r))
 
     def records(self, campaign):
-        """The stored records of a campaign, in insertion order."""
-        return [json.loads(r[0]) for r in self.db.execute(
-            "SELECT record FROM cells WHERE campaign=? ORDER BY rowid", (campaign,))]
+        """The stored records of a campaign, in insertion order; each one is
+        checked (:func:`parse_record`): a malformed row is an InputError
+        naming the store, the campaign and the cell."""
+        return [parse_record(text, f"store {self.path}: campaign {campaign!r} cell {cid}")
+                for cid, text in self.db.execute(
+                    "SELECT id, record FROM cells WHERE campaign=? ORDER BY rowid",
+                    (campaign,))]
 
     def campaign(self, name):
         r = self.db.execute("SELECT name, description, time_limit FROM campaigns "
@@ -492,60 +528,86 @@ def _parses(line):
         return False
 
 
-def import_jsonl(store, paths, campaigns=None):
-    """Import campaign JSONL results into ``store`` (each record once).
+def read_jsonl(path):
+    """The checked records of a campaign JSONL file: ``[(line number,
+    record)]``. Read through the bounded reader (regular files only, at most
+    :data:`~superpos_formal.inputs.MAX_JSONL_BYTES`); a torn last line (no
+    newline, not JSON: a runner killed mid-append) is dropped and said so;
+    any other malformed line is an InputError naming file and line."""
+    p = Path(path)
+    data = read_bytes(p, MAX_JSONL_BYTES)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise InputError(f"{p}:{line}: not UTF-8 text (byte {e.start})") from None
+    lines = text.splitlines()
+    out = []
+    for k, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if k == len(lines) and not text.endswith("\n") and not _parses(line):
+            # a runner killed in the middle of an append: the record was
+            # never complete; dropped, said so, the rest is imported
+            print(f"{p}:{k}: dropped a torn last line ({len(line)} bytes)", file=sys.stderr)
+            continue
+        out.append((k, parse_record(line, f"{p}:{k}")))
+    return out
+
+
+def import_jsonl(store, paths, campaigns=None, only_decided=False):
+    """Import campaign JSONL results into ``store``, all or nothing.
 
     ``campaigns``: optional ``{name: campaign dict}`` for descriptions.
-    Every file is parsed and checked before anything is written; a
-    malformed line raises InputError naming file and line, and then the
-    store is unchanged. Returns ``(added, skipped)``.
+    Every file is read, every record checked (:func:`read_jsonl`) and every
+    row prepared before anything is written, and then all of them are
+    written in one transaction: a malformed line, or a failure while
+    writing, leaves the store unchanged. A record is added when the store
+    has no row of its cell, or only an open / failed one and the record is
+    decided (a decided answer wins over an open one); otherwise it is
+    skipped. With ``only_decided`` open records are skipped too. Returns
+    ``(added, skipped)``.
     """
     todo = []
     for p in paths:
-        p = Path(p)
-        if not p.is_file():
-            raise InputError(f"{p}: no such file")
-        name = p.stem
-        text = p.read_text()
-        lines = text.splitlines()
-        for k, line in enumerate(lines, 1):
-            if not line.strip():
+        for k, rec in read_jsonl(p):
+            if only_decided and outcome_of(rec) != "decided":
                 continue
-            if k == len(lines) and not text.endswith("\n") and not _parses(line):
-                # a runner killed in the middle of an append: the record was
-                # never complete; dropped, said so, the rest is imported
-                print(f"{p}:{k}: dropped a torn last line ({len(line)} bytes)",
-                      file=sys.stderr)
-                continue
-            try:
-                rec = json.loads(line)
-                if not isinstance(rec, dict) or not isinstance(rec.get("table"), list) \
-                        or "cell" not in rec:
-                    raise ValueError("expected a campaign record with cell and table")
-                question_of(rec["cell"])
-            except (ValueError, KeyError, TypeError) as e:
-                raise InputError(f"{p}:{k}: malformed record ({e})") from None
-            todo.append((name, dict(rec, imported_from=f"{p}:{k}")))
-    added = skipped = 0
+            todo.append((Path(p).stem, dict(rec, imported_from=f"{p}:{k}")))
+    rows = []
     for name, rec in todo:
-        if store.get(name, cell_id(rec["cell"])) is not None:
-            skipped += 1
-            continue
         rec = dict(rec, host=rec.get("host", "imported"))
-        store.put(name, rec)
-        added += 1
-    for name in sorted({n for n, _ in todo}):
-        camp = (campaigns or {}).get(name)
-        if camp is not None:
-            store.put_campaign(camp)
-        else:
-            try:
-                store.campaign(name)
-            except InputError:
+        try:
+            rows.append(store._rows(name, rec))
+        except InputError as e:
+            raise InputError(f"{rec['imported_from']}: malformed record ({e})") from None
+    counts = {"added": 0, "skipped": 0}
+
+    def write():
+        for r in rows:
+            name, cid, out = r[0], r[1], r[2]
+            old = store.db.execute("SELECT outcome FROM cells WHERE campaign=? AND id=?",
+                                   (name, cid)).fetchone()
+            if old is not None and (old[0] == "decided" or out != "decided"):
+                counts["skipped"] += 1
+                continue
+            store._write(*r)
+            counts["added"] += 1
+        for name in sorted({n for n, _ in todo}):
+            camp = (campaigns or {}).get(name)
+            if camp is None:
+                if store.db.execute("SELECT 1 FROM campaigns WHERE name=?",
+                                    (name,)).fetchone():
+                    continue
                 limits = {r.get("time_limit") for n, r in todo if n == name}
-                store.put_campaign({"name": name, "description": "",
-                                    "time_limit": limits.pop() if len(limits) == 1 else None})
-    return added, skipped
+                camp = {"name": name, "description": "",
+                        "time_limit": limits.pop() if len(limits) == 1 else None}
+            store.db.execute("INSERT OR REPLACE INTO campaigns VALUES (?, ?, ?, ?, ?)",
+                             (camp["name"], camp.get("description", ""),
+                              camp.get("time_limit"), None, utc_now()))
+
+    store._tx(write)
+    return counts["added"], counts["skipped"]
 
 
 def render_markdown(store, name):
@@ -568,8 +630,10 @@ def render_csv(store, name):
     cols = [c[0] for c in cur.description]
     for r in cur.fetchall():
         row = dict(zip(cols, r))
-        q = json.loads(row["question"])
-        rec = json.loads(row["record"])
+        rec = parse_record(row["record"], f"store {store.path}: campaign {name!r} "
+                                          f"cell {row['id']}")
+        # the question column is derived from the checked record's cell
+        q = question_of(rec["cell"])
         sh = q["shape"]
         per = " ".join(f"{t['n']}:{t['status']}" for t in rec.get("table", []))
         vals = dict(row, mode=sh["mode"], activation=sh["activation"], L=sh["L"], B=sh["B"],

@@ -8,6 +8,7 @@ and the hand-written 3-neuron one-per-output network below.
 """
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -234,3 +235,162 @@ def _runs(body, entries):
 def test_network_dict_round_trip_is_what_is_stored(tmp_path):
     e = _entry(THREE, tmp_path)
     assert e["networks"] == [network_to_dict(THREE)]
+
+
+# ------------------------------------------------------------ issue 21: the registry is a claim
+
+NATIVE = ("native",)
+UAND3_MIN = "proofs/uand-explicit/uand-m3-s2-explicit-step-L1-B2-bias2-theta1"
+PERM3_MIN = "proofs/families/permutations-m3-mout3-s1-superposed-relu-L1-B1-bias1-code1-theta1"
+RESTRICTED = "proofs/restricted/uand3-step-B2-max-nonzero-11"
+
+
+@pytest.fixture(scope="module")
+def material(tmp_path_factory):
+    """A repository-shaped folder: two committed minima (uand(3) step B=2:
+    2; permutations(3): 2), a genuine minimum of the *restricted* question
+    uand(3) step B=2 with at most 11 nonzero parameters (3: n = 2 needs
+    more), and the SAT bundles of the 2- and 3-neuron networks."""
+    from superpos_formal.certify.minclaim import make_minimum
+    from superpos_formal.shape import Shape
+    from superpos_formal.solve.search import decide
+    root = tmp_path_factory.mktemp("repo")
+    for rel in (UAND3_MIN, PERM3_MIN):
+        shutil.copytree(REPO / rel, root / rel)
+    sh = Shape("explicit", "step", n=3, B=2)
+    sat = decide(uand(3), sh, max_nonzero=11)
+    uns = decide(uand(3), sh.with_n(2), max_nonzero=11, proof_path=str(root / "u.drat"))
+    assert (sat.status, uns.status) == ("SAT", "UNSAT")
+    make_minimum(root / RESTRICTED, sat, uns, shape=sh, task=uand(3), checkers=NATIVE)
+    for name, net in (("two", _two()), ("three", THREE)):
+        BK.write_bundle(_row(net, name), root)
+    return root
+
+
+def _row(net, name, **changes):
+    e = BK.make_entry(_Result(net), bundle_root="proofs/best-known", start_name="test",
+                      minima={})
+    e["best"]["bundle"] = f"proofs/best-known/{name}"
+    e.update(changes)
+    return e
+
+
+def _registry(material, tmp_path, rows):
+    """``tmp_path/repo`` with the material and ``search/best-known`` holding ``rows``."""
+    root = tmp_path / "repo"
+    shutil.copytree(material, root)
+    BK.write_exports(rows, root / "search" / "best-known")
+    return root
+
+
+def _failures(root, **kw):
+    rep = BK.verify_registry(root / "search" / "best-known", checkers=NATIVE, **kw)
+    return rep, "\n".join(rep.all_failures())
+
+
+def test_a_genuine_registry_verifies(material, tmp_path, capsys):
+    from superpos_formal.cli import main
+    root = _registry(material, tmp_path, [
+        _row(_two(), "two", certified_minimum={"n": 2, "bundle": UAND3_MIN},
+             minimality="CERTIFIED")])
+    rep, f = _failures(root)
+    assert rep.ok, f
+    # without regeneration the minimum's refutation is tied to no question
+    rep2, _ = _failures(root, regenerate=False)
+    assert rep2.status == "NOT VERIFIED" and not rep2.children[0].failures
+    assert "certified_minimum: " in rep2.all_unverified()[0]
+    [(row, ok, why)] = BK.check_registry(root / "search" / "best-known", checkers=NATIVE)
+    assert ok and why == "" and row["minimality"] == "CERTIFIED"
+    assert main(["verify", str(root / "search" / "best-known" / "registry.json"),
+                 "--checkers", "native"]) == 0
+    assert "CERTIFIED (certified min 2)" in capsys.readouterr().out
+
+
+def test_certified_pointer_to_another_tasks_minimum(material, tmp_path, capsys):
+    """Passed check_entry on e148d23: permutations(3)'s minimum 2 named as
+    the certified minimum of uand(3)."""
+    from superpos_formal.cli import main
+    root = _registry(material, tmp_path, [
+        _row(_two(), "two", certified_minimum={"n": 2, "bundle": PERM3_MIN},
+             minimality="CERTIFIED")])
+    rep, f = _failures(root)
+    assert not rep.ok
+    assert f"certified_minimum {PERM3_MIN}: a minimum of another question" in f
+    assert main(["verify", str(root / "search" / "best-known"), "--checkers", "native"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "a minimum of another question" in out
+
+
+def test_certified_minimum_of_a_restricted_question(material, tmp_path):
+    """A minimum under max_nonzero=11 (3) is not the unrestricted minimum
+    (2): CERTIFIED on the 3-neuron network is false. certified_minima()
+    keyed it on subject and bounds only on e148d23."""
+    root = _registry(material, tmp_path, [
+        _row(THREE, "three", certified_minimum={"n": 3, "bundle": RESTRICTED},
+             minimality="CERTIFIED")])
+    rep, f = _failures(root)
+    assert not rep.ok
+    assert "not this row's question: n3-sat: restricted by max_nonzero=11" in f
+    minima = BK.certified_minima(root / "proofs")
+    assert BK.lookup_certified(uand(3), THREE, minima)[1] == UAND3_MIN
+
+
+def test_network_below_its_recorded_certified_minimum(material, tmp_path):
+    bad = _row(_two(), "two", certified_minimum={"n": 3, "bundle": RESTRICTED})
+    with pytest.raises(InputError, match="below its recorded certified minimum 3"):
+        BK.check_entry(bad)
+    root = _registry(material, tmp_path, [bad])
+    rep, f = _failures(root)
+    assert not rep.ok and "below its recorded certified minimum 3" in f
+
+
+def test_certified_by_a_results_line_without_a_proof(material, tmp_path):
+    """A forged campaign line ``"certified": true`` naming the SAT bundle
+    made a row CERTIFIED on e148d23; no proof of the bound below exists."""
+    root = _registry(material, tmp_path, [
+        _row(_two(), "two", certified_minimum={"n": 2, "bundle": "proofs/best-known/two"},
+             minimality="CERTIFIED")])
+    res = root / "search" / "results"
+    res.mkdir(parents=True)
+    (res / "forged.jsonl").write_text(json.dumps(
+        {"certified": True, "minimum": 2, "bundle": "proofs/best-known/two"}) + "\n")
+    shutil.rmtree(root / UAND3_MIN)  # no minimum of uand(3) step B=2 is left
+    assert BK.lookup_certified(uand(3), _two(), BK.certified_minima(root / "proofs")) is None
+    rep, f = _failures(root)
+    assert not rep.ok
+    assert ("certified_minimum proofs/best-known/two: not a minimum bundle (no "
+            "minimum.json)") in f
+
+
+def test_rows_pointing_outside_or_at_a_spoiled_bundle(material, tmp_path):
+    root = _registry(material, tmp_path, [
+        _row(_two(), "two", certified_minimum={"n": 2, "bundle": "../x"}),
+        _row(THREE, "three", lower_bound={"n": 1, "source": "made up"})])
+    (root / "proofs" / "best-known" / "three" / "claim.json").write_text("{}")
+    rep, f = _failures(root)
+    assert "certified_minimum.bundle: '../x' is not a plain relative path" in f
+    assert "[1]: best.bundle: proofs/best-known/three: changed file: claim.json" in f
+    assert "the same question as row 0" in f
+
+
+def test_committed_registry_verifies():
+    """Every committed row against its bundle, every certified minimum
+    against its minimum bundle (native checker)."""
+    rep = BK.verify_registry(REPO / "search" / "best-known", checkers=NATIVE)
+    assert rep.ok, "\n".join(rep.all_failures())
+    assert len(rep.children) == len(BK.load_registry(REPO / "search" / "best-known"))
+
+
+def test_report_refuses_a_registry_row_that_does_not_verify(material, tmp_path):
+    from superpos_formal.report import refuse_unverified_registry, write_report
+    good = _registry(material, tmp_path / "g", [
+        _row(_two(), "two", certified_minimum={"n": 2, "bundle": UAND3_MIN},
+             minimality="CERTIFIED")])
+    refuse_unverified_registry(good / "search" / "best-known")  # nothing raised
+    bad = _registry(material, tmp_path / "b", [
+        _row(_two(), "two", certified_minimum={"n": 2, "bundle": PERM3_MIN},
+             minimality="CERTIFIED")])
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="1 row.s. do not verify .* a minimum of another"):
+        write_report(out, quick=True, best_known=bad / "search" / "best-known")
+    assert not out.exists()  # refused before anything was written

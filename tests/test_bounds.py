@@ -184,3 +184,16 @@ def test_cli_help_everywhere(capsys):
         assert e.value.code == 0
         out = capsys.readouterr().out
         assert "--" in out
+
+
+@pytest.mark.parametrize("argv, want", [
+    (["--family", "permutations", "--n", "2", "--m-out-max", "2"],
+     "computable for every m' in 1..2 (2 is the --m-out-max cap: larger m' were not tried)"),
+    (["--family", "pair-sets", "--m", "3", "--n", "3"],
+     "computable for every m' in 1..3 (3 = C(m,2): there is no larger m')"),
+])
+def test_cli_capacity_says_when_the_range_end_is_a_cap(capsys, argv, want):
+    """issue 21: "computable for every m' in 1..4" read as a result; 4 was the cap."""
+    assert main(["capacity", "--B", "1"] + argv) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == want + (
+        " at n=2" if "permutations" in argv else " at n=3")

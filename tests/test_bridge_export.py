@@ -189,3 +189,13 @@ def test_cli_export_bare_network_sparsity(tmp_path):
     assert r.returncode == 0 and "all 4 inputs of X(m=3, s=1)" in r.stdout, r.stderr
     r = _cli("export", str(net), "-o", str(tmp_path / "c.onnx"), "--s", "4")
     assert r.returncode == 2 and "--s: must be in 0..m=3" in r.stderr
+
+
+def test_onnx_then_proof_checker_in_one_process():
+    # a fresh process (the test process already holds drup): export to ONNX
+    # goes through need("onnxruntime"), then a proof check loads drup
+    code = ("from superpos_formal.bridge._deps import need; need('onnxruntime'); "
+            "import drup; print('ok')")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=Path(__file__).resolve().parents[1])
+    assert p.returncode == 0 and p.stdout.strip() == "ok", p.stderr[-300:]

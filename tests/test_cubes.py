@@ -4,6 +4,7 @@ import importlib
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -438,3 +439,23 @@ def test_cli_cubes_subfamily_and_bad_members_file(tmp_path, capsys):
     assert "--members" in err and "is not a member" in err and "Traceback" not in err
     assert main(["cubes", "--task", "uand", "--m", "3", "--members", str(good)]) != 0
     assert "only with --family" in capsys.readouterr().err
+
+
+def test_a_memory_capped_solver_abort_does_not_spill_a_python_stack():
+    """issue 21: the capped child's C++ abort printed "Fatal Python error:
+    Aborted" and a 50-line stack into the test run (faulthandler, which
+    pytest enables, is inherited by the forked child). Run the capped cube
+    under `python -X faulthandler` and look at what reaches stderr."""
+    import subprocess
+    import sys
+    code = ("from superpos_formal.distributed import _mapped_bytes\n"
+            "from superpos_formal.solve.cubes import solve_cube\n"
+            "top = 1_200_000\n"
+            "f = [[i, i + 1, i + 2] for i in range(2, top)]\n"
+            "r = solve_cube(f, top + 2, 0, [2], memory_mb=_mapped_bytes() // 2**20 + 48)\n"
+            "print(r.status, r.limit)\n")
+    p = subprocess.run([sys.executable, "-X", "faulthandler", "-c", code], cwd=Path(__file__).resolve().parents[1],
+                       capture_output=True, text=True, timeout=300)
+    assert p.stdout.split() == ["UNKNOWN", "memory"], (p.stdout, p.stderr[-2000:])
+    assert "Fatal Python error" not in p.stderr and "Current thread" not in p.stderr, \
+        p.stderr[-2000:]

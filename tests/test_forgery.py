@@ -424,3 +424,170 @@ def test_relaxations_are_shown(kit):
     assert rep.ok and "members 1/15" in rep.label
     rep = Bn.verify_bundle(kit.unsat2_mn0, checkers=NATIVE)
     assert rep.ok and "max_nonzero=0" in rep.label and "B=2 bias=2" in rep.label
+
+
+# ------------------------------------------------------------ issue 21: false family minima
+
+def _summed_encoding(tasks, shape, **kw):
+    """The family formula as the encoder of e148d23 built it: ``tolerance``
+    and ``max_nonzero`` bounded once, over all members together (a stronger
+    formula than the per-member question the SAT check and the claim text
+    state). Rebuilt here by letting only the last member emit its bound,
+    over the errors and nonzeros every member accumulated."""
+    from superpos_formal.encode import sat as S
+    if not hasattr(S._Enc, "bound_member"):
+        return S.encode_family_sat(tasks, shape, **kw)  # e148d23: the encoder itself
+    orig = S._Enc.bound_member
+
+    def last_only(self, max_nonzero):
+        if self.n_members == len(tasks):
+            orig(self, max_nonzero)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(S._Enc, "bound_member", last_only)
+        enc = S.encode_family_sat(tasks, shape, **kw)
+    assert enc.to_dimacs() != S.encode_family_sat(tasks, shape, **kw).to_dimacs()
+    return enc
+
+
+def _forged_unsat(root, name, enc, family, shape, options, members=None):
+    """An UNSAT family bundle of the formula ``enc`` (real solver, real DRAT
+    proof, every hash recomputed) claiming ``options`` of ``family``."""
+    from superpos_formal.solve.runner import solve_cnf
+    proof = root / f"{name}.drat"
+    res = solve_cnf(enc.clauses, enc.nvars, proof_path=str(proof))
+    assert res.status == "UNSAT"
+    return Bn.make_bundle(root / name, SimpleNamespace(status="UNSAT", seconds=0.0,
+                                                       proof_path=str(proof)),
+                          family=family, members=members, shape=shape, options=options,
+                          encoding=enc, checkers=NATIVE)
+
+
+def _sat_set(root, name, family, shape, options, members=None):
+    """A genuine SAT family bundle: the per-member formula solved, every
+    network verified by make_bundle."""
+    from pysat.solvers import Solver
+    from superpos_formal.encode.sat import encode_family_sat
+    members = list(family.members())
+    enc = encode_family_sat(members, shape, max_nonzero=options.get("max_nonzero"))
+    with Solver(name="cadical153", bootstrap_with=enc.clauses) as s:
+        assert s.solve()
+        nets = enc.decode_all(s.get_model())[2]
+    return Bn.make_bundle(root / name, SimpleNamespace(status="SAT", seconds=0.0,
+                                                       networks=nets),
+                          family=family, shape=shape, options=options, checkers=NATIVE)
+
+
+def test_family_tolerance_summed_over_members(tmp_path):
+    """21.1: permutations(3), tolerance 2, 'minimum n = 2' from a refutation
+    of the summed bound at n = 1, beside a width-1 set with at most 2 wrong
+    bits per member. Passed on e148d23."""
+    p3 = permutation_family(3)
+    shape = Shape("superposed", "relu", n=1, B=1, codes="free", tolerance=2)
+    opts = {"symmetry": True, "family_symmetry": "features+outputs"}
+    enc = _summed_encoding(list(p3.members()), shape, family_symmetry="features+outputs")
+    forged = _forged_unsat(tmp_path, "u1", enc, p3, shape, opts)
+    assert "formula.cnf.gz: differs from the formula regenerated from claim.json" in \
+        rejected(forged)
+    rep = passes(_sat_set(tmp_path, "s1", p3, shape, {"symmetry": True}))
+    assert "tolerance=2 per member" in rep.label
+    s2 = _sat_set(tmp_path, "s2", p3, shape.with_n(2), {"symmetry": True})
+    assert "differs from the formula regenerated" in rejected(
+        assemble(tmp_path / "m", s2, forged, 2))
+
+
+def test_family_max_nonzero_summed_over_members(tmp_path):
+    """21.2: permutations(3), max_nonzero 9, 'minimum n = 3' from a
+    refutation of the summed cap at n = 2, beside a width-2 set whose
+    members have at most 9 nonzero parameters each. Passed on e148d23."""
+    p3 = permutation_family(3)
+    shape = Shape("superposed", "relu", n=2, B=1, codes="free")
+    opts = {"symmetry": True, "max_nonzero": 9}
+    enc = _summed_encoding(list(p3.members()), shape, max_nonzero=9)
+    forged = _forged_unsat(tmp_path, "u2", enc, p3, shape, opts)
+    assert "formula.cnf.gz: differs from the formula regenerated from claim.json" in \
+        rejected(forged)
+    counter = passes(_sat_set(tmp_path, "s2", p3, shape, opts))
+    assert "max_nonzero=9 per member" in counter.label
+    s3 = _sat_set(tmp_path, "s3", p3, shape.with_n(3), opts)
+    assert "differs from the formula regenerated" in rejected(
+        assemble(tmp_path / "m", s3, forged, 3))
+
+
+def test_non_member_as_the_refuted_subfamily(tmp_path):
+    """21.3: and_pair_sets(3, 3) at L = 0, theta 2: the family's pairs in
+    another output order are another task; with the member it needs two
+    readouts from one shared code, which no width has. Refuting that
+    'subfamily' at n = 3 claimed 'minimum 4' (members 2/1) on e148d23; the
+    true minimum is 3."""
+    from superpos_formal.encode.sat import encode_family_sat
+    from superpos_formal.tasks import and_pairs
+    fam = pair_set_family(3, 3)
+    member = next(iter(fam.members()))
+    other = and_pairs(3, [[0, 2], [0, 1], [1, 2]])
+    assert other.id != member.id
+    shape = Shape("superposed", "relu", n=3, L=0, B=1, theta=2, codes="free")
+    opts = {"symmetry": True}
+    # make_bundle refuses the non-member now, so the forger edits the claim
+    forged = edit_claim(_forged_unsat(tmp_path, "u3", encode_family_sat([other, member], shape),
+                                      fam, shape, opts, members=[member]),
+                        lambda c: c["options"].update(members=[task_to_dict(other),
+                                                               task_to_dict(member)]))
+    f = rejected(forged)
+    assert ("options.members[0]: and_pairs(m=3,pairs=0-2,0-1,1-2) is not a member of "
+            "the family and_pair_sets(m=3,m'=3,s=2)") in f
+    passes(_sat_set(tmp_path, "s3", fam, shape, opts))  # the true minimum's SAT half
+    s4 = _sat_set(tmp_path, "s4", fam, shape.with_n(4), opts)
+    assert "is not a member of the family" in rejected(assemble(tmp_path / "m", s4, forged, 4))
+
+
+# ------------------------------------------------------------ issue 21: smaller
+
+def _uand3_n1_unsat(tmp_path, symmetry, shape=Shape("explicit", "step", n=1, B=2)):
+    from superpos_formal.encode.sat import encode_sat
+    from superpos_formal.solve.runner import solve_cnf
+    enc = encode_sat(uand(3), shape, symmetry=symmetry)
+    proof = tmp_path / f"{symmetry}-{shape.B}.drat"
+    r = solve_cnf(enc.clauses, enc.nvars, proof_path=str(proof))
+    assert r.status == "UNSAT"
+    return enc, r
+
+
+def test_max_unzipped_applies_to_the_base_proof(tmp_path, capsys):
+    """A base/ proof padded past the bound passed under --max-unzipped-mb 1
+    on e148d23 (only the claim's own formula and proof were bounded)."""
+    from superpos_formal.certify.base_proof import attach_base_proof
+    enc, r = _uand3_n1_unsat(tmp_path, True)
+    b = Bn.make_bundle(tmp_path / "b", r, task=uand(3), shape=enc.shape, encoding=enc,
+                       checkers=NATIVE)
+    base, rb = _uand3_n1_unsat(tmp_path, False)
+    attach_base_proof(b, rb.proof_path, base, solve_seconds=rb.seconds,
+                      solver={"name": "cadical195"}, checkers=NATIVE)
+    passes(b)
+    # 2 MB of comment lines before the proof: the same proof to every checker
+    text = gzip.decompress((b / "base" / "proof.drat.gz").read_bytes())
+    (b / "base" / "proof.drat.gz").write_bytes(gzip.compress(b"c pad\n" * 350_000 + text))
+    Bn.write_manifest(b)
+    passes(b)  # within the default bound
+    f = rejected(b, max_unzipped=1 << 20)
+    assert "base/proof.drat.gz: decompresses to more than 1048576 bytes" in f
+    assert main(["verify", str(b), "--checkers", "native", "--max-unzipped-mb", "1"]) == 1
+    assert "base/proof.drat.gz: decompresses to more than" in capsys.readouterr().out
+
+
+def test_regenerable_proof_of_another_formula(tmp_path):
+    """A regenerable_proof record of a true proof of another formula (the
+    same task at B = 1) with the claim's F options: on e148d23 verify noted
+    'a proof of F is recorded' and passed without --regenerate-proofs."""
+    from superpos_formal.certify.certificate import base_options
+    from superpos_formal.certify.regen_proof import record_regenerable_proof
+    enc, r = _uand3_n1_unsat(tmp_path, True)
+    b = Bn.make_bundle(tmp_path / "b", r, task=uand(3), shape=enc.shape, encoding=enc,
+                       checkers=NATIVE)
+    opts = base_options(json.loads((b / "claim.json").read_text())["options"])
+    other, ro = _uand3_n1_unsat(tmp_path, False, Shape("explicit", "step", n=1, B=1))
+    record_regenerable_proof(b, other, ro.proof_path, options=opts,
+                             solve_seconds=ro.seconds, solver={"name": "cadical195"})
+    f = rejected(b)
+    assert ("regenerate F: the formula differs from regenerable_proof.formula.sha256 "
+            "(the record is not of a proof of this claim's F)") in f

@@ -126,3 +126,66 @@ def test_best_known_below_a_bound_is_a_soundness_error():
         best_known_rows([_entry(5, lb=6)], ".")
     with pytest.raises(SoundnessError, match="certified minimum 6"):
         best_known_rows([_entry(5, lb=1, cm=6)], ".")
+
+
+# -- where the report reads certified results from (issue 21) ---------------
+
+import shutil
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_report_reads_proofs_and_registry_of_the_current_directory(tmp_path, monkeypatch,
+                                                                   capsys):
+    """After `pip install .` the package lives in site-packages: the report
+    must read proofs/ and search/best-known/ of the current directory (a
+    checkout elsewhere than the source tree here), name them, and show the
+    certified rows."""
+    shutil.copytree(REPO / "proofs", tmp_path / "proofs")
+    shutil.copytree(REPO / "search" / "best-known", tmp_path / "search" / "best-known")
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "-o", "out/rep", "--quick"]) == 0
+    err = capsys.readouterr().err
+    assert f"{tmp_path.resolve()}/proofs/" not in err          # shown relative to the cwd
+    assert "read certified minima from proofs/" in err and "search/best-known/" in err
+    data = json.loads((tmp_path / "out/rep/report.json").read_text())
+    assert data["inputs"] == {"proofs": ["proofs/"], "registry": "search/best-known/"}
+    subjects = {c["subject"] for c in data["certified"] if c["kind"] == "minimum"}
+    assert len(subjects) >= 10 and any("uand" in s for s in subjects)
+    assert any(r["minimality"] == "CERTIFIED" for r in data["best_known"])
+    md = (tmp_path / "out/rep/report.md").read_text()
+    assert "Inputs read: certified minima from `proofs/`" in md
+    assert "(no registry found)" not in md
+
+
+@pytest.mark.parametrize("argv, what", [
+    ([], "no proof root"),
+    (["--proofs", "nowhere"], "no proof root"),
+    (["--proofs", "."], "holds no claim bundle"),
+])
+def test_report_without_certified_inputs_is_a_clear_error(tmp_path, monkeypatch, capsys,
+                                                          argv, what):
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "-o", "out", "--quick"] + argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("superpos: error: report: ") and what in err[0]
+    assert "--no-certified" in err[0]
+    assert not (tmp_path / "out").exists()          # refused before any work
+
+
+def test_report_missing_registry_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    shutil.copytree(REPO / "proofs" / "families-long", tmp_path / "proofs" / "families-long")
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "-o", "out", "--quick"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no best-known registry" in err[0]
+
+
+def test_report_budget_cuts_with_exit_124(tmp_path, capsys):
+    t0 = time.time()
+    rc = main(["report", "-o", str(tmp_path / "r"), "--no-certified", "--budget", "0.5"])
+    assert rc == 124 and time.time() - t0 < 10
+    err = capsys.readouterr().err
+    assert "budget of 0.5 s reached during" in err

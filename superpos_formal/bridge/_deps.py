@@ -27,8 +27,21 @@ def need(name):
     ...
     superpos_formal.errors.InputError: no_such_module_xyz is not installed: the PyTorch/ONNX bridge needs the optional extra (pip install '.[torch]')
     """
+    if name == "onnxruntime":
+        _load_drup_first()
     try:
         return importlib.import_module(name)
     except ImportError:
         raise InputError(f"{name} is not installed: the PyTorch/ONNX bridge needs the "
                          f"optional extra ({INSTALL_HINT})") from None
+
+
+def _load_drup_first():
+    # Once onnxruntime is loaded, loading drup (the third proof checker, an
+    # OCaml 5 library) aborts the whole process ("Failed to allocate signal
+    # stack for domain 0"); in the other order both work. So a process that
+    # exports to ONNX and then verifies a bundle must have drup in first.
+    try:
+        importlib.import_module("drup")
+    except ImportError:
+        pass

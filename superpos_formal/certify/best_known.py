@@ -29,11 +29,16 @@ and the model bounds that shape the question (mode, activation, ``L``,
   (:func:`~superpos_formal.bounds.counting_min_width`; ``1`` for a single
   task, where counting says nothing);
 * ``certified_minimum``: the proof-checked minimum width from a committed
-  minimum bundle under ``proofs/`` (or a campaign record that says its UNSAT
-  was checked), when one exists; else ``null``.
+  minimum bundle under ``proofs/`` of exactly this question (no restricting
+  option, no tolerance), when one exists; else ``null``. A campaign record
+  that only *says* it was certified is not a proof and is not read.
 
 ``minimality`` is ``CERTIFIED`` only when the best width equals a certified
 minimum; otherwise ``UNKNOWN``: the local search proves nothing below.
+
+A registry row is a claim like any other: :func:`verify_registry`
+(``superpos verify search/best-known``) re-checks every row against its
+bundle and every certified minimum against its verified minimum bundle.
 
 Examples
 --------
@@ -48,6 +53,7 @@ import csv
 import io
 import json
 import os
+import time
 from pathlib import Path
 
 from ..bounds import counting_min_width
@@ -58,13 +64,17 @@ from ..schema import (family_from_dict, family_to_dict, network_from_dict, netwo
 from ..shape import Shape
 from ..tasks import Family, Task, explicit_family
 from ..verify import verify
-from .bundle import _dumps, make_bundle
+from . import drat as D
+from .bundle import BundleReport, _dumps, make_bundle, verify_bundle
+from .claims import OPTIONS, RESTRICTION, parse_claim
+from .jsonio import load
 
 __all__ = ["FORMAT", "EXPORT_FORMAT", "slug", "bounds_of", "lower_bound", "make_entry",
            "check_entry", "write_bundle", "entry_key", "entry_counts", "better", "subject_of",
            "bounds_text", "load_registry", "load_registry_runs", "merge_runs",
            "bundle_networks", "load_legacy", "write_exports", "render", "render_csv",
-           "certified_minima", "lookup_certified", "refresh_entry"]
+           "certified_minima", "lookup_certified", "refresh_entry", "question_key",
+           "registry_file", "verify_registry", "check_registry"]
 
 FORMAT = "superpos-formal/best-known"
 #: version 2: entries carry their networks (version 1 files named only the bundle)
@@ -131,68 +141,85 @@ def lower_bound(subject, net):
 
 # ------------------------------------------------------------------ certified minima
 
-def _claim(path):
-    return json.loads((Path(path) / "claim.json").read_text())
+def _bounds_of_shape(sh):
+    """:func:`bounds_of` of a claim's shape (the question's model bounds)."""
+    d = {"mode": sh.mode, "activation": sh.activation, "L": sh.L, "B": sh.B,
+         "B_bias": sh.B_bias, "theta": sh.theta}
+    if sh.mode == "superposed":
+        d["B_code"] = sh.B_code
+    return d
 
 
-def _entry_from_claim(claim):
-    sh = claim["shape"]
-    bounds = {"mode": sh["mode"], "activation": sh["activation"], "L": sh["L"],
-              "B": sh["B"], "B_bias": sh["B_bias"], "theta": sh["theta"]}
-    if sh["mode"] == "superposed":
-        if sh.get("codes") != "free":
-            return None  # a given code's "minimum" is not a minimum
-        bounds["B_code"] = sh["B_code"]
-    if sh.get("tolerance", 0):
-        return None
-    if claim["question"] == "family":
-        if claim.get("options", {}).get("members") is not None and claim["answer"] == "SAT":
-            return None
-        subj = family_from_dict(claim["family"])
-    else:
-        subj = task_from_dict(claim["task"])
-    return _key(subj, bounds)
+def question_key(claim):
+    """``(key, None)``: the registry key of the question a parsed claim
+    (:class:`~superpos_formal.certify.claims.Claim`) is about; or
+    ``(None, why)`` when it is not a registry question at all.
+
+    A registry row asks for the smallest exactly-correct network of its
+    subject (a task by its full identity, :attr:`Task.id`; a family by its
+    whole definition, sample and seed included) within its bounds, with
+    free codes in superposed mode and nothing else restricting it. So a
+    claim with a given code, a tolerance or a restricting option
+    (``max_nonzero``: a different, harder question whose minimum can exceed
+    the unrestricted one) answers another question.
+    """
+    sh = claim.shape
+    if sh.mode == "superposed" and sh.codes != "free":
+        return None, f"codes={sh.codes} (the registry's questions have free codes)"
+    if sh.tolerance:
+        return None, f"tolerance={sh.tolerance} (the registry's questions are exact)"
+    for k in sorted(claim.options):
+        if OPTIONS[k].kind == RESTRICTION and claim.options[k] is not None:
+            return None, f"restricted by {k}={claim.options[k]} (another question)"
+    subject = claim.family if claim.family is not None else claim.task
+    return _key(subject, _bounds_of_shape(sh)), None
 
 
-def certified_minima(proofs_dir="proofs", results_dir="search/results"):
-    """``key -> (n, path)`` for every proof-checked minimum width: committed
-    minimum bundles (``minimum.json``) and campaign records marked
-    ``certified`` whose SAT bundle is committed (large proofs kept out of the
-    repository with their regeneration command)."""
+def _minimum_key(mdir):
+    """``(key, value, why)`` of the minimum directory ``mdir`` from its
+    ``minimum.json`` and both halves' claims (parsed, not re-verified): a
+    key only when both halves pose one registry question."""
+    doc = load(Path(mdir) / "minimum.json")
+    if not isinstance(doc, dict) or doc.get("quantity") != "n":
+        return None, None, "minimum.json: not a minimum of the width n"
+    keys = set()
+    for role in ("sat", "unsat"):
+        name = doc.get(role)
+        if name is None:
+            continue
+        if not isinstance(name, str) or "/" in name or name in (".", ".."):
+            return None, None, f"minimum.json: {role}: {name!r} is not a plain directory name"
+        k, why = question_key(parse_claim(load(Path(mdir) / name / "claim.json")))
+        if k is None:
+            return None, None, f"{name}: {why}"
+        keys.add(k)
+    if len(keys) != 1:
+        return None, None, "minimum.json: the halves pose different questions"
+    return keys.pop(), doc.get("value"), None
+
+
+def certified_minima(proofs_dir="proofs"):
+    """``key -> (n, path)`` for every minimum bundle (``minimum.json``) under
+    ``proofs_dir`` whose two halves pose one registry question
+    (:func:`question_key`: no restricting option, no tolerance, free codes).
+
+    Read, not re-verified (that is :func:`verify_registry`'s job, for the
+    minima a registry row relies on). A campaign record that says
+    ``"certified": true`` is not read: a line of a results file is not a
+    proof, and a minimum whose proof is not here certifies nothing here.
+    """
     out = {}
     root = Path(proofs_dir)
     if root.is_dir():
         for mj in sorted(root.rglob("minimum.json")):
             if "best-known" in mj.parts:
                 continue
-            doc = json.loads(mj.read_text())
-            if doc.get("quantity") != "n":
-                continue
             try:
-                k = _entry_from_claim(_claim(mj.parent / doc["sat"]))
+                k, value, _ = _minimum_key(mj.parent)
             except (OSError, KeyError, InputError, json.JSONDecodeError):
                 continue
             if k is not None:
-                out[k] = (doc["value"], mj.parent.relative_to(root.parent).as_posix())
-    res = Path(results_dir)
-    if res.is_dir():
-        for jl in sorted(res.glob("*.jsonl")):
-            for line in jl.read_text().splitlines():
-                if not line.strip():
-                    continue
-                r = json.loads(line)
-                b = r.get("bundle")
-                if not (r.get("certified") and r.get("minimum") and b):
-                    continue
-                # campaign records name bundles relative to the repository root
-                p = root.parent / b
-                sat = p / f"n{r['minimum']}-sat" if (p / "minimum.json").exists() else p
-                try:
-                    k = _entry_from_claim(_claim(sat))
-                except (OSError, KeyError, InputError, json.JSONDecodeError):
-                    continue
-                if k is not None and k not in out:
-                    out[k] = (r["minimum"], b)
+                out[k] = (value, mj.parent.relative_to(root.parent).as_posix())
     return out
 
 
@@ -287,11 +314,29 @@ def check_entry(doc):
     if doc["minimality"] not in ("UNKNOWN", "CERTIFIED"):
         _fail(doc, f"minimality: {doc['minimality']!r}")
     cm = doc["certified_minimum"]
+    if cm is not None and not (isinstance(cm, dict) and set(cm) == {"n", "bundle"}
+                               and _is_count(cm["n"]) and isinstance(cm["bundle"], str)):
+        _fail(doc, f"certified_minimum: expected null or {{n, bundle}}, got {cm!r}")
     if doc["minimality"] == "CERTIFIED" and (cm is None or cm.get("n") != have[0]):
         _fail(doc, "minimality CERTIFIED without a certified minimum of this width")
+    width = n0.widths[0] if n0.widths else 0
+    if cm is not None and width < cm["n"]:
+        # a verified network below a proof-checked minimum: one of them is false
+        _fail(doc, f"the network has width {width}, below its recorded certified "
+                   f"minimum {cm['n']}")
+    lb = doc["lower_bound"]
+    if not (isinstance(lb, dict) and "n" in lb and (lb["n"] is None or _is_count(lb["n"]))):
+        _fail(doc, f"lower_bound: expected {{n, source}}, got {lb!r}")
+    if lb["n"] is not None and width < lb["n"]:
+        _fail(doc, f"the network has width {width}, below its recorded lower "
+                   f"bound {lb['n']}")
     if doc["sample"] != bool(isinstance(subject, Family) and subject.is_sample):
         _fail(doc, "sample: does not match the family")
     return _key(subject, doc["bounds"]), subject, nets
+
+
+def _is_count(v):
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 1
 
 
 def _objective(nets):
@@ -375,6 +420,188 @@ def refresh_entry(doc, minima):
     if (new, mini) == (doc["certified_minimum"], doc["minimality"]):
         return doc
     return dict(doc, certified_minimum=new, minimality=mini)
+
+
+# ------------------------------------------------------------------ verifying the export
+
+def registry_file(path):
+    """The ``registry.json`` that ``path`` names (the file, or a folder
+    holding it), or ``None``: how ``superpos verify`` tells a registry from
+    a bundle."""
+    p = Path(path)
+    if p.name == "registry.json" and p.is_file():
+        return p
+    if p.is_dir() and (p / "registry.json").is_file() and not (p / "claim.json").exists():
+        return p / "registry.json"
+    return None
+
+
+def _inside(root, rel, what):
+    """``root/rel`` for a row's bundle path, refused unless it is a plain
+    relative path inside ``root`` (a row may not point anywhere else)."""
+    if not isinstance(rel, str) or not rel or Path(rel).is_absolute() or any(
+            part in ("", ".", "..") for part in rel.split("/")):
+        raise InputError(f"{what}: {rel!r} is not a plain relative path in the repository")
+    return Path(root) / rel
+
+
+def _row_label(e):
+    try:
+        cm = e.get("certified_minimum")
+        return (f"best-known {e['subject']} {bounds_text(e['bounds'])} "
+                f"n={e['best']['hidden_neurons']} {e['minimality']}"
+                + (f" (certified min {cm['n']})" if isinstance(cm, dict) else ""))
+    except (KeyError, TypeError, AttributeError):
+        return "best-known entry (unreadable)"
+
+
+def _messages(rep, path, rel, unverified, what):
+    """A bundle report's failures (returned) and not-verified reasons
+    (appended to ``unverified``), named by the row's relative path."""
+    name = lambda m: f"{what}: {m.replace(str(path), rel, 1)}"
+    unverified += [name(m) for m in rep.all_unverified()]
+    return [name(m) for m in rep.all_failures()]
+
+
+def _check_row(e, root, verified, unverified):
+    """Failure messages of one row; ``verified(path)`` is a cached
+    :func:`~superpos_formal.certify.bundle.verify_bundle`."""
+    try:
+        bdir = _inside(root, e["best"]["bundle"], "best.bundle")
+        key, subject, nets = check_entry(dict(e, networks=bundle_networks(root, e)))
+    except (InputError, KeyError, TypeError, AttributeError) as err:
+        return [f"entry: {err}"]
+    fails = []
+    # the row's network is its SAT bundle's, and that bundle claims this question
+    fails += _messages(verified(bdir), bdir, e["best"]["bundle"], unverified, "best.bundle")
+    try:
+        claim = parse_claim(load(bdir / "claim.json"))
+        k, why = question_key(claim)
+        if claim.answer != "SAT":
+            fails.append(f"best.bundle: a {claim.answer} claim, not the row's network")
+        elif k != key:
+            fails.append(f"best.bundle: claims another question "
+                         f"({why or claim.describe()})")
+        elif claim.shape.n != nets[0].widths[0]:
+            fails.append(f"best.bundle: width {claim.shape.n}, the row's network has "
+                         f"{nets[0].widths[0]}")
+    except InputError as err:
+        fails.append(f"best.bundle: {err}")
+    lb = lower_bound(subject, nets[0])
+    if e["lower_bound"]["n"] != lb:
+        fails.append(f"lower_bound: recorded {e['lower_bound']['n']}, the counting bound "
+                     f"is {lb}")
+    cm = e["certified_minimum"]
+    if cm is not None:
+        fails += _check_certified(cm, key, root, verified, unverified)
+    return fails
+
+
+def _check_certified(cm, key, root, verified, unverified):
+    """A certified minimum must be a minimum bundle here that verifies and
+    poses exactly the row's question, with the value recorded."""
+    try:
+        mdir = _inside(root, cm["bundle"], "certified_minimum.bundle")
+    except InputError as err:
+        return [str(err)]
+    where = f"certified_minimum {cm['bundle']}"
+    if not (mdir / "minimum.json").is_file():
+        return [f"{where}: not a minimum bundle (no minimum.json): nothing here proves "
+                f"that no smaller network exists"]
+    fails = []
+    fails += _messages(verified(mdir), mdir, cm["bundle"], unverified, "certified_minimum")
+    try:
+        k, value, why = _minimum_key(mdir)
+    except (OSError, KeyError, InputError, json.JSONDecodeError) as err:
+        return fails + [f"{where}: {err}"]
+    if k is None:
+        fails.append(f"{where}: not this row's question: {why}")
+    elif k != key:
+        fails.append(f"{where}: a minimum of another question (subject or bounds differ)")
+    if value != cm["n"]:
+        fails.append(f"{where}: its minimum is {value}, the row records {cm['n']}")
+    return fails
+
+
+def verify_registry(path, *, root=None, checkers=D.DEFAULT_CHECKERS, regenerate=True,
+                    budget=None, max_unzipped=None):
+    """Re-check a best-known registry export (``superpos verify search/best-known``).
+
+    A :class:`~superpos_formal.certify.bundle.BundleReport` of kind
+    ``registry`` with one child per row; never raises. Each row is a claim
+    and is checked like one: its fields and networks (:func:`check_entry`,
+    networks read from its bundle and verified exhaustively); its SAT bundle
+    (``superpos verify``) claims exactly the row's question (subject by full
+    identity, every bound, no restriction) at the row's width; the recorded
+    counting lower bound is recomputed; a certified minimum must be a
+    minimum bundle under ``root`` that verifies (formula regenerated, proof
+    re-checked by ``checkers``) and poses exactly the row's question with
+    the recorded value, and the network may not lie below it. ``CERTIFIED``
+    needs all of that at the row's width.
+
+    ``root``: the folder bundle paths are relative to (default: two levels
+    above the folder of ``registry.json``, the repository of
+    ``search/best-known/registry.json``).
+    """
+    reg = registry_file(path)
+    rep = BundleReport(str(path), kind="registry", question="registry", answer="-",
+                       certificate="-")
+    if reg is None:
+        rep.failures.append("no registry.json here")
+        return rep
+    rep.path = str(reg)
+    root = Path(root) if root is not None else reg.resolve().parent.parent.parent
+    cache = {}
+
+    def verified(p):
+        k = Path(p).resolve()
+        if k not in cache:
+            cache[k] = verify_bundle(p, checkers=checkers, regenerate=regenerate,
+                                     budget=budget, max_unzipped=max_unzipped)
+        return cache[k]
+
+    try:
+        rows = load_registry(reg.parent)
+    except (InputError, OSError, ValueError) as err:
+        rep.failures.append(f"registry.json: {err}")
+        return rep
+    rep.checks.append("registry")
+    rep.label = f"best-known registry, {len(rows)} rows"
+    if not rows:
+        rep.failures.append("registry.json: no entries (an empty registry claims nothing "
+                            "and is not verified)")
+    seen = {}
+    for i, e in enumerate(rows):
+        child = BundleReport(f"{reg}[{i}]", kind="registry row", label=_row_label(e),
+                             question=str(e.get("question", "?")), answer="best",
+                             certificate="-", checks=["row", "bundle", "certified"])
+        t0 = time.perf_counter()
+        try:
+            k = entry_key(e)
+            if k in seen:  # one question, one best network
+                child.failures.append(f"entry: the same question as row {seen[k]}")
+            seen.setdefault(k, i)
+        except (InputError, KeyError, TypeError, AttributeError):
+            pass  # unreadable: _check_row says why
+        try:
+            child.failures += _check_row(e, root, verified, child.unverified)
+        except Exception as err:  # a row must never crash the checker
+            child.failures.append(f"internal error: {type(err).__name__}: {err}")
+        child.seconds = time.perf_counter() - t0
+        rep.children.append(child)
+    return rep
+
+
+def check_registry(path, *, root=None, **kw):
+    """``[(row, ok, reason)]`` for every row of the registry at ``path``
+    (:func:`verify_registry`; ``reason`` is ``""`` for a row that
+    verifies). A registry that cannot be read at all is one row ``None``."""
+    rep = verify_registry(path, root=root, **kw)
+    if rep.failures:
+        return [(None, False, "; ".join(rep.failures))]
+    rows = load_registry(registry_file(path).parent)
+    return [(e, c.ok, "; ".join(c.failures + c.unverified))
+            for e, c in zip(rows, rep.children)]
 
 
 # ------------------------------------------------------------------ exports
@@ -558,8 +785,10 @@ def render(entries, runs=None):
         "`superpos_formal/constructions/` or the one-neuron-per-output `baseline`). "
         "Objective: hidden neurons, then nonzero parameters, then bits. "
         "Every network is a SAT claim bundle (exhaustively verified; re-checked by "
-        "`superpos verify proofs/best-known`). `minimality` is CERTIFIED only where "
-        "the width equals a proof-checked minimum from `proofs/`; otherwise UNKNOWN "
+        "`superpos verify proofs/best-known`; every row, with its certified minimum, by "
+        "`superpos verify search/best-known`). `minimality` is CERTIFIED only where "
+        "the width equals a proof-checked minimum bundle in `proofs/` of exactly this "
+        "question; otherwise UNKNOWN "
         "(local search proves nothing below). Lower bound: counting "
         "(`bounds.counting_min_width`; 1 for a single task, where counting is "
         "silent). Sampled families are labelled as samples. Timings were measured on "

@@ -64,5 +64,10 @@ def check_unsat(cnf_path, proof_path):
     if not out.done:
         return False, f"proof not checked: {out.reason}"
     recs = out.value
+    if recs and all(r.verdict == drat.SKIPPED for r in recs):
+        # the checker could not run (e.g. its library cannot be mapped under
+        # the memory cap): the UNSAT stays unchecked; only a rejection, or a
+        # checker that ran and verified nothing, is a soundness error
+        return False, "proof not checked: " + "; ".join(r.reason for r in recs)
     require_verified(recs, what=f"DRAT proof {proof_path}")
     return True, f"DRAT proof ({size} bytes) verified by {recs[0].version}"

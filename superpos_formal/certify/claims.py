@@ -23,6 +23,10 @@ Claim kinds
     and must equal the stored member list; duplicates are rejected); network
     ``i`` is verified exhaustively against member ``i``; all share ``E, R``.
     A member subset (``options.members``) is never allowed on a SAT claim.
+    ``tolerance`` and ``max_nonzero`` bound each member's network on its own
+    (at most ``tolerance`` wrong bits of *that* member, at most
+    ``max_nonzero`` nonzero parameters in *its* network), here and in the
+    UNSAT formula alike.
 ``instance`` / ``representation`` / ``family`` UNSAT
     No network of the shape computes the task (every member with one shared
     code). Checked: the CNF is regenerated from the claim with the named
@@ -67,7 +71,7 @@ __all__ = [
     "CLAIM_FORMAT", "CLAIM_VERSION", "QUESTIONS", "OPTIONS", "QUANTITIES", "Option",
     "Quantity", "Claim", "parse_claim", "family_members", "ENCODING", "RESTRICTION",
     "RELAXATION", "MAX_FAMILY_SIZE", "question_of", "CERTIFICATES", "CERTIFICATE_FIELDS",
-    "register_certificate",
+    "register_certificate", "check_subfamily",
 ]
 
 CLAIM_FORMAT = "superpos-formal/claim"
@@ -194,10 +198,12 @@ class Claim:
                  f"n={sh.n}" if n is None else n, bounds_label(sh)]
         if sh.mode == "superposed":
             parts.append(f"codes={sh.codes}")
+        # a family's bounds hold for each member on its own (docs/MODEL.md 3)
+        each = " per member" if self.family is not None else ""
         if sh.tolerance:
-            parts.append(f"tolerance={sh.tolerance}")
+            parts.append(f"tolerance={sh.tolerance}{each}")
         if self.options.get("max_nonzero") is not None:
-            parts.append(f"max_nonzero={self.options['max_nonzero']}")
+            parts.append(f"max_nonzero={self.options['max_nonzero']}{each}")
         return " ".join(p for p in parts + self.relaxations() if p)
 
 
@@ -245,14 +251,37 @@ def family_members(fam):
     return members
 
 
-def _is_member(fam, t):
-    if (t.m, t.m_out, t.s) != (fam.m, fam.m_out, fam.s):
-        return False
-    if fam.kind == "permutations":
-        return t.kind == "permutation"
-    if fam.kind == "pair_sets":
-        return t.kind == f"{dict(fam.params).get('op', 'and')}_pairs"
-    return t.id in {u.id for u in fam.members()}
+def check_subfamily(family, tasks, where="members", full=None):
+    """Check ``tasks`` as a subfamily of ``family``; returns the set of their ids.
+
+    A task is a member only by its full identity (:attr:`Task.id`: ``m``,
+    ``m'``, ``s`` and the whole truth table in domain order, so the order of
+    the outputs counts): the pairs of a pair set in another output order are
+    another task, and no code need serve it. At least one task, none
+    repeated. ``full``: the family's members if already enumerated. Raises
+    :class:`InputError` naming ``where[i]``. The one membership test of the
+    package (claims and cube cells both use it).
+
+    >>> from superpos_formal.tasks import pair_set_family, and_pairs
+    >>> check_subfamily(pair_set_family(3, 3), [and_pairs(3, [[0, 2], [0, 1], [1, 2]])])
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: members[0]: and_pairs(m=3,pairs=0-2,0-1,1-2) is not a member of the family and_pair_sets(m=3,m'=3,s=2) (a member is its whole truth table, outputs in order)
+    """
+    if not isinstance(tasks, (list, tuple)) or not tasks:
+        raise InputError(f"{where}: an empty subfamily refutes nothing")
+    known = {u.id for u in (family.members() if full is None else full)}
+    seen = {}
+    for i, t in enumerate(tasks):
+        if t.id not in known:
+            raise InputError(f"{where}[{i}]: {t.name} is not a member of the family "
+                             f"{family.name} (a member is its whole truth table, outputs "
+                             f"in order)")
+        if t.id in seen:
+            raise InputError(f"{where}[{i}] duplicates {where}[{seen[t.id]}]: {t.name} is "
+                             f"repeated")
+        seen[t.id] = i
+    return set(seen)
 
 
 def _subject(claim, question, answer, options):
@@ -274,18 +303,16 @@ def _subject(claim, question, answer, options):
                   "family (a member subset is for UNSAT only)")
         if not isinstance(sub, list) or not sub:
             _fail("options.members: expected a non-empty list of tasks")
-        members, seen = [], {}
+        members = []
         for i, d in enumerate(sub):
             try:
-                t = task_from_dict(d)
+                members.append(task_from_dict(d))
             except InputError as e:
                 _fail(f"options.members[{i}]: {e}")
-            if not _is_member(fam, t):
-                _fail(f"options.members[{i}] is not a member of the family {fam.name}")
-            if t.id in seen:
-                _fail(f"options.members[{i}] duplicates options.members[{seen[t.id]}]")
-            seen[t.id] = i
-            members.append(t)
+        try:
+            check_subfamily(fam, members, "options.members", full)
+        except InputError as e:
+            _fail(str(e))
         return None, fam, members
     if "family" in claim:
         _fail(f"family: a {question} claim names a task, not a family")

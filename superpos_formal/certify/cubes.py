@@ -53,7 +53,10 @@ from . import bundle as B
 from . import drat as D
 from ..encode.symmetry import family_symmetry_of
 from .certificate import kind_for
+from .claims import check_subfamily
+from .jsonio import MAX_TEXT_BYTES as D_MAX
 from .jsonio import read_text as read_bounded
+from ..inputs import read_bytes
 
 __all__ = ["CUBES_FORMAT", "Conquest", "CubeWork", "conquer", "cover_proof", "check_cube", "cube_and_conquer",
            "cell_encoding", "family_question", "make_cube_bundle", "subfamily_named", "verify_cubes"]
@@ -147,9 +150,16 @@ class CubeWork:
 
     FORMAT = "superpos-formal/cube-work"
 
-    def __init__(self, path, formula_sha256):
+    def __init__(self, path, formula_sha256, report=None):
         self.path = Path(path)
         self.reused = 0
+        #: tampered or unreadable records found (each reported once, its
+        #: cube solved again)
+        self.problems = []
+        self._report = report
+        #: the sub-folders usable for records (a file where one belongs is
+        #: reported; its records are neither read nor written)
+        self._usable = {}
         state = self.path / "state.json"
         want = {"format": self.FORMAT, "version": 1, "formula_sha256": formula_sha256}
         if state.exists():
@@ -161,9 +171,30 @@ class CubeWork:
                 raise InputError(f"{self.path}: a cube work folder of another formula "
                                  f"(or not one at all); use a new folder")
         else:
+            if self.path.exists() and not self.path.is_dir():
+                raise InputError(f"--work {self.path}: exists and is not a directory")
             for sub in ("refuted", "split"):
-                (self.path / sub).mkdir(parents=True, exist_ok=True)
+                if not (self.path / sub).exists():
+                    (self.path / sub).mkdir(parents=True, exist_ok=True)
             self._put(state, B._dumps(want).encode())
+        for sub in ("refuted", "split"):
+            d = self.path / sub
+            if not d.exists():
+                d.mkdir(parents=True, exist_ok=True)
+            self._usable[sub] = d.is_dir() and not d.is_symlink()
+            if not self._usable[sub]:
+                self.problem(f"{d} is not a folder; its records are ignored and none are "
+                             f"saved there")
+
+    def problem(self, msg):
+        """Report a tampered or unreadable record (the cube is solved again)."""
+        self.problems.append(msg)
+        if self._report is not None:
+            self._report(f"work folder: {msg}")
+        else:
+            import sys
+
+            print(f"superpos: work folder: {msg}", file=sys.stderr, flush=True)
 
     @staticmethod
     def key(cube):
@@ -175,22 +206,35 @@ class CubeWork:
         os.replace(tmp, path)
 
     def save_split(self, cube, kids):
+        if not self._usable.get("split"):
+            return
         self._put(self.path / "split" / f"{self.key(cube)}.json",
                   B._dumps({"cube": list(cube), "children": [list(k) for k in kids]}).encode())
 
     def split_of(self, cube):
         p = self.path / "split" / f"{self.key(cube)}.json"
+        if not self._usable.get("split") or not os.path.lexists(p):
+            return None
         try:
             doc = B._load(p)
-        except InputError:
+        except InputError as e:
+            self.problem(f"split/{p.name[:16]}...: unreadable ({e}); the cube is solved whole")
             return None
-        kids = doc.get("children") if doc.get("cube") == list(cube) else None
-        if not kids or not all(isinstance(k, list) and k[:len(cube)] == list(cube)
-                               for k in kids):
-            return None  # children must extend the cube (the cover is checked anyway)
+        kids = doc.get("children") if isinstance(doc, dict) and doc.get("cube") == list(cube) \
+            else None
+        if not kids or not isinstance(kids, list) or not all(
+                isinstance(k, list) and all(isinstance(x, int) and not isinstance(x, bool)
+                                            for x in k) and k[:len(cube)] == list(cube)
+                for k in kids):
+            # children must extend the cube (the cover is checked anyway)
+            self.problem(f"split/{p.name[:16]}...: not a split of this cube (tampered?); the cube "
+                         f"is solved whole")
+            return None
         return kids
 
     def save_refuted(self, cube, a):
+        if not self._usable.get("refuted"):
+            return
         k = self.key(cube)
         self._put(self.path / "refuted" / f"{k}.drat.gz", a.proof_gz)
         self._put(self.path / "refuted" / f"{k}.json", B._dumps({
@@ -199,26 +243,43 @@ class CubeWork:
             "host": a.host, "proof_gz_sha256": D.sha256_bytes(a.proof_gz)}).encode())
 
     def refuted(self, cube, index, nvars, clauses):
-        """The stored answer of ``cube`` (its proof checked again here), or None."""
+        """The stored answer of ``cube`` (its proof checked again here), or
+        None. A record that is missing is simply not there; one that is
+        unreadable, tampered (wrong types, another cube, a proof that is not
+        gzip or does not match its hash) or whose proof does not check is
+        reported (:meth:`problem`) and its cube solved again: a work folder
+        never decides anything on its own."""
         k = self.key(cube)
-        try:
-            doc = B._load(self.path / "refuted" / f"{k}.json")
-            raw = (self.path / "refuted" / f"{k}.drat.gz").read_bytes()
-        except (InputError, OSError):
+        jp = self.path / "refuted" / f"{k}.json"
+        gp = self.path / "refuted" / f"{k}.drat.gz"
+        if not self._usable.get("refuted") or not os.path.lexists(jp):
             return None
-        if doc.get("cube") != list(cube) or D.sha256_bytes(raw) != doc.get("proof_gz_sha256"):
+        try:
+            doc = B._load(jp)
+            if not isinstance(doc, dict):
+                raise InputError(f"expected an object, got {type(doc).__name__}")
+            raw = read_bytes(gp, D_MAX, what=gp.name)
+            if doc.get("cube") != list(cube):
+                raise InputError("the record is of another cube")
+            if D.sha256_bytes(raw) != doc.get("proof_gz_sha256"):
+                raise InputError("the proof does not match its recorded sha256")
+            seconds, cpu = float(doc.get("seconds", 0)), float(doc.get("cpu_seconds", 0))
+            lines = int(doc.get("proof_lines", 0))
+            text = read_bounded(gp)
+        except (InputError, OSError, ValueError, TypeError, EOFError) as e:
+            self.problem(f"refuted/{k[:16]}...: unusable ({e}); the cube is solved again")
             return None
         t0, c0 = time.perf_counter(), time.thread_time()
         recs = D.check_drat(SimpleNamespace(clauses=_Units(clauses, cube), nvars=nvars),
-                            text=gzip.decompress(raw).decode("ascii"), checkers=("native",))
+                            text=text, checkers=("native",))
         if not any(r.verdict == D.VERIFIED for r in recs):
+            self.problem(f"refuted/{k[:16]}...: its stored proof does not check; the cube is "
+                         f"solved again")
             return None
-        return CubeAnswer(index, "UNSAT", float(doc.get("seconds", 0)), proof_gz=raw,
-                          proof_lines=int(doc.get("proof_lines", 0)),
+        return CubeAnswer(index, "UNSAT", seconds, proof_gz=raw, proof_lines=lines,
                           check_seconds=time.perf_counter() - t0,
                           check_cpu_seconds=time.thread_time() - c0, checked=True,
-                          host=str(doc.get("host", "")),
-                          cpu_seconds=float(doc.get("cpu_seconds", 0)))
+                          host=str(doc.get("host", "")), cpu_seconds=cpu)
 
 
 @dataclass
@@ -300,6 +361,10 @@ def conquer(clauses, nvars, cubes, *, client=None, time_limit=None, resplit=0,
             return list(ids)
         need = []
         for i in ids:
+            if expired():
+                # out of budget: what is left is neither re-checked nor solved
+                need.append(i)
+                continue
             kids = work.split_of(tree.cubes[i])
             if kids:
                 need += replay(tree.resplit(i, kids))
@@ -308,6 +373,10 @@ def conquer(clauses, nvars, cubes, *, client=None, time_limit=None, resplit=0,
             if a is not None:
                 answers[i] = a
                 work.reused += 1
+                if progress:
+                    progress(f"cube {i}: stored proof checked again in "
+                             f"{a.check_seconds:.2f}s ({work.reused} taken from the work "
+                             f"folder)")
             else:
                 need.append(i)
         return need
@@ -370,16 +439,9 @@ def family_question(family, members=None, family_symmetry="auto", symmetry=True)
     if members is None:
         return None, family_symmetry
     members = list(members)
-    if not members:
-        raise InputError("members: an empty subfamily refutes nothing")
-    known, seen = {t.id for t in family.members()}, set()
-    for i, t in enumerate(members):
-        if t.id not in known:
-            raise InputError(f"members[{i}]: {t.name} is not a member of {family.name}")
-        if t.id in seen:
-            raise InputError(f"members[{i}]: {t.name} is repeated")
-        seen.add(t.id)
-    return (None if seen == known else members), family_symmetry
+    full = list(family.members())
+    seen = check_subfamily(family, members, "members", full)
+    return (None if seen == {t.id for t in full} else members), family_symmetry
 
 
 def subfamily_named(family, names, what="members"):
@@ -396,7 +458,10 @@ def subfamily_named(family, names, what="members"):
     by_name = {t.name: t for t in family.members()}
     for i, x in enumerate(names):
         if x not in by_name:
-            raise InputError(f"{what}[{i}]: {x!r} is not a member of {family.name}")
+            some = ", ".join(repr(k) for k in list(by_name)[:3])
+            raise InputError(f"{what}[{i}]: {x!r} is not a member of {family.name}; members "
+                             f"are named like {some} ({len(by_name)} in all; `superpos cubes "
+                             f"--family ... --list-members` prints every name)")
     return [by_name[x] for x in names]
 
 
@@ -457,7 +522,7 @@ def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
         split_s = time.perf_counter() - t0
         work = None
         if work_dir is not None:
-            work = CubeWork(work_dir, D.sha256_text(enc.to_dimacs()))
+            work = CubeWork(work_dir, D.sha256_text(enc.to_dimacs()), report=progress)
         q = conquer(enc.clauses, enc.nvars, first, client=client, time_limit=time_limit,
                     resplit=resplit, resplit_depth=resplit_depth, lookahead=la,
                     memory_mb=memory_mb, budget=budget, progress=progress, work=work)

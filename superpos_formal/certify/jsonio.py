@@ -24,6 +24,7 @@ import zlib
 from pathlib import Path
 
 from ..errors import InputError
+from ..inputs import MAX_JSON_BYTES, check_regular, read_json
 
 __all__ = ["MAX_TEXT_BYTES", "dumps", "write", "load", "read_text"]
 
@@ -49,21 +50,18 @@ def write(path, text_or_bytes):
 
 
 def load(path):
-    """JSON of ``path``; :class:`InputError` ``"<name>: missing"`` or
-    ``"<name>: not valid JSON"``. Symlinks are not followed."""
+    """JSON of ``path`` through the bounded reader
+    (:func:`superpos_formal.inputs.read_json`: a regular file of at most 64
+    MiB, nested at most 64 levels); :class:`InputError` ``"<name>: missing"``,
+    ``"<name>: not valid JSON"`` and so on. Symlinks are not followed."""
     path = Path(path)
     if os.path.islink(path):
         raise InputError(f"{path.name}: a symlink (a bundle holds regular files only)")
-    try:
-        if path.stat().st_size > 64 * 1024 * 1024:
-            raise InputError(f"{path.name}: larger than 64 MiB, not a bundle's JSON")
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        raise InputError(f"{path.name}: missing") from None
-    except IsADirectoryError:
-        raise InputError(f"{path.name}: a directory, not a file") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{path.name}: not valid JSON ({e})") from None
+    if not os.path.lexists(path):
+        raise InputError(f"{path.name}: missing")
+    if path.is_dir():
+        raise InputError(f"{path.name}: a directory, not a file")
+    return read_json(path, MAX_JSON_BYTES, what=path.name)
 
 
 def _too_big(path, limit):
@@ -77,6 +75,7 @@ def read_text(path, limit=None):
     :data:`MAX_TEXT_BYTES`) of text are produced."""
     limit = MAX_TEXT_BYTES if limit is None else limit
     path = Path(path)
+    check_regular(path, path.name)  # a FIFO would block, /dev/zero never end
     out = bytearray()
     with open(path, "rb") as fh:
         head = fh.read(2)

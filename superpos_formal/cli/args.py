@@ -25,7 +25,8 @@ import os
 
 from ..solve.runner import DEFAULT_MEMORY_MB, solver_names
 
-__all__ = ["seconds", "bounded_int", "memory_mb", "solver_name", "out_dir",
+__all__ = ["seconds", "bounded_int", "memory_mb", "memory_gib", "workers", "cap_workers",
+           "solver_name", "out_dir", "out_file",
            "add_budget_args", "MAX_SECONDS", "MAX_WEIGHT_BOUND", "MAX_WIDTH", "MAX_M"]
 
 #: longest time limit or budget accepted (a year): larger values are typos,
@@ -79,6 +80,58 @@ def memory_mb(text):
     """A memory limit in MB: an integer, at least 256 (a solver process
     starts as a copy of this one, a few hundred MB of address space)."""
     return bounded_int(256, 2 ** 30)(text)
+
+
+#: largest per-cell memory limit accepted in GiB (``campaign run``)
+MAX_GIB = 4096.0
+#: largest worker count accepted at all; what a run gets is capped by the
+#: machine (:func:`cap_workers`)
+MAX_WORKERS = 4096
+
+
+def memory_gib(text):
+    """A finite, positive number of GiB, at most :data:`MAX_GIB` (``nan``,
+    ``inf`` and ``1e300`` are refused here, before any conversion)."""
+    try:
+        v = float(text)
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of GiB") from None
+    if not math.isfinite(v) or v <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite positive number of GiB, "
+                                         f"got {text}")
+    if v > MAX_GIB:
+        raise argparse.ArgumentTypeError(f"at most {MAX_GIB:g} GiB, got {text}")
+    return v
+
+
+def workers(text):
+    """A worker count, ``0..MAX_WORKERS`` (0: in this process)."""
+    return bounded_int(0, MAX_WORKERS)(text)
+
+
+def cap_workers(n, stream=None):
+    """``n`` workers, at most ``os.cpu_count()`` of them: more worker
+    processes than CPUs only add memory and start-up time. Says so on
+    ``stream`` (stderr) when it caps."""
+    import sys
+
+    cpus = os.cpu_count() or 1
+    if n > cpus:
+        print(f"superpos: note: --workers {n} capped at {cpus} (the CPUs of this machine)",
+              file=stream or sys.stderr, flush=True)
+        return cpus
+    return n
+
+
+def out_file(text):
+    """An output file: not an existing directory, and its folder must exist
+    (checked before any work is done)."""
+    if os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text} is a directory, not a file")
+    parent = os.path.dirname(text) or "."
+    if not os.path.isdir(parent):
+        raise argparse.ArgumentTypeError(f"{parent}: no such directory")
+    return text
 
 
 def solver_name(text):

@@ -19,7 +19,7 @@ from ..distributed import run_campaign_store
 from ..errors import InputError
 from ..schema import load_json
 from ..store import Store, import_jsonl, render_csv, render_markdown
-from .args import add_budget_args, out_dir
+from .args import add_budget_args, cap_workers, memory_gib, out_dir, out_file, workers
 
 __all__ = ["register"]
 
@@ -31,12 +31,8 @@ def _store_path(a):
 
 
 def cmd_run(a):
-    if a.workers < 0:
-        raise InputError("--workers: expected 0 or more")
-    if a.memory_limit <= 0:
-        raise InputError("--memory-limit: expected a positive number of GiB")
     summary = run_campaign_store(
-        a.file, _store_path(a), workers=a.workers, scheduler=a.scheduler,
+        a.file, _store_path(a), workers=cap_workers(a.workers), scheduler=a.scheduler,
         proofs_dir=a.proofs, results_dir=a.results, quiet=a.quiet,
         memory_limit=int(a.memory_limit * 2**30))
     print(f"campaign {summary['campaign']}: {summary['run']} cell(s) run, "
@@ -68,7 +64,10 @@ def cmd_table(a):
             st.campaign(a.name)
             text = "".join(json.dumps(r) + "\n" for r in st.records(a.name))
     if a.out:
-        Path(a.out).write_text(text)
+        try:
+            Path(a.out).write_text(text)
+        except OSError as e:
+            raise InputError(f"--out {a.out}: cannot write ({e.strerror or e})") from None
     else:
         sys.stdout.write(text)
     return 0
@@ -92,12 +91,12 @@ def register(sub):
     common(r)
     r.add_argument("--proofs", default=None,
                    help="folder for minimum bundles (campaigns with proof: true)")
-    r.add_argument("--workers", type=int, default=0,
+    r.add_argument("--workers", type=workers, default=0,
                    help="Dask LocalCluster worker processes, one thread each "
                         "(default 0: run in this process)")
     r.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                    help="attach to a running Dask scheduler instead")
-    r.add_argument("--memory-limit", type=float, default=6.0, metavar="GiB",
+    r.add_argument("--memory-limit", type=memory_gib, default=6.0, metavar="GiB",
                    help="address-space limit per cell and its solvers (default 6)")
     r.add_argument("--quiet", action="store_true", help="no progress on stderr")
     add_budget_args(r, memory=False)
@@ -113,6 +112,7 @@ def register(sub):
     t = csub.add_parser("table", help="render a campaign from the store")
     t.add_argument("name", help="campaign name")
     t.add_argument("--format", choices=("md", "csv", "jsonl"), default="md")
-    t.add_argument("--out", "-o", default=None, help="write here instead of stdout")
+    t.add_argument("--out", "-o", default=None, type=out_file,
+                   help="write here instead of stdout")
     common(t)
     t.set_defaults(func=cmd_table)

@@ -7,6 +7,21 @@ with ``-o DIR`` writes the UNSAT bundle (cubes, per-cube proofs, cover proof;
 :mod:`superpos_formal.certify.cubes`) or the SAT network.
 """
 
+#: the ``--help`` description (plain text: argparse shows it verbatim)
+DESCRIPTION = (
+    "Decide one hard cell by cube and conquer. The cell's formula is split into cubes "
+    "(solve/cubes.py); every cube is solved with a DRAT proof that is checked, and the "
+    "cubes' cover gets a checked proof of its own. Cubes run on a Dask LocalCluster with "
+    "--workers N, on a running cluster with --scheduler, else in this process. With -o DIR "
+    "an UNSAT answer is written as a bundle (cubes, per-cube proofs, cover proof; "
+    "superpos verify re-checks it) and a SAT answer as the verified network.")
+
+#: how many cubes a split of ``--depth d`` gives (for --help and its error)
+DEPTH_TEXT = ("lookahead: 2**depth leaves plus one more leaf per failed literal met on the "
+              "way (a failed literal is split on without using up depth; its conflicting "
+              "side is refuted by unit propagation), so often more than 2**depth, e.g. 8 "
+              "at depth 2; sign: at most 3**depth")
+
 import json
 import sys
 from pathlib import Path
@@ -16,7 +31,7 @@ from ..certify.cubes import cube_and_conquer, make_cube_bundle, subfamily_named
 from ..distributed import close_client, start_client
 from ..errors import InputError
 from ..solve.cubes import SPLITS
-from .args import add_budget_args, out_dir
+from .args import add_budget_args, cap_workers, out_dir
 from ..schema import load_json, network_to_dict
 from .search import _family, _task, add_shape_args, add_task_args, shape_kwargs
 
@@ -25,13 +40,18 @@ __all__ = ["register"]
 
 def cmd_cubes(a):
     if a.depth < 1 or a.depth > 12:
-        raise InputError("--depth: expected 1..12 split levels (at most 2**depth cubes by "
-                         "lookahead, 3**depth by sign)")
+        raise InputError(f"--depth: expected 1..12 split levels, got {a.depth}")
     if a.resplit < 0 or a.resplit > 8:
         raise InputError("--resplit: expected 0..8 (times a cube at its limit is split again)")
     if a.resplit_depth < 1 or a.resplit_depth > 6:
         raise InputError("--resplit-depth: expected 1..6 levels")
     fam = _family(a) if a.family else None
+    if a.list_members:
+        if fam is None:
+            raise InputError("--list-members: only with --family")
+        # the JSON list --members reads: cut it down to the subfamily wanted
+        print(json.dumps([t.name for t in fam.members()], indent=1))
+        return 0
     task = None if fam else _task(a)
     members = None
     if a.members:
@@ -43,14 +63,17 @@ def cmd_cubes(a):
     shape, _ = _shape(subj, a.n, kw["mode"], kw["activation"], kw["L"], kw["B"],
                       kw["B_bias"], kw["B_code"], kw["theta"], kw.get("codes"), kw.get("E"),
                       kw.get("R"), kw["code_k"], kw["code_seed"], kw["tolerance"])
+    out = Path(a.out) if a.out else None
+    if out is not None and out.exists() and not a.overwrite:
+        raise InputError(f"{out}: already exists (use --overwrite)")
+    if out is not None and out.exists() and not out.is_dir():
+        # --overwrite replaces a bundle folder, never a file
+        raise InputError(f"{out}: exists and is not a directory (-o names a bundle folder)")
     client = None
     if a.workers or a.scheduler:
         if a.workers < 0:
             raise InputError("--workers: expected 0 or more")
-        client = start_client(a.workers, a.scheduler)
-    out = Path(a.out) if a.out else None
-    if out is not None and out.exists() and not a.overwrite:
-        raise InputError(f"{out}: already exists (use --overwrite)")
+        client = start_client(cap_workers(a.workers), a.scheduler)
     sh = shape
     sub = f" (subfamily: members {len(members)}/{fam.size})" if members else ""
     print(f"{subj.name}{sub}: {sh.mode}/{sh.activation} n={sh.n} L={sh.L} B={sh.B} "
@@ -96,12 +119,11 @@ def cmd_cubes(a):
 def register(sub):
     p = sub.add_parser("cubes", help="decide one hard cell by cube and conquer "
                                      "(checked proofs per cube, Dask optional)",
-                       description=__doc__.split("\n\n", 1)[1])
+                       description=DESCRIPTION)
     add_task_args(p)
     add_shape_args(p)
     p.add_argument("--depth", type=int, default=2,
-                   help="split levels (lookahead: up to 2**depth cubes, sign: 3**depth; "
-                        "default 2)")
+                   help="split levels, 1..12 (default 2); cubes: " + DEPTH_TEXT)
     p.add_argument("--split", choices=sorted(SPLITS), default="lookahead",
                    help="split heuristic (default lookahead; see solve/cubes.py)")
     p.add_argument("--resplit", type=int, default=0,
@@ -109,18 +131,30 @@ def register(sub):
                         "(default 0)")
     p.add_argument("--resplit-depth", type=int, default=2,
                    help="levels of each re-split (default 2)")
-    p.add_argument("--workers", type=int, default=0, help="Dask LocalCluster workers")
-    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT")
-    p.add_argument("--out", "-o", default=None, help="bundle folder (UNSAT) or network (SAT)")
-    p.add_argument("--overwrite", action="store_true")
+    p.add_argument("--workers", type=int, default=0,
+                   help="solve the cubes on a Dask LocalCluster of this many worker "
+                        "processes (default 0: one after another in this process)")
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                   help="solve the cubes on the running Dask scheduler at this address "
+                        "instead (its workers need this package installed)")
+    p.add_argument("--out", "-o", default=None, metavar="DIR",
+                   help="write the UNSAT bundle (or the verified SAT network.json) here")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an existing -o DIR (without it an existing DIR is refused)")
     p.add_argument("--work", default=None, type=out_dir, metavar="DIR",
                    help="keep refuted cubes (checked proofs) and re-splits here; a later "
                         "run of the same cell takes them from there (resume)")
     p.add_argument("--members", default=None, metavar="FILE.json",
                    help="with --family: refute only this subfamily (a JSON list of member "
-                        "names); its UNSAT refutes the family, its SAT answers nothing. "
+                        "names; --list-members prints them all in that format); its UNSAT "
+                        "refutes the family, its SAT answers nothing. "
                         "A family closed under relabelling (permutations) gets its "
                         "feature/output order either way; the bundle names both")
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--list-members", action="store_true",
+                   help="with --family: print the family's member names as the JSON list "
+                        "--members reads, and exit (nothing is solved)")
+    p.add_argument("--quiet", action="store_true",
+                   help="no per-cube progress lines on stderr (the banner and the result "
+                        "are still printed)")
     add_budget_args(p, budget=False)  # --memory-limit: each cube solver's cap
     p.set_defaults(func=cmd_cubes)

@@ -204,7 +204,7 @@ def cmd_capacity(a):
     if a.counting_only:
         print("counting only: no solver was run; 'not ruled out' is not a SAT answer")
     elif res.first_fail is None:
-        print(f"computable for every m' in {res.lo}..{res.hi} at n={n}")
+        print(f"computable for every {res.range_text} at n={n}")
     else:
         mo, st = res.first_fail
         done = (f"computable for m' = {res.lo}..{res.ok_upto}; " if res.ok_upto is not None
@@ -305,7 +305,8 @@ def register(sub):
     p.add_argument("--op", metavar="OP", help="pair-sets: and (default), or, xor")
     p.add_argument("--m-out-min", metavar="K", help="smallest m' (default 1)")
     p.add_argument("--m-out-max", metavar="K",
-                   help="largest m' (default 4 for permutations, C(m,2) for pair-sets)")
+                   help="largest m' tried: a cap, not a result (default 4 for permutations, "
+                        "C(m,2), the whole family, for pair-sets)")
     p.add_argument("--counting-only", action="store_true",
                    help="only apply the counting bound; run no solver")
     _shape_opts(p)

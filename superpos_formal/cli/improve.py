@@ -17,8 +17,10 @@ from ..errors import InputError
 from ..schema import load, load_json, network_from_dict, network_to_dict, write_json
 from ..solve.improve import (STARTS, baseline, construction_start, improve, improve_family,
                              widen)
+from ..inputs import read_json
 from ..store import Store, sync_best_known
 from ..tasks import build_task
+from .args import bounded_int, seconds
 
 __all__ = ["register"]
 
@@ -65,16 +67,19 @@ def register(sub):
                         "instance), a network / network-set JSON, or a SAT claim bundle "
                         "directory (default baseline)")
     s.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
-    s.add_argument("--budget", dest="search_budget", type=float, default=60.0,
+    s.add_argument("--budget", dest="search_budget", type=seconds, default=60.0,
                    help="wall-clock seconds (default 60)")
-    s.add_argument("--max-steps", type=int, help="stop after this many moves")
-    s.add_argument("--window", type=int, default=2, help="initial window (default 2)")
-    s.add_argument("--conflicts", type=int, default=5000,
+    s.add_argument("--max-steps", type=bounded_int(0, 10**9),
+                   help="stop after this many moves")
+    s.add_argument("--window", type=bounded_int(1, 10**9), default=2,
+                   help="initial window (default 2)")
+    s.add_argument("--conflicts", type=bounded_int(1, 10**9), default=5000,
                    help="SAT conflict budget per window solve (default 5000)")
-    s.add_argument("--target", type=int, help="stop once the width is <= this")
+    s.add_argument("--target", type=bounded_int(0, 10**9),
+                   help="stop once the width is <= this")
     s.add_argument("--no-sparsify", action="store_true",
                    help="stop after neuron removal (no nonzero-parameter phase)")
-    s.add_argument("--core", type=int, default=2,
+    s.add_argument("--core", type=bounded_int(1, 10**9), default=2,
                    help="family: members solved together at first (default 2)")
     o = p.add_argument_group("output")
     o.add_argument("-o", "--out", metavar="NET.json",
@@ -156,7 +161,59 @@ def _check_bounds(a, net):
                              f"(the start network's bounds define the question)")
 
 
+def _check_registry(a):
+    """Check ``--registry DIR``, its ``registry.json`` and ``--bundle-root``
+    before any search: a path that is not a folder, an export that is not
+    JSON, or an entry without the fields the merge reads is an InputError
+    naming the entry and the field (a long search must not end in a crash)."""
+    reg = Path(a.registry)
+    if reg.exists() and not reg.is_dir():
+        raise InputError(f"--registry {reg}: not a directory (the export folder: "
+                         f"registry.json, registry.csv, README.md)")
+    root = Path(a.bundle_root)
+    if root.exists() and not root.is_dir():
+        raise InputError(f"--bundle-root {root}: not a directory")
+    p = reg / "registry.json"
+    if not p.exists():
+        return
+    doc = read_json(p)
+    if not isinstance(doc, dict) or doc.get("format") != BK.EXPORT_FORMAT:
+        raise InputError(f"{p}: format: expected {BK.EXPORT_FORMAT!r}")
+    entries = doc.get("entries")
+    if not isinstance(entries, list):
+        raise InputError(f"{p}: entries: expected a list")
+    if not isinstance(doc.get("runs", {}), dict):
+        raise InputError(f"{p}: runs: expected an object")
+    for i, e in enumerate(entries):
+        where = f"{p}: entries[{i}]"
+        if not isinstance(e, dict):
+            raise InputError(f"{where}: expected an object")
+        for key, typ in (("subject", str), ("question", str), ("bounds", dict),
+                         ("best", dict), ("start", dict)):
+            if not isinstance(e.get(key), typ):
+                raise InputError(f"{where}.{key}: missing or not a {typ.__name__}")
+        if ("task" in e) == ("family" in e) or not isinstance(e.get("task", e.get("family")),
+                                                            dict):
+            raise InputError(f"{where}: needs exactly one of task or family (an object)")
+        best = e["best"]
+        if not isinstance(best.get("bundle"), str):
+            raise InputError(f"{where}.best.bundle: missing or not a string")
+        for key in ("hidden_neurons", "params_nonzero", "bits"):
+            v = best.get(key)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                raise InputError(f"{where}.best.{key}: {v!r} is not a count")
+        try:
+            BK.entry_key(e)
+        except InputError as err:
+            raise InputError(f"{where}: {err}") from None
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise InputError(f"{where}: malformed entry ({type(err).__name__}: {err})") \
+                from None
+
+
 def cmd_improve(a):
+    if a.registry:
+        _check_registry(a)
     subject = _subject(a)
     family = isinstance(subject, T.Family)
     members = list(subject.members()) if family else [subject]
@@ -238,8 +295,11 @@ def _construction_arg(text):
         k, eq, v = kv.partition("=")
         if not eq or not k:
             raise InputError(f"--start: {kv!r} is not k=v (in {text})")
+        if k in params:
+            raise InputError(f"--start: {k} given twice (in {text})")
         try:
-            params[k] = int(v)
+            # hmvc's q is a probability a/b, every other value an integer
+            params[k] = [int(x) for x in v.split("/")] if "/" in v else int(v)
         except ValueError:
             raise InputError(f"--start: {k}={v!r} is not an integer (in {text})") from None
     return name, params

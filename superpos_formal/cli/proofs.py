@@ -1,7 +1,9 @@
 """``superpos verify PATH...``: re-check claim bundles.
 
-Each PATH is a bundle, a minimum directory, or a directory searched
-recursively for them. Prints one row per claim (bundle, the claim as
+Each PATH is a bundle, a minimum directory, a best-known registry
+(``search/best-known`` or its ``registry.json``: one row per entry, each
+re-checked against its bundle and its certified minimum), or a directory
+searched recursively for them. Prints one row per claim (bundle, the claim as
 verified with every bound and every option that changes or relaxes the
 question, answer, certificate kind (certify/certificate.py), checks run,
 result, seconds), then one line per failure
@@ -13,6 +15,7 @@ not tied to the claim). Exit status 0 only when every claim is verified,
 
 from ..api import verify
 from ..certify import drat as D
+from ..certify.best_known import registry_file
 from ..certify.bundle import find_bundles
 from ..errors import InputError
 
@@ -26,7 +29,8 @@ def register(sub):
                     "exhaustively; for UNSAT the formula (regenerated from claim.json) "
                     "and the DRAT proof with independent checkers.")
     p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="bundle directories, or directories containing bundles")
+                   help="bundle directories, directories containing bundles, or a best-known "
+                        "registry (search/best-known or its registry.json)")
     p.add_argument("--checkers", default=",".join(D.DEFAULT_CHECKERS),
                    help="comma-separated proof checkers to run (native, python, drup); "
                         "default: all, within their size limits")
@@ -75,6 +79,15 @@ def format_table(reports):
     return "\n".join([line(head), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
+def _targets(paths):
+    """Bundles under ``paths``; a best-known registry (``search/best-known``
+    or its ``registry.json``) is one target, verified row by row."""
+    out = []
+    for p in paths:
+        out += [p] if registry_file(p) is not None else find_bundles([p])
+    return out
+
+
 def run_verify(args):
     checkers = _checkers(args.checkers)
     mb = args.max_unzipped_mb
@@ -83,7 +96,7 @@ def run_verify(args):
     reports = [verify(p, checkers=checkers, regenerate=not args.no_regenerate,
                       regenerate_proofs=args.regenerate_proofs,
                       max_unzipped=None if mb is None else mb * 1024 * 1024)
-               for p in find_bundles(args.paths)]
+               for p in _targets(args.paths)]
     print(format_table(reports))
     fails = [m for r in reports for m in r.all_failures()]
     notes = sorted({n for r in reports for c in [r] + r.children for n in c.notes})

@@ -497,7 +497,19 @@ class _Enc:
         for cl in enc.clauses:
             self.b.clause(cl)
 
-    def finish(self, max_nonzero):
+    def bound_member(self, max_nonzero):
+        """The per-member bounds of the member just encoded, then reset.
+
+        ``tolerance`` and ``max_nonzero`` bound each member on its own
+        (docs/MODEL.md 3 and 9.10): the SAT check verifies every network of a
+        family with the tolerance and caps its own nonzero count, so the
+        UNSAT formula must bound exactly that, one cardinality constraint per
+        member. A bound over all members together would be a stronger
+        formula and its UNSAT would not refute the per-member question.
+        Emitted right after the member's clauses, so one task gives the same
+        clauses as before and a subfamily's formula extends every prefix of
+        it clause for clause (the incremental family loop relies on that).
+        """
         sh = self.shape
         if sh.tolerance and self.errors:
             self.cardinality(self.errors, sh.tolerance)
@@ -520,6 +532,7 @@ class _Enc:
                 self.b.clause([])
             else:
                 self.cardinality(lits, max_nonzero - forced)
+        self.errors, self.nonzero = [], []
 
 
 def validate_question(tasks, shape):
@@ -558,6 +571,8 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
 
     With ``shape.codes == "free"`` this is the family question (docs/MODEL.md
     4.3); with given codes it is the conjunction of instance questions.
+    ``shape.tolerance`` and ``max_nonzero`` bound each member on its own
+    (one cardinality constraint per member), as the SAT check does.
 
     ``family_symmetry`` (``"features"`` or ``"features+outputs"``) orders
     the shared code's feature columns (and readout rows). It is sound only
@@ -597,8 +612,8 @@ def encode_family_sat(tasks, shape, *, inputs=None, symmetry=True, max_nonzero=N
     members = []
     for t in tasks:
         mem, _ = enc.member(t, E, R)
+        enc.bound_member(max_nonzero)
         members.append(mem)
-    enc.finish(max_nonzero)
     info = {"encoder": ENCODER_NAME, "version": ENCODER_VERSION,
             "sums": resolved_sums(sums, enc.b),
             "symmetry": bool(symmetry), "breaks": sorted(enc.breaks), "vars": enc.b.nvars,

@@ -55,6 +55,16 @@ class Capacity:
     first_fail: tuple = None
     counting_only: bool = False
     seconds: float = 0.0
+    #: why ``hi`` is where the range ends: ``"cap"`` (an --m-out-max, given or
+    #: default: larger m' were not tried) or ``"all"`` (every m' the family has)
+    hi_is: str = "cap"
+
+    @property
+    def range_text(self):
+        """``"m' in lo..hi"`` and what ``hi`` is (a cap or the family's end)."""
+        what = ("is the --m-out-max cap: larger m' were not tried" if self.hi_is == "cap"
+                else "= C(m,2): there is no larger m'")
+        return f"m' in {self.lo}..{self.hi} ({self.hi} {what})"
 
     @property
     def table(self):
@@ -66,7 +76,7 @@ class Capacity:
         if self.counting_only:
             end = "counting only"
         elif self.first_fail is None:
-            end = f"computable for every m' in {self.lo}..{self.hi}"
+            end = f"computable for every {self.range_text}"
         else:
             mo, st = self.first_fail
             end = f"computable up to m'={self.ok_upto}; m'={mo} {st}"
@@ -147,7 +157,8 @@ def capacity(kind, shape, *, m=None, s=None, op=None, m_out_min=1, m_out_max=Non
                                  f"(lower --m-out-max to {mo - 1}, or --counting-only)")
     t0 = time.perf_counter()
     deadline = None if budget is None else t0 + budget
-    res = Capacity(kind, shape, lo, hi, counting_only=counting_only)
+    res = Capacity(kind, shape, lo, hi, counting_only=counting_only,
+                   hi_is="all" if kind == "pair-sets" and hi == comb(m, 2) else "cap")
     for mo in range(lo, hi + 1):
         fam = (permutation_family(mo, s) if kind == "permutations"
                else pair_set_family(m, mo, s, op or "and"))

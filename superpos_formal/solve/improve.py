@@ -237,6 +237,61 @@ STARTS = ("explicit", "superposed-trivial", "hmvc", "channels", "stars", "routed
           "family")
 
 
+#: the parameters each construction takes (``construction:NAME:k=v,...``):
+#: name -> {parameter: (lowest, highest)}; ``seed`` may be left out. Widths
+#: and counts above 1000 are refused (a start network beyond that is larger
+#: than any question here, and t = 10**20 would build forever).
+_P_MAX = 1000
+CONSTRUCTION_PARAMS = {
+    "explicit": {}, "superposed-trivial": {}, "family": {},
+    "channels": {"n": (1, _P_MAX), "k_in": (1, _P_MAX), "k_out": (1, _P_MAX),
+                 "seed": (0, 2**31)},
+    "routed-stars": {"n": (1, _P_MAX), "k_in": (1, _P_MAX), "k_out": (1, _P_MAX),
+                     "seed": (0, 2**31)},
+    "stars": {"t": (1, _P_MAX), "k_in": (1, _P_MAX), "seed": (0, 2**31)},
+    "hmvc": {"n": (1, _P_MAX), "q": None, "theta": (1, _P_MAX), "seed": (0, 2**31)},
+}
+
+
+def check_construction_params(name, params):
+    """Refuse parameters a construction does not take, misses, or cannot
+    use (before anything is built); InputError naming the parameter.
+
+    >>> check_construction_params("stars", {"t": 3, "k_in": 2})
+    >>> check_construction_params("stars", {"t": 3})
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: --start: construction:stars needs k_in (it takes t, k_in[, seed])
+    """
+    if name not in CONSTRUCTION_PARAMS:
+        raise InputError(f"--start: unknown construction {name!r} (one of {', '.join(STARTS)})")
+    spec = CONSTRUCTION_PARAMS[name]
+    takes = ", ".join(k for k in spec if k != "seed") + ("[, seed]" if "seed" in spec else "")
+    if not spec:
+        raise InputError(f"--start: construction:{name} takes no parameters, got "
+                         f"{', '.join(sorted(params))}")
+    for k in params:
+        if k not in spec:
+            raise InputError(f"--start: construction:{name} has no parameter {k!r} "
+                             f"(it takes {takes})")
+    for k, rng in spec.items():
+        if k == "seed" and k not in params:
+            continue
+        if k not in params:
+            raise InputError(f"--start: construction:{name} needs {k} (it takes {takes})")
+        v = params[k]
+        if rng is None:  # hmvc's q: a probability a/b
+            if not (isinstance(v, (list, tuple)) and len(v) == 2
+                    and all(isinstance(x, int) for x in v) and 1 <= v[0] <= v[1] <= _P_MAX):
+                raise InputError(f"--start: construction:{name}: q={v!r} is not a "
+                                 f"probability a/b with 1 <= a <= b <= {_P_MAX} (e.g. q=1/3)")
+            continue
+        lo, hi = rng
+        if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
+            raise InputError(f"--start: construction:{name}: {k}={v!r} is not an integer in "
+                             f"{lo}..{hi}")
+
+
 def construction_start(name, tasks, activation="relu", params=None, family=None):
     """Start networks from a construction of :mod:`superpos_formal.constructions`,
     one per task, with a provenance label ``construction:NAME(params)``.
@@ -268,7 +323,19 @@ def construction_start(name, tasks, activation="relu", params=None, family=None)
         nets = [C_family.member_network(b.code, t) for t in tasks]
         label = f"construction:family({_params_text(b.params)})"
     elif params is not None:
-        built = [C_search.build(name, t, params) for t in tasks]
+        check_construction_params(name, params)
+        built = []
+        for t in tasks:
+            try:
+                built.append(C_search.build(name, t, params))
+            except SoundnessError as e:
+                # the construction with the user's parameters is not correct
+                # for this task: a bad parameter choice, not a search bug
+                cex = str(e).rpartition(f"{t.name}: ")[2]
+                raise InputError(f"--start: construction:{name}({_params_text(params)}) does "
+                                 f"not give a correct network for {t.name} (counterexample "
+                                 f"{cex}); choose other parameters, or leave them out to let "
+                                 f"its search pick") from None
         nets = [b.network for b in built]
         label = f"construction:{name}({_params_text(params)})"
     elif name == "explicit":

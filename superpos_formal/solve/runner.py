@@ -42,6 +42,7 @@ Examples
 """
 
 import ctypes
+import faulthandler
 import os
 import pickle
 import resource
@@ -149,6 +150,11 @@ def _size_bytes():
 
 def _child_main(conn, fn, args, kwargs, stream, memory_bytes, parent_pid):
     _die_with_parent(parent_pid)
+    # a fatal signal here (a solver's C++ abort at the memory cap) is
+    # classified by the parent and reported with its reason; an inherited
+    # faulthandler (pytest, python -X faulthandler) would also dump this
+    # process's Python stack onto the user's stderr as "Fatal Python error"
+    faulthandler.disable()
     if memory_bytes:
         try:
             # the soft limit only: code in the child may set its own cap
