@@ -199,3 +199,15 @@ def test_onnx_then_proof_checker_in_one_process():
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        cwd=Path(__file__).resolve().parents[1])
     assert p.returncode == 0 and p.stdout.strip() == "ok", p.stderr[-300:]
+
+
+def test_torch_ops_then_proof_checker_in_one_process():
+    # torch's first operation has the same effect on drup as onnxruntime:
+    # importing superpos_formal first (which loads drup) keeps a later check alive
+    code = ("import superpos_formal, torch; (torch.randn(64, 64) @ torch.randn(64, 64)).sum(); "
+            "import drup; from superpos_formal.certify.bundle import verify_bundle; "
+            "r = verify_bundle('proofs/uand-explicit/uand-m3-s2-explicit-step-L1-B2-bias2-theta1', "
+            "checkers=('drup',)); print(r.ok)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=Path(__file__).resolve().parents[1], timeout=300)
+    assert p.returncode == 0 and p.stdout.strip() == "True", p.stderr[-300:]
