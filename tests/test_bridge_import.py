@@ -108,3 +108,31 @@ def test_no_integer_network_at_these_bounds():
     assert res.first_wrong == ((1, 1), 0, 0, 1) and res.wrong_bits == 1
     assert res.status == "no integer network" and res.network is None
     assert "none at these bounds" in res.summary()
+
+
+def test_family_member_by_member_with_a_shared_code():
+    # permutations of 2 features, s = 1, shared E = I, R = I: member "identity"
+    # is y = x (V = I), member "swap" y = (x1, x0) (V = swap); the swap module is
+    # then broken on output 0 (bias -10): only x = (0, 1) -> y0 = 1 is lost
+    from superpos_formal.tasks import permutation_family
+
+    def mlp(V, c0=0.0):
+        l1, l2 = torch.nn.Linear(2, 2), torch.nn.Linear(2, 2)
+        with torch.no_grad():
+            l1.weight.copy_(torch.eye(2)), l1.bias.zero_()
+            l2.weight.copy_(torch.tensor(V)), l2.bias.copy_(torch.tensor([c0, 0.0]))
+        return torch.nn.Sequential(l1, torch.nn.ReLU(), l2)
+
+    fam = permutation_family(2)
+    I2 = [[1, 0], [0, 1]]
+    ok = from_torch([mlp([[1.0, 0.0], [0.0, 1.0]]), mlp([[0.0, 1.0], [1.0, 0.0]])], fam,
+                    input_code=I2, readout=I2)
+    assert ok.trained_correct and ok.networks is not None and len(ok.networks) == 2
+    assert all(verify(n, t).ok for n, t in zip(ok.networks, fam.members()))
+    bad = from_torch([mlp([[1.0, 0.0], [0.0, 1.0]]), mlp([[0.0, 1.0], [1.0, 0.0]], -10.0)], fam,
+                     input_code=I2, readout=I2, budget=60)
+    assert not bad.trained_correct
+    assert bad.members[1].first_wrong == ((0, 1), 0, 1, 0)
+    assert "first member 1" in bad.summary() and "x=[0, 1], output 0" in bad.summary()
+    with pytest.raises(InputError, match="one per member"):
+        from_torch([mlp(I2)], fam, input_code=I2, readout=I2)

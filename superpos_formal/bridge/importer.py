@@ -71,7 +71,7 @@ from ..tasks import Family, Task
 from ..verify import verify, verify_batch
 from ._deps import need
 
-__all__ = ["from_torch", "ImportResult", "read_mlp", "exact_outputs", "step_module"]
+__all__ = ["from_torch", "ImportResult", "FamilyImportResult", "read_mlp", "exact_outputs", "step_module"]
 
 
 @dataclass
@@ -342,8 +342,11 @@ def from_torch(module, task, *, input_code=None, readout=None, theta=0.5, activa
     ----------
     module : torch.nn.Module or path
         The MLP (or a file holding it or its ``state_dict``: ``.pt``).
-    task : Task
-        What it should compute (a family: import each member's module).
+    task : Task or Family
+        What it should compute. For a family, ``module`` is a list of
+        modules, one per member in the family's order, all reading the same
+        fixed integer ``input_code`` and ``readout`` (the family question's
+        shared code); the result is a :class:`FamilyImportResult`.
     input_code, readout : list of list of int, optional
         A fixed integer input code ``E`` (``d x m``) and readout ``R``
         (``m' x d'``): the network is then superposed.
@@ -361,8 +364,9 @@ def from_torch(module, task, *, input_code=None, readout=None, theta=0.5, activa
     torch = need("torch")
     log = log or (lambda s: None)
     if isinstance(task, Family):
-        raise InputError("task: a family is imported member by member (one trained module "
-                         "per member with the shared E and R): call from_torch per member")
+        return _from_torch_family(module, task, input_code=input_code, readout=readout,
+                                  theta=theta, activation=activation, max_B=max_B,
+                                  repair=repair, budget=budget, conflicts=conflicts, log=log)
     if not isinstance(task, Task):
         raise InputError(f"task: expected a Task, got {type(task).__name__}")
     if isinstance(module, (str, Path)):
@@ -507,3 +511,56 @@ def _mlp_from_state_dict(sd, path, activation="relu"):
         if i < len(keys) - 1:
             mods.append(torch.nn.ReLU() if activation == "relu" else step_module())
     return torch.nn.Sequential(*mods).to(torch.float64)
+
+
+@dataclass
+class FamilyImportResult:
+    """One :class:`ImportResult` per family member (shared ``E``, ``R``).
+
+    ``trained_correct``: every member's trained network computes its member;
+    ``networks``: the verified integer networks when every member has one
+    (they share the given codes; each member has its own bounds and
+    threshold, so the family's common bounds are the largest), else ``None``.
+    """
+
+    family: str
+    members: list
+
+    @property
+    def trained_correct(self):
+        return all(r.trained_correct for r in self.members)
+
+    @property
+    def networks(self):
+        nets = [r.network for r in self.members]
+        return None if any(n is None for n in nets) else nets
+
+    def summary(self):
+        bad = [(i, r) for i, r in enumerate(self.members) if not r.trained_correct]
+        lines = [f"family {self.family}: {len(self.members)} members"]
+        if bad:
+            i, r = bad[0]
+            x, j, want, got = r.first_wrong
+            lines.append(f"trained networks: {len(bad)} member(s) wrong; first member {i} "
+                         f"({r.task}) at x={list(x)}, output {j}: expected {want}, got {got}")
+        else:
+            lines.append("trained networks: every member computes its task exactly")
+        counts = {}
+        for r in self.members:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        lines.append("integer networks: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
+        return "\n".join(lines)
+
+
+def _from_torch_family(modules, family, **kw):
+    if kw.get("input_code") is None or kw.get("readout") is None:
+        raise InputError("input_code/readout: a family shares one fixed integer code; give "
+                         "both (the family question's E and R)")
+    if isinstance(modules, (str, Path)) or not hasattr(modules, "__len__"):
+        raise InputError("module: a family needs a list of modules, one per member")
+    members = family.member_list(purpose="importing trained members")
+    if len(modules) != len(members):
+        raise InputError(f"module: {len(modules)} modules for the {len(members)} members of "
+                         f"{family.name} (one per member, in the family's order)")
+    return FamilyImportResult(family.name, [from_torch(mod, t, **kw)
+                                            for mod, t in zip(modules, members)])
