@@ -467,9 +467,15 @@ def _load_module(path, activation="relu"):
             raise InputError(f"{path}: state_dict: {e}") from None
         return _mlp_from_state_dict(sd, path, activation)
     try:
-        obj = torch.load(str(path), weights_only=False)
-    except Exception as e:  # a corrupt or foreign file: one line
-        raise InputError(f"{path}: cannot load ({type(e).__name__}: {str(e)[:80]})") from None
+        # a state_dict loads without running pickled code; only a whole pickled
+        # module needs the full unpickler (the file is the user's own model)
+        obj = torch.load(str(path), weights_only=True)
+    except Exception:
+        try:
+            obj = torch.load(str(path), weights_only=False)
+        except Exception as e:  # a corrupt or foreign file: one line
+            raise InputError(f"{path}: cannot load ({type(e).__name__}: "
+                             f"{str(e)[:80]})") from None
     if isinstance(obj, torch.nn.Module):
         return obj
     if isinstance(obj, dict):
