@@ -136,3 +136,15 @@ def test_family_member_by_member_with_a_shared_code():
     assert "first member 1" in bad.summary() and "x=[0, 1], output 0" in bad.summary()
     with pytest.raises(InputError, match="one per member"):
         from_torch([mlp(I2)], fam, input_code=I2, readout=I2)
+
+
+def test_pt_files_state_dict_and_module(tmp_path):
+    net = _trained()
+    torch.save(net.state_dict(), tmp_path / "sd.pt")
+    torch.save(net, tmp_path / "mod.pt")
+    for f in ("sd.pt", "mod.pt"):
+        res = from_torch(tmp_path / f, uand(4))
+        assert res.trained_correct and res.network is not None, f
+    (tmp_path / "junk.pt").write_bytes(b"not a torch file")
+    with pytest.raises(InputError, match="cannot load"):
+        from_torch(tmp_path / "junk.pt", uand(4))
