@@ -1,0 +1,196 @@
+"""Mid-range commands: ``superpos lower-bound`` (restriction lower bounds from
+verified minima) and ``superpos compose`` (networks for larger ``m`` from
+smaller verified ones).
+
+``lower-bound`` verifies every minimum directory under ``--proofs`` with the
+existing verifier (:func:`~superpos_formal.certify.minclaim.verify_minimum`:
+files, manifest, regenerated CNF, DRAT check) and uses only those that
+``PASS``; a minimum whose claim restricts the question (``max_nonzero``) or
+uses given codes is not used. Each question asked gets the best restriction
+lower bound (:mod:`superpos_formal.bounds.restriction`) with its certificate
+and argument; a question no verified minimum restricts to gets none (it is
+never rounded to a number).
+"""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from ..bounds.restriction import restriction_lower_bound, subject_from_dict
+from ..certify.minclaim import verify_minimum
+from ..errors import InputError
+from ..tasks import build_family, build_task
+
+__all__ = ["register", "verified_minima", "lower_bound_rows", "question_shape"]
+
+_SHAPE_FIELDS = ("mode", "activation", "L", "B", "B_bias", "B_code", "theta", "codes",
+                 "tolerance")
+#: options that change the question (a minimum with one bounds only that question)
+_RESTRICTING = ("max_nonzero",)
+
+
+def question_shape(shape):
+    """The shape fields that define a question (everything but ``n``)."""
+    return {k: shape.get(k) for k in _SHAPE_FIELDS}
+
+
+def verified_minima(root, checkers=("native",), log=None):
+    """``[(Subject, shape, value, path)]`` for every minimum directory under
+    ``root`` that verifies (PASS) and is usable as a lower-bound certificate,
+    plus ``[(path, reason)]`` for the ones not used."""
+    used, skipped = [], []
+    for doc in sorted(Path(root).rglob("minimum.json")):
+        path = doc.parent
+        t0 = time.perf_counter()
+        rep = verify_minimum(path, checkers=checkers)
+        if log:
+            log(f"  {rep.status:12s} {time.perf_counter() - t0:7.1f} s  {path}")
+        if not rep.ok:
+            skipped.append((str(path), "does not verify: " + "; ".join(
+                rep.all_failures() + rep.all_unverified())[:300]))
+            continue
+        mdoc = json.loads(doc.read_text())
+        sat = json.loads((path / mdoc["sat"] / "claim.json").read_text())
+        opts = dict(sat.get("options") or {})
+        if mdoc.get("unsat"):
+            opts.update(json.loads((path / mdoc["unsat"] / "claim.json").read_text())
+                        .get("options") or {})
+        bad = [o for o in _RESTRICTING if opts.get(o) is not None]
+        if bad or sat["shape"].get("codes") == "given":
+            skipped.append((str(path), f"restricted question ({bad or 'given codes'})"))
+            continue
+        q = sat["question"]
+        subj = subject_from_dict(q, sat["family"] if q == "family" else sat["task"])
+        if subj is None:
+            skipped.append((str(path), "no restriction rule for this subject"))
+            continue
+        used.append((subj, question_shape(sat["shape"]), int(mdoc["value"]), str(path)))
+    return used, skipped
+
+
+def lower_bound_rows(questions, certified):
+    """One row per ``(question kind, subject dict, shape dict)``: the subject's
+    name, the shape, and the best restriction bound (or None)."""
+    rows = []
+    for q, d, shape in questions:
+        subj = subject_from_dict(q, d)
+        lb = None if subj is None else restriction_lower_bound(subj, question_shape(shape),
+                                                               certified)
+        rows.append({"question": q, "subject": subj.name if subj else str(d.get("kind")),
+                     "bounds": question_shape(shape),
+                     "lower_bound": None if lb is None else {
+                         "n": lb.value, "certificate": lb.certificate,
+                         "argument": lb.argument, "source": "restriction"}})
+    return rows
+
+
+def _bounds_text(b):
+    code = f" code={b['B_code']}" if b.get("mode") == "superposed" else ""
+    return (f"{b['mode']}/{b['activation']} L={b['L']} B={b['B']} bias={b['B_bias']}"
+            f"{code} theta={b['theta']}")
+
+
+def _registry_questions(path):
+    reg = json.loads(Path(path).read_text())
+    out = []
+    for e in reg.get("entries", []):
+        q = e["question"]
+        d = e.get("family") if q == "family" else e.get("task")
+        shape = dict(e["bounds"])
+        shape.setdefault("codes", "identity" if shape.get("mode") == "explicit" else "free")
+        shape.setdefault("tolerance", 0)
+        if shape.get("mode") == "explicit":
+            shape.setdefault("B_code", max(shape["B"], 1))
+        out.append((q, d, shape))
+    return out
+
+
+def cmd_lower_bound(a):
+    questions = []
+    if a.registry:
+        questions += _registry_questions(a.registry)
+    for spec in a.question or []:
+        questions.append(_parse_question(spec))
+    if not questions:
+        raise InputError("lower-bound: give --registry FILE and/or --question SPEC")
+    print(f"verifying minima under {a.proofs} (checkers: {','.join(a.checkers)})")
+    certified, skipped = verified_minima(a.proofs, tuple(a.checkers), log=print)
+    rows = lower_bound_rows(questions, certified)
+    for r in rows:
+        lb = r["lower_bound"]
+        txt = "none" if lb is None else f"n >= {lb['n']} ({lb['certificate']})"
+        print(f"{r['question']:9s} {r['subject']:34s} {_bounds_text(r['bounds']):40s} {txt}")
+    for p, why in skipped:
+        print(f"not used: {p}: {why}")
+    if a.output:
+        Path(a.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.output).write_text(json.dumps({
+            "format": "superpos-formal/lower-bounds", "version": 1,
+            "certificates": [{"subject": s.name, "bounds": b, "value": v, "path": p}
+                             for s, b, v, p in certified],
+            "not_used": [{"path": p, "reason": w} for p, w in skipped],
+            "rows": rows}, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {a.output}")
+    return 0
+
+
+def _parse_question(spec):
+    """``KIND:M[:K]:MODE:ACT:B:BIAS[:CODE]:THETA`` (KIND uand, perms, pairsets)."""
+    parts = spec.split(":")
+    try:
+        kind = parts[0]
+        if kind == "uand":
+            m, mode, act, B, bias = int(parts[1]), parts[2], parts[3], int(parts[4]), int(parts[5])
+            rest = parts[6:]
+            d = build_task("uand", m).to_dict()
+            q = "instance"
+        elif kind in ("perms", "pairsets"):
+            m = int(parts[1])
+            k = int(parts[2]) if kind == "pairsets" else None
+            off = 3 if kind == "pairsets" else 2
+            mode, act, B, bias = parts[off], parts[off + 1], int(parts[off + 2]), int(parts[off + 3])
+            rest = parts[off + 4:]
+            fam = build_family("permutations" if kind == "perms" else "pair-sets", m, k)
+            d, q = fam.to_dict(), "family"
+        else:
+            raise ValueError(kind)
+        code = int(rest[0]) if mode == "superposed" else max(B, 1)
+        theta = int(rest[-1])
+    except (ValueError, IndexError):
+        raise InputError(f"--question: cannot parse {spec!r} (uand:M:MODE:ACT:B:BIAS[:CODE]:"
+                         f"THETA, perms:M:..., pairsets:M:K:...)") from None
+    shape = {"mode": mode, "activation": act, "L": 1, "B": B, "B_bias": bias, "B_code": code,
+             "theta": theta, "codes": "identity" if mode == "explicit" else "free",
+             "tolerance": 0}
+    return q, d, shape
+
+
+def register(sub):
+    p = sub.add_parser("lower-bound", help="restriction lower bounds from verified minima",
+                       description=__doc__.split("\n\n")[1])
+    p.add_argument("--proofs", default="proofs", help="folder of minimum directories")
+    p.add_argument("--registry", help="best-known registry.json: one row per entry")
+    p.add_argument("--question", action="append",
+                   help="uand:M:MODE:ACT:B:BIAS[:CODE]:THETA, perms:M:..., pairsets:M:K:...")
+    p.add_argument("--checkers", nargs="+", default=["native"],
+                   choices=["native", "python", "drup"])
+    p.add_argument("-o", "--output", help="write the table as JSON here")
+    p.set_defaults(func=cmd_lower_bound)
+
+
+def main(argv=None):  # pragma: no cover - `python -m superpos_formal.cli.midrange`
+    import argparse
+    ap = argparse.ArgumentParser(prog="superpos")
+    sub = ap.add_subparsers(dest="command", required=True)
+    register(sub)
+    a = ap.parse_args(argv)
+    try:
+        return a.func(a)
+    except InputError as e:
+        print(f"superpos: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
