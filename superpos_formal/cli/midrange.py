@@ -19,10 +19,14 @@ from pathlib import Path
 
 from ..bounds.restriction import restriction_lower_bound, subject_from_dict
 from ..certify.minclaim import verify_minimum
+from ..constructions.compose import best_composition
 from ..errors import InputError
-from ..tasks import build_family, build_task
+from ..schema import dump, load
+from ..tasks import build_family, build_task, uand
+from ..verify import verify
 
-__all__ = ["register", "verified_minima", "lower_bound_rows", "question_shape"]
+__all__ = ["register", "verified_minima", "lower_bound_rows", "question_shape",
+           "cmd_compose"]
 
 _SHAPE_FIELDS = ("mode", "activation", "L", "B", "B_bias", "B_code", "theta", "codes",
                  "tolerance")
@@ -166,6 +170,44 @@ def _parse_question(spec):
     return q, d, shape
 
 
+def _range(text):
+    try:
+        lo, _, hi = text.partition("..")
+        lo, hi = int(lo), int(hi or lo)
+    except ValueError:
+        raise InputError(f"--m: expected M or LO..HI, got {text!r}") from None
+    if not 2 <= lo <= hi:
+        raise InputError(f"--m: need 2 <= LO <= HI, got {text!r}")
+    return range(lo, hi + 1)
+
+
+def cmd_compose(a):
+    bases = []
+    for path in a.base or []:
+        net = load(path, "network")
+        if not verify(net, uand(net.m)).ok:  # a base is used only once verified
+            raise InputError(f"--base: {path} does not compute uand(m={net.m})")
+        bases.append((path, net))
+    rows = []
+    print(f"compose uand explicit/{a.activation} L=1 B={a.B} bias={a.bias} theta={a.theta}")
+    for m in _range(a.m):
+        net, how = best_composition(bases, m, a.activation, a.B, a.bias, a.theta)
+        ok = verify(net, uand(m)).ok
+        print(f"  m={m:3d}  width {net.widths[0]:4d}  verified={'yes' if ok else 'NO'}  {how}")
+        if not ok:  # pragma: no cover - the constructions are proved; fail closed
+            raise InputError(f"compose: the network for m={m} fails the verifier")
+        rows.append((m, net, how))
+        if a.output:
+            out = Path(a.output) / f"uand_m{m}-explicit-{a.activation}-L1-B{a.B}-Bb{a.bias}-t{a.theta}.json"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            d = dump(net)
+            d["meta"] = {"found_by": "superpos compose", "how": how}
+            out.write_text(json.dumps(d, indent=1) + "\n")
+    if a.output:
+        print(f"wrote {len(rows)} networks to {a.output}")
+    return 0
+
+
 def register(sub):
     p = sub.add_parser("lower-bound", help="restriction lower bounds from verified minima",
                        description=__doc__.split("\n\n")[1])
@@ -177,6 +219,20 @@ def register(sub):
                    choices=["native", "python", "drup"])
     p.add_argument("-o", "--output", help="write the table as JSON here")
     p.set_defaults(func=cmd_lower_bound)
+
+    p = sub.add_parser("compose", help="uand networks for larger m from verified smaller ones",
+                       description="Explicit universal AND, one hidden layer: the narrowest "
+                                   "of indicators (width m), add_pairs and add_features "
+                                   "(constructions/compose.py) from the --base networks; "
+                                   "every network is verified over all of X(m, 2).")
+    p.add_argument("--m", required=True, help="M or LO..HI")
+    p.add_argument("--activation", choices=["step", "relu"], required=True)
+    p.add_argument("--B", type=int, default=2)
+    p.add_argument("--bias", type=int, default=2)
+    p.add_argument("--theta", type=int, default=1)
+    p.add_argument("--base", action="append", help="network.json of a smaller uand network")
+    p.add_argument("-o", "--output", help="folder for the composed networks")
+    p.set_defaults(func=cmd_compose)
 
 
 def main(argv=None):  # pragma: no cover - `python -m superpos_formal.cli.midrange`
