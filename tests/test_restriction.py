@@ -194,3 +194,28 @@ def test_subject_from_claim_dicts():
     s = subject_from_dict("instance", uand(4).to_dict() | {"format": "superpos-formal/task",
                                                             "version": 1})
     assert s == task_subject(uand(4)) and s.name == "uand(m=4)"
+
+
+# ------------------------------------------------------------------ verified minima
+def test_only_minima_that_verify_give_lower_bounds(tmp_path):
+    """A copied minimum verifies and bounds uand(6); the same minimum with a
+    tampered claim (value raised) is refused and bounds nothing."""
+    import shutil
+
+    from superpos_formal.cli.midrange import lower_bound_rows, verified_minima
+
+    src = PROOFS / "uand-explicit/uand-m3-s2-explicit-step-L1-B2-bias2-theta1"
+    good = tmp_path / "good" / src.name
+    shutil.copytree(src, good)
+    used, skipped = verified_minima(tmp_path / "good")
+    assert [(u[0].name, u[2]) for u in used] == [("uand(m=3)", 2)] and not skipped
+    q = [("instance", uand(6).to_dict(), dict(STEP))]
+    assert lower_bound_rows(q, used)[0]["lower_bound"]["n"] == 2
+    bad = tmp_path / "bad" / src.name
+    shutil.copytree(src, bad)
+    doc = json.loads((bad / "minimum.json").read_text())
+    doc["value"] = 9
+    (bad / "minimum.json").write_text(json.dumps(doc))
+    used, skipped = verified_minima(tmp_path / "bad")
+    assert used == [] and len(skipped) == 1 and "does not verify" in skipped[0][1]
+    assert lower_bound_rows(q, used)[0]["lower_bound"] is None
