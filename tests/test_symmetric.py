@@ -119,3 +119,17 @@ def test_refusals():
     with pytest.raises(InputError):
         encode_symmetric(uand(6), Shape("explicit", "step", n=4, B=2), ansatz_for(
             uand(6), 6, shift=1, cycles=(6,)))
+
+
+def test_dihedral_ansatz_answer_verifies():
+    task = uand(6)
+    a = ansatz_for(task, 6, shift=1, cycles=(6,), reflection=True)
+    assert a.order == 12
+    r = solve_symmetric(task, _step(6), a, time_limit=60)
+    assert r.status == "SAT" and verify(r.network, task).ok and is_invariant(r.network, a)
+
+
+def test_partial_rotation_fixes_the_last_features():
+    a = ansatz_for(uand(7), 6, shift=1, cycles=(6,), rotate=6)
+    sigmas = {g[0] for g in a.elements}
+    assert all(s[6] == 6 for s in sigmas) and len(sigmas) == 6
