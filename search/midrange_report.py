@@ -19,8 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from superpos_formal.bounds.counting import counting_min_width  # noqa: E402
+from superpos_formal.bounds.restriction import output_map, restrict_network  # noqa: E402
 from superpos_formal.constructions.compose import best_composition  # noqa: E402
-from superpos_formal.schema import network_from_dict  # noqa: E402
+from superpos_formal.shape import Shape  # noqa: E402
+from superpos_formal.tasks import build_family  # noqa: E402
+from superpos_formal.schema import dump, network_from_dict  # noqa: E402
 from superpos_formal.tasks import uand  # noqa: E402
 from superpos_formal.verify import verify  # noqa: E402
 
@@ -82,14 +86,28 @@ def main():
             lbr = regen.get(key)
             comp, how = best_composition([b for b in bases[act] if b[1].m < m], m, act, 2, 2, 1)
             assert verify(comp, uand(m)).ok
-            cands = [(comp.widths[0], f"composition: {how}")]
+            cands = [(comp.widths[0], f"composition: {how}", comp)]
             if (m, act) in sym:
                 net, meta, p = sym[(m, act)]
                 cands.append((net.widths[0], f"symmetric search: {meta.get('ansatz')} "
-                              f"({meta.get('seconds')} s), `{p.relative_to(ROOT)}`"))
+                              f"({meta.get('seconds')} s), `{p.relative_to(ROOT)}`", net))
+            for (M, a2), (big, meta, p) in sorted(sym.items()):
+                if a2 != act or M <= m:
+                    continue
+                feats = tuple(range(m))
+                small = restrict_network(big, feats, output_map(uand(m), uand(M), feats))
+                assert verify(small, uand(m)).ok
+                cands.append((small.widths[0], f"restriction of the m={M} network "
+                              f"`{p.relative_to(ROOT)}` to features 0..{m - 1}", small))
             if key in reg:
-                cands.append((reg[key], "registry (superpos improve)"))
-            best = min(cands)
+                cands.append((reg[key], "registry (superpos improve)", None))
+            best = min(cands, key=lambda c: c[0])
+            if best[2] is not None:  # the lead's input for the registry
+                d = dump(best[2])
+                d["meta"] = {"how": best[1], "verified": "exhaustively, X(m, 2)"}
+                out = ROOT / "search/midrange/best" / f"uand_m{m}-explicit-{act}-L1-B2-Bb2-t1.json"
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(json.dumps(d, indent=1) + "\n")
             lbv = lb["n"] if lb else 1
             rows.append((subj, act, lbv, lb, lbr, best, reg.get(key), comp.widths[0]))
     lines = [
@@ -111,6 +129,21 @@ def main():
         lines.append(f"| instance {subj} | explicit/{act} L=1 B=2 bias=2 theta=1 | {cert} | "
                      f"{rg} | {best[0]} ({best[1]}) | {ratio} | {regw if regw else '-'} | "
                      f"{compw} |")
+    lines += ["", "## Families (superposed, relu, L = 1, B = 1, bias 1, code 1, theta 1)", "",
+              "| question | restriction lower bound (certificate) | counting lower bound | "
+              "lower bound | registry best |", "|---|---|---|---|---|"]
+    fams = [(f"permutations(m={m},m'={m},s=1)", build_family("permutations", m))
+            for m in range(5, 17)]
+    fams += [(f"and_pair_sets(m={m},m'={k},s=2)", build_family("pair-sets", m, k))
+             for m in (5, 6, 7, 8) for k in (1, 2, 3, 4)]
+    for subj, fam in fams:
+        key = (subj, "superposed", "relu", 1, 1, 1)
+        lb = lbs.get(key)
+        sh = Shape("superposed", "relu", n=1, B=1, B_bias=1, B_code=1, codes="free")
+        cnt = counting_min_width(fam, sh)
+        r = f"{lb['n']} (`{lb['certificate']}`)" if lb else "none"
+        both = max(lb["n"] if lb else 1, cnt or 1)
+        lines.append(f"| family {subj} | {r} | {cnt} | {both} | {reg.get(key, '-')} |")
     out = RES / "midrange_table.md"
     out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -1,14 +1,19 @@
 """Campaign: explicit universal AND under imposed symmetry, m = 8..16.
 
-For each (activation, m) the width goes down from a start (the best found
-for m - 1 plus one, or m) while some ansatz (solve/symmetric.py) gives a
+For each (activation, m, start) the width goes down from the start while
+some ansatz (solve/symmetric.py) gives a
 verified network; a width at which every ansatz tried is NO_INVARIANT or
 UNKNOWN ends the descent (that says nothing about the question itself).
 Every SAT network is verified exhaustively before it is written.
 
     cd <repo> && /work/bin/bg /work/venv/bin/python search/midrange_sym.py \
-        --acts step:8-16 relu:8-12 --time-limit 60 --tries 2 \
+        --plan step:12:8 step:16:10 ... --time-limit 60 --tries 2 \
         --out search/midrange --log search/results/midrange_sym.jsonl
+
+(the runs recorded in search/results/midrange_sym.jsonl: first a descent
+m = 8..12 from m, then the plans listed in search/results/midrange.md).
+Prime m are reached by restriction from m + 1 (bounds/restriction.py), not
+searched: their only rotations fix no neuron orbit below width m.
 
 Bounds: B = 2, bias 2, theta 1, L = 1, explicit mode (the registry's rows).
 """
@@ -56,60 +61,70 @@ def candidates(m, n, tries):
     return [(shift, cyc, rot) for _, _, _, shift, cyc, rot in out[:tries]]
 
 
-def run(act, ms, time_limit, tries, out_dir, log, start=None):
-    prev = None
-    for m in ms:
+def _solve(task, act, n, time_limit, tries, log):
+    for shift, cyc, rot in candidates(task.m, n, tries):
+        a = ansatz_for(task, n, shift=shift, cycles=cyc, rotate=rot)
+        sh = Shape("explicit", act, n=n, B=2, B_bias=2, theta=1)
+        r = solve_symmetric(task, sh, a, time_limit=time_limit)
+        rec = {"task": f"uand(m={task.m})", "activation": act, "B": 2, "B_bias": 2,
+               "theta": 1, "n": n, "ansatz": r.ansatz, "status": r.status,
+               "seconds": round(r.seconds, 1), "vars": r.info["vars"],
+               "clauses": r.info["clauses"], "inputs": r.info["inputs"],
+               "free_parameters": r.info["free_parameters"], "time_limit": time_limit}
+        print(json.dumps(rec), flush=True)
+        with open(log, "a") as fh:
+            fh.write(json.dumps(rec, sort_keys=True) + "\n")
+        if r.status == "SAT":
+            assert verify(r.network, task).ok
+            return r
+    return None
+
+
+def _save(r, act, out_dir):
+    d = dump(r.network)
+    d["meta"] = {"found_by": "superpos_formal.solve.symmetric", "ansatz": r.ansatz,
+                 "seconds": round(r.seconds, 1)}
+    path = Path(out_dir) / f"uand_m{r.network.m}-explicit-{act}-L1-B2-Bb2-t1.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(d, indent=1) + "\n")
+
+
+def run(act, plan, time_limit, tries, out_dir, log):
+    """``plan``: ``[(m, start width)]``. From the start the width goes down
+    while SAT; if the start fails it goes up (at most to m - 1) until SAT."""
+    for m, start in plan:
         task = uand(m)
-        n = min(m, (prev + 1) if prev else (start or m))
-        best = None
-        while n >= 2:
-            got = None
-            for shift, cyc, rot in candidates(m, n, tries):
-                a = ansatz_for(task, n, shift=shift, cycles=cyc, rotate=rot)
-                sh = Shape("explicit", act, n=n, B=2, B_bias=2, theta=1)
-                r = solve_symmetric(task, sh, a, time_limit=time_limit)
-                rec = {"task": f"uand(m={m})", "activation": act, "B": 2, "B_bias": 2,
-                       "theta": 1, "n": n, "ansatz": r.ansatz, "status": r.status,
-                       "seconds": round(r.seconds, 1), "vars": r.info["vars"],
-                       "clauses": r.info["clauses"], "inputs": r.info["inputs"],
-                       "free_parameters": r.info["free_parameters"],
-                       "time_limit": time_limit}
-                print(json.dumps(rec), flush=True)
-                with open(log, "a") as fh:
-                    fh.write(json.dumps(rec, sort_keys=True) + "\n")
-                if r.status == "SAT":
-                    got = r
-                    break
-            if got is None:
-                break
-            assert verify(got.network, task).ok
-            best = got
-            n -= 1
-        if best is not None:
-            net = best.network
-            d = dump(net)
-            d["meta"] = {"found_by": "superpos_formal.solve.symmetric", "ansatz": best.ansatz,
-                         "seconds": round(best.seconds, 1)}
-            path = Path(out_dir) / f"uand_m{m}-explicit-{act}-L1-B2-Bb2-t1.json"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(d, indent=1) + "\n")
-            prev = best.n
+        best, n = None, start
+        r = _solve(task, act, n, time_limit, tries, log)
+        if r is None:
+            while r is None and n < m - 1:
+                n += 1
+                r = _solve(task, act, n, time_limit, tries, log)
+            best = r
         else:
-            prev = None
+            best = r
+            while n > 2:
+                n -= 1
+                r = _solve(task, act, n, time_limit, tries, log)
+                if r is None:
+                    break
+                best = r
+        if best is not None:
+            _save(best, act, out_dir)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("--acts", nargs="+", default=["step:8-16", "relu:8-12"])
+    ap.add_argument("--plan", nargs="+", required=True,
+                    help="ACT:M:START ... (e.g. step:12:8 step:16:10)")
     ap.add_argument("--time-limit", type=float, default=60)
     ap.add_argument("--tries", type=int, default=2)
     ap.add_argument("--out", default="out/midrange")
     ap.add_argument("--log", default="out/midrange_sym.jsonl")
     a = ap.parse_args(argv)
-    for spec in a.acts:
-        act, rng = spec.split(":")
-        lo, hi = map(int, rng.split("-"))
-        run(act, range(lo, hi + 1), a.time_limit, a.tries, a.out, a.log)
+    for spec in a.plan:
+        act, m, start = spec.split(":")
+        run(act, [(int(m), int(start))], a.time_limit, a.tries, a.out, a.log)
 
 
 if __name__ == "__main__":
