@@ -219,3 +219,27 @@ def test_only_minima_that_verify_give_lower_bounds(tmp_path):
     used, skipped = verified_minima(tmp_path / "bad")
     assert used == [] and len(skipped) == 1 and "does not verify" in skipped[0][1]
     assert lower_bound_rows(q, used)[0]["lower_bound"] is None
+
+
+def _row(m, lower, best, shape=STEP):
+    return {"subject": task_subject(uand(m)), "shape": dict(shape), "lower": lower,
+            "best": best}
+
+
+def test_registry_rows_consistency():
+    from superpos_formal.bounds.restriction import consistency_failures
+
+    ok = [_row(7, 4, 5), _row(8, 4, 6), _row(9, 4, 6)]
+    assert consistency_failures(ok) == []
+    # the example: m = 9 wider than m = 8 plus a neuron per new pair
+    bad = consistency_failures([_row(8, 4, 18), _row(9, 1, 31)])
+    assert any("indicator" in f for f in bad)
+    assert any("lower bound 1 is below" in f for f in bad)
+    assert any("plus a neuron per new pair" in f
+               for f in consistency_failures([_row(5, 4, 4), _row(6, 4, 30)]))
+    # a smaller question with a wider best network than a larger one
+    assert any("restriction gives" in f
+               for f in consistency_failures([_row(8, 4, 7), _row(9, 4, 6)]))
+    assert any("exceeds the best" in f for f in consistency_failures([_row(8, 7, 6)]))
+    # other shapes are not compared
+    assert consistency_failures([_row(8, 4, 6), _row(9, 1, 6, {**STEP, "theta": 2})]) == []

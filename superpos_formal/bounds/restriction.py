@@ -86,7 +86,7 @@ from ..tasks import (Family, Task, _pairs_task, all_pairs, family_from_dict,
 __all__ = ["Restriction", "Subject", "task_subject", "family_subject",
            "subject_from_dict", "restriction_of", "restrict_network", "member_map",
            "embed", "check_restriction", "bounds_weaker_or_equal", "SHAPE_KEYS",
-           "LowerBound", "restriction_lower_bound", "output_map"]
+           "LowerBound", "restriction_lower_bound", "output_map", "consistency_failures"]
 
 #: shape fields that define a question besides ``n`` (all must agree, except
 #: the bounds and tolerance, which may be wider in the certificate)
@@ -367,3 +367,67 @@ def restriction_lower_bound(subject, shape, certified):
             best = LowerBound(value, path, arg)
     return best
 
+
+
+def consistency_failures(rows):
+    """Reasons a set of registry-style rows contradicts restriction or
+    composition (empty when consistent). Each row is a dict with ``subject``
+    (:class:`Subject`), ``shape`` (:data:`SHAPE_KEYS`), ``lower`` and ``best``
+    (widths; ``best`` may be None).
+
+    Checked, for rows of the *same* shape (all of :data:`SHAPE_KEYS` equal):
+
+    * ``lower <= best`` in every row;
+    * restriction: if ``q`` restricts ``Q`` (:func:`restriction_of`), then
+      ``best(q) <= best(Q)`` (the restricted network is one for ``q``) and
+      ``lower(Q) >= lower(q)`` (its minimum bounds ``Q``);
+    * composition (explicit uand, one layer, ``1 <= theta <= B``, ``theta
+      <= bias``; constructions/compose.py): ``best(uand(M)) <= M``
+      (indicators) and ``best(uand(M)) <= best(uand(m)) + C(M,2) - C(m,2)``
+      for ``m < M`` (add_pairs).
+    """
+    out = []
+
+    def same(a, b):
+        return all(str(a.get(k)) == str(b.get(k)) for k in SHAPE_KEYS)
+
+    def uand_m(s):
+        if s.kind == "pairs" and s.op == "and" and s.s == 2 and \
+                s.pairs == frozenset(map(tuple, all_pairs(s.m))):
+            return s.m
+        return None
+
+    for r in rows:
+        if r.get("best") is not None and r["lower"] > r["best"]:
+            out.append(f"{r['subject'].name}: lower bound {r['lower']} exceeds the best "
+                       f"network's width {r['best']}")
+        sh = r["shape"]
+        M = uand_m(r["subject"])
+        if (M and r.get("best") is not None and str(sh.get("mode")) == "explicit"
+                and sh.get("L") == 1 and 1 <= sh["theta"] <= min(sh["B"], sh["B_bias"])
+                and r["best"] > M):
+            out.append(f"{r['subject'].name}: best width {r['best']} exceeds the indicator "
+                       f"construction's {M}")
+    for q in rows:
+        for Q in rows:
+            if q is Q or not same(q["shape"], Q["shape"]):
+                continue
+            if restriction_of(q["subject"], Q["subject"]) is not None:
+                if Q["lower"] < q["lower"]:
+                    out.append(f"{Q['subject'].name}: lower bound {Q['lower']} is below "
+                               f"{q['subject'].name}'s {q['lower']} (restriction)")
+                if (q.get("best") is not None and Q.get("best") is not None
+                        and q["best"] > Q["best"]):
+                    out.append(f"{q['subject'].name}: best width {q['best']} exceeds "
+                               f"{Q['subject'].name}'s {Q['best']} (restriction gives "
+                               f"a network of that width)")
+            m, M, sh = uand_m(q["subject"]), uand_m(Q["subject"]), Q["shape"]
+            if (m and M and m < M and q.get("best") is not None and Q.get("best") is not None
+                    and str(sh.get("mode")) == "explicit" and sh.get("L") == 1
+                    and sh["B"] >= max(1, sh["theta"]) and sh["B_bias"] >= 1):
+                bound = q["best"] + len(all_pairs(M)) - len(all_pairs(m))
+                if Q["best"] > bound:
+                    out.append(f"{Q['subject'].name}: best width {Q['best']} exceeds the "
+                               f"composition of {q['subject'].name}'s {q['best']} plus a "
+                               f"neuron per new pair ({bound})")
+    return out
