@@ -82,3 +82,15 @@ def test_bad_bases_refused():
     one_output = Network.explicit(3, 1, "relu", [([[1, 1, 0]], [-1])], [[1]], [0], B=1)
     with pytest.raises(InputError):
         add_pairs(one_output, 4)  # not a uand network
+
+
+def test_join_blocks():
+    from superpos_formal.constructions.compose import join_blocks
+
+    net = join_blocks(indicators(3, "step", B=2, B_bias=2), indicators(2, "step", B=2, B_bias=2))
+    assert net.widths == (5,) and verify(net, uand(5)).ok
+    # a block whose single features all look like 0 to its hidden layer has
+    # no cross readout: refused (None), never a wrong network
+    assert join_blocks(_load(STEP5), _load(STEP5)) is None
+    with pytest.raises(InputError):
+        join_blocks(indicators(3, "step", B=2, B_bias=2), indicators(3, "relu", B=2, B_bias=2))

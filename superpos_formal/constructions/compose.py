@@ -58,7 +58,8 @@ from ..results import Mode
 from ..tasks import all_pairs
 from ..domain import domain
 
-__all__ = ["indicators", "add_pairs", "add_features", "separator", "best_composition"]
+__all__ = ["indicators", "add_pairs", "add_features", "separator", "best_composition",
+           "join_blocks", "block_profiles"]
 
 
 def _check_base(net, m0=None):
@@ -194,6 +195,94 @@ def add_features(net, m):
         c.append(cc)
     return Network.explicit(m, len(V), net.activation, [(W2, b2)], V, c, net.B,
                             net.B_bias, net.theta)
+
+
+def block_profiles(net, i, B=None):
+    """For every readout row ``l`` in ``[-B, B]^n`` over ``net``'s hidden layer
+    (``f = l . h``, inputs ``X(m0, 2)``): ``(f(e_i), max f over {0, e_k: k !=
+    i}, max f over X, f(0))``. Returns ``{profile: l}`` (first ``l`` of each)."""
+    B = net.B if B is None else B
+    m0 = net.m
+    X = list(domain(m0, 2))
+    H = _hidden(net, X)
+    idx = {x: r for r, x in enumerate(X)}
+    zero = idx[tuple([0] * m0)]
+    single = [idx[tuple(int(k == a) for k in range(m0))] for a in range(m0)]
+    others = [zero] + [single[a] for a in range(m0) if a != i]
+    L = np.array(list(product(range(-B, B + 1), repeat=H.shape[1])), dtype=np.int64)
+    S = L @ H.T
+    prof = np.stack([S[:, single[i]], S[:, others].max(axis=1), S.max(axis=1), S[:, zero]],
+                    axis=1)
+    uniq, first = np.unique(prof, axis=0, return_index=True)
+    return uniq, L[first]
+
+
+def _cross(pa, la, pb, lb, theta, B_bias):
+    """A readout ``(l_A, l_B, c)`` for one cross pair from the profiles, or None.
+
+    Output ``[f(x_A) + g(x_B) + c >= theta]`` must be 1 exactly at ``x_A =
+    e_i, x_B = e_j`` over ``|x_A| + |x_B| <= 2``: ``a1 + b1 + c >= theta``
+    and ``c < theta - max(a1 + b0, a0 + b1, a2 + g0, f0 + b2)`` (the other
+    combinations: ``x_B = 0`` with any ``x_A``, ``x_A = 0`` with any ``x_B``,
+    one off single on each side, which ``a0 + b1`` bounds since ``a0 <= a1``).
+    """
+    a1, a0, a2, f0 = (pa[:, k][:, None] for k in range(4))
+    b1, b0, b2, g0 = (pb[:, k][None, :] for k in range(4))
+    lo = np.maximum(theta - a1 - b1, -B_bias)
+    hi = np.minimum(theta - 1 - np.maximum.reduce([a1 + b0, a0 + b1, a2 + g0, f0 + b2]),
+                    B_bias)
+    ok = np.argwhere(lo <= hi)
+    if not len(ok):
+        return None
+    r, q = ok[0]
+    return [int(v) for v in la[r]], [int(v) for v in lb[q]], int(lo[r, q])
+
+
+def join_blocks(net_a, net_b):
+    """uand(mA + mB) from uand networks on two blocks of features, width
+    ``nA + nB``: the blocks' hidden layers side by side (each reads its own
+    features), the blocks' own outputs unchanged, each cross pair ``(i, mA +
+    j)`` read as ``[l_i . h_A + l'_j . h_B + c >= theta]`` with ``(l_i, l'_j,
+    c)`` found exhaustively over the bounded alphabet (:func:`_cross`). None
+    when some cross pair has no such readout. Same activation, bounds, theta."""
+    for net in (net_a, net_b):
+        _check_base(net)
+    if (str(net_a.activation) != str(net_b.activation) or net_a.B != net_b.B
+            or net_a.B_bias != net_b.B_bias or net_a.theta != net_b.theta):
+        raise InputError("compose: the two blocks differ in activation, bounds or theta")
+    ma, mb = net_a.m, net_b.m
+    m = ma + mb
+    (Wa, ba), (Wb, bb) = net_a.layers[0], net_b.layers[0]
+    na, nb = len(Wa), len(Wb)
+    pa = [block_profiles(net_a, i) for i in range(ma)]
+    pb = [block_profiles(net_b, j) for j in range(mb)]
+    cross = {}
+    for i in range(ma):
+        for j in range(mb):
+            got = _cross(pa[i][0], pa[i][1], pb[j][0], pb[j][1], net_a.theta, net_a.B_bias)
+            if got is None:
+                return None
+            cross[(i, ma + j)] = got
+    W = [list(r) + [0] * mb for r in Wa] + [[0] * ma + list(r) for r in Wb]
+    b = list(ba) + list(bb)
+    rows_a = {tuple(p): r for r, p in enumerate(all_pairs(ma))}
+    rows_b = {tuple(p): r for r, p in enumerate(all_pairs(mb))}
+    V, c = [], []
+    for i, j in all_pairs(m):
+        if j < ma:
+            r = rows_a[(i, j)]
+            V.append(list(net_a.V[r]) + [0] * nb)
+            c.append(net_a.c[r])
+        elif i >= ma:
+            r = rows_b[(i - ma, j - ma)]
+            V.append([0] * na + list(net_b.V[r]))
+            c.append(net_b.c[r])
+        else:
+            la, lb, cc = cross[(i, j)]
+            V.append(la + lb)
+            c.append(cc)
+    return Network.explicit(m, len(V), net_a.activation, [(W, b)], V, c, net_a.B,
+                            net_a.B_bias, net_a.theta)
 
 
 def best_composition(bases, m, activation, B, B_bias, theta=1):
