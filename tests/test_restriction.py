@@ -243,3 +243,40 @@ def test_registry_rows_consistency():
     assert any("exceeds the best" in f for f in consistency_failures([_row(8, 7, 6)]))
     # other shapes are not compared
     assert consistency_failures([_row(8, 4, 6), _row(9, 1, 6, {**STEP, "theta": 2})]) == []
+
+
+def test_lower_bound_file_is_rederived_and_tampering_fails(tmp_path):
+    import copy
+    import shutil
+
+    from superpos_formal.cli.midrange import (check_lower_bounds, lower_bound_rows,
+                                              verified_minima)
+
+    for name in ("uand-m3-s2-explicit-step-L1-B2-bias2-theta1",
+                 "uand-m3-s2-explicit-relu-L1-B2-bias2-theta1"):
+        shutil.copytree(PROOFS / "uand-explicit" / name, tmp_path / "p" / name)
+    used, _ = verified_minima(tmp_path / "p")
+    used = [(s, b, v, str(Path(p).relative_to(tmp_path))) for s, b, v, p in used]
+    q = [("instance", uand(6).to_dict(), dict(STEP))]
+    doc = {"format": "superpos-formal/lower-bounds", "version": 1,
+           "rows": lower_bound_rows(q, used)}
+    assert doc["rows"][0]["lower_bound"]["n"] == 2
+    assert check_lower_bounds(doc, tmp_path) == []
+
+    def tampered(fn):
+        d = copy.deepcopy(doc)
+        fn(d["rows"][0])
+        return check_lower_bounds(d, tmp_path)
+
+    assert "n:" in tampered(lambda r: r["lower_bound"].update(n=3))[0][1]
+    assert "argument" in tampered(lambda r: r["lower_bound"].update(
+        argument="uand(m=3) is anything"))[0][1]
+    relu = "p/uand-m3-s2-explicit-relu-L1-B2-bias2-theta1"
+    assert "does not restrict" in tampered(lambda r: r["lower_bound"].update(
+        certificate=relu))[0][1]
+    assert "not the spec" in tampered(lambda r: r.update(spec=uand(5).to_dict()))[0][1]
+    assert tampered(lambda r: r.update(extra=1))
+    assert tampered(lambda r: r["lower_bound"].update(source="counting"))
+    # the restriction stated in the file must still hold at the row's bounds
+    assert tampered(lambda r: r["bounds"].update(B=3))
+    assert check_lower_bounds({"format": "x"}, tmp_path)

@@ -26,7 +26,7 @@ from ..tasks import build_family, build_task, uand
 from ..verify import verify
 
 __all__ = ["register", "verified_minima", "lower_bound_rows", "question_shape",
-           "cmd_compose"]
+           "cmd_compose", "certificate", "check_lower_bounds"]
 
 _SHAPE_FIELDS = ("mode", "activation", "L", "B", "B_bias", "B_code", "theta", "codes",
                  "tolerance")
@@ -39,6 +39,32 @@ def question_shape(shape):
     return {k: shape.get(k) for k in _SHAPE_FIELDS}
 
 
+def certificate(path, checkers=("native",)):
+    """``(Subject, shape, value)`` of a minimum directory that verifies (PASS)
+    and may bound other questions; InputError with the reason otherwise."""
+    path = Path(path)
+    if not (path / "minimum.json").is_file():
+        raise InputError(f"{path}: not a minimum directory (no minimum.json)")
+    rep = verify_minimum(path, checkers=checkers)
+    if not rep.ok:
+        raise InputError(f"{path}: does not verify: " + "; ".join(
+            rep.all_failures() + rep.all_unverified())[:300])
+    mdoc = json.loads((path / "minimum.json").read_text())
+    sat = json.loads((path / mdoc["sat"] / "claim.json").read_text())
+    opts = dict(sat.get("options") or {})
+    if mdoc.get("unsat"):
+        opts.update(json.loads((path / mdoc["unsat"] / "claim.json").read_text())
+                    .get("options") or {})
+    bad = [o for o in _RESTRICTING if opts.get(o) is not None]
+    if bad or sat["shape"].get("codes") == "given":
+        raise InputError(f"{path}: restricted question ({bad or 'given codes'})")
+    q = sat["question"]
+    subj = subject_from_dict(q, sat["family"] if q == "family" else sat["task"])
+    if subj is None:
+        raise InputError(f"{path}: no restriction rule for this subject")
+    return subj, question_shape(sat["shape"]), int(mdoc["value"])
+
+
 def verified_minima(root, checkers=("native",), log=None):
     """``[(Subject, shape, value, path)]`` for every minimum directory under
     ``root`` that verifies (PASS) and is usable as a lower-bound certificate,
@@ -47,30 +73,76 @@ def verified_minima(root, checkers=("native",), log=None):
     for doc in sorted(Path(root).rglob("minimum.json")):
         path = doc.parent
         t0 = time.perf_counter()
-        rep = verify_minimum(path, checkers=checkers)
-        if log:
-            log(f"  {rep.status:12s} {time.perf_counter() - t0:7.1f} s  {path}")
-        if not rep.ok:
-            skipped.append((str(path), "does not verify: " + "; ".join(
-                rep.all_failures() + rep.all_unverified())[:300]))
+        try:
+            subj, shape, value = certificate(path, checkers)
+        except InputError as e:
+            skipped.append((str(path), str(e).split(": ", 1)[1]))
             continue
-        mdoc = json.loads(doc.read_text())
-        sat = json.loads((path / mdoc["sat"] / "claim.json").read_text())
-        opts = dict(sat.get("options") or {})
-        if mdoc.get("unsat"):
-            opts.update(json.loads((path / mdoc["unsat"] / "claim.json").read_text())
-                        .get("options") or {})
-        bad = [o for o in _RESTRICTING if opts.get(o) is not None]
-        if bad or sat["shape"].get("codes") == "given":
-            skipped.append((str(path), f"restricted question ({bad or 'given codes'})"))
-            continue
-        q = sat["question"]
-        subj = subject_from_dict(q, sat["family"] if q == "family" else sat["task"])
-        if subj is None:
-            skipped.append((str(path), "no restriction rule for this subject"))
-            continue
-        used.append((subj, question_shape(sat["shape"]), int(mdoc["value"]), str(path)))
+        finally:
+            if log:
+                log(f"  {time.perf_counter() - t0:7.1f} s  {path}")
+        used.append((subj, shape, value, str(path)))
     return used, skipped
+
+
+_ROW_KEYS = {"question", "subject", "spec", "bounds", "lower_bound"}
+_LB_KEYS = {"n", "certificate", "argument", "source"}
+
+
+def check_lower_bounds(doc, root=".", checkers=("native",)):
+    """Re-derive every lower bound of a ``superpos-formal/lower-bounds`` file:
+    the certificate must verify now, restrict to the row's question (the rule
+    regenerated, its argument text equal), have bounds at least as wide and
+    the stated value. Returns ``[(row index, reason)]``; empty when all hold.
+    Unknown fields, a missing subject spec and an unknown source fail."""
+    out = []
+    if not isinstance(doc, dict) or doc.get("format") != "superpos-formal/lower-bounds" \
+            or doc.get("version") != 1:
+        return [(None, "not a superpos-formal/lower-bounds v1 file")]
+    cache = {}
+    rows = doc.get("rows")
+    if not isinstance(rows, list) or not rows:
+        return [(None, "rows: missing or empty")]
+    for k, row in enumerate(rows):
+        try:
+            if not isinstance(row, dict) or set(row) - _ROW_KEYS or "spec" not in row:
+                raise InputError(f"row fields must be {sorted(_ROW_KEYS)}")
+            lb = row["lower_bound"]
+            if lb is None:
+                continue
+            if not isinstance(lb, dict) or set(lb) != _LB_KEYS:
+                raise InputError(f"lower_bound fields must be {sorted(_LB_KEYS)}")
+            if lb["source"] != "restriction":
+                raise InputError(f"unknown source {lb['source']!r}")
+            subj = subject_from_dict(row["question"], row["spec"])
+            if subj is None or subj.name != row["subject"]:
+                raise InputError(f"subject {row['subject']!r} is not the spec's")
+            path = Path(root) / lb["certificate"]
+            if str(path) not in cache:
+                try:
+                    cache[str(path)] = certificate(path, checkers)
+                except InputError as e:
+                    cache[str(path)] = e
+            got = cache[str(path)]
+            if isinstance(got, InputError):
+                raise got
+            csub, cshape, value = got
+            best = restriction_lower_bound(subj, question_shape(row["bounds"]),
+                                           [(csub, cshape, value, lb["certificate"])])
+            if best is None:
+                raise InputError(f"{lb['certificate']} does not restrict to {subj.name} "
+                                 f"at these bounds")
+            if best.value != lb["n"]:
+                raise InputError(f"n: the certificate gives {best.value}, the file says "
+                                 f"{lb['n']}")
+            if best.argument != lb["argument"]:
+                raise InputError(f"argument: regenerated {best.argument!r}, the file says "
+                                 f"{lb['argument']!r}")
+        except InputError as e:
+            out.append((k, str(e)))
+        except (KeyError, TypeError) as e:
+            out.append((k, f"malformed row ({type(e).__name__}: {e})"))
+    return out
 
 
 def lower_bound_rows(questions, certified):
@@ -82,6 +154,7 @@ def lower_bound_rows(questions, certified):
         lb = None if subj is None else restriction_lower_bound(subj, question_shape(shape),
                                                                certified)
         rows.append({"question": q, "subject": subj.name if subj else str(d.get("kind")),
+                     "spec": d,
                      "bounds": question_shape(shape),
                      "lower_bound": None if lb is None else {
                          "n": lb.value, "certificate": lb.certificate,
@@ -111,6 +184,18 @@ def _registry_questions(path):
 
 
 def cmd_lower_bound(a):
+    if a.check:
+        try:
+            doc = json.loads(Path(a.check).read_text())
+        except (OSError, ValueError) as e:
+            raise InputError(f"--check: cannot read {a.check} ({e})") from None
+        fails = check_lower_bounds(doc, a.root, tuple(a.checkers))
+        n = sum(1 for r in doc.get("rows", []) if isinstance(r, dict) and r.get("lower_bound"))
+        for k, why in fails:
+            print(f"FAIL row {k}: {why}")
+        print(f"{n - len({k for k, _ in fails})}/{n} lower bounds re-derived: "
+              f"{'PASS' if not fails else 'FAIL'}")
+        return 0 if not fails else 1
     questions = []
     if a.registry:
         questions += _registry_questions(a.registry)
@@ -218,6 +303,9 @@ def register(sub):
     p.add_argument("--checkers", nargs="+", default=["native"],
                    choices=["native", "python", "drup"])
     p.add_argument("-o", "--output", help="write the table as JSON here")
+    p.add_argument("--check", metavar="FILE",
+                   help="re-derive every lower bound of FILE (exit 1 on any failure)")
+    p.add_argument("--root", default=".", help="with --check: certificates are relative to it")
     p.set_defaults(func=cmd_lower_bound)
 
     p = sub.add_parser("compose", help="uand networks for larger m from verified smaller ones",
