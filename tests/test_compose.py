@@ -94,3 +94,21 @@ def test_join_blocks():
     assert join_blocks(_load(STEP5), _load(STEP5)) is None
     with pytest.raises(InputError):
         join_blocks(indicators(3, "step", B=2, B_bias=2), indicators(3, "relu", B=2, B_bias=2))
+
+
+def test_cli_compose(capsys, tmp_path):
+    from superpos_formal.cli import main
+
+    assert main(["compose", "--m", "6..7", "--activation", "relu", "--base", str(RELU5),
+                 "-o", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "m=  7  width    6  verified=yes  add_features" in out
+    net = network_from_dict({k: v for k, v in json.loads(
+        (tmp_path / "uand_m7-explicit-relu-L1-B2-Bb2-t1.json").read_text()).items()
+        if k != "meta"})
+    assert verify(net, uand(7)).ok
+    for argv in (["compose", "--m", "9..3", "--activation", "step"],
+                 ["compose", "--m", "6", "--activation", "step", "--theta", "3"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("superpos: error: ")

@@ -301,7 +301,8 @@ def register(sub):
     p.add_argument("--question", action="append",
                    help="uand:M:MODE:ACT:B:BIAS[:CODE]:THETA, perms:M:..., pairsets:M:K:...")
     p.add_argument("--checkers", nargs="+", default=["native"],
-                   choices=["native", "python", "drup"])
+                   choices=["native", "python", "drup"],
+                   help="proof checkers run on each minimum's UNSAT half (default native)")
     p.add_argument("-o", "--output", help="write the table as JSON here")
     p.add_argument("--check", metavar="FILE",
                    help="re-derive every lower bound of FILE (exit 1 on any failure)")
@@ -314,10 +315,11 @@ def register(sub):
                                    "(constructions/compose.py) from the --base networks; "
                                    "every network is verified over all of X(m, 2).")
     p.add_argument("--m", required=True, help="M or LO..HI")
-    p.add_argument("--activation", choices=["step", "relu"], required=True)
-    p.add_argument("--B", type=int, default=2)
-    p.add_argument("--bias", type=int, default=2)
-    p.add_argument("--theta", type=int, default=1)
+    p.add_argument("--activation", choices=["step", "relu"], required=True,
+                   help="hidden activation")
+    p.add_argument("--B", type=int, default=2, help="weight bound (default 2)")
+    p.add_argument("--bias", type=int, default=2, help="bias bound (default 2)")
+    p.add_argument("--theta", type=int, default=1, help="readout threshold (default 1)")
     p.add_argument("--base", action="append", help="network.json of a smaller uand network")
     p.add_argument("-o", "--output", help="folder for the composed networks")
     p.set_defaults(func=cmd_compose)
