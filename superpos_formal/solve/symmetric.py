@@ -47,6 +47,9 @@ from dataclasses import dataclass, field
 from math import gcd
 
 from ..domain import domain
+# _Enc and _code_vars are the encoder's own per-run state and code builder:
+# the ansatz only replaces _Enc.param (how a parameter becomes a variable), so
+# every clause about sums, activations and outputs is the encoder's, unchanged
 from ..encode.sat import ENCODER_NAME, ENCODER_VERSION, SatEncoding, _code_vars, _Enc
 from ..errors import InputError, SoundnessError
 from ..results import Mode
