@@ -7,7 +7,7 @@ UNKNOWN ends the descent (that says nothing about the question itself).
 Every SAT network is verified exhaustively before it is written.
 
     cd <repo> && /work/bin/bg /work/venv/bin/python search/midrange_sym.py \
-        --plan step:12:8 step:16:10 ... --time-limit 60 --tries 2 \
+        --plan step:12:8 step:16:11:12 ... --time-limit 60 --tries 2 \
         --out search/midrange --log search/results/midrange_sym.jsonl
 
 (the runs recorded in search/results/midrange_sym.jsonl: first a descent
@@ -61,9 +61,9 @@ def candidates(m, n, tries):
     return [(shift, cyc, rot) for _, _, _, shift, cyc, rot in out[:tries]]
 
 
-def _solve(task, act, n, time_limit, tries, log):
+def _solve(task, act, n, time_limit, tries, log, reflection=False):
     for shift, cyc, rot in candidates(task.m, n, tries):
-        a = ansatz_for(task, n, shift=shift, cycles=cyc, rotate=rot)
+        a = ansatz_for(task, n, shift=shift, cycles=cyc, rotate=rot, reflection=reflection)
         sh = Shape("explicit", act, n=n, B=2, B_bias=2, theta=1)
         r = solve_symmetric(task, sh, a, time_limit=time_limit)
         rec = {"task": f"uand(m={task.m})", "activation": act, "B": 2, "B_bias": 2,
@@ -89,23 +89,24 @@ def _save(r, act, out_dir):
     path.write_text(json.dumps(d, indent=1) + "\n")
 
 
-def run(act, plan, time_limit, tries, out_dir, log):
-    """``plan``: ``[(m, start width)]``. From the start the width goes down
-    while SAT; if the start fails it goes up (at most to m - 1) until SAT."""
-    for m, start in plan:
+def run(act, plan, time_limit, tries, out_dir, log, reflection=False):
+    """``plan``: ``[(m, start width, max width)]``. From the start the width
+    goes down while SAT; if the start fails it goes up (at most to the max)
+    until SAT."""
+    for m, start, top in plan:
         task = uand(m)
         best, n = None, start
-        r = _solve(task, act, n, time_limit, tries, log)
+        r = _solve(task, act, n, time_limit, tries, log, reflection)
         if r is None:
-            while r is None and n < m - 1:
+            while r is None and n < min(top, m - 1):
                 n += 1
-                r = _solve(task, act, n, time_limit, tries, log)
+                r = _solve(task, act, n, time_limit, tries, log, reflection)
             best = r
         else:
             best = r
             while n > 2:
                 n -= 1
-                r = _solve(task, act, n, time_limit, tries, log)
+                r = _solve(task, act, n, time_limit, tries, log, reflection)
                 if r is None:
                     break
                 best = r
@@ -116,15 +117,18 @@ def run(act, plan, time_limit, tries, out_dir, log):
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--plan", nargs="+", required=True,
-                    help="ACT:M:START ... (e.g. step:12:8 step:16:10)")
+                    help="ACT:M:START[:MAX[:d]] ... (e.g. step:12:8 step:16:10:12; "
+                         ":d adds the reflection: dihedral groups)")
     ap.add_argument("--time-limit", type=float, default=60)
     ap.add_argument("--tries", type=int, default=2)
     ap.add_argument("--out", default="out/midrange")
     ap.add_argument("--log", default="out/midrange_sym.jsonl")
     a = ap.parse_args(argv)
     for spec in a.plan:
-        act, m, start = spec.split(":")
-        run(act, [(int(m), int(start))], a.time_limit, a.tries, a.out, a.log)
+        act, m, start, *rest = spec.split(":")
+        top = int(rest[0]) if rest else int(m) - 1
+        refl = rest[1:] == ["d"]
+        run(act, [(int(m), int(start), top)], a.time_limit, a.tries, a.out, a.log, refl)
 
 
 if __name__ == "__main__":
