@@ -295,6 +295,10 @@ def test_a_genuine_registry_verifies(material, tmp_path, capsys):
              minimality="CERTIFIED")])
     rep, f = _failures(root)
     assert rep.ok, f
+    # without regeneration the minimum's refutation is tied to no question
+    rep2, _ = _failures(root, regenerate=False)
+    assert rep2.status == "NOT VERIFIED" and not rep2.children[0].failures
+    assert "certified_minimum: " in rep2.all_unverified()[0]
     [(row, ok, why)] = BK.check_registry(root / "search" / "best-known", checkers=NATIVE)
     assert ok and why == "" and row["minimality"] == "CERTIFIED"
     assert main(["verify", str(root / "search" / "best-known" / "registry.json"),

@@ -539,3 +539,55 @@ def test_non_member_as_the_refuted_subfamily(tmp_path):
     passes(_sat_set(tmp_path, "s3", fam, shape, opts))  # the true minimum's SAT half
     s4 = _sat_set(tmp_path, "s4", fam, shape.with_n(4), opts)
     assert "is not a member of the family" in rejected(assemble(tmp_path / "m", s4, forged, 4))
+
+
+# ------------------------------------------------------------ issue 21: smaller
+
+def _uand3_n1_unsat(tmp_path, symmetry, shape=Shape("explicit", "step", n=1, B=2)):
+    from superpos_formal.encode.sat import encode_sat
+    from superpos_formal.solve.runner import solve_cnf
+    enc = encode_sat(uand(3), shape, symmetry=symmetry)
+    proof = tmp_path / f"{symmetry}-{shape.B}.drat"
+    r = solve_cnf(enc.clauses, enc.nvars, proof_path=str(proof))
+    assert r.status == "UNSAT"
+    return enc, r
+
+
+def test_max_unzipped_applies_to_the_base_proof(tmp_path, capsys):
+    """A base/ proof padded past the bound passed under --max-unzipped-mb 1
+    on e148d23 (only the claim's own formula and proof were bounded)."""
+    from superpos_formal.certify.base_proof import attach_base_proof
+    enc, r = _uand3_n1_unsat(tmp_path, True)
+    b = Bn.make_bundle(tmp_path / "b", r, task=uand(3), shape=enc.shape, encoding=enc,
+                       checkers=NATIVE)
+    base, rb = _uand3_n1_unsat(tmp_path, False)
+    attach_base_proof(b, rb.proof_path, base, solve_seconds=rb.seconds,
+                      solver={"name": "cadical195"}, checkers=NATIVE)
+    passes(b)
+    # 2 MB of comment lines before the proof: the same proof to every checker
+    text = gzip.decompress((b / "base" / "proof.drat.gz").read_bytes())
+    (b / "base" / "proof.drat.gz").write_bytes(gzip.compress(b"c pad\n" * 350_000 + text))
+    Bn.write_manifest(b)
+    passes(b)  # within the default bound
+    f = rejected(b, max_unzipped=1 << 20)
+    assert "base/proof.drat.gz: decompresses to more than 1048576 bytes" in f
+    assert main(["verify", str(b), "--checkers", "native", "--max-unzipped-mb", "1"]) == 1
+    assert "base/proof.drat.gz: decompresses to more than" in capsys.readouterr().out
+
+
+def test_regenerable_proof_of_another_formula(tmp_path):
+    """A regenerable_proof record of a true proof of another formula (the
+    same task at B = 1) with the claim's F options: on e148d23 verify noted
+    'a proof of F is recorded' and passed without --regenerate-proofs."""
+    from superpos_formal.certify.certificate import base_options
+    from superpos_formal.certify.regen_proof import record_regenerable_proof
+    enc, r = _uand3_n1_unsat(tmp_path, True)
+    b = Bn.make_bundle(tmp_path / "b", r, task=uand(3), shape=enc.shape, encoding=enc,
+                       checkers=NATIVE)
+    opts = base_options(json.loads((b / "claim.json").read_text())["options"])
+    other, ro = _uand3_n1_unsat(tmp_path, False, Shape("explicit", "step", n=1, B=1))
+    record_regenerable_proof(b, other, ro.proof_path, options=opts,
+                             solve_seconds=ro.seconds, solver={"name": "cadical195"})
+    f = rejected(b)
+    assert ("regenerate F: the formula differs from regenerable_proof.formula.sha256 "
+            "(the record is not of a proof of this claim's F)") in f

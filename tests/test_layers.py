@@ -30,14 +30,17 @@ ORDER = ("model", "encode", "solve", "certify", "api", "cli")
 
 #: sub-packages: every module inside takes the package's layer
 PACKAGES = {"encode": "encode", "solve": "solve", "certify": "certify", "cli": "cli",
-            "bounds": "model", "constructions": "model"}
+            "bounds": "model", "constructions": "model",
+            # exporters and importers for torch/ONNX: they read bundles
+            # (certify) and repair by SAT (solve), so they sit with the api
+            "bridge": "api"}
 
 #: top-level modules
 MODULES = {
     "errors": "model", "ids": "model", "version": "model", "results": "model", "domain": "model",
     "tasks": "model", "codes": "model", "network": "model", "verify": "model",
     "schema": "model", "shape": "model", "graph": "model", "bounds": "model", "fit": "model",
-    "budget": "model", "sizes": "model",
+    "budget": "model", "sizes": "model", "inputs": "model",
     "campaign": "api", "api": "api", "report": "api", "store": "api",
     "distributed": "api",
     # the package itself re-exports the api (the front door)
@@ -135,7 +138,8 @@ def layer_violations(graph, layer):
                 who = mod if lm is None else tgt
                 bad.append((mod, tgt, f"{who} has no layer: add it to MODULES or "
                                       f"PACKAGES in tests/test_layers.py"))
-            elif ORDER.index(lt) > ORDER.index(lm):
+            elif ORDER.index(lt) > ORDER.index(lm) and not (_local and (mod, tgt)
+                                                            in ALLOWED_LOCAL):
                 bad.append((mod, tgt, f"{lm} imports {lt}"))
     return bad
 
@@ -194,7 +198,11 @@ def test_layers_point_one_way():
 
 
 def test_no_import_loops():
-    cycles = find_cycles(import_graph())
+    # an allowed deferred import runs only when its function is called, after
+    # both modules are loaded, so it cannot close a loop at import time
+    g = {mod: [(t, loc) for t, loc in edges if not (loc and (mod, t) in ALLOWED_LOCAL)]
+         for mod, edges in import_graph().items()}
+    cycles = find_cycles(g)
     assert not cycles, f"modules importing each other in a loop: {cycles}"
 
 

@@ -455,14 +455,15 @@ def _row_label(e):
         return "best-known entry (unreadable)"
 
 
-def _messages(rep, path, rel):
-    """A bundle report's failures and not-verified reasons, named by the
-    row's relative path instead of the absolute one."""
-    return [m.replace(str(path), rel, 1)
-            for m in rep.all_failures() + rep.all_unverified()]
+def _messages(rep, path, rel, unverified, what):
+    """A bundle report's failures (returned) and not-verified reasons
+    (appended to ``unverified``), named by the row's relative path."""
+    name = lambda m: f"{what}: {m.replace(str(path), rel, 1)}"
+    unverified += [name(m) for m in rep.all_unverified()]
+    return [name(m) for m in rep.all_failures()]
 
 
-def _check_row(e, root, verified):
+def _check_row(e, root, verified, unverified):
     """Failure messages of one row; ``verified(path)`` is a cached
     :func:`~superpos_formal.certify.bundle.verify_bundle`."""
     try:
@@ -472,7 +473,7 @@ def _check_row(e, root, verified):
         return [f"entry: {err}"]
     fails = []
     # the row's network is its SAT bundle's, and that bundle claims this question
-    fails += [f"best.bundle: {m}" for m in _messages(verified(bdir), bdir, e["best"]["bundle"])]
+    fails += _messages(verified(bdir), bdir, e["best"]["bundle"], unverified, "best.bundle")
     try:
         claim = parse_claim(load(bdir / "claim.json"))
         k, why = question_key(claim)
@@ -492,11 +493,11 @@ def _check_row(e, root, verified):
                      f"is {lb}")
     cm = e["certified_minimum"]
     if cm is not None:
-        fails += _check_certified(cm, key, root, verified)
+        fails += _check_certified(cm, key, root, verified, unverified)
     return fails
 
 
-def _check_certified(cm, key, root, verified):
+def _check_certified(cm, key, root, verified, unverified):
     """A certified minimum must be a minimum bundle here that verifies and
     poses exactly the row's question, with the value recorded."""
     try:
@@ -508,7 +509,7 @@ def _check_certified(cm, key, root, verified):
         return [f"{where}: not a minimum bundle (no minimum.json): nothing here proves "
                 f"that no smaller network exists"]
     fails = []
-    fails += [f"certified_minimum: {m}" for m in _messages(verified(mdir), mdir, cm["bundle"])]
+    fails += _messages(verified(mdir), mdir, cm["bundle"], unverified, "certified_minimum")
     try:
         k, value, why = _minimum_key(mdir)
     except (OSError, KeyError, InputError, json.JSONDecodeError) as err:
@@ -583,7 +584,7 @@ def verify_registry(path, *, root=None, checkers=D.DEFAULT_CHECKERS, regenerate=
         except (InputError, KeyError, TypeError, AttributeError):
             pass  # unreadable: _check_row says why
         try:
-            child.failures += _check_row(e, root, verified)
+            child.failures += _check_row(e, root, verified, child.unverified)
         except Exception as err:  # a row must never crash the checker
             child.failures.append(f"internal error: {type(err).__name__}: {err}")
         child.seconds = time.perf_counter() - t0

@@ -43,9 +43,11 @@ of ``F`` to an existing bundle.
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from ..errors import InputError
 from . import drat as D
+from .jsonio import read_text as read_bounded
 from .regen import regenerate_base
 from .generators import GEN, check_generator_proof
 from .regen_proof import REGEN, check_regenerable_proof
@@ -130,12 +132,15 @@ def _extra_clauses(text, base):
 
 
 def check_certificate(path, claim, encode, *, checkers=D.DEFAULT_CHECKERS,
-                      budget=None, regenerate=True):
+                      budget=None, regenerate=True, limit=None):
     """Check the certificate kind ``claim`` states against bundle ``path``.
 
     ``encode(options)`` builds the claim's formula with other encoder
     options (the verifier supplies it: same encoder, question and shape;
-    members from ``options.members``, else the whole family). Returns a :class:`CertificateReport`; never raises for a bad
+    members from ``options.members``, else the whole family). ``limit``
+    bounds the unzipped bytes of every formula and proof read from
+    ``base/`` and ``gen/`` (``--max-unzipped-mb``, as for the claim's own
+    proof). Returns a :class:`CertificateReport`; never raises for a bad
     bundle.
     """
     rep = CertificateReport()
@@ -181,7 +186,8 @@ def check_certificate(path, claim, encode, *, checkers=D.DEFAULT_CHECKERS,
                                 f"F with their lex-leader clauses, proof)")
             return rep
         check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate,
-                              base_options(options, whole_family="members" in options))
+                              base_options(options, whole_family="members" in options),
+                              limit=limit)
         return rep
     if has_gen or gen_meta is not None:
         rep.failures.append(f"gen/: a generator proof is present but the claim states "
@@ -205,7 +211,7 @@ def check_certificate(path, claim, encode, *, checkers=D.DEFAULT_CHECKERS,
             if "members" in options:
                 allowed.append(base_options(options, whole_family=True))
             check_regenerable_proof(claim, encode, rep, allowed,
-                                    bool(budget and budget.regenerate_proofs))
+                                    bool(budget and budget.regenerate_proofs), regenerate)
         return rep
     # kind == KIND_F
     if not sb:
@@ -218,19 +224,23 @@ def check_certificate(path, claim, encode, *, checkers=D.DEFAULT_CHECKERS,
                             f"carries symmetry breaks and the bundle has no base/ proof "
                             f"of F")
         return rep
-    _check_base(path / BASE, base_meta, options, encode, rep, checkers, budget,
-                regenerate, claim)
+    try:
+        _check_base(path / BASE, base_meta, options, encode, rep, checkers, budget,
+                    regenerate, claim, limit)
+    except InputError as e:  # e.g. over --max-unzipped-mb
+        rep.failures.append(f"base/{e}")
     return rep
 
 
-def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, claim):
+def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, claim,
+                limit=None):
     cnf, prf = bdir / "formula.cnf.gz", bdir / "proof.drat.gz"
     missing = [p.name for p in (cnf, prf) if not p.is_file()]
     if missing:
         rep.failures += [f"base/{m}: missing (a proof of F needs formula and proof)"
                          for m in missing]
         return
-    text = D.read_text(cnf)
+    text = read_bounded(cnf, limit)
     sha = D.sha256_text(text)
     if sha != (meta.get("formula") or {}).get("sha256"):
         rep.failures.append("base/formula.cnf.gz: sha256 differs from claim.json's "
@@ -265,6 +275,11 @@ def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, 
                                     "regenerated from claim.json")
     else:
         rep.notes.append("base formula F not regenerated (--no-regenerate)")
+    nvars, clauses = D.parse_dimacs(text)
+    del text
+    # read here, within the limit: the checkers get the text, not the file
+    proof = read_bounded(prf, limit)
     budget = budget or D.Budget(headline=bool(claim.get("headline")))
-    recs = D.check_drat(cnf, prf, budget.base_checkers or checkers, budget)
+    recs = D.check_drat(SimpleNamespace(nvars=nvars, clauses=clauses), None,
+                        budget.base_checkers or checkers, budget, text=proof)
     D.record_checks(rep, recs, "base/proof.drat.gz", tag="F:", note="base proof: ")

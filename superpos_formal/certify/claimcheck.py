@@ -300,7 +300,7 @@ def verify_claim_dir(path, rep, checkers, regenerate, budget, limit=None):
         return encode((claim.raw.get("encoder") or {}).get("name"), claim.question,
                       members, claim.shape, opts)[0]
     kind = check_certificate(path, claim.raw, encode_with, checkers=checkers,
-                             budget=budget, regenerate=regenerate)
+                             budget=budget, regenerate=regenerate, limit=limit)
     rep.certificate = kind.kind
     rep.checks += kind.checks
     rep.failures += kind.failures

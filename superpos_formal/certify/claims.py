@@ -278,7 +278,8 @@ def check_subfamily(family, tasks, where="members", full=None):
                              f"{family.name} (a member is its whole truth table, outputs "
                              f"in order)")
         if t.id in seen:
-            raise InputError(f"{where}[{i}] duplicates {where}[{seen[t.id]}] ({t.name})")
+            raise InputError(f"{where}[{i}] duplicates {where}[{seen[t.id]}]: {t.name} is "
+                             f"repeated")
         seen[t.id] = i
     return set(seen)
 

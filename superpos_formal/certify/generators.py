@@ -40,11 +40,13 @@ and ``SB`` (argument in :mod:`superpos_formal.encode.lexleader`).
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 from ..encode.lexleader import automorphism_failure, clause_multiset, lex_leader_clauses
 from ..encode.sat import SUM_ENCODINGS
 from ..errors import InputError
 from . import drat as D
+from .jsonio import read_text as read_bounded
 from .regen import regenerate_base
 
 __all__ = ["GEN", "GENERATORS_FORMAT", "pack", "unpack", "generators_doc",
@@ -158,12 +160,22 @@ def formula_with_sb(base, gens):
 
 
 def check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate,
-                          f_options):
+                          f_options, limit=None):
     """Check ``gen/`` of bundle ``path`` as the module docstring says; fill ``rep``.
 
     ``f_options``: the options ``F`` must be built with (the claim's, breaks
-    off, whole family); ``encode(options)`` builds it.
+    off, whole family); ``encode(options)`` builds it. ``limit``: the bound
+    on the unzipped bytes of each file read (``--max-unzipped-mb``).
     """
+    try:
+        _check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate,
+                               f_options, limit)
+    except InputError as e:  # e.g. a file over the limit
+        rep.failures.append(f"gen/{e}")
+
+
+def _check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate,
+                           f_options, limit):
     gdir = Path(path) / GEN
     meta = claim.get("generator_proof")
     if not isinstance(meta, dict):
@@ -184,7 +196,7 @@ def check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate
                             "whole family; any sum encoding of "
                             + ", ".join(SUM_ENCODINGS) + ")")
         return
-    graw = D.read_text(files["generators.json.gz"])
+    graw = read_bounded(files["generators.json.gz"], limit)
     if D.sha256_text(graw) != (meta.get("generators") or {}).get("sha256"):
         rep.failures.append("gen/generators.json.gz: sha256 differs from claim.json's "
                             "generator_proof.generators.sha256")
@@ -194,7 +206,7 @@ def check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate
         rep.failures.append(f"gen/{e}" if str(e).startswith("generators.json")
                             else f"gen/generators.json.gz: {e}")
         return
-    text = D.read_text(files["formula.cnf.gz"])
+    text = read_bounded(files["formula.cnf.gz"], limit)
     if D.sha256_text(text) != (meta.get("formula") or {}).get("sha256"):
         rep.failures.append("gen/formula.cnf.gz: sha256 differs from claim.json's "
                             "generator_proof.formula.sha256")
@@ -254,8 +266,9 @@ def check_generator_proof(path, claim, encode, rep, checkers, budget, regenerate
         rep.failures.append(f"gen/formula.cnf.gz: header says {fv} variables, F and SB "
                             f"use {top}")
         return
+    proof = read_bounded(files["proof.drat.gz"], limit)
     budget = budget or D.Budget(headline=bool(claim.get("headline")))
-    recs = D.check_drat(files["formula.cnf.gz"], files["proof.drat.gz"],
-                        budget.base_checkers or checkers, budget)
+    recs = D.check_drat(SimpleNamespace(nvars=fv, clauses=fclauses), None,
+                        budget.base_checkers or checkers, budget, text=proof)
     D.record_checks(rep, recs, "gen/proof.drat.gz", tag="F+SB(gen):",
                     note="generator proof: ")

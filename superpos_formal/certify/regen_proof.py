@@ -65,9 +65,16 @@ def record_regenerable_proof(bundle, encoding, proof_path, *, options, solve_sec
     return bundle
 
 
-def check_regenerable_proof(claim, encode, rep, allowed_options, regenerate_proofs):
+def check_regenerable_proof(claim, encode, rep, allowed_options, regenerate_proofs,
+                            regenerate=True):
     """Check ``claim.json``'s ``regenerable_proof`` record; with
-    ``regenerate_proofs``, re-solve ``F`` and check the proof. Fills ``rep``."""
+    ``regenerate_proofs``, re-solve ``F`` and check the proof. Fills ``rep``.
+
+    Even without ``regenerate_proofs``, ``F`` is regenerated (an encoding,
+    no solve) and its sha256 must be the recorded one: the note that a proof
+    of ``F`` is recorded is only made for a record of ``F`` itself.
+    ``regenerate`` false (``--no-regenerate``) skips that and says so.
+    """
     meta = claim.get(REGEN)
     if not isinstance(meta, dict):
         rep.failures.append(f"claim.json: {REGEN}: expected an object")
@@ -81,20 +88,32 @@ def check_regenerable_proof(claim, encode, rep, allowed_options, regenerate_proo
         rep.failures.append(f"claim.json: {REGEN}.options are not the claim's options with "
                             f"the symmetry breaks off (same members, or the whole family)")
         return
+    if not all(isinstance(meta[k], dict) for k in ("formula", "proof", "timings")):
+        rep.failures.append(f"claim.json: {REGEN}: formula, proof and timings must be "
+                            f"objects")
+        return
     mb = (meta["proof"].get("gz_bytes") or 0) / 1e6
     secs = meta["timings"].get("solve_seconds")
+    base = None
+    if regenerate or regenerate_proofs:
+        rep.checks.append("regenerate-F")
+        base = regenerate_base(encode, meta["options"], rep)
+        if base is None:
+            return
+        if D.sha256_text(base.to_dimacs()) != meta["formula"].get("sha256"):
+            rep.failures.append(f"regenerate F: the formula differs from "
+                                f"{REGEN}.formula.sha256 (the record is not of a proof "
+                                f"of this claim's F)")
+            return
     if not regenerate_proofs:
-        rep.notes.append(f"a proof of F ({mb:.1f} MB gzipped, {secs} s to solve) is "
-                         f"recorded as regenerable, not committed: superpos verify "
-                         f"--regenerate-proofs re-solves and checks it")
+        rep.notes.append(
+            f"a proof of F ({mb:.1f} MB gzipped, {secs} s to solve) is recorded as "
+            f"regenerable, not committed"
+            + ("" if base is not None else " (F not regenerated: the record's formula "
+               "was not compared)")
+            + ": superpos verify --regenerate-proofs re-solves and checks it")
         return
     rep.checks.append("regenerate-proof-of-F")
-    base = regenerate_base(encode, meta["options"], rep)
-    if base is None:
-        return
-    if D.sha256_text(base.to_dimacs()) != meta["formula"].get("sha256"):
-        rep.failures.append(f"regenerate F: the formula differs from {REGEN}.formula.sha256")
-        return
     solver = (meta.get("solver") or {}).get("name")
     with tempfile.TemporaryDirectory() as wd:
         proof = os.path.join(wd, "f.drat")

@@ -6,7 +6,9 @@
     N`` runs cells on a Dask LocalCluster, ``--scheduler`` on an existing
     cluster; without either, one after another in this process.
 ``import FILE.jsonl ...``
-    copy JSONL records of earlier campaign runs into the store (once each).
+    copy JSONL records of earlier campaign runs into the store, all or
+    nothing (every record checked first); a decided record replaces an open
+    one of the same cell, never the reverse.
 ``table NAME``
     render a campaign from the store as Markdown, CSV or JSONL.
 """
