@@ -8,9 +8,9 @@ Every SAT network is verified exhaustively before it is written.
 
     cd <repo> && /work/bin/bg /work/venv/bin/python search/midrange_sym.py \
         --plan step:12:8 step:16:11:12 ... --time-limit 60 --tries 2 \
-        --out search/midrange --log search/results/midrange_sym.jsonl
+        --out search/midrange --log search/midrange/sym-runs.jsonl
 
-(the runs recorded in search/results/midrange_sym.jsonl: first a descent
+(the runs recorded in search/midrange/sym-runs.jsonl: first a descent
 m = 8..12 from m, then the plans listed in search/results/midrange.md).
 Prime m are reached by restriction from m + 1 (bounds/restriction.py), not
 searched: their only rotations fix no neuron orbit below width m.

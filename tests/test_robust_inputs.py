@@ -502,3 +502,16 @@ def test_a_run_keeps_the_committed_decided_records(tmp_path):
         assert [r["minimum"] for r in st_.records("t")] == [7]
     row = (res / "t.md").read_text().splitlines()[-1]
     assert "| 7 |" in row and "UNKNOWN" not in row
+
+
+def test_memory_limit_is_mb_in_campaign_run_as_everywhere():
+    # issue 21: campaign run took GiB while every other command took MB
+    from superpos_formal.cli import build_parser
+    p = build_parser()
+    a = p.parse_args(["campaign", "run", "c.json", "--memory-limit", "2048"])
+    assert a.memory_limit == 2048
+    b = p.parse_args(["min-neurons", "--task", "uand", "--m", "3",
+                      "--memory-limit", "2048"])
+    assert b.memory_mb == a.memory_limit
+    with pytest.raises(SystemExit):
+        p.parse_args(["campaign", "run", "c.json", "--memory-limit", "0.01"])
