@@ -84,13 +84,18 @@ EXPORT_FORMAT = "superpos-formal/best-known-registry"
 EXPORT_VERSION = 1
 
 
+def _bounds(mode, activation, L, B, B_bias, theta, B_code):
+    d = {"mode": mode, "activation": activation, "L": L, "B": B, "B_bias": B_bias,
+         "theta": theta}
+    if mode == "superposed":  # explicit mode has no codes to bound
+        d["B_code"] = B_code
+    return d
+
+
 def bounds_of(net):
     """The model bounds that shape the question, as a dict (shown everywhere)."""
-    d = {"mode": net.mode, "activation": net.activation, "L": net.depth, "B": net.B,
-         "B_bias": net.B_bias, "theta": net.theta}
-    if net.mode == "superposed":
-        d["B_code"] = net.B_code
-    return d
+    return _bounds(net.mode, net.activation, net.depth, net.B, net.B_bias, net.theta,
+                   net.B_code)
 
 
 def _subject_label(subject):
@@ -143,11 +148,7 @@ def lower_bound(subject, net):
 
 def _bounds_of_shape(sh):
     """:func:`bounds_of` of a claim's shape (the question's model bounds)."""
-    d = {"mode": sh.mode, "activation": sh.activation, "L": sh.L, "B": sh.B,
-         "B_bias": sh.B_bias, "theta": sh.theta}
-    if sh.mode == "superposed":
-        d["B_code"] = sh.B_code
-    return d
+    return _bounds(sh.mode, sh.activation, sh.L, sh.B, sh.B_bias, sh.theta, sh.B_code)
 
 
 def question_key(claim):
