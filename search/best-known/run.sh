@@ -3,7 +3,7 @@
 # search/results/results.sqlite, exported to search/best-known/: registry.json,
 # registry.csv, README.md) and its SAT bundles (proofs/best-known/). Run from
 # the repository root:
-#   sh search/best-known/run.sh [explicit|superposed|constructions|families]
+#   sh search/best-known/run.sh [explicit|superposed|constructions|families|midrange]
 # Every run first takes the committed export into the store, so the registry
 # keeps the best entry over every run ever made (a run that does not beat an
 # entry leaves it; every run is logged in the store's best_known_runs table).
@@ -62,4 +62,17 @@ if [ "$part" = all ] || [ "$part" = families ]; then
   $SP improve --family permutations --m 6 --sample 24 --sample-seed 0 --activation relu --B 1 --B-code 1 --seed 0 --budget 60 $REG
   $SP improve --family pair-sets --m 5 --m-out 3 --activation relu --B 1 --B-code 1 --seed 0 --budget 90 $REG
   $SP improve --family pair-sets --m 6 --m-out 2 --activation relu --B 1 --B-code 1 --seed 0 --budget 60 $REG
+fi
+
+if [ "$part" = all ] || [ "$part" = midrange ]; then
+  # universal AND, explicit, B = 2, from the mid-range networks (symmetric
+  # search and composition, search/results/midrange.md; every one re-verified
+  # by search/midrange_report.py and again here before it is offered)
+  for f in search/midrange/best/uand_m*-explicit-*-L1-B2-Bb2-t1.json; do
+    b=$(basename "$f" .json)
+    m=$(echo "$b" | sed -E 's/uand_m([0-9]+)-.*/\1/')
+    act=$(echo "$b" | sed -E 's/.*explicit-(step|relu)-.*/\1/')
+    $SP improve --task uand --m "$m" --mode explicit --activation "$act" --B 2 \
+      --start "$f" --seed 0 --budget 10 $REG
+  done
 fi
