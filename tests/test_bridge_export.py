@@ -65,7 +65,7 @@ def test_every_bundle_exports_and_runs_exactly(bundle, tmp_path):
     assert meta["source"]["manifest_sha256"]
     assert meta["certificate"]
     assert meta["subject"]["kind"] in ("and_pairs", "permutations", "pair_sets", "identity",
-                                       "explicit", "permutation")
+                                       "explicit", "permutation", "parity", "majority")
 
 
 def test_every_committed_bundle_is_covered():
