@@ -39,12 +39,13 @@ Answers are SAT (every member verified) or come from the unchanged paths.
 
 import time
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 
 from ..domain import domain
 # _Enc and _code_vars are the encoder's own per-run state and code builder:
 # only _Enc.param (how a code entry becomes a variable) is replaced, so every
 # clause about sums, activations and outputs is the encoder's, unchanged
-from ..encode.ints import Const, scaled
+from ..encode.ints import TRUE, Const, scaled
 from ..encode.sat import (ENCODER_NAME, ENCODER_VERSION, SatEncoding, _code_vars, _Enc,
                           validate_question)
 from ..errors import InputError, SoundnessError
@@ -303,6 +304,19 @@ def is_equivariant(E, R, group):
 
 
 # ---------------------------------------------------------------- encoding
+class _TiedEncoding(SatEncoding):
+    """:class:`SatEncoding` whose code entries are decoded from the full model:
+    a negated tie is a view whose order literals are negative, and the base
+    decoder looks up positive literals only."""
+
+    def decode_all(self, model):
+        E, R, nets = super().decode_all(model)
+        full = set(model) | {TRUE}
+        E = [[e.value(full) for e in row] for row in self._E]
+        R = [[r.value(full) for r in row] for row in self._R]
+        return E, R, [dc_replace(net, E=E, R=R) for net in nets]
+
+
 class _TiedEnc(_Enc):
     """The encoder with one variable per orbit of code entries (negated
     where the orbit says so, 0 where it holds its own negation); weights
@@ -350,7 +364,7 @@ def encode_equivariant(tasks, shape, group, *, sums="tree"):
             "symmetry": False, "group": group.name, "group_order": group.order,
             "free_code_entries": group.free_code_entries, "vars": enc.b.nvars,
             "clauses": len(enc.b.clauses), "inputs": len(enc.X), "members": len(tasks)}
-    return SatEncoding(enc.b.clauses, enc.b.nvars, info, shape, E, R, members)
+    return _TiedEncoding(enc.b.clauses, enc.b.nvars, info, shape, E, R, members)
 
 
 # ---------------------------------------------------------------- solving
