@@ -469,7 +469,8 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
                 B=2, B_bias=None, B_code=None, theta=1, codes=None, E=None, R=None,
                 code_k=2, code_seed=0, tolerance=0, time_limit=None, budget=None,
                 solver=DEFAULT_SOLVER, symmetry=True, sums="auto", cegis=False,
-                check=True, incremental=False, proof_dir=None, progress=None):
+                check=True, incremental=False, proof_dir=None, progress=None,
+                family_method="cegis"):
     """The smallest width ``n`` in ``n_min..n_max`` (per-width table).
 
     The first SAT after an UNSAT (or at ``n = 1``) is the minimum, because
@@ -483,6 +484,9 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
     subject : Task or Family
     n_min, n_max : int
         Widths tried (default 1..8).
+    family_method : str
+        Families only: ``"cegis"`` (default, the member loop) or ``"orbits"``
+        (an equivariant shared code first; :mod:`superpos_formal.solve.equivariant`).
     incremental : bool
         Explicit mode: one solver for all widths (assumptions); the UNSAT
         below the minimum is then re-solved for a proof only by
@@ -524,7 +528,8 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
         res = min_neurons_family(subject, sh, n_min=n_min, n_max=n_max,
                                  time_limit=time_limit, budget=budget, progress=progress,
                                  proof_dir=proof_dir, solver=solver, symmetry=symmetry,
-                                 check=check_unsat if check else None)
+                                 check=check_unsat if check else None,
+                                 method=family_method)
         return _answer(Question.MIN_NEURONS, subject, res, sh, time.perf_counter() - t0)
     sh, codes_for = _shape(subject, n_min, mode, activation, L, B, B_bias, B_code, theta,
                            codes, E, R, code_k, code_seed, tolerance)

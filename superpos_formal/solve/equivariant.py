@@ -441,16 +441,17 @@ def refute_subfamily(subfamily, shape, *, time_limit=None, solver=DEFAULT_SOLVER
 def decide_family_orbits(family, shape, *, group=None, groups=("d4", "s3", "c4"),
                          time_limit=None, budget=None, solver=DEFAULT_SOLVER,
                          proof_path=None, cnf_path=None, check=None, progress=None,
-                         fallback=True, **kw):
+                         fallback=True, refute_representatives=False, **kw):
     """The family question with the orbit method first.
 
     ``group`` (a :class:`CodeGroup`) or the named ``groups`` tried in turn
     (each applicable one, ``time_limit`` each). The first SAT is the answer
     (every member verified). Otherwise the representatives of the last
-    group are asked with a free code (UNSAT: the subfamily's refutation,
-    the family's answer, proof checked by ``check``), and then, with
-    ``fallback``, the member-CEGIS loop decides. ``kw`` goes to
-    :func:`~.family.decide_family`.
+    group are asked with a free code when ``refute_representatives`` (UNSAT:
+    the subfamily's refutation, the family's answer, proof checked by
+    ``check``; off by default: on the cells measured the member loop refutes
+    with a smaller core, faster), and then, with ``fallback``, the
+    member-CEGIS loop decides. ``kw`` goes to :func:`~.family.decide_family`.
     """
     from .family import FamilyCell, decide_family
 
@@ -480,10 +481,15 @@ def decide_family_orbits(family, shape, *, group=None, groups=("d4", "s3", "c4")
             return FamilyCell(family, shape, Status.SAT, time.perf_counter() - t0, E=r.E,
                               R=r.R, networks=r.networks,
                               core=[members[k] for k in r.reps], rounds=1,
-                              options={"method": "orbits", "group": gr.to_dict()},
-                              info=dict(r.info, timings=r.timings, tried=tried),
+                              # the options of the member loop's answer to the same
+                              # question, so both halves of a minimum pose one
+                              # question (a SAT answer rests on its verified
+                              # networks; there is no formula to regenerate)
+                              options=_loop_options(family, kw.get("symmetry", True)),
+                              info=dict(r.info, method="orbits", group_def=gr.to_dict(),
+                                        timings=r.timings, tried=tried),
                               solver=solver, note=f"equivariant code under {gr.name}")
-    if last is not None:
+    if last is not None and refute_representatives:
         left = _left(budget, t0)
         tl = time_limit if left is None else (left if time_limit is None else min(time_limit, left))
         if tl is None or tl > 0:
@@ -519,6 +525,16 @@ def decide_family_orbits(family, shape, *, group=None, groups=("d4", "s3", "c4")
     cell.seconds = time.perf_counter() - t0
     cell.info = dict(cell.info, orbits_tried=tried)
     return cell
+
+
+def _loop_options(family, symmetry):
+    from ..encode.symmetry import family_symmetry_of
+
+    opts = {"symmetry": symmetry}
+    fsym = family_symmetry_of(family) if symmetry else None
+    if fsym:
+        opts["family_symmetry"] = fsym
+    return opts
 
 
 def _left(budget, t0):
