@@ -192,8 +192,29 @@ def _s3(m, n, feats):
     return gens
 
 
+def _c2(m, n, feats):
+    """Swap coordinates 0, 1 and the 2 ``feats`` alike."""
+    if n < 2:
+        raise InputError("group c2: needs n >= 2")
+    p = list(range(n))
+    p[0], p[1] = 1, 0
+    g = list(range(m))
+    g[feats[0]], g[feats[1]] = feats[1], feats[0]
+    return [(g, p, [1] * n, g)]
+
+
+def _flip(m, n, feats):
+    """Negate coordinate 0 and swap the 2 ``feats`` alike (any ``n``)."""
+    s = [1] * n
+    s[0] = -1
+    g = list(range(m))
+    g[feats[0]], g[feats[1]] = feats[1], feats[0]
+    return [(g, list(range(n)), s, g)]
+
+
 #: named code groups: name -> (builder, how many features it moves)
-GROUPS = {"d4": (_d4, 4), "c4": (_c4, 4), "s3": (_s3, 3)}
+GROUPS = {"d4": (_d4, 4), "c4": (_c4, 4), "s3": (_s3, 3), "c2": (_c2, 2),
+          "flip": (_flip, 2)}
 
 
 def group_for(family, n, name="d4"):
@@ -438,7 +459,12 @@ def refute_subfamily(subfamily, shape, *, time_limit=None, solver=DEFAULT_SOLVER
     return res.status, res, enc
 
 
-def decide_family_orbits(family, shape, *, group=None, groups=("d4", "s3", "c4"),
+#: the groups :func:`decide_family_orbits` tries, in order (largest first:
+#: fewer representatives); each only where it applies
+DEFAULT_GROUPS = ("d4", "s3", "c4", "c2", "flip")
+
+
+def decide_family_orbits(family, shape, *, group=None, groups=DEFAULT_GROUPS,
                          time_limit=None, budget=None, solver=DEFAULT_SOLVER,
                          proof_path=None, cnf_path=None, check=None, progress=None,
                          fallback=True, refute_representatives=False, **kw):
