@@ -212,9 +212,36 @@ def _flip(m, n, feats):
     return [(g, list(range(n)), s, g)]
 
 
+def _d4xflip(m, n, feats):
+    """D4 on coordinates 0, 1 and ``feats[:4]`` (:func:`_d4`), times the
+    negation of coordinate 2 swapping ``feats[4]`` and ``feats[5]``."""
+    if n < 3 or len(feats) != 6:
+        raise InputError("group d4xflip: needs n >= 3 and 6 features")
+    s = [1] * n
+    s[2] = -1
+    g = list(range(m))
+    g[feats[4]], g[feats[5]] = feats[5], feats[4]
+    return _d4(m, n, feats[:4]) + [(g, list(range(n)), s, g)]
+
+
+def _s4(m, n, feats):
+    """S4 permuting coordinates 0..3 and the 4 ``feats`` alike."""
+    if n < 4 or len(feats) != 4:
+        raise InputError("group s4: needs n >= 4 and 4 features")
+    gens = []
+    for cyc in ((1, 2, 3, 0), (1, 0, 2, 3)):
+        p = list(range(n))
+        p[:4] = cyc
+        g = list(range(m))
+        for t in range(4):
+            g[feats[t]] = feats[cyc[t]]
+        gens.append((g, p, [1] * n, g))
+    return gens
+
+
 #: named code groups: name -> (builder, how many features it moves)
 GROUPS = {"d4": (_d4, 4), "c4": (_c4, 4), "s3": (_s3, 3), "c2": (_c2, 2),
-          "flip": (_flip, 2)}
+          "flip": (_flip, 2), "d4xflip": (_d4xflip, 6), "s4": (_s4, 4)}
 
 
 def group_for(family, n, name="d4"):
