@@ -134,12 +134,13 @@ def _check_answer(members, E, R, nets, shape):
             assert all(abs(w) <= shape.B for row in W for w in row)
 
 
-def test_every_member_of_an_orbit_answer_checked():
+@pytest.mark.parametrize("cegis", [False, True])
+def test_every_member_of_an_orbit_answer_checked(cegis):
     fam = permutation_family(3)
     members = fam.member_list()
     sh = _shape(3)
     g = eq.group_for(fam, 3, "s3")
-    r = eq.solve_orbits(members, sh, g, time_limit=120)
+    r = eq.solve_orbits(members, sh, g, time_limit=120, cegis=cegis)
     assert r.status == Status.SAT
     assert len(r.reps) == 3 < len(members)
     assert eq.is_equivariant(r.E, r.R, g)
@@ -160,7 +161,8 @@ def test_family_cell_and_min_neurons_orbits():
         min_neurons_family(fam, _shape(1), n_max=1, method="nope")
 
 
-def test_code_for_representatives_only_is_caught(monkeypatch):
+@pytest.mark.parametrize("cegis", [False, True])
+def test_code_for_representatives_only_is_caught(monkeypatch, cegis):
     """Solve the representatives with a *free* code (the tie switched off)
     and pretend it is equivariant: the networks built by the transformation
     fail some non-representative member, and the exhaustive check says so."""
@@ -174,11 +176,11 @@ def test_code_for_representatives_only_is_caught(monkeypatch):
                         lambda tasks, shape, group, **kw: real_encode(tasks, shape, trivial))
     # first line of defence: the code is checked against the group
     with pytest.raises(SoundnessError, match="not equivariant"):
-        eq.solve_orbits(members, sh, g, time_limit=120)
+        eq.solve_orbits(members, sh, g, time_limit=120, cegis=cegis)
     # second: with that check switched off too, the member-by-member check
     monkeypatch.setattr(eq, "is_equivariant", lambda E, R, group: True)
     with pytest.raises(SoundnessError, match="fails it"):
-        eq.solve_orbits(members, sh, g, time_limit=120)
+        eq.solve_orbits(members, sh, g, time_limit=120, cegis=cegis)
 
 
 def test_broken_transformation_is_caught(monkeypatch):
@@ -208,6 +210,8 @@ def test_unsat_of_representatives_is_a_subfamily_refutation_only():
     # a sign-flip group at n = 1: features 0 and 1 swapped, coordinate negated
     g = eq.CodeGroup(3, 3, 1, [((1, 0, 2), (0,), (-1,), (1, 0, 2))], "flip")
     r = eq.solve_orbits(members, _shape(1), g, time_limit=60)
+    assert eq.solve_orbits(members, _shape(1), g, time_limit=60, cegis=True).status == \
+        "NO_EQUIVARIANT"
     # the tied formula's UNSAT is not an answer to the question
     assert r.status == "NO_EQUIVARIANT" and r.status != Status.UNSAT
     cell = eq.decide_family_orbits(fam, _shape(1), group=g, time_limit=60,

@@ -20,7 +20,7 @@ so a member transformation that is not such a ``q`` would need another code.
 
 So with an equivariant code only one member per orbit of ``G`` on the
 family (:func:`member_orbits`, on truth tables) needs its own solve: the
-*representatives* are solved jointly, the code tied to one variable per
+*representatives* are solved (jointly, or by a loop over them), the code tied to one variable per
 orbit of ``G`` on code entries (the encoder's ``param`` hook, as in
 ``solve/symmetric.py`` on the h24 branch), every other member's network is
 built by the transformation (:func:`transform_network`) and **every**
@@ -466,23 +466,79 @@ def _solve_tied(enc, solver, time_limit):
     return SolveResult(out.value["status"], dt, model=out.value["model"], solver=solver)
 
 
-def solve_orbits(members, shape, group, *, time_limit=None, solver=DEFAULT_SOLVER):
+def _rep_networks_cegis(rep_tasks, shape, group, deadline, solver, timings):
+    """The representatives by a loop over them with the tie kept: solve the
+    tied formula of a subset, give its code to every other representative
+    (one formula with free outputs, a solve per member under assumptions:
+    :func:`~.family._test_members`), add the first one it cannot serve.
+    Returns ``(status, E, R, networks, info)``; an UNSAT of a subset's tied
+    formula is NO_EQUIVARIANT for all (no equivariant code serves a subset)."""
+    from .family import _test_members
+
+    def left():
+        return None if deadline is None else deadline - time.perf_counter()
+
+    core, rounds = [0], 0
+    while True:
+        rounds += 1
+        t = time.perf_counter()
+        enc = encode_equivariant([rep_tasks[i] for i in core], shape, group)
+        timings["encode"] = timings.get("encode", 0) + time.perf_counter() - t
+        rem = left()
+        if rem is not None and rem <= 0:
+            return Status.UNKNOWN, None, None, None, enc.info
+        t = time.perf_counter()
+        res = _solve_tied(enc, solver, rem)
+        timings["solve"] = timings.get("solve", 0) + time.perf_counter() - t
+        info = dict(enc.info, rounds=rounds, members=len(rep_tasks), core=len(core))
+        if res.status != Status.SAT:
+            st = "NO_EQUIVARIANT" if res.status == Status.UNSAT else Status.UNKNOWN
+            return st, None, None, None, info
+        E, R, nets = enc.decode_all(res.model)
+        t = time.perf_counter()
+        networks, failed, stop = _test_members(rep_tasks, core, nets, E, R, shape, left,
+                                               solver, False)
+        timings["members"] = timings.get("members", 0) + time.perf_counter() - t
+        if stop:
+            return Status.UNKNOWN, None, None, None, info
+        if failed is None:
+            return Status.SAT, E, R, networks, info
+        core.append(failed)
+
+
+def solve_orbits(members, shape, group, *, time_limit=None, solver=DEFAULT_SOLVER,
+                 cegis=False):
     """Orbits, the tied solve of the representatives, reconstruction, and the
-    exhaustive check of every member."""
+    exhaustive check of every member.
+
+    ``cegis``: the representatives by :func:`_rep_networks_cegis` (a loop
+    over them, the code tied throughout) instead of one joint formula."""
     t0 = time.perf_counter()
     orbits = member_orbits(members, group)
     reps = [k for k, _ in orbits]
     t1 = time.perf_counter()
-    enc = encode_equivariant([members[k] for k in reps], shape, group)
-    t2 = time.perf_counter()
-    res = _solve_tied(enc, solver, time_limit)
-    t3 = time.perf_counter()
-    timings = {"orbits": t1 - t0, "encode": t2 - t1, "solve": t3 - t2}
-    if res.status != Status.SAT:
-        st = "NO_EQUIVARIANT" if res.status == Status.UNSAT else Status.UNKNOWN
-        return OrbitResult(str(st), time.perf_counter() - t0, group.name, reps, enc.info,
-                           timings=timings, reason=res.reason or "")
-    E, R, nets = enc.decode_all(res.model)
+    timings = {"orbits": t1 - t0}
+    if cegis:
+        deadline = None if time_limit is None else t1 + time_limit
+        st, E, R, nets, info = _rep_networks_cegis([members[k] for k in reps], shape, group,
+                                                   deadline, solver, timings)
+        t3 = time.perf_counter()
+        if st != Status.SAT:
+            return OrbitResult(str(st), time.perf_counter() - t0, group.name, reps, info,
+                               timings=timings)
+        enc = None
+    else:
+        enc = encode_equivariant([members[k] for k in reps], shape, group)
+        t2 = time.perf_counter()
+        res = _solve_tied(enc, solver, time_limit)
+        t3 = time.perf_counter()
+        timings.update(encode=t2 - t1, solve=t3 - t2)
+        info = enc.info
+        if res.status != Status.SAT:
+            st = "NO_EQUIVARIANT" if res.status == Status.UNSAT else Status.UNKNOWN
+            return OrbitResult(str(st), time.perf_counter() - t0, group.name, reps, info,
+                               timings=timings, reason=res.reason or "")
+        E, R, nets = enc.decode_all(res.model)
     if not is_equivariant(E, R, group):
         raise SoundnessError(f"orbits: decoded code is not equivariant under {group.name}")
     networks = [None] * len(members)
@@ -498,7 +554,7 @@ def solve_orbits(members, shape, group, *, time_limit=None, solver=DEFAULT_SOLVE
             raise SoundnessError(f"orbits: the network built for {t.name} fails it at "
                                  f"{v.counterexamples[0]}")
     timings["verify"] = time.perf_counter() - t3
-    return OrbitResult(str(Status.SAT), time.perf_counter() - t0, group.name, reps, enc.info,
+    return OrbitResult(str(Status.SAT), time.perf_counter() - t0, group.name, reps, info,
                        E=E, R=R, networks=networks, timings=timings)
 
 
@@ -526,7 +582,7 @@ DEFAULT_GROUPS = ("d4", "s3", "c4", "c2", "flip")
 def decide_family_orbits(family, shape, *, group=None, groups=DEFAULT_GROUPS,
                          time_limit=None, budget=None, solver=DEFAULT_SOLVER,
                          proof_path=None, cnf_path=None, check=None, progress=None,
-                         fallback=True, refute_representatives=False, **kw):
+                         fallback=True, refute_representatives=False, cegis=True, **kw):
     """The family question with the orbit method first.
 
     ``group`` (a :class:`CodeGroup`) or the named ``groups`` tried in turn
@@ -537,6 +593,11 @@ def decide_family_orbits(family, shape, *, group=None, groups=DEFAULT_GROUPS,
     ``check``; off by default: on the cells measured the member loop refutes
     with a smaller core, faster), and then, with ``fallback``, the
     member-CEGIS loop decides. ``kw`` goes to :func:`~.family.decide_family`.
+
+    ``cegis`` (default): the representatives by a loop over them with the
+    code tied (:func:`_rep_networks_cegis`); permutations of 5 at n = 3
+    under D4: 2 rounds, 4.6 s, against 18-34 s for the joint formula of all
+    22 representatives (load ~7).
     """
     from .family import FamilyCell, decide_family
 
@@ -557,7 +618,7 @@ def decide_family_orbits(family, shape, *, group=None, groups=DEFAULT_GROUPS,
         tl = time_limit if left is None else (left if time_limit is None else min(time_limit, left))
         if tl is not None and tl <= 0:
             break
-        r = solve_orbits(members, shape, gr, time_limit=tl, solver=solver)
+        r = solve_orbits(members, shape, gr, time_limit=tl, solver=solver, cegis=cegis)
         last = r
         tried.append(f"{gr.name}: {r.status} ({len(r.reps)} representatives, {r.seconds:.2f} s)")
         if progress:
