@@ -46,7 +46,8 @@ def main(argv=None):
                       codes="free")
         t0 = time.perf_counter()
         cell = decide_family_orbits(fam, shape, groups=groups, time_limit=a.time_limit,
-                                    fallback=False, progress=print)
+                                    fallback=False,
+                                    progress=lambda s: print(s, flush=True))
         dt = time.perf_counter() - t0
         print(f"{name}: {fam.name} n={n} B=1 bias=1 code=1 theta=1: {cell.status} "
               f"in {dt:.1f} s; {cell.info.get('tried')}", flush=True)
