@@ -28,7 +28,7 @@ from superpos_formal.tasks import permutation_family  # noqa: E402
 #: name -> (family, n, groups tried in order); bounds B = bias = code = 1, theta 1
 CELLS = {
     "perm6-n4": (lambda: permutation_family(6), 4, ("s4", "d4xflip", "d4")),
-    "perm6-n3": (lambda: permutation_family(6), 3, ("d4xflip", "d4")),
+    "perm6-n3": (lambda: permutation_family(6), 3, ("d4xflip", "d4", "s3", "c4", "c2", "flip")),
 }
 
 

@@ -233,3 +233,17 @@ def test_cli_family_method_needs_a_family(capsys):
     assert rc == 2
     err = capsys.readouterr().err
     assert err.startswith("superpos: error: --family-method")
+
+
+def test_cli_min_neurons_orbits(tmp_path, capsys):
+    from superpos_formal.cli import main
+
+    rc = main(["min-neurons", "--family", "permutations", "--m", "3", "--mode", "superposed",
+               "--codes", "free", "--B", "1", "--B-bias", "1", "--B-code", "1",
+               "--family-method", "orbits", "--n-max", "3", "--out", str(tmp_path / "o")])
+    cap = capsys.readouterr()
+    out = cap.out + cap.err
+    assert rc == 0
+    # the committed minimum for permutations of 3 (search/results/families.md)
+    assert "minimum n = 2" in out
+    assert "orbits c2: SAT" in out
