@@ -466,7 +466,7 @@ def _solve_tied(enc, solver, time_limit):
     return SolveResult(out.value["status"], dt, model=out.value["model"], solver=solver)
 
 
-def _rep_networks_cegis(rep_tasks, shape, group, deadline, solver, timings):
+def _rep_networks_cegis(rep_tasks, shape, group, deadline, solver, timings, progress=None):
     """The representatives by a loop over them with the tie kept: solve the
     tied formula of a subset, give its code to every other representative
     (one formula with free outputs, a solve per member under assumptions:
@@ -499,6 +499,11 @@ def _rep_networks_cegis(rep_tasks, shape, group, deadline, solver, timings):
         networks, failed, stop = _test_members(rep_tasks, core, nets, E, R, shape, left,
                                                solver, False)
         timings["members"] = timings.get("members", 0) + time.perf_counter() - t
+        if progress:
+            progress(f"  {group.name} round {rounds}: tied code for {len(core)} "
+                     f"representative(s) in {res.seconds:.2f} s; the others "
+                     f"{'all served' if failed is None and not stop else 'stopped' if stop else f'not: #{failed}'} "
+                     f"({time.perf_counter() - t:.2f} s)")
         if stop:
             return Status.UNKNOWN, None, None, None, info
         if failed is None:
@@ -507,7 +512,7 @@ def _rep_networks_cegis(rep_tasks, shape, group, deadline, solver, timings):
 
 
 def solve_orbits(members, shape, group, *, time_limit=None, solver=DEFAULT_SOLVER,
-                 cegis=False):
+                 cegis=False, progress=None):
     """Orbits, the tied solve of the representatives, reconstruction, and the
     exhaustive check of every member.
 
@@ -521,7 +526,7 @@ def solve_orbits(members, shape, group, *, time_limit=None, solver=DEFAULT_SOLVE
     if cegis:
         deadline = None if time_limit is None else t1 + time_limit
         st, E, R, nets, info = _rep_networks_cegis([members[k] for k in reps], shape, group,
-                                                   deadline, solver, timings)
+                                                   deadline, solver, timings, progress)
         t3 = time.perf_counter()
         if st != Status.SAT:
             return OrbitResult(str(st), time.perf_counter() - t0, group.name, reps, info,
@@ -618,7 +623,8 @@ def decide_family_orbits(family, shape, *, group=None, groups=DEFAULT_GROUPS,
         tl = time_limit if left is None else (left if time_limit is None else min(time_limit, left))
         if tl is not None and tl <= 0:
             break
-        r = solve_orbits(members, shape, gr, time_limit=tl, solver=solver, cegis=cegis)
+        r = solve_orbits(members, shape, gr, time_limit=tl, solver=solver, cegis=cegis,
+                         progress=progress)
         last = r
         tried.append(f"{gr.name}: {r.status} ({len(r.reps)} representatives, {r.seconds:.2f} s)")
         if progress:
