@@ -28,6 +28,7 @@ from superpos_formal.tasks import permutation_family  # noqa: E402
 #: name -> (family, n, groups tried in order); bounds B = bias = code = 1, theta 1
 CELLS = {
     "perm6-n4": (lambda: permutation_family(6), 4, ("s4", "d4xflip", "d4")),
+    "perm6-n4-d4xflip": (lambda: permutation_family(6), 4, ("d4xflip",)),
     "perm6-n3": (lambda: permutation_family(6), 3, ("d4xflip", "d4", "s3", "c4", "c2", "flip")),
 }
 
@@ -52,7 +53,7 @@ def main(argv=None):
         print(f"{name}: {fam.name} n={n} B=1 bias=1 code=1 theta=1: {cell.status} "
               f"in {dt:.1f} s; {cell.info.get('tried')}", flush=True)
         if cell.status == Status.SAT:
-            dest = os.path.join(here, "family-method", f"{name}-sat")
+            dest = os.path.join(here, "family-method", f"{name.split('-d4')[0]}-sat")
             rep = bundle_decision(cell, dest, family=fam, overwrite=True)
             print(f"  bundle {dest}: {'PASS' if rep.ok else 'FAIL'} "
                   f"({len(cell.networks)} member networks verified)", flush=True)
