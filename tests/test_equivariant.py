@@ -134,13 +134,13 @@ def _check_answer(members, E, R, nets, shape):
             assert all(abs(w) <= shape.B for row in W for w in row)
 
 
-@pytest.mark.parametrize("cegis", [False, True])
-def test_every_member_of_an_orbit_answer_checked(cegis):
+@pytest.mark.parametrize("cegis,incremental", [(False, False), (True, False), (True, True)])
+def test_every_member_of_an_orbit_answer_checked(cegis, incremental):
     fam = permutation_family(3)
     members = fam.member_list()
     sh = _shape(3)
     g = eq.group_for(fam, 3, "s3")
-    r = eq.solve_orbits(members, sh, g, time_limit=120, cegis=cegis)
+    r = eq.solve_orbits(members, sh, g, time_limit=120, cegis=cegis, incremental=incremental)
     assert r.status == Status.SAT
     assert len(r.reps) == 3 < len(members)
     assert eq.is_equivariant(r.E, r.R, g)
@@ -212,6 +212,8 @@ def test_unsat_of_representatives_is_a_subfamily_refutation_only():
     r = eq.solve_orbits(members, _shape(1), g, time_limit=60)
     assert eq.solve_orbits(members, _shape(1), g, time_limit=60, cegis=True).status == \
         "NO_EQUIVARIANT"
+    assert eq.solve_orbits(members, _shape(1), g, time_limit=60, cegis=True,
+                           incremental=True).status == "NO_EQUIVARIANT"
     # the tied formula's UNSAT is not an answer to the question
     assert r.status == "NO_EQUIVARIANT" and r.status != Status.UNSAT
     cell = eq.decide_family_orbits(fam, _shape(1), group=g, time_limit=60,

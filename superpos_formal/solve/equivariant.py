@@ -511,8 +511,78 @@ def _rep_networks_cegis(rep_tasks, shape, group, deadline, solver, timings, prog
         core.append(failed)
 
 
+def _rep_loop_child(rep_tasks, shape, group, solver, deadline):
+    """Child half of :func:`_rep_networks_incremental`: one solver for all
+    rounds, each round adds only the new representative's clauses (the tied
+    encoding of a list of tasks extends that of every prefix, clause for
+    clause: the code entries first, then the members in order; checked)."""
+    from pysat.solvers import Solver
+
+    from .family import _test_members
+    from .search import CADICAL_CONFIGS
+
+    def left():
+        return None if deadline is None else deadline - time.time()
+
+    core, rounds, added, log = [0], 0, [], []
+    with Solver(name=solver) as s:
+        if solver.startswith("cadical") and CADICAL_CONFIGS[TIED_CONFIG]:
+            s.solver.configure(CADICAL_CONFIGS[TIED_CONFIG])  # before the first clause
+        while True:
+            rounds += 1
+            t = time.perf_counter()
+            enc = encode_equivariant([rep_tasks[i] for i in core], shape, group)
+            k = len(added)
+            if enc.clauses[:k] != added:
+                raise SoundnessError("orbits: the tied encoding of the representatives does "
+                                     "not extend the previous round's")
+            s.append_formula(enc.clauses[k:])
+            added = enc.clauses
+            ok = s.solve()
+            info = dict(enc.info, rounds=rounds, members=len(rep_tasks), core=len(core),
+                        incremental=True)
+            msg = f"round {rounds}: tied code for {len(core)} representative(s) " \
+                  f"{'found' if ok else 'none'} in {time.perf_counter() - t:.2f} s"
+            if not ok:
+                log.append(msg)
+                return {"status": "NO_EQUIVARIANT", "info": info, "log": log}
+            E, R, nets = enc.decode_all(s.get_model())
+            t = time.perf_counter()
+            networks, failed, stop = _test_members(rep_tasks, core, nets, E, R, shape, left,
+                                                   solver, False)
+            log.append(f"{msg}; the others "
+                       f"{'stopped' if stop else 'all served' if failed is None else 'not'} "
+                       f"({time.perf_counter() - t:.2f} s)")
+            if stop:
+                return {"status": str(Status.UNKNOWN), "info": info, "log": log}
+            if failed is None:
+                return {"status": str(Status.SAT), "E": E, "R": R, "info": info, "log": log,
+                        "networks": [n.to_dict() for n in networks]}
+            core.append(failed)
+
+
+def _rep_networks_incremental(rep_tasks, shape, group, time_limit, solver, progress=None):
+    """:func:`_rep_networks_cegis` with one solver kept across the rounds (in
+    one child, killed at ``time_limit``); the same return value."""
+    from ..schema import network_from_dict
+
+    deadline = None if time_limit is None else time.time() + time_limit
+    out = run(_rep_loop_child, rep_tasks, shape, group, solver, deadline,
+              time_limit=time_limit)
+    if not out.done:
+        return Status.UNKNOWN, None, None, None, {}
+    v = out.value
+    if progress:
+        for line in v["log"]:
+            progress(f"  {group.name} {line}")
+    if v["status"] != Status.SAT:
+        return v["status"], None, None, None, v["info"]
+    return (Status.SAT, v["E"], v["R"], [network_from_dict(d) for d in v["networks"]],
+            v["info"])
+
+
 def solve_orbits(members, shape, group, *, time_limit=None, solver=DEFAULT_SOLVER,
-                 cegis=False, progress=None):
+                 cegis=False, progress=None, incremental=False):
     """Orbits, the tied solve of the representatives, reconstruction, and the
     exhaustive check of every member.
 
@@ -523,7 +593,15 @@ def solve_orbits(members, shape, group, *, time_limit=None, solver=DEFAULT_SOLVE
     reps = [k for k, _ in orbits]
     t1 = time.perf_counter()
     timings = {"orbits": t1 - t0}
-    if cegis:
+    if cegis and incremental:
+        st, E, R, nets, info = _rep_networks_incremental([members[k] for k in reps], shape,
+                                                         group, time_limit, solver, progress)
+        t3 = time.perf_counter()
+        timings["loop"] = t3 - t1
+        if st != Status.SAT:
+            return OrbitResult(str(st), time.perf_counter() - t0, group.name, reps, info,
+                               timings=timings)
+    elif cegis:
         deadline = None if time_limit is None else t1 + time_limit
         st, E, R, nets, info = _rep_networks_cegis([members[k] for k in reps], shape, group,
                                                    deadline, solver, timings, progress)
