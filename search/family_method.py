@@ -47,6 +47,7 @@ def main(argv=None):
                       codes="free")
         t0 = time.perf_counter()
         cell = decide_family_orbits(fam, shape, groups=groups, time_limit=a.time_limit,
+                                    group_limit=None,
                                     fallback=False,
                                     progress=lambda s: print(s, flush=True))
         dt = time.perf_counter() - t0
