@@ -56,6 +56,7 @@ from .shape import Shape
 from .distributed import run_campaign_store
 from .solve.capacity import capacity as _capacity
 from .solve.count import count_functions, count_threshold_functions
+from .solve.equivariant import decide_family_orbits
 from .solve.family import decide_family, min_neurons_family
 from .solve.incremental import min_neurons_incremental
 from .solve.runner import DEFAULT_SOLVER
@@ -529,7 +530,7 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
                                  time_limit=time_limit, budget=budget, progress=progress,
                                  proof_dir=proof_dir, solver=solver, symmetry=symmetry,
                                  check=check_unsat if check else None,
-                                 method=family_method)
+                                 decide=_family_method(family_method))
         return _answer(Question.MIN_NEURONS, subject, res, sh, time.perf_counter() - t0)
     sh, codes_for = _shape(subject, n_min, mode, activation, L, B, B_bias, B_code, theta,
                            codes, E, R, code_k, code_seed, tolerance)
@@ -551,6 +552,15 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
                            proof_dir=proof_dir,
                            **_solve_kw(solver, symmetry, sums, cegis, check))
     return _answer(Question.MIN_NEURONS, subject, res, sh, time.perf_counter() - t0)
+
+
+def _family_method(name):
+    """The per-width decision of the family question named ``name``."""
+    if name == "cegis":
+        return decide_family
+    if name == "orbits":
+        return decide_family_orbits
+    raise InputError(f"family_method: unknown {name!r} (cegis, orbits)")
 
 
 def min_params(task, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias=None,

@@ -152,13 +152,16 @@ def test_family_cell_and_min_neurons_orbits():
 
     fam = permutation_family(3)
     res = min_neurons_family(fam, _shape(1), n_min=1, n_max=3, time_limit=120,
-                             method="orbits")
+                             decide=eq.decide_family_orbits)
     # the loop's committed minimum for permutations of 3 (search/results/families.md)
     assert res.minimum == 2
     _check_answer(fam.member_list(), res.best.E, res.best.R, res.best.networks,
                   res.best.shape)
-    with pytest.raises(InputError):
-        min_neurons_family(fam, _shape(1), n_max=1, method="nope")
+    from superpos_formal import api
+
+    with pytest.raises(InputError, match="family_method"):
+        api.min_neurons(fam, n_max=1, mode="superposed", codes="free", B=1,
+                        family_method="nope")
 
 
 @pytest.mark.parametrize("cegis", [False, True])

@@ -47,13 +47,19 @@ from ..domain import domain
 # clause about sums, activations and outputs is the encoder's, unchanged
 from ..encode.ints import TRUE, Const, scaled
 from ..encode.sat import (ENCODER_NAME, ENCODER_VERSION, SatEncoding, _code_vars, _Enc,
-                          validate_question)
+                          encode_family_sat, validate_question)
+from ..encode.symmetry import family_symmetry_of
 from ..errors import InputError, SoundnessError
 from ..network import Network
+from ..schema import network_from_dict
 from ..results import CodeKind, Mode, Status
 from ..tasks import MAX_FAMILY_MEMBERS
 from ..verify import verify
+# _test_members: the member loop's own check of the other members with a code
+# fixed (one formula, a solve per member under assumptions), reused as is
+from .family import FamilyCell, _test_members, decide_family
 from .runner import DEFAULT_SOLVER, SolveResult, run, solve_cnf
+from .search import CADICAL_CONFIGS
 
 __all__ = ["CodeGroup", "group_for", "GROUPS", "member_orbits", "transform_table",
            "transform_network", "is_equivariant", "encode_equivariant",
@@ -445,8 +451,6 @@ TIED_CONFIG = "sat"
 def _tied_child(clauses, solver, config):
     from pysat.solvers import Solver
 
-    from .search import CADICAL_CONFIGS
-
     with Solver(name=solver) as s:
         if solver.startswith("cadical") and CADICAL_CONFIGS[config]:
             s.solver.configure(CADICAL_CONFIGS[config])  # before the first clause
@@ -473,8 +477,6 @@ def _rep_networks_cegis(rep_tasks, shape, group, deadline, solver, timings, prog
     :func:`~.family._test_members`), add the first one it cannot serve.
     Returns ``(status, E, R, networks, info)``; an UNSAT of a subset's tied
     formula is NO_EQUIVARIANT for all (no equivariant code serves a subset)."""
-    from .family import _test_members
-
     def left():
         return None if deadline is None else deadline - time.perf_counter()
 
@@ -517,9 +519,6 @@ def _rep_loop_child(rep_tasks, shape, group, solver, deadline):
     encoding of a list of tasks extends that of every prefix, clause for
     clause: the code entries first, then the members in order; checked)."""
     from pysat.solvers import Solver
-
-    from .family import _test_members
-    from .search import CADICAL_CONFIGS
 
     def left():
         return None if deadline is None else deadline - time.time()
@@ -568,8 +567,6 @@ def _rep_networks_incremental(rep_tasks, shape, group, time_limit, solver, progr
     D4 5.55 s against 4.86 s fresh (2 rounds both), pair sets (5, 2) at n = 3
     under a coordinate swap 45.2 s (6 rounds) against 9.4 s (2 rounds): the
     kept solver finds other codes, which serve fewer of the others."""
-    from ..schema import network_from_dict
-
     deadline = None if time_limit is None else time.time() + time_limit
     out = run(_rep_loop_child, rep_tasks, shape, group, solver, deadline,
               time_limit=time_limit)
@@ -650,8 +647,6 @@ def refute_subfamily(subfamily, shape, *, time_limit=None, solver=DEFAULT_SOLVER
     """The ordinary free-code formula of ``subfamily`` (actual members):
     ``(status, solve result, encoding)``. Its UNSAT refutes every family
     containing the subfamily; its SAT says nothing about the family."""
-    from ..encode.sat import encode_family_sat
-
     enc = encode_family_sat(subfamily, shape, symmetry=True)
     if cnf_path:
         with open(cnf_path, "w") as fh:
@@ -697,8 +692,6 @@ def decide_family_orbits(family, shape, *, group=None, groups=DEFAULT_GROUPS,
     under D4: 2 rounds, 4.6 s, against 18-34 s for the joint formula of all
     22 representatives (load ~7).
     """
-    from .family import FamilyCell, decide_family
-
     if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
         raise InputError("shape: the family question needs mode=superposed, codes=free")
     t0 = time.perf_counter()
@@ -773,8 +766,6 @@ def decide_family_orbits(family, shape, *, group=None, groups=DEFAULT_GROUPS,
 
 
 def _loop_options(family, symmetry):
-    from ..encode.symmetry import family_symmetry_of
-
     opts = {"symmetry": symmetry}
     fsym = family_symmetry_of(family) if symmetry else None
     if fsym:

@@ -467,23 +467,19 @@ def _decide_family_incremental(family, shape, time_limit, budget, solver, symmet
 
 
 def min_neurons_family(family, shape, *, n_min=1, n_max=8, time_limit=None,
-                       progress=None, proof_dir=None, budget=None, method="cegis", **kw):
+                       progress=None, proof_dir=None, budget=None, decide=None, **kw):
     """Smallest ``n`` at which a shared code serves the family.
 
     Monotone in ``n``: a code and networks at width ``n`` extend to ``n + 1``
     with a zero code coordinate (zero row of ``E``, zero column of ``R``) and
     a zero hidden neuron; so the first SAT after an UNSAT is the minimum.
     ``time_limit`` is per solve; ``budget`` bounds the whole search.
-    ``method``: ``"cegis"`` (the member loop, :func:`decide_family`) or
-    ``"orbits"`` (:func:`~superpos_formal.solve.equivariant.decide_family_orbits`:
-    an equivariant code first, answers SAT with every member verified; else
-    the representatives' refutation or this loop).
+    ``decide``: the per-width method, a function with the signature of
+    :func:`decide_family` (default: the member loop); the orbit method
+    :func:`~superpos_formal.solve.equivariant.decide_family_orbits` is one
+    (passed in by the caller: this module does not import it).
     """
-    if method not in ("cegis", "orbits"):
-        raise InputError(f"method: unknown family method {method!r} (cegis, orbits)")
-    decide_one = decide_family
-    if method == "orbits":
-        from .equivariant import decide_family_orbits as decide_one
+    decide_one = decide_family if decide is None else decide
     deadline = None if budget is None else time.perf_counter() + budget
     cells = []
     result = Search("neurons", cells)
