@@ -64,8 +64,11 @@ class Case:
     ``ok`` (any exit in ``rcs``, no traceback, no soundness error)."""
 
     def __init__(self, name, build, *, expect="error", rcs=(0, 1, 2, 124), check=None,
-                 timeout=DEFAULT_TIMEOUT, slow=False, during=None, cleanup=None):
+                 timeout=DEFAULT_TIMEOUT, slow=False, during=None, cleanup=None, words=None):
         self.name, self.build, self.expect, self.rcs = name, build, expect, rcs
+        #: the error line must say this (a clean line about something else,
+        #: e.g. "out of memory" for a peer that is not Dask, is wrong)
+        self.words = words
         self.check, self.timeout, self.slow = check, timeout, slow
         self.during, self.cleanup = during, cleanup
 
@@ -466,17 +469,20 @@ def cases():
         add(Case(f"run-scheduler-{addr}",
                  lambda t, addr=addr: ["campaign", "run", campaign_file(t), "--store",
                                        str(t / "s.sqlite"), "--scheduler", addr, "--quiet"],
-                 timeout=60))
+                 timeout=60, words="--scheduler"))
     add(Case("cubes-scheduler-bogus", lambda t: CUBE_CELL + ["--scheduler", "bogus"],
-             timeout=60))
+             timeout=60, words="--scheduler"))
     add(Case("run-scheduler-silent-listener",
              lambda t: ["campaign", "run", campaign_file(t), "--store", str(t / "s.sqlite"),
-                        "--scheduler", server("silent"), "--quiet"], timeout=75))
+                        "--scheduler", server("silent"), "--quiet"], timeout=75,
+             words="--scheduler"))
     add(Case("run-scheduler-ssh-banner",
              lambda t: ["campaign", "run", campaign_file(t), "--store", str(t / "s.sqlite"),
-                        "--scheduler", server("ssh"), "--quiet"], timeout=75))
+                        "--scheduler", server("ssh"), "--quiet"], timeout=75,
+             words="--scheduler"))
     add(Case("cubes-scheduler-ssh-banner",
-             lambda t: CUBE_CELL + ["--scheduler", server("ssh"), "--quiet"], timeout=75))
+             lambda t: CUBE_CELL + ["--scheduler", server("ssh"), "--quiet"], timeout=75,
+             words="--scheduler"))
     add(Case("run-workers-1000",
              lambda t: ["campaign", "run", campaign_file(t), "--store", str(t / "s.sqlite"),
                         "--workers", "1000", "--budget", "20", "--quiet"],
@@ -524,7 +530,8 @@ def cases():
          "entries": [{"format": "superpos-formal/best-known", "slug": "x"}]})),
         timeout=60))
     add(Case("improve-registry-entries-not-list", registry_json(json.dumps(
-        {"format": "superpos-formal/best-known-registry", "version": 1, "entries": 5})), timeout=60))
+        {"format": "superpos-formal/best-known-registry", "version": 1, "entries": 5})),
+        timeout=60))
     add(Case("improve-start-dev-zero",
              lambda t: ["improve", "--task", "uand", "--m", "3", "--start", "/dev/zero"]))
     add(Case("improve-start-fifo",
@@ -581,7 +588,7 @@ def cases():
                  "--store", str(t / "s.sqlite"), "--quiet"], check=_store_unchanged(0)))
     add(Case("run-memory-limit-0.01",
              lambda t: ["campaign", "run", campaign_file(t), "--store", str(t / "s.sqlite"),
-                        "--memory-limit", "0.01", "--quiet"], expect="ok"))
+                        "--memory-limit", "0.01", "--quiet"]))
     # -- unbounded reads
     for dev in ("/dev/zero", "/dev/urandom"):
         add(Case(f"campaign-file-{dev}", lambda t, dev=dev: ["campaign", "run", dev,
@@ -601,6 +608,28 @@ def cases():
                         "/dev/zero", "--store", str(t / "s.sqlite")]))
     add(Case("task-file-fifo", lambda t: ["min-neurons", "--task-file", fifo(t), "--mode",
                                           "explicit"], timeout=30))
+    # -- verify reads a bundle's JSON bounded (the checkers' budgets are h21b's)
+    def claim(text=None, size=None):
+        def build(t):
+            b = t / "bundle"
+            b.mkdir()
+            if size is not None:
+                with open(b / "claim.json", "wb") as fh:
+                    fh.truncate(size)  # sparse: the size without the disk
+            else:
+                (b / "claim.json").write_text(text)
+            (b / "manifest.json").write_text("{}")
+            return ["verify", str(b)]
+        return build
+
+    add(Case("verify-claim-200MB", claim(size=200 * 1024 * 1024), expect="ok", rcs=(1, 2),
+             timeout=60))
+    add(Case("verify-claim-nested", claim("[" * 200000 + "]" * 200000), expect="ok",
+             rcs=(1, 2), timeout=60))
+    add(Case("verify-claim-fifo", lambda t: ((t / "b").mkdir(), os.mkfifo(t / "b" / "claim.json"),
+                                             (t / "b" / "manifest.json").write_text("{}"),
+                                             ["verify", str(t / "b")])[-1],
+             expect="ok", rcs=(1, 2), timeout=60))
     return C
 
 
@@ -705,6 +734,8 @@ def run_case(case):
             cls = "clean" if rc in case.rcs else "wrong"
             if cls == "wrong":
                 detail = f"exit {rc} (expected {case.rcs}): {detail}"
+        if cls == "clean" and case.words and not any(case.words in ln for ln in errs):
+            cls, detail = "wrong", f"the error does not say {case.words!r}: {detail}"
         if cls == "clean" and case.check is not None:
             problem = case.check(tmp, proc)
             if problem:
@@ -758,12 +789,16 @@ def main(argv=None):
         return 0
     t0 = time.monotonic()
     results = []
-    for c in todo:
-        r = run_case(c)
-        results.append(r)
-        if a.v:
-            print(f"{r['class']:9} {r['seconds']:6.1f}s {c.name}: {r['detail']}", file=sys.stderr,
-                  flush=True)
+    try:
+        for c in todo:
+            r = run_case(c)
+            results.append(r)
+            if a.v:
+                print(f"{r['class']:9} {r['seconds']:6.1f}s {c.name}: {r['detail']}",
+                      file=sys.stderr, flush=True)
+    finally:
+        for p in _TEMPLATE.values():  # the template store and work folder
+            shutil.rmtree(Path(p).parent, ignore_errors=True)
     text = tally(results)
     load = os.getloadavg()
     text += (f"\n{len(results)} cases in {time.monotonic() - t0:.0f} s; load average "

@@ -36,6 +36,7 @@ from .api import (campaign, capacity, certify, check, count, decide, family, ide
                   majority, min_bits, min_neurons, min_params, pair_sets, parity,
                   permutations, shape, task, truth_table, uand, verify)
 from .bridge import zoo  # torch is imported only when a zoo model is loaded
+from .bridge.importer import from_torch  # likewise: torch only when called
 from .errors import InputError, SoundnessError
 from .network import Network
 from .results import Activation, Answer, CodeKind, Mode, ResultTable, Status
@@ -51,5 +52,5 @@ __all__ = [
     "certify", "verify", "check", "shape", "campaign",
     "Answer", "Status", "Mode", "Activation", "CodeKind", "ResultTable",
     "Task", "Family", "Network", "Shape", "load", "write_json",
-    "InputError", "SoundnessError", "__version__", "zoo",
+    "InputError", "SoundnessError", "__version__", "zoo", "from_torch",
 ]

@@ -168,8 +168,13 @@ def check_record(rec):
     if ("task" in cell) == ("family" in cell):
         bad("cell", "needs exactly one of task or family")
     subj = cell.get("task", cell.get("family"))
+    where = "cell.task" if "task" in cell else "cell.family"
     if not isinstance(subj, dict):
-        bad("cell.task" if "task" in cell else "cell.family", "expected an object")
+        bad(where, "expected an object")
+    if not isinstance(subj.get("kind"), str):
+        bad(f"{where}.kind", f"{subj.get('kind')!r} is not a task kind")
+    if not _int(subj.get("m"), 1):
+        bad(f"{where}.m", f"{subj.get('m')!r} is not an integer >= 1")
     for key in ("n_min", "n_max"):
         if key in cell and not _int(cell[key], 1):
             bad(f"cell.{key}", f"{cell[key]!r} is not an integer >= 1")

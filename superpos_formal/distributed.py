@@ -297,6 +297,13 @@ def start_client(workers=None, scheduler=None, memory_limit=DEFAULT_MEMORY_LIMIT
 
     if scheduler:
         probe_scheduler(scheduler)
+        # distributed logs its reconnect attempts with tracebacks on stderr
+        # when a scheduler goes away; the run reports that in one line itself
+        import logging
+
+        for nm in ["distributed", *[n for n in logging.root.manager.loggerDict
+                                    if n.startswith("distributed.")]]:
+            logging.getLogger(nm).setLevel(logging.CRITICAL + 1)
         try:
             return Client(scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as e:
@@ -308,8 +315,13 @@ def start_client(workers=None, scheduler=None, memory_limit=DEFAULT_MEMORY_LIMIT
 
 
 def close_client(client):
+    """Close the client (and its LocalCluster); a scheduler that is already
+    gone is not waited for (bounded by :data:`CONNECT_TIMEOUT`)."""
     cluster = client.cluster
-    client.close()
+    try:
+        client.close(timeout=CONNECT_TIMEOUT)
+    except Exception:  # the scheduler is gone: nothing left to close there
+        pass
     if cluster is not None:
         cluster.close()
 
@@ -340,7 +352,8 @@ def run_campaign_store(path, store_path, *, workers=0, scheduler=None, proofs_di
             # the campaign's committed records (the store is not committed):
             # their decided cells are skipped and stay decided in the table,
             # so a short run never shows UNKNOWN where an answer exists
-            import_jsonl(store, [committed], only_decided=True)
+            import_jsonl(store, [committed], only_decided=True,
+                         only_cells={cell_id(c) for c in camp["cells"]})
         todo, skipped = [], []
         for cell in camp["cells"]:
             cid = cell_id(cell)
@@ -439,7 +452,8 @@ def _run_dask(client, store, camp, todo, proofs_dir, memory_limit, prog, deadlin
                           key=f"cell-{name}-{cid}", pure=False)
         futs[f] = (cell, cid)
     pending = set(futs)
-    failed = 0
+    failed = stored = 0
+    lost = False
     try:
         while pending:
             if deadline is not None and time.time() > deadline + CUT_GRACE + 5:
@@ -450,6 +464,16 @@ def _run_dask(client, store, camp, todo, proofs_dir, memory_limit, prog, deadlin
                 done, _ = wait(list(pending), timeout=1.0, return_when="FIRST_COMPLETED")
             except TimeoutError:
                 done = set()
+            except Exception as e:
+                if "cancel" not in type(e).__name__.lower():
+                    raise
+                # the client lost the scheduler (killed, network gone): every
+                # pending future is cancelled; what is stored stays stored
+                lost = True
+                raise InputError(
+                    f"the Dask scheduler connection was lost mid-run ({len(pending)} cell(s) "
+                    f"unfinished, {stored} stored and kept; the next campaign run resumes "
+                    f"them)") from None
             for f in done:
                 pending.discard(f)
                 cell, cid = futs[f]
@@ -465,11 +489,12 @@ def _run_dask(client, store, camp, todo, proofs_dir, memory_limit, prog, deadlin
                 if rec is None:  # started after the deadline: not run
                     continue
                 failed += _store(store, name, rec, cell, cid, camp.get("time_limit"))
+                stored += 1
                 run = min(nthreads, len(pending))
                 prog.finished(rec, running=run, queued=len(pending) - run)
             run = min(nthreads, len(pending))
             prog.show(run, len(pending) - run)
     finally:
-        if pending:
+        if pending and not lost:
             client.cancel(list(pending), force=True)
     return failed

@@ -31,6 +31,11 @@ from .results import Activation, Mode
 
 __all__ = ["Network", "ACTIVATIONS", "MODES", "bits_for_bound", "activate", "resolve_bounds"]
 
+#: converters to other frameworks, registered by the layer that provides them
+#: (``"torch"``: :mod:`superpos_formal.bridge.export`), so the model layer does
+#: not import upwards
+CONVERTERS = {}
+
 #: the activations and modes, as enum members equal to their strings
 ACTIVATIONS = tuple(Activation)
 MODES = tuple(Mode)
@@ -304,10 +309,14 @@ class Network:
         on every 0/1 input with at most ``m`` ones (float32 when every
         intermediate value is below ``2^24``, float64 below ``2^53``, refused
         beyond: the argument is in :mod:`superpos_formal.bridge.precision`).
-        Needs the optional extra (``pip install '.[torch]'``); torch is
-        imported here, never by the core."""
-        from .bridge.export import to_torch
-        return to_torch(self, dtype)
+        Needs the optional extra (``pip install '.[torch]'``); the bridge
+        (:mod:`superpos_formal.bridge.export`, which registers itself in
+        :data:`CONVERTERS`) imports torch only when this is called."""
+        fn = CONVERTERS.get("torch")
+        if fn is None:  # pragma: no cover - superpos_formal/__init__ loads the bridge
+            raise InputError("to_torch: the PyTorch bridge is not loaded (import "
+                             "superpos_formal.bridge.export)")
+        return fn(self, dtype)
 
     def _repr_html_(self):
         def mat(name, M):

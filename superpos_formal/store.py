@@ -555,7 +555,7 @@ def read_jsonl(path):
     return out
 
 
-def import_jsonl(store, paths, campaigns=None, only_decided=False):
+def import_jsonl(store, paths, campaigns=None, only_decided=False, only_cells=None):
     """Import campaign JSONL results into ``store``, all or nothing.
 
     ``campaigns``: optional ``{name: campaign dict}`` for descriptions.
@@ -565,13 +565,16 @@ def import_jsonl(store, paths, campaigns=None, only_decided=False):
     writing, leaves the store unchanged. A record is added when the store
     has no row of its cell, or only an open / failed one and the record is
     decided (a decided answer wins over an open one); otherwise it is
-    skipped. With ``only_decided`` open records are skipped too. Returns
+    skipped. With ``only_decided`` open records are left out, with
+    ``only_cells`` (a set of cell ids) records of other cells. Returns
     ``(added, skipped)``.
     """
     todo = []
     for p in paths:
         for k, rec in read_jsonl(p):
             if only_decided and outcome_of(rec) != "decided":
+                continue
+            if only_cells is not None and cell_id(rec["cell"]) not in only_cells:
                 continue
             todo.append((Path(p).stem, dict(rec, imported_from=f"{p}:{k}")))
     rows = []

@@ -178,6 +178,19 @@ def test_cli_export(tmp_path):
     assert r.returncode == 2 and "unknown format" in r.stderr
 
 
+def test_cli_export_bare_network_sparsity(tmp_path):
+    # a bare network file has no task: X(m, m) by default, X(m, s) with --s
+    net = tmp_path / "and2.json"
+    net.write_text(json.dumps(Network.explicit(3, 1, "step", [([[1, 1, 0]], [-1])], [[1]], [0],
+                                               B=1).to_dict()))
+    r = _cli("export", str(net), "-o", str(tmp_path / "a.onnx"))
+    assert r.returncode == 0 and "all 8 inputs of X(m=3, s=3)" in r.stdout, r.stderr
+    r = _cli("export", str(net), "-o", str(tmp_path / "b.onnx"), "--s", "1")
+    assert r.returncode == 0 and "all 4 inputs of X(m=3, s=1)" in r.stdout, r.stderr
+    r = _cli("export", str(net), "-o", str(tmp_path / "c.onnx"), "--s", "4")
+    assert r.returncode == 2 and "--s: must be in 0..m=3" in r.stderr
+
+
 def test_onnx_then_proof_checker_in_one_process():
     # a fresh process (the test process already holds drup): export to ONNX
     # goes through need("onnxruntime"), then a proof check loads drup
@@ -186,3 +199,15 @@ def test_onnx_then_proof_checker_in_one_process():
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        cwd=Path(__file__).resolve().parents[1])
     assert p.returncode == 0 and p.stdout.strip() == "ok", p.stderr[-300:]
+
+
+def test_torch_ops_then_proof_checker_in_one_process():
+    # torch's first operation has the same effect on drup as onnxruntime:
+    # importing superpos_formal first (which loads drup) keeps a later check alive
+    code = ("import superpos_formal, torch; (torch.randn(64, 64) @ torch.randn(64, 64)).sum(); "
+            "import drup; from superpos_formal.certify.bundle import verify_bundle; "
+            "r = verify_bundle('proofs/uand-explicit/uand-m3-s2-explicit-step-L1-B2-bias2-theta1', "
+            "checkers=('drup',)); print(r.ok)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=Path(__file__).resolve().parents[1], timeout=300)
+    assert p.returncode == 0 and p.stdout.strip() == "True", p.stderr[-300:]

@@ -87,3 +87,13 @@ def test_changed_file_is_refused(built, tmp_path):
         zoo.load(name, root=copy)
     with pytest.raises(InputError, match="no entry"):
         zoo.load("proofs/nope", root=copy)
+
+
+def test_cli_zoo_build_without_proofs_is_one_line(tmp_path):
+    import subprocess
+    import sys
+    r = subprocess.run([sys.executable, "-m", "superpos_formal", "zoo", "build", "-o",
+                        str(tmp_path / "z"), "--proofs", str(tmp_path / "none")],
+                       cwd=PROOFS.parent, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2
+    assert r.stderr.startswith("superpos: error: --proofs:")

@@ -49,11 +49,6 @@ MODULES = {
 
 #: (module, imported module) pairs allowed inside a function body, with why
 ALLOWED_LOCAL = {
-    # Network.to_torch() is the method users of torch expect on the network;
-    # it defers to the bridge, which imports torch lazily, so the model layer
-    # never loads the bridge (nor torch) unless that method is called
-    ("superpos_formal.network", "superpos_formal.bridge.export"):
-        "Network.to_torch: a convenience method over the bridge (api layer)",
 }
 
 

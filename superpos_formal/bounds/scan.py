@@ -67,7 +67,9 @@ def subject_from_claim(claim):
 
 
 _TASKS = {"uand": lambda c: T.uand(c["m"], c.get("s", 2)),
-          "identity": lambda c: T.identity(c["m"], c.get("s", 1))}
+          "identity": lambda c: T.identity(c["m"], c.get("s", 1)),
+          "parity": lambda c: T.parity(c["m"], c.get("s")),
+          "majority": lambda c: T.majority(c["m"], c.get("s"))}
 _FAMILIES = {"permutations": lambda c: T.permutation_family(c["m"], c.get("s", 1)),
              "pair-sets": lambda c: T.pair_set_family(c["m"], c["m_out"], c.get("s", 2),
                                                       c.get("op", "and")),

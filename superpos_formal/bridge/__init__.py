@@ -17,3 +17,10 @@ optional package: each function imports torch, safetensors, onnx or
 onnxruntime when it runs and raises a one-line error naming
 ``pip install '.[torch]'`` when one is missing (:mod:`._deps`).
 """
+
+from ._deps import load_drup_first
+
+# drup must be loaded before torch runs an operation or onnxruntime is
+# imported (_deps.py); loading it here (about 12 ms) covers a notebook that
+# imports superpos_formal, trains with torch, then checks a proof
+load_drup_first()

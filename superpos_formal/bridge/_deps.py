@@ -12,7 +12,7 @@ import importlib
 
 from ..errors import InputError
 
-__all__ = ["need", "INSTALL_HINT"]
+__all__ = ["need", "INSTALL_HINT", "load_drup_first"]
 
 INSTALL_HINT = "pip install '.[torch]'"
 
@@ -27,7 +27,7 @@ def need(name):
     ...
     superpos_formal.errors.InputError: no_such_module_xyz is not installed: the PyTorch/ONNX bridge needs the optional extra (pip install '.[torch]')
     """
-    if name == "onnxruntime":
+    if name in ("onnxruntime", "torch"):
         _load_drup_first()
     try:
         return importlib.import_module(name)
@@ -37,11 +37,17 @@ def need(name):
 
 
 def _load_drup_first():
-    # Once onnxruntime is loaded, loading drup (the third proof checker, an
-    # OCaml 5 library) aborts the whole process ("Failed to allocate signal
-    # stack for domain 0"); in the other order both work. So a process that
-    # exports to ONNX and then verifies a bundle must have drup in first.
+    # Once onnxruntime is loaded, or torch has run any operation (its thread
+    # pool), loading drup (the third proof checker, an OCaml 5 library) aborts
+    # the whole process ("Failed to allocate signal stack for domain 0"); in
+    # the other order all work. So a process that exports to ONNX or runs a
+    # torch model and then verifies a bundle must have drup in first (the
+    # bridge package also loads it when superpos_formal is imported).
     try:
         importlib.import_module("drup")
     except ImportError:
         pass
+
+
+#: public name: the bridge package calls it when it is imported
+load_drup_first = _load_drup_first

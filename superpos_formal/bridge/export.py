@@ -29,14 +29,17 @@ import numpy as np
 
 from ..domain import domain
 from ..errors import InputError
-from ..results import Mode
+from ..network import CONVERTERS, Network
+from ..verify import _INT64_SAFE, _Compiled, _input_matrix, evaluate_all
 from ._deps import need
 from .arrays import network_arrays
+from .onnx_model import onnx_model
 from .precision import float_type
 from .source import EXPORT_FORMAT, Source, from_network, load_source
+from .torch_model import exact_net_class, module_from_arrays
 
 __all__ = ["export", "export_source", "to_torch", "load_export", "run_export",
-           "check_export", "SUFFIXES", "ExportCheck"]
+           "check_export", "exact_outputs_of", "SUFFIXES", "ExportCheck"]
 
 SUFFIXES = (".pt", ".safetensors", ".onnx")
 META_KEY = "superpos-formal"
@@ -62,7 +65,6 @@ def to_torch(network_or_source, dtype=None):
     stacked module)."""
     src = network_or_source if isinstance(network_or_source, Source) \
         else from_network(network_or_source)
-    from .torch_model import module_from_arrays
     arrays, meta = _prepare(src, dtype)
     return module_from_arrays(arrays, str(src.network.activation), src.is_family, meta)
 
@@ -89,7 +91,6 @@ def export_source(source, path, dtype=None):
                      metadata={META_KEY: json.dumps(header)})
     else:
         onnx = need("onnx")
-        from .onnx_model import onnx_model
         onnx.save(onnx_model(arrays, act, stacked, meta), str(tmp))
     tmp.replace(path)
     return meta
@@ -99,7 +100,6 @@ def export(src, path, dtype=None):
     """Export a bundle, minimum directory or network file (a path), or a
     :class:`~superpos_formal.network.Network`, to ``path``."""
     if not isinstance(src, Source):
-        from ..network import Network
         src = from_network(src) if isinstance(src, Network) else load_source(src)
     return export_source(src, path, dtype)
 
@@ -120,7 +120,6 @@ def load_export(path):
             raise InputError(f"{path}: not a superpos-formal export (no {META_KEY} metadata)")
         sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
         return sess, json.loads(props[META_KEY])
-    from .torch_model import exact_net_class
     torch = need("torch")
     if suf == ".pt":
         d = torch.load(str(path), weights_only=True)
@@ -166,10 +165,27 @@ class ExportCheck:
         return f"<ExportCheck FAILED: {self.first}>"
 
 
-def check_export(path_or_model, source, metadata=None):
+def exact_outputs_of(source, X):
+    """The integer networks' outputs on ``X``: int8 ``(len(X), members, m')``.
+
+    Exact: numpy ``int64`` over sparse rows only when
+    :meth:`~superpos_formal.network.Network.value_bound` proves no overflow
+    (the verifier's own path, :func:`superpos_formal.verify.verify_batch`),
+    Python integers otherwise."""
+    out = []
+    for nt in source.networks:
+        if nt.value_bound(source.s) < _INT64_SAFE // 2:
+            out.append(_Compiled(nt).outputs(_input_matrix(X)))
+        else:
+            out.append(np.asarray(evaluate_all(nt, X), dtype=np.int8).reshape(len(X), nt.m_out))
+    return np.stack(out, axis=1).astype(np.int8)
+
+
+def check_export(path_or_model, source, metadata=None, want=None):
     """Run an exported model on every input of ``X(m, s)`` and compare with
     the exact integer outputs of ``source``'s networks (and, when known, the
-    tasks). One forward pass for all inputs."""
+    tasks). One forward pass for all inputs; ``want`` (from
+    :func:`exact_outputs_of`) may be passed to reuse it across formats."""
     if isinstance(path_or_model, (str, Path)):
         model, metadata = load_export(path_or_model)
     else:
@@ -179,26 +195,26 @@ def check_export(path_or_model, source, metadata=None):
     got = run_export(model, X, metadata["dtype"])
     if not source.is_family:
         got = got[:, None, :]
-    if got.shape != (len(X), len(source.networks), net.m_out):
-        return ExportCheck(False, len(X), len(source.networks),
-                           f"output shape {got.shape}, expected "
-                           f"{(len(X), len(source.networks), net.m_out)}")
-    from ..verify import evaluate_all
-    for k, nt in enumerate(source.networks):
-        want = np.asarray(evaluate_all(nt, X), dtype=np.int8).reshape(len(X), net.m_out)
-        bad = np.argwhere(got[:, k, :] != want)
+    k = len(source.networks)
+    if got.shape != (len(X), k, net.m_out):
+        return ExportCheck(False, len(X), k, f"output shape {got.shape}, expected "
+                                             f"{(len(X), k, net.m_out)}")
+    if want is None:
+        want = exact_outputs_of(source, X)
+    bad = np.argwhere(got != want)
+    if len(bad):
+        r, i, j = bad[0]
+        return ExportCheck(False, len(X), k, f"member {i}: x={list(X[r])}, output {j}: "
+                                             f"exported {got[r, i, j]}, exact {want[r, i, j]}")
+    if source.members:
+        tw = np.stack([np.asarray(t.outputs, dtype=np.int8).reshape(len(X), net.m_out)
+                       for t in source.members], axis=1)
+        bad = np.argwhere(got != tw)
         if len(bad):
-            r, j = bad[0]
-            return ExportCheck(False, len(X), len(source.networks),
-                               f"member {k}: x={list(X[r])}, output {j}: exported "
-                               f"{got[r, k, j]}, exact {want[r, j]}")
-        if source.members:
-            task = source.members[k]
-            tw = np.asarray([task(x) for x in X], dtype=np.int8).reshape(len(X), net.m_out)
-            bad = np.argwhere(got[:, k, :] != tw)
-            if len(bad):
-                r, j = bad[0]
-                return ExportCheck(False, len(X), len(source.networks),
-                                   f"member {k}: x={list(X[r])}, output {j}: exported "
-                                   f"{got[r, k, j]}, task {tw[r, j]}")
-    return ExportCheck(True, len(X), len(source.networks))
+            r, i, j = bad[0]
+            return ExportCheck(False, len(X), k, f"member {i}: x={list(X[r])}, output {j}: "
+                                                 f"exported {got[r, i, j]}, task {tw[r, i, j]}")
+    return ExportCheck(True, len(X), k)
+
+
+CONVERTERS["torch"] = to_torch  # Network.to_torch

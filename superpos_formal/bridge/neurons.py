@@ -10,6 +10,11 @@ shown. SAT-found networks have no designed rule: their firing sets are
 computed, not designed.
 """
 
+import numpy as np
+
+from ..constructions.baseline import output_rule
+from ..constructions.channels import star_layout
+from ..constructions.hmvc import feature_subsets
 from ..domain import domain
 from ..verify import _INT64_SAFE
 
@@ -20,19 +25,22 @@ MAX_FIRING_ENTRIES = 200_000
 
 
 def hidden_activations(net, X, s):
-    """``[layer][input][neuron]`` activations, exact (numpy int64 only when
-    :meth:`Network.value_bound` proves no overflow; Python ints otherwise)."""
+    """Per layer an ``(inputs, neurons)`` array whose entries are positive
+    exactly where the activation is (numpy int64 activations when
+    :meth:`Network.value_bound` proves no overflow; else Python integers,
+    reduced to 0/1 firing indicators)."""
     if net.value_bound(s) < _INT64_SAFE // 2:
-        import numpy as np
         a = np.asarray(X, dtype=np.int64).reshape(len(X), -1) @ np.asarray(net.E, dtype=np.int64).T
         out = []
         for W, b in net.layers:
             t = a @ np.asarray(W, dtype=np.int64).T + np.asarray(b, dtype=np.int64)
             a = np.maximum(t, 0) if net.activation == "relu" else (t > 0).astype(np.int64)
-            out.append(a.tolist())
+            out.append(a)
         return out
     hidden = [net.forward(x)[1] for x in X]
-    return [[h[l] for h in hidden] for l in range(net.depth)]
+    # Python ints may exceed int64: keep only the sign information we use
+    return [np.asarray([[1 if v > 0 else 0 for v in h[l]] for h in hidden], dtype=np.int64)
+            for l in range(net.depth)]
 
 
 def _support(x):
@@ -43,7 +51,6 @@ def _support(x):
 # each returns [(text, predicate(support) -> bool)] for the first layer, or None
 
 def _explicit_rules(task, n, **_):
-    from ..constructions.baseline import output_rule
     feats, need = output_rule(task)
     rules = []
     for fs in feats:
@@ -65,12 +72,10 @@ def _star_rules(layout, n):
 
 
 def _stars(task, n, params, **_):
-    from ..constructions.channels import star_layout
     return _star_rules(star_layout(task, params["t"]), n)
 
 
 def _hmvc(task, n, params, **_):
-    from ..constructions.hmvc import feature_subsets
     S = feature_subsets(task.m, n, tuple(params["q"]), params.get("seed", 0))
     return [(f"relu(sum of x_i over S_u - 1), S_u = {{{', '.join(f'x{i}' for i in sorted(Su))}}}: "
              f"fires iff two active features lie in S_u",
@@ -87,7 +92,6 @@ def _family_perm(task, n, code, **_):
 
 
 def _family_pairs(task, n, code, **_):
-    from ..constructions.channels import star_layout
     return _star_rules(star_layout(task, code.params["t"]), n)
 
 
@@ -113,16 +117,19 @@ def neuron_table(net, task, s, construction=None, **kw):
         if len(rules) != net.widths[0]:
             rules, check = None, f"rule count {len(rules)} != width {net.widths[0]}"
     rows, entries = [], 0
+    fired_sets = []
     for l, layer in enumerate(acts):
-        for u in range(len(layer[0]) if layer else 0):
-            fire = [supports[i] for i, a in enumerate(layer) if a[u] > 0]
-            entries += len(fire)
+        for u in range(layer.shape[1]):
+            idx = (layer[:, u] > 0).nonzero()[0].tolist()
+            if l == 0:
+                fired_sets.append(set(idx))
+            entries += len(idx)
             rows.append({"layer": l + 1, "neuron": u,
-                         "fires_on": [sorted(S) for S in fire],
-                         "fires_on_count": len(fire), "rule": None})
+                         "fires_on": [sorted(supports[i]) for i in idx],
+                         "fires_on_count": len(idx), "rule": None})
     if rules is not None:
         for u, (text, pred) in enumerate(rules):
-            fired = {i for i, a in enumerate(acts[0]) if a[u] > 0}
+            fired = fired_sets[u]
             bad = next((i for i, S in enumerate(supports) if pred(S) != (i in fired)), None)
             if bad is not None:
                 check = (f"neuron {u}: rule '{text}' does not match at x={list(X[bad])}")

@@ -34,13 +34,18 @@ from pathlib import Path
 
 from ..certify.bundle import find_bundles, verify_bundle
 from ..certify.drat import Budget
+from ..constructions import family as F
+from ..constructions import search as C
+from ..constructions.grid import make_task
+from ..domain import domain
 from ..errors import InputError
 from ..schema import load_json, network_from_dict, write_json
 from ..tasks import build_family, family_from_dict, task_from_dict
 from ..verify import verify_batch
-from .export import check_export, export_source
+from ._deps import need
+from .export import check_export, exact_outputs_of, export_source, load_export
 from .neurons import neuron_table
-from .source import Source, load_source
+from .source import SEMANTICS, Source, load_source
 
 __all__ = ["build", "load", "ZooEntry", "DEFAULT_ROOT", "FORMATS", "INDEX_FORMAT"]
 
@@ -57,8 +62,12 @@ TRIVIAL_MAX_M_OUT = 100
 
 
 def _root_proofs():
-    here = Path(__file__).resolve().parent.parent.parent / "proofs"
-    return here if here.is_dir() else None
+    """``proofs/`` next to the package (a checkout), else in the current
+    directory (an installed package run from the repository root)."""
+    for here in (Path(__file__).resolve().parent.parent.parent / "proofs", Path("proofs")):
+        if here.is_dir():
+            return here
+    return None
 
 
 def _sha(path):
@@ -70,10 +79,11 @@ def _write_entry(out, name, src, kind, neurons, summary, log):
     d.mkdir(parents=True, exist_ok=True)
     files = {}
     meta = None
+    want = exact_outputs_of(src, domain(src.network.m, src.s))  # once, for every format
     for suf in FORMATS:
         p = d / f"model{suf}"
         meta = export_source(src, p)
-        chk = check_export(p, src)
+        chk = check_export(p, src, want=want)
         if not chk.ok:
             raise InputError(f"zoo: {name}: exported {suf} disagrees with the exact network: "
                              f"{chk.first}")
@@ -168,9 +178,6 @@ def _data(name):
 
 
 def _construction_entries(out, max_m_out, log):
-    from ..constructions import family as F
-    from ..constructions import search as C
-    from ..constructions.grid import make_task
     rows = []
     for p in _data("constructions.json")["points"]:
         if p["m_out"] > max_m_out or (p["construction"] == "superposed-trivial"
@@ -250,9 +257,8 @@ def _markdown(index):
 def build(out, proofs=None, max_m_out=1000, constructions=True, log=print):
     """Build the zoo in ``out``; returns the index dict (``left_out`` names
     every bundle that did not verify)."""
-    need_ok = __import__("superpos_formal.bridge._deps", fromlist=["need"]).need
     for mod in ("torch", "safetensors", "onnx", "onnxruntime"):
-        need_ok(mod)
+        need(mod)
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError(f"-o: {out} exists and is not a directory")
@@ -266,7 +272,6 @@ def build(out, proofs=None, max_m_out=1000, constructions=True, log=print):
     if constructions:
         log(f"zoo: construction ladder (m' <= {max_m_out})")
         rows += _construction_entries(out, max_m_out, log)
-    from .source import SEMANTICS
     index = {"format": INDEX_FORMAT, "version": 1,
              "built": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
              "seconds": round(time.perf_counter() - t0, 1), "semantics": SEMANTICS,
@@ -296,11 +301,9 @@ class ZooEntry:
         return self.networks[0]
 
     def module(self, fmt=".pt"):
-        from .export import load_export
         return load_export(self.path / f"model{fmt}")[0]
 
     def onnx_session(self):
-        from .export import load_export
         return load_export(self.path / "model.onnx")[0]
 
     def source(self):

@@ -113,6 +113,8 @@ class CertificateReport:
     checks: list = field(default_factory=list)
     failures: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    #: proofs no checker completed (cut by a limit): not verified, never PASS
+    unverified: list = field(default_factory=list)
 
 
 def _extra_clauses(text, base):

@@ -305,6 +305,7 @@ def verify_claim_dir(path, rep, checkers, regenerate, budget, limit=None):
     rep.checks += kind.checks
     rep.failures += kind.failures
     rep.notes += kind.notes
+    rep.unverified += kind.unverified
     cert = claim.raw.get("certificate")
     if cert is not None:  # e.g. "cubes": cube and conquer, certify/cubes.py
         rep.failures += _check_files(path, cert)

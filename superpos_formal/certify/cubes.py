@@ -58,7 +58,8 @@ from .jsonio import MAX_TEXT_BYTES as D_MAX
 from .jsonio import read_text as read_bounded
 from ..inputs import read_bytes
 
-__all__ = ["CUBES_FORMAT", "Conquest", "CubeWork", "conquer", "cover_proof", "check_cube", "cube_and_conquer",
+__all__ = ["CUBES_FORMAT", "Conquest", "CubeWork", "conquer", "recheck_cube", "cover_proof",
+           "check_cube", "cube_and_conquer",
            "cell_encoding", "family_question", "make_cube_bundle", "subfamily_named", "verify_cubes"]
 
 CUBES_FORMAT = "superpos-formal/cubes"
@@ -242,13 +243,12 @@ class CubeWork:
             "cpu_seconds": round(a.cpu_seconds, 3), "proof_lines": a.proof_lines,
             "host": a.host, "proof_gz_sha256": D.sha256_bytes(a.proof_gz)}).encode())
 
-    def refuted(self, cube, index, nvars, clauses):
-        """The stored answer of ``cube`` (its proof checked again here), or
-        None. A record that is missing is simply not there; one that is
-        unreadable, tampered (wrong types, another cube, a proof that is not
-        gzip or does not match its hash) or whose proof does not check is
-        reported (:meth:`problem`) and its cube solved again: a work folder
-        never decides anything on its own."""
+    def stored(self, cube):
+        """The stored record of ``cube`` read and checked for form (not its
+        proof): ``(raw proof gz, fields)``, or None. A record that is
+        missing is simply not there; one that is unreadable or tampered
+        (wrong types, another cube, a proof that does not match its hash)
+        is reported (:meth:`problem`) and its cube solved again."""
         k = self.key(cube)
         jp = self.path / "refuted" / f"{k}.json"
         gp = self.path / "refuted" / f"{k}.drat.gz"
@@ -263,23 +263,76 @@ class CubeWork:
                 raise InputError("the record is of another cube")
             if D.sha256_bytes(raw) != doc.get("proof_gz_sha256"):
                 raise InputError("the proof does not match its recorded sha256")
-            seconds, cpu = float(doc.get("seconds", 0)), float(doc.get("cpu_seconds", 0))
-            lines = int(doc.get("proof_lines", 0))
-            text = read_bounded(gp)
-        except (InputError, OSError, ValueError, TypeError, EOFError) as e:
+            fields = {"seconds": float(doc.get("seconds", 0)),
+                      "cpu_seconds": float(doc.get("cpu_seconds", 0)),
+                      "proof_lines": int(doc.get("proof_lines", 0)),
+                      "host": str(doc.get("host", ""))}
+        except (InputError, OSError, ValueError, TypeError, OverflowError) as e:
             self.problem(f"refuted/{k[:16]}...: unusable ({e}); the cube is solved again")
             return None
-        t0, c0 = time.perf_counter(), time.thread_time()
-        recs = D.check_drat(SimpleNamespace(clauses=_Units(clauses, cube), nvars=nvars),
-                            text=text, checkers=("native",))
-        if not any(r.verdict == D.VERIFIED for r in recs):
-            self.problem(f"refuted/{k[:16]}...: its stored proof does not check; the cube is "
-                         f"solved again")
+        return raw, fields
+
+    def refuted(self, cube, index, nvars, clauses):
+        """The stored answer of ``cube`` (:meth:`stored`, its proof checked
+        again here: :func:`recheck_cube`), or None (reported when the record
+        is there but unusable). A work folder never decides anything on its
+        own."""
+        got = self.stored(cube)
+        if got is None:
             return None
-        return CubeAnswer(index, "UNSAT", seconds, proof_gz=raw, proof_lines=lines,
-                          check_seconds=time.perf_counter() - t0,
-                          check_cpu_seconds=time.thread_time() - c0, checked=True,
-                          host=str(doc.get("host", "")), cpu_seconds=cpu)
+        a = recheck_cube(clauses, nvars, index, cube, *got)
+        if a is None:
+            self.failed_check(cube)
+        return a
+
+    def failed_check(self, cube):
+        self.problem(f"refuted/{self.key(cube)[:16]}...: its stored proof does not check; "
+                     f"the cube is solved again")
+
+
+def recheck_cube(clauses, nvars, index, cube, raw, fields):
+    """Check a stored proof of ``cube`` again (dratify native): its
+    :class:`CubeAnswer`, or None when the proof is not valid gzip ASCII or
+    does not check. Runs in the driver, or on a Dask worker when the cubes
+    run there (resume then re-checks in parallel)."""
+    clauses = unpacked(clauses)
+    t0, c0 = time.perf_counter(), time.thread_time()
+    try:
+        text = _gunzip_bounded(raw)
+    except InputError:
+        return None
+    recs = D.check_drat(SimpleNamespace(clauses=_Units(clauses, cube), nvars=nvars),
+                        text=text, checkers=("native",))
+    if not any(r.verdict == D.VERIFIED for r in recs):
+        return None
+    return CubeAnswer(index, "UNSAT", fields["seconds"], proof_gz=raw,
+                      proof_lines=fields["proof_lines"],
+                      check_seconds=time.perf_counter() - t0,
+                      check_cpu_seconds=time.thread_time() - c0, checked=True,
+                      host=fields["host"], cpu_seconds=fields["cpu_seconds"])
+
+
+def _gunzip_bounded(raw, limit=D_MAX):
+    """ASCII text of gzip bytes (every member), at most ``limit`` bytes of
+    it; InputError for anything else."""
+    import zlib
+
+    out, buf = bytearray(), bytes(raw)
+    try:
+        while buf:
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            out += d.decompress(buf, limit + 1 - len(out))
+            if len(out) > limit:
+                raise InputError(f"decompresses to more than {limit} bytes")
+            if d.unconsumed_tail or not d.eof:
+                raise InputError("not a complete gzip file")
+            buf = d.unused_data
+    except zlib.error as e:
+        raise InputError(f"not a valid gzip file ({e})") from None
+    try:
+        return out.decode("ascii")
+    except UnicodeDecodeError:
+        raise InputError("not ASCII text") from None
 
 
 @dataclass
@@ -355,8 +408,24 @@ def conquer(clauses, nvars, cubes, *, client=None, time_limit=None, resplit=0,
     def expired():
         return b is not None and b.expired()
 
-    def replay(ids):
-        """The ids still to solve; what ``work`` knows is taken from there."""
+    def restored(i, a):
+        """A stored proof of cube ``i`` checked again (``a``) or not (None):
+        the ids to solve (``[i]`` when it did not check)."""
+        if a is None:
+            work.failed_check(tree.cubes[i])
+            return [i]
+        answers[i] = a
+        work.reused += 1
+        if progress:
+            progress(f"cube {i}: stored proof checked again in {a.check_seconds:.2f}s "
+                     f"({work.reused} taken from the work folder)")
+        return []
+
+    def replay(ids, stored=None):
+        """The ids still to solve; what ``work`` knows is taken from there.
+        With ``stored`` (a list) a stored record is not checked here but
+        appended as ``(id, raw, fields)``, for the workers to check in
+        parallel (:func:`recheck_cube`; the result goes to ``restored``)."""
         if work is None:
             return list(ids)
         need = []
@@ -367,18 +436,15 @@ def conquer(clauses, nvars, cubes, *, client=None, time_limit=None, resplit=0,
                 continue
             kids = work.split_of(tree.cubes[i])
             if kids:
-                need += replay(tree.resplit(i, kids))
+                need += replay(tree.resplit(i, kids), stored)
                 continue
-            a = work.refuted(tree.cubes[i], i, nvars, clauses)
-            if a is not None:
-                answers[i] = a
-                work.reused += 1
-                if progress:
-                    progress(f"cube {i}: stored proof checked again in "
-                             f"{a.check_seconds:.2f}s ({work.reused} taken from the work "
-                             f"folder)")
-            else:
+            got = work.stored(tree.cubes[i])
+            if got is None:
                 need.append(i)
+            elif stored is not None:
+                stored.append((i, *got))
+            else:
+                need += restored(i, recheck_cube(clauses, nvars, i, tree.cubes[i], *got))
         return need
 
     try:
@@ -390,7 +456,7 @@ def conquer(clauses, nvars, cubes, *, client=None, time_limit=None, resplit=0,
                                                memory_mb=memory_mb)))
         else:
             killed = _conquer_dask(client, clauses, nvars, tree, took, state, tag,
-                                   time_limit, deadline, memory_mb, expired, replay)
+                                   time_limit, deadline, memory_mb, expired, replay, restored)
         if expired():
             b.note("solving cubes")
     finally:
@@ -570,7 +636,7 @@ def _split_label(split, depth, resplit, resplit_depth):
 
 
 def _conquer_dask(client, clauses, nvars, tree, took, state, tag, time_limit, deadline,
-                  memory_mb, expired, replay):
+                  memory_mb, expired, replay, restored=None):
     """Run the tree's cubes on Dask (new cubes from re-splits as they come);
     after a SAT cube or the budget's end, cancel the rest and kill the
     running solvers. Returns the pids killed."""
@@ -584,13 +650,23 @@ def _conquer_dask(client, clauses, nvars, tree, took, state, tag, time_limit, de
     [F] = client.scatter([PackedClauses(clauses)])
     futs = {}
 
-    def submit(ids):
+    rechecks = set()
+
+    def submit(ids, stored=()):
         for i in ids:
             f = client.submit(check_cube, F, nvars, i, tree.cubes[i], time_limit, tag,
                               deadline, memory_mb, pure=False, key=f"cube-{tag}-{i}")
             futs[f] = i
+        # stored proofs of a resumed run are checked on the workers, in
+        # parallel with the cubes still to solve
+        for i, raw, fields in stored:
+            f = client.submit(recheck_cube, F, nvars, i, tree.cubes[i], raw, fields,
+                              pure=False, key=f"recheck-{tag}-{i}")
+            futs[f] = i
+            rechecks.add(f)
 
-    submit(replay(tree.leaves))
+    stored = [] if restored is not None else None
+    submit(replay(tree.leaves, stored), stored or ())
     pending = set(futs)
     killed = []
     try:
@@ -603,11 +679,16 @@ def _conquer_dask(client, clauses, nvars, tree, took, state, tag, time_limit, de
                 pending.discard(f)
                 a = f.result()
                 f.release()
-                new = replay(took(a))
+                stored = [] if restored is not None else None
+                if f in rechecks:
+                    new = restored(futs[f], a)
+                else:
+                    new = replay(took(a), stored)
                 if state["sat"] is not None:
                     break
-                submit(new)
-                pending |= {g for g in futs if futs[g] in new}
+                before = set(futs)
+                submit(new, stored or ())
+                pending |= set(futs) - before
     finally:
         if pending:
             client.cancel(list(pending), force=True)

@@ -54,6 +54,18 @@ explicitly (which is what drup does anyway; sound, since RUP is monotone in
 the clause set), keeps the steps up to and including the first empty clause,
 and calls ``drup.check_proof(formula_clauses, proof_clauses)`` with lists.
 
+Time limits and signals. Each checker can be bounded on its own
+(:func:`checker_time_limit`, or ``Budget.checker_seconds``; ``superpos
+verify --checker-seconds``): the checker then runs in a forked child
+(:func:`superpos_formal.solve.runner.run`) that is killed at the limit, or
+at what is left of the command's ``--budget``, and the checker is recorded
+``SKIPPED`` with a reason that starts with :data:`LIMIT_REASON`; the other
+checkers still run. drup runs in a child always (when this process may
+fork): it is a long call that Python signal handlers cannot interrupt, so
+in-process it held off SIGTERM / SIGINT for minutes; a child is killed at
+once. A proof whose checkers were all cut is *not verified*, never passed
+(:func:`record_checks`).
+
 Storage. Proofs and formulas are stored gzipped with ``mtime=0`` and no file
 name in the header, so the same text always gives the same bytes and the same
 sha256 (:func:`gzip_bytes`, :func:`write_gz`).
@@ -71,11 +83,15 @@ Examples
 import gzip
 import hashlib
 import io
+import multiprocessing as mp
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, SoundnessError
+from ..solve.runner import run
 from .native_check import _lines, check_native, iter_proof_steps
 
 __all__ = [
@@ -83,8 +99,27 @@ __all__ = [
     "Budget", "CheckRecord", "check_drat", "require_verified", "record_checks",
     "gzip_bytes", "write_gz", "read_text", "sha256_bytes", "sha256_file",
     "sha256_text", "parse_dimacs", "clauses_to_dimacs", "proof_stats",
-    "checker_versions",
+    "checker_versions", "checker_time_limit", "LIMIT_REASON",
 ]
+
+#: how a checker cut by a time, budget or memory limit starts its reason
+LIMIT_REASON = "cut by a limit: "
+
+#: per-checker time limit in seconds when ``Budget.checker_seconds`` is None
+#: (set by :func:`checker_time_limit`; None: no limit)
+_CHECKER_SECONDS = [None]
+
+
+@contextmanager
+def checker_time_limit(seconds):
+    """Bound every checker run inside the ``with`` to ``seconds`` each, or
+    per checker with a dict ``{checker: seconds}`` (None: no per-checker
+    limit); each bounded checker runs in a killable child."""
+    old, _CHECKER_SECONDS[0] = _CHECKER_SECONDS[0], seconds
+    try:
+        yield
+    finally:
+        _CHECKER_SECONDS[0] = old
 
 VERIFIED, REJECTED, SKIPPED = "VERIFIED", "REJECTED", "SKIPPED"
 CHECKERS = ("native", "python", "drup")
@@ -121,6 +156,9 @@ class Budget:
     #: re-solve and check proofs of F recorded as regenerable
     #: (certify/regen_proof.py): minutes per claim, so off by default
     regenerate_proofs: bool = False
+    #: wall-clock seconds per checker run (None: :func:`checker_time_limit`'s,
+    #: else none); a checker cut by it is SKIPPED with the reason
+    checker_seconds: float = None
 
 
 @dataclass
@@ -348,6 +386,41 @@ def _run_drup(clauses, text):
     return ok, reason, log
 
 
+def _may_fork():
+    # a multiprocessing daemon may not start children; forking from a thread
+    # other than the main one would leave the signal plumbing to that thread
+    return (not mp.current_process().daemon
+            and threading.current_thread() is threading.main_thread())
+
+
+def _checker_call(name, nvars, clauses, text):
+    if name == "drup":
+        return _run_drup(clauses, text)
+    return _run_dratify(name, nvars, clauses, text)
+
+
+def _run_checker(name, nvars, clauses, text, budget):
+    """``(ok, reason, log)`` of one checker, or why it gave no verdict (a
+    str: starting with :data:`LIMIT_REASON` when a limit cut it). With a per-checker limit, and for
+    drup always, the checker runs in a forked child killed at the limit."""
+    limit = budget.checker_seconds if budget.checker_seconds is not None \
+        else _CHECKER_SECONDS[0]
+    if isinstance(limit, dict):
+        limit = limit.get(name)
+    if (limit is None and name != "drup") or not _may_fork():
+        return _checker_call(name, nvars, clauses, text)
+    try:
+        out = run(_checker_call, name, nvars, clauses, text, time_limit=limit,
+                  part=f"proof checking ({name})")
+    except RuntimeError as e:  # the checker process died: no verdict, not a rejection
+        return f"checker unavailable: {e}"
+    if out.done:
+        return out.value
+    why = (f"per-checker time limit of {limit:g} s reached" if out.limit == "time"
+           else out.reason)
+    return f"{LIMIT_REASON}{why}"
+
+
 def check_drat(cnf, proof_path=None, checkers=DEFAULT_CHECKERS, budget=None, *, text=None):
     """Check a DRAT proof of ``cnf`` with each of ``checkers``.
 
@@ -408,10 +481,13 @@ def check_drat(cnf, proof_path=None, checkers=DEFAULT_CHECKERS, budget=None, *, 
             continue
         t0 = time.perf_counter()
         try:
-            if name == "drup":
-                ok, reason, log = _run_drup(clauses, text)
-            else:
-                ok, reason, log = _run_dratify(name, nvars, clauses, text)
+            res = _run_checker(name, nvars, clauses, text, budget)
+            if isinstance(res, str):  # cut by a limit
+                dt = time.perf_counter() - t0
+                records.append(CheckRecord(name, versions[name], SKIPPED, dt, res,
+                                           f"c SKIPPED: {res}"))
+                continue
+            ok, reason, log = res
         except (ImportError, OSError) as e:
             records.append(CheckRecord(name, versions[name], SKIPPED, 0.0,
                                        f"checker unavailable: {e}", f"c SKIPPED: {e}"))
@@ -445,10 +521,17 @@ def record_checks(rep, records, what, tag="", note=""):
     checker skipped it). ``what`` names the proof file in failures, ``tag``
     prefixes the check names, ``note`` the skip notes."""
     for r in records:
-        rep.checks.append(f"{tag}{r.checker}:{r.verdict.lower()}")
+        cut = r.verdict == SKIPPED and r.reason.startswith(LIMIT_REASON)
+        rep.checks.append(f"{tag}{r.checker}:{'cut' if cut else r.verdict.lower()}")
         if r.verdict == REJECTED:
             rep.failures.append(f"{what}: rejected by {r.checker} ({r.reason})")
         elif r.verdict == SKIPPED:
             rep.notes.append(f"{note}{r.checker} skipped: {r.reason}")
     if not any(r.verdict in (VERIFIED, REJECTED) for r in records):
-        rep.failures.append(f"{what}: no checker verified the proof (all skipped)")
+        cut = [r for r in records if r.reason.startswith(LIMIT_REASON)]
+        if cut:  # nothing wrong found, nothing checked: not verified, never PASS
+            rep.unverified.append(f"{what}: no checker completed ("
+                                  + "; ".join(f"{r.checker}: {r.reason[len(LIMIT_REASON):]}"
+                                              for r in cut) + ")")
+        else:
+            rep.failures.append(f"{what}: no checker verified the proof (all skipped)")

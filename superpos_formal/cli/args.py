@@ -25,7 +25,7 @@ import os
 
 from ..solve.runner import DEFAULT_MEMORY_MB, solver_names
 
-__all__ = ["seconds", "bounded_int", "memory_mb", "memory_gib", "workers", "cap_workers",
+__all__ = ["seconds", "bounded_int", "memory_mb", "workers", "cap_workers",
            "solver_name", "out_dir", "out_file",
            "add_budget_args", "MAX_SECONDS", "MAX_WEIGHT_BOUND", "MAX_WIDTH", "MAX_M"]
 
@@ -82,26 +82,9 @@ def memory_mb(text):
     return bounded_int(256, 2 ** 30)(text)
 
 
-#: largest per-cell memory limit accepted in GiB (``campaign run``)
-MAX_GIB = 4096.0
 #: largest worker count accepted at all; what a run gets is capped by the
 #: machine (:func:`cap_workers`)
 MAX_WORKERS = 4096
-
-
-def memory_gib(text):
-    """A finite, positive number of GiB, at most :data:`MAX_GIB` (``nan``,
-    ``inf`` and ``1e300`` are refused here, before any conversion)."""
-    try:
-        v = float(text)
-    except (TypeError, ValueError):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of GiB") from None
-    if not math.isfinite(v) or v <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite positive number of GiB, "
-                                         f"got {text}")
-    if v > MAX_GIB:
-        raise argparse.ArgumentTypeError(f"at most {MAX_GIB:g} GiB, got {text}")
-    return v
 
 
 def workers(text):

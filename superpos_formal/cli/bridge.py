@@ -3,15 +3,23 @@ the PyTorch / safetensors / ONNX bridge (superpos_formal.bridge; needs the
 optional extra ``pip install '.[torch]'``, imported only when a command runs)."""
 
 import sys
+from fractions import Fraction
 from pathlib import Path
 
+from ..bridge.export import _suffix, check_export, export_source
+from ..bridge.importer import from_torch
+from ..bridge.source import load_source
+from ..bridge.zoo import build
 from ..errors import InputError
+from ..schema import load_codes, write_json
+from .search import _task, add_task_args
 
-__all__ = ["register", "run_export", "run_zoo_build"]
+__all__ = ["register", "run_export", "run_zoo_build", "run_import"]
 
 
 def register(sub):
     _register_zoo(sub)
+    _register_import(sub)
     p = sub.add_parser(
         "export", help="export a certified network to PyTorch (.pt), .safetensors or .onnx",
         description="Export a claim bundle, a minimum directory (its SAT half) or a network "
@@ -30,19 +38,26 @@ def register(sub):
                    help="float type (default: float32 when exact, else float64)")
     p.add_argument("--no-check", action="store_true",
                    help="do not re-run the written file on every input of X(m, s)")
+    p.add_argument("--s", type=int, default=None, metavar="S",
+                   help="a bare network file only: the sparsity s the exactness argument "
+                        "covers (default m: every 0/1 input); a bundle's s is its task's")
     p.set_defaults(func=run_export)
     return p
 
 
 def run_export(args):
-    from ..bridge.export import _suffix, check_export, export_source
-    from ..bridge.source import load_source
     out = Path(args.out)
     _suffix(out)
     if out.is_dir():
         raise InputError(f"-o: {out} is a directory (give a file name ending in .pt, "
                          f".safetensors or .onnx)")
     src = load_source(args.source)
+    if args.s is not None:
+        if src.members:
+            raise InputError("--s: only for a bare network file (a bundle's s is its task's)")
+        if not 0 <= args.s <= src.network.m:
+            raise InputError(f"--s: must be in 0..m={src.network.m}, got {args.s}")
+        src.s = args.s
     meta = export_source(src, out, args.dtype)
     net = src.network
     print(f"{out}: {meta['mode']} {meta['activation']} m={net.m} m'={net.m_out} "
@@ -86,7 +101,6 @@ def _register_zoo(sub):
 
 
 def run_zoo_build(args):
-    from ..bridge.zoo import build
     if args.max_m_out < 1:
         raise InputError(f"--max-m-out: must be >= 1, got {args.max_m_out}")
     idx = build(args.out, proofs=args.proofs, max_m_out=args.max_m_out,
@@ -98,3 +112,57 @@ def run_zoo_build(args):
     for f in idx["left_out"]:
         print(f"LEFT OUT {f}")
     return 1 if idx["left_out"] else 0
+
+
+def _register_import(sub):
+    p = sub.add_parser(
+        "import-torch", help="check a trained torch MLP exactly and turn it into a verified "
+                             "integer network",
+        description="Read a trained MLP (Linear-ReLU/step-Linear; a .pt module or state_dict, "
+                    "or a JSON object with a state_dict), evaluate it exactly (rationals of "
+                    "its float weights) on every input of X(m, s) and report whether it "
+                    "computes the task (with the first wrong input); then find an integer "
+                    "network by scale-and-round, repaired by SAT when needed, verified on "
+                    "every input. Report: exact / repaired with k weights changed / no "
+                    "integer network at these bounds. Needs pip install '.[torch]'.")
+    p.add_argument("file", metavar="FILE", help="trained model: .pt or .json state_dict")
+    add_task_args(p, family=False)
+    p.add_argument("--theta", default="0.5",
+                   help="readout threshold of the trained model, y = [R z >= theta] "
+                        "(read exactly as a decimal; default 0.5)")
+    p.add_argument("--activation", choices=("relu", "step"), default=None,
+                   help="hidden activation of a state_dict (default relu)")
+    p.add_argument("--codes-file", metavar="CODES.json", default=None,
+                   help="a fixed integer input code E and readout R (superposed network)")
+    p.add_argument("--max-B", type=int, default=8,
+                   help="largest weight scale-and-round tries per layer (default 8)")
+    p.add_argument("--no-repair", action="store_true", help="no SAT repair")
+    p.add_argument("--budget", type=float, default=60.0, metavar="SECONDS",
+                   help="seconds for the SAT repair (default 60)")
+    p.add_argument("-o", "--out", default=None, metavar="NETWORK.json",
+                   help="write the verified integer network here")
+    p.set_defaults(func=run_import)
+
+
+def run_import(args):
+    task = _task(args)
+    try:
+        theta = Fraction(args.theta)
+    except (ValueError, ZeroDivisionError):
+        raise InputError(f"--theta: {args.theta!r} is not a number") from None
+    if args.max_B < 1:
+        raise InputError(f"--max-B: must be >= 1, got {args.max_B}")
+    if args.budget <= 0:
+        raise InputError(f"--budget: must be > 0, got {args.budget}")
+    E = R = None
+    if args.codes_file:
+        E, R = load_codes(args.codes_file)
+        E, R = [list(r) for r in E], [list(r) for r in R]
+    res = from_torch(args.file, task, input_code=E, readout=R, theta=theta,
+                     activation=args.activation, max_B=args.max_B, repair=not args.no_repair,
+                     budget=args.budget, log=lambda s: print(f"  {s}", file=sys.stderr))
+    print(res.summary())
+    if res.network is not None and args.out:
+        write_json(res.network, args.out)
+        print(f"wrote {args.out}")
+    return 0 if res.network is not None else 1

@@ -6,7 +6,9 @@
     N`` runs cells on a Dask LocalCluster, ``--scheduler`` on an existing
     cluster; without either, one after another in this process.
 ``import FILE.jsonl ...``
-    copy JSONL records of earlier campaign runs into the store (once each).
+    copy JSONL records of earlier campaign runs into the store, all or
+    nothing (every record checked first); a decided record replaces an open
+    one of the same cell, never the reverse.
 ``table NAME``
     render a campaign from the store as Markdown, CSV or JSONL.
 """
@@ -19,7 +21,7 @@ from ..distributed import run_campaign_store
 from ..errors import InputError
 from ..schema import load_json
 from ..store import Store, import_jsonl, render_csv, render_markdown
-from .args import add_budget_args, cap_workers, memory_gib, out_dir, out_file, workers
+from .args import add_budget_args, cap_workers, memory_mb, out_dir, out_file, workers
 
 __all__ = ["register"]
 
@@ -34,7 +36,7 @@ def cmd_run(a):
     summary = run_campaign_store(
         a.file, _store_path(a), workers=cap_workers(a.workers), scheduler=a.scheduler,
         proofs_dir=a.proofs, results_dir=a.results, quiet=a.quiet,
-        memory_limit=int(a.memory_limit * 2**30))
+        memory_limit=a.memory_limit * 2**20)
     print(f"campaign {summary['campaign']}: {summary['run']} cell(s) run, "
           f"{summary['skipped']} skipped, {summary['failed']} failed "
           f"({summary['seconds']}s); store {_store_path(a)}")
@@ -96,8 +98,9 @@ def register(sub):
                         "(default 0: run in this process)")
     r.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                    help="attach to a running Dask scheduler instead")
-    r.add_argument("--memory-limit", type=memory_gib, default=6.0, metavar="GiB",
-                   help="address-space limit per cell and its solvers (default 6)")
+    r.add_argument("--memory-limit", type=memory_mb, default=6144, metavar="MB",
+                   help="address-space limit per cell and its solvers, in MB like every "
+                        "other command's --memory-limit (default 6144)")
     r.add_argument("--quiet", action="store_true", help="no progress on stderr")
     add_budget_args(r, memory=False)
     r.set_defaults(func=cmd_run)

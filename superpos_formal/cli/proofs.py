@@ -3,7 +3,15 @@
 Each PATH is a bundle, a minimum directory, a best-known registry
 (``search/best-known`` or its ``registry.json``: one row per entry, each
 re-checked against its bundle and its certified minimum), or a directory
-searched recursively for them. Prints one row per claim (bundle, the claim as
+searched recursively for them. While it runs, one progress row per claim goes to
+stderr as soon as that claim is checked (``[k/N] RESULT seconds path``).
+Each claim is checked in a child process (killed at the ``--budget`` or on
+SIGTERM / SIGINT, so the command stops at once) and each proof checker in a
+child of its own, bounded by ``--checker-seconds``: a checker cut by a limit
+is skipped with the reason, the others still run, and a proof that no
+checker completed leaves its claim NOT VERIFIED, never PASS
+(certify/drat.py). Claims the budget did not reach are NOT VERIFIED too.
+At the end it prints one row per claim (bundle, the claim as
 verified with every bound and every option that changes or relaxes the
 question, answer, certificate kind (certify/certificate.py), checks run,
 result, seconds), then one line per failure
@@ -13,11 +21,24 @@ not tied to the claim). Exit status 0 only when every claim is verified,
 1 otherwise. It never shows a traceback: a broken bundle is a failure row.
 """
 
+import sys
+from pathlib import Path
+
 from ..api import verify
+from ..budget import active_budget
 from ..certify import drat as D
 from ..certify.best_known import registry_file
-from ..certify.bundle import find_bundles
+from ..certify.bundle import BundleReport, find_bundles
 from ..errors import InputError
+from ..solve.runner import run
+from .args import add_budget_args, seconds
+
+#: default per-checker limits (``--checker-seconds`` sets one for all): the
+#: native engine is the checker every proof needs (committed proofs take it
+#: up to ~50 s on an idle machine, several times that on a loaded one), so it
+#: gets the most; drup's headline work cap is about three minutes and the
+#: Python engine's line cap about 80 s (certify/drat.py)
+DEFAULT_CHECKER_SECONDS = {"native": 900.0, "python": 120.0, "drup": 120.0}
 
 __all__ = ["register", "run_verify", "format_table"]
 
@@ -44,8 +65,26 @@ def register(sub):
     p.add_argument("--max-unzipped-mb", type=int, default=None, metavar="MB",
                    help="largest uncompressed formula or proof read "
                         "(default 512; a larger one fails)")
+    p.add_argument("--checker-seconds", type=seconds, default=None, metavar="SECONDS",
+                   help=f"wall-clock limit of each proof checker run, the same for every "
+                        f"checker (default: {_limits_text(DEFAULT_CHECKER_SECONDS)}); a "
+                        f"checker cut by it is skipped with the reason, and a proof no "
+                        f"checker completed is NOT VERIFIED")
+    g = add_budget_args(p)
+    g.description = ("--budget bounds the whole run: claims it does not reach, or cuts, are "
+                     "NOT VERIFIED (exit 1); --memory-limit caps each claim's and each "
+                     "checker's process")
     p.set_defaults(func=run_verify)
     return p
+
+
+def _limits_text(limits):
+    if not isinstance(limits, dict):
+        return f"{limits:g} s"
+    by = {}
+    for c, v in limits.items():
+        by.setdefault(v, []).append(c)
+    return ", ".join(f"{v:g} s {'/'.join(cs)}" for v, cs in by.items())
 
 
 def _checkers(text):
@@ -79,6 +118,35 @@ def format_table(reports):
     return "\n".join([line(head), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
+def _not_verified(path, why):
+    rep = BundleReport(str(path))
+    rep.unverified.append(why)
+    return rep
+
+
+def _verify_one(path, kw, memory_mb):
+    """The report of one claim, verified in a child process: the budget and
+    SIGTERM / SIGINT end it at once (the child is killed, with its checker
+    children), and a claim the budget cuts is NOT VERIFIED with the reason."""
+    b = active_budget()
+    if b is not None and b.expired():
+        b.note("verifying")
+        return _not_verified(path, f"not checked: the budget of {b.seconds:g} s ran out "
+                                   f"before this claim")
+    try:
+        out = run(verify, path, part=f"verifying {Path(path).name}", memory_mb=memory_mb,
+                  **kw)
+    except Exception as e:  # the child raised: a bundle must never crash verify
+        rep = BundleReport(str(path))
+        rep.failures.append(f"internal error: {type(e).__name__}: {e}")
+        return rep
+    if out.done:
+        return out.value
+    rep = _not_verified(path, f"not checked to the end: {out.reason}")
+    rep.seconds = out.seconds
+    return rep
+
+
 def _targets(paths):
     """Bundles under ``paths``; a best-known registry (``search/best-known``
     or its ``registry.json``) is one target, verified row by row."""
@@ -93,10 +161,23 @@ def run_verify(args):
     mb = args.max_unzipped_mb
     if mb is not None and mb < 1:
         raise InputError(f"--max-unzipped-mb: must be >= 1, got {mb}")
-    reports = [verify(p, checkers=checkers, regenerate=not args.no_regenerate,
-                      regenerate_proofs=args.regenerate_proofs,
-                      max_unzipped=None if mb is None else mb * 1024 * 1024)
-               for p in _targets(args.paths)]
+    kw = dict(checkers=checkers, regenerate=not args.no_regenerate,
+              regenerate_proofs=args.regenerate_proofs,
+              max_unzipped=None if mb is None else mb * 1024 * 1024)
+    paths = _targets(args.paths)
+    b = active_budget()
+    limits = DEFAULT_CHECKER_SECONDS if args.checker_seconds is None else args.checker_seconds
+    print(f"verifying {len(paths)} claim(s): checkers {','.join(checkers)}, at most "
+          f"{_limits_text(limits)} per checker run"
+          + (f", budget {b.seconds:g} s" if b is not None and b.seconds else ""),
+          file=sys.stderr, flush=True)
+    reports = []
+    with D.checker_time_limit(limits):
+        for k, p in enumerate(paths, 1):
+            rep = _verify_one(p, kw, args.memory_mb)
+            reports.append(rep)
+            print(f"[{k}/{len(paths)}] {rep.status:<12} {rep.seconds:8.2f}s  {p}"
+                  + (f"  {rep.label}" if rep.label else ""), file=sys.stderr, flush=True)
     print(format_table(reports))
     fails = [m for r in reports for m in r.all_failures()]
     notes = sorted({n for r in reports for c in [r] + r.children for n in c.notes})

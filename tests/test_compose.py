@@ -1,0 +1,114 @@
+"""Composition (constructions/compose.py): every composed network is checked
+by the exact verifier over all of X(m, 2); wrong compositions are rejected."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from superpos_formal.constructions.compose import (add_features, add_pairs,
+                                                   best_composition, indicators, separator)
+from superpos_formal.errors import InputError
+from superpos_formal.network import Network
+from superpos_formal.schema import network_from_dict
+from superpos_formal.tasks import all_pairs, uand
+from superpos_formal.verify import verify
+
+PROOFS = Path(__file__).resolve().parent.parent / "proofs/uand-explicit"
+STEP5 = PROOFS / "uand-m5-s2-explicit-step-L1-B2-bias2-theta1/n4-sat/network.json"
+STEP7 = PROOFS / "uand-m7-s2-explicit-step-L1-B2-bias2-theta1/network.json"
+RELU5 = PROOFS / "uand-m5-s2-explicit-relu-L1-B2-bias2-theta1/n3-sat/network.json"
+
+
+def _load(p):
+    return network_from_dict(json.loads(p.read_text()))
+
+
+@pytest.mark.parametrize("act", ["step", "relu"])
+@pytest.mark.parametrize("m", [2, 5, 9])
+def test_indicators(act, m):
+    net = indicators(m, act, B=2, B_bias=2)
+    assert net.widths == (m,) and verify(net, uand(m)).ok
+
+
+def test_indicators_theta2_and_refusal():
+    assert verify(indicators(4, "step", B=2, B_bias=2, theta=2), uand(4)).ok
+    with pytest.raises(InputError):
+        indicators(4, "step", B=1, B_bias=1, theta=2)
+
+
+@pytest.mark.parametrize("path", [STEP5, RELU5])
+@pytest.mark.parametrize("m", [6, 7])
+def test_add_pairs_and_add_features_verify(path, m):
+    base = _load(path)
+    a = add_pairs(base, m)
+    assert a.widths == (base.widths[0] + 5 * (m - 5) + (m - 5) * (m - 6) // 2,)
+    assert verify(a, uand(m)).ok
+    f = add_features(base, m)
+    assert verify(f, uand(m)).ok
+    assert f.widths[0] <= base.widths[0] + (m - 5) + 5
+
+
+def test_separators_are_checked_by_the_verifier():
+    """Drop the indicator's weight from one cross output that uses a
+    separator: it can no longer tell e_i from e_i + e_7, and verify rejects."""
+    base = _load(STEP7)
+    good = add_features(base, 8)
+    assert verify(good, uand(8)).ok
+    seps = [i for i in range(7) if separator(base, i) is not None]
+    assert seps, "the m=7 step base has separable features"
+    r = all_pairs(8).index([seps[0], 7])
+    V = [list(row) for row in good.V]
+    u = base.widths[0]  # the new feature's indicator comes right after the base
+    assert V[r][u] != 0
+    V[r][u] = 0
+    bad = Network.explicit(8, len(V), good.activation, list(good.layers), V, good.c,
+                           good.B, good.B_bias, good.theta)
+    assert not verify(bad, uand(8)).ok
+
+
+def test_best_composition_is_never_wider_than_indicators():
+    base = _load(STEP5)
+    net, how = best_composition([("m5", base)], 6, "step", 2, 2)
+    assert verify(net, uand(6)).ok and net.widths[0] <= 6
+    net, how = best_composition([("m5", base)], 9, "step", 2, 2)
+    assert net.widths == (9,) and how == "indicators(m=9)"
+
+
+def test_bad_bases_refused():
+    base = _load(STEP5)
+    with pytest.raises(InputError):
+        add_pairs(base, 4)  # target below the base
+    one_output = Network.explicit(3, 1, "relu", [([[1, 1, 0]], [-1])], [[1]], [0], B=1)
+    with pytest.raises(InputError):
+        add_pairs(one_output, 4)  # not a uand network
+
+
+def test_join_blocks():
+    from superpos_formal.constructions.compose import join_blocks
+
+    net = join_blocks(indicators(3, "step", B=2, B_bias=2), indicators(2, "step", B=2, B_bias=2))
+    assert net.widths == (5,) and verify(net, uand(5)).ok
+    # a block whose single features all look like 0 to its hidden layer has
+    # no cross readout: refused (None), never a wrong network
+    assert join_blocks(_load(STEP5), _load(STEP5)) is None
+    with pytest.raises(InputError):
+        join_blocks(indicators(3, "step", B=2, B_bias=2), indicators(3, "relu", B=2, B_bias=2))
+
+
+def test_cli_compose(capsys, tmp_path):
+    from superpos_formal.cli import main
+
+    assert main(["compose", "--m", "6..7", "--activation", "relu", "--base", str(RELU5),
+                 "-o", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "m=  7  width    6  verified=yes  add_features" in out
+    net = network_from_dict({k: v for k, v in json.loads(
+        (tmp_path / "uand_m7-explicit-relu-L1-B2-Bb2-t1.json").read_text()).items()
+        if k != "meta"})
+    assert verify(net, uand(7)).ok
+    for argv in (["compose", "--m", "9..3", "--activation", "step"],
+                 ["compose", "--m", "6", "--activation", "step", "--theta", "3"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("superpos: error: ")
