@@ -56,6 +56,7 @@ from .shape import Shape
 from .distributed import run_campaign_store
 from .solve.capacity import capacity as _capacity
 from .solve.count import count_functions, count_threshold_functions
+from .solve.equivariant import decide_family_orbits
 from .solve.family import decide_family, min_neurons_family
 from .solve.incremental import min_neurons_incremental
 from .solve.runner import DEFAULT_SOLVER
@@ -469,7 +470,8 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
                 B=2, B_bias=None, B_code=None, theta=1, codes=None, E=None, R=None,
                 code_k=2, code_seed=0, tolerance=0, time_limit=None, budget=None,
                 solver=DEFAULT_SOLVER, symmetry=True, sums="auto", cegis=False,
-                check=True, incremental=False, proof_dir=None, progress=None):
+                check=True, incremental=False, proof_dir=None, progress=None,
+                family_method="cegis"):
     """The smallest width ``n`` in ``n_min..n_max`` (per-width table).
 
     The first SAT after an UNSAT (or at ``n = 1``) is the minimum, because
@@ -483,6 +485,9 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
     subject : Task or Family
     n_min, n_max : int
         Widths tried (default 1..8).
+    family_method : str
+        Families only: ``"cegis"`` (default, the member loop) or ``"orbits"``
+        (an equivariant shared code first; :mod:`superpos_formal.solve.equivariant`).
     incremental : bool
         Explicit mode: one solver for all widths (assumptions); the UNSAT
         below the minimum is then re-solved for a proof only by
@@ -524,7 +529,8 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
         res = min_neurons_family(subject, sh, n_min=n_min, n_max=n_max,
                                  time_limit=time_limit, budget=budget, progress=progress,
                                  proof_dir=proof_dir, solver=solver, symmetry=symmetry,
-                                 check=check_unsat if check else None)
+                                 check=check_unsat if check else None,
+                                 decide=_family_method(family_method))
         return _answer(Question.MIN_NEURONS, subject, res, sh, time.perf_counter() - t0)
     sh, codes_for = _shape(subject, n_min, mode, activation, L, B, B_bias, B_code, theta,
                            codes, E, R, code_k, code_seed, tolerance)
@@ -546,6 +552,15 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
                            proof_dir=proof_dir,
                            **_solve_kw(solver, symmetry, sums, cegis, check))
     return _answer(Question.MIN_NEURONS, subject, res, sh, time.perf_counter() - t0)
+
+
+def _family_method(name):
+    """The per-width decision of the family question named ``name``."""
+    if name == "cegis":
+        return decide_family
+    if name == "orbits":
+        return decide_family_orbits
+    raise InputError(f"family_method: unknown {name!r} (cegis, orbits)")
 
 
 def min_params(task, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias=None,

@@ -279,7 +279,12 @@ def cmd_min_neurons(a):
                          "minimum to certify; use --codes free or explicit mode")
     if a.family and (a.mode != Mode.SUPERPOSED or a.codes != CodeKind.FREE):
         raise InputError("--family: the family question needs --mode superposed --codes free")
-    return report_min_neurons(subject, kw, solver_kwargs(a), n_min=a.n_min, n_max=a.n_max,
+    skw = solver_kwargs(a)
+    if a.family_method != "cegis":
+        if not a.family:
+            raise InputError("--family-method: only with --family")
+        skw["family_method"] = a.family_method
+    return report_min_neurons(subject, kw, skw, n_min=a.n_min, n_max=a.n_max,
                               proof=a.proof, out=a.out, incremental=a.incremental)
 
 
@@ -475,6 +480,11 @@ def register(sub):
                    help="explicit mode: one solver for all n (assumptions on neuron "
                         "selectors); with --proof the UNSAT below the minimum is re-solved "
                         "from scratch for its DRAT proof")
+    p.add_argument("--family-method", choices=("cegis", "orbits"), default="cegis",
+                   help="--family only: cegis (default: the member loop) or orbits (an "
+                        "equivariant shared code first, one solve per orbit of members; "
+                        "SAT only, every member verified; otherwise the representatives' "
+                        "refutation or the member loop)")
     add("min-params", cmd_min_params, "fewest nonzero parameters at a fixed shape")
     p = add("min-bits", cmd_min_bits, "smallest weight bound B (bits per weight) at width n")
     p.add_argument("--B-max", type=bounded_int(0, MAX_WEIGHT_BOUND), default=6,

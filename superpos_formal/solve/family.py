@@ -467,14 +467,19 @@ def _decide_family_incremental(family, shape, time_limit, budget, solver, symmet
 
 
 def min_neurons_family(family, shape, *, n_min=1, n_max=8, time_limit=None,
-                       progress=None, proof_dir=None, budget=None, **kw):
+                       progress=None, proof_dir=None, budget=None, decide=None, **kw):
     """Smallest ``n`` at which a shared code serves the family.
 
     Monotone in ``n``: a code and networks at width ``n`` extend to ``n + 1``
     with a zero code coordinate (zero row of ``E``, zero column of ``R``) and
     a zero hidden neuron; so the first SAT after an UNSAT is the minimum.
     ``time_limit`` is per solve; ``budget`` bounds the whole search.
+    ``decide``: the per-width method, a function with the signature of
+    :func:`decide_family` (default: the member loop); the orbit method
+    :func:`~superpos_formal.solve.equivariant.decide_family_orbits` is one
+    (passed in by the caller: this module does not import it).
     """
+    decide_one = decide_family if decide is None else decide
     deadline = None if budget is None else time.perf_counter() + budget
     cells = []
     result = Search("neurons", cells)
@@ -485,8 +490,8 @@ def min_neurons_family(family, shape, *, n_min=1, n_max=8, time_limit=None,
             os.makedirs(proof_dir, exist_ok=True)
             pp = os.path.join(proof_dir, f"n{n}.drat")
             cp = os.path.join(proof_dir, f"n{n}.cnf")
-        cell = decide_family(family, sh, time_limit=time_limit, proof_path=pp,
-                             cnf_path=cp, progress=progress, budget=_left(deadline), **kw)
+        cell = decide_one(family, sh, time_limit=time_limit, proof_path=pp,
+                          cnf_path=cp, progress=progress, budget=_left(deadline), **kw)
         cells.append(cell)
         if progress:
             progress(f"n={n}: {cell.status} in {cell.seconds:.2f}s after {cell.rounds} round(s)")
