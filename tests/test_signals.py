@@ -55,11 +55,20 @@ def _alive(pid):
     return state != "Z"
 
 
+def _default_sigint():
+    # a terminal's foreground job has SIGINT at its default; a test run
+    # started in the background by a non-interactive shell inherits it
+    # ignored (and Python then installs no KeyboardInterrupt handler), so
+    # the child is given the foreground's disposition explicitly
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(new_session=False):
     env = dict(os.environ, PYTHONPATH=ROOT)
     p = subprocess.Popen([sys.executable, "-m", "superpos_formal", *LONG], env=env,
                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, start_new_session=new_session)
+                         text=True, start_new_session=new_session,
+                         preexec_fn=_default_sigint)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         kids = _descendants(p.pid)

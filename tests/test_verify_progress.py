@@ -98,7 +98,10 @@ def test_a_signal_during_drup_ends_verify_at_once(sig, rc):
     p = subprocess.Popen([sys.executable, "-m", "superpos_formal", "verify",
                           str(SLOW / "n2-unsat"), "--checkers", "drup"],
                          env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         # a foreground job's SIGINT, even when this test run
+                         # was started in the background (SIGINT ignored)
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         t0 = time.time()   # the claim's child and drup's child under it
         while len(_descendants(p.pid)) < 2 and time.time() - t0 < 60:
