@@ -52,3 +52,18 @@ def test_subfamily_encoding_extends_its_prefix(family, n):
         assert enc.clauses[:len(prev)] == prev
         assert len(enc.clauses) > len(prev)
         prev = enc.clauses
+
+
+def test_extend_formula_refuses_a_formula_that_drops_a_clause():
+    from pysat.solvers import Solver
+
+    from superpos_formal.errors import SoundnessError
+    from superpos_formal.solve.family import extend_formula
+
+    with Solver(name="cadical195") as s:
+        added = extend_formula(s, [], [[1, 2], [-1]], "test")
+        assert added == [[1, 2], [-1]]
+        assert extend_formula(s, added, [[1, 2], [-1], [-2]], "test")[2] == [-2]
+        assert not s.solve()  # the solver got the third clause
+        with pytest.raises(SoundnessError, match="test does not extend"):
+            extend_formula(s, [[1, 2], [-1], [-2]], [[1, 2], [-2]], "test")

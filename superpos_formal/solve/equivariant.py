@@ -57,7 +57,7 @@ from ..tasks import MAX_FAMILY_MEMBERS
 from ..verify import verify
 # _test_members: the member loop's own check of the other members with a code
 # fixed (one formula, a solve per member under assumptions), reused as is
-from .family import FamilyCell, _test_members, decide_family
+from .family import FamilyCell, _test_members, decide_family, extend_formula
 from .runner import DEFAULT_SOLVER, SolveResult, run, solve_cnf
 from .search import CADICAL_CONFIGS
 
@@ -527,12 +527,8 @@ def _rep_loop_child(rep_tasks, shape, group, solver, deadline):
             rounds += 1
             t = time.perf_counter()
             enc = encode_equivariant([rep_tasks[i] for i in core], shape, group)
-            k = len(added)
-            if enc.clauses[:k] != added:
-                raise SoundnessError("orbits: the tied encoding of the representatives does "
-                                     "not extend the previous round's")
-            s.append_formula(enc.clauses[k:])
-            added = enc.clauses
+            added = extend_formula(s, added, enc.clauses,
+                                   "orbits: the tied encoding of the representatives")
             ok = s.solve()
             info = dict(enc.info, rounds=rounds, members=len(rep_tasks), core=len(core),
                         incremental=True)

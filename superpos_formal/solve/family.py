@@ -38,7 +38,7 @@ from .runner import DEFAULT_SOLVER, Child, run_limited, solve_cnf
 from .search import (CADICAL_CONFIGS, Search, _left, decide, is_minimum, proof_label,
                      solve_limit)
 
-__all__ = ["FamilyCell", "decide_family", "min_neurons_family", "FAMILY_CONFIG"]
+__all__ = ["FamilyCell", "decide_family", "min_neurons_family", "FAMILY_CONFIG", "extend_formula"]
 
 
 @dataclass(repr=False)
@@ -80,6 +80,21 @@ class FamilyCell:
                 "rounds": self.rounds, "core": None if self.core is None else len(self.core),
                 "vars": self.info.get("vars"), "clauses": self.info.get("clauses")}
 
+
+
+def extend_formula(solver, added, clauses, what):
+    """Give ``solver`` the clauses of ``clauses`` past the prefix ``added`` it
+    already holds, and return ``clauses`` (the new prefix).
+
+    An incremental loop keeps the solver's learnt clauses across rounds only
+    because each round's formula contains the previous one; a formula that
+    does not start with ``added`` would leave stale clauses in the solver, so
+    it raises :class:`SoundnessError` naming ``what``.
+    """
+    if clauses[:len(added)] != added:
+        raise SoundnessError(f"{what} does not extend the previous round's")
+    solver.append_formula(clauses[len(added):])
+    return clauses
 
 def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
                   symmetry=True, proof_path=None, cnf_path=None, start=1,
@@ -382,11 +397,8 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
             t = time.perf_counter()
             enc = encode_family_sat(core, shape, symmetry=symmetry, family_symmetry=fsym)
             k = len(added)
-            if enc.clauses[:k] != added:
-                raise SoundnessError("incremental family loop: the subfamily's encoding "
-                                     "does not extend the previous round's")
-            s.append_formula(enc.clauses[k:])
-            added = enc.clauses
+            added = extend_formula(s, added, enc.clauses, "incremental family loop: the "
+                                   "subfamily's encoding")
             ok = s.solve()
             log.append(f"round {rounds}: subfamily of {len(core)}: "
                        f"{'SAT' if ok else 'UNSAT'} in {time.perf_counter() - t:.2f}s "
