@@ -4,10 +4,6 @@ Every network here comes with its derivation, so tests compare the code
 against arithmetic done by hand, never against the code itself.
 """
 
-# drup (OCaml 5 runtime) must be loaded before onnxruntime, which the bridge
-# tests import at collection: in the other order the first proof check aborts
-# the whole test process ("Failed to allocate signal stack for domain 0").
-import drup  # noqa: F401
 from hypothesis import strategies as st
 
 from superpos_formal.network import Network

@@ -27,8 +27,6 @@ def need(name):
     ...
     superpos_formal.errors.InputError: no_such_module_xyz is not installed: the PyTorch/ONNX bridge needs the optional extra (pip install '.[torch]')
     """
-    if name in ("onnxruntime", "torch"):
-        _load_drup_first()
     try:
         return importlib.import_module(name)
     except ImportError:
@@ -36,18 +34,16 @@ def need(name):
                          f"optional extra ({INSTALL_HINT})") from None
 
 
-def _load_drup_first():
+def load_drup_first():
     # Once onnxruntime is loaded, or torch has run any operation (its thread
     # pool), loading drup (the third proof checker, an OCaml 5 library) aborts
     # the whole process ("Failed to allocate signal stack for domain 0"); in
     # the other order all work. So a process that exports to ONNX or runs a
-    # torch model and then verifies a bundle must have drup in first (the
-    # bridge package also loads it when superpos_formal is imported).
+    # torch model and then verifies a bundle must have drup in first: the
+    # bridge package calls this when it is imported, which importing
+    # superpos_formal does, so need() and the tests get the order for free.
     try:
         importlib.import_module("drup")
     except ImportError:
         pass
 
-
-#: public name: the bridge package calls it when it is imported
-load_drup_first = _load_drup_first
