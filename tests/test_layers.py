@@ -138,8 +138,7 @@ def layer_violations(graph, layer):
                 who = mod if lm is None else tgt
                 bad.append((mod, tgt, f"{who} has no layer: add it to MODULES or "
                                       f"PACKAGES in tests/test_layers.py"))
-            elif ORDER.index(lt) > ORDER.index(lm) and not (_local and (mod, tgt)
-                                                            in ALLOWED_LOCAL):
+            elif ORDER.index(lt) > ORDER.index(lm):
                 bad.append((mod, tgt, f"{lm} imports {lt}"))
     return bad
 
@@ -198,11 +197,7 @@ def test_layers_point_one_way():
 
 
 def test_no_import_loops():
-    # an allowed deferred import runs only when its function is called, after
-    # both modules are loaded, so it cannot close a loop at import time
-    g = {mod: [(t, loc) for t, loc in edges if not (loc and (mod, t) in ALLOWED_LOCAL)]
-         for mod, edges in import_graph().items()}
-    cycles = find_cycles(g)
+    cycles = find_cycles(import_graph())
     assert not cycles, f"modules importing each other in a loop: {cycles}"
 
 
