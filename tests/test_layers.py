@@ -40,7 +40,7 @@ MODULES = {
     "errors": "model", "ids": "model", "version": "model", "results": "model", "domain": "model",
     "tasks": "model", "codes": "model", "network": "model", "verify": "model",
     "schema": "model", "shape": "model", "graph": "model", "bounds": "model", "fit": "model",
-    "budget": "model", "sizes": "model", "inputs": "model",
+    "budget": "model", "sizes": "model", "inputs": "model", "options": "model",
     "campaign": "api", "api": "api", "report": "api", "store": "api",
     "distributed": "api",
     # the package itself re-exports the api (the front door)

@@ -1,0 +1,145 @@
+"""How a question is solved: everything that changes the search, never the question.
+
+A :class:`~superpos_formal.shape.Shape` says *what* is asked (with the task
+or family it is the whole question, part of every claim's identity). A
+:class:`SolveOptions` says *how* it is answered: which solver, how long,
+whether UNSAT answers carry a checked DRAT proof. The api and the CLI build
+one of each once and pass them down whole, so adding an option means
+editing this class and the one place that reads it, not every signature on
+the way.
+
+Options never change the question: a SAT answer is a network verified
+exhaustively whatever the options; an UNSAT answer is labelled checked only
+when its proof was checked (``check``), and an answer cut by ``time_limit``
+or ``budget`` is UNKNOWN.
+
+Examples
+--------
+>>> o = SolveOptions(time_limit=10)
+>>> o.solver, o.time_limit, o.check
+('cadical195', 10, True)
+>>> o.replace(check=False).check
+False
+>>> SolveOptions(time_limit=-1)
+Traceback (most recent call last):
+...
+superpos_formal.errors.InputError: time_limit: expected a positive number of seconds, got -1
+>>> SolveOptions.split({"B": 2, "time_limit": 5})
+({'B': 2}, {'time_limit': 5})
+"""
+
+import math
+from dataclasses import dataclass, fields, replace
+from typing import Any, Callable, Optional
+
+from .errors import InputError
+
+__all__ = ["SolveOptions", "DEFAULT_SOLVER", "SUMS", "FAMILY_METHODS"]
+
+#: the SAT solver of every question unless another is named (PySAT's name)
+DEFAULT_SOLVER = "cadical195"
+#: how output sums are encoded (encode/sat.py); "auto" picks per formula
+SUMS = ("auto", "tree", "pb", "binary")
+#: how the family question is decided per width (solve/family.py, solve/equivariant.py)
+FAMILY_METHODS = ("cegis", "orbits")
+
+
+def _seconds(name, v):
+    if v is None:
+        return
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+        raise InputError(f"{name}: expected a positive number of seconds, got {v!r}")
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """How to solve a question (never what is asked).
+
+    Parameters
+    ----------
+    solver : str
+        PySAT solver name (default ``"cadical195"``).
+    time_limit : float, optional
+        Seconds per solve; every solve runs in its own process and is
+        killed at the limit (the answer is then UNKNOWN).
+    budget : float, optional
+        Seconds for the whole call (every solve, proof check, enumeration).
+    symmetry : bool
+        Sound symmetry breaks in the formula (default True).
+    sums : str
+        Output-sum encoding, one of :data:`SUMS` (default ``"auto"``).
+    cegis : bool
+        Counterexample-guided input subsets (default False).
+    check : bool
+        Log a DRAT proof of every UNSAT and check it (default True);
+        without it an UNSAT is labelled unchecked.
+    portfolio : "auto", tuple of str, or None
+        CaDiCaL option sets raced per solve (default ``"auto"``).
+    incremental : bool
+        Explicit-mode width searches in one solver session (default False).
+    family_method : str
+        The family question's per-width method, one of
+        :data:`FAMILY_METHODS` (default ``"cegis"``).
+    proof_dir : str, optional
+        Keep every UNSAT's formula and proof there.
+    progress : callable, optional
+        Receives one line of text per solve.
+    memory_mb : int, optional
+        Address-space cap of every solver process, in MB.
+    """
+
+    solver: str = DEFAULT_SOLVER
+    time_limit: Optional[float] = None
+    budget: Optional[float] = None
+    symmetry: bool = True
+    sums: str = "auto"
+    cegis: bool = False
+    check: bool = True
+    portfolio: Any = "auto"
+    incremental: bool = False
+    family_method: str = "cegis"
+    proof_dir: Optional[str] = None
+    progress: Optional[Callable[[str], None]] = None
+    memory_mb: Optional[int] = None
+
+    def __post_init__(self):
+        _seconds("time_limit", self.time_limit)
+        _seconds("budget", self.budget)
+        if not isinstance(self.solver, str) or not self.solver:
+            raise InputError(f"solver: expected a solver name, got {self.solver!r}")
+        if self.sums not in SUMS:
+            raise InputError(f"sums: unknown sum encoding {self.sums!r} (one of {', '.join(SUMS)})")
+        if self.family_method not in FAMILY_METHODS:
+            raise InputError(f"family_method: unknown {self.family_method!r} "
+                             f"(one of {', '.join(FAMILY_METHODS)})")
+        for name in ("symmetry", "cegis", "check", "incremental"):
+            if not isinstance(getattr(self, name), bool):
+                raise InputError(f"{name}: expected True or False, got {getattr(self, name)!r}")
+        if self.memory_mb is not None and (isinstance(self.memory_mb, bool)
+                                           or not isinstance(self.memory_mb, int)
+                                           or self.memory_mb <= 0):
+            raise InputError(f"memory_mb: expected a positive integer, got {self.memory_mb!r}")
+        if self.progress is not None and not callable(self.progress):
+            raise InputError("progress: expected a callable receiving one line of text")
+
+    def replace(self, **changes) -> "SolveOptions":
+        """A copy with ``changes`` (validated like a new one)."""
+        return replace(self, **changes)
+
+    def __repr__(self):
+        # short: only what differs from the defaults (CPMpy-style reprs)
+        diff = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
+                if getattr(self, f.name) != f.default]
+        return f"SolveOptions({', '.join(diff)})"
+
+    @classmethod
+    def names(cls) -> frozenset:
+        """The option names (to tell them apart from shape fields)."""
+        return frozenset(f.name for f in fields(cls))
+
+    @classmethod
+    def split(cls, kw: dict) -> tuple:
+        """``(shape_kw, option_kw)``: keyword arguments split by name."""
+        names = cls.names()
+        return ({k: v for k, v in kw.items() if k not in names},
+                {k: v for k, v in kw.items() if k in names})
