@@ -47,7 +47,7 @@ from superpos_formal.certify.generators import formula_with_sb
 from superpos_formal.certify.minclaim import write_minimum_manifest
 from superpos_formal.encode.automorphisms import syntactic_generators
 from superpos_formal.certify.certificate import base_options
-from superpos_formal.certify.drat import Budget, check_drat, gzip_bytes, proof_stats, read_text
+from superpos_formal.certify.drat import CheckerPolicy, check_drat, gzip_bytes, proof_stats, read_text
 from superpos_formal.encode.sat import encode_family_sat, encode_sat
 from superpos_formal.schema import family_from_dict, task_from_dict
 from superpos_formal.shape import Shape
@@ -118,7 +118,7 @@ def route(encoding, limit, workdir, tag):
     if res.status == "UNSAT":
         text = read_text(proof)
         t0 = time.perf_counter()
-        rec = check_drat(text=text, cnf=encoding, checkers=("native",), budget=Budget())[0]
+        rec = check_drat(text=text, cnf=encoding, checkers=("native",), budget=CheckerPolicy())[0]
         out.update(check=time.perf_counter() - t0, verdict=rec.verdict,
                    lines=proof_stats(text)["lines"], gz=len(gzip_bytes(text.encode())),
                    proof=proof)
@@ -172,7 +172,7 @@ def main(argv=None):
                     attach_base_proof(bdir, f["proof"], base_enc, solve_seconds=f["solve"],
                                       solver=claim["solver"], whole_family=whole,
                                       checkers=("native", "python", "drup"),
-                                      budget=Budget(headline=False))
+                                      budget=CheckerPolicy(headline=False))
                     attached = "yes"
                     if (Path(bdir).parent / "minimum.json").exists():
                         write_minimum_manifest(Path(bdir).parent)
@@ -195,7 +195,7 @@ def main(argv=None):
                                                g["proof"], solve_seconds=g["solve"],
                                                solver=claim["solver"],
                                                checkers=("native", "python", "drup"),
-                                               budget=Budget(headline=False))
+                                               budget=CheckerPolicy(headline=False))
                         attached = "gen"
                         if (Path(bdir).parent / "minimum.json").exists():
                             write_minimum_manifest(Path(bdir).parent)

@@ -15,7 +15,7 @@ import statistics
 import sys
 import tempfile
 
-from superpos_formal.certify.drat import Budget, check_drat, proof_stats, read_text
+from superpos_formal.certify.drat import CheckerPolicy, check_drat, proof_stats, read_text
 from superpos_formal.encode.sat import encode_family_sat, encode_sat
 from superpos_formal.shape import Shape
 from superpos_formal.solve.runner import solve_cnf
@@ -61,7 +61,7 @@ def main(argv=None):
                 print(f"{name:28} {len(enc.clauses):>8} {res.seconds:>8.2f} {res.status}: skipped")
                 continue
             text = read_text(pp)
-            recs = {r.checker: r for r in check_drat(enc, text=text, budget=Budget())}
+            recs = {r.checker: r for r in check_drat(enc, text=text, budget=CheckerPolicy())}
             for r in recs.values():
                 if r.verdict == "REJECTED":
                     sys.exit(f"{name}: {r.checker} REJECTED the proof: {r.reason}")

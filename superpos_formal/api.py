@@ -44,7 +44,7 @@ import time
 from pathlib import Path
 
 from . import tasks as T
-from .certify.drat import Budget
+from .certify.drat import CheckerPolicy
 from .certify.best_known import registry_file, verify_registry
 from .certify.bundle import verify_bundle
 from .certify.check import check_unsat
@@ -787,7 +787,7 @@ def verify(path, *, checkers=None, regenerate=True, max_unzipped=None,
     """
     kw = {} if checkers is None else {"checkers": checkers}
     if regenerate_proofs:
-        kw["budget"] = Budget(regenerate_proofs=True)
+        kw["budget"] = CheckerPolicy(regenerate_proofs=True)
     if registry_file(path) is not None:
         # a best-known registry: every row re-checked like a claim
         return verify_registry(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)

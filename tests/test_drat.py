@@ -66,11 +66,11 @@ def test_truncated_proof_rejected(php):
 
 def test_python_and_drup_skipped_above_their_limits(php):
     cl, _, proof = php
-    recs = D.check_drat(cl, proof, budget=D.Budget(python_max_lines=10, drup_max_additions=10))
+    recs = D.check_drat(cl, proof, budget=D.CheckerPolicy(python_max_lines=10, drup_max_additions=10))
     v = verdicts(recs)
     assert v == {"native": "VERIFIED", "python": "SKIPPED", "drup": "SKIPPED"}
     assert "235 lines > limit 10 for the python engine" in recs[1].reason
-    headline = D.Budget(python_max_lines=10, drup_max_additions=10, headline=True)
+    headline = D.CheckerPolicy(python_max_lines=10, drup_max_additions=10, headline=True)
     assert verdicts(D.check_drat(cl, proof, budget=headline))["drup"] == "VERIFIED"
     with pytest.raises(SoundnessError, match="no checker verified"):
         D.require_verified([r for r in recs if r.verdict == "SKIPPED"])

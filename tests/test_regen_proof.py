@@ -61,7 +61,7 @@ def test_recorded_proof_is_noted_and_not_run_by_default(rb):
 
 def test_regenerate_proofs_resolves_and_checks(rb):
     rep = Bn.verify_bundle(rb, checkers=("native",),
-                           budget=D.Budget(regenerate_proofs=True))
+                           budget=D.CheckerPolicy(regenerate_proofs=True))
     assert rep.ok, rep.all_failures()
     assert "F(regenerated):native:verified" in rep.checks
     assert any("needs no side argument" in n for n in rep.notes)
@@ -71,7 +71,7 @@ def test_regenerate_proofs_resolves_and_checks(rb):
 def test_record_for_another_formula_is_rejected(rb, tmp_path):
     b = _copy(rb, tmp_path)
     _edit(b, lambda c: c["regenerable_proof"]["formula"].update(sha256="0" * 64))
-    rep = Bn.verify_bundle(b, checkers=("native",), budget=D.Budget(regenerate_proofs=True))
+    rep = Bn.verify_bundle(b, checkers=("native",), budget=D.CheckerPolicy(regenerate_proofs=True))
     assert "formula differs from regenerable_proof.formula.sha256" in "\n".join(
         rep.all_failures())
 

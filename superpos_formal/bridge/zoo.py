@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..certify.bundle import find_bundles, verify_bundle
-from ..certify.drat import Budget
+from ..certify.drat import CheckerPolicy
 from ..constructions import family as F
 from ..constructions import search as C
 from ..constructions.grid import make_task
@@ -55,7 +55,7 @@ FORMATS = (".pt", ".safetensors", ".onnx")
 DEFAULT_ROOT = "out/zoo"
 #: proof checking during the build: the native engine for every proof (the
 #: python and drup verdicts recorded at creation stay in the bundles' logs)
-ZOO_BUDGET = Budget(base_checkers=("native",))
+ZOO_BUDGET = CheckerPolicy(base_checkers=("native",))
 #: the trivial superposed baseline is the explicit one behind identity codes;
 #: above this m' it only adds large dense matrices
 TRIVIAL_MAX_M_OUT = 100

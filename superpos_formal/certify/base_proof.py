@@ -45,7 +45,7 @@ def attach_base_proof(bundle, proof_path, encoding, *, solve_seconds, solver,
         proof_text = D.read_text(proof_path)
         D.write_gz(bdir / "formula.cnf.gz", dimacs)
         D.write_gz(bdir / "proof.drat.gz", proof_text)
-        budget = budget or D.Budget(headline=bool(claim.get("headline")))
+        budget = budget or D.CheckerPolicy(headline=bool(claim.get("headline")))
         recs = D.check_drat(bdir / "formula.cnf.gz", bdir / "proof.drat.gz", checkers, budget)
         D.require_verified(recs, "proof of F")
         (bdir / "logs").mkdir()  # after the check: no logs of a rejected proof

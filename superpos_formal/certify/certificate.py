@@ -279,7 +279,7 @@ def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, 
     del text
     # read here, within the limit: the checkers get the text, not the file
     proof = read_bounded(prf, limit)
-    budget = budget or D.Budget(headline=bool(claim.get("headline")))
+    budget = budget or D.CheckerPolicy(headline=bool(claim.get("headline")))
     recs = D.check_drat(SimpleNamespace(nvars=nvars, clauses=clauses), None,
                         budget.base_checkers or checkers, budget, text=proof)
     D.record_checks(rep, recs, "base/proof.drat.gz", tag="F:", note="base proof: ")

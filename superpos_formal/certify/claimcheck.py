@@ -257,7 +257,7 @@ def _check_unsat(path, rep, claim, checkers, regenerate, budget, limit):
     proof = read_text(prf, limit)
     if D.sha256_text(proof) != (claim.raw.get("proof") or {}).get("sha256"):
         rep.failures.append("proof.drat.gz: sha256 differs from claim.json's proof.sha256")
-    budget = budget or D.Budget(headline=bool(claim.raw.get("headline")))
+    budget = budget or D.CheckerPolicy(headline=bool(claim.raw.get("headline")))
     recs = D.check_drat(SimpleNamespace(nvars=nvars, clauses=clauses), None, checkers,
                         budget, text=proof)
     D.record_checks(rep, recs, "proof.drat.gz")

@@ -66,7 +66,7 @@ CUBES_FORMAT = "superpos-formal/cubes"
 
 #: checkers run when a cube bundle is made: both dratify engines (the Python
 #: one within its line budget). drup is left to ``superpos verify``: with
-#: one proof per cube its per-proof cost (up to ~30 s each, drat.Budget)
+#: one proof per cube its per-proof cost (up to ~30 s each, drat.CheckerPolicy)
 #: multiplies by the number of cubes.
 MAKE_CHECKERS = ("native", "python")
 
@@ -877,7 +877,7 @@ def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate
         if (path / "cubes").is_dir() else []
     for extra in sorted(set(on_disk) - set(proofs)):
         rep.failures.append(f"{extra}: a proof file without its cube in cubes.json")
-    budget = budget or D.Budget()
+    budget = budget or D.CheckerPolicy()
 
     def check(cnf, prf, what):
         try:

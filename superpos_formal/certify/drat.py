@@ -16,12 +16,12 @@ checkers, three roles (docs/MODEL.md 6, "Answers and evidence"):
 ``python``
     dratify's pure-Python forward checker: an independent implementation of
     the same rules. Runs when the proof has at most
-    ``Budget.python_max_lines`` lines (default 200,000).
+    ``CheckerPolicy.python_max_lines`` lines (default 200,000).
 ``drup``
     the ``drup`` package (a checker extracted from verified code). It ignores
     deletions, which makes it slow on long proofs (time grows much faster than
-    linearly); it runs for headline claims (``Budget.headline``) and for
-    proofs with at most ``Budget.drup_max_additions`` added clauses (default
+    linearly); it runs for headline claims (``CheckerPolicy.headline``) and for
+    proofs with at most ``CheckerPolicy.drup_max_additions`` added clauses (default
     2,000).
 
 The thresholds come from measurements on this machine (CaDiCaL 1.9.5 proofs,
@@ -42,7 +42,7 @@ explicit uand m=5 n=3 step B=2  --       410,779   7.4 s    157 s     --
 drup took 38 s on PHP(7)'s 7,474 additions and 0.36 s on PHP(6)'s 1,099, so
 2,000 additions keeps it to seconds. Skipped checkers are recorded as
 ``SKIPPED`` with the reason; a headline claim runs drup up to
-``Budget.drup_headline_max_work`` (about three minutes).
+``CheckerPolicy.drup_headline_max_work`` (about three minutes).
 
 Feeding drup. drup's string parser (``check_proof_from_strings`` /
 ``check_proof_from_files``) deletes newlines rather than turning them into
@@ -55,7 +55,7 @@ the clause set), keeps the steps up to and including the first empty clause,
 and calls ``drup.check_proof(formula_clauses, proof_clauses)`` with lists.
 
 Time limits and signals. Each checker can be bounded on its own
-(:func:`checker_time_limit`, or ``Budget.checker_seconds``; ``superpos
+(:func:`checker_time_limit`, or ``CheckerPolicy.checker_seconds``; ``superpos
 verify --checker-seconds``): the checker then runs in a forked child
 (:func:`superpos_formal.solve.runner.run`) that is killed at the limit, or
 at what is left of the command's ``--budget``, and the checker is recorded
@@ -96,7 +96,7 @@ from .native_check import _lines, check_native, iter_proof_steps
 
 __all__ = [
     "CHECKERS", "DEFAULT_CHECKERS", "VERIFIED", "REJECTED", "SKIPPED",
-    "Budget", "CheckRecord", "check_drat", "require_verified", "record_checks",
+    "CheckerPolicy", "CheckRecord", "check_drat", "require_verified", "record_checks",
     "gzip_bytes", "write_gz", "read_text", "sha256_bytes", "sha256_file",
     "sha256_text", "parse_dimacs", "clauses_to_dimacs", "proof_stats",
     "checker_versions", "checker_time_limit", "LIMIT_REASON",
@@ -105,7 +105,7 @@ __all__ = [
 #: how a checker cut by a time, budget or memory limit starts its reason
 LIMIT_REASON = "cut by a limit: "
 
-#: per-checker time limit in seconds when ``Budget.checker_seconds`` is None
+#: per-checker time limit in seconds when ``CheckerPolicy.checker_seconds`` is None
 #: (set by :func:`checker_time_limit`; None: no limit)
 _CHECKER_SECONDS = [None]
 
@@ -127,8 +127,12 @@ DEFAULT_CHECKERS = CHECKERS
 
 
 @dataclass(frozen=True)
-class Budget:
+class CheckerPolicy:
     """When the slower checkers run (see the module docstring for the data).
+
+    A policy of the proof checkers, not a time budget (the whole-command
+    time budget is :class:`superpos_formal.budget.Budget`); functions that
+    take one call the argument ``budget`` for historical reasons.
 
     ``python_max_lines``: the dratify Python engine runs on proofs of at most
     this many lines. ``drup_max_additions``: drup runs on proofs with at most
@@ -432,13 +436,13 @@ def check_drat(cnf, proof_path=None, checkers=DEFAULT_CHECKERS, budget=None, *, 
     proof_path : path
         The DRAT proof (plain or gzipped); or give its ``text`` instead.
     checkers : iterable of "native", "python", "drup"
-    budget : :class:`Budget`
+    budget : :class:`CheckerPolicy`
 
     Returns a list of :class:`CheckRecord`, one per checker, in the order
     given. Never raises for a bad proof (that is a ``REJECTED`` record); see
     :func:`require_verified`.
     """
-    budget = budget or Budget()
+    budget = budget or CheckerPolicy()
     checkers = tuple(checkers)
     for c in checkers:
         if c not in CHECKERS:

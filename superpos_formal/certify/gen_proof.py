@@ -65,7 +65,7 @@ def attach_generator_proof(bundle, base, gens, proof_path, *, solve_seconds, sol
         D.write_gz(gdir / "formula.cnf.gz", dimacs)
         proof_text = D.read_text(proof_path)
         D.write_gz(gdir / "proof.drat.gz", proof_text)
-        budget = budget or D.Budget(headline=bool(claim.get("headline")))
+        budget = budget or D.CheckerPolicy(headline=bool(claim.get("headline")))
         recs = D.check_drat(gdir / "formula.cnf.gz", gdir / "proof.drat.gz", checkers, budget)
         D.require_verified(recs, "proof of F and SB (generators)")
         (gdir / "logs").mkdir()

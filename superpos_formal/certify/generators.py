@@ -267,7 +267,7 @@ def _check_generator_proof(path, claim, encode, rep, checkers, budget, regenerat
                             f"use {top}")
         return
     proof = read_bounded(files["proof.drat.gz"], limit)
-    budget = budget or D.Budget(headline=bool(claim.get("headline")))
+    budget = budget or D.CheckerPolicy(headline=bool(claim.get("headline")))
     recs = D.check_drat(SimpleNamespace(nvars=fv, clauses=fclauses), None,
                         budget.base_checkers or checkers, budget, text=proof)
     D.record_checks(rep, recs, "gen/proof.drat.gz", tag="F+SB(gen):",

@@ -129,7 +129,7 @@ def _write_unsat(tmp, claim, parsed, proof_path, enc_name, encoding, checkers, b
                         "clauses": len(encoding.clauses)}
     claim["proof"] = D.proof_stats(proof_text)
     recs = D.check_drat(tmp / "formula.cnf.gz", tmp / "proof.drat.gz", checkers,
-                        budget or D.Budget(headline=bool(headline)))
+                        budget or D.CheckerPolicy(headline=bool(headline)))
     for r in recs:
         write(tmp / "logs" / f"{r.checker}.log", r.log)
     claim["checks"] = [r.to_dict() for r in recs]

@@ -49,7 +49,7 @@ def record_regenerable_proof(bundle, encoding, proof_path, *, options, solve_sec
     if encoding.sb_ranges or encoding.info.get("symmetry"):
         raise InputError("record_regenerable_proof: the encoding carries symmetry breaks")
     text = D.read_text(proof_path)
-    recs = D.check_drat(encoding, text=text, checkers=("native",), budget=D.Budget())
+    recs = D.check_drat(encoding, text=text, checkers=("native",), budget=D.CheckerPolicy())
     D.require_verified(recs, "proof of F")
     stats = D.proof_stats(text)
     stats.update(sha256=D.sha256_text(text), gz_bytes=len(D.gzip_bytes(text)))
@@ -126,7 +126,7 @@ def check_regenerable_proof(claim, encode, rep, allowed_options, regenerate_proo
         if D.sha256_text(text) != meta["proof"].get("sha256"):
             rep.notes.append("regenerated proof of F differs from the recorded sha256 "
                              "(another solver build); checked as it is")
-        recs = D.check_drat(base, text=text, checkers=("native",), budget=D.Budget())
+        recs = D.check_drat(base, text=text, checkers=("native",), budget=D.CheckerPolicy())
     for r in recs:
         rep.checks.append(f"F(regenerated):{r.checker}:{r.verdict.lower()}")
         if r.verdict != D.VERIFIED:

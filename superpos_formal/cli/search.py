@@ -420,7 +420,7 @@ def demo_proof_of_f(mdir, task):
             return (f"proof of F: not added ({res.status}: {res.reason or 'see the solver'}); "
                     f"the certificate stays F+SB(arg)")
         attach_base_proof(bdir, proof, enc, solve_seconds=res.seconds,
-                          solver=claim["solver"], checkers=("native",), budget=D.Budget())
+                          solver=claim["solver"], checkers=("native",), budget=D.CheckerPolicy())
     write_minimum_manifest(mdir)
     return (f"proof of F added to {bdir} (solved in {res.seconds:.1f} s without symmetry "
             f"breaks, checked by the native engine): certificate proof of F")
