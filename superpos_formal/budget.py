@@ -9,6 +9,14 @@ budget ends as UNKNOWN / unchecked, never as a guess. Loops in this process
 (enumerating a family, encoding) call :meth:`Budget.check`, which raises
 :class:`BudgetExceeded` naming the part that ran out.
 
+Solve functions take the budget as an object (``budget: Budget | None``)
+and pass it down unchanged; each solve's limit is ``budget.clamp(time_limit)``
+(:func:`clamp` when there may be none), so seconds are never turned into a
+deadline and back on the way. :func:`for_call` is how a call gets its budget
+(an explicit one, else one of the call's own seconds, else the active one);
+:meth:`Budget.share` is a part of a budget (the depth lift's attempt), which
+also ends when its parent does.
+
 Used as a context manager a budget becomes the *active* one
 (:func:`active_budget`), so library calls made inside the ``with`` honour it
 without passing it through every signature; an explicit ``budget=`` argument
@@ -30,6 +38,11 @@ Examples
 (True, True, False)
 >>> active_budget() is None
 True
+>>> part = Budget(100).share(0.25)
+>>> part.seconds <= 25, part.parent.seconds
+(True, 100)
+>>> clamp(None, 5), for_call(None) is None
+((5, False), True)
 """
 
 import math
@@ -38,7 +51,7 @@ import threading
 import time
 from contextlib import contextmanager
 
-__all__ = ["Budget", "BudgetExceeded", "active_budget", "check_budget"]
+__all__ = ["Budget", "BudgetExceeded", "active_budget", "check_budget", "clamp", "for_call"]
 
 _ACTIVE = []
 
@@ -72,10 +85,13 @@ class Budget:
         What this process is doing now (set by :meth:`stage`).
     memory_mb : int or None
         Address-space cap for every child process started under this budget
-        (None: the runner's default), so one flag reaches every solve.
+        (None: the parent's, else the runner's default), so one flag reaches
+        every solve.
+    parent : Budget or None
+        A budget this one is part of: what is left is the smaller of the two.
     """
 
-    def __init__(self, seconds=None, *, memory_mb=None, hard=False, grace=2.0):
+    def __init__(self, seconds=None, *, memory_mb=None, hard=False, grace=2.0, parent=None):
         if seconds is not None and not (isinstance(seconds, (int, float))
                                         and math.isfinite(seconds) and seconds > 0):
             raise ValueError(f"budget: expected a finite positive number of seconds, "
@@ -83,6 +99,9 @@ class Budget:
         if memory_mb is not None and not (isinstance(memory_mb, int) and memory_mb > 0):
             raise ValueError(f"memory_mb: expected a positive integer, got {memory_mb!r}")
         self.seconds = seconds
+        self.parent = parent
+        if memory_mb is None and parent is not None:
+            memory_mb = parent.memory_mb
         self.memory_mb = memory_mb
         self.t0 = time.monotonic()
         self.hit = None
@@ -100,9 +119,17 @@ class Budget:
 
     def remaining(self):
         """Seconds left (may be <= 0), or None when unbounded."""
-        if self.seconds is None:
-            return None
-        return self.seconds - self.elapsed()
+        own = None if self.seconds is None else self.seconds - self.elapsed()
+        up = None if self.parent is None else self.parent.remaining()
+        if own is None or up is None:
+            return own if up is None else up
+        return min(own, up)
+
+    def share(self, fraction):
+        """A part of this budget: ``fraction`` of what is left now (all of
+        it when unbounded), ending no later than this one."""
+        r = self.remaining()
+        return Budget(None if r is None else max(fraction * r, 1e-3), parent=self)
 
     def expired(self):
         r = self.remaining()
@@ -125,6 +152,8 @@ class Budget:
         With ``hard``, the backstop alarm is pushed back by
         :data:`WIND_DOWN` seconds: the command is now only reporting what it
         has (tables, files), and the alarm must not cut a file in half."""
+        if self.parent is not None and self.parent.expired():
+            self.parent.note(part)
         if self.hit is None:
             self.hit = part
             if self._old is not None and threading.current_thread() is threading.main_thread():
@@ -167,6 +196,23 @@ class Budget:
             self._old = None
         _ACTIVE.remove(self)
         return False
+
+
+def clamp(budget, limit):
+    """:meth:`Budget.clamp` of ``budget``, or ``(limit, False)`` without one."""
+    return (limit, False) if budget is None else budget.clamp(limit)
+
+
+def for_call(budget=None, seconds=None, memory_mb=None):
+    """The budget of one call: ``budget`` when given; else, with ``seconds``
+    or ``memory_mb`` (a call's own limits, e.g. from
+    :class:`~superpos_formal.options.SolveOptions`), a new one inside the
+    active budget; else the active budget (None when there is none)."""
+    if budget is not None:
+        return budget
+    if seconds is not None or memory_mb is not None:
+        return Budget(seconds, memory_mb=memory_mb, parent=active_budget())
+    return active_budget()
 
 
 def check_budget(part):
