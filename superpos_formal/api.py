@@ -382,23 +382,16 @@ def _answer(question, subject, search_or_cell, shape, seconds, columns=None):
     certified = cell.status == Status.SAT or (cell.status == Status.UNSAT and cell.certified)
     return Answer(question, subject, cell.shape, Status(cell.status),
                   networks=_networks(cell), certified=certified, seconds=seconds,
-                  table=ResultTable([cell.row()]), note=getattr(cell, "check_note", ""),
+                  table=ResultTable([cell.row()]), note=cell.check_note,
                   search=cell, codes=_codes(cell))
 
 
 def _networks(cell):
-    if cell is None:
-        return []
-    nets = getattr(cell, "networks", None)
-    if nets is not None:
-        return list(nets)
-    return [cell.network] if getattr(cell, "network", None) is not None else []
+    return [] if cell is None else list(cell.networks or [])
 
 
 def _codes(cell):
-    if cell is not None and getattr(cell, "E", None) is not None and hasattr(cell, "networks"):
-        return (cell.E, cell.R)
-    return None
+    return None if cell is None else cell.codes
 
 
 def _is_family(subject):

@@ -403,8 +403,8 @@ def run_cell(camp, cell, cid, proofs_dir=None, progress=None):
         if row["status"] == "UNKNOWN":
             # which limit stopped it (time, budget, memory) and why: a cell cut
             # by a budget or a memory cap did not reach its time limit
-            row["limit"] = getattr(c, "limit", None)
-            row["reason"] = getattr(c, "reason", "") or ""
+            row["limit"] = c.limit
+            row["reason"] = c.reason or ""
     rec = {
         "id": cid, "cell": cell, "subject": label, "bounds": bounds_label(shape),
         "minimum": res.minimum, "certified": res.certified, "note": res.note,
@@ -413,8 +413,7 @@ def run_cell(camp, cell, cid, proofs_dir=None, progress=None):
     }
     if res.best is not None:
         b = res.best
-        nets = getattr(b, "networks", None) or [b.network]
-        rec["best_counts"] = nets[0].counts()
+        rec["best_counts"] = b.networks[0].counts()
         rec["best_n"] = b.shape.n
     if want_proof and res.minimum is not None and not res.certified:
         below = [c for c in res.cells if c.status == Status.UNSAT]

@@ -155,7 +155,7 @@ def test_family_cell_and_min_neurons_orbits():
                              decide=eq.decide_family_orbits)
     # the loop's committed minimum for permutations of 3 (search/results/families.md)
     assert res.minimum == 2
-    _check_answer(fam.member_list(), res.best.E, res.best.R, res.best.networks,
+    _check_answer(fam.member_list(), *res.best.codes, res.best.networks,
                   res.best.shape)
     from superpos_formal import api
 

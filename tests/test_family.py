@@ -54,11 +54,12 @@ def _check_sat_cell(cell, family, shape):
     members = list(family.members())
     assert cell.status == "SAT"
     assert len(cell.networks) == len(members)
-    assert len(cell.E) == shape.n and len(cell.E[0]) == family.m
-    assert all(abs(v) <= shape.B_code for r in list(cell.E) + list(cell.R) for v in r)
+    E, R = cell.codes
+    assert len(E) == shape.n and len(E[0]) == family.m
+    assert all(abs(v) <= shape.B_code for r in list(E) + list(R) for v in r)
     for t, net in zip(members, cell.networks):
-        assert [list(r) for r in net.E] == [list(r) for r in cell.E]
-        assert [list(r) for r in net.R] == [list(r) for r in cell.R]
+        assert [list(r) for r in net.E] == [list(r) for r in E]
+        assert [list(r) for r in net.R] == [list(r) for r in R]
         assert verify(net, t).ok
         for x in domain(t.m, t.s):
             assert naive_eval(net, x) == t(x)
@@ -94,7 +95,7 @@ def test_family_n1_matches_brute_force(name, fam, act):
     cell = decide_family(fam, shape)
     if serving:
         _check_sat_cell(cell, fam, shape)
-        assert (tuple(cell.E[0]), tuple(r[0] for r in cell.R)) in set(serving)
+        assert (tuple(cell.codes[0][0]), tuple(r[0] for r in cell.codes[1])) in set(serving)
     else:
         _check_unsat_cell(cell, fam)
         # the core alone is a certificate: no code serves it either

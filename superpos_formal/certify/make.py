@@ -26,6 +26,7 @@ from pathlib import Path
 from ..errors import InputError, SoundnessError
 from ..schema import family_to_dict, network_to_dict, task_to_dict
 from ..solve.runner import DEFAULT_SOLVER, solver_version
+from ..tasks import Family
 from . import drat as D
 from .certificate import kind_for
 from .claimcheck import NETWORK_SET_FORMAT, check_networks
@@ -39,12 +40,17 @@ __all__ = ["make_bundle", "publish"]
 
 def _question_parts(cell, shape, task, family, members, question, options):
     """Resolve the claim's subject, shape, question and options from the
-    arguments and the cell (a solve.search Cell carries task/shape/options)."""
+    arguments and the cell (a solve Cell carries subject/shape/options)."""
     shape = shape if shape is not None else getattr(cell, "shape", None)
     if shape is None:
         raise InputError("make_bundle: no shape given and the cell has none")
     if task is None and family is None:
-        task = getattr(cell, "task", None)
+        # a solve Cell names its subject: a Task or a Family
+        subject = getattr(cell, "subject", None)
+        if isinstance(subject, Family):
+            family = subject
+        else:
+            task = subject
     if (task is None) == (family is None):
         raise InputError("make_bundle: give exactly one of task or family")
     if options is None and getattr(cell, "options", None):
@@ -160,8 +166,9 @@ def make_bundle(out_dir, cell, *, shape=None, task=None, family=None, members=No
 
     ``cell`` has ``.status`` (SAT/UNSAT), ``.seconds``, ``.network`` (SAT;
     for a family ``.networks``, one per member in the family's order) and
-    ``.proof_path`` (UNSAT); a :class:`~superpos_formal.solve.search.Cell`
-    also supplies the default ``task``, ``shape`` and ``options``.
+    ``.proof_path`` (UNSAT); a :class:`~superpos_formal.solve.cell.Cell`
+    also supplies the default subject (``task`` or ``family``), ``shape``
+    and ``options``.
     ``options`` are the encoder keyword arguments the formula was built with
     (default ``{"symmetry": True}``); for a family UNSAT, ``members`` is the
     subfamily actually encoded. ``encoding`` (the encoder's object for the

@@ -46,7 +46,7 @@ def _resolve_unsat(cell, work, time_limit, family=None):
                               symmetry=opts.get("symmetry", True), proof_path=pp,
                               cnf_path=cp, check=check_unsat)
     else:
-        fresh = decide(cell.task, cell.shape, time_limit=time_limit, solver=cell.solver,
+        fresh = decide(cell.subject, cell.shape, time_limit=time_limit, solver=cell.solver,
                        symmetry=opts.get("symmetry", True), sums=opts.get("sums", "tree"),
                        max_nonzero=opts.get("max_nonzero"), inputs=opts.get("inputs"),
                        proof_path=pp, cnf_path=cp, check=check_unsat)

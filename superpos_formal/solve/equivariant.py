@@ -57,7 +57,8 @@ from ..tasks import MAX_FAMILY_MEMBERS
 from ..verify import verify
 # _test_members: the member loop's own check of the other members with a code
 # fixed (one formula, a solve per member under assumptions), reused as is
-from .family import FamilyCell, _test_members, decide_family, extend_formula
+from .cell import Cell
+from .family import _test_members, decide_family, extend_formula
 from .runner import DEFAULT_SOLVER, SolveResult, run, solve_cnf
 from .search import CADICAL_CONFIGS
 
@@ -708,8 +709,8 @@ def decide_family_orbits(family, shape, *, group=None, groups=DEFAULT_GROUPS,
         if progress:
             progress(f"orbits {tried[-1]}")
         if r.status == Status.SAT:
-            return FamilyCell(family, shape, Status.SAT, time.perf_counter() - t0, E=r.E,
-                              R=r.R, networks=r.networks,
+            return Cell(family, shape, Status.SAT, time.perf_counter() - t0, codes=(r.E, r.R),
+                              networks=r.networks,
                               core=[members[k] for k in r.reps], rounds=1,
                               # the options of the member loop's answer to the same
                               # question, so both halves of a minimum pose one
@@ -718,7 +719,7 @@ def decide_family_orbits(family, shape, *, group=None, groups=DEFAULT_GROUPS,
                               options=_loop_options(family, kw.get("symmetry", True)),
                               info=dict(r.info, method="orbits", group_def=gr.to_dict(),
                                         timings=r.timings, tried=tried),
-                              solver=solver, note=f"equivariant code under {gr.name}")
+                              solver=solver)
     if last is not None and refute_representatives:
         left = _left(budget, t0)
         tl = time_limit if left is None else (left if time_limit is None else min(time_limit, left))
@@ -738,15 +739,15 @@ def decide_family_orbits(family, shape, *, group=None, groups=DEFAULT_GROUPS,
                 certified, note = False, "not checked (no proof checker given)"
                 if check:
                     certified, note = check(cp, pp)
-                return FamilyCell(family, shape, Status.UNSAT, time.perf_counter() - t0,
+                return Cell(family, shape, Status.UNSAT, time.perf_counter() - t0,
                                   core=sub, proof_path=proof_path, cnf_path=cnf_path,
                                   rounds=1, options={"symmetry": True}, info=dict(enc.info,
                                   tried=tried, method="orbits: refuted subfamily"),
                                   solver=solver, certified=certified, check_note=note)
     if not fallback:
-        return FamilyCell(family, shape, Status.UNKNOWN, time.perf_counter() - t0,
+        return Cell(family, shape, Status.UNKNOWN, time.perf_counter() - t0,
                           options={"method": "orbits"}, info={"tried": tried},
-                          solver=solver, note="no equivariant code found; no fallback",
+                          solver=solver, reason="no equivariant code found; no fallback",
                           limit="time")
     left = _left(budget, t0)
     cell = decide_family(family, shape, time_limit=time_limit, budget=left, solver=solver,

@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from ..codes import forced_errors
 from ..domain import domain
@@ -28,58 +28,16 @@ from ..encode.sat import encode_architecture, encode_family_sat
 from ..encode.symmetry import family_symmetry_of
 from ..budget import check_budget
 from ..errors import InputError, SoundnessError
-from ..ids import stable_id
-from ..results import CodeKind, Mode, Status, bounds_label
+from ..results import CodeKind, Mode, Status
 from ..schema import network_from_dict
 from ..sizes import check_encoding_size
 from ..tasks import MAX_FAMILY_MEMBERS
 from ..verify import verify
+from .cell import Cell, Search
 from .runner import DEFAULT_SOLVER, Child, run_limited, solve_cnf
-from .search import (CADICAL_CONFIGS, Search, _left, decide, is_minimum, proof_label,
-                     solve_limit)
+from .search import CADICAL_CONFIGS, _left, decide, is_minimum, solve_limit
 
-__all__ = ["FamilyCell", "decide_family", "min_neurons_family", "FAMILY_CONFIG", "extend_formula"]
-
-
-@dataclass(repr=False)
-class FamilyCell:
-    family: object
-    shape: object
-    status: str
-    seconds: float
-    E: list = None
-    R: list = None
-    networks: list = None          # SAT: one verified network per member, in member order
-    core: list = None              # the subfamily solved last (UNSAT: the certificate's members)
-    proof_path: str = None
-    cnf_path: str = None
-    rounds: int = 0
-    options: dict = field(default_factory=dict)
-    info: dict = field(default_factory=dict)
-    solver: str = DEFAULT_SOLVER
-    note: str = ""
-    certified: bool = False
-    check_note: str = ""
-    #: UNKNOWN only: the limit that stopped it ("time", "budget", "memory")
-    limit: str = None
-
-    @property
-    def id(self):
-        return stable_id({"question": "family", "family": self.family.to_dict(),
-                          "shape": self.shape.to_dict(), "options": self.options})
-
-    def __repr__(self):
-        ev = f" {proof_label(self)}" if self.status == Status.UNSAT else ""
-        return (f"<FamilyCell {self.family.name} {self.shape.mode} {self.shape.activation} "
-                f"n={self.shape.n} L={self.shape.L} {bounds_label(self.shape)}: "
-                f"{self.status}{ev} after {self.rounds} round(s) {self.seconds:.1f} s>")
-
-    def row(self):
-        return {"n": self.shape.n, "status": self.status, "proof": proof_label(self),
-                "seconds": round(self.seconds, 3),
-                "rounds": self.rounds, "core": None if self.core is None else len(self.core),
-                "vars": self.info.get("vars"), "clauses": self.info.get("clauses")}
-
+__all__ = ["decide_family", "min_neurons_family", "FAMILY_CONFIG", "extend_formula"]
 
 
 def extend_formula(solver, added, clauses, what):
@@ -207,9 +165,9 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
         return solve_limit(time_limit, deadline)
 
     def unknown(reason, info=None, limit="time"):
-        return FamilyCell(family, shape, Status.UNKNOWN, time.perf_counter() - t0,
+        return Cell(family, shape, Status.UNKNOWN, time.perf_counter() - t0,
                           core=[members[i] for i in core_idx], rounds=rounds,
-                          options={"symmetry": symmetry}, note=reason,
+                          options={"symmetry": symmetry}, reason=reason,
                           info=info or {}, solver=solver, limit=limit)
 
     while True:
@@ -238,7 +196,7 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
             certified, note = False, "not checked (no proof checker given)"
             if check:
                 certified, note = check(cnf_path, proof_path)
-            return FamilyCell(family, shape, Status.UNSAT, time.perf_counter() - t0,
+            return Cell(family, shape, Status.UNSAT, time.perf_counter() - t0,
                               core=core, proof_path=res.proof_path, cnf_path=cnf_path,
                               rounds=rounds, options=opts, info=enc.info, solver=solver,
                               certified=certified, check_note=note)
@@ -253,7 +211,7 @@ def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path
         if stop:
             return unknown(stop[0], enc.info, stop[1])
         if failed is None:
-            return FamilyCell(family, shape, Status.SAT, time.perf_counter() - t0, E=E, R=R,
+            return Cell(family, shape, Status.SAT, time.perf_counter() - t0, codes=(E, R),
                               networks=networks, core=core, rounds=rounds, options=opts,
                               info=enc.info, solver=solver)
         core_idx.append(failed)
@@ -451,16 +409,16 @@ def _decide_family_incremental(family, shape, time_limit, budget, solver, symmet
             for line in out["log"]:
                 progress(line)
         if not done or out["status"] == Status.UNKNOWN:
-            return FamilyCell(family, shape, Status.UNKNOWN, dt, rounds=out["rounds"] if done else 0,
+            return Cell(family, shape, Status.UNKNOWN, dt, rounds=out["rounds"] if done else 0,
                               options={"symmetry": symmetry, "incremental": True},
-                              note="time limit", solver=solver)
+                              reason="time limit", solver=solver)
         core = [members[i] for i in out["core_idx"]]
         info = dict(out["info"], incremental=True)
         if out["status"] == Status.UNSAT:
             certified, note = False, "not checked (no proof checker given)"
             if check:
                 certified, note = check(cp, pp)
-            return FamilyCell(family, shape, Status.UNSAT, time.perf_counter() - t0, core=core,
+            return Cell(family, shape, Status.UNSAT, time.perf_counter() - t0, core=core,
                               proof_path=proof_path, cnf_path=cnf_path,
                               rounds=out["rounds"], options=out["opts"], info=info,
                               solver=solver, certified=certified, check_note=note)
@@ -470,8 +428,8 @@ def _decide_family_incremental(family, shape, time_limit, budget, solver, symmet
             if not v.ok:
                 raise SoundnessError(f"family network fails member {t.name}: "
                                      f"{v.counterexamples[0]}; encoder bug")
-        return FamilyCell(family, shape, Status.SAT, time.perf_counter() - t0, E=out["E"],
-                          R=out["R"], networks=nets, core=core, rounds=out["rounds"],
+        return Cell(family, shape, Status.SAT, time.perf_counter() - t0, codes=(out["E"], out["R"]),
+                          networks=nets, core=core, rounds=out["rounds"],
                           options=out["opts"], info=info, solver=solver)
     finally:
         if tmp:
@@ -508,7 +466,7 @@ def min_neurons_family(family, shape, *, n_min=1, n_max=8, time_limit=None,
         if progress:
             progress(f"n={n}: {cell.status} in {cell.seconds:.2f}s after {cell.rounds} round(s)")
         if cell.limit == "budget":
-            result.note = cell.note
+            result.note = cell.reason
             break
         if cell.status == Status.SAT:
             result.best = cell

@@ -26,7 +26,8 @@ from ..errors import SoundnessError
 from ..network import Network
 from ..verify import verify
 from .runner import DEFAULT_SOLVER, Child
-from .search import Cell, Search, decide
+from .cell import Cell, Search
+from .search import decide
 
 __all__ = ["min_neurons_incremental"]
 
@@ -93,7 +94,7 @@ def min_neurons_incremental(task, shape, *, n_min=1, n_max=8, time_limit=None,
                 if not v.ok:
                     raise SoundnessError(f"incremental model at n={n} fails "
                                          f"{v.counterexamples[0]}; encoder bug")
-                cell.network = net
+                cell.networks = [net]
             cells.append(cell)
             if progress:
                 progress(f"n={n}: {cell.status} in {cell.seconds:.2f}s (incremental)")

@@ -27,75 +27,26 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from pysat.solvers import Solver
 
 from ..codes import forced_errors
 from ..encode.sat import encode_sat, validate_question
 from ..errors import InputError, SoundnessError
-from ..ids import stable_id
 from ..network import Network
-from ..results import CodeKind, Mode, Status, bounds_label
+from ..results import CodeKind, Mode, Status
 from ..schema import network_from_dict
 from ..sizes import check_encoding_size
 from ..verify import verify
+from .cell import Cell, Search
 from .cores import IdleProbe, usable_cores
 from .runner import DEFAULT_SOLVER, Outcome, race, run
 
-__all__ = ["Cell", "Search", "decide", "min_neurons", "min_parameters", "min_bits",
+__all__ = ["decide", "min_neurons", "min_parameters", "min_bits",
            "CADICAL_CONFIGS", "AUTO_PORTFOLIO", "AUTO_PORTFOLIO_DEEP", "PORTFOLIO_STAGGER",
            "NOSYM", "NOSYM_CONFLICTS", "racer_parts", "resolve_portfolio",
            "usable_cores", "LIFT_SHARE", "liftable", "lift_depth", "formula_label"]
-
-
-@dataclass(repr=False)
-class Cell:
-    """One decided (or undecided) question: task + shape + options."""
-
-    task: object
-    shape: object
-    status: str
-    seconds: float
-    network: object = None
-    proof_path: str = None
-    cnf_path: str = None
-    options: dict = field(default_factory=dict)
-    info: dict = field(default_factory=dict)
-    solver: str = DEFAULT_SOLVER
-    rounds: int = 1
-    #: UNSAT only: True when a DRAT proof of this answer was checked
-    certified: bool = False
-    check_note: str = ""
-    #: UNKNOWN only: the limit that stopped it ("time", "budget", "memory")
-    limit: str = None
-    reason: str = ""
-
-    @property
-    def id(self):
-        return stable_id({"question": "instance", "task": self.task.id,
-                          "shape": self.shape.to_dict(), "options": self.options})
-
-    def __repr__(self):
-        ev = f" {proof_label(self)}" if self.status == Status.UNSAT else ""
-        return (f"<Cell {self.task.name} {self.shape.mode} {self.shape.activation} "
-                f"n={self.shape.n} L={self.shape.L} {bounds_label(self.shape)}: "
-                f"{self.status}{ev} {self.seconds:.1f} s>")
-
-    def row(self):
-        return {"n": self.info.get("n", self.shape.n), "B": self.shape.B,
-                "bias": self.shape.B_bias, "status": self.status,
-                "proof": proof_label(self),
-                "seconds": round(self.seconds, 3),
-                "vars": self.info.get("vars"), "clauses": self.info.get("clauses")}
-
-
-
-def proof_label(cell):
-    """``checked`` / ``unchecked`` for UNSAT answers, ``-`` otherwise."""
-    if cell.status != Status.UNSAT:
-        return "-"
-    return "checked" if cell.certified else "unchecked"
 
 
 def _encode_options(symmetry, max_nonzero, sums, inputs):
@@ -457,7 +408,7 @@ def _lifted(task, shape, low, seconds):
                              f"(first: {v.counterexamples[0]}); lift bug")
     # the depth the network was found at (a lift of a lift keeps the first)
     info = dict(low.info, lifted_from_L=low.info.get("lifted_from_L", low.shape.L))
-    return Cell(task, shape, Status.SAT, seconds, network=net, options=dict(low.options),
+    return Cell(task, shape, Status.SAT, seconds, networks=[net], options=dict(low.options),
                 info=info, solver=low.solver, rounds=low.rounds)
 
 
@@ -592,7 +543,7 @@ def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonze
         if full.ok:
             if max_nonzero is not None and net.counts()["params_nonzero"] > max_nonzero:
                 raise SoundnessError("decoded network exceeds the nonzero bound")
-            return Cell(task, shape, Status.SAT, time.perf_counter() - t0, network=net,
+            return Cell(task, shape, Status.SAT, time.perf_counter() - t0, networks=[net],
                         options=opts, info=info, solver=solver, rounds=rounds)
         if subset is None:
             raise SoundnessError("network verified on the encoded inputs fails on X")
@@ -600,35 +551,6 @@ def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonze
         new = [cx.x for cx in full.counterexamples if cx.x not in have]
         # add every failing input at once: fewer rounds, same soundness
         subset = subset + sorted(set(new), key=X.index)
-
-
-@dataclass(repr=False)
-class Search:
-    """The per-size table of a search and its conclusion."""
-
-    objective: str
-    cells: list
-    minimum: int = None
-    best: Cell = None
-    note: str = ""
-
-    @property
-    def certified(self):
-        """True when the minimum's lower side (UNSAT at ``minimum - 1``) was
-        checked as a DRAT proof (or the minimum is the smallest size tried
-        from 1, where there is no lower side)."""
-        if self.minimum is None:
-            return False
-        below = [c for c in self.cells if c.status == Status.UNSAT]
-        return not below or below[-1].certified
-
-    def table(self):
-        return [c.row() for c in self.cells]
-
-    def __repr__(self):
-        per = " ".join(f"{c.status}" for c in self.cells)
-        return (f"<Search {self.objective}: minimum={self.minimum} "
-                f"[{per}]{' ' + self.note if self.note else ''}>")
 
 
 def formula_label(cell):
@@ -695,7 +617,8 @@ def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=No
             except InputError as e:
                 reason = str(e)
             if reason:
-                cell = Cell(task, sh, Status.NOCODE, 0.0, info={"reason": reason, "n": n})
+                cell = Cell(task, sh, Status.NOCODE, 0.0, info={"reason": reason, "n": n},
+                            reason=reason)
                 cells.append(cell)
                 if progress:
                     progress(f"n={n}: no usable code ({reason})")
