@@ -16,6 +16,7 @@ ratios within one run mean anything).
 Run:  python benchmarks/bench_encodings.py [--limit SECONDS] [--quick]
 """
 
+from superpos_formal.options import SolveOptions
 import argparse
 import statistics
 
@@ -63,7 +64,8 @@ def main(argv=None):
     for label, task, shape in suite(a.quick):
         row, base = [], None
         for v in names:
-            c = decide(task, shape, time_limit=a.limit, **VARIANTS[v])
+            rest, o = SolveOptions.split(VARIANTS[v])
+            c = decide(task, shape, SolveOptions(time_limit=a.limit, **o), **rest)
             t = c.seconds if c.status != "UNKNOWN" else None
             if v == "tree":
                 base = t

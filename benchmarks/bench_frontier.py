@@ -45,6 +45,7 @@ Usage::
     python benchmarks/bench_frontier.py --report           # table from the records
 """
 
+from superpos_formal.options import SolveOptions
 import argparse
 import json
 import os
@@ -320,8 +321,9 @@ def _ours_child(tool, cell_name, limit, prev_dir):
     imported = time.perf_counter() - t0
     out = {"import_seconds": imported, "note": "", "E": None, "R": None, "nets": None}
     if cell.family is None:
-        r = fresh_decide(cell.task, cell.shape, time_limit=limit, budget=limit, check=check,
-                         **kw)
+        rest, o = SolveOptions.split(kw)
+        r = fresh_decide(cell.task, cell.shape, SolveOptions(time_limit=limit, budget=limit, **o),
+                         checker=check, **rest)
         if r.status == "SAT":
             out.update(E=r.network.E, R=r.network.R, nets=[r.network.to_dict()])
         # which racer answered (and at which depth, for a lifted answer)
@@ -330,8 +332,9 @@ def _ours_child(tool, cell_name, limit, prev_dir):
             out["note"] = f"won by {won}" + (f" at L={r.info['lifted_from_L']}"
                                              if r.info.get("lifted_from_L") else "")
     else:
-        r = fresh_family(cell.family, cell.shape, time_limit=limit, budget=limit,
-                         check=check, **kw)
+        rest, o = SolveOptions.split(kw)
+        r = fresh_family(cell.family, cell.shape, SolveOptions(time_limit=limit, budget=limit, **o),
+                         checker=check, **rest)
         if r.status == "SAT":
             out.update(E=r.E, R=r.R, nets=[n.to_dict() for n in r.networks])
         out["note"] = f"{r.rounds} rounds"

@@ -30,6 +30,7 @@ Timings depend on the load of the (shared) machine; compare the strategies
 within one run only.
 """
 
+from superpos_formal.options import SolveOptions
 import argparse
 import os
 import time
@@ -102,8 +103,8 @@ def run_restart(subject, start, minimum, budget):
         sh = Shape(net.mode, net.activation, n=n - 1, B=net.B, B_bias=net.B_bias,
                    B_code=net.B_code if net.mode == "superposed" else None,
                    codes="free" if net.mode == "superposed" else "given")
-        cell = (decide_family(subject, sh, time_limit=left, check=False) if fam else
-                decide(subject, sh, time_limit=left, check=False))
+        cell = (decide_family(subject, sh, SolveOptions(time_limit=left), checker=False) if fam else
+                decide(subject, sh, SolveOptions(time_limit=left), checker=False))
         if cell.status != "SAT":
             break
         n -= 1

@@ -21,6 +21,7 @@ Run:  /work/bin/bg python benchmarks/family_method.py [--cap 120] [--cap-long 30
       [--only perm] [--json out/family-method.jsonl]
 """
 
+from superpos_formal.options import SolveOptions
 import argparse
 import json
 import os
@@ -90,8 +91,8 @@ def main(argv=None):
             continue
         long = fam.kind == "permutations" and fam.m == 5
         cap = a.cap_long if long else a.cap
-        lc, lt = run(lambda c: decide_family(fam, shape, time_limit=c, budget=c), cap)
-        oc, ot = run(lambda c: decide_family_orbits(fam, shape, time_limit=c, budget=c), a.cap)
+        lc, lt = run(lambda c: decide_family(fam, shape, SolveOptions(time_limit=c, budget=c)), cap)
+        oc, ot = run(lambda c: decide_family_orbits(fam, shape, SolveOptions(time_limit=c, budget=c)), a.cap)
         if oc.status == Status.SAT:
             bad = [t.name for t, net in zip(fam.member_list(), oc.networks)
                    if not verify(net, t).ok]

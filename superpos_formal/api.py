@@ -54,6 +54,8 @@ from .errors import InputError
 from .results import Answer, CodeKind, Mode, Question, ResultTable, Status, parse_enum
 from .shape import Shape
 from .distributed import run_campaign_store
+from .options import SolveOptions
+from .solve.capacity import CapacityFamilies
 from .solve.capacity import capacity as _capacity
 from .solve.count import count_functions, count_threshold_functions
 from .solve.equivariant import decide_family_orbits
@@ -358,9 +360,14 @@ def _shape(subject, n, mode, activation, L, B, B_bias, B_code, theta, codes, E, 
     raise InputError(f"codes: no random code of dimension {n}..{n + 63} can be drawn ({last})")
 
 
-def _solve_kw(solver, symmetry, sums, cegis, check):
-    return dict(solver=solver, symmetry=symmetry, sums=sums, cegis=cegis,
-                check=check_unsat if check else None)
+def _options(time_limit, budget, solver=DEFAULT_SOLVER, symmetry=True, sums="auto",
+             cegis=False, check=True, progress=None):
+    """``(SolveOptions, checker)`` of a call: the proof checker is passed
+    down to solve (certify is above it) when ``check``."""
+    opts = SolveOptions(solver=solver, time_limit=time_limit, budget=budget,
+                        symmetry=symmetry, sums=sums, cegis=cegis, check=check,
+                        progress=progress)
+    return opts, (check_unsat if check else None)
 
 
 def _answer(question, subject, search_or_cell, shape, seconds, columns=None):
@@ -443,9 +450,8 @@ def decide(subject, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias
         sh, _ = _shape(subject, n, mode, activation, L, B, B_bias, B_code, theta,
                        codes if codes is not None else CodeKind.FREE, E, R, code_k,
                        code_seed, tolerance)
-        cell = decide_family(subject, sh, time_limit=time_limit, budget=budget,
-                             solver=solver, symmetry=symmetry,
-                             check=check_unsat if check else None)
+        opts, checker = _options(time_limit, budget, solver, symmetry, check=check)
+        cell = decide_family(subject, sh, opts, checker=checker)
         return _answer(Question.DECIDE, subject, cell, sh, time.perf_counter() - t0)
     sh, codes_for = _shape(subject, n, mode, activation, L, B, B_bias, B_code, theta, codes,
                            E, R, code_k, code_seed, tolerance)
@@ -454,8 +460,8 @@ def decide(subject, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias
                          f"(code_k={code_k}, code_seed={code_seed})")
     if sh.mode == Mode.SUPERPOSED and sh.codes == CodeKind.GIVEN:
         check_codes(sh.E, sh.R, subject, sh.theta, tolerance=sh.tolerance)
-    cell = _decide(subject, sh, time_limit=time_limit, budget=budget,
-                   **_solve_kw(solver, symmetry, sums, cegis, check))
+    opts, checker = _options(time_limit, budget, solver, symmetry, sums, cegis, check)
+    cell = _decide(subject, sh, opts, checker=checker)
     return _answer(Question.DECIDE, subject, cell, sh, time.perf_counter() - t0)
 
 
@@ -519,11 +525,10 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
             raise InputError("incremental: supported for single tasks in explicit mode only")
         sh, _ = _shape(subject, n_min, mode, activation, L, B, B_bias, B_code, theta,
                        CodeKind.FREE, None, None, code_k, code_seed, tolerance)
-        res = min_neurons_family(subject, sh, n_min=n_min, n_max=n_max,
-                                 time_limit=time_limit, budget=budget, progress=progress,
-                                 proof_dir=proof_dir, solver=solver, symmetry=symmetry,
-                                 check=check_unsat if check else None,
-                                 decide=_family_method(family_method))
+        opts, checker = _options(time_limit, budget, solver, symmetry, check=check,
+                                 progress=progress)
+        res = min_neurons_family(subject, sh, opts, checker=checker, n_min=n_min, n_max=n_max,
+                                 proof_dir=proof_dir, decide=_family_method(family_method))
         return _answer(Question.MIN_NEURONS, subject, res, sh, time.perf_counter() - t0)
     sh, codes_for = _shape(subject, n_min, mode, activation, L, B, B_bias, B_code, theta,
                            codes, E, R, code_k, code_seed, tolerance)
@@ -533,17 +538,16 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
     if incremental:
         if sh.mode != Mode.EXPLICIT:
             raise InputError("incremental: supported in explicit mode only")
-        res = min_neurons_incremental(subject, sh, n_min=n_min, n_max=n_max,
-                                      time_limit=time_limit, solver=solver,
-                                      symmetry=symmetry, progress=progress,
-                                      certify_below=proof_dir is not None,
-                                      proof_dir=proof_dir,
-                                      check=check_unsat if check else None)
+        opts, checker = _options(time_limit, budget, solver, symmetry, check=check,
+                                 progress=progress)
+        res = min_neurons_incremental(subject, sh, opts, checker=checker, n_min=n_min,
+                                      n_max=n_max, certify_below=proof_dir is not None,
+                                      proof_dir=proof_dir)
     else:
-        res = _min_neurons(subject, sh, n_min=n_min, n_max=n_max, time_limit=time_limit,
-                           budget=budget, codes_for=codes_for, progress=progress,
-                           proof_dir=proof_dir,
-                           **_solve_kw(solver, symmetry, sums, cegis, check))
+        opts, checker = _options(time_limit, budget, solver, symmetry, sums, cegis, check,
+                                 progress)
+        res = _min_neurons(subject, sh, opts, checker=checker, n_min=n_min, n_max=n_max,
+                           codes_for=codes_for, proof_dir=proof_dir)
     return _answer(Question.MIN_NEURONS, subject, res, sh, time.perf_counter() - t0)
 
 
@@ -574,8 +578,9 @@ def min_params(task, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bia
     t0 = time.perf_counter()
     sh, _ = _shape(task, n, mode, activation, L, B, B_bias, B_code, theta, codes, E, R,
                    code_k, code_seed, tolerance)
-    res = _min_parameters(task, sh, time_limit=time_limit, budget=budget, progress=progress,
-                          **_solve_kw(solver, symmetry, sums, cegis, check))
+    opts, checker = _options(time_limit, budget, solver, symmetry, sums, cegis, check,
+                             progress)
+    res = _min_parameters(task, sh, opts, checker=checker)
     cols = ["bound", "status", "proof", "seconds", "vars", "clauses"]
     return _answer(Question.MIN_PARAMS, task, res, sh, time.perf_counter() - t0, cols)
 
@@ -599,9 +604,9 @@ def min_bits(task, n=1, *, B_max=6, mode="explicit", activation="relu", L=1,
     t0 = time.perf_counter()
     sh, _ = _shape(task, n, mode, activation, L, B_max, B_bias, B_code, theta, codes, E,
                    R, code_k, code_seed, tolerance)
-    res = _min_bits(task, sh, B_max=B_max, time_limit=time_limit, budget=budget,
-                    progress=progress, bias_follows=B_bias is None,
-                    **_solve_kw(solver, symmetry, sums, cegis, check))
+    opts, checker = _options(time_limit, budget, solver, symmetry, sums, cegis, check,
+                             progress)
+    res = _min_bits(task, sh, opts, checker=checker, B_max=B_max, bias_follows=B_bias is None)
     return _answer(Question.MIN_BITS, task, res, sh, time.perf_counter() - t0)
 
 
@@ -644,7 +649,7 @@ def count(m=None, m_out=None, s=None, n=1, *, threshold=None, method="auto",
         raise InputError("B_bias: a network with no hidden layer (L=0) has no biases")
     sh = Shape(mode=mode, activation=activation, n=n, L=L, B=1 if B is None else B,
                B_bias=B_bias, B_code=B_code, theta=theta, **kw)
-    return count_functions(m, m_out, s, sh, time_limit=time_limit, limit=limit,
+    return count_functions(m, m_out, s, sh, SolveOptions(time_limit=time_limit), limit=limit,
                            progress=progress, functions=functions)
 
 
@@ -681,10 +686,11 @@ def capacity(family, n, *, m=None, s=None, op=None, m_out_min=1, m_out_max=None,
         raise InputError("B_bias: a network with no hidden layer (L=0) has no biases")
     sh = Shape(mode=Mode.SUPERPOSED, activation=activation, n=n, L=L, B=B, B_bias=B_bias,
                B_code=B_code, theta=theta, codes=CodeKind.FREE)
-    return _capacity(family, sh, m=m, s=s, op=op, m_out_min=m_out_min,
-                     m_out_max=m_out_max, counting_only=counting_only,
-                     time_limit=time_limit, budget=budget,
-                     check=check_unsat if check else None, progress=progress)
+    families = CapacityFamilies(family, m=m, s=s, op=op, m_out_min=m_out_min,
+                                m_out_max=m_out_max)
+    opts, checker = _options(time_limit, budget, check=check)
+    return _capacity(families, sh, opts, checker=checker, counting_only=counting_only,
+                     on_row=progress)
 
 
 # ------------------------------------------------------------------ evidence

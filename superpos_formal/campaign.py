@@ -37,6 +37,7 @@ from .errors import InputError
 from .schema import load_json
 from .shape import Shape
 from .ids import stable_id
+from .options import SolveOptions
 from .results import Mode, Status, bounds_label
 from .solve.family import min_neurons_family
 from .solve.search import min_neurons
@@ -390,14 +391,10 @@ def run_cell(camp, cell, cid, proofs_dir=None, progress=None):
     if want_proof:
         proof_dir = str(Path(proofs_dir) / "work" / cid)
     t0 = time.perf_counter()
-    if fam is not None:
-        res = min_neurons_family(fam, shape, n_min=cell.get("n_min", 1), n_max=n_max,
-                                 time_limit=limit, progress=progress, proof_dir=proof_dir,
-                                 check=check_unsat)
-    else:
-        res = min_neurons(task, shape, n_min=cell.get("n_min", 1), n_max=n_max,
-                          time_limit=limit, progress=progress, proof_dir=proof_dir,
-                          check=check_unsat)
+    opts = SolveOptions(time_limit=limit, progress=progress)
+    search = min_neurons_family if fam is not None else min_neurons
+    res = search(fam if fam is not None else task, shape, opts, checker=check_unsat,
+                 n_min=cell.get("n_min", 1), n_max=n_max, proof_dir=proof_dir)
     table = res.table()
     for row, c in zip(table, res.cells):
         if row["status"] == "UNKNOWN":

@@ -26,12 +26,15 @@ Traceback (most recent call last):
 superpos_formal.errors.InputError: time_limit: expected a positive number of seconds, got -1
 >>> SolveOptions.split({"B": 2, "time_limit": 5})
 ({'B': 2}, {'time_limit': 5})
+>>> SolveOptions(budget=30).call_budget().seconds, SolveOptions().call_budget()
+(30, None)
 """
 
 import math
 from dataclasses import dataclass, fields, replace
 from typing import Any, Callable, Optional
 
+from .budget import for_call
 from .errors import InputError
 
 __all__ = ["SolveOptions", "DEFAULT_SOLVER", "SUMS", "FAMILY_METHODS"]
@@ -86,6 +89,22 @@ class SolveOptions:
         Receives one line of text per solve.
     memory_mb : int, optional
         Address-space cap of every solver process, in MB.
+    config : str
+        The CaDiCaL option set of a single solve (a key of
+        :data:`~superpos_formal.solve.search.CADICAL_CONFIGS`; default
+        ``"default"``); ``portfolio="auto"`` races its presets only when
+        this is left at ``"default"``.
+    stagger : float, optional
+        With a sequence ``portfolio``: seconds between racer starts.
+    race_if_free : bool
+        A staggered racer starts only if a core was free over its delay
+        (default True).
+    lift : bool
+        Depth lift: with ``L >= 2`` first try ``L - 1`` layers plus an
+        identity layer (default True).
+    family_incremental : bool
+        The family question's member loop keeps one solver session across
+        its rounds (default True; False: a fresh solve per round).
     """
 
     solver: str = DEFAULT_SOLVER
@@ -101,6 +120,11 @@ class SolveOptions:
     proof_dir: Optional[str] = None
     progress: Optional[Callable[[str], None]] = None
     memory_mb: Optional[int] = None
+    config: str = "default"
+    stagger: Optional[float] = None
+    race_if_free: bool = True
+    lift: bool = True
+    family_incremental: bool = True
 
     def __post_init__(self):
         _seconds("time_limit", self.time_limit)
@@ -112,7 +136,12 @@ class SolveOptions:
         if self.family_method not in FAMILY_METHODS:
             raise InputError(f"family_method: unknown {self.family_method!r} "
                              f"(one of {', '.join(FAMILY_METHODS)})")
-        for name in ("symmetry", "cegis", "check", "incremental"):
+        if self.stagger not in (None, 0):
+            _seconds("stagger", self.stagger)
+        if not isinstance(self.config, str) or not self.config:
+            raise InputError(f"config: expected an option set name, got {self.config!r}")
+        for name in ("symmetry", "cegis", "check", "incremental", "race_if_free", "lift",
+                     "family_incremental"):
             if not isinstance(getattr(self, name), bool):
                 raise InputError(f"{name}: expected True or False, got {getattr(self, name)!r}")
         if self.memory_mb is not None and (isinstance(self.memory_mb, bool)
@@ -121,6 +150,13 @@ class SolveOptions:
             raise InputError(f"memory_mb: expected a positive integer, got {self.memory_mb!r}")
         if self.progress is not None and not callable(self.progress):
             raise InputError("progress: expected a callable receiving one line of text")
+
+    def call_budget(self, budget=None):
+        """The :class:`~superpos_formal.budget.Budget` of one call: ``budget``
+        when given (passed down by a caller), else one of :attr:`budget`
+        seconds and :attr:`memory_mb` inside the active budget, else the
+        active budget (or None)."""
+        return for_call(budget, self.budget, self.memory_mb)
 
     def replace(self, **changes) -> "SolveOptions":
         """A copy with ``changes`` (validated like a new one)."""

@@ -13,6 +13,7 @@ from superpos_formal.solve.smt import solve_smt
 from superpos_formal.shape import Shape
 from superpos_formal.solve.search import decide
 from superpos_formal.tasks import and_pairs, identity, or_pairs, permutation, uand, xor_pairs
+from superpos_formal.options import SolveOptions
 
 
 def _given(task, act, n, B, seed):
@@ -48,7 +49,7 @@ def test_sat_and_smt_agree(name, task, shape):
     if shape is None:
         act = "relu" if "relu" in name else "step"
         shape = _given(task, act, 3, 1, seed=5)
-    sat = decide(task, shape, time_limit=60)
+    sat = decide(task, shape, SolveOptions(time_limit=60))
     smt = solve_smt(task, shape, time_limit=60)
     decided = {"SAT", "UNSAT"}
     assert sat.status in decided, f"SAT path undecided on {name}"
@@ -60,5 +61,5 @@ def test_suite_has_both_answers():
     """The suite must exercise both SAT and UNSAT, or agreement means little."""
     answers = set()
     for name, task, shape in CELLS[:8]:
-        answers.add(decide(task, shape, time_limit=60).status)
+        answers.add(decide(task, shape, SolveOptions(time_limit=60)).status)
     assert answers == {"SAT", "UNSAT"}

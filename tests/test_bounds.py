@@ -20,6 +20,7 @@ from superpos_formal.bounds import (
 from superpos_formal.cli import main
 from superpos_formal.errors import InputError, SoundnessError
 from superpos_formal.shape import Shape
+from superpos_formal.options import SolveOptions
 
 
 def _check_log(r, N):
@@ -120,7 +121,7 @@ def test_counting_agrees_with_the_family_solver():
     """Where counting rules a family out, the SAT family solver must not find
     it computable (permutations of 4 at SMALL: counting says impossible)."""
     family = pytest.importorskip("superpos_formal.solve.family")
-    cell = family.decide_family(T.permutation_family(4), SMALL, time_limit=60)
+    cell = family.decide_family(T.permutation_family(4), SMALL, SolveOptions(time_limit=60))
     assert cell.status in ("UNSAT", "UNKNOWN")
 
 

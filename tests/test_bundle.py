@@ -15,6 +15,7 @@ from superpos_formal.network import Network
 from superpos_formal.shape import Shape
 from superpos_formal.solve.runner import solve_cnf
 from superpos_formal.tasks import and_pairs, xor_pairs
+from superpos_formal.options import SolveOptions
 
 # --------------------------------------------------------------- stand-in
 # A tiny deterministic "encoder" so these tests do not depend on the real one:
@@ -405,7 +406,7 @@ def test_bundles_from_decide(tmp_path):
     """Cells from solve.search.decide carry task, shape and options."""
     search = pytest.importorskip("superpos_formal.solve.search")
     sh = Shape("explicit", "step", n=1, B=1)
-    un = search.decide(XOR, sh, proof_path=str(tmp_path / "p.drat"), symmetry=False)
+    un = search.decide(XOR, sh, SolveOptions(symmetry=False), proof_path=str(tmp_path / "p.drat"))
     assert un.status == "UNSAT"
     b = Bn.make_bundle(tmp_path / "u", un)
     claim = json.loads((b / "claim.json").read_text())

@@ -10,6 +10,8 @@ from superpos_formal.shape import Shape
 from superpos_formal.solve import equivariant as eq
 from superpos_formal.tasks import pair_set_family, permutation_family
 from superpos_formal.verify import verify
+from superpos_formal.options import SolveOptions
+from superpos_formal.solve.equivariant import OrbitMethod
 
 
 def _shape(n):
@@ -140,7 +142,7 @@ def test_every_member_of_an_orbit_answer_checked(cegis, incremental):
     members = fam.member_list()
     sh = _shape(3)
     g = eq.group_for(fam, 3, "s3")
-    r = eq.solve_orbits(members, sh, g, time_limit=120, cegis=cegis, incremental=incremental)
+    r = eq.solve_orbits(members, sh, g, SolveOptions(time_limit=120), cegis=cegis, incremental=incremental)
     assert r.status == Status.SAT
     assert len(r.reps) == 3 < len(members)
     assert eq.is_equivariant(r.E, r.R, g)
@@ -151,8 +153,7 @@ def test_family_cell_and_min_neurons_orbits():
     from superpos_formal.solve.family import min_neurons_family
 
     fam = permutation_family(3)
-    res = min_neurons_family(fam, _shape(1), n_min=1, n_max=3, time_limit=120,
-                             decide=eq.decide_family_orbits)
+    res = min_neurons_family(fam, _shape(1), SolveOptions(time_limit=120), n_min=1, n_max=3, decide=eq.decide_family_orbits)
     # the loop's committed minimum for permutations of 3 (search/results/families.md)
     assert res.minimum == 2
     _check_answer(fam.member_list(), *res.best.codes, res.best.networks,
@@ -179,11 +180,11 @@ def test_code_for_representatives_only_is_caught(monkeypatch, cegis):
                         lambda tasks, shape, group, **kw: real_encode(tasks, shape, trivial))
     # first line of defence: the code is checked against the group
     with pytest.raises(SoundnessError, match="not equivariant"):
-        eq.solve_orbits(members, sh, g, time_limit=120, cegis=cegis)
+        eq.solve_orbits(members, sh, g, SolveOptions(time_limit=120), cegis=cegis)
     # second: with that check switched off too, the member-by-member check
     monkeypatch.setattr(eq, "is_equivariant", lambda E, R, group: True)
     with pytest.raises(SoundnessError, match="fails it"):
-        eq.solve_orbits(members, sh, g, time_limit=120, cegis=cegis)
+        eq.solve_orbits(members, sh, g, SolveOptions(time_limit=120), cegis=cegis)
 
 
 def test_broken_transformation_is_caught(monkeypatch):
@@ -191,13 +192,13 @@ def test_broken_transformation_is_caught(monkeypatch):
     g = eq.group_for(fam, 3, "s3")
     monkeypatch.setattr(eq, "transform_network", lambda net, e: net)
     with pytest.raises(SoundnessError, match="fails it"):
-        eq.solve_orbits(fam.member_list(), _shape(3), g, time_limit=120)
+        eq.solve_orbits(fam.member_list(), _shape(3), g, SolveOptions(time_limit=120))
 
 
 def test_transform_network_is_the_stated_map():
     fam = permutation_family(3)
     members = fam.member_list()
-    r = eq.solve_orbits(members, _shape(3), eq.group_for(fam, 3, "s3"), time_limit=120)
+    r = eq.solve_orbits(members, _shape(3), eq.group_for(fam, 3, "s3"), SolveOptions(time_limit=120))
     net = r.networks[0]
     e = ((1, 2, 0), (1, 2, 0), (1, 1, 1), (1, 2, 0))
     net2 = eq.transform_network(net, e)
@@ -212,18 +213,15 @@ def test_unsat_of_representatives_is_a_subfamily_refutation_only():
     members = fam.member_list()
     # a sign-flip group at n = 1: features 0 and 1 swapped, coordinate negated
     g = eq.CodeGroup(3, 3, 1, [((1, 0, 2), (0,), (-1,), (1, 0, 2))], "flip")
-    r = eq.solve_orbits(members, _shape(1), g, time_limit=60)
-    assert eq.solve_orbits(members, _shape(1), g, time_limit=60, cegis=True).status == \
+    r = eq.solve_orbits(members, _shape(1), g, SolveOptions(time_limit=60))
+    assert eq.solve_orbits(members, _shape(1), g, SolveOptions(time_limit=60), cegis=True).status == \
         "NO_EQUIVARIANT"
-    assert eq.solve_orbits(members, _shape(1), g, time_limit=60, cegis=True,
-                           incremental=True).status == "NO_EQUIVARIANT"
+    assert eq.solve_orbits(members, _shape(1), g, SolveOptions(time_limit=60), cegis=True, incremental=True).status == "NO_EQUIVARIANT"
     # the tied formula's UNSAT is not an answer to the question
     assert r.status == "NO_EQUIVARIANT" and r.status != Status.UNSAT
-    cell = eq.decide_family_orbits(fam, _shape(1), group=g, time_limit=60,
-                                   fallback=False)
+    cell = eq.decide_family_orbits(fam, _shape(1), SolveOptions(time_limit=60), method=OrbitMethod(group=g, fallback=False))
     assert cell.status == Status.UNKNOWN
-    cell = eq.decide_family_orbits(fam, _shape(1), group=g, time_limit=60,
-                                   fallback=False, refute_representatives=True)
+    cell = eq.decide_family_orbits(fam, _shape(1), SolveOptions(time_limit=60), method=OrbitMethod(group=g, fallback=False, refute_representatives=True))
     assert cell.status == Status.UNSAT
     tables = {_table(t) for t in members}
     assert cell.core and all(_table(t) in tables for t in cell.core)

@@ -17,6 +17,7 @@ from superpos_formal.solve.family import decide_family, min_neurons_family
 from superpos_formal.tasks import (explicit_family, pair_set_family, permutation,
                                    permutation_family)
 from superpos_formal.verify import verify
+from superpos_formal.options import SolveOptions
 
 
 def _f(act):
@@ -161,8 +162,8 @@ def test_symmetry_does_not_change_family_answers():
     for fam, act, n in ((permutation_family(3), "step", 2), (pair_set_family(3, 1), "relu", 2),
                         (permutation_family(3), "relu", 2), (pair_set_family(3, 1), "step", 1)):
         sh = Shape("superposed", act, n=n, codes="free")
-        a = decide_family(fam, sh, symmetry=True).status
-        b = decide_family(fam, sh, symmetry=False).status
+        a = decide_family(fam, sh, SolveOptions(symmetry=True)).status
+        b = decide_family(fam, sh, SolveOptions(symmetry=False)).status
         assert a == b
 
 
@@ -221,5 +222,5 @@ def test_family_input_errors():
 def test_family_time_limit_unknown():
     """A limit of 1 ms cannot even cover the first encoding: UNKNOWN."""
     cell = decide_family(pair_set_family(4, 2), Shape("superposed", "relu", n=3,
-                                                     codes="free"), time_limit=1e-3)
+                                                     codes="free"), SolveOptions(time_limit=1e-3))
     assert cell.status == "UNKNOWN" and cell.networks is None

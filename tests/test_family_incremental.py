@@ -10,6 +10,7 @@ from superpos_formal.shape import Shape
 from superpos_formal.solve.family import decide_family
 from superpos_formal.tasks import pair_set_family, permutation_family
 from superpos_formal.verify import verify
+from superpos_formal.options import SolveOptions
 
 
 def _free(n):
@@ -24,8 +25,7 @@ CASES = [(permutation_family(3), 1, "UNSAT"), (permutation_family(3), 2, "SAT"),
 
 @pytest.mark.parametrize("family,n,expected", CASES)
 def test_incremental_matches_fresh_with_checked_proof(family, n, expected, tmp_path):
-    inc = decide_family(family, _free(n), incremental=True, check=check_unsat,
-                        proof_path=str(tmp_path / "p.drat"), cnf_path=str(tmp_path / "f.cnf"))
+    inc = decide_family(family, _free(n), SolveOptions(family_incremental=True), checker=check_unsat, proof_path=str(tmp_path / "p.drat"), cnf_path=str(tmp_path / "f.cnf"))
     fresh = decide_family(family, _free(n))
     assert inc.status == fresh.status == expected
     if expected == "UNSAT":
@@ -37,7 +37,7 @@ def test_incremental_matches_fresh_with_checked_proof(family, n, expected, tmp_p
         members = list(family.members())
         assert len(inc.networks) == len(members)
         for t, net in zip(members, inc.networks):
-            assert net.E == tuple(map(tuple, inc.E)) and verify(net, t).ok
+            assert net.E == tuple(map(tuple, inc.codes[0])) and verify(net, t).ok
 
 
 @pytest.mark.parametrize("family,n", [(permutation_family(3), 2), (pair_set_family(4, 1), 2)])

@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from superpos_formal.options import SolveOptions
 from superpos_formal.shape import Shape
 from superpos_formal.solve.family import _test_members
 from superpos_formal.tasks import pair_set_family, permutation_family
@@ -17,8 +18,9 @@ I3 = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
 
 def _run(members, E, R, shape, options):
     # member 0 plays the subfamily (its network stands in as a marker)
-    return _test_members(members, [0], ["core"], E, R, shape, lambda: 60, "cadical195",
-                         True, options)
+    return _test_members(members, [0], ["core"], (E, R), shape,
+                         SolveOptions(time_limit=60, solver="cadical195", symmetry=True), None,
+                         options)
 
 
 def test_identity_codes_serve_every_permutation():

@@ -19,6 +19,7 @@ from superpos_formal.shape import Shape
 from superpos_formal.solve.search import decide, lift_depth, liftable
 from superpos_formal.tasks import and_pairs, permutation, uand, xor_pairs
 from superpos_formal.verify import verify
+from superpos_formal.options import SolveOptions
 
 
 @settings(max_examples=150, deadline=None)
@@ -49,10 +50,10 @@ def test_sat_two_layer_question_is_answered_by_the_lift():
     # uand(3), relu, B = 2 is SAT at n = 2 with one layer (test_portfolio's
     # hand fact), so its 2-layer question is SAT through the lift
     task, shape = uand(3), Shape("explicit", "relu", n=2, L=2, B=2)
-    cell = decide(task, shape, time_limit=60)
+    cell = decide(task, shape, SolveOptions(time_limit=60))
     assert cell.status == "SAT" and cell.info["lifted_from_L"] == 1
     assert cell.network.depth == 2 and verify(cell.network, task).ok
-    plain = decide(task, shape, time_limit=60, lift=False)
+    plain = decide(task, shape, SolveOptions(time_limit=60, lift=False))
     assert plain.status == "SAT" and "lifted_from_L" not in plain.info
 
 
@@ -62,7 +63,7 @@ def test_superposed_given_codes_lift_with_the_codes_kept():
     task = permutation(3, [2, 0, 1], s=1)
     shape = Shape("superposed", "relu", n=2, L=2, B=1, B_code=2, theta=2, codes="given",
                   E=SUP_E, R=SUP_R_PERM)
-    cell = decide(task, shape, time_limit=60)
+    cell = decide(task, shape, SolveOptions(time_limit=60))
     assert cell.status == "SAT" and cell.info["lifted_from_L"] == 1
     net = cell.network
     assert net.depth == 2 and verify(net, task).ok
@@ -80,13 +81,12 @@ def test_unsat_after_a_failed_lift_keeps_its_checked_proof_of_the_asked_formula(
     # function of one threshold bit); the 1-layer attempt fails, the 2-layer
     # formula is solved and its own proof checked
     task, shape = xor_pairs(2, [(0, 1)]), Shape("explicit", "step", n=1, L=2, B=1)
-    cell = decide(task, shape, time_limit=60, check=check_unsat)
+    cell = decide(task, shape, SolveOptions(time_limit=60), checker=check_unsat)
     assert cell.status == "UNSAT" and cell.certified
     assert "lift_seconds" in cell.info
     # the checked formula is the 2-layer one: it has the second layer's
     # variables, which the 1-layer formula of the same question lacks
-    one = decide(task, Shape("explicit", "step", n=1, L=1, B=1), time_limit=60,
-                 check=check_unsat)
+    one = decide(task, Shape("explicit", "step", n=1, L=1, B=1), SolveOptions(time_limit=60), checker=check_unsat)
     assert one.status == "UNSAT"
     assert cell.info["vars"] > one.info["vars"]
 
@@ -97,7 +97,8 @@ def test_no_lift_where_it_is_off_or_could_change_the_question(kw, tmp_path):
     task, shape = uand(3), Shape("explicit", "relu", n=2, L=2, B=2)
     if "cnf_path" in kw:
         kw = {"cnf_path": str(tmp_path / "f.cnf")}
-    cell = decide(task, shape, time_limit=60, **kw)
+    rest, opts = SolveOptions.split(kw)
+    cell = decide(task, shape, SolveOptions(time_limit=60, **opts), **rest)
     if "cnf_path" in kw:  # the asked (2-layer) formula was written
         assert (tmp_path / "f.cnf").exists()
     assert cell.status == "SAT" and "lifted_from_L" not in cell.info

@@ -13,6 +13,7 @@ from superpos_formal.shape import Shape
 from superpos_formal.solve.search import CADICAL_CONFIGS, decide
 from superpos_formal.tasks import and_pairs, uand
 from superpos_formal.verify import verify
+from superpos_formal.options import SolveOptions
 
 CELLS = [
     # B = 0 admits only the zero network, which outputs 0 on (1, 1): UNSAT
@@ -30,7 +31,8 @@ CELLS = [
 def test_configs_and_portfolio_answer_with_checked_certificates(task, shape, expected, how,
                                                                  tmp_path):
     proof, cnf = tmp_path / "p.drat", tmp_path / "f.cnf"
-    cell = decide(task, shape, check=check_unsat, proof_path=str(proof), cnf_path=str(cnf), **how)
+    cell = decide(task, shape, SolveOptions(**how), checker=check_unsat, proof_path=str(proof),
+                  cnf_path=str(cnf))
     assert cell.status == expected
     assert cell.info["config"] in how.get("portfolio", (how.get("config"),))
     if expected == "SAT":
@@ -44,11 +46,11 @@ def test_configs_and_portfolio_answer_with_checked_certificates(task, shape, exp
 def test_unknown_config_and_empty_portfolio_are_rejected():
     task, shape = CELLS[0][:2]
     with pytest.raises(InputError, match="config"):
-        decide(task, shape, config="fast")
+        decide(task, shape, SolveOptions(config="fast"))
     with pytest.raises(InputError, match="portfolio"):
-        decide(task, shape, portfolio=())
+        decide(task, shape, SolveOptions(portfolio=()))
     with pytest.raises(InputError, match="CaDiCaL"):
-        decide(task, shape, solver="glucose4", config="sat")
+        decide(task, shape, SolveOptions(solver="glucose4", config="sat"))
 
 
 def test_sat_preset_is_cadicals_documented_one():
@@ -86,7 +88,7 @@ def test_default_portfolio_names_its_winner_and_answers_as_one_config():
     if usable_cores() >= 2:
         assert configs == AUTO_PORTFOLIO and delays[0] == 0 < delays[1]
     with pytest.raises(InputError, match="portfolio"):
-        decide(task, shape, portfolio="fast")
+        decide(task, shape, SolveOptions(portfolio="fast"))
 
 
 def _hog():
@@ -196,8 +198,7 @@ def test_staggered_portfolio_answers_the_same_with_or_without_the_free_core_rule
         free, tmp_path):
     task, shape, expected = CELLS[2]
     proof, cnf = tmp_path / "p.drat", tmp_path / "f.cnf"
-    cell = decide(task, shape, check=check_unsat, proof_path=str(proof), cnf_path=str(cnf),
-                  portfolio=("default", "sat"), stagger=0.01, race_if_free=free)
+    cell = decide(task, shape, SolveOptions(portfolio=("default", "sat"), stagger=0.01, race_if_free=free), checker=check_unsat, proof_path=str(proof), cnf_path=str(cnf))
     assert cell.status == expected and cell.certified
     assert not list(tmp_path.glob("*.racer*"))
 
@@ -217,7 +218,7 @@ def test_family_session_solver_option_sets_answer_alike(config):
     # permutations of 2 features at n = 1, B = 1: SAT (api.min_neurons
     # doctest: the family minimum is 1)
     shape = Shape("superposed", "relu", n=1, B=1, codes="free")
-    cell = decide_family(permutation_family(2), shape, config=config, time_limit=60)
+    cell = decide_family(permutation_family(2), shape, SolveOptions(time_limit=60), config=config)
     assert cell.status == "SAT" and len(cell.networks) == 2
     for t, net in zip(permutation_family(2).members(), cell.networks):
         assert verify(net, t).ok
@@ -230,7 +231,7 @@ def test_family_config_is_checked():
     with pytest.raises(InputError, match="config"):
         decide_family(permutation_family(2), shape, config="fast")
     with pytest.raises(InputError, match="config"):
-        decide_family(permutation_family(2), shape, config="sat", incremental=False)
+        decide_family(permutation_family(2), shape, SolveOptions(family_incremental=False), config="sat")
 
 
 def test_idle_probe_with_an_unreadable_stat_line_falls_back(tmp_path):
@@ -324,8 +325,7 @@ def test_portfolio_with_a_nosym_racer_keeps_unsat_proofs_of_the_asked_formula(
     from superpos_formal.encode.sat import encode_sat
     proof = tmp_path / "p.drat"
     # both racers start at once, so the SAT-only one often finishes first
-    cell = decide(task, shape, check=check_unsat, proof_path=str(proof),
-                  portfolio=("sat", "sat:nosym"))
+    cell = decide(task, shape, SolveOptions(portfolio=("sat", "sat:nosym")), checker=check_unsat, proof_path=str(proof))
     assert cell.status == expected and cell.options["symmetry"] is True
     if expected == "SAT":
         assert verify(cell.network, task).ok
@@ -338,14 +338,13 @@ def test_portfolio_with_a_nosym_racer_keeps_unsat_proofs_of_the_asked_formula(
 def test_nosym_racer_is_refused_first_and_dropped_when_the_formula_is_asked(tmp_path):
     task, shape, _ = CELLS[3]
     with pytest.raises(InputError, match="first racer"):
-        decide(task, shape, portfolio=("sat:nosym", "sat"))
+        decide(task, shape, SolveOptions(portfolio=("sat:nosym", "sat")))
     with pytest.raises(InputError, match="config"):
-        decide(task, shape, portfolio=("sat", "fast:nosym"))
+        decide(task, shape, SolveOptions(portfolio=("sat", "fast:nosym")))
     cnf = tmp_path / "f.cnf"
-    cell = decide(task, shape, portfolio=("sat:nosym", "sat")[::-1], cnf_path=str(cnf))
+    cell = decide(task, shape, SolveOptions(portfolio=("sat:nosym", "sat")[::-1]), cnf_path=str(cnf))
     assert cell.info["config"] == "sat" and cnf.exists()
-    assert decide(task, shape, portfolio=("sat", "sat:nosym"),
-                  symmetry=False).info["config"] == "sat"
+    assert decide(task, shape, SolveOptions(portfolio=("sat", "sat:nosym"), symmetry=False)).info["config"] == "sat"
 
 
 def test_auto_portfolio_races_the_nosym_racer_below_two_hidden_layers():

@@ -27,6 +27,8 @@ from superpos_formal.schema import write_json
 from superpos_formal.shape import Shape
 from superpos_formal.solve import search
 from superpos_formal.solve.runner import Child, run, solve_cnf
+from superpos_formal.options import SolveOptions
+from superpos_formal.solve.cell import proof_label
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: seconds a budgeted command may run past its budget (see module docstring)
@@ -240,11 +242,11 @@ def test_budget_cut_proof_check_is_unchecked(monkeypatch):
     task = T.uand(3)
     t0 = time.monotonic()
     with Budget(4) as b:
-        cell = search.decide(task, Shape("explicit", "step", n=1, B=1), check=check_unsat)
+        cell = search.decide(task, Shape("explicit", "step", n=1, B=1), checker=check_unsat)
     assert time.monotonic() - t0 < 4 + 3
     assert cell.status == "UNSAT" and not cell.certified
     assert "budget" in cell.check_note and b.hit == "proof checking"
-    assert search.proof_label(cell) == "unchecked"
+    assert proof_label(cell) == "unchecked"
 
 
 def test_runner_budget_before_start_does_not_fork():
@@ -356,7 +358,7 @@ def test_refusing_shortcuts_agree_with_the_solver_on_random_cells():
                        tolerance=tol)
         except InputError:
             continue
-        cell = search.decide(task, sh, check=False, time_limit=60)
+        cell = search.decide(task, sh, SolveOptions(time_limit=60), checker=False)
         assert cell.status == "UNSAT", (E, R, task.name, tol)
     assert refused and passed
 

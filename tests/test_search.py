@@ -15,6 +15,7 @@ from superpos_formal.shape import Shape
 from conftest import count_errors
 from superpos_formal.solve.search import decide, min_bits, min_neurons, min_parameters
 from superpos_formal.tasks import and_pairs, identity, or_pairs, table, uand, xor_pairs
+from superpos_formal.options import SolveOptions
 
 AND2 = and_pairs(2, [(0, 1)])
 OR2 = or_pairs(2, [(0, 1)])
@@ -65,7 +66,7 @@ def test_decide_unsat_writes_proof(tmp_path):
 def test_tiny_time_limit_is_unknown(tl):
     """uand(7), explicit step, n = 5: the encoding alone takes far longer
     than 1 ms, so the answer must be UNKNOWN, never SAT or UNSAT."""
-    cell = decide(uand(7), Shape("explicit", "step", n=5), time_limit=tl)
+    cell = decide(uand(7), Shape("explicit", "step", n=5), SolveOptions(time_limit=tl))
     assert cell.status == "UNKNOWN"
     assert cell.network is None
 
@@ -73,7 +74,7 @@ def test_tiny_time_limit_is_unknown(tl):
 def test_solver_time_limit_is_unknown():
     """Same cell with 0.4 s: encoding (~0.1 s) fits, the solve (> 15 s
     measured) does not; the child is killed and the answer is UNKNOWN."""
-    cell = decide(uand(7), Shape("explicit", "step", n=5), time_limit=0.4)
+    cell = decide(uand(7), Shape("explicit", "step", n=5), SolveOptions(time_limit=0.4))
     assert cell.status == "UNKNOWN"
     assert cell.seconds < 5
 
@@ -165,8 +166,7 @@ def test_min_neurons_not_a_minimum_when_starting_above_one():
 
 def test_min_neurons_unknown_blocks_minimum():
     """Every cell UNKNOWN (limit 1 ms): no minimum."""
-    s = min_neurons(uand(7), Shape("explicit", "step", n=1), n_min=4, n_max=5,
-                    time_limit=1e-3)
+    s = min_neurons(uand(7), Shape("explicit", "step", n=1), SolveOptions(time_limit=1e-3), n_min=4, n_max=5)
     assert _statuses(s) == ["UNKNOWN", "UNKNOWN"]
     assert s.minimum is None and s.best is None
 
@@ -294,7 +294,7 @@ def test_cegis_agrees_with_plain(task, shape, expect):
     """Hand-derived answers where given (see the tests above; XOR with one
     step unit and one allowed wrong bit: OR is wrong only at 11)."""
     plain = decide(task, shape)
-    cg = decide(task, shape, cegis=True)
+    cg = decide(task, shape, SolveOptions(cegis=True))
     assert plain.status == cg.status
     if expect is not None:
         assert plain.status == expect

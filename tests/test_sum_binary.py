@@ -17,6 +17,7 @@ from superpos_formal.errors import InputError
 from superpos_formal.shape import Shape
 from superpos_formal.solve.search import decide
 from superpos_formal.tasks import uand
+from superpos_formal.options import SolveOptions
 
 
 def _fix(t, v):
@@ -122,8 +123,8 @@ def test_decide_default_records_the_resolved_encoding_and_agrees(B, n):
     claim's options); a depth-lifted answer solved the ``L - 1`` formula."""
     task, shape = uand(3), Shape("explicit", "relu", n=n, L=2, B=B)
     for lift in (False, True):
-        auto = decide(task, shape, time_limit=120, lift=lift)
-        tree = decide(task, shape, sums="tree", time_limit=120, lift=lift)
+        auto = decide(task, shape, SolveOptions(time_limit=120, lift=lift))
+        tree = decide(task, shape, SolveOptions(sums="tree", time_limit=120, lift=lift))
         assert auto.status == tree.status != "UNKNOWN"
         assert auto.options["sums"] in ("tree", "binary")
         solved = replace(shape, L=auto.info.get("lifted_from_L", shape.L))

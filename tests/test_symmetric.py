@@ -10,6 +10,7 @@ import pytest
 
 from superpos_formal.errors import InputError
 from superpos_formal.network import Network
+from superpos_formal.options import SolveOptions
 from superpos_formal.shape import Shape
 from superpos_formal.solve.symmetric import (ansatz_for, encode_symmetric, is_invariant,
                                              neuron_perms, pair_output_perm,
@@ -26,7 +27,7 @@ def _step(n):
 def found():
     task = uand(6)
     a = ansatz_for(task, 6, shift=1, cycles=(6,))
-    r = solve_symmetric(task, _step(6), a, time_limit=60)
+    r = solve_symmetric(task, _step(6), a, SolveOptions(time_limit=60))
     assert r.status == "SAT"
     return task, a, r.network
 
@@ -105,7 +106,7 @@ def test_orbit_inputs_give_the_same_answers_as_all_inputs():
 def test_no_invariant_network_is_not_unsat():
     task = uand(7)
     a = ansatz_for(task, 5, shift=1, cycles=(1,) * 5)  # neurons fixed by Z7
-    r = solve_symmetric(task, _step(5), a, time_limit=60)
+    r = solve_symmetric(task, _step(5), a, SolveOptions(time_limit=60))
     assert r.status == "NO_INVARIANT" and r.network is None
 
 
@@ -125,7 +126,7 @@ def test_dihedral_ansatz_answer_verifies():
     task = uand(6)
     a = ansatz_for(task, 6, shift=1, cycles=(6,), reflection=True)
     assert a.order == 12
-    r = solve_symmetric(task, _step(6), a, time_limit=60)
+    r = solve_symmetric(task, _step(6), a, SolveOptions(time_limit=60))
     assert r.status == "SAT" and verify(r.network, task).ok and is_invariant(r.network, a)
 
 

@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import InputError, SoundnessError
+from ..options import SolveOptions
 from ..results import Status
 from ..solve.family import decide_family
 from ..solve.search import decide
@@ -41,15 +42,15 @@ def _resolve_unsat(cell, work, time_limit, family=None):
     """Solve ``cell``'s question again, logging the proof under ``work``."""
     opts = dict(cell.options or {})
     pp, cp = os.path.join(work, "proof.drat"), os.path.join(work, "formula.cnf")
+    solve = SolveOptions(solver=cell.solver, time_limit=time_limit,
+                         symmetry=opts.get("symmetry", True), sums=opts.get("sums", "tree"))
     if family is not None:
-        fresh = decide_family(family, cell.shape, time_limit=time_limit, solver=cell.solver,
-                              symmetry=opts.get("symmetry", True), proof_path=pp,
-                              cnf_path=cp, check=check_unsat)
+        fresh = decide_family(family, cell.shape, solve, checker=check_unsat, proof_path=pp,
+                              cnf_path=cp)
     else:
-        fresh = decide(cell.subject, cell.shape, time_limit=time_limit, solver=cell.solver,
-                       symmetry=opts.get("symmetry", True), sums=opts.get("sums", "tree"),
-                       max_nonzero=opts.get("max_nonzero"), inputs=opts.get("inputs"),
-                       proof_path=pp, cnf_path=cp, check=check_unsat)
+        fresh = decide(cell.subject, cell.shape, solve, checker=check_unsat, proof_path=pp,
+                       cnf_path=cp, max_nonzero=opts.get("max_nonzero"),
+                       inputs=opts.get("inputs"))
     if fresh.status == Status.SAT:
         raise SoundnessError(f"the UNSAT at n={cell.shape.n} is SAT when solved again")
     if fresh.status != Status.UNSAT:

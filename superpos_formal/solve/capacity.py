@@ -16,7 +16,7 @@ Examples
 --------
 >>> from superpos_formal.shape import Shape
 >>> sh = Shape("superposed", "step", n=1, B=0, codes="free")  # one setting only
->>> r = capacity("permutations", sh, m_out_min=1, m_out_max=3, counting_only=True)
+>>> r = capacity(CapacityFamilies("permutations", m_out_max=3), sh, counting_only=True)
 >>> [row["status"] for row in r.rows]
 ['not ruled out', 'UNSAT(counting)', 'UNSAT(counting)']
 >>> r
@@ -26,16 +26,17 @@ Examples
 import html
 import time
 from dataclasses import dataclass, field
+from typing import Optional
 from math import comb
 
 from ..bounds import counting_bound_check, log2_family_size
 from ..errors import InputError
 from ..results import CodeKind, Mode, ResultTable, Status, bounds_label
 from ..tasks import MAX_FAMILY_MEMBERS, pair_set_family, permutation_family
+from ..options import SolveOptions
 from .family import decide_family
-from .search import _left
 
-__all__ = ["capacity", "Capacity", "CAPACITY_FAMILIES"]
+__all__ = ["capacity", "Capacity", "CapacityFamilies", "CAPACITY_FAMILIES"]
 
 CAPACITY_FAMILIES = ("permutations", "pair-sets")
 
@@ -87,81 +88,116 @@ class Capacity:
         return f"<p>{html.escape(repr(self))}</p>" + self.table._repr_html_()
 
 
-def capacity(kind, shape, *, m=None, s=None, op=None, m_out_min=1, m_out_max=None,
-             counting_only=False, time_limit=None, budget=None, check=None,
-             progress=None, **kw):
+@dataclass(frozen=True)
+class CapacityFamilies:
+    """Which families :func:`capacity` asks: one per ``m'`` in a range.
+
+    ``kind`` ``"permutations"`` (``m = m'``; ``m`` not allowed) or
+    ``"pair-sets"`` (``m`` input features, required; ``op`` ``and``
+    (default), ``or`` or ``xor``). ``s``: sparsity (default 1 for
+    permutations, 2 for pair sets). ``m_out_min``, ``m_out_max``: the range
+    of ``m'`` (default ``1..4`` for permutations, ``1..C(m, 2)`` for pair
+    sets). Invalid combinations raise InputError when built.
+
+    >>> CapacityFamilies("permutations", m_out_max=3).range
+    (1, 3)
+    >>> CapacityFamilies("pair-sets", m=4).family(2).size
+    15
+    """
+
+    kind: str
+    m: Optional[int] = None
+    s: Optional[int] = None
+    op: Optional[str] = None
+    m_out_min: int = 1
+    m_out_max: Optional[int] = None
+
+    def __post_init__(self):
+        if self.kind not in CAPACITY_FAMILIES:
+            raise InputError(f"--family: unknown family {self.kind!r} (permutations or pair-sets)")
+        if self.kind == "permutations":
+            if self.m is not None:
+                raise InputError("--m: the permutation family has m = m'; use --m-out-max")
+            if self.op is not None:
+                raise InputError("--op: only for the pair-sets family")
+        else:
+            if self.m is None:
+                raise InputError("--m: the pair-sets family needs --m (input features)")
+            if self.m_out_max is not None and self.m_out_max > comb(self.m, 2):
+                raise InputError(f"--m-out-max: at most C({self.m},2)={comb(self.m, 2)} pairs, "
+                                 f"got {self.m_out_max}")
+        lo, hi = self.range
+        if lo < 1:
+            raise InputError(f"--m-out-min: must be >= 1, got {lo}")
+        if lo > hi:
+            raise InputError(f"--m-out-min: {lo} exceeds --m-out-max {hi}")
+
+    @property
+    def range(self):
+        """``(lo, hi)``: the ``m'`` asked."""
+        if self.m_out_max is not None:
+            return self.m_out_min, self.m_out_max
+        return self.m_out_min, (4 if self.kind == "permutations" else comb(self.m, 2))
+
+    @property
+    def hi_is(self):
+        """``"all"`` when ``hi`` is every ``m'`` the family has, else ``"cap"``."""
+        return "all" if self.kind == "pair-sets" and self.range[1] == comb(self.m, 2) else "cap"
+
+    def family(self, m_out):
+        """The family at ``m' = m_out``."""
+        if self.kind == "permutations":
+            return permutation_family(m_out, 1 if self.s is None else self.s)
+        return pair_set_family(self.m, m_out, 2 if self.s is None else self.s, self.op or "and")
+
+
+def capacity(families, shape, options=None, *, budget=None, checker=None,
+             counting_only=False, on_row=None):
     """Decide the family question at ``shape.n`` for each ``m'`` in a range.
 
     Parameters
     ----------
-    kind : str
-        ``"permutations"`` or ``"pair-sets"``.
+    families : CapacityFamilies
+        The family kind and the range of ``m'``.
     shape : Shape
         Superposed, ``codes="free"``; its ``n`` is the width tested.
-    m : int, optional
-        Pair sets: input features (required). Permutations: not allowed
-        (``m = m'``).
-    s : int, optional
-        Sparsity (default 1 for permutations, 2 for pair sets).
-    op : str, optional
-        Pair sets: ``and`` (default), ``or`` or ``xor``.
-    m_out_min, m_out_max : int
-        The range of ``m'`` (default ``1..4`` for permutations, ``1..C(m, 2)``
-        for pair sets).
+    options : SolveOptions, optional
+        As for :func:`~superpos_formal.solve.family.decide_family`
+        (``time_limit`` per solve).
+    budget : Budget, optional
+        Bounds the whole call (passed down unchanged).
+    checker : callable, optional
+        The proof checker (see :func:`~superpos_formal.solve.search.decide`).
     counting_only : bool
         Apply only the counting bound; run no solver.
-    time_limit : float, optional
-        Per solve. ``budget`` bounds the whole call.
-    check : callable, optional
-        The proof checker (see :func:`~superpos_formal.solve.search.decide`).
-    progress : callable, optional
-        Called with each row as it is decided.
+    on_row : callable, optional
+        Called with each row (a dict) as it is decided.
 
     Returns
     -------
     Capacity
     """
-    if kind not in CAPACITY_FAMILIES:
-        raise InputError(f"--family: unknown family {kind!r} (permutations or pair-sets)")
     if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
         raise InputError("shape: capacity asks the family question (superposed, free codes)")
-    if kind == "permutations":
-        if m is not None:
-            raise InputError("--m: the permutation family has m = m'; use --m-out-max")
-        if op is not None:
-            raise InputError("--op: only for the pair-sets family")
-        s = 1 if s is None else s
-        hi = 4 if m_out_max is None else m_out_max
-    else:
-        if m is None:
-            raise InputError("--m: the pair-sets family needs --m (input features)")
-        s = 2 if s is None else s
-        hi = comb(m, 2) if m_out_max is None else m_out_max
-        if hi > comb(m, 2):
-            raise InputError(f"--m-out-max: at most C({m},2)={comb(m, 2)} pairs, got {hi}")
-    lo = m_out_min
-    if lo < 1:
-        raise InputError(f"--m-out-min: must be >= 1, got {lo}")
-    if lo > hi:
-        raise InputError(f"--m-out-min: {lo} exceeds --m-out-max {hi}")
+    opts = options or SolveOptions()
+    budget = opts.call_budget(budget)
+    lo, hi = families.range
     if not counting_only:
         # refused up front, before any solve: a size the counting bound does
         # not rule out whose family the family question cannot enumerate
         for mo in range(lo, hi + 1):
-            fam = (permutation_family(mo, s) if kind == "permutations"
-                   else pair_set_family(m, mo, s, op or "and"))
+            fam = families.family(mo)
             if fam.size > MAX_FAMILY_MEMBERS and \
                     not counting_bound_check(fam, shape, claimed_computable=False).rules_out:
                 raise InputError(f"--m-out-max: the family at m'={mo} has {fam.size} members; "
                                  f"the family question takes at most {MAX_FAMILY_MEMBERS} "
                                  f"(lower --m-out-max to {mo - 1}, or --counting-only)")
     t0 = time.perf_counter()
-    deadline = None if budget is None else t0 + budget
-    res = Capacity(kind, shape, lo, hi, counting_only=counting_only,
-                   hi_is="all" if kind == "pair-sets" and hi == comb(m, 2) else "cap")
+    res = Capacity(families.kind, shape, lo, hi, counting_only=counting_only,
+                   hi_is=families.hi_is)
+    inner = opts.replace(budget=None)
     for mo in range(lo, hi + 1):
-        fam = (permutation_family(mo, s) if kind == "permutations"
-               else pair_set_family(m, mo, s, op or "and"))
+        fam = families.family(mo)
         chk = counting_bound_check(fam, shape, claimed_computable=False)
         lg = log2_family_size(fam)
         secs = None
@@ -170,8 +206,7 @@ def capacity(kind, shape, *, m=None, s=None, op=None, m_out_min=1, m_out_max=Non
         elif counting_only:
             status = "not ruled out"
         else:
-            cell = decide_family(fam, shape, time_limit=time_limit, check=check,
-                                 budget=_left(deadline), **kw)
+            cell = decide_family(fam, shape, inner, budget=budget, checker=checker)
             status, secs = cell.status, round(cell.seconds, 2)
             if status == Status.UNSAT and not cell.certified:
                 status = "UNSAT(unchecked)"
@@ -182,12 +217,11 @@ def capacity(kind, shape, *, m=None, s=None, op=None, m_out_min=1, m_out_max=Non
                "log2_size": round(float(lg.expr.evalf(6)), 3), "bits": chk.bits,
                "status": str(status), "seconds": secs}
         res.rows.append(row)
-        if progress:
-            progress(row)
+        if on_row:
+            on_row(row)
         if status == Status.SAT and res.first_fail is None:
             res.ok_upto = mo
         elif status != Status.SAT and res.first_fail is None:
             res.first_fail = (mo, str(status))
     res.seconds = time.perf_counter() - t0
     return res
-

@@ -91,7 +91,9 @@ from ..encode.sat import encode_architecture
 from ..errors import InputError, SoundnessError
 from ..network import Network
 from ..shape import Shape
-from .runner import DEFAULT_SOLVER, Child, solver_version
+from ..budget import Budget
+from ..options import SolveOptions
+from .runner import Child, solver_version
 
 __all__ = ["CountResult", "count_functions", "count_threshold_functions",
            "threshold_functions", "SUFFICIENT_B", "THRESHOLD_COUNTS",
@@ -182,9 +184,17 @@ def _enum_child(emit, clauses, extra, out_lits, enc, solver, limit):
     s.delete()
 
 
-def _enumerate(enc, X, m_out, question, *, extra=(), time_limit=None, limit=None,
-               progress=None, keep=False, solver=DEFAULT_SOLVER, t0=None, memory_mb=None):
-    t0 = time.perf_counter() if t0 is None else t0
+def _enumerate(enc, X, question, opts, *, budget=None, clock=None, extra=(), limit=None,
+               progress=None, keep=False):
+    """Enumerate the functions of ``enc`` over ``X`` in a child (one
+    message per function, each verified here). ``question["m_out"]``
+    outputs (1 when absent); ``opts.time_limit`` bounds the whole count,
+    measured on ``clock`` (a :class:`~superpos_formal.budget.Budget` started
+    before encoding, so encoding counts), ``opts.solver`` solves;
+    ``budget`` is the call's."""
+    clock = Budget(opts.time_limit) if clock is None else clock
+    m_out = question.get("m_out", 1)
+    solver = opts.solver
     keys = sorted(enc.output_lits)
     lits = [enc.output_lits[k] for k in keys]
     for l in lits:
@@ -199,11 +209,11 @@ def _enumerate(enc, X, m_out, question, *, extra=(), time_limit=None, limit=None
     reason, exact = "", False
     last_report = time.perf_counter()
     with Child(_enum_child, enc.clauses, list(extra), lits, enc, solver, limit,
-               stream=True, part="enumeration", memory_mb=memory_mb) as ch:
+               stream=True, part="enumeration", budget=budget) as ch:
         while True:
-            remaining = None
-            if time_limit is not None:
-                remaining = max(time_limit - (time.perf_counter() - t0), 0.0)
+            remaining = clock.remaining()
+            if remaining is not None:
+                remaining = max(remaining, 0.0)
             try:
                 msg = ch.recv(remaining)
             except RuntimeError as e:
@@ -235,12 +245,12 @@ def _enumerate(enc, X, m_out, question, *, extra=(), time_limit=None, limit=None
             seen.add(claimed)
             now = time.perf_counter()
             if progress is not None and now - last_report >= 1.0:
-                progress(len(seen), now - t0)
+                progress(len(seen), clock.elapsed())
                 last_report = now
     if progress is not None:
-        progress(len(seen), time.perf_counter() - t0)
+        progress(len(seen), clock.elapsed())
     return CountResult(
-        count=len(seen), exact=exact, seconds=time.perf_counter() - t0,
+        count=len(seen), exact=exact, seconds=clock.elapsed(),
         method="sat-enumeration", question=question, certified=False, reason=reason,
         functions=sorted(seen) if keep else None, solver=solver,
         info=dict(enc.info))
@@ -251,8 +261,8 @@ def _check_int(name, v, lo):
         raise InputError(f"{name}: must be an integer >= {lo}, got {v!r}")
 
 
-def count_functions(m, m_out, s, shape, *, time_limit=None, limit=None, progress=None,
-                    functions=False, symmetry=True, solver=DEFAULT_SOLVER):
+def count_functions(m, m_out, s, shape, options=None, *, budget=None, limit=None,
+                    progress=None, functions=False):
     """Number of distinct functions ``X(m, s) -> {0,1}^{m'}`` realized by ``shape``.
 
     Parameters
@@ -261,12 +271,16 @@ def count_functions(m, m_out, s, shape, *, time_limit=None, limit=None, progress
         Explicit mode, or superposed with given codes (counts functions at
         those codes) or free codes (counts over all codes too).
         ``shape.tolerance`` is ignored (a function is realized exactly or not).
-    time_limit : float, optional
-        Hard wall-clock limit in seconds (encoding included).
+    options : SolveOptions, optional
+        ``time_limit``: hard wall-clock limit in seconds for the whole count
+        (encoding included); ``solver``, ``symmetry`` as usual.
+    budget : Budget, optional
+        The call's budget (passed down unchanged).
     limit : int, optional
         Stop after this many functions.
     progress : callable, optional
-        ``progress(count_so_far, seconds)``, about once a second.
+        ``progress(count_so_far, seconds)``, about once a second (a count
+        callback, not ``options.progress``'s lines of text).
     functions : bool
         Return the truth tables (sorted; each is a tuple over ``domain(m, s)``
         of output tuples, the layout of :attr:`Task.outputs`).
@@ -293,13 +307,13 @@ def count_functions(m, m_out, s, shape, *, time_limit=None, limit=None, progress
         _check_int("limit", limit, 0)
     if shape.tolerance:
         shape = replace(shape, tolerance=0)
-    t0 = time.perf_counter()
-    enc = encode_architecture(m, m_out, s, shape, symmetry=symmetry)
+    opts = options or SolveOptions()
+    clock = Budget(opts.time_limit)
+    enc = encode_architecture(m, m_out, s, shape, symmetry=opts.symmetry)
     question = {"question": "count", "m": m, "m_out": m_out, "s": s,
-                "shape": shape.to_dict(), "symmetry": bool(symmetry)}
-    return _enumerate(enc, domain(m, s), m_out, question, time_limit=time_limit,
-                      limit=limit, progress=progress, keep=functions, solver=solver,
-                      t0=t0)
+                "shape": shape.to_dict(), "symmetry": bool(opts.symmetry)}
+    return _enumerate(enc, domain(m, s), question, opts, budget=opts.call_budget(budget),
+                      clock=clock, limit=limit, progress=progress, keep=functions)
 
 
 # ------------------------------------------------------------------ threshold
@@ -309,9 +323,9 @@ def _cube(k):
     return list(domain(k, k)) if k else [()]
 
 
-def _threshold_sat(k, B, **kw):
+def _threshold_sat(k, B, opts, **kw):
     shape = Shape("explicit", "step", n=1, B=max(B, 1), B_bias=k * B + 1)
-    t0 = time.perf_counter()
+    clock = Budget(opts.time_limit)
     enc = encode_architecture(k, 1, k, shape, symmetry=False)
     # weights in [-B, B]: the shape's bound is max(B, 1) so that V = 1 fits;
     # for B = 0 force W = 0 too.
@@ -323,7 +337,7 @@ def _threshold_sat(k, B, **kw):
             extra += [[w.ge(0)], [-w.ge(1)]]
     extra = [[l for l in cl if l != -1] for cl in extra if 1 not in cl]
     question = {"question": "threshold-count", "k": k, "B": B, "B_bias": k * B + 1}
-    res = _enumerate(enc, _cube(k), 1, question, extra=extra, t0=t0, **kw)
+    res = _enumerate(enc, _cube(k), question, opts, clock=clock, extra=extra, **kw)
     if res.functions is not None:
         res.functions = [tuple(y[0] for y in f) for f in res.functions]
     return res
@@ -461,7 +475,7 @@ def count_threshold_functions(k, B=None, *, method="auto", time_limit=None,
     if method == "sat":
         if k < 1:
             raise InputError("k: the SAT method needs k >= 1 (use cuts or orbit for k = 0)")
-        return _threshold_sat(k, B, time_limit=time_limit, keep=functions,
+        return _threshold_sat(k, B, SolveOptions(time_limit=time_limit), keep=functions,
                               progress=progress)
     t0 = time.perf_counter()
     masks = threshold_functions(k, B, method)

@@ -37,10 +37,15 @@ falls back to the member-CEGIS loop (:func:`~.family.decide_family`).
 Answers are SAT (every member verified) or come from the unchanged paths.
 """
 
+import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
+from typing import Any, Optional
 
+from ..budget import Budget
 from ..domain import domain
 # _Enc and _code_vars are the encoder's own per-run state and code builder:
 # only _Enc.param (how a code entry becomes a variable) is replaced, so every
@@ -48,9 +53,9 @@ from ..domain import domain
 from ..encode.ints import TRUE, Const, scaled
 from ..encode.sat import (ENCODER_NAME, ENCODER_VERSION, SatEncoding, _code_vars, _Enc,
                           encode_family_sat, validate_question)
-from ..encode.symmetry import family_symmetry_of
 from ..errors import InputError, SoundnessError
 from ..network import Network
+from ..options import SolveOptions
 from ..schema import network_from_dict
 from ..results import CodeKind, Mode, Status
 from ..tasks import MAX_FAMILY_MEMBERS
@@ -58,13 +63,13 @@ from ..verify import verify
 # _test_members: the member loop's own check of the other members with a code
 # fixed (one formula, a solve per member under assumptions), reused as is
 from .cell import Cell
-from .family import _test_members, decide_family, extend_formula
-from .runner import DEFAULT_SOLVER, SolveResult, run, solve_cnf
+from .family import _encoder_options, _test_members, decide_family, extend_formula
+from .runner import SolveResult, run, solve_cnf
 from .search import CADICAL_CONFIGS
 
 __all__ = ["CodeGroup", "group_for", "GROUPS", "member_orbits", "transform_table",
            "transform_network", "is_equivariant", "encode_equivariant",
-           "decide_family_orbits", "refute_subfamily", "OrbitResult"]
+           "decide_family_orbits", "refute_subfamily", "OrbitResult", "OrbitMethod"]
 
 
 # ---------------------------------------------------------------- groups
@@ -456,38 +461,40 @@ def _tied_child(clauses, solver, config):
         return {"status": "SAT" if ok else "UNSAT", "model": s.get_model() if ok else None}
 
 
-def _solve_tied(enc, solver, time_limit):
-    """The tied formula in a child (killed at ``time_limit``): a
+def _solve_tied(enc, solver, budget):
+    """The tied formula in a child (killed when ``budget`` runs out): a
     :class:`~.runner.SolveResult` without proof (its UNSAT is no answer)."""
     t0 = time.perf_counter()
-    out = run(_tied_child, enc.clauses, solver, TIED_CONFIG, time_limit=time_limit)
+    out = run(_tied_child, enc.clauses, solver, TIED_CONFIG, budget=budget)
     dt = time.perf_counter() - t0
     if not out.done:
         return SolveResult("UNKNOWN", dt, solver=solver, reason=out.reason, limit=out.limit)
     return SolveResult(out.value["status"], dt, model=out.value["model"], solver=solver)
 
 
-def _rep_networks_cegis(rep_tasks, shape, group, deadline, solver, timings, progress=None):
+def _member_check_options(opts):
+    """The options of the other representatives' solves with a tied code:
+    no per-solve limit (the attempt's budget bounds them), no breaks."""
+    return opts.replace(time_limit=None, symmetry=False, budget=None, progress=None)
+
+
+def _rep_networks_cegis(rep_tasks, shape, group, opts, budget, timings):
     """The representatives by a loop over them with the tie kept: solve the
     tied formula of a subset, give its code to every other representative
     (one formula with free outputs, a solve per member under assumptions:
     :func:`~.family._test_members`), add the first one it cannot serve.
     Returns ``(status, E, R, networks, info)``; an UNSAT of a subset's tied
     formula is NO_EQUIVARIANT for all (no equivariant code serves a subset)."""
-    def left():
-        return None if deadline is None else deadline - time.perf_counter()
-
     core, rounds = [0], 0
     while True:
         rounds += 1
         t = time.perf_counter()
         enc = encode_equivariant([rep_tasks[i] for i in core], shape, group)
         timings["encode"] = timings.get("encode", 0) + time.perf_counter() - t
-        rem = left()
-        if rem is not None and rem <= 0:
+        if budget is not None and budget.expired():
             return Status.UNKNOWN, None, None, None, enc.info
         t = time.perf_counter()
-        res = _solve_tied(enc, solver, rem)
+        res = _solve_tied(enc, opts.solver, budget)
         timings["solve"] = timings.get("solve", 0) + time.perf_counter() - t
         info = dict(enc.info, rounds=rounds, members=len(rep_tasks), core=len(core))
         if res.status != Status.SAT:
@@ -495,14 +502,14 @@ def _rep_networks_cegis(rep_tasks, shape, group, deadline, solver, timings, prog
             return st, None, None, None, info
         E, R, nets = enc.decode_all(res.model)
         t = time.perf_counter()
-        networks, failed, stop = _test_members(rep_tasks, core, nets, E, R, shape, left,
-                                               solver, False)
+        networks, failed, stop = _test_members(rep_tasks, core, nets, (E, R), shape,
+                                               _member_check_options(opts), budget)
         timings["members"] = timings.get("members", 0) + time.perf_counter() - t
-        if progress:
-            progress(f"  {group.name} round {rounds}: tied code for {len(core)} "
-                     f"representative(s) in {res.seconds:.2f} s; the others "
-                     f"{'all served' if failed is None and not stop else 'stopped' if stop else f'not: #{failed}'} "
-                     f"({time.perf_counter() - t:.2f} s)")
+        if opts.progress:
+            opts.progress(f"  {group.name} round {rounds}: tied code for {len(core)} "
+                          f"representative(s) in {res.seconds:.2f} s; the others "
+                          f"{'all served' if failed is None and not stop else 'stopped' if stop else f'not: #{failed}'} "
+                          f"({time.perf_counter() - t:.2f} s)")
         if stop:
             return Status.UNKNOWN, None, None, None, info
         if failed is None:
@@ -510,19 +517,16 @@ def _rep_networks_cegis(rep_tasks, shape, group, deadline, solver, timings, prog
         core.append(failed)
 
 
-def _rep_loop_child(rep_tasks, shape, group, solver, deadline):
+def _rep_loop_child(rep_tasks, shape, group, opts, budget):
     """Child half of :func:`_rep_networks_incremental`: one solver for all
     rounds, each round adds only the new representative's clauses (the tied
     encoding of a list of tasks extends that of every prefix, clause for
     clause: the code entries first, then the members in order; checked)."""
     from pysat.solvers import Solver
 
-    def left():
-        return None if deadline is None else deadline - time.time()
-
     core, rounds, added, log = [0], 0, [], []
-    with Solver(name=solver) as s:
-        if solver.startswith("cadical") and CADICAL_CONFIGS[TIED_CONFIG]:
+    with Solver(name=opts.solver) as s:
+        if opts.solver.startswith("cadical") and CADICAL_CONFIGS[TIED_CONFIG]:
             s.solver.configure(CADICAL_CONFIGS[TIED_CONFIG])  # before the first clause
         while True:
             rounds += 1
@@ -540,8 +544,8 @@ def _rep_loop_child(rep_tasks, shape, group, solver, deadline):
                 return {"status": "NO_EQUIVARIANT", "info": info, "log": log}
             E, R, nets = enc.decode_all(s.get_model())
             t = time.perf_counter()
-            networks, failed, stop = _test_members(rep_tasks, core, nets, E, R, shape, left,
-                                                   solver, False)
+            networks, failed, stop = _test_members(rep_tasks, core, nets, (E, R), shape,
+                                                   _member_check_options(opts), budget)
             log.append(f"{msg}; the others "
                        f"{'stopped' if stop else 'all served' if failed is None else 'not'} "
                        f"({time.perf_counter() - t:.2f} s)")
@@ -553,69 +557,70 @@ def _rep_loop_child(rep_tasks, shape, group, solver, deadline):
             core.append(failed)
 
 
-def _rep_networks_incremental(rep_tasks, shape, group, time_limit, solver, progress=None):
+def _rep_networks_incremental(rep_tasks, shape, group, opts, budget):
     """:func:`_rep_networks_cegis` with one solver kept across the rounds (in
-    one child, killed at ``time_limit``); the same return value. Not the
-    default: measured once each (load ~8), permutations of 5 at n = 3 under
-    D4 5.55 s against 4.86 s fresh (2 rounds both), pair sets (5, 2) at n = 3
-    under a coordinate swap 45.2 s (6 rounds) against 9.4 s (2 rounds): the
-    kept solver finds other codes, which serve fewer of the others."""
-    deadline = None if time_limit is None else time.time() + time_limit
-    out = run(_rep_loop_child, rep_tasks, shape, group, solver, deadline,
-              time_limit=time_limit)
+    one child, killed when ``budget`` runs out); the same return value. Not
+    the default: measured once each (load ~8), permutations of 5 at n = 3
+    under D4 5.55 s against 4.86 s fresh (2 rounds both), pair sets (5, 2)
+    at n = 3 under a coordinate swap 45.2 s (6 rounds) against 9.4 s (2
+    rounds): the kept solver finds other codes, which serve fewer of the
+    others."""
+    out = run(_rep_loop_child, rep_tasks, shape, group, opts, budget, budget=budget)
     if not out.done:
         return Status.UNKNOWN, None, None, None, {}
     v = out.value
-    if progress:
+    if opts.progress:
         for line in v["log"]:
-            progress(f"  {group.name} {line}")
+            opts.progress(f"  {group.name} {line}")
     if v["status"] != Status.SAT:
         return v["status"], None, None, None, v["info"]
     return (Status.SAT, v["E"], v["R"], [network_from_dict(d) for d in v["networks"]],
             v["info"])
 
 
-def solve_orbits(members, shape, group, *, time_limit=None, solver=DEFAULT_SOLVER,
-                 cegis=False, progress=None, incremental=False):
+def solve_orbits(members, shape, group, options=None, *, budget=None, cegis=False,
+                 incremental=False):
     """Orbits, the tied solve of the representatives, reconstruction, and the
     exhaustive check of every member.
 
-    ``cegis``: the representatives by :func:`_rep_networks_cegis` (a loop
-    over them, the code tied throughout) instead of one joint formula."""
+    ``options.time_limit`` bounds this whole attempt (inside ``budget``);
+    ``options.solver``, ``options.progress`` as usual. ``cegis``: the
+    representatives by :func:`_rep_networks_cegis` (a loop over them, the
+    code tied throughout) instead of one joint formula; ``incremental``
+    (with ``cegis``): that loop in one solver session."""
+    opts = options or SolveOptions()
+    # the attempt's own budget: time_limit seconds, ending with the caller's
+    attempt = (Budget(opts.time_limit, parent=budget) if opts.time_limit is not None
+               else budget)
     t0 = time.perf_counter()
     orbits = member_orbits(members, group)
     reps = [k for k, _ in orbits]
     t1 = time.perf_counter()
     timings = {"orbits": t1 - t0}
-    if cegis and incremental:
-        st, E, R, nets, info = _rep_networks_incremental([members[k] for k in reps], shape,
-                                                         group, time_limit, solver, progress)
-        t3 = time.perf_counter()
-        timings["loop"] = t3 - t1
-        if st != Status.SAT:
-            return OrbitResult(str(st), time.perf_counter() - t0, group.name, reps, info,
-                               timings=timings)
-    elif cegis:
-        deadline = None if time_limit is None else t1 + time_limit
-        st, E, R, nets, info = _rep_networks_cegis([members[k] for k in reps], shape, group,
-                                                   deadline, solver, timings, progress)
-        t3 = time.perf_counter()
-        if st != Status.SAT:
-            return OrbitResult(str(st), time.perf_counter() - t0, group.name, reps, info,
-                               timings=timings)
-        enc = None
+    reason = ""
+    if cegis:
+        rep_tasks = [members[k] for k in reps]
+        if incremental:
+            st, E, R, nets, info = _rep_networks_incremental(rep_tasks, shape, group, opts,
+                                                             attempt)
+            timings["loop"] = time.perf_counter() - t1
+        else:
+            st, E, R, nets, info = _rep_networks_cegis(rep_tasks, shape, group, opts,
+                                                       attempt, timings)
     else:
         enc = encode_equivariant([members[k] for k in reps], shape, group)
         t2 = time.perf_counter()
-        res = _solve_tied(enc, solver, time_limit)
-        t3 = time.perf_counter()
-        timings.update(encode=t2 - t1, solve=t3 - t2)
-        info = enc.info
-        if res.status != Status.SAT:
-            st = "NO_EQUIVARIANT" if res.status == Status.UNSAT else Status.UNKNOWN
-            return OrbitResult(str(st), time.perf_counter() - t0, group.name, reps, info,
-                               timings=timings, reason=res.reason or "")
-        E, R, nets = enc.decode_all(res.model)
+        res = _solve_tied(enc, opts.solver, attempt)
+        timings.update(encode=t2 - t1, solve=time.perf_counter() - t2)
+        info, reason = enc.info, res.reason or ""
+        st = Status.SAT if res.status == Status.SAT else (
+            "NO_EQUIVARIANT" if res.status == Status.UNSAT else Status.UNKNOWN)
+        if st == Status.SAT:
+            E, R, nets = enc.decode_all(res.model)
+    t3 = time.perf_counter()
+    if st != Status.SAT:
+        return OrbitResult(str(st), time.perf_counter() - t0, group.name, reps, info,
+                           timings=timings, reason=reason)
     if not is_equivariant(E, R, group):
         raise SoundnessError(f"orbits: decoded code is not equivariant under {group.name}")
     networks = [None] * len(members)
@@ -635,17 +640,18 @@ def solve_orbits(members, shape, group, *, time_limit=None, solver=DEFAULT_SOLVE
                        E=E, R=R, networks=networks, timings=timings)
 
 
-def refute_subfamily(subfamily, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
-                     proof_path=None, cnf_path=None):
+def refute_subfamily(subfamily, shape, options=None, *, budget=None, proof_path=None,
+                     cnf_path=None):
     """The ordinary free-code formula of ``subfamily`` (actual members):
     ``(status, solve result, encoding)``. Its UNSAT refutes every family
     containing the subfamily; its SAT says nothing about the family."""
+    opts = options or SolveOptions()
     enc = encode_family_sat(subfamily, shape, symmetry=True)
     if cnf_path:
         with open(cnf_path, "w") as fh:
             fh.write(enc.to_dimacs())
-    res = solve_cnf(enc.clauses, enc.nvars, solver=solver, time_limit=time_limit,
-                    proof_path=proof_path)
+    res = solve_cnf(enc.clauses, enc.nvars, solver=opts.solver, time_limit=opts.time_limit,
+                    proof_path=proof_path, budget=budget)
     return res.status, res, enc
 
 
@@ -660,111 +666,132 @@ DEFAULT_GROUPS = ("d4xflip", "d4", "s4", "s3", "c4", "c2", "flip")
 GROUP_LIMIT = 300
 
 
-def decide_family_orbits(family, shape, *, group=None, groups=DEFAULT_GROUPS,
-                         time_limit=None, budget=None, solver=DEFAULT_SOLVER,
-                         proof_path=None, cnf_path=None, check=None, progress=None,
-                         fallback=True, refute_representatives=False, cegis=True,
-                         group_limit=GROUP_LIMIT, **kw):
-    """The family question with the orbit method first.
+@dataclass(frozen=True)
+class OrbitMethod:
+    """How :func:`decide_family_orbits` searches (never what it asks).
 
     ``group`` (a :class:`CodeGroup`) or the named ``groups`` tried in turn
-    (each applicable one, ``time_limit`` each). The first SAT is the answer
-    (every member verified). Otherwise the representatives of the last
-    group are asked with a free code when ``refute_representatives`` (UNSAT:
-    the subfamily's refutation, the family's answer, proof checked by
-    ``check``; off by default: on the cells measured the member loop refutes
-    with a smaller core, faster), and then, with ``fallback``, the
-    member-CEGIS loop decides. ``kw`` goes to :func:`~.family.decide_family`.
-
-    ``group_limit``: seconds per group's attempt at most (default
-    :data:`GROUP_LIMIT`; ``None``: ``time_limit`` alone), so that a group
-    whose search does not end cannot keep the member loop from deciding.
-
-    ``cegis`` (default): the representatives by a loop over them with the
-    code tied (:func:`_rep_networks_cegis`); permutations of 5 at n = 3
-    under D4: 2 rounds, 4.6 s, against 18-34 s for the joint formula of all
-    22 representatives (load ~7).
+    (each applicable one). ``cegis`` (default): the representatives by a
+    loop over them with the code tied (:func:`_rep_networks_cegis`);
+    permutations of 5 at n = 3 under D4: 2 rounds, 4.6 s, against 18-34 s
+    for the joint formula of all 22 representatives (load ~7).
+    ``refute_representatives``: ask the last group's representatives with a
+    free code (off by default: on the cells measured the member loop
+    refutes with a smaller core, faster). ``fallback``: then the
+    member-CEGIS loop decides. ``group_limit``: seconds per group's attempt
+    at most (default :data:`GROUP_LIMIT`; ``None``: ``time_limit`` alone),
+    so that a group whose search does not end cannot keep the member loop
+    from deciding.
     """
+
+    group: Any = None
+    groups: tuple = DEFAULT_GROUPS
+    cegis: bool = True
+    fallback: bool = True
+    refute_representatives: bool = False
+    group_limit: Optional[float] = GROUP_LIMIT
+
+
+def decide_family_orbits(family, shape, options=None, *, budget=None, checker=None,
+                         proof_path=None, cnf_path=None, method=None):
+    """The family question with the orbit method first.
+
+    The signature of :func:`~.family.decide_family` (``options``,
+    ``budget``, ``checker`` alike) plus ``method`` (an
+    :class:`OrbitMethod`). Each group's attempt gets ``options.time_limit``
+    (and at most ``method.group_limit``) seconds. The first SAT is the
+    answer (every member verified). Otherwise the representatives of the
+    last group are asked with a free code when
+    ``method.refute_representatives`` (UNSAT: the subfamily's refutation,
+    the family's answer, proof checked by ``checker``), and then, with
+    ``method.fallback``, the member-CEGIS loop decides.
+    """
+    opts = options or SolveOptions()
+    budget = opts.call_budget(budget)
+    checker = checker if opts.check else None
+    method = method or OrbitMethod()
     if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
         raise InputError("shape: the family question needs mode=superposed, codes=free")
     t0 = time.perf_counter()
     members = family.member_list(MAX_FAMILY_MEMBERS, "the orbit method")
-    cands = [group] if group is not None else []
-    if group is None:
-        for name in groups:
-            try:
-                cands.append(group_for(family, shape.n, name))
-            except InputError:
-                continue
     tried, last = [], None
-    for gr in cands:
-        left = _left(budget, t0)
-        tl = min((v for v in (time_limit, left, group_limit) if v is not None), default=None)
-        if tl is not None and tl <= 0:
+    limits = [v for v in (opts.time_limit, method.group_limit) if v is not None]
+    attempt = opts.replace(time_limit=min(limits) if limits else None, budget=None)
+    for gr in _groups(family, shape, method):
+        if budget is not None and budget.expired():
             break
-        r = solve_orbits(members, shape, gr, time_limit=tl, solver=solver, cegis=cegis,
-                         progress=progress)
+        r = solve_orbits(members, shape, gr, attempt, budget=budget, cegis=method.cegis)
         last = r
         tried.append(f"{gr.name}: {r.status} ({len(r.reps)} representatives, {r.seconds:.2f} s)")
-        if progress:
-            progress(f"orbits {tried[-1]}")
+        if opts.progress:
+            opts.progress(f"orbits {tried[-1]}")
         if r.status == Status.SAT:
             return Cell(family, shape, Status.SAT, time.perf_counter() - t0, codes=(r.E, r.R),
-                              networks=r.networks,
-                              core=[members[k] for k in r.reps], rounds=1,
-                              # the options of the member loop's answer to the same
-                              # question, so both halves of a minimum pose one
-                              # question (a SAT answer rests on its verified
-                              # networks; there is no formula to regenerate)
-                              options=_loop_options(family, kw.get("symmetry", True)),
-                              info=dict(r.info, method="orbits", group_def=gr.to_dict(),
-                                        timings=r.timings, tried=tried),
-                              solver=solver)
-    if last is not None and refute_representatives:
-        left = _left(budget, t0)
-        tl = time_limit if left is None else (left if time_limit is None else min(time_limit, left))
-        if tl is None or tl > 0:
-            import os
-            import tempfile
-            tmp = tempfile.mkdtemp(prefix="superpos-orbits-") if check else None
-            pp = proof_path or (tmp and os.path.join(tmp, "proof.drat"))
-            cp = cnf_path or (tmp and os.path.join(tmp, "formula.cnf"))
-            sub = [members[k] for k in last.reps]
-            st, res, enc = refute_subfamily(sub, shape, time_limit=tl, solver=solver,
-                                            proof_path=pp, cnf_path=cp)
-            tried.append(f"representatives with a free code: {st} ({res.seconds:.2f} s)")
-            if progress:
-                progress(f"orbits {tried[-1]}")
-            if st == Status.UNSAT:
-                certified, note = False, "not checked (no proof checker given)"
-                if check:
-                    certified, note = check(cp, pp)
-                return Cell(family, shape, Status.UNSAT, time.perf_counter() - t0,
-                                  core=sub, proof_path=proof_path, cnf_path=cnf_path,
-                                  rounds=1, options={"symmetry": True}, info=dict(enc.info,
-                                  tried=tried, method="orbits: refuted subfamily"),
-                                  solver=solver, certified=certified, check_note=note)
-    if not fallback:
+                        networks=r.networks, core=[members[k] for k in r.reps], rounds=1,
+                        # the options of the member loop's answer to the same
+                        # question, so both halves of a minimum pose one
+                        # question (a SAT answer rests on its verified
+                        # networks; there is no formula to regenerate)
+                        options=_encoder_options(family, opts.symmetry),
+                        info=dict(r.info, method="orbits", group_def=gr.to_dict(),
+                                  timings=r.timings, tried=tried),
+                        solver=opts.solver)
+    if last is not None and method.refute_representatives and not (
+            budget is not None and budget.expired()):
+        cell = _refute_representatives(family, shape, opts, budget, checker,
+                                       (proof_path, cnf_path), [members[k] for k in last.reps],
+                                       tried)
+        if cell is not None:
+            cell.seconds = time.perf_counter() - t0
+            return cell
+    if not method.fallback:
         return Cell(family, shape, Status.UNKNOWN, time.perf_counter() - t0,
-                          options={"method": "orbits"}, info={"tried": tried},
-                          solver=solver, reason="no equivariant code found; no fallback",
-                          limit="time")
-    left = _left(budget, t0)
-    cell = decide_family(family, shape, time_limit=time_limit, budget=left, solver=solver,
-                         proof_path=proof_path, cnf_path=cnf_path, check=check,
-                         progress=progress, **kw)
+                    options={"method": "orbits"}, info={"tried": tried},
+                    solver=opts.solver, reason="no equivariant code found; no fallback",
+                    limit="time")
+    cell = decide_family(family, shape, opts.replace(budget=None), budget=budget,
+                         checker=checker, proof_path=proof_path, cnf_path=cnf_path)
     cell.seconds = time.perf_counter() - t0
     cell.info = dict(cell.info, orbits_tried=tried)
     return cell
 
 
-def _loop_options(family, symmetry):
-    opts = {"symmetry": symmetry}
-    fsym = family_symmetry_of(family) if symmetry else None
-    if fsym:
-        opts["family_symmetry"] = fsym
-    return opts
+def _groups(family, shape, method):
+    """The code groups to try: ``method.group``, else each named one that
+    applies to this family and width."""
+    if method.group is not None:
+        return [method.group]
+    out = []
+    for name in method.groups:
+        try:
+            out.append(group_for(family, shape.n, name))
+        except InputError:
+            continue
+    return out
 
 
-def _left(budget, t0):
-    return None if budget is None else budget - (time.perf_counter() - t0)
+def _refute_representatives(family, shape, opts, budget, checker, paths, sub, tried):
+    """The representatives with a free code: the UNSAT cell of ``family``
+    when their formula is UNSAT (a subfamily's refutation), else None."""
+    tmp = tempfile.mkdtemp(prefix="superpos-orbits-") if checker else None
+    try:
+        pp = paths[0] or (tmp and os.path.join(tmp, "proof.drat"))
+        cp = paths[1] or (tmp and os.path.join(tmp, "formula.cnf"))
+        st, res, enc = refute_subfamily(sub, shape, opts, budget=budget, proof_path=pp,
+                                        cnf_path=cp)
+        tried.append(f"representatives with a free code: {st} ({res.seconds:.2f} s)")
+        if opts.progress:
+            opts.progress(f"orbits {tried[-1]}")
+        if st != Status.UNSAT:
+            return None
+        certified, note = False, "not checked (no proof checker given)"
+        if checker:
+            certified, note = checker(cp, pp)
+        return Cell(family, shape, Status.UNSAT, res.seconds, core=sub,
+                    proof_path=paths[0], cnf_path=paths[1], rounds=1,
+                    options={"symmetry": True},
+                    info=dict(enc.info, tried=tried, method="orbits: refuted subfamily"),
+                    solver=opts.solver, certified=certified, check_note=note)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)

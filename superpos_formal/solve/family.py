@@ -26,16 +26,18 @@ from ..codes import forced_errors
 from ..domain import domain
 from ..encode.sat import encode_architecture, encode_family_sat
 from ..encode.symmetry import family_symmetry_of
-from ..budget import check_budget
+from ..budget import check_budget, clamp
 from ..errors import InputError, SoundnessError
+from ..options import SolveOptions
 from ..results import CodeKind, Mode, Status
 from ..schema import network_from_dict
 from ..sizes import check_encoding_size
 from ..tasks import MAX_FAMILY_MEMBERS
 from ..verify import verify
-from .cell import Cell, Search
-from .runner import DEFAULT_SOLVER, Child, run_limited, solve_cnf
-from .search import CADICAL_CONFIGS, _left, decide, is_minimum, solve_limit
+from .ascend import ascend
+from .cell import Cell
+from .runner import Child, run, solve_cnf
+from .search import CADICAL_CONFIGS, decide, proof_paths
 
 __all__ = ["decide_family", "min_neurons_family", "FAMILY_CONFIG", "extend_formula"]
 
@@ -54,23 +56,24 @@ def extend_formula(solver, added, clauses, what):
     solver.append_formula(clauses[len(added):])
     return clauses
 
-def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
-                  symmetry=True, proof_path=None, cnf_path=None, start=1,
-                  progress=None, check=None, budget=None, incremental=True,
-                  member_options=None, config=None):
+
+def decide_family(family, shape, options=None, *, budget=None, checker=None,
+                  proof_path=None, cnf_path=None, start=1, member_options=None, config=None):
     """Decide whether one shared code serves every member of ``family``.
 
-    ``shape.codes`` must be ``"free"`` (superposed mode). ``time_limit``
-    is per solve (each subfamily solve and each member solve); ``budget``
-    (seconds, optional) bounds the whole loop; reaching either gives
-    UNKNOWN. With ``check`` (a proof checker, see
-    :func:`~superpos_formal.solve.search.decide`) the refutation of the
-    final subfamily is logged as a DRAT proof and checked
+    ``shape.codes`` must be ``"free"`` (superposed mode). ``options`` as for
+    :func:`~superpos_formal.solve.search.decide`: ``time_limit`` is per
+    solve (each subfamily solve and each member solve), ``progress``
+    receives one line per round; ``budget`` (a
+    :class:`~superpos_formal.budget.Budget`, passed down unchanged) bounds
+    the whole loop; reaching either gives UNKNOWN. With ``checker`` (the
+    proof checker, passed down because certify is above solve) the
+    refutation of the final subfamily is logged as a DRAT proof and checked
     (``cell.certified``).
 
-    ``incremental`` (the default; ``False`` for a fresh solve per round):
-    keep one solver across the rounds (the whole loop runs
-    in one child process) and give it only the new member's clauses each
+    ``options.family_incremental`` (the default; ``False`` for a fresh solve
+    per round): keep one solver across the rounds (the whole loop runs in
+    one child process) and give it only the new member's clauses each
     round, instead of a fresh solve of the whole subfamily. The encoding of
     a subfamily extends the encoding of every prefix of it clause for
     clause (members are encoded in order after the shared code; checked
@@ -78,42 +81,48 @@ def decide_family(family, shape, *, time_limit=None, solver=DEFAULT_SOLVER,
     SoundnessError), so the formula the solver has seen is exactly the last
     round's CNF, and the DRAT trace of the whole session is checked against
     that CNF like any other proof. One session has no per-solve limit: the
-    child is killed at ``budget`` (or, without one, at ``time_limit``), and
-    each member solve is limited by ``time_limit`` and what is left.
-    Default since the frontier benchmark (benchmarks/results/frontier.md):
-    on its family cells the incremental loop decided more cells with a
-    lower PAR-2 than fresh solves.
+    child is killed when the budget runs out (or, without one, at
+    ``time_limit``), and each member solve is limited by ``time_limit`` and
+    what is left. Default since the frontier benchmark
+    (benchmarks/results/frontier.md): on its family cells the incremental
+    loop decided more cells with a lower PAR-2 than fresh solves.
 
     ``config``: the CaDiCaL option set of the incremental loop's solver
     (a key of :data:`~superpos_formal.solve.search.CADICAL_CONFIGS`;
     default :data:`FAMILY_CONFIG` for CaDiCaL).
 
-    ``member_options`` (a dict, optional): solver keywords of
-    :func:`~superpos_formal.solve.search.decide` (``portfolio``,
-    ``stagger``, ``race_if_free``, ``config``) for the members' instance
-    solves with the subfamily's codes; they change the search, never the
-    question.
+    ``member_options`` (a dict, optional): :class:`SolveOptions` fields
+    (``portfolio``, ``stagger``, ``race_if_free``, ``config``) for the
+    members' instance solves with the subfamily's codes, each then a
+    :func:`~superpos_formal.solve.search.decide`; they change the search,
+    never the question.
     """
+    opts = options or SolveOptions()
+    budget = opts.call_budget(budget)
+    checker = checker if opts.check else None
     member_options = _member_options(member_options)
-    if config is not None and not incremental:
+    solver = opts.solver
+    if config is not None and not opts.family_incremental:
         raise InputError("config: an option set applies to the incremental loop's solver")
     if config is None:
         config = FAMILY_CONFIG if solver.startswith("cadical") else "default"
     if config not in CADICAL_CONFIGS or (CADICAL_CONFIGS[config] and not solver.startswith("cadical")):
         raise InputError(f"config: unknown CaDiCaL option set {config!r} for {solver}")
-    if incremental:
-        return _decide_family_incremental(family, shape, time_limit, budget, solver,
-                                          symmetry, proof_path, cnf_path, start, progress,
-                                          check, member_options, config)
+    if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
+        raise InputError("shape: the family question needs mode=superposed, codes=free")
+    # refused up front when the family is larger than this loop can check
+    # (each member outside the core costs a solve), before any child starts
+    members = family.member_list(MAX_FAMILY_MEMBERS, "the family question")
+    check_encoding_size(members[0], shape, members=1, what="family question")
     tmp = None
-    if check and (proof_path is None or cnf_path is None):
+    if checker and (proof_path is None or cnf_path is None):
         tmp = tempfile.mkdtemp(prefix="superpos-check-")
     try:
-        deadline = None if budget is None else time.perf_counter() + budget
-        cell = _decide_family(family, shape, (time_limit, deadline), solver, symmetry,
-                              proof_path or (tmp and os.path.join(tmp, "proof.drat")),
-                              cnf_path or (tmp and os.path.join(tmp, "formula.cnf")),
-                              start, progress, check, member_options)
+        paths = (proof_path or (tmp and os.path.join(tmp, "proof.drat")),
+                 cnf_path or (tmp and os.path.join(tmp, "formula.cnf")))
+        loop = _decide_family_incremental if opts.family_incremental else _decide_family
+        cell = loop(family, members, shape, opts, budget, checker, paths, start,
+                    (member_options, config))
         if tmp:
             cell.proof_path = proof_path if cell.status == Status.UNSAT else None
             cell.cnf_path = cnf_path
@@ -144,76 +153,75 @@ def _member_options(opts):
     return opts
 
 
-def _decide_family(family, shape, limits, solver, symmetry, proof_path, cnf_path,
-                   start, progress, check, member_options=None):
-    time_limit, deadline = limits
-    if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
-        raise InputError("shape: the family question needs mode=superposed, codes=free")
-    t0 = time.perf_counter()
-    # refused up front when the family is larger than this loop can check
-    # (each member outside the core costs a solve); else enumerated once
-    members = family.member_list(MAX_FAMILY_MEMBERS, "the family question")
-    check_encoding_size(members[0], shape, members=1, what="family question")
-    # relabelling symmetry of the whole family (sound only for complete,
-    # closed families: encode/symmetry.py); recorded in the options so the
-    # bundle regenerates the same formula
+def _encoder_options(family, symmetry):
+    """The encoder keyword arguments of the family formula (recorded in the
+    cell's options so a bundle regenerates the same formula): the
+    relabelling symmetry of the whole family is sound only for complete,
+    closed families (encode/symmetry.py)."""
+    opts = {"symmetry": symmetry}
     fsym = family_symmetry_of(family) if symmetry else None
+    if fsym:
+        opts["family_symmetry"] = fsym
+    return opts
+
+
+def _decide_family(family, members, shape, opts, budget, checker, paths, start, tuning):
+    """The member loop with a fresh solve of the subfamily each round."""
+    member_options, _ = tuning
+    proof_path, cnf_path = paths
+    t0 = time.perf_counter()
+    enc_opts = _encoder_options(family, opts.symmetry)
+    fsym = enc_opts.get("family_symmetry")
     core_idx = list(range(min(start, len(members))))
     rounds = 0
 
-    def left():
-        return solve_limit(time_limit, deadline)
-
     def unknown(reason, info=None, limit="time"):
         return Cell(family, shape, Status.UNKNOWN, time.perf_counter() - t0,
-                          core=[members[i] for i in core_idx], rounds=rounds,
-                          options={"symmetry": symmetry}, reason=reason,
-                          info=info or {}, solver=solver, limit=limit)
+                    core=[members[i] for i in core_idx], rounds=rounds,
+                    options={"symmetry": opts.symmetry}, reason=reason,
+                    info=info or {}, solver=opts.solver, limit=limit)
 
     while True:
         rounds += 1
         core = [members[i] for i in core_idx]
         check_budget("encoding")
-        enc = encode_family_sat(core, shape, symmetry=symmetry, family_symmetry=fsym)
-        rem = left()
-        if rem is not None and rem <= 0:
-            return unknown("time limit", enc.info)
+        enc = encode_family_sat(core, shape, symmetry=opts.symmetry, family_symmetry=fsym)
+        rem, binds = clamp(budget, opts.time_limit)
+        if binds and rem <= 0:
+            budget.note("solving")
+            return unknown("the call's budget was used up", enc.info, "budget")
         if cnf_path:
             with open(cnf_path, "w") as fh:
                 fh.write(enc.to_dimacs())
-        res = solve_cnf(enc.clauses, enc.nvars, solver=solver, time_limit=rem,
-                        proof_path=proof_path)
-        if progress:
-            progress(f"round {rounds}: subfamily of {len(core)}: {res.status} "
-                     f"in {res.seconds:.2f}s ({enc.info['vars']} vars)")
-        # encoder keyword arguments only: the subfamily is in .core
-        opts = {"symmetry": symmetry}
-        if fsym:
-            opts["family_symmetry"] = fsym
+        res = solve_cnf(enc.clauses, enc.nvars, solver=opts.solver, time_limit=rem,
+                        proof_path=proof_path, budget=budget)
+        if opts.progress:
+            opts.progress(f"round {rounds}: subfamily of {len(core)}: {res.status} "
+                          f"in {res.seconds:.2f}s ({enc.info['vars']} vars)")
         if res.status == Status.UNKNOWN:
             return unknown(res.reason, enc.info, res.limit)
         if res.status == Status.UNSAT:
             certified, note = False, "not checked (no proof checker given)"
-            if check:
-                certified, note = check(cnf_path, proof_path)
+            if checker:
+                certified, note = checker(cnf_path, proof_path)
             return Cell(family, shape, Status.UNSAT, time.perf_counter() - t0,
-                              core=core, proof_path=res.proof_path, cnf_path=cnf_path,
-                              rounds=rounds, options=opts, info=enc.info, solver=solver,
-                              certified=certified, check_note=note)
+                        core=core, proof_path=res.proof_path, cnf_path=cnf_path,
+                        rounds=rounds, options=enc_opts, info=enc.info, solver=opts.solver,
+                        certified=certified, check_note=note)
         E, R, nets = enc.decode_all(res.model)
         for t, net in zip(core, nets):
             v = verify(net, t, shape.tolerance)
             if not v.ok:
                 raise SoundnessError(f"family model fails member {t.name}: "
                                      f"{v.counterexamples[0]}; encoder bug")
-        networks, failed, stop = _test_members(members, core_idx, nets, E, R, shape,
-                                               left, solver, symmetry, member_options)
+        networks, failed, stop = _test_members(members, core_idx, nets, (E, R), shape, opts,
+                                               budget, member_options)
         if stop:
             return unknown(stop[0], enc.info, stop[1])
         if failed is None:
             return Cell(family, shape, Status.SAT, time.perf_counter() - t0, codes=(E, R),
-                              networks=networks, core=core, rounds=rounds, options=opts,
-                              info=enc.info, solver=solver)
+                        networks=networks, core=core, rounds=rounds, options=enc_opts,
+                        info=enc.info, solver=opts.solver)
         core_idx.append(failed)
 
 
@@ -241,18 +249,20 @@ def _member_session(emit, given, tasks, solver, symmetry, config):
                 return
 
 
-def _test_members_assumed(members, networks, E, R, shape, remaining, solver, symmetry):
+def _test_members_assumed(members, networks, codes, shape, opts, budget):
     """:func:`_test_members` on one formula: the architecture with the
     subfamily's codes and free outputs, each member a solve under the
     assumptions that fix its outputs (one child; learnt clauses carry over
     from member to member). The same contract: members in order, the first
-    one the codes cannot serve is ``failed``; each solve gets what
-    ``remaining()`` allows. A SAT member's network is verified exhaustively
-    here; an UNSAT member only steers the loop (it joins the subfamily,
-    whose own DRAT proof is what an UNSAT answer rests on), so no proof of
-    it is needed. The hidden-neuron order of the formula removes networks,
-    never functions (:func:`~superpos_formal.encode.sat.encode_architecture`).
+    one the codes cannot serve is ``failed``; each solve gets
+    ``opts.time_limit`` clamped to the budget. A SAT member's network is
+    verified exhaustively here; an UNSAT member only steers the loop (it
+    joins the subfamily, whose own DRAT proof is what an UNSAT answer rests
+    on), so no proof of it is needed. The hidden-neuron order of the formula
+    removes networks, never functions
+    (:func:`~superpos_formal.encode.sat.encode_architecture`).
     """
+    E, R = codes
     todo, conflict = [], None
     for i, t in enumerate(members):
         if networks[i] is not None:
@@ -263,14 +273,11 @@ def _test_members_assumed(members, networks, E, R, shape, remaining, solver, sym
         todo.append(i)
     if todo:
         given = replace(shape, codes="given", E=E, R=R)
-        with Child(_member_session, given, [members[i] for i in todo], solver, symmetry,
-                   FAMILY_CONFIG if solver.startswith("cadical") else "default",
-                   stream=True, part="solving") as ch:
+        with Child(_member_session, given, [members[i] for i in todo], opts.solver,
+                   opts.symmetry, FAMILY_CONFIG if opts.solver.startswith("cadical")
+                   else "default", stream=True, part="solving", budget=budget) as ch:
             for i in todo:
-                rem = remaining()
-                if rem is not None and rem <= 0:
-                    return networks, None, ("time limit", "time")
-                msg = ch.recv(rem)
+                msg = ch.recv(opts.time_limit)
                 if msg[0] == "limit":
                     return networks, None, (msg[1].reason or "time limit", msg[1].limit)
                 if msg[0] != "msg":
@@ -286,38 +293,36 @@ def _test_members_assumed(members, networks, E, R, shape, remaining, solver, sym
     return networks, conflict, None
 
 
-def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symmetry,
-                  member_options=None):
+def _test_members(members, core_idx, nets, codes, shape, opts, budget, member_options=None):
     """The member-CEGIS step shared by the fresh and the incremental loop.
 
-    With the subfamily's codes ``E, R`` fixed, every member outside the
-    subfamily is asked as an instance question (given codes). Returns
-    ``(networks, failed, stop)``: ``failed`` is the index of the first member
-    the codes cannot serve (``None`` when all can); ``stop`` is a
-    ``(reason, limit)`` pair when time ran out or a member's solve was
-    undecided, so that no member is reported served without a network.
+    With the subfamily's codes ``codes = (E, R)`` fixed, every member
+    outside the subfamily is asked as an instance question (given codes).
+    Returns ``(networks, failed, stop)``: ``failed`` is the index of the
+    first member the codes cannot serve (``None`` when all can); ``stop`` is
+    a ``(reason, limit)`` pair when time ran out or a member's solve was
+    undecided, so that no member is reported served without a network. Each
+    solve's limit is ``opts.time_limit`` clamped to ``budget``.
 
     By default (exact correctness, no ``member_options``) the members are
     solved on one formula under assumptions (:func:`_test_members_assumed`);
-    otherwise each is a :func:`~superpos_formal.solve.search.decide` call.
+    otherwise each is a :func:`~superpos_formal.solve.search.decide` call
+    with ``opts`` changed by ``member_options``.
     """
     networks = [None] * len(members)
     for i, net in zip(core_idx, nets):
         networks[i] = net
     if shape.tolerance == 0 and not member_options:
-        return _test_members_assumed(members, networks, E, R, shape, remaining, solver,
-                                     symmetry)
+        return _test_members_assumed(members, networks, codes, shape, opts, budget)
+    E, R = codes
     given = replace(shape, codes="given", E=E, R=R)
+    member = opts.replace(budget=None, check=False, progress=None, **(member_options or {}))
     for i, t in enumerate(members):
         if networks[i] is not None:
             continue
         if forced_errors(E, t) > shape.tolerance:
             return networks, i, None
-        rem = remaining()
-        if rem is not None and rem <= 0:
-            return networks, None, ("time limit", "time")
-        cell = decide(t, given, time_limit=rem, solver=solver, symmetry=symmetry,
-                      **(member_options or {}))
+        cell = decide(t, given, member, budget=budget)
         if cell.status == Status.SAT:
             networks[i] = cell.network
         elif cell.status == Status.UNSAT:
@@ -327,33 +332,28 @@ def _test_members(members, core_idx, nets, E, R, shape, remaining, solver, symme
     return networks, None, None
 
 
-def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, start,
-                      time_limit, deadline, member_options=None, config=FAMILY_CONFIG):
+def _incremental_loop(family, shape, opts, paths, start, budget, tuning):
     """Child-process half of the incremental loop: one solver, rounds of
-    new members' clauses; returns a plain dict (pickled to the parent)."""
+    new members' clauses; returns a plain dict (pickled to the parent).
+    ``budget`` is the parent's (this child is forked: its clock is the
+    parent's), so the member solves it starts are clamped to it."""
     from pysat.solvers import Solver
 
+    member_options, config = tuning
+    proof_path, cnf_path = paths
     members = list(family.members())
-    fsym = family_symmetry_of(family) if symmetry else None
+    enc_opts = _encoder_options(family, opts.symmetry)
+    fsym = enc_opts.get("family_symmetry")
     core_idx = list(range(min(start, len(members))))
     log, added, rounds = [], [], 0
-    opts = {"symmetry": symmetry}
-    if fsym:
-        opts["family_symmetry"] = fsym
-    def remaining():
-        rem = deadline - time.time() if deadline is not None else None
-        if time_limit is not None:
-            rem = time_limit if rem is None else min(rem, time_limit)
-        return rem
-
-    with Solver(name=solver, with_proof=proof_path is not None) as s:
+    with Solver(name=opts.solver, with_proof=proof_path is not None) as s:
         if CADICAL_CONFIGS[config]:
             s.solver.configure(CADICAL_CONFIGS[config])  # before the first clause
         while True:
             rounds += 1
             core = [members[i] for i in core_idx]
             t = time.perf_counter()
-            enc = encode_family_sat(core, shape, symmetry=symmetry, family_symmetry=fsym)
+            enc = encode_family_sat(core, shape, symmetry=opts.symmetry, family_symmetry=fsym)
             k = len(added)
             added = extend_formula(s, added, enc.clauses, "incremental family loop: the "
                                    "subfamily's encoding")
@@ -362,7 +362,7 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
                        f"{'SAT' if ok else 'UNSAT'} in {time.perf_counter() - t:.2f}s "
                        f"({enc.info['vars']} vars, +{len(enc.clauses) - k} clauses)")
             base = {"rounds": rounds, "core_idx": list(core_idx), "info": dict(enc.info),
-                    "opts": opts, "log": log}
+                    "opts": enc_opts, "log": log}
             if not ok:
                 if cnf_path:
                     with open(cnf_path, "w") as fh:
@@ -374,106 +374,80 @@ def _incremental_loop(family, shape, solver, symmetry, proof_path, cnf_path, sta
                             fh.write("\n")
                 return dict(base, status=str(Status.UNSAT))
             E, R, nets = enc.decode_all(s.get_model())
-            networks, failed, stop = _test_members(members, core_idx, nets, E, R, shape,
-                                                   remaining, solver, symmetry, member_options)
+            networks, failed, stop = _test_members(members, core_idx, nets, (E, R), shape,
+                                                   opts, budget, member_options)
             if stop:
-                return dict(base, status=str(Status.UNKNOWN))
+                return dict(base, status=str(Status.UNKNOWN), reason=stop[0], limit=stop[1])
             if failed is None:
                 return dict(base, status=str(Status.SAT), E=E, R=R,
                             networks=[n.to_dict() for n in networks])
             core_idx.append(failed)
 
 
-def _decide_family_incremental(family, shape, time_limit, budget, solver, symmetry,
-                               proof_path, cnf_path, start, progress, check,
-                               member_options=None, config=FAMILY_CONFIG):
-    if shape.mode != Mode.SUPERPOSED or shape.codes != CodeKind.FREE:
-        raise InputError("shape: the family question needs mode=superposed, codes=free")
-    tmp = None
-    if check and (proof_path is None or cnf_path is None):
-        tmp = tempfile.mkdtemp(prefix="superpos-check-")
-    pp = proof_path or (tmp and os.path.join(tmp, "proof.drat"))
-    cp = cnf_path or (tmp and os.path.join(tmp, "formula.cnf"))
+def _decide_family_incremental(family, members, shape, opts, budget, checker, paths, start,
+                               tuning):
+    """The member loop in one solver session (:func:`_incremental_loop`)."""
     t0 = time.perf_counter()
-    # the same refusals as the fresh loop, before any child is started
-    members = family.member_list(MAX_FAMILY_MEMBERS, "the family question")
-    check_encoding_size(members[0], shape, members=1, what="family question")
-    try:
-        session = budget if budget is not None else time_limit
-        deadline = None if session is None else time.time() + session
-        done, out = run_limited(_incremental_loop, family, shape, solver, symmetry, pp, cp,
-                                start, time_limit, deadline, member_options, config,
-                                time_limit=session)
-        dt = time.perf_counter() - t0
-        if progress and done:
-            for line in out["log"]:
-                progress(line)
-        if not done or out["status"] == Status.UNKNOWN:
-            return Cell(family, shape, Status.UNKNOWN, dt, rounds=out["rounds"] if done else 0,
-                              options={"symmetry": symmetry, "incremental": True},
-                              reason="time limit", solver=solver)
-        core = [members[i] for i in out["core_idx"]]
-        info = dict(out["info"], incremental=True)
-        if out["status"] == Status.UNSAT:
-            certified, note = False, "not checked (no proof checker given)"
-            if check:
-                certified, note = check(cp, pp)
-            return Cell(family, shape, Status.UNSAT, time.perf_counter() - t0, core=core,
-                              proof_path=proof_path, cnf_path=cnf_path,
-                              rounds=out["rounds"], options=out["opts"], info=info,
-                              solver=solver, certified=certified, check_note=note)
-        nets = [network_from_dict(d) for d in out["networks"]]
-        for t, net in zip(members, nets):
-            v = verify(net, t, shape.tolerance)
-            if not v.ok:
-                raise SoundnessError(f"family network fails member {t.name}: "
-                                     f"{v.counterexamples[0]}; encoder bug")
-        return Cell(family, shape, Status.SAT, time.perf_counter() - t0, codes=(out["E"], out["R"]),
-                          networks=nets, core=core, rounds=out["rounds"],
-                          options=out["opts"], info=info, solver=solver)
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
+    # one session has no per-solve limit: the budget bounds it, else time_limit
+    bounded = budget is not None and budget.remaining() is not None
+    res = run(_incremental_loop, family, shape, opts, paths, start, budget, tuning,
+              time_limit=None if bounded else opts.time_limit, budget=budget)
+    dt = time.perf_counter() - t0
+    out = res.value if res.done else None
+    if opts.progress and out:
+        for line in out["log"]:
+            opts.progress(line)
+    if out is None or out["status"] == Status.UNKNOWN:
+        return Cell(family, shape, Status.UNKNOWN, dt, rounds=out["rounds"] if out else 0,
+                    options={"symmetry": opts.symmetry, "incremental": True},
+                    reason=(out or {}).get("reason") or res.reason or "time limit",
+                    limit=(out or {}).get("limit") or res.limit, solver=opts.solver)
+    core = [members[i] for i in out["core_idx"]]
+    info = dict(out["info"], incremental=True)
+    if out["status"] == Status.UNSAT:
+        certified, note = False, "not checked (no proof checker given)"
+        if checker:
+            certified, note = checker(paths[1], paths[0])
+        return Cell(family, shape, Status.UNSAT, time.perf_counter() - t0, core=core,
+                    proof_path=paths[0], cnf_path=paths[1], rounds=out["rounds"],
+                    options=out["opts"], info=info, solver=opts.solver,
+                    certified=certified, check_note=note)
+    nets = [network_from_dict(d) for d in out["networks"]]
+    for t, net in zip(members, nets):
+        v = verify(net, t, shape.tolerance)
+        if not v.ok:
+            raise SoundnessError(f"family network fails member {t.name}: "
+                                 f"{v.counterexamples[0]}; encoder bug")
+    return Cell(family, shape, Status.SAT, time.perf_counter() - t0,
+                codes=(out["E"], out["R"]), networks=nets, core=core, rounds=out["rounds"],
+                options=out["opts"], info=info, solver=opts.solver)
 
 
-def min_neurons_family(family, shape, *, n_min=1, n_max=8, time_limit=None,
-                       progress=None, proof_dir=None, budget=None, decide=None, **kw):
-    """Smallest ``n`` at which a shared code serves the family.
+def min_neurons_family(family, shape, options=None, *, budget=None, checker=None, n_min=1,
+                       n_max=8, proof_dir=None, decide=None):
+    """Smallest ``n`` at which a shared code serves the family (:func:`~.ascend.ascend`).
 
     Monotone in ``n``: a code and networks at width ``n`` extend to ``n + 1``
     with a zero code coordinate (zero row of ``E``, zero column of ``R``) and
     a zero hidden neuron; so the first SAT after an UNSAT is the minimum.
-    ``time_limit`` is per solve; ``budget`` bounds the whole search.
+    ``options.time_limit`` is per solve; ``budget`` bounds the whole search.
     ``decide``: the per-width method, a function with the signature of
     :func:`decide_family` (default: the member loop); the orbit method
     :func:`~superpos_formal.solve.equivariant.decide_family_orbits` is one
     (passed in by the caller: this module does not import it).
     """
     decide_one = decide_family if decide is None else decide
-    deadline = None if budget is None else time.perf_counter() + budget
-    cells = []
-    result = Search("neurons", cells)
-    for n in range(n_min, n_max + 1):
-        sh = replace(shape, n=n)
-        pp = cp = None
-        if proof_dir:
-            os.makedirs(proof_dir, exist_ok=True)
-            pp = os.path.join(proof_dir, f"n{n}.drat")
-            cp = os.path.join(proof_dir, f"n{n}.cnf")
-        cell = decide_one(family, sh, time_limit=time_limit, proof_path=pp,
-                          cnf_path=cp, progress=progress, budget=_left(deadline), **kw)
-        cells.append(cell)
-        if progress:
-            progress(f"n={n}: {cell.status} in {cell.seconds:.2f}s after {cell.rounds} round(s)")
-        if cell.limit == "budget":
-            result.note = cell.reason
-            break
-        if cell.status == Status.SAT:
-            result.best = cell
-            prev = cells[-2].status if len(cells) > 1 else None
-            if is_minimum(n, prev):
-                result.minimum = n
-            else:
-                result.note = f"SAT at n={n} but n={n - 1} is {prev}"
-            break
-    return result
+    opts = options or SolveOptions()
+    budget = opts.call_budget(budget)
+    inner = opts.replace(budget=None)
+
+    def at(n):
+        pp, cp = proof_paths(proof_dir, n)
+        cell = decide_one(family, replace(shape, n=n), inner, budget=budget, checker=checker,
+                          proof_path=pp, cnf_path=cp)
+        if opts.progress:
+            opts.progress(f"n={n}: {cell.status} in {cell.seconds:.2f}s after "
+                          f"{cell.rounds} round(s)")
+        return cell
+
+    return ascend("neurons", range(n_min, n_max + 1), at, budget=budget)

@@ -86,6 +86,7 @@ from ..constructions import family_search as C_family_search
 from ..constructions import search as C_search
 from ..encode.sat import encode_family_sat
 from ..errors import InputError, SoundnessError
+from ..options import SolveOptions
 from ..network import Network
 from ..schema import network_from_dict, network_to_dict
 from ..shape import Shape
@@ -1125,7 +1126,7 @@ def _fresh_family(family, shape, bud):
     left = bud.left()
     if left <= 0:
         return "UNKNOWN", None
-    cell = decide_family(family, shape, time_limit=left, check=False)
+    cell = decide_family(family, shape, SolveOptions(time_limit=left, check=False))
     if cell.status != "SAT":
         return cell.status, None
     for t, net in zip(family.members(), cell.networks):

@@ -24,10 +24,13 @@ from dataclasses import replace
 from ..encode.sat import encode_sat
 from ..errors import SoundnessError
 from ..network import Network
+from ..options import SolveOptions
+from ..results import Status
 from ..verify import verify
-from .runner import DEFAULT_SOLVER, Child
-from .cell import Cell, Search
-from .search import decide
+from .ascend import ascend
+from .cell import Cell
+from .runner import Child
+from .search import decide, proof_paths
 
 __all__ = ["min_neurons_incremental"]
 
@@ -55,68 +58,73 @@ def _shrink(net, n):
                    net.B_bias, net.B_code)
 
 
-def min_neurons_incremental(task, shape, *, n_min=1, n_max=8, time_limit=None,
-                            solver=DEFAULT_SOLVER, symmetry=True, progress=None,
-                            certify_below=False, proof_dir=None, check=None):
-    """Like :func:`~superpos_formal.solve.search.min_neurons`, incrementally.
+def min_neurons_incremental(task, shape, options=None, *, budget=None, checker=None, n_min=1,
+                            n_max=8, certify_below=False, proof_dir=None):
+    """Like :func:`~superpos_formal.solve.search.min_neurons`, incrementally
+    (the same ascending search, :func:`~.ascend.ascend`).
 
-    ``time_limit`` is per width. With ``certify_below`` the UNSAT at
-    ``minimum - 1`` is re-solved from scratch with a DRAT proof (written to
-    ``proof_dir``) and that cell replaces the incremental one in the table.
+    ``options.time_limit`` is per width (``solver``, ``symmetry``,
+    ``progress`` as usual); ``budget`` bounds the session. With
+    ``certify_below`` the UNSAT at ``minimum - 1`` is re-solved from scratch
+    with a DRAT proof (written to ``proof_dir``, checked by ``checker``) and
+    that cell replaces the incremental one in the table.
     """
+    opts = options or SolveOptions()
+    budget = opts.call_budget(budget)
     big = replace(shape, n=n_max)
-    enc = encode_sat(task, big, symmetry=symmetry, selectors=True)
+    enc = encode_sat(task, big, symmetry=opts.symmetry, selectors=True)
     t_start = time.perf_counter()
-    cells = []
-    result = Search("neurons", cells, note="incremental (assumptions); no DRAT proofs")
     info = dict(enc.info, incremental=True)
-    with Child(_session, enc.clauses, enc.selectors, n_min, n_max, solver,
-               stream=True, part="solving") as ch:
-        for n in range(n_min, n_max + 1):
+    cell_options = {"symmetry": opts.symmetry, "incremental": True}
+    with Child(_session, enc.clauses, enc.selectors, n_min, n_max, opts.solver,
+               stream=True, part="solving", budget=budget) as ch:
+
+        def next_width(n):
             t0 = time.perf_counter()
             try:
-                msg = ch.recv(time_limit)
+                msg = ch.recv(opts.time_limit)
             except RuntimeError as e:
                 raise RuntimeError(f"incremental solver process failed: {e}") from None
             sh = replace(shape, n=n)
             if msg[0] == "limit":
-                cell = Cell(task, sh, "UNKNOWN", time.perf_counter() - t0, info=info,
-                            solver=solver, options={"symmetry": symmetry, "incremental": True})
-                cell.check_note = msg[1].reason
-                cells.append(cell)
-                break
+                # the session is killed: this width and the rest are UNKNOWN
+                return Cell(task, sh, Status.UNKNOWN, time.perf_counter() - t0, info=info,
+                            solver=opts.solver, options=cell_options, limit=msg[1].limit,
+                            reason=msg[1].reason)
             msg = msg[1]
-            cell = Cell(task, sh, msg["status"], msg["seconds"], info=info, solver=solver,
-                        options={"symmetry": symmetry, "incremental": True})
-            if msg["status"] == "SAT":
+            cell = Cell(task, sh, msg["status"], msg["seconds"], info=info,
+                        solver=opts.solver, options=cell_options)
+            if msg["status"] == Status.SAT:
                 net = _shrink(enc.decode(msg["model"]), n)
                 v = verify(net, task, shape.tolerance)
                 if not v.ok:
                     raise SoundnessError(f"incremental model at n={n} fails "
                                          f"{v.counterexamples[0]}; encoder bug")
                 cell.networks = [net]
-            cells.append(cell)
-            if progress:
-                progress(f"n={n}: {cell.status} in {cell.seconds:.2f}s (incremental)")
-            if cell.status == "SAT":
-                result.best = cell
-                if n == n_min == 1 or (len(cells) > 1 and cells[-2].status == "UNSAT"):
-                    result.minimum = n
-                break
+            if opts.progress:
+                opts.progress(f"n={n}: {cell.status} in {cell.seconds:.2f}s (incremental)")
+            return cell
+
+        result = ascend("neurons", range(n_min, n_max + 1), next_width, budget=budget,
+                        stop_on_unknown=True)
+    result.note = "; ".join(x for x in ("incremental (assumptions); no DRAT proofs",
+                                        result.note) if x)
     result.seconds = time.perf_counter() - t_start
     if certify_below and result.minimum and result.minimum > 1:
-        import os
-        k = result.minimum - 1
-        pp = cp = None
-        if proof_dir:
-            os.makedirs(proof_dir, exist_ok=True)
-            pp, cp = os.path.join(proof_dir, f"n{k}.drat"), os.path.join(proof_dir, f"n{k}.cnf")
-        fresh = decide(task, replace(shape, n=k), time_limit=time_limit, solver=solver,
-                       symmetry=symmetry, proof_path=pp, cnf_path=cp, check=check)
-        if fresh.status == "SAT":
-            raise SoundnessError(f"incremental UNSAT at n={k} but a fresh solve is SAT")
-        cells[-2] = fresh
-        if fresh.status != "UNSAT":
-            result.minimum = None
-            result.note = f"the fresh re-solve at n={k} is {fresh.status}"
+        _certify_below(task, shape, opts, budget, checker, proof_dir, result)
     return result
+
+
+def _certify_below(task, shape, opts, budget, checker, proof_dir, result):
+    """Re-solve ``n = minimum - 1`` from scratch with a DRAT proof; its cell
+    replaces the incremental one (the minimum is dropped unless it is UNSAT)."""
+    k = result.minimum - 1
+    pp, cp = proof_paths(proof_dir, k)
+    fresh = decide(task, replace(shape, n=k), opts.replace(budget=None, progress=None),
+                   budget=budget, checker=checker, proof_path=pp, cnf_path=cp)
+    if fresh.status == Status.SAT:
+        raise SoundnessError(f"incremental UNSAT at n={k} but a fresh solve is SAT")
+    result.cells[-2] = fresh
+    if fresh.status != Status.UNSAT:
+        result.minimum = None
+        result.note = f"the fresh re-solve at n={k} is {fresh.status}"

@@ -365,7 +365,7 @@ def run(fn, *args, time_limit=None, memory_mb=None, part="solving", budget=None,
     return Outcome(True, msg[1], seconds=time.perf_counter() - t0)
 
 
-def race(calls, time_limit=None, delays=None, start_if=None, accept=None):
+def race(calls, time_limit=None, delays=None, start_if=None, accept=None, budget=None):
     """Run each ``(fn, args, kwargs)`` of ``calls`` in its own :class:`Child`;
     the first to return wins and the others are killed (with their groups).
 
@@ -383,7 +383,7 @@ def race(calls, time_limit=None, delays=None, start_if=None, accept=None):
 
     Returns ``(index, Outcome)``: the winner's index and its finished
     :class:`Outcome`, or ``(None, Outcome)`` saying which limit ended the
-    race. A racer that runs out of memory drops out and the others go on
+    race. ``budget`` (default: the active one) bounds it too. A racer that runs out of memory drops out and the others go on
     (they run other solver options, which may need less); when every racer
     has dropped out, the race ends with the first one's memory outcome, so
     a memory cap is never reported as a time limit. The time limit is
@@ -411,7 +411,7 @@ def race(calls, time_limit=None, delays=None, start_if=None, accept=None):
     pending = sorted(range(len(calls)), key=lambda k: delays[k])
     children, dropped = {}, []
     t0 = time.perf_counter()
-    b = active_budget()
+    b = budget if budget is not None else active_budget()
     timeout, binds = (time_limit, False) if b is None else b.clamp(time_limit)
     end = None if timeout is None else t0 + timeout
 
@@ -432,7 +432,7 @@ def race(calls, time_limit=None, delays=None, start_if=None, accept=None):
                 if delays[k] > 0 and start_if is not None and not start_if(k):
                     continue
                 fn, args, kwargs = calls[k]
-                children[k] = Child(fn, *args, **kwargs)
+                children[k] = Child(fn, *args, budget=b, **kwargs)
             if not children and not pending:
                 return None, dropped[0]
             marks = [x for x in (end, t0 + delays[pending[0]] if pending else None)
@@ -527,14 +527,15 @@ def _solve_in_child(clauses, solver, proof_path, assumptions):
 
 
 def solve_cnf(clauses, nvars=None, solver=DEFAULT_SOLVER, time_limit=None,
-              proof_path=None, assumptions=None, memory_mb=None):
+              proof_path=None, assumptions=None, memory_mb=None, budget=None):
     """Solve ``clauses`` in a child process; ``time_limit`` in seconds.
 
     Returns a :class:`SolveResult`; ``status`` is UNKNOWN when a limit was
     reached (``limit`` says which, ``reason`` in words). A solver error
     raises RuntimeError. Proofs are only meaningful without assumptions (a
     proof under assumptions does not end in the empty clause), so both
-    together are refused.
+    together are refused. ``budget`` (default: the active one) clamps
+    ``time_limit``.
     """
     if proof_path is not None and assumptions:
         raise ValueError("a DRAT proof of a solve under assumptions is not a "
@@ -542,7 +543,7 @@ def solve_cnf(clauses, nvars=None, solver=DEFAULT_SOLVER, time_limit=None,
     t0 = time.perf_counter()
     try:
         out = run(_solve_in_child, clauses, solver, proof_path, assumptions,
-                  time_limit=time_limit, memory_mb=memory_mb)
+                  time_limit=time_limit, memory_mb=memory_mb, budget=budget)
     except Exception as e:
         if proof_path and os.path.exists(proof_path):
             os.unlink(proof_path)

@@ -1,13 +1,21 @@
 """Decide one cell and search for minimum networks (docs/MODEL.md 4.2).
 
-Every answer is a :class:`Cell`: SAT with a network that the exact verifier
+Every answer is a :class:`~superpos_formal.solve.cell.Cell`: SAT with a network that the exact verifier
 accepted, UNSAT (with a DRAT proof when one was asked for), or UNKNOWN
 (a limit was reached). A SAT model whose network fails verification raises
 :class:`~superpos_formal.errors.SoundnessError`: it is a bug, never a result.
 
+Every solve function here takes ``(subject, shape, options=None, *,
+budget=None, checker=None, <question-specific arguments>)``: ``options`` a
+:class:`~superpos_formal.options.SolveOptions` passed down whole, ``budget``
+the call's :class:`~superpos_formal.budget.Budget` passed down as an object
+(each solve's limit is ``budget.clamp(options.time_limit)``), ``checker``
+the proof checker (passed down: certify is above solve).
+
 Searches
 --------
-``min_neurons``: ``n = n_min, n_min+1, ...`` until the first SAT. For
+``min_neurons``: ``n = n_min, n_min+1, ...`` until the first SAT, by the
+one ascending search (:func:`~superpos_formal.solve.ascend.ascend`). For
 explicit mode and free codes SAT is monotone in ``n`` (pad with a neuron
 whose incoming and outgoing weights are 0), so the first SAT after an UNSAT
 at ``n - 1`` (or at ``n = 1``) is the minimum. With given codes regenerated per
@@ -39,14 +47,17 @@ from ..results import CodeKind, Mode, Status
 from ..schema import network_from_dict
 from ..sizes import check_encoding_size
 from ..verify import verify
+from ..budget import clamp
+from ..options import SolveOptions
+from .ascend import ascend
 from .cell import Cell, Search
 from .cores import IdleProbe, usable_cores
-from .runner import DEFAULT_SOLVER, Outcome, race, run
+from .runner import Outcome, race, run
 
 __all__ = ["decide", "min_neurons", "min_parameters", "min_bits",
            "CADICAL_CONFIGS", "AUTO_PORTFOLIO", "AUTO_PORTFOLIO_DEEP", "PORTFOLIO_STAGGER",
            "NOSYM", "NOSYM_CONFLICTS", "racer_parts", "resolve_portfolio",
-           "usable_cores", "LIFT_SHARE", "liftable", "lift_depth", "formula_label"]
+           "usable_cores", "LIFT_SHARE", "liftable", "lift_depth", "formula_label", "proof_paths"]
 
 
 def _encode_options(symmetry, max_nonzero, sums, inputs):
@@ -239,121 +250,99 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
 DECLINED = "DECLINED"
 
 
-def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=None,
-           symmetry=True, inputs=None, max_nonzero=None, sums="auto", cegis=False,
-           cnf_path=None, check=None, budget=None, config="default", portfolio="auto",
-           stagger=None, race_if_free=True, lift=True):
+def decide(task, shape, options=None, *, budget=None, checker=None, proof_path=None,
+           cnf_path=None, inputs=None, max_nonzero=None):
     """Decide whether a network of ``shape`` computes ``task``.
 
     Parameters
     ----------
-    time_limit : float, optional
-        Hard wall-clock limit in seconds per solve (each counterexample
-        round is one solve): encoding and solving run in a child process
-        that is killed when it passes; the answer is then UNKNOWN. The same
-        meaning everywhere in the toolkit.
-    budget : float, optional
-        Hard wall-clock limit in seconds for the whole call (all rounds);
-        reaching it gives UNKNOWN.
+    options : SolveOptions, optional
+        How to solve (:class:`~superpos_formal.options.SolveOptions`; the
+        defaults when None). Read here: ``solver``, ``time_limit`` (hard
+        wall-clock seconds per solve, each counterexample round one solve:
+        encoding and solving run in a child process killed when it passes,
+        the answer is then UNKNOWN), ``symmetry``, ``sums`` (``"auto"``:
+        binary adders for wide sums, the order tree otherwise;
+        ``cell.options["sums"]`` records what was used), ``cegis``
+        (counterexample-guided: start from the inputs of weight <= 1, add
+        the inputs the decoded network gets wrong, repeat), ``check``,
+        ``config``, ``portfolio``, ``stagger``, ``race_if_free``, ``lift``,
+        ``budget`` and ``memory_mb`` (when no ``budget`` object is given).
+    budget : Budget, optional
+        The caller's :class:`~superpos_formal.budget.Budget` (whole call, all
+        rounds), passed down unchanged; each solve's limit is
+        ``budget.clamp(time_limit)`` and a solve cut by it is UNKNOWN with
+        ``limit == "budget"``. None: ``options.call_budget()``.
+    checker : callable, optional
+        The proof checker, ``checker(cnf_path, proof_path) -> (certified,
+        note)``: :func:`superpos_formal.certify.check.check_unsat` (what the
+        api passes when ``options.check``). It is passed down rather than
+        imported because proof checking is the certify layer's job, above
+        solve (docs/MODEL.md, "Layers"). With one (and ``options.check``),
+        every UNSAT logs a DRAT proof (to a temporary file unless
+        ``proof_path`` is given) and hands it to the checker;
+        ``cell.certified`` says whether it was verified and
+        ``cell.check_note`` what the checker said. Without one an UNSAT is
+        CaDiCaL's word only and is labelled "unchecked".
     proof_path : str, optional
         Where to write the DRAT proof if the answer is UNSAT. With
-        ``cegis=True`` the proof refutes the last round's formula, whose
-        input subset is recorded in ``cell.options["inputs"]``.
+        ``cegis`` the proof refutes the last round's formula, whose input
+        subset is recorded in ``cell.options["inputs"]``.
+    cnf_path : str, optional
+        Also write the solved formula as DIMACS here.
     inputs : list, optional
         Start from this subset of ``X`` (implies the counterexample-guided
         loop: failing inputs are added until the network is right on ``X``).
-    cegis : bool
-        Counterexample-guided: start from the inputs of weight <= 1, add
-        the inputs the decoded network gets wrong, repeat.
-    cnf_path : str, optional
-        Also write the solved formula as DIMACS here.
-    check : callable, optional
-        The proof checker, ``check(cnf_path, proof_path) -> (certified,
-        note)``: :func:`superpos_formal.certify.check.check_unsat` (the
-        default of :mod:`superpos_formal.api`). With one, every UNSAT logs a
-        DRAT proof (to a temporary file unless ``proof_path`` is given) and
-        hands it to the checker; ``cell.certified`` says whether it was
-        verified, and a rejected proof raises SoundnessError. Without one
-        (``None``/``False``) an UNSAT is CaDiCaL's word only and is labelled
-        "unchecked". The checker is passed down rather than imported because
-        proof checking is the certify layer's job, above solve
-        (docs/MODEL.md, "Layers").
-    sums : str
-        How output sums are encoded (:data:`~superpos_formal.encode.sat.SUM_ENCODINGS`,
-        or ``"auto"``: binary adders for wide sums, the order tree
-        otherwise; ``cell.options["sums"]`` records what was used).
-    config : str
-        The CaDiCaL option set (a key of :data:`CADICAL_CONFIGS`).
-    portfolio : "auto", sequence of str, or None
-        Race these option sets, each in its own process on the same CNF;
-        the first answer wins and the others are killed. A SAT answer is
-        verified as always; an UNSAT answer's DRAT proof is the winner's
-        (every racer logs one when a proof is asked for) and is checked as
-        always. ``cell.info["config"]`` names the winner. A racer named
-        ``"<set>:nosym"`` solves the formula without symmetry breaks and
-        answers only SAT (:data:`NOSYM`; ``cell.options`` stay the asked
-        ones, ``cell.info["symmetry"]`` says which formula found the
-        network); it is dropped when ``symmetry`` is off or ``cnf_path``
-        is given (whoever asks for the formula gets the asked one solved),
-        and cannot be the first racer. ``"auto"`` (the default):
-        :func:`resolve_portfolio`; ``None``: ``config`` alone.
-    stagger : float, optional
-        With a sequence ``portfolio``: start racer ``i`` ``i * stagger``
-        seconds after the first, if nobody has answered by then.
-    race_if_free : bool
-        A staggered racer starts only if a core was free over its delay
-        (:class:`~superpos_formal.solve.cores.IdleProbe`; default), else
-        it never starts and the racers already running go on alone.
-    lift : bool
-        Depth lift (default on; see :func:`lift_depth`): with ``L >= 2``
-        hidden layers and ``B >= 1``, first decide the same question with
-        ``L - 1`` layers (at most :data:`LIFT_SHARE` of the limits); a
-        network found there, followed by the identity layer, is a network
-        of this shape, verified exhaustively like any other. Otherwise
-        (UNSAT, UNKNOWN, or not applicable) the question is solved as
-        posed. ``cell.info["lifted_from_L"]`` marks a lifted answer. Not
-        used with ``inputs``, ``cegis``, ``max_nonzero`` or ``cnf_path``
-        (whoever asks for the formula gets the asked one solved).
+    max_nonzero : int, optional
+        At most this many nonzero parameters.
+
+    Notes
+    -----
+    ``options.portfolio`` races option sets, each in its own process on the
+    same CNF; the first answer wins and the others are killed. A SAT answer
+    is verified as always; an UNSAT answer's DRAT proof is the winner's and
+    is checked as always. ``cell.info["config"]`` names the winner. A racer
+    named ``"<set>:nosym"`` solves the formula without symmetry breaks and
+    answers only SAT (:data:`NOSYM`); it is dropped when ``symmetry`` is off
+    or ``cnf_path`` is given (whoever asks for the formula gets the asked
+    one solved), and cannot be the first racer. ``"auto"``:
+    :func:`resolve_portfolio`; ``None``: ``config`` alone. A staggered racer
+    starts only if a core was free over its delay when ``race_if_free``
+    (:class:`~superpos_formal.solve.cores.IdleProbe`).
+
+    The depth lift (``options.lift``, see :func:`lift_depth`): with
+    ``L >= 2`` hidden layers and ``B >= 1``, first decide the same question
+    with ``L - 1`` layers (at most :data:`LIFT_SHARE` of the limits); a
+    network found there, followed by the identity layer, is a network of
+    this shape, verified exhaustively like any other. Otherwise (UNSAT,
+    UNKNOWN, or not applicable) the question is solved as posed.
+    ``cell.info["lifted_from_L"]`` marks a lifted answer. Not used with
+    ``inputs``, ``cegis``, ``max_nonzero`` or ``cnf_path``.
     """
-    configs, delays = resolve_portfolio(portfolio, config, solver, stagger=stagger,
-                                        depth=shape.L)
-    if not configs:
-        raise InputError("portfolio: needs at least one configuration")
-    for c in configs:
-        _config(solver, c)
-    if racer_parts(configs[0])[1]:
-        raise InputError(f"portfolio: the first racer answers UNSAT too; {configs[0]!r} "
-                         f"answers only SAT")
-    if not symmetry or cnf_path is not None:
-        keep_racers = [i for i, c in enumerate(configs) if not racer_parts(c)[1]]
-        configs = tuple(configs[i] for i in keep_racers)
-        delays = tuple(delays[i] - delays[keep_racers[0]] for i in keep_racers)
+    opts = options or SolveOptions()
+    budget = opts.call_budget(budget)
+    checker = checker if opts.check else None
+    racers = _racers(opts, shape, cnf_path)
     # refused before anything is allocated when it cannot fit (sizes.py),
     # and before a depth lift could answer a question the encoder refuses
     check_encoding_size(task, shape)
     validate_question([task], shape)
     tmp = None
-    if check and (proof_path is None or cnf_path is None):
+    if checker and (proof_path is None or cnf_path is None):
         tmp = tempfile.mkdtemp(prefix="superpos-check-")
     try:
         t0 = time.perf_counter()
-        deadline = None if budget is None else t0 + budget
-        if (lift and liftable(shape) and inputs is None and not cegis and max_nonzero is None
-                and cnf_path is None):
-            share = lambda x: None if x is None else LIFT_SHARE * x  # noqa: E731
-            low = decide(task, replace(shape, L=shape.L - 1), time_limit=share(time_limit),
-                         budget=share(_left(deadline)), solver=solver, symmetry=symmetry,
-                         sums=sums, config=config, portfolio=portfolio, stagger=stagger,
-                         race_if_free=race_if_free, lift=True)
+        if (opts.lift and liftable(shape) and inputs is None and not opts.cegis
+                and max_nonzero is None and cnf_path is None):
+            low = decide(task, replace(shape, L=shape.L - 1), _lift_options(opts),
+                         budget=None if budget is None else budget.share(LIFT_SHARE))
             if low.status == Status.SAT:
                 return _lifted(task, shape, low, time.perf_counter() - t0)
         spent = time.perf_counter() - t0
-        cell = _decide(task, shape, (time_limit, deadline), solver,
-                       proof_path or (tmp and os.path.join(tmp, "proof.drat")),
-                       symmetry, inputs, max_nonzero, sums, cegis,
-                       cnf_path or (tmp and os.path.join(tmp, "formula.cnf")),
-                       check, keep=(proof_path, cnf_path), configs=configs,
-                       delays=delays, when_free=race_if_free)
+        paths = (proof_path or (tmp and os.path.join(tmp, "proof.drat")),
+                 cnf_path or (tmp and os.path.join(tmp, "formula.cnf")))
+        cell = _decide(task, shape, opts, budget, checker, paths, (proof_path, cnf_path),
+                       inputs, max_nonzero, racers)
         if spent > 0.0005:
             # a lift attempt that found nothing still took this long
             cell.seconds += spent
@@ -362,6 +351,31 @@ def decide(task, shape, *, time_limit=None, solver=DEFAULT_SOLVER, proof_path=No
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _racers(opts, shape, cnf_path):
+    """``(configs, delays, when_free)`` of every solve of one question."""
+    configs, delays = resolve_portfolio(opts.portfolio, opts.config, opts.solver,
+                                        stagger=opts.stagger, depth=shape.L)
+    if not configs:
+        raise InputError("portfolio: needs at least one configuration")
+    for c in configs:
+        _config(opts.solver, c)
+    if racer_parts(configs[0])[1]:
+        raise InputError(f"portfolio: the first racer answers UNSAT too; {configs[0]!r} "
+                         f"answers only SAT")
+    if not opts.symmetry or cnf_path is not None:
+        keep_racers = [i for i, c in enumerate(configs) if not racer_parts(c)[1]]
+        configs = tuple(configs[i] for i in keep_racers)
+        delays = tuple(delays[i] - delays[keep_racers[0]] for i in keep_racers)
+    return configs, delays, opts.race_if_free
+
+
+def _lift_options(opts):
+    """The depth-lift attempt's options: a share of the per-solve limit, no
+    proof (its UNSAT is discarded) and no progress lines."""
+    tl = None if opts.time_limit is None else LIFT_SHARE * opts.time_limit
+    return opts.replace(time_limit=tl, budget=None, check=False, progress=None)
 
 
 #: the share of the limits (per solve and budget) a depth-lift attempt may use
@@ -412,57 +426,21 @@ def _lifted(task, shape, low, seconds):
                 info=info, solver=low.solver, rounds=low.rounds)
 
 
-def solve_limit(time_limit, deadline):
-    """The limit of the next solve: ``time_limit`` (per solve), cut to what
-    is left before ``deadline`` (a ``time.perf_counter()`` value, the end of
-    the caller's budget); ``None`` means no limit.
-
-    >>> solve_limit(5, None), solve_limit(None, None)
-    (5, None)
-    >>> solve_limit(5, time.perf_counter() + 1000) == 5
-    True
-    """
-    if deadline is None:
-        return time_limit
-    rem = deadline - time.perf_counter()
-    return rem if time_limit is None else min(time_limit, rem)
-
-
-def _left(deadline):
-    """Seconds left before ``deadline`` (``None``: no budget)."""
-    return None if deadline is None else deadline - time.perf_counter()
-
-
-def is_minimum(k, prev, lowest=1):
-    """The one rule that makes the first SAT of an ascending search a minimum.
-
-    SAT at size ``k`` is the minimum when ``k`` is the smallest size there
-    is (0 for ``B``, 1 for widths; a SAT at 1 after nothing) or when the
-    size just below, ``k - 1``, was answered ``prev = UNSAT``. Correct only
-    for questions monotone in the size (docs/MODEL.md, "Questions").
-
-    >>> is_minimum(1, None), is_minimum(3, Status.UNSAT), is_minimum(3, Status.UNKNOWN)
-    (True, True, False)
-    >>> is_minimum(3, None), is_minimum(0, None, lowest=0)
-    (False, True)
-    """
-    return prev == Status.UNSAT or (prev is None and k == lowest)
-
-
-def _solve_round(args, configs, proof_path, cnf_path, remaining, delays=None,
-                 when_free=False):
+def _solve_round(args, racers, paths, remaining, budget):
     """One encode+solve (an :class:`Outcome`): in one child, or raced over
-    ``configs``.
+    the ``racers`` ``(configs, delays, when_free)``.
 
     Racers write their proof and CNF to their own files; the winner's are
-    moved to ``proof_path`` / ``cnf_path`` (the CNF is the same for every
-    racer: the encoding is deterministic and options do not touch it; a
-    ``NOSYM`` racer writes neither, and it wins only with a SAT answer,
+    moved to ``paths`` ``(proof_path, cnf_path)`` (the CNF is the same for
+    every racer: the encoding is deterministic and options do not touch it;
+    a ``NOSYM`` racer writes neither, and it wins only with a SAT answer,
     whose network is verified, never with its formula's UNSAT).
     """
+    configs, delays, when_free = racers
+    proof_path, cnf_path = paths
     if len(configs) == 1:
         res = run(_encode_and_solve, *args, proof_path, cnf_path, configs[0],
-                  time_limit=remaining)
+                  time_limit=remaining, budget=budget)
         if res.done:
             res.value["info"]["config"] = configs[0]
         return res
@@ -479,7 +457,7 @@ def _solve_round(args, configs, proof_path, cnf_path, remaining, delays=None,
         start_if = lambda k: probe.core_free()  # noqa: E731
     try:
         i, res = race(calls, time_limit=remaining, delays=delays, start_if=start_if,
-                      accept=lambda k, v: v["status"] != DECLINED)
+                      accept=lambda k, v: v["status"] != DECLINED, budget=budget)
         if i is None:
             return res
         out = res.value
@@ -495,42 +473,44 @@ def _solve_round(args, configs, proof_path, cnf_path, remaining, delays=None,
                     os.unlink(own(path, k))
 
 
-def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonzero,
-            sums, cegis, cnf_path, check, keep, configs=("default",), delays=None,
-            when_free=False):
-    time_limit, deadline = limits
+def _decide(task, shape, opts, budget, checker, paths, keep, inputs, max_nonzero, racers):
+    """The counterexample-guided rounds of :func:`decide` (one round
+    without ``inputs`` or ``cegis``); ``paths`` are where the solves write
+    proof and CNF, ``keep`` the caller's (recorded in the cell)."""
     t0 = time.perf_counter()
     X = task.inputs
     subset = list(inputs) if inputs is not None else None
-    if cegis and subset is None:
+    if opts.cegis and subset is None:
         subset = [x for x in X if sum(x) <= 1]
     rounds = 0
     while True:
         rounds += 1
-        opts = _encode_options(symmetry, max_nonzero, sums, subset)
-        remaining = solve_limit(time_limit, deadline)
-        if remaining is not None and remaining <= 0:
-            return Cell(task, shape, Status.UNKNOWN, time.perf_counter() - t0, options=opts,
-                        solver=solver, rounds=rounds, limit="budget",
+        enc_opts = _encode_options(opts.symmetry, max_nonzero, opts.sums, subset)
+        remaining, binds = clamp(budget, opts.time_limit)
+        if binds and remaining <= 0:
+            budget.note("solving")
+            return Cell(task, shape, Status.UNKNOWN, time.perf_counter() - t0,
+                        options=enc_opts, solver=opts.solver, rounds=rounds, limit="budget",
                         reason="the call's budget was used up")
-        res = _solve_round((task, shape, subset, symmetry, max_nonzero, sums, solver),
-                           configs, proof_path, cnf_path, remaining, delays, when_free)
+        res = _solve_round((task, shape, subset, opts.symmetry, max_nonzero, opts.sums,
+                            opts.solver), racers, paths, remaining, budget)
         if not res.done:
-            return Cell(task, shape, Status.UNKNOWN, time.perf_counter() - t0, options=opts,
-                        solver=solver, rounds=rounds, limit=res.limit, reason=res.reason)
+            return Cell(task, shape, Status.UNKNOWN, time.perf_counter() - t0,
+                        options=enc_opts, solver=opts.solver, rounds=rounds, limit=res.limit,
+                        reason=res.reason)
         out = res.value
         info = dict(out["info"], solve_seconds=out["solve_seconds"])
         # "auto" is resolved by the encoder to the value that regenerates
         # this CNF ("tree" or "binary"); the cell (and any claim made from
         # it) records that value, never "auto"
-        opts["sums"] = info["sums"]
+        enc_opts["sums"] = info["sums"]
         if out["status"] == Status.UNSAT:
             certified, note = False, "not checked (no proof checker given)"
-            if check:
-                certified, note = check(cnf_path, proof_path)
+            if checker:
+                certified, note = checker(paths[1], paths[0])
             return Cell(task, shape, Status.UNSAT, time.perf_counter() - t0,
-                        proof_path=keep[0], cnf_path=keep[1], options=opts,
-                        info=info, solver=solver, rounds=rounds,
+                        proof_path=keep[0], cnf_path=keep[1], options=enc_opts,
+                        info=info, solver=opts.solver, rounds=rounds,
                         certified=certified, check_note=note)
         net = network_from_dict(out["network"])
         # the formula's own inputs must be right, or the encoder is wrong
@@ -544,7 +524,7 @@ def _decide(task, shape, limits, solver, proof_path, symmetry, inputs, max_nonze
             if max_nonzero is not None and net.counts()["params_nonzero"] > max_nonzero:
                 raise SoundnessError("decoded network exceeds the nonzero bound")
             return Cell(task, shape, Status.SAT, time.perf_counter() - t0, networks=[net],
-                        options=opts, info=info, solver=solver, rounds=rounds)
+                        options=enc_opts, info=info, solver=opts.solver, rounds=rounds)
         if subset is None:
             raise SoundnessError("network verified on the encoded inputs fails on X")
         have = set(subset)
@@ -576,94 +556,95 @@ def _progress(cb, cell, label):
            + (f" [{cell.reason}]" if cell.reason else ""))
 
 
-def min_neurons(task, shape, *, n_min=1, n_max=12, time_limit=None, codes_for=None,
-                progress=None, proof_dir=None, budget=None, **kw):
-    """Smallest hidden width ``n`` in ``[n_min, n_max]``.
+def proof_paths(proof_dir, n):
+    """``(proof_path, cnf_path)`` of width ``n`` under ``proof_dir``
+    (``n{n}.drat``, ``n{n}.cnf``), or ``(None, None)`` without one."""
+    if not proof_dir:
+        return None, None
+    os.makedirs(proof_dir, exist_ok=True)
+    return os.path.join(proof_dir, f"n{n}.drat"), os.path.join(proof_dir, f"n{n}.cnf")
 
-    ``codes_for(n) -> (E, R)`` supplies given codes per width (superposed
-    mode, ``codes="given"``); the result is then "first n that works with
-    these codes", not a minimum, and ``Search.note`` says so.
-    ``time_limit`` is per solve; ``budget`` bounds the whole search. With
-    ``proof_dir``, each UNSAT writes its DRAT proof there (``n{n}.drat``)
-    together with its CNF (``n{n}.cnf``).
+
+def min_neurons(task, shape, options=None, *, budget=None, checker=None, n_min=1, n_max=12,
+                codes_for=None, proof_dir=None):
+    """Smallest hidden width ``n`` in ``[n_min, n_max]`` (:func:`~.ascend.ascend`).
+
+    SAT is monotone in ``n`` for explicit mode and free codes (pad with a
+    neuron whose incoming and outgoing weights are 0). ``codes_for(n) ->
+    (E, R)`` supplies given codes per width (superposed mode,
+    ``codes="given"``); the result is then "first n that works with these
+    codes", not a minimum, and ``Search.note`` says so. ``options`` and
+    ``checker`` as for :func:`decide` (``options.time_limit`` per solve,
+    ``options.progress`` one line per width); ``budget`` bounds the whole
+    search. With ``proof_dir``, each UNSAT writes its DRAT proof there
+    (``n{n}.drat``) together with its CNF (``n{n}.cnf``).
     """
-    deadline = None if budget is None else time.perf_counter() + budget
+    opts = options or SolveOptions()
+    budget = opts.call_budget(budget)
     if n_min < 1 or n_max < n_min:
         raise InputError(f"n range: need 1 <= n_min <= n_max, got {n_min}..{n_max}")
     given = shape.mode == Mode.SUPERPOSED and shape.codes == CodeKind.GIVEN
     if given and codes_for is None:
         raise InputError("codes: given codes need a generator (codes_for) for varying n")
-    cells = []
-    result = Search("neurons", cells)
-    if given:
-        result.note = ("codes regenerated per n: first n that works with these codes, "
-                       "not a minimum")
-    for n in range(n_min, n_max + 1):
-        sh = shape if given else replace(shape, n=n)
+    inner = opts.replace(budget=None, progress=None)
+
+    def decide_one(n):
+        sh = replace(shape, n=n)
         if given:
-            # a width at which no usable code exists (cannot be drawn, or maps
-            # two inputs with different outputs to one vector) is skipped with
-            # the reason: it is a fact about these codes, not a solver answer
-            try:
-                E, R = codes_for(n)
-                sh = replace(sh, n=n, E=E, R=R)
-                reason = None
-                # as strong as the question: skipped only when the code
-                # forces more wrong bits than the tolerance allows
-                forced = forced_errors(E, task)
-                if forced > shape.tolerance:
-                    reason = (f"input code conflict (two inputs share a code; "
-                              f">= {forced} wrong bits forced, tolerance {shape.tolerance})")
-            except InputError as e:
-                reason = str(e)
+            sh, reason = _given_codes(task, shape, n, codes_for)
             if reason:
-                cell = Cell(task, sh, Status.NOCODE, 0.0, info={"reason": reason, "n": n},
+                if opts.progress:
+                    opts.progress(f"n={n}: no usable code ({reason})")
+                return Cell(task, sh, Status.NOCODE, 0.0, info={"reason": reason, "n": n},
                             reason=reason)
-                cells.append(cell)
-                if progress:
-                    progress(f"n={n}: no usable code ({reason})")
-                continue
-        pp = cp = None
-        if proof_dir:
-            os.makedirs(proof_dir, exist_ok=True)
-            pp = os.path.join(proof_dir, f"n{n}.drat")
-            cp = os.path.join(proof_dir, f"n{n}.cnf")
-        cell = decide(task, sh, time_limit=time_limit, proof_path=pp, cnf_path=cp,
-                      budget=_left(deadline), **kw)
-        cells.append(cell)
-        _progress(progress, cell, f"n={n}")
-        if cell.limit == "budget":
-            result.note = cell.reason
-            break
-        if cell.status == Status.SAT:
-            result.best = cell
-            prev = cells[-2].status if len(cells) > 1 else None
-            if not given and is_minimum(n, prev):
-                result.minimum = n
-            elif not given:
-                result.note = (f"SAT at n={n} but n={n - 1} is {prev}: "
-                               f"the minimum is in {_lowest_open(cells, n_min)}..{n}")
-            break
+        pp, cp = proof_paths(proof_dir, n)
+        cell = decide(task, sh, inner, budget=budget, checker=checker, proof_path=pp,
+                      cnf_path=cp)
+        _progress(opts.progress, cell, f"n={n}")
+        return cell
+
+    result = ascend("neurons", range(n_min, n_max + 1), decide_one, monotone=not given,
+                    budget=budget)
+    if given:
+        result.note = "; ".join(x for x in ("codes regenerated per n: first n that works "
+                                            "with these codes, not a minimum", result.note)
+                                if x)
     return result
 
 
-def _lowest_open(cells, n_min):
-    """Smallest width not excluded by an UNSAT answer (UNSAT is monotone)."""
-    unsat = [c.shape.n for c in cells if c.status == Status.UNSAT]
-    return max(unsat) + 1 if unsat else n_min
+def _given_codes(task, shape, n, codes_for):
+    """``(shape at width n with the codes of codes_for(n), reason)``; the
+    reason says why there is no usable code at that width (cannot be drawn,
+    or maps two inputs with different outputs to one vector): a fact about
+    these codes, not a solver answer."""
+    sh = replace(shape, n=n)
+    try:
+        E, R = codes_for(n)
+        sh = replace(sh, E=E, R=R)
+    except InputError as e:
+        return sh, str(e)
+    # as strong as the question: skipped only when the code forces more
+    # wrong bits than the tolerance allows
+    forced = forced_errors(E, task)
+    if forced > shape.tolerance:
+        return sh, (f"input code conflict (two inputs share a code; "
+                    f">= {forced} wrong bits forced, tolerance {shape.tolerance})")
+    return sh, None
 
 
-def min_parameters(task, shape, *, time_limit=None, progress=None, budget=None, **kw):
+def min_parameters(task, shape, options=None, *, budget=None, checker=None):
     """Fewest nonzero parameters at ``shape``: tighten ``max_nonzero`` from
     the best network found until UNSAT (or UNKNOWN).
 
-    ``time_limit`` is per solve; ``budget`` bounds the whole search."""
-    deadline = None if budget is None else time.perf_counter() + budget
+    ``options.time_limit`` is per solve; ``budget`` bounds the whole search."""
+    opts = options or SolveOptions()
+    budget = opts.call_budget(budget)
+    inner = opts.replace(budget=None, progress=None)
     cells = []
     result = Search("params_nonzero", cells)
-    cell = decide(task, shape, time_limit=time_limit, budget=_left(deadline), **kw)
+    cell = decide(task, shape, inner, budget=budget, checker=checker)
     cells.append(cell)
-    _progress(progress, cell, "unbounded")
+    _progress(opts.progress, cell, "unbounded")
     if cell.status != Status.SAT:
         result.note = f"no network at this shape ({cell.status})"
         return result
@@ -673,10 +654,9 @@ def min_parameters(task, shape, *, time_limit=None, progress=None, budget=None, 
         if P < 0:
             result.minimum, result.best = 0, best
             return result
-        cell = decide(task, shape, time_limit=time_limit, max_nonzero=P,
-                      budget=_left(deadline), **kw)
+        cell = decide(task, shape, inner, budget=budget, checker=checker, max_nonzero=P)
         cells.append(cell)
-        _progress(progress, cell, f"nonzero<={P}")
+        _progress(opts.progress, cell, f"nonzero<={P}")
         if cell.status == Status.SAT:
             best = cell
             continue
@@ -685,37 +665,31 @@ def min_parameters(task, shape, *, time_limit=None, progress=None, budget=None, 
             result.minimum = P + 1
         else:
             result.note = f"best found {P + 1}; the bound {P} is UNKNOWN"
+            result.limit = cell.limit if cell.limit == "budget" else None
         return result
 
 
-def min_bits(task, shape, *, B_max=8, time_limit=None, progress=None, bias_follows=None,
-             budget=None, **kw):
-    """Smallest weight bound ``B`` in ``0..B_max`` at the shape's width.
+def min_bits(task, shape, options=None, *, budget=None, checker=None, B_max=8,
+             bias_follows=None):
+    """Smallest weight bound ``B`` in ``0..B_max`` at the shape's width
+    (:func:`~.ascend.ascend`; SAT is monotone in ``B``: a network with
+    weights in ``[-B, B]`` is one in ``[-B-1, B+1]``).
 
     ``bias_follows``: whether ``B_bias`` moves with ``B``. By default it
     does when the shape's ``B_bias`` equals its ``B`` (the default), and a
-    different ``B_bias`` stays fixed. ``time_limit`` is per solve;
+    different ``B_bias`` stays fixed. ``options.time_limit`` is per solve;
     ``budget`` bounds the whole search.
     """
-    deadline = None if budget is None else time.perf_counter() + budget
+    opts = options or SolveOptions()
+    budget = opts.call_budget(budget)
     if bias_follows is None:
         bias_follows = shape.B_bias == shape.B
-    cells = []
-    result = Search("B", cells)
-    for B in range(0, B_max + 1):
+    inner = opts.replace(budget=None, progress=None)
+
+    def decide_one(B):
         sh = replace(shape, B=B, B_bias=B if bias_follows else shape.B_bias)
-        cell = decide(task, sh, time_limit=time_limit, budget=_left(deadline), **kw)
-        cells.append(cell)
-        _progress(progress, cell, f"B={B}")
-        if cell.limit == "budget":
-            result.note = cell.reason
-            break
-        if cell.status == Status.SAT:
-            result.best = cell
-            prev = cells[-2].status if len(cells) > 1 else None
-            if is_minimum(B, prev, lowest=0):
-                result.minimum = B
-            else:
-                result.note = f"SAT at B={B} but B={B - 1} is {prev}"
-            break
-    return result
+        cell = decide(task, sh, inner, budget=budget, checker=checker)
+        _progress(opts.progress, cell, f"B={B}")
+        return cell
+
+    return ascend("B", range(0, B_max + 1), decide_one, name="B", lowest=0, budget=budget)

@@ -52,6 +52,7 @@ from ..domain import domain
 # every clause about sums, activations and outputs is the encoder's, unchanged
 from ..encode.sat import ENCODER_NAME, ENCODER_VERSION, SatEncoding, _code_vars, _Enc
 from ..errors import InputError, SoundnessError
+from ..options import SolveOptions
 from ..results import Mode
 from ..shape import Shape
 from ..verify import verify
@@ -296,11 +297,14 @@ class SymmetricResult:
     reason: str = ""
 
 
-def solve_symmetric(task, shape, ansatz, *, time_limit=60, solver="cadical195"):
-    """Encode, solve (in a child, killed at ``time_limit``), decode, verify."""
+def solve_symmetric(task, shape, ansatz, options=None, *, budget=None):
+    """Encode, solve (in a child, killed at ``options.time_limit`` or when
+    ``budget`` runs out), decode, verify. ``options.solver`` solves."""
+    opts = options or SolveOptions()
     t0 = time.perf_counter()
     enc = encode_symmetric(task, shape, ansatz)
-    r = solve_cnf(enc.clauses, enc.nvars, solver=solver, time_limit=time_limit)
+    r = solve_cnf(enc.clauses, enc.nvars, solver=opts.solver, time_limit=opts.time_limit,
+                  budget=opts.call_budget(budget))
     dt = time.perf_counter() - t0
     if r.status == "UNKNOWN":
         return SymmetricResult("UNKNOWN", dt, ansatz.description, shape.n, enc.info,
