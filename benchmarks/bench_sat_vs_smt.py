@@ -4,7 +4,7 @@ A *cell* is one decision question: a task and a shape (mode, activation,
 width n, depth, bounds, codes). For each cell this script runs
 
 * the toolkit's SAT path, ``superpos_formal.solve.search.decide(task, shape,
-  time_limit=T)``;
+  SolveOptions(time_limit=T))``;
 * the literal z3 encoding (``superpos_formal.encode.smt.solve_smt``) with
   z3's default solver and with ``QF_FD``; the better (faster deciding) of
   the two is the baseline;
@@ -121,10 +121,12 @@ QUICK = ("uand4/expl/step/n3/B2", "perm5/sup-given/step/n4/B2", "id5/repr/n2")
 
 def _sat_decide():
     try:
+        from superpos_formal.options import SolveOptions
         from superpos_formal.solve.search import decide
     except ImportError as e:
         return None, f"{type(e).__name__}: {e}"
-    return decide, ""
+    return (lambda task, shape, limit:
+            decide(task, shape, SolveOptions(time_limit=limit, check=False))), ""
 
 
 def _run(fn, *args, **kw):
@@ -152,7 +154,7 @@ def run_cell(name, task, shape, limit, do_sat, do_smt, decide):
     if do_sat and decide is not None:
         # check=False: the solving path alone, as z3 certifies nothing either;
         # proof logging and checking costs are measured in bench_proofs.py
-        st, sec, note = _run(decide, task, shape, time_limit=limit, check=False)
+        st, sec, note = _run(decide, task, shape, limit)
     else:
         st, sec, note = "N/A", None, ""
     row.update(sat_status=st, sat_s=sec)

@@ -75,3 +75,19 @@ def test_an_unknown_stops_a_session_that_cannot_go_on():
 def test_rule():
     assert is_minimum(1, None) and is_minimum(5, "UNSAT")
     assert not is_minimum(5, "UNKNOWN") and not is_minimum(5, None)
+
+
+def test_searches_pass_the_budget_object_down():
+    """A used-up Budget given to a real search: no solve runs, the first
+    width is UNKNOWN(budget), the search is UNKNOWN and says why."""
+    from superpos_formal.shape import Shape
+    from superpos_formal.solve.search import min_bits, min_neurons
+    from superpos_formal.tasks import uand
+    b = Budget(0.001)
+    while not b.expired():
+        pass
+    for s in (min_neurons(uand(3), Shape("explicit", "step", n=1), budget=b, n_max=4),
+              min_bits(uand(3), Shape("explicit", "step", n=2), budget=b, B_max=3)):
+        assert len(s.cells) == 1 and s.cells[0].limit == "budget"
+        assert s.status == "UNKNOWN" and s.minimum is None and "budget" in s.note
+    assert b.hit == "solving"

@@ -33,6 +33,7 @@ from ..bounds import counting_bound_check, log2_family_size
 from ..errors import InputError
 from ..results import CodeKind, Mode, ResultTable, Status, bounds_label
 from ..tasks import MAX_FAMILY_MEMBERS, pair_set_family, permutation_family
+from ..budget import Budget
 from ..options import SolveOptions
 from .family import decide_family
 
@@ -151,7 +152,8 @@ class CapacityFamilies:
         return pair_set_family(self.m, m_out, 2 if self.s is None else self.s, self.op or "and")
 
 
-def capacity(families, shape, options=None, *, budget=None, checker=None,
+def capacity(families, shape, options: SolveOptions | None = None, *,
+             budget: Budget | None = None, checker=None,
              counting_only=False, on_row=None):
     """Decide the family question at ``shape.n`` for each ``m'`` in a range.
 

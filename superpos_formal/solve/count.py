@@ -261,7 +261,8 @@ def _check_int(name, v, lo):
         raise InputError(f"{name}: must be an integer >= {lo}, got {v!r}")
 
 
-def count_functions(m, m_out, s, shape, options=None, *, budget=None, limit=None,
+def count_functions(m, m_out, s, shape, options: SolveOptions | None = None, *,
+                    budget: Budget | None = None, limit=None,
                     progress=None, functions=False):
     """Number of distinct functions ``X(m, s) -> {0,1}^{m'}`` realized by ``shape``.
 

@@ -578,7 +578,8 @@ def _rep_networks_incremental(rep_tasks, shape, group, opts, budget):
             v["info"])
 
 
-def solve_orbits(members, shape, group, options=None, *, budget=None, cegis=False,
+def solve_orbits(members, shape, group, options: SolveOptions | None = None, *,
+                 budget: Budget | None = None, cegis=False,
                  incremental=False):
     """Orbits, the tied solve of the representatives, reconstruction, and the
     exhaustive check of every member.
@@ -640,7 +641,8 @@ def solve_orbits(members, shape, group, options=None, *, budget=None, cegis=Fals
                        E=E, R=R, networks=networks, timings=timings)
 
 
-def refute_subfamily(subfamily, shape, options=None, *, budget=None, proof_path=None,
+def refute_subfamily(subfamily, shape, options: SolveOptions | None = None, *,
+                     budget: Budget | None = None, proof_path=None,
                      cnf_path=None):
     """The ordinary free-code formula of ``subfamily`` (actual members):
     ``(status, solve result, encoding)``. Its UNSAT refutes every family
@@ -692,7 +694,8 @@ class OrbitMethod:
     group_limit: Optional[float] = GROUP_LIMIT
 
 
-def decide_family_orbits(family, shape, options=None, *, budget=None, checker=None,
+def decide_family_orbits(family, shape, options: SolveOptions | None = None, *,
+                         budget: Budget | None = None, checker=None,
                          proof_path=None, cnf_path=None, method=None):
     """The family question with the orbit method first.
 

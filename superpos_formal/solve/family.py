@@ -26,7 +26,7 @@ from ..codes import forced_errors
 from ..domain import domain
 from ..encode.sat import encode_architecture, encode_family_sat
 from ..encode.symmetry import family_symmetry_of
-from ..budget import check_budget, clamp
+from ..budget import Budget, check_budget, clamp
 from ..errors import InputError, SoundnessError
 from ..options import SolveOptions
 from ..results import CodeKind, Mode, Status
@@ -57,7 +57,8 @@ def extend_formula(solver, added, clauses, what):
     return clauses
 
 
-def decide_family(family, shape, options=None, *, budget=None, checker=None,
+def decide_family(family, shape, options: SolveOptions | None = None, *,
+                  budget: Budget | None = None, checker=None,
                   proof_path=None, cnf_path=None, start=1, member_options=None, config=None):
     """Decide whether one shared code serves every member of ``family``.
 
@@ -423,7 +424,8 @@ def _decide_family_incremental(family, members, shape, opts, budget, checker, pa
                 options=out["opts"], info=info, solver=opts.solver)
 
 
-def min_neurons_family(family, shape, options=None, *, budget=None, checker=None, n_min=1,
+def min_neurons_family(family, shape, options: SolveOptions | None = None, *,
+                       budget: Budget | None = None, checker=None, n_min=1,
                        n_max=8, proof_dir=None, decide=None):
     """Smallest ``n`` at which a shared code serves the family (:func:`~.ascend.ascend`).
 

@@ -24,6 +24,7 @@ from dataclasses import replace
 from ..encode.sat import encode_sat
 from ..errors import SoundnessError
 from ..network import Network
+from ..budget import Budget
 from ..options import SolveOptions
 from ..results import Status
 from ..verify import verify
@@ -58,7 +59,8 @@ def _shrink(net, n):
                    net.B_bias, net.B_code)
 
 
-def min_neurons_incremental(task, shape, options=None, *, budget=None, checker=None, n_min=1,
+def min_neurons_incremental(task, shape, options: SolveOptions | None = None, *,
+                            budget: Budget | None = None, checker=None, n_min=1,
                             n_max=8, certify_below=False, proof_dir=None):
     """Like :func:`~superpos_formal.solve.search.min_neurons`, incrementally
     (the same ascending search, :func:`~.ascend.ascend`).

@@ -1,9 +1,10 @@
 """Decide one cell and search for minimum networks (docs/MODEL.md 4.2).
 
-Every answer is a :class:`~superpos_formal.solve.cell.Cell`: SAT with a network that the exact verifier
-accepted, UNSAT (with a DRAT proof when one was asked for), or UNKNOWN
-(a limit was reached). A SAT model whose network fails verification raises
-:class:`~superpos_formal.errors.SoundnessError`: it is a bug, never a result.
+Every answer is a :class:`~superpos_formal.solve.cell.Cell`: SAT with a
+network that the exact verifier accepted, UNSAT (with a DRAT proof when one
+was asked for), or UNKNOWN (a limit was reached). A SAT model whose network
+fails verification raises :class:`~superpos_formal.errors.SoundnessError`:
+it is a bug, never a result.
 
 Every solve function here takes ``(subject, shape, options=None, *,
 budget=None, checker=None, <question-specific arguments>)``: ``options`` a
@@ -47,7 +48,7 @@ from ..results import CodeKind, Mode, Status
 from ..schema import network_from_dict
 from ..sizes import check_encoding_size
 from ..verify import verify
-from ..budget import clamp
+from ..budget import Budget, clamp
 from ..options import SolveOptions
 from .ascend import ascend
 from .cell import Cell, Search
@@ -250,7 +251,8 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
 DECLINED = "DECLINED"
 
 
-def decide(task, shape, options=None, *, budget=None, checker=None, proof_path=None,
+def decide(task, shape, options: SolveOptions | None = None, *,
+           budget: Budget | None = None, checker=None, proof_path=None,
            cnf_path=None, inputs=None, max_nonzero=None):
     """Decide whether a network of ``shape`` computes ``task``.
 
@@ -565,7 +567,8 @@ def proof_paths(proof_dir, n):
     return os.path.join(proof_dir, f"n{n}.drat"), os.path.join(proof_dir, f"n{n}.cnf")
 
 
-def min_neurons(task, shape, options=None, *, budget=None, checker=None, n_min=1, n_max=12,
+def min_neurons(task, shape, options: SolveOptions | None = None, *,
+                budget: Budget | None = None, checker=None, n_min=1, n_max=12,
                 codes_for=None, proof_dir=None):
     """Smallest hidden width ``n`` in ``[n_min, n_max]`` (:func:`~.ascend.ascend`).
 
@@ -632,7 +635,8 @@ def _given_codes(task, shape, n, codes_for):
     return sh, None
 
 
-def min_parameters(task, shape, options=None, *, budget=None, checker=None):
+def min_parameters(task, shape, options: SolveOptions | None = None, *,
+                   budget: Budget | None = None, checker=None):
     """Fewest nonzero parameters at ``shape``: tighten ``max_nonzero`` from
     the best network found until UNSAT (or UNKNOWN).
 
@@ -669,7 +673,8 @@ def min_parameters(task, shape, options=None, *, budget=None, checker=None):
         return result
 
 
-def min_bits(task, shape, options=None, *, budget=None, checker=None, B_max=8,
+def min_bits(task, shape, options: SolveOptions | None = None, *,
+             budget: Budget | None = None, checker=None, B_max=8,
              bias_follows=None):
     """Smallest weight bound ``B`` in ``0..B_max`` at the shape's width
     (:func:`~.ascend.ascend`; SAT is monotone in ``B``: a network with

@@ -52,6 +52,7 @@ from ..domain import domain
 # every clause about sums, activations and outputs is the encoder's, unchanged
 from ..encode.sat import ENCODER_NAME, ENCODER_VERSION, SatEncoding, _code_vars, _Enc
 from ..errors import InputError, SoundnessError
+from ..budget import Budget
 from ..options import SolveOptions
 from ..results import Mode
 from ..shape import Shape
@@ -297,7 +298,8 @@ class SymmetricResult:
     reason: str = ""
 
 
-def solve_symmetric(task, shape, ansatz, options=None, *, budget=None):
+def solve_symmetric(task, shape, ansatz, options: SolveOptions | None = None, *,
+                    budget: Budget | None = None):
     """Encode, solve (in a child, killed at ``options.time_limit`` or when
     ``budget`` runs out), decode, verify. ``options.solver`` solves."""
     opts = options or SolveOptions()
