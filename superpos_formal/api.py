@@ -638,8 +638,9 @@ def count(m=None, m_out=None, s=None, n=1, *, threshold=None, method="auto",
         if any(v is not None for v in (m, m_out, s)):
             raise InputError("threshold: counts one step neuron on all of {0,1}^K; "
                              "m, m_out, s do not apply")
-        return count_threshold_functions(threshold, B, method=method, time_limit=time_limit,
-                                         progress=progress, functions=functions)
+        return count_threshold_functions(threshold, B, SolveOptions(time_limit=time_limit),
+                                         method=method, progress=progress,
+                                         functions=functions)
     for nm, v in (("m", m), ("m_out", m_out), ("s", s)):
         if v is None:
             raise InputError(f"{nm}: required (or use threshold=K)")

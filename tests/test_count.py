@@ -18,6 +18,7 @@ from superpos_formal.encode import sat as sat_mod
 from superpos_formal.solve import count as count_mod
 from superpos_formal.errors import InputError, SoundnessError
 from superpos_formal.network import Network
+from superpos_formal.options import SolveOptions
 from superpos_formal.shape import Shape
 from superpos_formal.solve.count import (
     SUFFICIENT_B, count_functions, count_threshold_functions,
@@ -171,7 +172,7 @@ def test_limit_and_time_limit_give_lower_bounds():
     r = count_functions(2, 1, 2, sh, limit=3)
     assert r.count == 3 and not r.exact
     assert str(r) == "at least 3" and r.text.startswith("at least 3")
-    r = count_threshold_functions(5, 8, method="sat", time_limit=1.0)
+    r = count_threshold_functions(5, 8, SolveOptions(time_limit=1.0), method="sat")
     assert not r.exact and str(r).startswith("at least ")
     assert r.count < 94572 and r.seconds < 10
 

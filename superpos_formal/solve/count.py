@@ -446,8 +446,9 @@ def _verify_masks(masks, k, B, sample=None):
                                  f"{got:#x}, not {mk:#x}")
 
 
-def count_threshold_functions(k, B=None, *, method="auto", time_limit=None,
-                              functions=False, verify_sample=None, progress=None):
+def count_threshold_functions(k, B=None, options: SolveOptions | None = None, *,
+                              budget: Budget | None = None, method="auto", functions=False,
+                              verify_sample=None, progress=None):
     """Number of distinct functions ``[w . x + b > 0]`` on ``{0,1}^k`` with
     integer weights ``w in [-B, B]^k`` (bias unrestricted: see the module
     docstring for why the SAT method's ``B_bias = kB + 1`` loses nothing).
@@ -456,7 +457,9 @@ def count_threshold_functions(k, B=None, *, method="auto", time_limit=None,
     the number of *all* threshold functions of ``k`` variables (OEIS A000609).
 
     ``method``: ``"sat"``, ``"cuts"``, ``"orbit"`` or ``"auto"`` (SAT for
-    ``1 <= k <= 4``, orbit otherwise). ``verify_sample``: for numpy methods, re-check
+    ``1 <= k <= 4``, orbit otherwise); the SAT method reads ``options``
+    (``time_limit`` for the whole count, ``solver``) and ``budget`` as
+    :func:`count_functions` does. ``verify_sample``: for numpy methods, re-check
     every ``verify_sample``-th function by an explicit witness and the exact
     network evaluator (``1`` = all).
 
@@ -476,7 +479,8 @@ def count_threshold_functions(k, B=None, *, method="auto", time_limit=None,
     if method == "sat":
         if k < 1:
             raise InputError("k: the SAT method needs k >= 1 (use cuts or orbit for k = 0)")
-        return _threshold_sat(k, B, SolveOptions(time_limit=time_limit), keep=functions,
+        opts = options or SolveOptions()
+        return _threshold_sat(k, B, opts, budget=opts.call_budget(budget), keep=functions,
                               progress=progress)
     t0 = time.perf_counter()
     masks = threshold_functions(k, B, method)
