@@ -298,28 +298,7 @@ def decide(task, shape, options: SolveOptions | None = None, *,
     max_nonzero : int, optional
         At most this many nonzero parameters.
 
-    Notes
-    -----
-    ``options.portfolio`` races option sets, each in its own process on the
-    same CNF; the first answer wins and the others are killed. A SAT answer
-    is verified as always; an UNSAT answer's DRAT proof is the winner's and
-    is checked as always. ``cell.info["config"]`` names the winner. A racer
-    named ``"<set>:nosym"`` solves the formula without symmetry breaks and
-    answers only SAT (:data:`NOSYM`); it is dropped when ``symmetry`` is off
-    or ``cnf_path`` is given (whoever asks for the formula gets the asked
-    one solved), and cannot be the first racer. ``"auto"``:
-    :func:`resolve_portfolio`; ``None``: ``config`` alone. A staggered racer
-    starts only if a core was free over its delay when ``race_if_free``
-    (:class:`~superpos_formal.solve.cores.IdleProbe`).
-
-    The depth lift (``options.lift``, see :func:`lift_depth`): with
-    ``L >= 2`` hidden layers and ``B >= 1``, first decide the same question
-    with ``L - 1`` layers (at most :data:`LIFT_SHARE` of the limits); a
-    network found there, followed by the identity layer, is a network of
-    this shape, verified exhaustively like any other. Otherwise (UNSAT,
-    UNKNOWN, or not applicable) the question is solved as posed.
-    ``cell.info["lifted_from_L"]`` marks a lifted answer. Not used with
-    ``inputs``, ``cegis``, ``max_nonzero`` or ``cnf_path``.
+    Portfolio racing and the depth lift: :func:`_racers`, :func:`_lift_options`.
     """
     opts = options or SolveOptions()
     budget = opts.call_budget(budget)
@@ -356,7 +335,20 @@ def decide(task, shape, options: SolveOptions | None = None, *,
 
 
 def _racers(opts, shape, cnf_path):
-    """``(configs, delays, when_free)`` of every solve of one question."""
+    """``(configs, delays, when_free)`` of every solve of one question.
+
+    ``options.portfolio`` races option sets, each in its own process on the
+    same CNF; the first answer wins and the others are killed. A SAT answer
+    is verified as always; an UNSAT answer's DRAT proof is the winner's and
+    is checked as always. ``cell.info["config"]`` names the winner. A racer
+    named ``"<set>:nosym"`` solves the formula without symmetry breaks and
+    answers only SAT (:data:`NOSYM`); it is dropped when ``symmetry`` is off
+    or ``cnf_path`` is given (whoever asks for the formula gets the asked
+    one solved), and cannot be the first racer. ``"auto"``:
+    :func:`resolve_portfolio`; ``None``: ``config`` alone. A staggered racer
+    starts only if a core was free over its delay when ``race_if_free``
+    (:class:`~superpos_formal.solve.cores.IdleProbe`).
+    """
     configs, delays = resolve_portfolio(opts.portfolio, opts.config, opts.solver,
                                         stagger=opts.stagger, depth=shape.L)
     if not configs:
@@ -375,7 +367,17 @@ def _racers(opts, shape, cnf_path):
 
 def _lift_options(opts):
     """The depth-lift attempt's options: a share of the per-solve limit, no
-    proof (its UNSAT is discarded) and no progress lines."""
+    proof (its UNSAT is discarded) and no progress lines.
+
+    The depth lift (``options.lift``, see :func:`lift_depth`): with
+    ``L >= 2`` hidden layers and ``B >= 1``, first decide the same question
+    with ``L - 1`` layers (at most :data:`LIFT_SHARE` of the limits); a
+    network found there, followed by the identity layer, is a network of
+    this shape, verified exhaustively like any other. Otherwise (UNSAT,
+    UNKNOWN, or not applicable) the question is solved as posed.
+    ``cell.info["lifted_from_L"]`` marks a lifted answer. Not used with
+    ``inputs``, ``cegis``, ``max_nonzero`` or ``cnf_path``.
+    """
     tl = None if opts.time_limit is None else LIFT_SHARE * opts.time_limit
     return opts.replace(time_limit=tl, budget=None, check=False, progress=None)
 
