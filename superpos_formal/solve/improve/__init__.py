@@ -24,7 +24,8 @@ with the repair done by a complete SAT solver on the neighbourhood.
 In explicit mode the window is solved on the *sub-question* of the outputs
 the window's neurons feed (and the neurons that feed those outputs), then
 spliced back: every other output sees only fixed weights, so it is
-unchanged (argued at :func:`_repair_explicit_rows`), and the spliced network
+unchanged (argued at
+:func:`~superpos_formal.solve.improve.members._repair_rows`), and the spliced network
 is verified on the whole task all the same. When every window of the
 largest size fails, the search asks the fresh exact question at ``n - 1``
 (the encoder with its symmetry breaks, nothing fixed) under a conflict
@@ -80,8 +81,10 @@ from .repair import PORTFOLIO, SAT_OPTIONS, SOLVER
 from .result import Improvement, objective
 from .starts import CONSTRUCTION_PARAMS, STARTS, baseline, check_construction_params, \
     construction_start, widen
-# not public: the racers' benchmark, the torch importer's repair and the tests use these
-from .repair import _Budget, _encode_solve, _phases, _repair, _shape_of, _wrong_inputs  # noqa: F401
+from .loop import LNS, LNSOptions  # noqa: F401
+# not in __all__: the racers' benchmark, the torch importer's repair and the tests use these
+from .repair import (WindowQuestion, _encode_solve, _phases, repair, shape_of,  # noqa: F401
+                     wall_clock, wrong_inputs)
 
 __all__ = ["improve", "improve_family", "baseline", "Improvement", "objective",
            "drop_neuron", "SOLVER", "PORTFOLIO", "STARTS", "construction_start", "widen",

@@ -1,35 +1,247 @@
 """The LNS loop: remove neurons (windows that grow, the fresh question when
 every window fails), then sparsify; accept only strict improvements of the
-objective; stop on the budget, ``max_steps`` or ``target``."""
+objective; stop on the budget, ``max_steps`` or ``target``.
+
+Every random choice comes from one ``random.Random(seed)`` drawn in a fixed
+order, and every SAT call has a conflict budget, so the same seed and
+``max_steps`` give the same trajectory on any machine.
+"""
 
 import random
 import time
+from dataclasses import dataclass
+from typing import Callable, Optional
 
 from ...errors import InputError, SoundnessError
 from ...tasks import Family, Task
 from ...verify import verify
-from .moves import _coord_use, _fed_rows, _related, _related_coords, _shift, drop_neuron
-from .repair import (PORTFOLIO, SOLVER, _Budget, _fresh_family, _repair, _repair_members,
-                     _shape_of, _wrong_inputs)
+from .members import fresh_family, repair_move
+from .moves import removal, sparsify_window
+from .repair import PORTFOLIO, SOLVER, fresh_solve, shape_of, wall_clock
 from .result import Improvement, objective
-from .starts import check_start as _check_start
+from .starts import check_start
 
-__all__ = ["improve", "improve_family", "restart"]
+__all__ = ["LNSOptions", "LNS", "improve", "improve_family", "restart"]
 
 
-def _validate_opts(budget, max_steps, seed, window, conflicts):
-    for nm, v in (("seed", seed), ("window", window), ("conflicts", conflicts)):
-        if not isinstance(v, int) or isinstance(v, bool):
-            raise InputError(f"{nm}: {v!r} is not an integer")
-    if not isinstance(budget, (int, float)) or isinstance(budget, bool) or budget <= 0:
-        raise InputError(f"budget: must be a positive number of seconds, got {budget!r}")
-    if max_steps is not None and (not isinstance(max_steps, int) or max_steps < 1):
-        raise InputError(f"max_steps: must be a positive integer, got {max_steps!r}")
-    if window < 1:
-        raise InputError(f"window: must be >= 1, got {window}")
-    if conflicts < 1:
-        raise InputError(f"conflicts: must be >= 1, got {conflicts}")
+def _integer(name, v):
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise InputError(f"{name}: {v!r} is not an integer")
 
+
+@dataclass(frozen=True)
+class LNSOptions:
+    """How an improvement run searches (the arguments of :func:`improve`),
+    validated; ``core`` is a family's (None for a task).
+
+    >>> LNSOptions(window=0)
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: window: must be >= 1, got 0
+    """
+
+    seed: int = 0
+    budget: float = 60.0
+    max_steps: Optional[int] = None
+    window: int = 2
+    conflicts: int = 5000
+    sparsify: bool = True
+    progress: Optional[Callable[[str], None]] = None
+    target: Optional[int] = None
+    core: Optional[int] = None
+
+    def __post_init__(self):
+        for nm in ("seed", "window", "conflicts"):
+            _integer(nm, getattr(self, nm))
+        b = self.budget
+        if not isinstance(b, (int, float)) or isinstance(b, bool) or b <= 0:
+            raise InputError(f"budget: must be a positive number of seconds, got {b!r}")
+        if self.max_steps is not None and (not isinstance(self.max_steps, int)
+                                           or self.max_steps < 1):
+            raise InputError(f"max_steps: must be a positive integer, got {self.max_steps!r}")
+        if self.window < 1:
+            raise InputError(f"window: must be >= 1, got {self.window}")
+        if self.conflicts < 1:
+            raise InputError(f"conflicts: must be >= 1, got {self.conflicts}")
+        if self.target is not None and (not isinstance(self.target, int) or self.target < 1):
+            raise InputError(f"target: must be a positive integer, got {self.target!r}")
+
+    def record(self):
+        """The options as :attr:`Improvement.options` records them (the
+        best-known registry's provenance)."""
+        return {"window": self.window, "conflicts": self.conflicts, "budget": self.budget,
+                "max_steps": self.max_steps, "sparsify": self.sparsify, "solver": SOLVER,
+                "target": self.target}
+
+
+class LNS:
+    """One improvement run: the best networks so far, the moves tried, the
+    budgets left. :meth:`run` is removal (:meth:`remove`), then
+    sparsification (:meth:`sparsify`), then the checked result."""
+
+    def __init__(self, tasks, start, subject, options):
+        check_start(tasks, start)
+        self.tasks, self.subject, self.opt = tasks, subject, options
+        self.start, self.best = list(start), list(start)
+        self.t0 = time.perf_counter()
+        self.budget = wall_clock(options.budget)
+        #: conflicts per window solve (doubled at each restart)
+        self.conflicts = options.conflicts
+        # the fresh question's first budget: 16 window budgets per racer (a
+        # first try of 4 was too small for uand(5) relu at n=3, which needs
+        # about 54k conflicts of its fastest racer; a too-small try is
+        # repeated from scratch after a window round, so it costs more than
+        # it saves)
+        self.full_conflicts = 16 * options.conflicts * len(PORTFOLIO)
+        #: neurons freed besides the dropped one (grows while windows fail)
+        self.window = options.window
+        self.rng = random.Random(options.seed)
+        self.history, self.steps = [], 0
+
+    # ---------------------------------------------------------- bookkeeping
+
+    @property
+    def width(self):
+        return self.best[0].widths[0]
+
+    def say(self, msg):
+        if self.opt.progress is not None:
+            self.opt.progress(f"[{time.perf_counter() - self.t0:7.1f}s] {msg}")
+
+    def accept(self, nets, move):
+        """Make ``nets`` (strictly better) the best, and record the move."""
+        assert objective(nets) < objective(self.best)
+        self.best = nets
+        n, nz, bits = objective(nets)
+        self.history.append((self.steps, round(time.perf_counter() - self.t0, 3), n, nz, bits,
+                             move))
+        self.say(f"step {self.steps}: n={n} nonzero={nz} bits={bits} ({move})")
+
+    def reached(self):
+        return self.opt.target is not None and self.width <= self.opt.target
+
+    def out_of_budget(self):
+        return (self.budget.expired() or self.reached()
+                or (self.opt.max_steps is not None and self.steps >= self.opt.max_steps))
+
+    # ---------------------------------------------------------- phases
+
+    def run(self):
+        """Remove neurons, then (``sparsify``) nonzero parameters; the result."""
+        self.remove()
+        if self.opt.sparsify:
+            self.sparsify()
+        return self.result()
+
+    def remove(self):
+        """Phase 1: drop one neuron at a time, repairing a window around it."""
+        while self.width > 1 and not self.out_of_budget():
+            if self._removal_round():
+                continue
+            if self.out_of_budget():
+                break
+            # (a family's fresh question takes the rest of the budget: only
+            # after every window size)
+            n = self.width
+            if 4 * self.window >= n - 1 if len(self.tasks) == 1 else self.window >= n - 1:
+                if not self._fresh_round():
+                    break
+                continue
+            # geometric growth: a window that is too small fails on every
+            # neuron, so reaching a working size fast matters more than its
+            # exact value
+            self.window = min(n - 1, 2 * self.window)
+            self.say(f"step {self.steps}: window grows to {self.window}")
+
+    def _removal_round(self):
+        """Try to drop each neuron once, in a random order, with the current
+        window; True at the first success."""
+        order = list(range(self.width))
+        self.rng.shuffle(order)
+        for h in order:
+            if self.out_of_budget():
+                return False
+            self.steps += 1
+            move = removal(self.best, h, self.window, self.rng)
+            status, cand = repair_move(self.tasks, move.networks, move.window, self.budget,
+                                       self.conflicts, self.opt.core, self.rng)
+            if status == "SAT":
+                self.accept(cand, move.label)
+                return True
+        return False
+
+    def _fresh_round(self):
+        """Every window failed and the next size would free more than half
+        of the network: ask the fresh exact question at ``n - 1`` instead (a
+        window of nearly ``n`` neurons is that question without its
+        symmetry breaks, asked once per neuron: on uand(6) step at n=7 the
+        windows of 4 and 6 neurons and then the fresh solve took 34 s,
+        benchmarks/results/improve.md), under a conflict budget that grows
+        each time it is not enough. False when removal should stop (UNSAT)."""
+        n = self.width
+        self.steps += 1
+        self.say(f"step {self.steps}: every window up to {self.window} failed at n={n}; "
+                 f"fresh solve at n={n - 1}"
+                 + (f" ({len(PORTFOLIO)} racers, {self.full_conflicts} conflicts)"
+                    if len(self.tasks) == 1 else " (family search, rest of the budget)"))
+        if len(self.tasks) == 1:
+            st, cand = fresh_solve(self.tasks, self.best, self.budget, self.full_conflicts)
+        else:
+            st, cand = fresh_family(self.subject, shape_of(self.best[0], n - 1), self.budget)
+        if st == "SAT":
+            self.accept(cand, f"fresh solve at n={n - 1}")
+            self.window = self.opt.window
+            return True
+        if st == "UNSAT":
+            self.say(f"the solver finds no network at n={n - 1} (UNSAT, not proof-checked "
+                     f"here); removal stops")
+            return False
+        self.say(f"step {self.steps}: fresh solve at n={n - 1}: no answer in "
+                 f"{self.full_conflicts} conflicts; budgets grow")
+        # a restart: reshuffle and try again from the smallest window, each
+        # window solve with twice the conflicts
+        self.full_conflicts *= 4
+        self.conflicts *= 2
+        self.window = self.opt.window
+        return True
+
+    def sparsify(self):
+        """Phase 2: fewer nonzero parameters at the final width, until
+        ``2 n + 4`` windows in a row bring nothing."""
+        fails = 0
+        while not self.out_of_budget() and fails < 2 * self.width + 4:
+            self.steps += 1
+            window = sparsify_window(self.best, self.opt.window, self.rng)
+            status, cand = repair_move(self.tasks, self.best, window, self.budget,
+                                       self.conflicts, self.opt.core, self.rng,
+                                       max_nonzero=objective(self.best)[1] - 1)
+            if status == "SAT" and objective(cand) < objective(self.best):
+                self.accept(cand, f"sparsify window {len(window.hidden)}")
+                fails = 0
+            else:
+                fails += 1
+
+    def stopped(self):
+        """Why the run ended: target, budget, max_steps or exhausted."""
+        if self.reached():
+            return "target"
+        if self.budget.expired():
+            return "budget"
+        if self.opt.max_steps is not None and self.steps >= self.opt.max_steps:
+            return "max_steps"
+        return "exhausted"
+
+    def result(self):
+        """The :class:`Improvement`, every network verified again."""
+        for t, net in zip(self.tasks, self.best):
+            if not verify(net, t).ok:
+                raise SoundnessError(f"improve: result fails {t.name}; a bug")
+        return Improvement(self.subject, self.start, self.best, self.opt.seed, self.steps,
+                           time.perf_counter() - self.t0, self.stopped(), self.history,
+                           self.opt.record())
+
+
+# ------------------------------------------------------------------ entry points
 
 def improve(task, start, *, seed=0, budget=60.0, max_steps=None, window=2,
             conflicts=5000, sparsify=True, progress=None, target=None):
@@ -56,16 +268,16 @@ def improve(task, start, *, seed=0, budget=60.0, max_steps=None, window=2,
     """
     if not isinstance(task, Task):
         raise InputError("task: expected a Task")
-    return _run([task], [start], task, seed, budget, max_steps, window, conflicts,
-                sparsify, progress, target=target)
+    opt = LNSOptions(seed=seed, budget=budget, max_steps=max_steps, window=window,
+                     conflicts=conflicts, sparsify=sparsify, progress=progress, target=target)
+    return LNS([task], [start], task, opt).run()
 
 
-def improve_family(family, start, *, seed=0, budget=60.0, max_steps=None, window=2,
-                   conflicts=5000, sparsify=True, progress=None, core=2, target=None):
+def improve_family(family, start, *, core=2, **options):
     """:func:`improve` for a family with shared codes: ``start`` is one network
     per member (in ``family.members()`` order) sharing ``E, R``. Member-CEGIS:
-    see the module docstring; ``core`` is the number of members solved
-    together at first."""
+    see the package docstring; ``core`` is the number of members solved
+    together at first; ``options`` are :func:`improve`'s keywords."""
     if not isinstance(family, Family):
         raise InputError("family: expected a Family")
     tasks = list(family.members())
@@ -74,174 +286,7 @@ def improve_family(family, start, *, seed=0, budget=60.0, max_steps=None, window
         raise InputError("mode: a family with shared codes needs superposed networks")
     if not isinstance(core, int) or isinstance(core, bool) or core < 1:
         raise InputError(f"core: must be a positive integer, got {core!r}")
-    return _run(tasks, start, family, seed, budget, max_steps, window, conflicts,
-                sparsify, progress, core=core, target=target)
-
-
-def _run(tasks, start, subject, seed, budget, max_steps, window, conflicts, sparsify,
-         progress, core=None, target=None):
-    _validate_opts(budget, max_steps, seed, window, conflicts)
-    if target is not None and (not isinstance(target, int) or target < 1):
-        raise InputError(f"target: must be a positive integer, got {target!r}")
-    _check_start(tasks, start)
-    t0 = time.perf_counter()
-    bud = _Budget(t0 + budget, conflicts)
-    rng = random.Random(seed)
-    say = progress or (lambda msg: None)
-    best = list(start)
-    history = []
-    steps = 0
-    stopped = "exhausted"
-    superposed = best[0].mode == "superposed"
-
-    def accept(nets, move):
-        nonlocal best
-        assert objective(nets) < objective(best)
-        best = nets
-        n, nz, bits = objective(best)
-        history.append((steps, round(time.perf_counter() - t0, 3), n, nz, bits, move))
-        say(f"[{time.perf_counter() - t0:7.1f}s] step {steps}: n={n} nonzero={nz} "
-            f"bits={bits} ({move})")
-
-    def reached():
-        return target is not None and best[0].widths[0] <= target
-
-    def out_of_budget():
-        return (bud.left() <= 0 or (max_steps is not None and steps >= max_steps)
-                or reached())
-
-    # ---- phase 1: remove neurons
-    w = window
-    # the fresh question's first budget: 16 window budgets per racer (a
-    # first try of 4 was too small for uand(5) relu at n=3, which needs about
-    # 54k conflicts of its fastest racer; a too-small try is repeated from
-    # scratch after a window round, so it costs more than it saves)
-    full_conflicts = 16 * conflicts * len(PORTFOLIO)
-    while best[0].widths[0] > 1 and not out_of_budget():
-        n = best[0].widths[0]
-        order = list(range(n))
-        rng.shuffle(order)
-        improved = False
-        exhausted = True  # every window of this size answered UNSAT
-        for h in order:
-            if out_of_budget():
-                break
-            steps += 1
-            random_window = rng.random() < 0.3
-            rel = _related(best, h, min(w, n - 1), rng, random_window)
-            if superposed:
-                cin, cout = _coord_use(best, h)
-                r = min(range(n), key=lambda i: (cin[i], rng.random()))
-                q = min(range(n), key=lambda i: (cout[i], rng.random()))
-                hidden = _shift(rel, h)
-                # code windows are costlier than neuron windows (free codes
-                # make the effective weights products of two unknowns)
-                coords_in, coords_out = _related_coords(best, [h] + rel, r, q,
-                                                        max(1, w // 2), rng)
-                dropped = [drop_neuron(x, h, r, q) for x in best]
-                rows = sorted(set(_fed_rows(best, [h] + rel, q)) | set(coords_out))
-            else:
-                hidden, coords_in, coords_out = _shift(rel, h), [], []
-                dropped = [drop_neuron(x, h) for x in best]
-                rows = _fed_rows(best, [h] + rel)
-            status, cand = _repair_members(tasks, dropped, hidden, coords_in, coords_out,
-                                           bud, core, rng, rows=rows)
-            if status == "SAT":
-                accept(cand, f"drop neuron {h}, window {len(hidden)}"
-                              f"{' random' if random_window else ''}")
-                improved = True
-                break
-            if status != "UNSAT":
-                exhausted = False
-        if improved:
-            continue
-        if out_of_budget():
-            break
-        # (a family's fresh question takes the rest of the budget: only after
-        # every window size, as before)
-        if (4 * w >= n - 1 if len(tasks) == 1 else w >= n - 1):
-            # every window failed and the next size would free more than
-            # half of the network: ask the fresh exact question at n - 1
-            # instead (a window of nearly n neurons is that question without
-            # its symmetry breaks, asked once per neuron: on uand(6) step at
-            # n=7 the windows of 4 and 6 neurons and then the fresh solve
-            # took 34 s, benchmarks/results/improve.md), under a conflict
-            # budget that grows each time it is not enough
-            steps += 1
-            say(f"[{time.perf_counter() - t0:7.1f}s] step {steps}: every window up to "
-                f"{w} failed at n={n}; fresh solve at n={n - 1}"
-                + (f" ({len(PORTFOLIO)} racers, {full_conflicts} conflicts)"
-                   if len(tasks) == 1 else " (family search, rest of the budget)"))
-            if len(tasks) == 1:
-                # racers (PORTFOLIO); a racer with phases=True would take its
-                # hints from the network minus its least-missed neuron
-                # (superposed: code coordinate h dropped with neuron h)
-                hint = min((drop_neuron(best[0], h, h, h) for h in range(n)),
-                           key=lambda x: len(_wrong_inputs(x, tasks[0])))
-                st, cand = _repair(tasks, best, _shape_of(best[0], n - 1), None,
-                                   _Budget(bud.deadline, full_conflicts),
-                                   portfolio=PORTFOLIO, hint=[hint])
-            else:
-                # the exact family question at n - 1 (member CEGIS of
-                # solve/family.py) with the rest of the budget: its answer is
-                # the same on every machine; only whether it arrives before the
-                # budget ends depends on the machine, and then the run ends
-                st, cand = _fresh_family(subject, _shape_of(best[0], n - 1), bud)
-            if st == "SAT":
-                accept(cand, f"fresh solve at n={n - 1}")
-                w = window
-                continue
-            if st == "UNSAT":
-                say(f"[{time.perf_counter() - t0:7.1f}s] the solver finds no network at "
-                    f"n={n - 1} (UNSAT, not proof-checked here); removal stops")
-                break
-            say(f"[{time.perf_counter() - t0:7.1f}s] step {steps}: fresh solve at "
-                f"n={n - 1}: no answer in {full_conflicts} conflicts; budgets grow")
-            full_conflicts *= 4
-            # a restart: reshuffle and try again from the smallest window,
-            # each window solve with twice the conflicts
-            bud.conflicts *= 2
-            w = window
-            continue
-        # geometric growth: a window that is too small fails on every neuron,
-        # so reaching a working size fast matters more than its exact value
-        w = min(n - 1, 2 * w)
-        say(f"[{time.perf_counter() - t0:7.1f}s] step {steps}: window grows to {w}")
-
-    # ---- phase 2: fewer nonzero parameters at the final width
-    if sparsify:
-        fails = 0
-        while not out_of_budget() and fails < 2 * best[0].widths[0] + 4:
-            n = best[0].widths[0]
-            steps += 1
-            k = rng.randrange(n)
-            rel = _related(best, k, min(window, n - 1), rng, rng.random() < 0.5)
-            hidden = sorted(set(rel) | {k})
-            coords = hidden if superposed else []
-            nz = objective(best)[1]
-            status, cand = _repair_members(tasks, best, hidden, coords, coords, bud, core,
-                                           rng, max_nonzero=nz - 1,
-                                           rows=_fed_rows(best, hidden))
-            if status == "SAT" and objective(cand) < objective(best):
-                accept(cand, f"sparsify window {len(hidden)}")
-                fails = 0
-            else:
-                fails += 1
-    if reached():
-        stopped = "target"
-    elif bud.left() <= 0:
-        stopped = "budget"
-    elif max_steps is not None and steps >= max_steps:
-        stopped = "max_steps"
-    for t, net in zip(tasks, best):
-        v = verify(net, t)
-        if not v.ok:
-            raise SoundnessError(f"improve: result fails {t.name}; a bug")
-    return Improvement(subject, list(start), best, seed, steps,
-                       time.perf_counter() - t0, stopped, history,
-                       {"window": window, "conflicts": conflicts, "budget": budget,
-                        "max_steps": max_steps, "sparsify": sparsify, "solver": SOLVER,
-                        "target": target})
+    return LNS(tasks, start, family, LNSOptions(core=core, **options)).run()
 
 
 def restart(task, start, *, budget=60.0, portfolio=True, target=None, progress=None):
@@ -256,25 +301,21 @@ def restart(task, start, *, budget=60.0, portfolio=True, target=None, progress=N
     """
     if not isinstance(task, Task):
         raise InputError("task: expected a Task")
-    _validate_opts(budget, None, 0, 1, 1)
-    _check_start([task], [start])
+    LNSOptions(budget=budget)
+    check_start([task], [start])
     t0 = time.perf_counter()
-    bud = _Budget(t0 + budget, 2 ** 62)
+    bud = wall_clock(budget)
     best, hist = start, []
-    say = progress or (lambda msg: None)
-    while best.widths[0] > 1 and bud.left() > 0:
+    while best.widths[0] > 1 and not bud.expired():
         if target is not None and best.widths[0] <= target:
             break
         n = best.widths[0]
-        hint = min((drop_neuron(best, h, h, h) for h in range(n)),
-                   key=lambda x: len(_wrong_inputs(x, task)))
-        st, cand = _repair([task], [best], _shape_of(best, n - 1), None, bud,
-                           portfolio=PORTFOLIO if portfolio else None,
-                           hint=[hint] if portfolio else None)
+        st, cand = fresh_solve([task], [best], bud, 2 ** 62,
+                               portfolio=PORTFOLIO if portfolio else None)
         if st != "SAT":
             break
         best = cand[0]
         hist.append((round(time.perf_counter() - t0, 3), n - 1))
-        say(f"[{time.perf_counter() - t0:7.1f}s] restart: n={n - 1}")
+        if progress is not None:
+            progress(f"[{time.perf_counter() - t0:7.1f}s] restart: n={n - 1}")
     return best, hist
-

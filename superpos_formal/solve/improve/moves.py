@@ -1,10 +1,14 @@
 """The neighbourhoods: which neuron to drop, which neurons and code
 coordinates to free with it (the *window*), and the network surgery."""
 
+from dataclasses import dataclass, field
+from typing import Optional
+
 from ...errors import InputError
 from ...network import Network
 
-__all__ = ["drop_neuron"]
+__all__ = ["drop_neuron", "Window", "Removal", "free_keys", "removal", "sparsify_window",
+           "member_params", "code_params"]
 
 
 def _del(seq, i):
@@ -46,7 +50,7 @@ def drop_neuron(net, h, r=None, q=None):
                               net.B_code, net.theta)
 
 
-def _member_params(net, mi):
+def member_params(net, mi):
     (W, b), = net.layers
     d = {}
     for k, row in enumerate(W):
@@ -60,7 +64,7 @@ def _member_params(net, mi):
     return d
 
 
-def _code_params(net):
+def code_params(net):
     d = {}
     if net.mode == "superposed":
         for r, row in enumerate(net.E):
@@ -72,19 +76,36 @@ def _code_params(net):
     return d
 
 
-def _free_keys(net, mi, hidden, coords_in, coords_out, free_c, codes, rows=None):
-    """Keys of member ``mi``'s window (and the code window when ``codes``).
+@dataclass
+class Window:
+    """The parameters one repair frees: the window's hidden neurons, its
+    input- and output-code coordinates (superposed mode), and the output
+    rows (of ``V``) a window neuron may feed (``None``: all)."""
 
-    ``rows``: the output rows (of ``V``) a window neuron may feed; ``None``
-    for all. Rows outside it keep their fixed weights, so their output sums
-    see a window neuron only through a constant factor (a view, no product
-    table): the formula stays small.
+    hidden: list
+    coords_in: list = field(default_factory=list)
+    coords_out: list = field(default_factory=list)
+    rows: Optional[list] = None
+
+
+def free_keys(net, mi, window, codes=True):
+    """Keys of member ``mi``'s window (and the code window when ``codes``);
+    every output bias ``c`` is free.
+
+    Rows outside ``window.rows`` keep their fixed weights, so their output
+    sums see a window neuron only through a constant factor (a view, no
+    product table): the formula stays small.
+
+    >>> from superpos_formal.network import Network
+    >>> net = Network.explicit(2, 1, "step", [([[1, 1]], [-1])], [[1]], [0], B=1)
+    >>> sorted(free_keys(net, 0, Window([0])))
+    [('V', 0, 0, 0), ('W', 0, 0, 0, 0), ('W', 0, 0, 0, 1), ('b', 0, 0, 0), ('c', 0, 0)]
     """
     (W, _), = net.layers
-    n, d_in, d_out = len(W), len(W[0]), len(net.V)
-    rows = range(d_out) if rows is None else rows
+    d_in, d_out = len(W[0]), len(net.V)
+    rows = range(d_out) if window.rows is None else window.rows
     free = set()
-    for k in hidden:
+    for k in window.hidden:
         free |= {("W", mi, 0, k, i) for i in range(d_in)}
         free.add(("b", mi, 0, k))
         free |= {("V", mi, j, k) for j in rows}
@@ -92,15 +113,14 @@ def _free_keys(net, mi, hidden, coords_in, coords_out, free_c, codes, rows=None)
         # a code coordinate's weights are freed only towards the window's
         # neurons (freeing a whole W column / V row makes every neuron's
         # effective weights unknown: the full problem again)
-        for r in coords_in:
+        for r in window.coords_in:
             if codes:
                 free |= {("E", r, i) for i in range(net.m)}
-        for q in coords_out:
+        for q in window.coords_out:
             free.add(("c", mi, q))
             if codes:
                 free |= {("R", j, q) for j in range(net.m_out)}
-    if free_c:
-        free |= {("c", mi, j) for j in range(d_out)}
+    free |= {("c", mi, j) for j in range(d_out)}
     return free
 
 
@@ -193,3 +213,65 @@ def _fed_rows(nets, neurons, dropped_row=None):
         rows = set(_shift(sorted(rows), dropped_row))
     return sorted(rows)
 
+
+
+# ------------------------------------------------------------------ moves
+
+@dataclass
+class Removal:
+    """One removal move: ``networks`` without neuron ``h`` (and, superposed,
+    one code coordinate each way), and the ``window`` a repair frees."""
+
+    h: int
+    networks: list
+    window: Window
+    random_window: bool
+
+    @property
+    def label(self):
+        return (f"drop neuron {self.h}, window {len(self.window.hidden)}"
+                f"{' random' if self.random_window else ''}")
+
+
+def removal(nets, h, w, rng):
+    """The move that drops hidden neuron ``h`` of every member and frees the
+    ``w`` neurons most related to it (a random ``w`` with probability 0.3).
+
+    Superposed mode also drops the input and output code coordinates least
+    used by the rest of the network, and frees ``max(1, w // 2)`` code
+    coordinates each way: code windows are costlier than neuron windows
+    (free codes make the effective weights products of two unknowns).
+    """
+    n = nets[0].widths[0]
+    random_window = rng.random() < 0.3
+    rel = _related(nets, h, min(w, n - 1), rng, random_window)
+    hidden = _shift(rel, h)
+    if nets[0].mode != "superposed":
+        window = Window(hidden, rows=_fed_rows(nets, [h] + rel))
+        return Removal(h, [drop_neuron(x, h) for x in nets], window, random_window)
+    cin, cout = _coord_use(nets, h)
+    r = _least_used(cin[:n], rng)
+    q = _least_used(cout[:n], rng)
+    coords_in, coords_out = _related_coords(nets, [h] + rel, r, q, max(1, w // 2), rng)
+    rows = sorted(set(_fed_rows(nets, [h] + rel, q)) | set(coords_out))
+    return Removal(h, [drop_neuron(x, h, r, q) for x in nets],
+                   Window(hidden, coords_in, coords_out, rows), random_window)
+
+
+def _least_used(use, rng):
+    """The index of the smallest ``use``; ties broken by one ``rng`` draw
+    per index, drawn in index order."""
+    jitter = [rng.random() for _ in use]
+    return min(range(len(use)), key=lambda i: (use[i], jitter[i]))
+
+
+def sparsify_window(nets, w, rng):
+    """The window of a sparsification move at the current width: a random
+    neuron and the ``w`` neurons most related to it (random ones half of
+    the time); superposed, the same code coordinates each way."""
+    n = nets[0].widths[0]
+    k = rng.randrange(n)
+    rel = _related(nets, k, min(w, n - 1), rng, rng.random() < 0.5)
+    hidden = sorted(set(rel) | {k})
+    coords = hidden if nets[0].mode == "superposed" else []
+    return Window(hidden, coords, coords, _fed_rows(nets, hidden))

@@ -202,46 +202,63 @@ def construction_start(name, tasks, activation="relu", params=None, family=None)
         if family is None or params is not None:
             raise InputError("--start: construction:family is for a family (--family), "
                              "without parameters")
-        b = C_family_search.smallest_family_width(family, members=(tasks, {"label": "start"}))
-        nets = [C_family.member_network(b.code, t) for t in tasks]
-        label = f"construction:family({_params_text(b.params)})"
+        nets, label = _family_start(family, tasks)
     elif params is not None:
-        check_construction_params(name, params)
-        built = []
-        for t in tasks:
-            try:
-                built.append(C_search.build(name, t, params))
-            except SoundnessError as e:
-                # the construction with the user's parameters is not correct
-                # for this task: a bad parameter choice, not a search bug
-                cex = str(e).rpartition(f"{t.name}: ")[2]
-                raise InputError(f"--start: construction:{name}({_params_text(params)}) does "
-                                 f"not give a correct network for {t.name} (counterexample "
-                                 f"{cex}); choose other parameters, or leave them out to let "
-                                 f"its search pick") from None
-        nets = [b.network for b in built]
-        label = f"construction:{name}({_params_text(params)})"
-    elif name == "explicit":
-        nets = [C_base.explicit_per_output(t, activation) for t in tasks]
-        label = "construction:explicit"
-    elif name == "superposed-trivial":
-        nets = [C_base.superposed_trivial(t, activation) for t in tasks]
-        label = "construction:superposed-trivial"
+        nets, label = _built_start(name, tasks, params)
+    elif name in ("explicit", "superposed-trivial"):
+        make = C_base.explicit_per_output if name == "explicit" else C_base.superposed_trivial
+        nets, label = [make(t, activation) for t in tasks], f"construction:{name}"
     else:
-        if len(tasks) != 1:
-            raise InputError(f"--start: construction:{name} for a family needs its "
-                             f"parameters (construction:{name}:n=..,k_in=..,...) so that "
-                             f"every member shares the codes")
-        t = tasks[0]
-        b = (C_search.best_hmvc(t) if name == "hmvc" else
-             C_search.best_stars(t) if name == "stars" else
-             C_search.best_channels(t, name=name))
-        if b is None:
-            raise InputError(f"--start: construction:{name} finds no correct width for {t.name}")
-        nets = [b.network]
-        label = f"construction:{name}({_params_text(b.params)})"
+        nets, label = _searched_start(name, tasks)
     if activation != nets[0].activation:
         nets = [replace(x, activation=activation) for x in nets]
+    _check_construction(name, tasks, nets, activation)
+    return nets, label
+
+
+def _family_start(family, tasks):
+    """The shared-code family construction at the smallest width its scan
+    certifies (checked on ``tasks``)."""
+    b = C_family_search.smallest_family_width(family, members=(tasks, {"label": "start"}))
+    nets = [C_family.member_network(b.code, t) for t in tasks]
+    return nets, f"construction:family({_params_text(b.params)})"
+
+
+def _built_start(name, tasks, params):
+    """The construction ``name`` built from the user's ``params``, per task."""
+    check_construction_params(name, params)
+    built = []
+    for t in tasks:
+        try:
+            built.append(C_search.build(name, t, params))
+        except SoundnessError as e:
+            # the construction with the user's parameters is not correct
+            # for this task: a bad parameter choice, not a search bug
+            cex = str(e).rpartition(f"{t.name}: ")[2]
+            raise InputError(f"--start: construction:{name}({_params_text(params)}) does "
+                             f"not give a correct network for {t.name} (counterexample "
+                             f"{cex}); choose other parameters, or leave them out to let "
+                             f"its search pick") from None
+    return [b.network for b in built], f"construction:{name}({_params_text(params)})"
+
+
+def _searched_start(name, tasks):
+    """The smallest instance the construction's own search finds (one task)."""
+    if len(tasks) != 1:
+        raise InputError(f"--start: construction:{name} for a family needs its "
+                         f"parameters (construction:{name}:n=..,k_in=..,...) so that "
+                         f"every member shares the codes")
+    t = tasks[0]
+    b = (C_search.best_hmvc(t) if name == "hmvc" else
+         C_search.best_stars(t) if name == "stars" else
+         C_search.best_channels(t, name=name))
+    if b is None:
+        raise InputError(f"--start: construction:{name} finds no correct width for {t.name}")
+    return [b.network], f"construction:{name}({_params_text(b.params)})"
+
+
+def _check_construction(name, tasks, nets, activation):
+    """Every network correct for its task; one code for a family."""
     for t, net in zip(tasks, nets):
         v = verify(net, t)
         if not v.ok:
@@ -252,7 +269,6 @@ def construction_start(name, tasks, activation="relu", params=None, family=None)
         if x.mode == "superposed" and (x.E, x.R) != (n0.E, n0.R):
             raise InputError(f"--start: construction:{name} gives the members different "
                              f"codes; a family with shared codes needs one code")
-    return nets, label
 
 
 def _params_text(params):
