@@ -81,8 +81,9 @@ import tempfile
 import threading
 import time
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from itertools import product
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -95,7 +96,7 @@ from .runner import DEFAULT_SOLVER, Child
 __all__ = ["split_cubes", "solve_cover", "solve_cube", "encode_cell", "CubeAnswer",
            "CubeResult", "Lookahead", "allow_children", "cancel_cubes", "split_candidates",
            "deadline_of", "PackedClauses", "unpacked", "SPLITS", "SPLIT_HEURISTIC",
-           "LOOKAHEAD_SOLVER"]
+           "LOOKAHEAD_SOLVER", "CubeOptions"]
 
 SPLITS = {
     "lookahead": ("lookahead binary tree on the parameters' order literals (first layer's "
@@ -111,6 +112,73 @@ SPLIT_HEURISTIC = SPLITS["sign"]
 #: solver whose ``propagate`` the lookahead uses (fast; the cubes are then
 #: solved, with proofs, by CaDiCaL)
 LOOKAHEAD_SOLVER = "m22"
+
+
+@dataclass(frozen=True)
+class CubeOptions:
+    """How a cell is split and its cubes solved (never what is asked).
+
+    Parameters
+    ----------
+    depth : int
+        Split levels (default 2).
+    split : str
+        The heuristic, one of :data:`SPLITS` (default ``"lookahead"``).
+    time_limit : float, optional
+        Seconds per cube; a cube at its limit is UNKNOWN (or split again).
+    resplit : int
+        Times a cube at its time limit is split again by lookahead, along
+        one branch (default 0).
+    resplit_depth : int
+        Levels of each re-split (default 2).
+    symmetry : bool
+        The encoder's symmetry breaks in ``F`` (default True).
+    sums : str
+        Output-sum encoding of ``F`` (default ``"tree"``).
+    memory_mb : int, optional
+        Each cube solver's address-space cap (default: the budget's).
+    budget : Budget, optional
+        The whole run, on every worker (default: the active budget).
+    progress : callable, optional
+        Receives one line per cube answered.
+
+    Examples
+    --------
+    >>> CubeOptions.of(None, {"depth": 3}).depth
+    3
+    >>> CubeOptions(split="random")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: cube split: unknown heuristic 'random' (one of lookahead, sign)
+    """
+
+    depth: int = 2
+    split: str = "lookahead"
+    time_limit: Optional[float] = None
+    resplit: int = 0
+    resplit_depth: int = 2
+    symmetry: bool = True
+    sums: str = "tree"
+    memory_mb: Optional[int] = None
+    budget: Optional[Budget] = None
+    progress: Optional[Callable[[str], None]] = None
+
+    def __post_init__(self):
+        if isinstance(self.depth, bool) or not isinstance(self.depth, int) or self.depth < 0:
+            raise InputError("cube depth: expected 0 or more")
+        if self.split not in SPLITS:
+            raise InputError(f"cube split: unknown heuristic {self.split!r} "
+                             f"(one of {', '.join(sorted(SPLITS))})")
+
+    @classmethod
+    def of(cls, options, kw):
+        """``options`` (None: the defaults) with the keyword arguments ``kw``
+        set by name; a name that is not an option is an InputError."""
+        unknown = sorted(set(kw) - {f.name for f in fields(cls)})
+        if unknown:
+            raise InputError(f"cube options: unknown option(s) {', '.join(unknown)} (known: "
+                             f"{', '.join(f.name for f in fields(cls))})")
+        return replace(options or cls(), **kw)
 
 
 class PackedClauses:
@@ -477,6 +545,12 @@ class CubeResult:
     #: relabelling order used, which the bundle's options must repeat
     members: list = None
     family_symmetry: str = None
+
+    def __repr__(self):
+        # short: a result holds the encoding and every cube's proof
+        checked = sum(1 for a in self.answers if a.checked)
+        return (f"<CubeResult {self.status}: {len(self.cubes)} cubes, {checked} proofs "
+                f"checked, {self.seconds:.1f}s>")
 
     def _all(self):
         return self.answers + self.superseded
