@@ -647,64 +647,84 @@ def solve_cube(clauses, nvars, index, cube, time_limit=None, solver=DEFAULT_SOLV
     ``tag``: the run, for :func:`cancel_cubes`.
     """
     allow_children()
-    host = socket.gethostname()
-    t0 = time.perf_counter()
-    c0 = time.thread_time()
-
-    def unknown(limit, reason):
-        return CubeAnswer(index, "UNKNOWN", time.perf_counter() - t0, host=host,
-                          limit=limit, reason=reason)
-
+    t = _CubeTimer(index)
     budget = None
     if deadline is not None:
         left = deadline - time.time()
         if left <= 0:
-            return unknown("budget", "the run's budget was used up before this cube")
+            return t.unknown("budget", "the run's budget was used up before this cube")
         budget = Budget(left)
     with _LOCK:
         if tag is not None and tag in _CANCELLED:
-            return unknown("cancelled", "another cube was SAT")
+            return t.unknown("cancelled", "another cube was SAT")
     tmp = tempfile.mkdtemp(prefix="superpos-cube-")
     try:
         pp = os.path.join(tmp, "proof.drat")
-        # F and the cube go to the forked child as they are (no copy of F
-        # here: hundreds of MB per cube on a large cell)
         with Child(_cube_child, clauses, list(cube), solver, pp, memory_mb=memory_mb,
-                   part="solving a cube",
-                   budget=budget) as ch:
-            pid = ch._p.pid
-            with _LOCK:
-                _RUNNING.setdefault(tag, set()).add(pid)
-                late = tag is not None and tag in _CANCELLED
-            try:
-                if late:  # cancelled between the check above and the registration
-                    ch.kill()
-                    return unknown("cancelled", "another cube was SAT")
-                try:
-                    msg = ch.recv(time_limit)
-                except RuntimeError as e:
-                    msg = ("error", str(e))
-            finally:
-                with _LOCK:
-                    _RUNNING.get(tag, set()).discard(pid)
-                    cancelled = tag is not None and tag in _CANCELLED
+                   part="solving a cube", budget=budget) as ch:
+            msg, cancelled = _receive(ch, tag, time_limit)
+        if msg is None:
+            return t.unknown("cancelled", "another cube was SAT")
         if cancelled and msg[0] != "return":
-            return unknown("cancelled", "another cube was SAT; its solver was killed")
+            return t.unknown("cancelled", "another cube was SAT; its solver was killed")
         if msg[0] == "limit":
-            return unknown(msg[1].limit, msg[1].reason)
+            return t.unknown(msg[1].limit, msg[1].reason)
         if msg[0] == "error":
             raise RuntimeError(f"cube {index}: {msg[1]}")
-        v = msg[1]
-        ans = CubeAnswer(index, v["status"], time.perf_counter() - t0, host=host,
-                         cpu_seconds=v["cpu"])
+        return t.answer(msg[1], pp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class _CubeTimer:
+    """One cube's clocks and host, from the start of :func:`solve_cube`."""
+
+    def __init__(self, index):
+        self.index = index
+        self.host = socket.gethostname()
+        self.t0 = time.perf_counter()
+        self.c0 = time.thread_time()
+
+    def unknown(self, limit, reason):
+        return CubeAnswer(self.index, "UNKNOWN", time.perf_counter() - self.t0,
+                          host=self.host, limit=limit, reason=reason)
+
+    def answer(self, v, proof_path):
+        """The answer of a child that returned ``v`` (its proof at ``proof_path``)."""
+        ans = CubeAnswer(self.index, v["status"], time.perf_counter() - self.t0,
+                         host=self.host, cpu_seconds=v["cpu"])
         if v["status"] == "SAT":
             ans.model = v["model"]
         else:
-            with open(pp, "rb") as fh:
+            with open(proof_path, "rb") as fh:
                 raw = fh.read()
             ans.proof_gz = gzip.compress(raw, compresslevel=6, mtime=0)
             ans.proof_lines = raw.count(b"\n")
-        ans.handling_cpu_seconds = time.thread_time() - c0
+        ans.handling_cpu_seconds = time.thread_time() - self.c0
         return ans
+
+
+def _receive(ch, tag, time_limit):
+    """The child's message, registered as running under ``tag`` meanwhile
+    (so :func:`cancel_cubes` can kill it); ``(message, cancelled)``, the
+    message None when the run was cancelled before the child was
+    registered (it is killed unheard). F and
+    the cube went to the forked child as they are (no copy of F here:
+    hundreds of MB per cube on a large cell)."""
+    pid = ch._p.pid
+    with _LOCK:
+        _RUNNING.setdefault(tag, set()).add(pid)
+        late = tag is not None and tag in _CANCELLED
+    try:
+        if late:  # cancelled between the caller's check and the registration
+            ch.kill()
+            return None, True
+        try:
+            msg = ch.recv(time_limit)
+        except RuntimeError as e:
+            msg = ("error", str(e))
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        with _LOCK:
+            _RUNNING.get(tag, set()).discard(pid)
+            cancelled = tag is not None and tag in _CANCELLED
+    return msg, cancelled
