@@ -81,7 +81,7 @@ from .repair import PORTFOLIO, SAT_OPTIONS, SOLVER
 from .result import Improvement, objective
 from .starts import CONSTRUCTION_PARAMS, STARTS, baseline, check_construction_params, \
     construction_start, widen
-from .loop import LNS, LNSOptions  # noqa: F401
+from .loop import LNS, LNSOptions, run_lns  # noqa: F401
 # not in __all__: the racers' benchmark, the torch importer's repair and the tests use these
 from .repair import (WindowQuestion, _encode_solve, _phases, repair, shape_of,  # noqa: F401
                      wall_clock, wrong_inputs)

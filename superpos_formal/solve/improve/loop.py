@@ -9,7 +9,7 @@ order, and every SAT call has a conflict budget, so the same seed and
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Callable, Optional
 
 from ...errors import InputError, SoundnessError
@@ -21,7 +21,7 @@ from .repair import PORTFOLIO, SOLVER, fresh_solve, shape_of, wall_clock
 from .result import Improvement, objective
 from .starts import check_start
 
-__all__ = ["LNSOptions", "LNS", "improve", "improve_family", "restart"]
+__all__ = ["LNSOptions", "LNS", "improve", "improve_family", "restart", "run_lns"]
 
 
 def _integer(name, v):
@@ -65,6 +65,25 @@ class LNSOptions:
             raise InputError(f"conflicts: must be >= 1, got {self.conflicts}")
         if self.target is not None and (not isinstance(self.target, int) or self.target < 1):
             raise InputError(f"target: must be a positive integer, got {self.target!r}")
+
+    @classmethod
+    def of(cls, options, kw):
+        """``options`` (None: the defaults) with the keyword arguments ``kw``
+        set by name; a name that is not an option is an InputError.
+
+        >>> LNSOptions.of(None, {"seed": 3}).seed
+        3
+        >>> LNSOptions.of(None, {"sed": 3})
+        Traceback (most recent call last):
+        ...
+        superpos_formal.errors.InputError: improve: unknown option(s) sed (known: seed, budget, max_steps, window, conflicts, sparsify, progress, target, core)
+        """
+        names = [f.name for f in fields(cls)]
+        unknown = sorted(set(kw) - set(names))
+        if unknown:
+            raise InputError(f"improve: unknown option(s) {', '.join(unknown)} "
+                             f"(known: {', '.join(names)})")
+        return replace(options or cls(), **kw)
 
     def record(self):
         """The options as :attr:`Improvement.options` records them (the
@@ -270,7 +289,7 @@ def improve(task, start, *, seed=0, budget=60.0, max_steps=None, window=2,
         raise InputError("task: expected a Task")
     opt = LNSOptions(seed=seed, budget=budget, max_steps=max_steps, window=window,
                      conflicts=conflicts, sparsify=sparsify, progress=progress, target=target)
-    return LNS([task], [start], task, opt).run()
+    return run_lns(task, [start], opt)
 
 
 def improve_family(family, start, *, core=2, **options):
@@ -280,13 +299,31 @@ def improve_family(family, start, *, core=2, **options):
     together at first; ``options`` are :func:`improve`'s keywords."""
     if not isinstance(family, Family):
         raise InputError("family: expected a Family")
-    tasks = list(family.members())
+    _check_core(core)
+    return run_lns(family, start, LNSOptions(core=core, **options))
+
+
+def _check_core(core):
+    if not isinstance(core, int) or isinstance(core, bool) or core < 1:
+        raise InputError(f"core: must be a positive integer, got {core!r}")
+
+
+def run_lns(subject, start, options):
+    """:class:`LNS` on a task or a family (``start``: one network per
+    member); a family's ``options.core`` defaults to 2, a task takes none."""
+    if isinstance(subject, Task):
+        if options.core is not None:
+            raise InputError("core: only for a family (members solved together)")
+        return LNS([subject], list(start), subject, options).run()
+    if not isinstance(subject, Family):
+        raise InputError("subject: expected a Task or a Family")
     start = list(start)
     if start and start[0].mode != "superposed":
         raise InputError("mode: a family with shared codes needs superposed networks")
-    if not isinstance(core, int) or isinstance(core, bool) or core < 1:
-        raise InputError(f"core: must be a positive integer, got {core!r}")
-    return LNS(tasks, start, family, LNSOptions(core=core, **options)).run()
+    if options.core is None:
+        options = replace(options, core=2)
+    _check_core(options.core)
+    return LNS(list(subject.members()), start, subject, options).run()
 
 
 def restart(task, start, *, budget=60.0, portfolio=True, target=None, progress=None):

@@ -72,6 +72,13 @@ class Improvement:
     def first_improvement_seconds(self):
         return self.history[0][1] if self.history else None
 
+    def __repr__(self):
+        a, b = self.start_counts, self.counts
+        return (f"<Improvement {getattr(self.subject, 'name', self.subject)}: "
+                f"n {a['hidden_neurons']} -> {b['hidden_neurons']}, nonzero "
+                f"{a['params_nonzero']} -> {b['params_nonzero']}; {self.steps} steps, "
+                f"stopped: {self.stopped}, minimality {self.minimality}>")
+
     def summary(self):
         a, b = self.start_counts, self.counts
         return (f"{a['hidden_neurons']} -> {b['hidden_neurons']} hidden neurons, "
