@@ -933,9 +933,8 @@ def improve_start(subject: Union[Task, Family], start: StartSpec = "baseline", *
     """
     members = _members(subject)
     family = isinstance(subject, Family)
-    if isinstance(start, Network) or (isinstance(start, (list, tuple)) and start
-                                      and all(isinstance(x, Network) for x in start)):
-        nets = [start] if isinstance(start, Network) else list(start)
+    nets = _given_networks(start)
+    if nets is not None:
         _check_start_bounds(nets[0], dict(mode=mode, activation=activation, B=B,
                                           B_bias=B_bias, B_code=B_code))
         return nets, "given"
@@ -953,6 +952,16 @@ def improve_start(subject: Union[Task, Family], start: StartSpec = "baseline", *
     if B_bias is None and B is not None:
         B_bias = max(B, nets[0].B_bias)
     return widen(nets, B, B_bias, B_code), label
+
+
+def _given_networks(start):
+    """``start`` as a list of networks, or None when it names a start."""
+    if isinstance(start, Network):
+        return [start]
+    if isinstance(start, (list, tuple)) and start and all(isinstance(x, Network)
+                                                         for x in start):
+        return list(start)
+    return None
 
 
 def _check_start_bounds(net, given):
@@ -1072,20 +1081,27 @@ def cubes(subject: Union[Task, Family], shape: Shape, *,
     """
     opt = CubeOptions.of(options, kw)
     family = subject if isinstance(subject, Family) else None
-    _members(subject)
-    if not isinstance(shape, Shape):
-        raise InputError("shape: expected a Shape (e.g. sf.shape(task, n, ...))")
-    if members is not None and family is not None:
-        members = [subfamily_named(family, [x], "members")[0] if isinstance(x, str) else x
-                   for x in members]
-    if out is not None and Path(out).exists() and not (overwrite and Path(out).is_dir()):
-        raise InputError(f"{out}: already exists" + ("" if overwrite else
-                                                     " (overwrite=True replaces a folder)"))
+    members = _cube_question(subject, shape, members, out, overwrite)
     res = cube_and_conquer(None if family else subject, shape, family=family, members=members,
                            options=opt, client=client, work_dir=work_dir)
     if out is not None:
         _write_cubes(res, out, shape, subject, opt, overwrite)
     return res
+
+
+def _cube_question(subject, shape, members, out, overwrite):
+    """Check :func:`cubes`' arguments before anything is solved; the
+    subfamily as tasks (names resolved)."""
+    _members(subject)
+    if not isinstance(shape, Shape):
+        raise InputError("shape: expected a Shape (e.g. sf.shape(task, n, ...))")
+    if out is not None and Path(out).exists() and not (overwrite and Path(out).is_dir()):
+        raise InputError(f"{out}: already exists" + ("" if overwrite else
+                                                     " (overwrite=True replaces a folder)"))
+    if members is None or not isinstance(subject, Family):
+        return members
+    return [subfamily_named(subject, [x], "members")[0] if isinstance(x, str) else x
+            for x in members]
 
 
 def _write_cubes(res, out, shape, subject, opt, overwrite):

@@ -89,6 +89,12 @@ def cmd_cubes(a):
     finally:
         if client is not None:
             close_client(client)
+    _print_result(res, a, out)
+    return 0
+
+
+def _print_result(res, a, out):
+    """The answer on stdout (the solver kills on stderr)."""
     print(f"{res.status}: {len(res.cubes)} cubes ({res.resplit} split again), wall "
           f"{res.seconds:.2f}s, CPU {res.solver_cpu_seconds:.2f}s solving and "
           f"{res.check_cpu_seconds:.2f}s checking the cubes' proofs, proof lines "
@@ -108,7 +114,6 @@ def cmd_cubes(a):
         print(f"bundle: {out}")
     elif out is not None and res.status == "SAT":
         print(f"network (verified): {out / 'network.json'}")
-    return 0
 
 
 def register(sub):
