@@ -311,14 +311,16 @@ def split_candidates(enc):
     for mem in enc._members:
         if mem["V"] is not None:
             exprs += [v for row in mem["V"] for v in row] + list(mem["c"])
+    return _variables(code) or _variables(exprs)
 
-    def lits(xs):
-        out = []
-        for x in xs:
-            out += [abs(l) for l in getattr(x, "lits", ()) if abs(l) != TRUE]
-        return list(dict.fromkeys(out))
 
-    return lits(code) or lits(exprs)
+def _variables(exprs):
+    """The variables of the order literals of ``exprs`` (constants have
+    none), first occurrence first."""
+    out = []
+    for x in exprs:
+        out += [abs(l) for l in getattr(x, "lits", ()) if abs(l) != TRUE]
+    return list(dict.fromkeys(out))
 
 
 def _classes(x):
@@ -422,26 +424,26 @@ class Lookahead:
         """The leaves (cubes extending ``cube``) of a lookahead tree of
         ``depth`` binary splits below ``cube``; they cover ``cube``."""
         leaves = []
-
-        def grow(c, d):
-            while True:
-                if d == 0 or len(leaves) >= max_leaves:
-                    leaves.append(c)
-                    return
-                kind, x = self.pick(c)
-                if kind in ("conflict", "none"):
-                    leaves.append(c)
-                    return
-                if kind == "failed":
-                    leaves.append(c + [x])  # refuted by unit propagation
-                    c = c + [-x]  # no depth used: one side is closed already
-                    continue
-                grow(c + [x], d - 1)
-                grow(c + [-x], d - 1)
-                return
-
-        grow(list(cube), depth)
+        self._grow(list(cube), depth, leaves, max_leaves)
         return leaves
+
+    def _grow(self, c, d, leaves, max_leaves):
+        """Append the leaves below cube ``c`` (``d`` more splits) to ``leaves``."""
+        while True:
+            if d == 0 or len(leaves) >= max_leaves:
+                leaves.append(c)
+                return
+            kind, x = self.pick(c)
+            if kind in ("conflict", "none"):
+                leaves.append(c)
+                return
+            if kind == "failed":
+                leaves.append(c + [x])  # refuted by unit propagation
+                c = c + [-x]  # no depth used: one side is closed already
+                continue
+            self._grow(c + [x], d - 1, leaves, max_leaves)
+            self._grow(c + [-x], d - 1, leaves, max_leaves)
+            return
 
 
 def split_cubes(enc, depth, split="lookahead"):
