@@ -875,7 +875,8 @@ from .solve.improve import (STARTS, Improvement, LNSOptions, baseline,  # noqa: 
                             construction_start, run_lns, widen)
 from .tasks import Family, Task  # noqa: E402
 
-__all__ += ["improve", "improve_start", "cubes", "STARTS", "CUBE_SPLITS", "subfamily_named"]
+__all__ += ["improve", "improve_start", "cubes", "LNSOptions", "CubeOptions", "STARTS",
+            "CUBE_SPLITS", "subfamily_named"]
 
 #: what :func:`improve_start` takes as ``start``
 StartSpec = Union[str, tuple, Network, Sequence[Network]]

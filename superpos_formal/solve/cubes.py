@@ -144,8 +144,8 @@ class CubeOptions:
 
     Examples
     --------
-    >>> CubeOptions.of(None, {"depth": 3}).depth
-    3
+    >>> CubeOptions.of(None, {"depth": 3})
+    CubeOptions(depth=3)
     >>> CubeOptions(split="random")
     Traceback (most recent call last):
     ...
@@ -169,6 +169,12 @@ class CubeOptions:
         if self.split not in SPLITS:
             raise InputError(f"cube split: unknown heuristic {self.split!r} "
                              f"(one of {', '.join(sorted(SPLITS))})")
+
+    def __repr__(self):
+        # short: only what differs from the defaults (as SolveOptions)
+        diff = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
+                if getattr(self, f.name) != f.default]
+        return f"CubeOptions({', '.join(diff)})"
 
     @classmethod
     def of(cls, options, kw):

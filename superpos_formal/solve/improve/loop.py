@@ -34,6 +34,8 @@ class LNSOptions:
     """How an improvement run searches (the arguments of :func:`improve`),
     validated; ``core`` is a family's (None for a task).
 
+    >>> LNSOptions(seed=2, window=4)
+    LNSOptions(seed=2, window=4)
     >>> LNSOptions(window=0)
     Traceback (most recent call last):
     ...
@@ -65,6 +67,12 @@ class LNSOptions:
             raise InputError(f"conflicts: must be >= 1, got {self.conflicts}")
         if self.target is not None and (not isinstance(self.target, int) or self.target < 1):
             raise InputError(f"target: must be a positive integer, got {self.target!r}")
+
+    def __repr__(self):
+        # short: only what differs from the defaults (as SolveOptions)
+        diff = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
+                if getattr(self, f.name) != f.default]
+        return f"LNSOptions({', '.join(diff)})"
 
     @classmethod
     def of(cls, options, kw):
