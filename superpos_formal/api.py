@@ -863,12 +863,17 @@ def campaign(file, store=None, *, results_dir="search/results", proofs_dir=None,
 # (appended section, issue 23: the verbs ``superpos improve`` and ``superpos
 # cubes``; the CLI calls these, not solve/ or certify/)
 
+# (this section's imports repeat the ones it uses from the top, so that it
+# stands on its own while the rest of the module changes)
 import json  # noqa: E402
+from pathlib import Path  # noqa: E402
 from typing import Optional, Sequence, Union  # noqa: E402
 
 from .certify.cubes import cube_and_conquer, make_cube_bundle, subfamily_named  # noqa: E402
+from .errors import InputError  # noqa: E402
 from .network import Network  # noqa: E402
 from .schema import network_to_dict  # noqa: E402
+from .shape import Shape  # noqa: E402
 from .solve.cubes import SPLITS as CUBE_SPLITS  # noqa: E402
 from .solve.cubes import CubeOptions, CubeResult  # noqa: E402
 from .solve.improve import (STARTS, Improvement, LNSOptions, baseline,  # noqa: E402
