@@ -20,7 +20,7 @@ from pysat.solvers import Solver
 
 from superpos_formal.encode.sat import encode_sat
 from superpos_formal.solve.improve import (PORTFOLIO, SAT_OPTIONS, SOLVER, _phases,
-                                           _shape_of, _wrong_inputs, baseline, drop_neuron,
+                                           baseline, drop_neuron, shape_of, wrong_inputs,
                                            improve)
 from superpos_formal.tasks import uand
 
@@ -64,8 +64,8 @@ def main(argv=None):
         start = baseline([task], "explicit", act, B=2)[0]
         prev = improve(task, start, seed=0, budget=600, target=n + 1, sparsify=False).network
         hint = min((drop_neuron(prev, h) for h in range(n + 1)),
-                   key=lambda x: len(_wrong_inputs(x, task)))
-        sh = _shape_of(prev, n)
+                   key=lambda x: len(wrong_inputs(x, task)))
+        sh = shape_of(prev, n)
         encs = {sym: encode_sat(task, sh, symmetry=sym) for sym in (True, False)}
         cols = []
         for sym, opts, phased in racers:

@@ -13,6 +13,9 @@ Tasks and families: :func:`uand`, :func:`permutations`, :func:`pair_sets`,
 (and :func:`task`, :func:`family` by name). Questions: :func:`decide`,
 :func:`min_neurons`, :func:`min_params`, :func:`min_bits`, :func:`count`,
 :func:`capacity`. Evidence: :func:`certify`, :func:`verify`, :func:`check`.
+Beyond the exact searches: :func:`improve` (shrink a correct network by
+large-neighbourhood search, SAT-repaired and verified) and :func:`cubes`
+(decide one hard cell by cube and conquer, every cube's proof checked).
 Every answer is an :class:`Answer` whose ``status`` is a :class:`Status`.
 
 The package is layered, each layer importing only those before it
@@ -35,6 +38,7 @@ The package is layered, each layer importing only those before it
 from .api import (campaign, capacity, certify, check, count, decide, family, identity,
                   majority, min_bits, min_neurons, min_params, pair_sets, parity,
                   permutations, shape, task, truth_table, uand, verify)
+from .api import cubes, improve
 from .bridge import zoo  # torch is imported only when a zoo model is loaded
 from .bridge.importer import from_torch  # likewise: torch only when called
 from .errors import InputError, SoundnessError
@@ -49,7 +53,7 @@ __all__ = [
     "uand", "permutations", "pair_sets", "identity", "parity", "majority",
     "truth_table", "task", "family",
     "decide", "min_neurons", "min_params", "min_bits", "count", "capacity",
-    "certify", "verify", "check", "shape", "campaign",
+    "certify", "verify", "check", "shape", "campaign", "improve", "cubes",
     "Answer", "Status", "Mode", "Activation", "CodeKind", "ResultTable",
     "Task", "Family", "Network", "Shape", "load", "write_json",
     "InputError", "SoundnessError", "__version__", "zoo", "from_torch",

@@ -857,3 +857,267 @@ def campaign(file, store=None, *, results_dir="search/results", proofs_dir=None,
     store = store or str(Path(results_dir) / "results.sqlite")
     return run_campaign_store(file, store, workers=workers, scheduler=scheduler,
                               proofs_dir=proofs_dir, results_dir=results_dir, quiet=quiet)
+
+
+# ------------------------------------------------------------------ improve and cubes
+# (appended section, issue 23: the verbs ``superpos improve`` and ``superpos
+# cubes``; the CLI calls these, not solve/ or certify/)
+
+# (this section's imports repeat the ones it uses from the top, so that it
+# stands on its own while the rest of the module changes)
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Optional, Sequence, Union  # noqa: E402
+
+from .certify.cubes import cube_and_conquer, make_cube_bundle, subfamily_named  # noqa: E402
+from .errors import InputError  # noqa: E402
+from .network import Network  # noqa: E402
+from .schema import network_to_dict  # noqa: E402
+from .shape import Shape  # noqa: E402
+from .solve.cubes import SPLITS as CUBE_SPLITS  # noqa: E402
+from .solve.cubes import CubeOptions, CubeResult  # noqa: E402
+from .solve.improve import (STARTS, Improvement, LNSOptions, baseline,  # noqa: E402
+                            construction_start, run_lns, widen)
+from .tasks import Family, Task  # noqa: E402
+
+__all__ += ["improve", "improve_start", "cubes", "LNSOptions", "CubeOptions", "STARTS",
+            "CUBE_SPLITS", "subfamily_named"]
+
+#: what :func:`improve_start` takes as ``start``
+StartSpec = Union[str, tuple, Network, Sequence[Network]]
+
+
+def _members(subject):
+    if isinstance(subject, Family):
+        return list(subject.members())
+    if isinstance(subject, Task):
+        return [subject]
+    raise InputError(f"subject: expected a Task or a Family, got {type(subject).__name__}")
+
+
+def improve_start(subject: Union[Task, Family], start: StartSpec = "baseline", *,
+                  mode: Optional[str] = None, activation: Optional[str] = None,
+                  B: Optional[int] = None, B_bias: Optional[int] = None,
+                  B_code: Optional[int] = None) -> tuple:
+    """The start networks of :func:`improve` and their name.
+
+    Parameters
+    ----------
+    subject : Task or Family
+    start : str, tuple, Network or list of Network
+        ``"baseline"`` (one neuron per output, at ``B`` (default 2),
+        ``activation`` (default relu), ``mode`` (explicit for a task,
+        superposed for a family)); a construction name from
+        :data:`~superpos_formal.solve.improve.STARTS` (its own search picks
+        the instance) or ``(name, {param: value})``, loosened to ``B``,
+        ``B_bias``, ``B_code`` when given; or the networks themselves (one
+        per member), whose bounds must then equal any bound given.
+    mode, activation, B, B_bias, B_code
+        The bounds of the question (see above).
+
+    Returns
+    -------
+    tuple
+        ``(networks, name)``: one verified network per member, and
+        ``"baseline"``, ``"construction:NAME(...)"`` or ``"given"``.
+
+    Raises
+    ------
+    InputError
+        An unknown start or construction, bounds the start does not meet, a
+        family in explicit mode.
+
+    Examples
+    --------
+    >>> nets, name = improve_start(uand(3), activation="step")
+    >>> name, nets[0].widths, nets[0].B
+    ('baseline', (3,), 2)
+    >>> improve_start(uand(3), "nope")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: --start: unknown construction 'nope' (one of explicit, superposed-trivial, hmvc, channels, stars, routed-stars, family)
+    """
+    members = _members(subject)
+    family = isinstance(subject, Family)
+    nets = _given_networks(start)
+    if nets is not None:
+        _check_start_bounds(nets[0], dict(mode=mode, activation=activation, B=B,
+                                          B_bias=B_bias, B_code=B_code))
+        return nets, "given"
+    if start == "baseline":
+        mode = mode or ("superposed" if family else "explicit")
+        if family and mode != "superposed":
+            raise InputError("mode: a family with shared codes needs superposed mode")
+        return baseline(members, mode, activation or "relu", B=2 if B is None else B,
+                        B_bias=B_bias, B_code=B_code), "baseline"
+    name, params = (start, None) if isinstance(start, str) else tuple(start)
+    nets, label = construction_start(name, members, activation or "relu", params,
+                                     family=subject if family else None)
+    if mode is not None and mode != nets[0].mode:
+        raise InputError(f"mode: construction:{name} gives a {nets[0].mode} network")
+    if B_bias is None and B is not None:
+        B_bias = max(B, nets[0].B_bias)
+    return widen(nets, B, B_bias, B_code), label
+
+
+def _given_networks(start):
+    """``start`` as a list of networks, or None when it names a start."""
+    if isinstance(start, Network):
+        return [start]
+    if isinstance(start, (list, tuple)) and start and all(isinstance(x, Network)
+                                                         for x in start):
+        return list(start)
+    return None
+
+
+def _check_start_bounds(net, given):
+    for name, want in given.items():
+        have = getattr(net, name) if name != "B_code" or net.mode == "superposed" else want
+        if want is not None and want != have:
+            raise InputError(f"{name}: {want} differs from the start network's {have} "
+                             f"(the start network's bounds define the question)")
+
+
+def improve(subject: Union[Task, Family], start: StartSpec = "baseline", *,
+            mode: Optional[str] = None, activation: Optional[str] = None,
+            B: Optional[int] = None, B_bias: Optional[int] = None, B_code: Optional[int] = None,
+            options: Optional[LNSOptions] = None, **kw) -> Improvement:
+    """Make a correct network smaller (``superpos improve``).
+
+    Large-neighbourhood search: drop a hidden neuron, repair a window of
+    the network around it by SAT, accept only exactly verified networks
+    that are smaller (hidden neurons, then nonzero parameters, then bits);
+    :mod:`superpos_formal.solve.improve` has the method. Minimality stays
+    UNKNOWN: nothing here proves a lower side (:func:`min_neurons` does).
+
+    Parameters
+    ----------
+    subject : Task or Family
+        A family is improved with shared codes (superposed networks).
+    start : str, tuple, Network or list of Network
+        Where the search begins (:func:`improve_start`; default the
+        one-neuron-per-output baseline).
+    mode, activation, B, B_bias, B_code
+        Bounds of the question (:func:`improve_start`).
+    options : LNSOptions, optional
+        How the search runs; or its fields as keywords: ``seed`` (0),
+        ``budget`` (wall-clock seconds, 60), ``max_steps``, ``window`` (2),
+        ``conflicts`` (per SAT call, 5000), ``sparsify`` (True),
+        ``progress`` (a callable), ``target`` (stop at this width),
+        ``core`` (a family's members solved together, 2).
+
+    Returns
+    -------
+    Improvement
+        ``networks`` (verified on every input of every member), ``counts``,
+        ``start_counts``, ``history``, ``stopped``; ``minimality`` UNKNOWN.
+
+    Raises
+    ------
+    InputError
+        A bad subject, start, bound or option (one line, naming it).
+
+    Examples
+    --------
+    >>> res = improve(uand(3), activation="step", seed=0, max_steps=20, budget=30)
+    >>> res.start_counts["hidden_neurons"], res.counts["hidden_neurons"]
+    (3, 2)
+    >>> res  # doctest: +ELLIPSIS
+    <Improvement uand(m=3): n 3 -> 2, nonzero ... steps, stopped: ..., minimality UNKNOWN>
+    """
+    opt = LNSOptions.of(options, kw)
+    nets, _ = improve_start(subject, start, mode=mode, activation=activation, B=B,
+                            B_bias=B_bias, B_code=B_code)
+    return run_lns(subject, nets, opt)
+
+
+def cubes(subject: Union[Task, Family], shape: Shape, *,
+          members: Optional[Sequence[Union[Task, str]]] = None, out: Optional[str] = None,
+          overwrite: bool = False, work_dir: Optional[str] = None, client=None,
+          options: Optional[CubeOptions] = None, **kw) -> CubeResult:
+    """Decide one hard cell by cube and conquer (``superpos cubes``).
+
+    The cell's formula is split into cubes; every cube is solved with a
+    DRAT proof that is checked where it was made, and the cubes' cover gets
+    a checked proof of its own. UNSAT means all of those checked; SAT a
+    verified network; anything else is UNKNOWN (``open_cubes``).
+
+    Parameters
+    ----------
+    subject : Task or Family
+    shape : Shape
+        The cell (e.g. ``shape(uand(3), 2, activation="step", B=1)``).
+    members : list of Task or of member names, optional
+        A family's subfamily: its UNSAT refutes the family, its SAT answers
+        nothing about the family.
+    out : path, optional
+        Write the UNSAT bundle (``superpos verify`` re-checks it) or the SAT
+        ``network.json`` here; an existing folder only with ``overwrite``.
+    work_dir : path, optional
+        Keep refuted cubes and re-splits here; a later run of the same cell
+        takes them from there (their proofs checked again). A folder made
+        for another formula is refused.
+    client : dask.distributed.Client, optional
+        Solve the cubes on this cluster (default: one after another here).
+    options : CubeOptions, optional
+        How to split and solve; or its fields as keywords: ``depth`` (2),
+        ``split`` (``"lookahead"`` or ``"sign"``), ``time_limit`` (per
+        cube), ``resplit``, ``resplit_depth``, ``symmetry``, ``sums``,
+        ``memory_mb``, ``budget``, ``progress``.
+
+    Returns
+    -------
+    CubeResult
+        ``status``, ``cubes``, ``answers`` (one per cube, proofs checked),
+        ``network`` (SAT), ``open_cubes`` (UNKNOWN).
+
+    Raises
+    ------
+    InputError
+        A bad subject, shape, option, member, ``out`` that exists, or a work
+        folder of another formula.
+
+    Examples
+    --------
+    >>> r = cubes(uand(3), shape(uand(3), 2, activation="step", B=1), depth=1, split="sign")
+    >>> r.status, len(r.cubes), all(a.checked for a in r.answers)
+    ('UNSAT', 3, True)
+    >>> r  # doctest: +ELLIPSIS
+    <CubeResult UNSAT: 3 cubes, 3 proofs checked, ...s>
+    """
+    opt = CubeOptions.of(options, kw)
+    family = subject if isinstance(subject, Family) else None
+    members = _cube_question(subject, shape, members, out, overwrite)
+    res = cube_and_conquer(None if family else subject, shape, family=family, members=members,
+                           options=opt, client=client, work_dir=work_dir)
+    if out is not None:
+        _write_cubes(res, out, shape, subject, opt, overwrite)
+    return res
+
+
+def _cube_question(subject, shape, members, out, overwrite):
+    """Check :func:`cubes`' arguments before anything is solved; the
+    subfamily as tasks (names resolved)."""
+    _members(subject)
+    if not isinstance(shape, Shape):
+        raise InputError("shape: expected a Shape (e.g. sf.shape(task, n, ...))")
+    if out is not None and Path(out).exists() and not (overwrite and Path(out).is_dir()):
+        raise InputError(f"{out}: already exists" + ("" if overwrite else
+                                                     " (overwrite=True replaces a folder)"))
+    if members is None or not isinstance(subject, Family):
+        return members
+    return [subfamily_named(subject, [x], "members")[0] if isinstance(x, str) else x
+            for x in members]
+
+
+def _write_cubes(res, out, shape, subject, opt, overwrite):
+    """The UNSAT bundle, or the SAT network (verified), at ``out``."""
+    family = isinstance(subject, Family)
+    if res.status == "UNSAT":
+        make_cube_bundle(out, res, shape=shape, task=None if family else subject,
+                         family=subject if family else None, symmetry=opt.symmetry,
+                         sums=opt.sums, overwrite=overwrite)
+    elif res.status == "SAT":
+        Path(out).mkdir(parents=True, exist_ok=True)
+        (Path(out) / "network.json").write_text(
+            json.dumps(network_to_dict(res.network), indent=1))

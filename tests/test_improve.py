@@ -213,7 +213,7 @@ def test_portfolio_answers_like_the_certified_minimum():
     the committed proof-checked minimum is 2
     (proofs/uand-explicit/uand-m3-s2-explicit-step-L1-B2-bias2-theta1)."""
     from superpos_formal.schema import network_from_dict
-    from superpos_formal.solve.improve import PORTFOLIO, _encode_solve
+    from superpos_formal.solve.improve import PORTFOLIO, WindowQuestion, _encode_solve
 
     task = uand(3)
     start = baseline([task], "explicit", "step", B=2)[0]
@@ -221,21 +221,24 @@ def test_portfolio_answers_like_the_certified_minimum():
     for n, want in ((2, True), (1, False)):
         sh = Shape("explicit", "step", n=n, B=2)
         for racer in PORTFOLIO:  # each racer alone, then all together
-            ok, nets = _encode_solve([task], sh, None, None, {}, 10 ** 6, True, [racer], hint)
+            q = WindowQuestion([task], sh, None, None, {}, True)
+            ok, nets = _encode_solve(q, 10 ** 6, [racer], hint)
             assert ok is want, (n, racer)
             if want:
                 assert _correct(network_from_dict(nets[0]), task)
-        ok, nets = _encode_solve([task], sh, None, None, {}, 10 ** 6, True, PORTFOLIO, hint)
+        ok, nets = _encode_solve(WindowQuestion([task], sh, None, None, {}, True), 10 ** 6,
+                                 PORTFOLIO, hint)
         assert ok is want
 
 
 def test_portfolio_conflict_budget_gives_unknown():
     # uand(5) relu at n=3 is SAT (proofs/uand-explicit/uand-m5-...-relu...),
     # but not within 10 conflicts in all: the answer must be None, not a guess
-    from superpos_formal.solve.improve import PORTFOLIO, _encode_solve
+    from superpos_formal.solve.improve import PORTFOLIO, WindowQuestion, _encode_solve
 
     sh = Shape("explicit", "relu", n=3, B=2)
-    ok, nets = _encode_solve([uand(5)], sh, None, None, {}, 10, True, PORTFOLIO, None)
+    ok, nets = _encode_solve(WindowQuestion([uand(5)], sh, None, None, {}, True), 10,
+                             PORTFOLIO, None)
     assert ok is None and nets is None
 
 

@@ -55,7 +55,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import itertools
-import time
 
 from pysat.solvers import Solver
 
@@ -283,7 +282,7 @@ def _repair(task, net, budget, conflicts, log):
     else:
         shape = Shape("superposed", net.activation, n=n, L=1, B=net.B, B_bias=net.B_bias,
                       B_code=net.B_code, theta=net.theta, codes="given", E=net.E, R=net.R)
-    bud = I._Budget(time.perf_counter() + budget, conflicts)
+    bud = I.wall_clock(budget)
     wrong = verify(net, task).counterexamples
     outs = sorted({c.j for c in wrong})
     # superposed: output j is read through R; free the code coordinates R reads
@@ -300,7 +299,7 @@ def _repair(task, net, budget, conflicts, log):
          | {("b", 0, 0, k) for k in feeding}),
     ]
     for label, free in windows:
-        status, got = I._repair([task], [net], shape, free, bud)
+        status, got = I.repair([task], [net], shape, free, bud, conflicts)
         log(f"repair window ({label}, {len(free)} parameters free): {status}")
         if status == "SAT":
             return "repaired", got[0]

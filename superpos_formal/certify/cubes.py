@@ -43,9 +43,10 @@ from types import SimpleNamespace
 
 from ..errors import InputError, SoundnessError
 from ..schema import family_to_dict, task_to_dict
+from ..tasks import Family
 from ..budget import active_budget
-from ..solve.cubes import (SPLITS, CubeAnswer, CubeResult, Lookahead, PackedClauses,
-                           cancel_cubes, deadline_of, encode_cell, solve_cover, solve_cube,
+from ..solve.cubes import (SPLITS, CubeAnswer, CubeOptions, CubeResult, Lookahead,
+                           PackedClauses, cancel_cubes, deadline_of, encode_cell, solve_cover, solve_cube,
                            split_candidates, split_cubes, unpacked)
 from ..solve.runner import DEFAULT_SOLVER, solver_version
 from ..verify import verify
@@ -348,128 +349,245 @@ class Conquest:
     killed: list
 
 
-def conquer(clauses, nvars, cubes, *, client=None, time_limit=None, resplit=0,
-            resplit_depth=2, lookahead=None, candidates=None, memory_mb=None, budget=None,
-            progress=None, work=None):
+def conquer(clauses, nvars, cubes, *, options=None, client=None, lookahead=None,
+            candidates=None, work=None, **kw):
     """Solve ``F and c`` for every cube ``c`` (each proof checked where it was
     made); a :class:`Conquest`.
 
-    A cube that reaches ``time_limit`` is split again by ``lookahead`` (a
-    :class:`~superpos_formal.solve.cubes.Lookahead` over ``F``, made here
-    from ``candidates`` when not given) ``resplit_depth`` more levels, at
-    most ``resplit`` times along a branch. A SAT cube stops the rest: queued
-    cubes are dropped and running ones' solvers killed. ``budget`` (default:
-    the active one) bounds the whole run, on every worker. ``work`` (a
+    ``options`` (a :class:`~superpos_formal.solve.cubes.CubeOptions`, or its
+    fields as keywords ``kw``): a cube that reaches ``time_limit`` is split
+    again by ``lookahead`` (a :class:`~superpos_formal.solve.cubes.Lookahead`
+    over ``F``, made here from ``candidates`` when not given)
+    ``resplit_depth`` more levels, at most ``resplit`` times along a branch.
+    A SAT cube stops the rest: queued cubes are dropped and running ones'
+    solvers killed. ``budget`` (default: the active one) bounds the whole
+    run, on every worker. ``client``: solve the cubes on Dask. ``work`` (a
     :class:`CubeWork`) keeps every refuted cube (its checked proof) and every
     re-split as it happens, and a later run over the same formula takes them
     from there instead of solving again: a long cell can be decided over
     several runs.
     """
+    opt = CubeOptions.of(options, kw)
     t0 = time.perf_counter()
-    b = budget if budget is not None else active_budget()
-    deadline = deadline_of(b)
-    if memory_mb is None and b is not None:
-        memory_mb = b.memory_mb
-    own = lookahead is None and resplit > 0
+    own = lookahead is None and opt.resplit > 0
     la = Lookahead(clauses, candidates or range(2, nvars + 1)) if own else lookahead
-    tree = _Tree(cubes)
-    answers, superseded, killed = {}, [], []
-    tag = f"{os.getpid()}-{time.time_ns()}"
-    state = {"sat": None}
+    run = _Run(clauses, nvars, cubes, opt, la, work, t0)
+    try:
+        if client is None:
+            run.solve_here()
+        else:
+            run.killed = _DaskRun(client, run).solve()
+        if run.expired():
+            run.budget.note("solving cubes")
+    finally:
+        if own:
+            la.close()
+    return run.conquest()
 
-    def took(a):
-        """Record an answer; the ids of the cubes to run next."""
-        new = []
+
+class _Run:
+    """One :func:`conquer` run: the cube tree, the answers so far, the work
+    folder; the steps both the local loop and the Dask loop take."""
+
+    def __init__(self, clauses, nvars, cubes, opt, lookahead, work, t0):
+        self.clauses, self.nvars, self.opt, self.la, self.work = (clauses, nvars, opt,
+                                                                  lookahead, work)
+        self.t0 = t0
+        self.budget = opt.budget if opt.budget is not None else active_budget()
+        self.deadline = deadline_of(self.budget)
+        self.memory_mb = opt.memory_mb
+        if self.memory_mb is None and self.budget is not None:
+            self.memory_mb = self.budget.memory_mb
+        self.tree = _Tree(cubes)
+        self.answers, self.superseded, self.killed = {}, [], []
+        self.sat = None
+        self.tag = f"{os.getpid()}-{time.time_ns()}"
+
+    def expired(self):
+        return self.budget is not None and self.budget.expired()
+
+    def solve_here(self):
+        """The cubes one after another in this process."""
+        todo = self.replay(self.tree.leaves)
+        while todo and self.sat is None and not self.expired():
+            i = todo.pop(0)
+            a = check_cube(self.clauses, self.nvars, i, self.tree.cubes[i],
+                           self.opt.time_limit, memory_mb=self.memory_mb)
+            todo += self.replay(self.took(a))
+
+    def took(self, a):
+        """Record an answer; the ids of the cubes to run next (its children
+        when it reached its time limit and was split again)."""
         i = a.index
-        if a.status == "UNKNOWN" and a.limit == "time" and tree.level[i] < resplit:
-            kids = la.tree(tree.cubes[i], resplit_depth)
-            if len(kids) > 1:
-                superseded.append(a)
-                new = tree.resplit(i, kids)
+        new = self._resplit(a)
         if not new:
-            answers[i] = a
-        if work is not None:
-            if new:
-                work.save_split(tree.cubes[i], [tree.cubes[j] for j in new])
-            elif a.status == "UNSAT" and a.checked:
-                work.save_refuted(tree.cubes[i], a)
+            self.answers[i] = a
+        self._save(a, new)
         if a.status == "SAT":
-            state["sat"] = a
-        if progress:
-            done = sum(1 for j in tree.leaves if j in answers)
-            extra = f", split again into {len(new)}" if new else ""
-            why = f" ({a.reason})" if a.status == "UNKNOWN" and a.reason else ""
-            progress(f"cube {i} (level {tree.level[i]}): {a.status} in {a.seconds:.2f}s"
-                     f"{why}{extra}; {done}/{len(tree.leaves)} leaves done, "
-                     f"{len(superseded)} split again, "
-                     f"{time.perf_counter() - t0:.0f}s elapsed")
+            self.sat = a
+        if self.opt.progress:
+            self._report(a, new)
         return new
 
-    def expired():
-        return b is not None and b.expired()
+    def _resplit(self, a):
+        i = a.index
+        if not (a.status == "UNKNOWN" and a.limit == "time"
+                and self.tree.level[i] < self.opt.resplit):
+            return []
+        kids = self.la.tree(self.tree.cubes[i], self.opt.resplit_depth)
+        if len(kids) <= 1:
+            return []
+        self.superseded.append(a)
+        return self.tree.resplit(a.index, kids)
 
-    def restored(i, a):
+    def _save(self, a, new):
+        if self.work is None:
+            return
+        cube = self.tree.cubes[a.index]
+        if new:
+            self.work.save_split(cube, [self.tree.cubes[j] for j in new])
+        elif a.status == "UNSAT" and a.checked:
+            self.work.save_refuted(cube, a)
+
+    def _report(self, a, new):
+        i, tree = a.index, self.tree
+        done = sum(1 for j in tree.leaves if j in self.answers)
+        extra = f", split again into {len(new)}" if new else ""
+        why = f" ({a.reason})" if a.status == "UNKNOWN" and a.reason else ""
+        self.opt.progress(f"cube {i} (level {tree.level[i]}): {a.status} in {a.seconds:.2f}s"
+                          f"{why}{extra}; {done}/{len(tree.leaves)} leaves done, "
+                          f"{len(self.superseded)} split again, "
+                          f"{time.perf_counter() - self.t0:.0f}s elapsed")
+
+    def restored(self, i, a):
         """A stored proof of cube ``i`` checked again (``a``) or not (None):
         the ids to solve (``[i]`` when it did not check)."""
         if a is None:
-            work.failed_check(tree.cubes[i])
+            self.work.failed_check(self.tree.cubes[i])
             return [i]
-        answers[i] = a
-        work.reused += 1
-        if progress:
-            progress(f"cube {i}: stored proof checked again in {a.check_seconds:.2f}s "
-                     f"({work.reused} taken from the work folder)")
+        self.answers[i] = a
+        self.work.reused += 1
+        if self.opt.progress:
+            self.opt.progress(f"cube {i}: stored proof checked again in "
+                              f"{a.check_seconds:.2f}s ({self.work.reused} taken from the "
+                              f"work folder)")
         return []
 
-    def replay(ids, stored=None):
+    def replay(self, ids, stored=None):
         """The ids still to solve; what ``work`` knows is taken from there.
         With ``stored`` (a list) a stored record is not checked here but
         appended as ``(id, raw, fields)``, for the workers to check in
-        parallel (:func:`recheck_cube`; the result goes to ``restored``)."""
-        if work is None:
+        parallel (:func:`recheck_cube`; the result goes to :meth:`restored`)."""
+        if self.work is None:
             return list(ids)
         need = []
         for i in ids:
-            if expired():
+            if self.expired():
                 # out of budget: what is left is neither re-checked nor solved
                 need.append(i)
                 continue
-            kids = work.split_of(tree.cubes[i])
+            kids = self.work.split_of(self.tree.cubes[i])
             if kids:
-                need += replay(tree.resplit(i, kids), stored)
+                need += self.replay(self.tree.resplit(i, kids), stored)
                 continue
-            got = work.stored(tree.cubes[i])
+            got = self.work.stored(self.tree.cubes[i])
             if got is None:
                 need.append(i)
             elif stored is not None:
                 stored.append((i, *got))
             else:
-                need += restored(i, recheck_cube(clauses, nvars, i, tree.cubes[i], *got))
+                a = recheck_cube(self.clauses, self.nvars, i, self.tree.cubes[i], *got)
+                need += self.restored(i, a)
         return need
 
-    try:
-        if client is None:
-            todo = replay(tree.leaves)
-            while todo and state["sat"] is None and not expired():
-                i = todo.pop(0)
-                todo += replay(took(check_cube(clauses, nvars, i, tree.cubes[i], time_limit,
-                                               memory_mb=memory_mb)))
-        else:
-            killed = _conquer_dask(client, clauses, nvars, tree, took, state, tag,
-                                   time_limit, deadline, memory_mb, expired, replay, restored)
-        if expired():
-            b.note("solving cubes")
-    finally:
-        if own:
-            la.close()
-    final = [tree.cubes[i] for i in tree.leaves]
-    got = []
-    for k, i in enumerate(tree.leaves):
-        a = answers.get(i)
-        if a is not None:
-            a.index = k
-        got.append(a)
-    return Conquest(final, got, superseded, state["sat"], killed)
+    def conquest(self):
+        """The :class:`Conquest`: answers renumbered by leaf position."""
+        tree = self.tree
+        got = []
+        for k, i in enumerate(tree.leaves):
+            a = self.answers.get(i)
+            if a is not None:
+                a.index = k
+            got.append(a)
+        return Conquest([tree.cubes[i] for i in tree.leaves], got, self.superseded, self.sat,
+                        self.killed)
+
+
+class _DaskRun:
+    """A :class:`_Run`'s cubes on Dask (new cubes from re-splits as they
+    come); after a SAT cube or the budget's end, the rest is cancelled and
+    the running solvers killed."""
+
+    def __init__(self, client, run):
+        self.client, self.run = client, run
+        # No broadcast: replicating to every worker fails outright when a
+        # worker is being restarted (its address is gone from the
+        # scheduler); Dask copies the clauses to whichever worker runs a
+        # cube. One flat array, not the list: Dask would serialize a list
+        # clause by clause (minutes and GBs for millions of clauses;
+        # PackedClauses).
+        [self.F] = client.scatter([PackedClauses(run.clauses)])
+        self.futs, self.rechecks, self.pending = {}, set(), set()
+
+    def submit(self, ids, stored):
+        run, before = self.run, set(self.futs)
+        for i in ids:
+            f = self.client.submit(check_cube, self.F, run.nvars, i, run.tree.cubes[i],
+                                   run.opt.time_limit, run.tag, run.deadline, run.memory_mb,
+                                   pure=False, key=f"cube-{run.tag}-{i}")
+            self.futs[f] = i
+        for i, raw, fields in stored:
+            f = self.client.submit(recheck_cube, self.F, run.nvars, i, run.tree.cubes[i], raw,
+                                   fields, pure=False, key=f"recheck-{run.tag}-{i}")
+            self.futs[f] = i
+            self.rechecks.add(f)
+        self.pending |= set(self.futs) - before
+
+    def solve(self):
+        """Run until every cube is answered, a cube is SAT or the budget
+        ends; the pids of the solvers killed."""
+        # stored proofs of a resumed run are checked on the workers, in
+        # parallel with the cubes still to solve (replay collects them)
+        stored = []
+        self.submit(self.run.replay(self.run.tree.leaves, stored), stored)
+        try:
+            while self.pending and self.run.sat is None and not self.run.expired():
+                self._collect()
+        finally:
+            killed = self._cancel()
+        return killed
+
+    def _collect(self):
+        """Wait (at most a second) for answers and submit what they lead to."""
+        from dask.distributed import wait  # dask only when a cluster is used
+
+        try:
+            done, _ = wait(list(self.pending), timeout=1.0, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            done = set()
+        for f in done:
+            self.pending.discard(f)
+            a = f.result()
+            f.release()
+            stored = []
+            if f in self.rechecks:
+                new = self.run.restored(self.futs[f], a)
+            else:
+                new = self.run.replay(self.run.took(a), stored)
+            if self.run.sat is not None:
+                break
+            self.submit(new, stored)
+
+    def _cancel(self):
+        killed = []
+        if self.pending:
+            self.client.cancel(list(self.pending), force=True)
+            # a cancelled Dask task keeps running in its worker thread: kill
+            # the cube solvers themselves (process groups), on every worker
+            for pids in self.client.run(cancel_cubes, self.run.tag).values():
+                killed += pids
+        self.client.cancel([self.F])
+        return killed
 
 
 def family_question(family, members=None, family_symmetry="auto", symmetry=True):
@@ -548,17 +666,18 @@ def cell_encoding(task, shape, *, family=None, members=None, family_symmetry="au
     return enc, members, fsym
 
 
-def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
-                     time_limit=None, resplit=0, resplit_depth=2, client=None,
-                     symmetry=True, sums="tree", progress=None, memory_mb=None,
-                     budget=None, work_dir=None, members=None, family_symmetry="auto"):
+def cube_and_conquer(task, shape, *, family=None, members=None, family_symmetry="auto",
+                     options=None, client=None, work_dir=None, **kw):
     """Decide one cell by cube and conquer; a :class:`CubeResult`.
 
-    ``split``: the heuristic (:data:`~superpos_formal.solve.cubes.SPLITS`)
-    with ``depth`` levels; the cubes then go to :func:`conquer` (per-cube
-    ``time_limit``, re-splits, ``client``, ``budget``, ``memory_mb``).
-    ``work_dir``: keep refuted cubes and re-splits there, and take them from
-    there in a later run of the same cell (:class:`CubeWork`).
+    ``options``: a :class:`~superpos_formal.solve.cubes.CubeOptions`, or
+    its fields as keywords ``kw`` (``depth=3, time_limit=60, ...``; an
+    unknown name is an InputError). ``split``: the heuristic
+    (:data:`~superpos_formal.solve.cubes.SPLITS`) with ``depth`` levels;
+    the cubes then go to :func:`conquer` (per-cube ``time_limit``,
+    re-splits, ``client``, ``budget``, ``memory_mb``). ``work_dir``: keep
+    refuted cubes and re-splits there, and take them from there in a later
+    run of the same cell (:class:`CubeWork`).
 
     UNSAT means every leaf's DRAT proof and the cover proof of the final
     leaves were checked; SAT that a cube's network has been verified
@@ -572,132 +691,76 @@ def cube_and_conquer(task, shape, *, family=None, depth=2, split="lookahead",
     (``note`` says why).
     """
     t0 = time.perf_counter()
-    if depth < 0:
-        raise InputError("cube depth: expected 0 or more")
-    if split not in SPLITS:
-        raise InputError(f"cube split: unknown heuristic {split!r} "
-                         f"(one of {', '.join(sorted(SPLITS))})")
+    opt = CubeOptions.of(options, kw)
     enc, members, fsym = cell_encoding(task, shape, family=family, members=members,
-                                       family_symmetry=family_symmetry, symmetry=symmetry,
-                                       sums=sums)
+                                       family_symmetry=family_symmetry,
+                                       symmetry=opt.symmetry, sums=opt.sums)
+    q, split_s, reused = _split_and_conquer(enc, opt, client, work_dir, t0)
+    res = CubeResult("UNKNOWN", q.cubes, [a for a in q.answers if a is not None],
+                     time.perf_counter() - t0, "", encoding=enc, split=_split_label(opt),
+                     resplit=len(q.superseded), killed=q.killed, split_seconds=split_s,
+                     superseded=q.superseded)
+    res.reused = reused
+    res.members, res.family_symmetry = members, fsym
+    tasks = members or (list(family.members()) if family is not None else [task])
+    _conclude(res, q, tasks, shape, family)
+    return res
+
+
+def _split_and_conquer(enc, opt, client, work_dir, t0):
+    """Split ``F`` into its first cubes and conquer them: ``(Conquest,
+    seconds the split took, refuted cubes taken from the work folder)``."""
     la = None
-    if split == "lookahead" or resplit:
+    if opt.split == "lookahead" or opt.resplit:
         la = Lookahead(enc.clauses, split_candidates(enc))
     try:
-        first = la.tree([], depth) if split == "lookahead" else split_cubes(enc, depth, split)
+        first = (la.tree([], opt.depth) if opt.split == "lookahead"
+                 else split_cubes(enc, opt.depth, opt.split))
         split_s = time.perf_counter() - t0
         work = None
         if work_dir is not None:
-            work = CubeWork(work_dir, D.sha256_text(enc.to_dimacs()), report=progress)
-        q = conquer(enc.clauses, enc.nvars, first, client=client, time_limit=time_limit,
-                    resplit=resplit, resplit_depth=resplit_depth, lookahead=la,
-                    memory_mb=memory_mb, budget=budget, progress=progress, work=work)
+            work = CubeWork(work_dir, D.sha256_text(enc.to_dimacs()), report=opt.progress)
+        q = conquer(enc.clauses, enc.nvars, first, options=opt, client=client, lookahead=la,
+                    work=work)
     finally:
         if la is not None:
             la.close()
-    done = [a for a in q.answers if a is not None]
-    res = CubeResult("UNKNOWN", q.cubes, done, time.perf_counter() - t0, "",
-                     encoding=enc, split=_split_label(split, depth, resplit, resplit_depth),
-                     resplit=len(q.superseded), killed=q.killed, split_seconds=split_s,
-                     superseded=q.superseded)
-    res.reused = work.reused if work is not None else 0
-    res.members, res.family_symmetry = members, fsym
-    sat = q.sat
-    if sat is not None:
-        _, _, nets = enc.decode_all(sat.model)
-        tasks = members or (list(family.members()) if family is not None else [task])
+    return q, split_s, (work.reused if work is not None else 0)
+
+
+def _conclude(res, q, tasks, shape, family):
+    """The cell's answer into ``res``: SAT (a cube's network, verified on
+    ``tasks``), UNSAT (every leaf refuted with a checked proof, and the
+    cover proof), or UNKNOWN with the open cubes."""
+    if q.sat is not None:
+        _, _, nets = res.encoding.decode_all(q.sat.model)
         for net, t in zip(nets, tasks):
             v = verify(net, t, shape.tolerance)
             if not v.ok:
-                raise SoundnessError(f"SAT cube {sat.index} decodes to a network that fails "
+                raise SoundnessError(f"SAT cube {q.sat.index} decodes to a network that fails "
                                      f"{v.errors} bit(s); encoder bug")
-        if members is not None:
-            res.note = (f"cube {sat.index} is SAT for the subfamily: its code serves "
-                        f"{len(members)} of {family.size} members (networks verified); "
+        if res.members is not None:
+            res.note = (f"cube {q.sat.index} is SAT for the subfamily: its code serves "
+                        f"{len(res.members)} of {family.size} members (networks verified); "
                         f"that says nothing about the family")
             res.networks = nets
         else:
             res.status, res.network, res.networks = "SAT", nets[0], nets
-    elif len(done) == len(q.cubes) and all(a.status == "UNSAT" and a.checked for a in done):
+    elif len(res.answers) == len(q.cubes) and all(a.status == "UNSAT" and a.checked
+                                                  for a in res.answers):
         res.cover_text = cover_proof(q.cubes)
         res.status = "UNSAT"
     else:
         res.open_cubes = [c for c, a in zip(q.cubes, q.answers)
                           if a is None or a.status != "UNSAT"]
-    return res
 
 
-def _split_label(split, depth, resplit, resplit_depth):
-    s = f"{split} depth {depth}: {SPLITS[split]}"
-    if resplit:
-        s += (f"; a cube at its time limit split again by lookahead ({resplit_depth} "
-              f"levels), at most {resplit} times along a branch")
+def _split_label(opt):
+    s = f"{opt.split} depth {opt.depth}: {SPLITS[opt.split]}"
+    if opt.resplit:
+        s += (f"; a cube at its time limit split again by lookahead ({opt.resplit_depth} "
+              f"levels), at most {opt.resplit} times along a branch")
     return s
-
-
-def _conquer_dask(client, clauses, nvars, tree, took, state, tag, time_limit, deadline,
-                  memory_mb, expired, replay, restored=None):
-    """Run the tree's cubes on Dask (new cubes from re-splits as they come);
-    after a SAT cube or the budget's end, cancel the rest and kill the
-    running solvers. Returns the pids killed."""
-    from dask.distributed import wait  # dask only when a cluster is used
-
-    # No broadcast: replicating to every worker fails outright when a worker
-    # is being restarted (its address is gone from the scheduler); Dask copies
-    # the clauses to whichever worker runs a cube.
-    # One flat array, not the list: Dask would serialize a list clause by
-    # clause (minutes and GBs for millions of clauses; PackedClauses).
-    [F] = client.scatter([PackedClauses(clauses)])
-    futs = {}
-
-    rechecks = set()
-
-    def submit(ids, stored=()):
-        for i in ids:
-            f = client.submit(check_cube, F, nvars, i, tree.cubes[i], time_limit, tag,
-                              deadline, memory_mb, pure=False, key=f"cube-{tag}-{i}")
-            futs[f] = i
-        # stored proofs of a resumed run are checked on the workers, in
-        # parallel with the cubes still to solve
-        for i, raw, fields in stored:
-            f = client.submit(recheck_cube, F, nvars, i, tree.cubes[i], raw, fields,
-                              pure=False, key=f"recheck-{tag}-{i}")
-            futs[f] = i
-            rechecks.add(f)
-
-    stored = [] if restored is not None else None
-    submit(replay(tree.leaves, stored), stored or ())
-    pending = set(futs)
-    killed = []
-    try:
-        while pending and state["sat"] is None and not expired():
-            try:
-                done, _ = wait(list(pending), timeout=1.0, return_when="FIRST_COMPLETED")
-            except TimeoutError:
-                done = set()
-            for f in done:
-                pending.discard(f)
-                a = f.result()
-                f.release()
-                stored = [] if restored is not None else None
-                if f in rechecks:
-                    new = restored(futs[f], a)
-                else:
-                    new = replay(took(a), stored)
-                if state["sat"] is not None:
-                    break
-                before = set(futs)
-                submit(new, stored or ())
-                pending |= set(futs) - before
-    finally:
-        if pending:
-            client.cancel(list(pending), force=True)
-            # a cancelled Dask task keeps running in its worker thread: kill
-            # the cube solvers themselves (process groups), on every worker
-            for pids in client.run(cancel_cubes, tag).values():
-                killed += pids
-        client.cancel([F])
-    return killed
 
 
 class _Units:
@@ -732,8 +795,30 @@ def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry
     out_dir = Path(out_dir)
     if out_dir.exists() and not overwrite:
         raise InputError(f"{out_dir}: already exists (a bundle is never overwritten silently)")
+    dimacs = result.encoding.to_dimacs()
+    claim = _cube_claim(result, dimacs, shape, family if family is not None else task,
+                        symmetry, sums)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".cubes-", dir=out_dir.parent))
+    try:
+        _write_cube_files(tmp, result, dimacs, claim)
+        rep = B.verify_bundle(tmp, checkers=checkers, budget=budget)
+        if not rep.ok:
+            raise SoundnessError("fresh cube bundle fails verification: "
+                                 + "; ".join(rep.all_failures()))
+        os.chmod(tmp, 0o755)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        os.replace(tmp, out_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return out_dir
+
+
+def _cube_claim(result, dimacs, shape, subject, symmetry, sums):
+    """``claim.json`` of a cube bundle (``subject``: the task or family)."""
     enc = result.encoding
-    dimacs = enc.to_dimacs()
     # the resolved sum encoding ("auto" becomes "tree" or "binary"): the one
     # that regenerates this CNF
     options = {"symmetry": bool(symmetry), "sums": enc.info.get("sums", sums)}
@@ -742,8 +827,8 @@ def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry
     if result.members is not None:
         # a subfamily's refutation: the claim says which members it is about
         options["members"] = [task_to_dict(t) for t in result.members]
-    question = "family" if family is not None else (
-        "representation" if shape.L == 0 else "instance")
+    family = isinstance(subject, Family)
+    question = "family" if family else ("representation" if shape.L == 0 else "instance")
     mod = B._encoder("order-tree")
     claim = {
         "format": B.CLAIM_FORMAT, "version": B.VERSION, "question": question,
@@ -762,37 +847,27 @@ def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry
         "headline": False,
         "timings": {"wall_seconds": round(result.seconds, 3)},
     }
-    if family is not None:
-        claim["family"] = family_to_dict(family)
+    if family:
+        claim["family"] = family_to_dict(subject)
     else:
-        claim["task"] = task_to_dict(task)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".cubes-", dir=out_dir.parent))
-    try:
-        D.write_gz(tmp / "formula.cnf.gz", dimacs)
-        D.write_gz(tmp / "cover.drat.gz", result.cover_text)
-        files = []
-        for a in result.answers:
-            rel = f"cubes/{a.index:04d}.drat.gz"
-            B._write(tmp / rel, a.proof_gz)
-            files.append(rel)
-        B._write(tmp / "cubes.json", B._dumps({"format": CUBES_FORMAT, "version": 1,
-                                                "cubes": [list(c) for c in result.cubes],
-                                                "proofs": files}))
-        B._write(tmp / "claim.json", B._dumps(claim))
-        B.write_manifest(tmp)
-        rep = B.verify_bundle(tmp, checkers=checkers, budget=budget)
-        if not rep.ok:
-            raise SoundnessError("fresh cube bundle fails verification: "
-                                 + "; ".join(rep.all_failures()))
-        os.chmod(tmp, 0o755)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(tmp, out_dir)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return out_dir
+        claim["task"] = task_to_dict(subject)
+    return claim
+
+
+def _write_cube_files(tmp, result, dimacs, claim):
+    """Every file of the bundle into ``tmp``, the manifest last."""
+    D.write_gz(tmp / "formula.cnf.gz", dimacs)
+    D.write_gz(tmp / "cover.drat.gz", result.cover_text)
+    files = []
+    for a in result.answers:
+        rel = f"cubes/{a.index:04d}.drat.gz"
+        B._write(tmp / rel, a.proof_gz)
+        files.append(rel)
+    B._write(tmp / "cubes.json", B._dumps({"format": CUBES_FORMAT, "version": 1,
+                                            "cubes": [list(c) for c in result.cubes],
+                                            "proofs": files}))
+    B._write(tmp / "claim.json", B._dumps(claim))
+    B.write_manifest(tmp)
 
 
 _CUBES_FIELDS = {"format", "version", "cubes", "proofs"}
@@ -842,26 +917,12 @@ def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate
     if missing:
         rep.failures += [f"{m}: missing (a cube claim needs it)" for m in missing]
         return
-    try:
-        text = read_bounded(path / "formula.cnf.gz", limit)
-    except InputError as e:
-        rep.failures.append(str(e))
-        return
-    if D.sha256_text(text) != (claim.get("formula") or {}).get("sha256"):
-        rep.failures.append("formula.cnf.gz: sha256 differs from claim.json's formula.sha256")
+    text = _bundle_formula(path, claim, rep, limit)
+    if text is None:
         return
     nvars, F = D.parse_dimacs(text)
     if regenerate:
-        rep.checks.append("regenerate")
-        enc = claim.get("encoder") or {}
-        try:
-            encoding, _ = B._encode(enc.get("name"), rep.question, members, shape, options)
-        except InputError as e:
-            rep.failures.append(f"regenerate: {e}")
-            return
-        if D.sha256_text(encoding.to_dimacs()) != D.sha256_text(text):
-            rep.failures.append("formula.cnf.gz: differs from the formula regenerated "
-                                "from claim.json")
+        if not _regenerates(text, claim, rep, (members, shape, options)):
             return
     else:
         rep.notes.append("formula not regenerated (--no-regenerate)")
@@ -877,23 +938,9 @@ def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate
         if (path / "cubes").is_dir() else []
     for extra in sorted(set(on_disk) - set(proofs)):
         rep.failures.append(f"{extra}: a proof file without its cube in cubes.json")
-    budget = budget or D.CheckerPolicy()
-
-    def check(cnf, prf, what):
-        try:
-            proof = read_bounded(prf, limit)
-        except InputError as e:
-            rep.failures.append(f"{what}: {e}")
-            return []
-        recs = D.check_drat(cnf, checkers=checkers, budget=budget, text=proof)
-        if any(r.verdict == D.REJECTED for r in recs):
-            r = next(r for r in recs if r.verdict == D.REJECTED)
-            rep.failures.append(f"{what}: rejected by {r.checker} ({r.reason})")
-        elif not any(r.verdict == D.VERIFIED for r in recs):
-            rep.failures.append(f"{what}: no checker verified the proof (all skipped)")
-        return recs
-
-    recs = check([[-l for l in c] for c in cubes], path / "cover.drat.gz", "cover.drat.gz")
+    checker = _ProofCheck(rep, checkers, budget or D.CheckerPolicy(), limit)
+    recs = checker.check([[-l for l in c] for c in cubes], path / "cover.drat.gz",
+                         "cover.drat.gz")
     rep.checks += [f"cover:{r.checker}:{r.verdict.lower()}" for r in recs]
     verified = 0
     for i, (c, rel) in enumerate(zip(cubes, proofs)):
@@ -901,9 +948,64 @@ def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate
             rep.failures.append(f"{rel}: missing (the proof of cube {i})")
             continue
         before = len(rep.failures)
-        check(SimpleNamespace(clauses=_Units(F, c), nvars=nvars), path / rel, rel)
+        checker.check(SimpleNamespace(clauses=_Units(F, c), nvars=nvars), path / rel, rel)
         verified += len(rep.failures) == before
     rep.checks.append(f"cube proofs verified: {verified}/{len(cubes)}")
+
+
+def _bundle_formula(path, claim, rep, limit):
+    """The text of ``formula.cnf.gz`` when it matches claim.json's sha256;
+    None (a failure in ``rep``) otherwise."""
+    try:
+        text = read_bounded(path / "formula.cnf.gz", limit)
+    except InputError as e:
+        rep.failures.append(str(e))
+        return None
+    if D.sha256_text(text) != (claim.get("formula") or {}).get("sha256"):
+        rep.failures.append("formula.cnf.gz: sha256 differs from claim.json's formula.sha256")
+        return None
+    return text
+
+
+def _regenerates(text, claim, rep, question):
+    """Whether ``text`` is the formula regenerated from claim.json
+    (``question``: members, shape, options); a failure in ``rep`` if not."""
+    members, shape, options = question
+    rep.checks.append("regenerate")
+    enc = claim.get("encoder") or {}
+    try:
+        encoding, _ = B._encode(enc.get("name"), rep.question, members, shape, options)
+    except InputError as e:
+        rep.failures.append(f"regenerate: {e}")
+        return False
+    if D.sha256_text(encoding.to_dimacs()) != D.sha256_text(text):
+        rep.failures.append("formula.cnf.gz: differs from the formula regenerated "
+                            "from claim.json")
+        return False
+    return True
+
+
+class _ProofCheck:
+    """Checks one bundle's proofs with the same checkers, budget and size
+    limit, recording failures in ``rep``."""
+
+    def __init__(self, rep, checkers, budget, limit):
+        self.rep, self.checkers, self.budget, self.limit = rep, checkers, budget, limit
+
+    def check(self, cnf, prf, what):
+        """The checkers' records of proof file ``prf`` of ``cnf``."""
+        try:
+            proof = read_bounded(prf, self.limit)
+        except InputError as e:
+            self.rep.failures.append(f"{what}: {e}")
+            return []
+        recs = D.check_drat(cnf, checkers=self.checkers, budget=self.budget, text=proof)
+        if any(r.verdict == D.REJECTED for r in recs):
+            r = next(r for r in recs if r.verdict == D.REJECTED)
+            self.rep.failures.append(f"{what}: rejected by {r.checker} ({r.reason})")
+        elif not any(r.verdict == D.VERIFIED for r in recs):
+            self.rep.failures.append(f"{what}: no checker verified the proof (all skipped)")
+        return recs
 
 
 B.register_certificate("cubes", verify_cubes)

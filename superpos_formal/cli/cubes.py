@@ -26,13 +26,12 @@ import json
 import sys
 from pathlib import Path
 
-from ..api import _shape
-from ..certify.cubes import cube_and_conquer, make_cube_bundle, subfamily_named
+from ..api import CUBE_SPLITS, _shape, subfamily_named
+from ..api import cubes as decide_by_cubes
 from ..distributed import close_client, start_client
 from ..errors import InputError
-from ..solve.cubes import SPLITS
 from .args import add_budget_args, cap_workers, out_dir
-from ..schema import load_json, network_to_dict
+from ..schema import load_json
 from .search import _family, _task, add_shape_args, add_task_args, shape_kwargs
 
 __all__ = ["register"]
@@ -82,14 +81,20 @@ def cmd_cubes(a):
           f"{a.resplit} x {a.resplit_depth}, budget {a.budget}", file=sys.stderr)
     prog = None if a.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
     try:
-        res = cube_and_conquer(task, shape, family=fam, depth=a.depth, split=a.split,
-                               time_limit=a.time_limit, resplit=a.resplit,
-                               resplit_depth=a.resplit_depth, client=client,
-                               symmetry=not a.no_symmetry, sums=a.sums, progress=prog,
-                               work_dir=a.work, members=members)
+        res = decide_by_cubes(subj, shape, members=members, out=out, overwrite=a.overwrite,
+                              work_dir=a.work, client=client, depth=a.depth, split=a.split,
+                              time_limit=a.time_limit, resplit=a.resplit,
+                              resplit_depth=a.resplit_depth, symmetry=not a.no_symmetry,
+                              sums=a.sums, progress=prog)
     finally:
         if client is not None:
             close_client(client)
+    _print_result(res, a, out)
+    return 0
+
+
+def _print_result(res, a, out):
+    """The answer on stdout (the solver kills on stderr)."""
     print(f"{res.status}: {len(res.cubes)} cubes ({res.resplit} split again), wall "
           f"{res.seconds:.2f}s, CPU {res.solver_cpu_seconds:.2f}s solving and "
           f"{res.check_cpu_seconds:.2f}s checking the cubes' proofs, proof lines "
@@ -106,14 +111,9 @@ def cmd_cubes(a):
         print(f"killed {len(res.killed)} running cube solver(s) after the SAT cube",
               file=sys.stderr)
     if out is not None and res.status == "UNSAT":
-        make_cube_bundle(out, res, shape=shape, task=task, family=fam,
-                         symmetry=not a.no_symmetry, sums=a.sums, overwrite=a.overwrite)
         print(f"bundle: {out}")
     elif out is not None and res.status == "SAT":
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "network.json").write_text(json.dumps(network_to_dict(res.network), indent=1))
         print(f"network (verified): {out / 'network.json'}")
-    return 0
 
 
 def register(sub):
@@ -124,7 +124,7 @@ def register(sub):
     add_shape_args(p)
     p.add_argument("--depth", type=int, default=2,
                    help="split levels, 1..12 (default 2); cubes: " + DEPTH_TEXT)
-    p.add_argument("--split", choices=sorted(SPLITS), default="lookahead",
+    p.add_argument("--split", choices=sorted(CUBE_SPLITS), default="lookahead",
                    help="split heuristic (default lookahead; see solve/cubes.py)")
     p.add_argument("--resplit", type=int, default=0,
                    help="times a cube at its --time-limit is split again by lookahead "

@@ -1,8 +1,8 @@
 """``superpos improve``: make a correct network smaller (LNS with SAT repair).
 
 Parses the question (task or family, bounds), builds or loads the starting
-network, calls :func:`superpos_formal.solve.improve.improve` (or
-``improve_family``), prints progress on stderr and the result on stdout,
+network, calls :func:`superpos_formal.api.improve` (the LNS of
+:mod:`superpos_formal.solve.improve`), prints progress on stderr and the result on stdout,
 and optionally writes the best network and updates the best-known registry
 (the ``best_known`` table of the SQLite results store, ``--store``, exported
 to ``--registry DIR`` for readers: registry.json, registry.csv, README.md).
@@ -15,8 +15,7 @@ from .. import tasks as T
 from ..certify import best_known as BK
 from ..errors import InputError
 from ..schema import load, load_json, network_from_dict, network_to_dict, write_json
-from ..solve.improve import (STARTS, baseline, construction_start, improve, improve_family,
-                             widen)
+from ..api import STARTS, improve, improve_start
 from ..inputs import read_json
 from ..store import Store, sync_best_known
 from ..tasks import build_task
@@ -220,23 +219,12 @@ def cmd_improve(a):
     if family and len(members) > 5000:
         raise InputError(f"--family: {subject.name} has {len(members)} members; "
                          f"use --sample K")
+    bounds = dict(mode=a.mode, activation=a.activation, B=a.B, B_bias=a.B_bias,
+                  B_code=a.B_code)
     if a.start == "baseline":
-        mode = a.mode or ("superposed" if family else "explicit")
-        if family and mode != "superposed":
-            raise InputError("--mode: a family with shared codes needs superposed mode")
-        start = baseline(members, mode, a.activation or "relu",
-                         B=2 if a.B is None else a.B, B_bias=a.B_bias, B_code=a.B_code)
-        start_name = "baseline"
+        start, start_name = improve_start(subject, "baseline", **bounds)
     elif a.start.startswith("construction:"):
-        name, params = _construction_arg(a.start)
-        start, start_name = construction_start(name, members, a.activation or "relu", params,
-                                               family=subject if family else None)
-        if a.mode is not None and a.mode != start[0].mode:
-            raise InputError(f"--mode: construction:{name} gives a {start[0].mode} network")
-        bb = a.B_bias
-        if bb is None and a.B is not None:
-            bb = max(a.B, start[0].B_bias)
-        start = widen(start, a.B, bb, a.B_code)
+        start, start_name = improve_start(subject, _construction_arg(a.start), **bounds)
     else:
         start = _load_start(a.start, len(members))
         _check_bounds(a, start[0])
@@ -253,9 +241,8 @@ def cmd_improve(a):
               conflicts=a.conflicts, sparsify=not a.no_sparsify, progress=_progress,
               target=a.target)
     if family:
-        res = improve_family(subject, start, core=a.core, **kw)
-    else:
-        res = improve(subject, start[0], **kw)
+        kw["core"] = a.core
+    res = improve(subject, start, **kw)
     print(f"{label}  {bounds}")
     print(f"  start ({start_name}): " + _counts_text(res.start_counts))
     print(f"  best (verified on all {len(members[0].inputs)} inputs"

@@ -81,8 +81,9 @@ import tempfile
 import threading
 import time
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from itertools import product
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -95,7 +96,7 @@ from .runner import DEFAULT_SOLVER, Child
 __all__ = ["split_cubes", "solve_cover", "solve_cube", "encode_cell", "CubeAnswer",
            "CubeResult", "Lookahead", "allow_children", "cancel_cubes", "split_candidates",
            "deadline_of", "PackedClauses", "unpacked", "SPLITS", "SPLIT_HEURISTIC",
-           "LOOKAHEAD_SOLVER"]
+           "LOOKAHEAD_SOLVER", "CubeOptions"]
 
 SPLITS = {
     "lookahead": ("lookahead binary tree on the parameters' order literals (first layer's "
@@ -111,6 +112,79 @@ SPLIT_HEURISTIC = SPLITS["sign"]
 #: solver whose ``propagate`` the lookahead uses (fast; the cubes are then
 #: solved, with proofs, by CaDiCaL)
 LOOKAHEAD_SOLVER = "m22"
+
+
+@dataclass(frozen=True)
+class CubeOptions:
+    """How a cell is split and its cubes solved (never what is asked).
+
+    Parameters
+    ----------
+    depth : int
+        Split levels (default 2).
+    split : str
+        The heuristic, one of :data:`SPLITS` (default ``"lookahead"``).
+    time_limit : float, optional
+        Seconds per cube; a cube at its limit is UNKNOWN (or split again).
+    resplit : int
+        Times a cube at its time limit is split again by lookahead, along
+        one branch (default 0).
+    resplit_depth : int
+        Levels of each re-split (default 2).
+    symmetry : bool
+        The encoder's symmetry breaks in ``F`` (default True).
+    sums : str
+        Output-sum encoding of ``F`` (default ``"tree"``).
+    memory_mb : int, optional
+        Each cube solver's address-space cap (default: the budget's).
+    budget : Budget, optional
+        The whole run, on every worker (default: the active budget).
+    progress : callable, optional
+        Receives one line per cube answered.
+
+    Examples
+    --------
+    >>> CubeOptions.of(None, {"depth": 3})
+    CubeOptions(depth=3)
+    >>> CubeOptions(split="random")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: cube split: unknown heuristic 'random' (one of lookahead, sign)
+    """
+
+    depth: int = 2
+    split: str = "lookahead"
+    time_limit: Optional[float] = None
+    resplit: int = 0
+    resplit_depth: int = 2
+    symmetry: bool = True
+    sums: str = "tree"
+    memory_mb: Optional[int] = None
+    budget: Optional[Budget] = None
+    progress: Optional[Callable[[str], None]] = None
+
+    def __post_init__(self):
+        if isinstance(self.depth, bool) or not isinstance(self.depth, int) or self.depth < 0:
+            raise InputError("cube depth: expected 0 or more")
+        if self.split not in SPLITS:
+            raise InputError(f"cube split: unknown heuristic {self.split!r} "
+                             f"(one of {', '.join(sorted(SPLITS))})")
+
+    def __repr__(self):
+        # short: only what differs from the defaults (as SolveOptions)
+        diff = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
+                if getattr(self, f.name) != f.default]
+        return f"CubeOptions({', '.join(diff)})"
+
+    @classmethod
+    def of(cls, options, kw):
+        """``options`` (None: the defaults) with the keyword arguments ``kw``
+        set by name; a name that is not an option is an InputError."""
+        unknown = sorted(set(kw) - {f.name for f in fields(cls)})
+        if unknown:
+            raise InputError(f"cube options: unknown option(s) {', '.join(unknown)} (known: "
+                             f"{', '.join(f.name for f in fields(cls))})")
+        return replace(options or cls(), **kw)
 
 
 class PackedClauses:
@@ -243,14 +317,16 @@ def split_candidates(enc):
     for mem in enc._members:
         if mem["V"] is not None:
             exprs += [v for row in mem["V"] for v in row] + list(mem["c"])
+    return _variables(code) or _variables(exprs)
 
-    def lits(xs):
-        out = []
-        for x in xs:
-            out += [abs(l) for l in getattr(x, "lits", ()) if abs(l) != TRUE]
-        return list(dict.fromkeys(out))
 
-    return lits(code) or lits(exprs)
+def _variables(exprs):
+    """The variables of the order literals of ``exprs`` (constants have
+    none), first occurrence first."""
+    out = []
+    for x in exprs:
+        out += [abs(l) for l in getattr(x, "lits", ()) if abs(l) != TRUE]
+    return list(dict.fromkeys(out))
 
 
 def _classes(x):
@@ -354,26 +430,26 @@ class Lookahead:
         """The leaves (cubes extending ``cube``) of a lookahead tree of
         ``depth`` binary splits below ``cube``; they cover ``cube``."""
         leaves = []
-
-        def grow(c, d):
-            while True:
-                if d == 0 or len(leaves) >= max_leaves:
-                    leaves.append(c)
-                    return
-                kind, x = self.pick(c)
-                if kind in ("conflict", "none"):
-                    leaves.append(c)
-                    return
-                if kind == "failed":
-                    leaves.append(c + [x])  # refuted by unit propagation
-                    c = c + [-x]  # no depth used: one side is closed already
-                    continue
-                grow(c + [x], d - 1)
-                grow(c + [-x], d - 1)
-                return
-
-        grow(list(cube), depth)
+        self._grow(list(cube), depth, leaves, max_leaves)
         return leaves
+
+    def _grow(self, c, d, leaves, max_leaves):
+        """Append the leaves below cube ``c`` (``d`` more splits) to ``leaves``."""
+        while True:
+            if d == 0 or len(leaves) >= max_leaves:
+                leaves.append(c)
+                return
+            kind, x = self.pick(c)
+            if kind in ("conflict", "none"):
+                leaves.append(c)
+                return
+            if kind == "failed":
+                leaves.append(c + [x])  # refuted by unit propagation
+                c = c + [-x]  # no depth used: one side is closed already
+                continue
+            self._grow(c + [x], d - 1, leaves, max_leaves)
+            self._grow(c + [-x], d - 1, leaves, max_leaves)
+            return
 
 
 def split_cubes(enc, depth, split="lookahead"):
@@ -478,6 +554,12 @@ class CubeResult:
     members: list = None
     family_symmetry: str = None
 
+    def __repr__(self):
+        # short: a result holds the encoding and every cube's proof
+        checked = sum(1 for a in self.answers if a.checked)
+        return (f"<CubeResult {self.status}: {len(self.cubes)} cubes, {checked} proofs "
+                f"checked, {self.seconds:.1f}s>")
+
     def _all(self):
         return self.answers + self.superseded
 
@@ -573,64 +655,84 @@ def solve_cube(clauses, nvars, index, cube, time_limit=None, solver=DEFAULT_SOLV
     ``tag``: the run, for :func:`cancel_cubes`.
     """
     allow_children()
-    host = socket.gethostname()
-    t0 = time.perf_counter()
-    c0 = time.thread_time()
-
-    def unknown(limit, reason):
-        return CubeAnswer(index, "UNKNOWN", time.perf_counter() - t0, host=host,
-                          limit=limit, reason=reason)
-
+    t = _CubeTimer(index)
     budget = None
     if deadline is not None:
         left = deadline - time.time()
         if left <= 0:
-            return unknown("budget", "the run's budget was used up before this cube")
+            return t.unknown("budget", "the run's budget was used up before this cube")
         budget = Budget(left)
     with _LOCK:
         if tag is not None and tag in _CANCELLED:
-            return unknown("cancelled", "another cube was SAT")
+            return t.unknown("cancelled", "another cube was SAT")
     tmp = tempfile.mkdtemp(prefix="superpos-cube-")
     try:
         pp = os.path.join(tmp, "proof.drat")
-        # F and the cube go to the forked child as they are (no copy of F
-        # here: hundreds of MB per cube on a large cell)
         with Child(_cube_child, clauses, list(cube), solver, pp, memory_mb=memory_mb,
-                   part="solving a cube",
-                   budget=budget) as ch:
-            pid = ch._p.pid
-            with _LOCK:
-                _RUNNING.setdefault(tag, set()).add(pid)
-                late = tag is not None and tag in _CANCELLED
-            try:
-                if late:  # cancelled between the check above and the registration
-                    ch.kill()
-                    return unknown("cancelled", "another cube was SAT")
-                try:
-                    msg = ch.recv(time_limit)
-                except RuntimeError as e:
-                    msg = ("error", str(e))
-            finally:
-                with _LOCK:
-                    _RUNNING.get(tag, set()).discard(pid)
-                    cancelled = tag is not None and tag in _CANCELLED
+                   part="solving a cube", budget=budget) as ch:
+            msg, cancelled = _receive(ch, tag, time_limit)
+        if msg is None:
+            return t.unknown("cancelled", "another cube was SAT")
         if cancelled and msg[0] != "return":
-            return unknown("cancelled", "another cube was SAT; its solver was killed")
+            return t.unknown("cancelled", "another cube was SAT; its solver was killed")
         if msg[0] == "limit":
-            return unknown(msg[1].limit, msg[1].reason)
+            return t.unknown(msg[1].limit, msg[1].reason)
         if msg[0] == "error":
             raise RuntimeError(f"cube {index}: {msg[1]}")
-        v = msg[1]
-        ans = CubeAnswer(index, v["status"], time.perf_counter() - t0, host=host,
-                         cpu_seconds=v["cpu"])
+        return t.answer(msg[1], pp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class _CubeTimer:
+    """One cube's clocks and host, from the start of :func:`solve_cube`."""
+
+    def __init__(self, index):
+        self.index = index
+        self.host = socket.gethostname()
+        self.t0 = time.perf_counter()
+        self.c0 = time.thread_time()
+
+    def unknown(self, limit, reason):
+        return CubeAnswer(self.index, "UNKNOWN", time.perf_counter() - self.t0,
+                          host=self.host, limit=limit, reason=reason)
+
+    def answer(self, v, proof_path):
+        """The answer of a child that returned ``v`` (its proof at ``proof_path``)."""
+        ans = CubeAnswer(self.index, v["status"], time.perf_counter() - self.t0,
+                         host=self.host, cpu_seconds=v["cpu"])
         if v["status"] == "SAT":
             ans.model = v["model"]
         else:
-            with open(pp, "rb") as fh:
+            with open(proof_path, "rb") as fh:
                 raw = fh.read()
             ans.proof_gz = gzip.compress(raw, compresslevel=6, mtime=0)
             ans.proof_lines = raw.count(b"\n")
-        ans.handling_cpu_seconds = time.thread_time() - c0
+        ans.handling_cpu_seconds = time.thread_time() - self.c0
         return ans
+
+
+def _receive(ch, tag, time_limit):
+    """The child's message, registered as running under ``tag`` meanwhile
+    (so :func:`cancel_cubes` can kill it); ``(message, cancelled)``, the
+    message None when the run was cancelled before the child was
+    registered (it is killed unheard). F and
+    the cube went to the forked child as they are (no copy of F here:
+    hundreds of MB per cube on a large cell)."""
+    pid = ch._p.pid
+    with _LOCK:
+        _RUNNING.setdefault(tag, set()).add(pid)
+        late = tag is not None and tag in _CANCELLED
+    try:
+        if late:  # cancelled between the caller's check and the registration
+            ch.kill()
+            return None, True
+        try:
+            msg = ch.recv(time_limit)
+        except RuntimeError as e:
+            msg = ("error", str(e))
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        with _LOCK:
+            _RUNNING.get(tag, set()).discard(pid)
+            cancelled = tag is not None and tag in _CANCELLED
+    return msg, cancelled
