@@ -13,7 +13,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from superpos_formal.bridge.importer import from_torch, step_module  # noqa: E402
+from superpos_formal.bridge.importer import Repair, from_torch, step_module  # noqa: E402
 from superpos_formal.errors import InputError  # noqa: E402
 from superpos_formal.tasks import permutation, uand  # noqa: E402
 from superpos_formal.verify import verify  # noqa: E402
@@ -44,7 +44,7 @@ def test_network_wrong_on_one_input_is_reported_with_it():
         net[2].bias[0] -= 10.0  # output 0 = x0 AND x1 can no longer reach 0.5
     # uand(4)'s output 0 is the pair (0, 1): it is 1 only on x = (1, 1, 0, 0),
     # so that is the one wrong bit (expected 1, got 0); all others keep their values
-    res = from_torch(net, uand(4), theta=0.5, budget=60)
+    res = from_torch(net, uand(4), theta=0.5, repair=Repair(seconds=60))
     assert not res.trained_correct
     assert res.wrong_bits == 1
     assert res.first_wrong == ((1, 1, 0, 0), 0, 1, 0)
@@ -103,7 +103,7 @@ def test_no_integer_network_at_these_bounds():
     with torch.no_grad():
         l1.weight.fill_(1.0), l1.bias.fill_(-0.5), l2.weight.fill_(1.0), l2.bias.fill_(0.0)
     task = xor_pairs(2, [(0, 1)], s=2)
-    res = from_torch(torch.nn.Sequential(l1, step_module(), l2), task, theta=0.5, budget=60)
+    res = from_torch(torch.nn.Sequential(l1, step_module(), l2), task, theta=0.5, repair=Repair(seconds=60))
     # the trained net is OR: wrong only on (1, 1), output 0 (expected 0, got 1)
     assert res.first_wrong == ((1, 1), 0, 0, 1) and res.wrong_bits == 1
     assert res.status == "no integer network" and res.network is None
@@ -130,7 +130,7 @@ def test_family_member_by_member_with_a_shared_code():
     assert ok.trained_correct and ok.networks is not None and len(ok.networks) == 2
     assert all(verify(n, t).ok for n, t in zip(ok.networks, fam.members()))
     bad = from_torch([mlp([[1.0, 0.0], [0.0, 1.0]]), mlp([[0.0, 1.0], [1.0, 0.0]], -10.0)], fam,
-                     input_code=I2, readout=I2, budget=60)
+                     input_code=I2, readout=I2, repair=Repair(seconds=60))
     assert not bad.trained_correct
     assert bad.members[1].first_wrong == ((0, 1), 0, 1, 0)
     assert "first member 1" in bad.summary() and "x=[0, 1], output 0" in bad.summary()

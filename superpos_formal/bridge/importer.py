@@ -70,7 +70,7 @@ from ..tasks import Family, Task
 from ..verify import verify, verify_batch
 from ._deps import need
 
-__all__ = ["from_torch", "ImportResult", "FamilyImportResult", "read_mlp", "exact_outputs", "step_module"]
+__all__ = ["from_torch", "Repair", "ImportResult", "FamilyImportResult", "read_mlp", "exact_outputs", "step_module"]
 
 
 @dataclass
@@ -332,8 +332,53 @@ def _repair(task, net, budget, conflicts, log):
 
 # ------------------------------------------------------------------ front door
 
+@dataclass(frozen=True)
+class Repair:
+    """How hard the SAT repair of a rounded network may try.
+
+    Attributes
+    ----------
+    seconds : float
+        Wall clock for the whole repair (default 60).
+    conflicts : int
+        Conflicts per window solve (default 200 000).
+
+    Examples
+    --------
+    >>> Repair(seconds=5).conflicts
+    200000
+    >>> Repair(seconds=0)
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: repair.seconds: must be > 0, got 0
+    """
+
+    seconds: float = 60.0
+    conflicts: int = 200_000
+
+    def __post_init__(self):
+        if isinstance(self.seconds, bool) or not isinstance(self.seconds, (int, float)) \
+                or not self.seconds > 0:
+            raise InputError(f"repair.seconds: must be > 0, got {self.seconds!r}")
+        if isinstance(self.conflicts, bool) or not isinstance(self.conflicts, int) \
+                or self.conflicts < 1:
+            raise InputError(f"repair.conflicts: must be a positive integer, "
+                             f"got {self.conflicts!r}")
+
+
+def _repair_policy(repair):
+    """``Repair`` or None (no repair) from the ``repair`` argument."""
+    if repair is True:
+        return Repair()
+    if repair is False or repair is None:
+        return None
+    if isinstance(repair, Repair):
+        return repair
+    raise InputError(f"repair: expected True, False or a Repair, got {type(repair).__name__}")
+
+
 def from_torch(module, task, *, input_code=None, readout=None, theta=0.5, activation=None,
-               max_B=8, repair=True, budget=60.0, conflicts=200_000, log=None):
+               max_B=8, repair=True, log=None):
     """Read a trained MLP, check it exactly on every input of the task's
     ``X(m, s)``, and find a verified integer network (module docstring).
 
@@ -353,8 +398,10 @@ def from_torch(module, task, *, input_code=None, readout=None, theta=0.5, activa
         Readout threshold of the trained model: ``y = [R z >= theta]``.
     max_B : int
         Largest weight tried by scale-and-round (per layer).
-    repair, budget, conflicts
-        SAT repair when rounding is not exact (seconds / conflicts).
+    repair : bool or Repair
+        SAT repair when rounding is not exact (default ``True``:
+        ``Repair()``, 60 s and 200 000 conflicts per window); ``False``:
+        none.
 
     Returns
     -------
@@ -362,10 +409,11 @@ def from_torch(module, task, *, input_code=None, readout=None, theta=0.5, activa
     """
     torch = need("torch")
     log = log or (lambda s: None)
+    repair = _repair_policy(repair)
     if isinstance(task, Family):
         return _from_torch_family(module, task, input_code=input_code, readout=readout,
                                   theta=theta, activation=activation, max_B=max_B,
-                                  repair=repair, budget=budget, conflicts=conflicts, log=log)
+                                  repair=repair, log=log)
     if not isinstance(task, Task):
         raise InputError(f"task: expected a Task, got {type(task).__name__}")
     if isinstance(module, (str, Path)):
@@ -436,10 +484,10 @@ def from_torch(module, task, *, input_code=None, readout=None, theta=0.5, activa
         res.status, res.network = "exact", cand
         return res
     log(f"scale-and-round: best candidate {errors} wrong bits (targets {ks})")
-    if not repair:
+    if repair is None:
         res.status = "not attempted (repair off)"
         return res
-    status, net = _repair(task, cand, budget, conflicts, log)
+    status, net = _repair(task, cand, repair.seconds, repair.conflicts, log)
     res.status = status
     if net is not None:
         if not verify(net, task).ok:

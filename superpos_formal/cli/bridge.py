@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..bridge.export import _suffix, check_export, export_source
-from ..bridge.importer import from_torch
+from ..bridge.importer import Repair, from_torch
 from ..bridge.source import load_source
 from ..bridge.zoo import build
 from ..errors import InputError
@@ -159,8 +159,8 @@ def run_import(args):
         E, R = load_codes(args.codes_file)
         E, R = [list(r) for r in E], [list(r) for r in R]
     res = from_torch(args.file, task, input_code=E, readout=R, theta=theta,
-                     activation=args.activation, max_B=args.max_B, repair=not args.no_repair,
-                     budget=args.budget, log=lambda s: print(f"  {s}", file=sys.stderr))
+                     activation=args.activation, max_B=args.max_B,
+                     repair=not args.no_repair and Repair(seconds=args.budget), log=lambda s: print(f"  {s}", file=sys.stderr))
     print(res.summary())
     if res.network is not None and args.out:
         write_json(res.network, args.out)
