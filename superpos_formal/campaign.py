@@ -435,7 +435,7 @@ def label_slug(subject, shape):
     >>> from superpos_formal.shape import Shape
     >>> label_slug(uand(4), Shape("explicit", "relu", n=1, B=2))
     'uand-m4-s2-explicit-relu-L1-B2-bias2-theta1'
-    >>> label_slug(pair_set_family(3, 1), Shape("superposed", "relu", n=1, codes="free"))
+    >>> label_slug(pair_set_family(3, 1), Shape("superposed", "relu", n=1, B=1, codes="free"))
     'and-pair-sets-m3-mout1-s2-superposed-relu-L1-B1-bias1-code1-theta1'
     """
     p = dict(subject.params)

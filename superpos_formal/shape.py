@@ -27,7 +27,12 @@ from .errors import InputError
 from .network import ACTIVATIONS, MODES, resolve_bounds
 from .results import Activation, CodeKind, Mode
 
-__all__ = ["Shape"]
+__all__ = ["Shape", "DEFAULT_B"]
+
+#: the weight bound of every question unless another is given: the Shape, the
+#: api, the CLI, count and capacity all default to it (docs/MODEL.md 9.3);
+#: claims, campaigns and stores record B, so it never changes a stored question
+DEFAULT_B = 2
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ class Shape:
     activation: str
     n: int
     L: int = 1
-    B: int = 1
+    B: int = DEFAULT_B
     B_bias: int = None
     B_code: int = None
     theta: int = 1

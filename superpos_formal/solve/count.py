@@ -137,6 +137,10 @@ class CountResult:
     def __str__(self):
         return str(self.count) if self.exact else f"at least {self.count}"
 
+    def __repr__(self):
+        # short: the functions list can hold thousands of truth tables
+        return f"<CountResult {self.text}>"
+
     @property
     def text(self):
         """``"N (exact)"`` or ``"at least N (...)"``: never a bound as a count."""

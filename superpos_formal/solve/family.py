@@ -74,6 +74,11 @@ class FamilyCell:
                 f"n={self.shape.n} L={self.shape.L} {bounds_label(self.shape)}: "
                 f"{self.status}{ev} after {self.rounds} round(s) {self.seconds:.1f} s>")
 
+    @property
+    def codes(self):
+        """The shared ``(E, R)`` when one was found, else None."""
+        return None if self.E is None else (self.E, self.R)
+
     def row(self):
         return {"n": self.shape.n, "status": self.status, "proof": proof_label(self),
                 "seconds": round(self.seconds, 3),

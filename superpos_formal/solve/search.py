@@ -82,6 +82,17 @@ class Cell:
                 f"n={self.shape.n} L={self.shape.L} {bounds_label(self.shape)}: "
                 f"{self.status}{ev} {self.seconds:.1f} s>")
 
+    @property
+    def networks(self):
+        """The verified network as a list (empty when there is none): the
+        interface a cell shares with the family cell and :class:`Search`."""
+        return [] if self.network is None else [self.network]
+
+    @property
+    def codes(self):
+        """None: a task's codes are the shape's (identity or given)."""
+        return None
+
     def row(self):
         return {"n": self.info.get("n", self.shape.n), "B": self.shape.B,
                 "bias": self.shape.B_bias, "status": self.status,
@@ -624,6 +635,23 @@ class Search:
 
     def table(self):
         return [c.row() for c in self.cells]
+
+    @property
+    def status(self):
+        """SAT when a network was found, else the last cell's status."""
+        if self.best is not None:
+            return Status.SAT
+        return Status(self.cells[-1].status) if self.cells else Status.UNKNOWN
+
+    @property
+    def networks(self):
+        """The best cell's verified networks (empty when none was found)."""
+        return [] if self.best is None else list(self.best.networks)
+
+    @property
+    def codes(self):
+        """The best cell's shared ``(E, R)`` (families), else None."""
+        return None if self.best is None else self.best.codes
 
     def __repr__(self):
         per = " ".join(f"{c.status}" for c in self.cells)
