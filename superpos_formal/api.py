@@ -438,9 +438,14 @@ def _check(opts):
     return check_unsat if opts.check else None
 
 
-def _limits(opts):
-    """The memory cap of every solver process, for the whole call."""
-    return CallBudget(None, memory_mb=opts.memory_mb) if opts.memory_mb else nullcontext()
+def _limits(opts, whole=False):
+    """The memory cap of every solver process for the whole call, and with
+    ``whole`` the time budget too (for solve calls that take no budget: the
+    active budget clamps every solve they start)."""
+    seconds = opts.budget if whole else None
+    if seconds is None and opts.memory_mb is None:
+        return nullcontext()
+    return CallBudget(seconds, memory_mb=opts.memory_mb)
 
 
 #: options each solve call applies (the rest must stay at their defaults)
@@ -527,7 +532,7 @@ def decide(subject: Subject, shape: ShapeArg = None, *,
     """
     t0 = time.perf_counter()
     if _is_family(subject):
-        req = request(subject, shape, options, kw, defaults={"codes": CodeKind.FREE})
+        req = _family_request(subject, shape, options, kw)
         _uses(req.options, _FAMILY_DECIDE, "the family decision")
         with _limits(req.options):
             cell = decide_family(subject, req.shape, progress=req.options.progress,
@@ -604,7 +609,7 @@ def min_neurons(subject: Subject, shape: Optional[Shape] = None, *, n_min: int =
     if "n" in kw or isinstance(shape, int):
         raise InputError("n: min_neurons searches widths; give n_min and n_max")
     if _is_family(subject):
-        req = request(subject, shape, options, kw, width=n_min)
+        req = _family_request(subject, shape, options, kw, width=n_min)
         res = _min_neurons_family(subject, req, n_min, n_max)
         return _search_answer(Question.MIN_NEURONS, subject, res, req.shape,
                               time.perf_counter() - t0)
@@ -613,7 +618,7 @@ def min_neurons(subject: Subject, shape: Optional[Shape] = None, *, n_min: int =
     if sh.mode == Mode.SUPERPOSED and sh.codes == CodeKind.GIVEN and req.random is None:
         raise InputError("codes: given codes fix the width; use decide() at that width, "
                          "or codes='free' / 'random' to search widths")
-    with _limits(opts):
+    with _limits(opts, whole=opts.incremental):
         if opts.incremental:
             res = _min_neurons_incremental(subject, req, n_min, n_max)
         else:
@@ -622,6 +627,16 @@ def min_neurons(subject: Subject, shape: Optional[Shape] = None, *, n_min: int =
                                progress=opts.progress, proof_dir=opts.proof_dir,
                                **_task_kw(opts))
     return _search_answer(Question.MIN_NEURONS, subject, res, sh, time.perf_counter() - t0)
+
+
+def _family_request(family, shape, options, kw, width=None):
+    """The family question's request: superposed mode, one shared free code."""
+    if not isinstance(shape, Shape) and (kw.get("mode") != Mode.SUPERPOSED
+                                         or kw.get("codes") not in (None, CodeKind.FREE)):
+        raise InputError("family: the family question needs mode='superposed', "
+                         "codes='free'")
+    return request(family, shape, options, kw, width=width,
+                   defaults={"codes": CodeKind.FREE})
 
 
 def _min_neurons_family(family, req, n_min, n_max):
@@ -643,8 +658,8 @@ def _min_neurons_incremental(task, req, n_min, n_max):
     sh, opts = req.shape, req.options
     if sh.mode != Mode.EXPLICIT:
         raise InputError("incremental: supported in explicit mode only")
-    _uses(opts, {"solver", "time_limit", "symmetry", "check", "progress", "proof_dir",
-                 "incremental", "memory_mb"}, "the incremental search")
+    _uses(opts, {"solver", "time_limit", "budget", "symmetry", "check", "progress",
+                 "proof_dir", "incremental", "memory_mb"}, "the incremental search")
     return min_neurons_incremental(task, sh, n_min=n_min, n_max=n_max,
                                    time_limit=opts.time_limit, solver=opts.solver,
                                    symmetry=opts.symmetry, progress=opts.progress,

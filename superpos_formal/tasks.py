@@ -567,7 +567,7 @@ def build_task(kind, m, s=None, pairs=None, pi=None, m_out=None, seed=None,
             pairs = random_pairs(m, m_out, 0 if seed is None else seed)
         else:
             if seed is not None:
-                raise InputError("seed: only with a number of random pairs (m_out)")
+                raise InputError("seed: only with a number of random pairs")
             if m < 2:
                 raise InputError(f"m: a pair task needs m >= 2, got {m}")
             pairs = all_pairs(m)
@@ -843,8 +843,8 @@ def build_family(kind, m, m_out=None, s=None, op=None, sample=None, seed=None):
         fam = permutation_family(m, 1 if s is None else s)
     else:
         if m_out is None:
-            raise InputError("m_out: the pair-sets family needs m_out, the number of "
-                             "pairs per member")
+            raise InputError("m_out: required for the pair-sets family (the number of "
+                             "pairs per member)")
         fam = pair_set_family(m, m_out, 2 if s is None else s, op or "and")
     if seed is not None and sample is None:
         raise InputError("seed: only meaningful with a sample of K members")
