@@ -103,10 +103,12 @@ class Shape:
     def hidden_neurons(self):
         return self.L * self.n
 
-    def with_n(self, n):
+    def with_n(self, n: int) -> "Shape":
+        """The same shape at width ``n`` (validated like a new one)."""
         return replace(self, n=n)
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
+        """Every field as plain JSON values (the form claims record and hash)."""
         d = asdict(self)
         for k in ("mode", "activation", "codes"):
             d[k] = str(d[k])  # plain strings in files and hashes
@@ -116,7 +118,9 @@ class Shape:
         return d
 
     @classmethod
-    def from_dict(cls, d):
+    def from_dict(cls, d: dict) -> "Shape":
+        """A Shape from its JSON object; an unknown field or a missing
+        ``mode``, ``activation`` or ``n`` is an InputError naming it."""
         if not isinstance(d, dict):
             raise InputError("shape: expected an object")
         known = set(cls.__dataclass_fields__)
