@@ -116,6 +116,10 @@ def load_campaign(path):
             raise InputError(f"{where}: n_min {c.get('n_min', 1)} exceeds n_max "
                              f"{c.get('n_max', 8)}")
         _subject(c, where)
+        if "B" not in c["shape"]:
+            # the weight bound's default changed (1 -> 2, issue 23): a file
+            # that leaves it out would silently ask another question
+            raise InputError(f"{where}.shape.B: missing (a campaign states its weight bound)")
         try:
             Shape.from_dict(dict(c["shape"], n=c["shape"].get("n", 1)))
         except (InputError, TypeError, ValueError) as e:

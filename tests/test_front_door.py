@@ -117,6 +117,16 @@ def test_one_default_weight_bound_in_the_cli(capsys):
     assert f"B={B_DEFAULT} " in capsys.readouterr().out
 
 
+def test_a_campaign_cell_must_state_its_weight_bound(tmp_path):
+    import json
+    f = tmp_path / "c.json"
+    f.write_text(json.dumps({"format": "superpos-formal/campaign", "version": 1, "name": "c",
+                             "cells": [{"task": {"kind": "parity", "m": 2},
+                                        "shape": {"mode": "explicit", "activation": "step"}}]}))
+    with pytest.raises(InputError, match=r"cells\[0\]\.shape\.B: missing"):
+        sf.campaign(f, results_dir=tmp_path)
+
+
 # ------------------------------------------------------------------ errors name fields
 
 @pytest.mark.parametrize("call", [
