@@ -43,6 +43,8 @@ from .bridge import zoo  # torch is imported only when a zoo model is loaded
 from .bridge.importer import from_torch  # likewise: torch only when called
 from .errors import InputError, SoundnessError
 from .network import Network
+from .options import SolveOptions
+from .request import RandomCodes
 from .results import Activation, Answer, CodeKind, Mode, ResultTable, Status
 from .schema import load, write_json
 from .shape import Shape
@@ -55,6 +57,6 @@ __all__ = [
     "decide", "min_neurons", "min_params", "min_bits", "count", "capacity",
     "certify", "verify", "check", "shape", "campaign", "improve", "cubes",
     "Answer", "Status", "Mode", "Activation", "CodeKind", "ResultTable",
-    "Task", "Family", "Network", "Shape", "load", "write_json",
+    "Task", "Family", "Network", "Shape", "SolveOptions", "RandomCodes", "load", "write_json",
     "InputError", "SoundnessError", "__version__", "zoo", "from_torch",
 ]

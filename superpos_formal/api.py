@@ -7,26 +7,36 @@ network in it has been verified exactly, every UNSAT is labelled checked or
 unchecked, and anything else is UNKNOWN (docs/MODEL.md, "Answers and
 evidence").
 
-Shape arguments (all questions)
--------------------------------
-``mode`` ``"explicit"`` (``E = I``, ``R = I``; default) or ``"superposed"``;
-``activation`` ``"relu"`` (default) or ``"step"``; ``L`` hidden layers (1);
-``B`` weights in ``[-B, B]`` (2); ``B_bias`` biases (default ``B``);
-``B_code`` code entries (default ``max(B, 1)``); ``theta`` readout threshold
-(1); ``codes`` in superposed mode: ``"random"`` (seeded sparse codes redrawn
-per width; the CLI's default), ``"free"`` (chosen by the solver; shared by a
-family) or ``"given"`` (``E`` and ``R``); ``code_k``, ``code_seed`` for
-random codes; ``tolerance`` wrong output bits allowed (0).
+Asking a question
+-----------------
+Every question takes ``(subject, shape=None, *, options=None, **kw)``:
+``shape`` is a :class:`~superpos_formal.shape.Shape` (what is asked) or
+just the width; ``options`` a :class:`~superpos_formal.options.SolveOptions`
+(how it is solved). Any other keyword is routed by its name
+(:mod:`superpos_formal.request`): an unknown name, or one that repeats what
+an explicit ``shape`` / ``options`` fixes, is an InputError naming it.
 
-Solver arguments
-----------------
-``time_limit`` seconds per solve (every solve runs in its own process and is
-killed at the limit: UNKNOWN); ``budget`` seconds for the whole call;
-``solver`` (``"cadical195"``); ``symmetry`` (sound symmetry breaks, True);
-``sums`` (``"auto"``: the order tree, binary adders for wide output sums;
-or ``"tree"``, ``"pb"``, ``"binary"``); ``cegis`` (counterexample-guided);
-``check`` (log and check a DRAT proof of every UNSAT, True); ``progress``
-(a callable receiving one line per solve).
+Shape fields: ``mode`` ``"explicit"`` (``E = I``, ``R = I``; default) or
+``"superposed"``; ``activation`` ``"relu"`` (default) or ``"step"``; ``L``
+hidden layers (1); ``B`` weights in ``[-B, B]`` (2, the one default of every
+question, the CLI and :class:`Shape`); ``B_bias`` biases (default ``B``);
+``B_code`` code entries (default ``max(B, 1)``); ``theta`` readout
+threshold (1); ``codes`` in superposed mode: ``"random"`` (seeded sparse
+codes redrawn per width; the default), ``"free"`` (chosen by the solver;
+shared by a family) or ``"given"`` (``E`` and ``R``); ``tolerance`` wrong
+output bits allowed (0). Random codes: ``code_k`` (2), ``code_seed`` (0),
+or one :class:`~superpos_formal.request.RandomCodes` as ``random_codes``.
+
+SolveOptions fields: ``time_limit`` seconds per solve (every solve runs in
+its own process and is killed at the limit: UNKNOWN); ``budget`` seconds for
+the whole call; ``solver`` (``"cadical195"``); ``symmetry`` (sound symmetry
+breaks, True); ``sums`` (``"auto"``: the order tree, binary adders for wide
+output sums; or ``"tree"``, ``"pb"``, ``"binary"``); ``cegis``
+(counterexample-guided); ``check`` (log and check a DRAT proof of every
+UNSAT, True); ``progress`` (a callable receiving one line per solve);
+``incremental``, ``family_method``, ``proof_dir`` (:func:`min_neurons`);
+``portfolio``; ``memory_mb``. An option a question would not apply is an
+InputError, never silently ignored.
 
 Examples
 --------
@@ -38,41 +48,58 @@ Examples
 <Minimum uand(m=3) explicit step L=1 B=2 bias=2 theta=1: n=2 certified (UNSAT n=1 checked) ... s>
 >>> res.network.counts()["hidden_neurons"]
 2
+>>> sf.decide(sf.uand(3), 2, activation="step", bound=3)
+Traceback (most recent call last):
+...
+superpos_formal.errors.InputError: bound: unknown argument (not a Shape field, a random-code parameter or a SolveOptions field)
 """
 
 import time
+from dataclasses import fields
 from pathlib import Path
+from typing import Any, Optional, Union
 
 from . import tasks as T
 from .certify.drat import CheckerPolicy
 from .certify.best_known import registry_file, verify_registry
 from .certify.bundle import verify_bundle
 from .certify.check import check_unsat
+from .certify.claimcheck import BundleReport
 from .certify.minimum import bundle_decision, bundle_minimum
-from .codes import check_codes, random_codes_for
+from .codes import check_codes
 from .errors import InputError
-from .results import Answer, CodeKind, Mode, Question, ResultTable, Status, parse_enum
+from .options import SolveOptions
+from .request import RandomCodes, request, split_kw
+from .results import Answer, CampaignResult, CodeKind, Mode, Question, ResultTable, Status
 from .shape import Shape
 from .distributed import run_campaign_store
-from .options import SolveOptions
-from .solve.capacity import CapacityFamilies
+from .solve.capacity import Capacity, CapacityFamilies
 from .solve.capacity import capacity as _capacity
-from .solve.count import count_functions, count_threshold_functions
+from .solve.count import CountResult, count_functions, count_threshold_functions
 from .solve.equivariant import decide_family_orbits
 from .solve.family import decide_family, min_neurons_family
 from .solve.incremental import min_neurons_incremental
-from .solve.runner import DEFAULT_SOLVER
 from .solve.search import decide as _decide
 from .solve.search import min_bits as _min_bits
 from .solve.search import min_neurons as _min_neurons
 from .solve.search import min_parameters as _min_parameters
+from .network import Network
+from .verify import Verification
 from .verify import verify as _verify_network
+
+#: what a question is about
+Subject = Union[T.Task, T.Family]
+#: a file or folder
+PathLike = Union[str, Path]
+#: a question's ``shape`` argument: a Shape, its width, or None (width 1)
+ShapeArg = Union[Shape, int, None]
 
 __all__ = [
     # tasks and families
     "task", "family", "uand", "permutations", "pair_sets", "identity", "parity",
     "majority", "truth_table",
-    # questions
+    # questions (and how they are asked)
+    "Shape", "SolveOptions", "RandomCodes",
     "shape", "decide", "min_neurons", "min_params", "min_bits", "count", "capacity",
     # evidence
     "certify", "verify", "check",
@@ -83,7 +110,7 @@ __all__ = [
 
 # ------------------------------------------------------------------ tasks
 
-def task(kind, m, **kw):
+def task(kind: str, m: int, **kw: Any) -> T.Task:
     """Any built-in task by name (the CLI's ``superpos task KIND``).
 
     Parameters
@@ -100,6 +127,12 @@ def task(kind, m, **kw):
     -------
     Task
 
+    Raises
+    ------
+    InputError
+        An unknown kind, or an argument that does not belong to it (the
+        message names the field).
+
     Examples
     --------
     >>> task("xor_pairs", 3, pairs="0-1").outputs[4]
@@ -108,7 +141,7 @@ def task(kind, m, **kw):
     return T.build_task(kind, m, **kw)
 
 
-def family(kind, m, **kw):
+def family(kind: str, m: int, **kw: Any) -> T.Family:
     """Any built-in family by name (the CLI's ``superpos family KIND``).
 
     Parameters
@@ -125,6 +158,11 @@ def family(kind, m, **kw):
     -------
     Family
 
+    Raises
+    ------
+    InputError
+        An unknown kind, or an argument that does not belong to it.
+
     Examples
     --------
     >>> family("pair-sets", 4, m_out=2).size
@@ -133,7 +171,7 @@ def family(kind, m, **kw):
     return T.build_family(kind, m, **kw)
 
 
-def uand(m, s=2):
+def uand(m: int, s: int = 2) -> T.Task:
     """The universal AND of ``m`` features: all ``C(m, 2)`` pairwise ANDs.
 
     Parameters
@@ -147,6 +185,11 @@ def uand(m, s=2):
     -------
     Task
 
+    Raises
+    ------
+    InputError
+        ``m < 2`` or an invalid sparsity.
+
     Examples
     --------
     >>> t = uand(4)
@@ -156,7 +199,7 @@ def uand(m, s=2):
     return T.uand(m, s)
 
 
-def permutations(m, s=1):
+def permutations(m: int, s: int = 1) -> T.Family:
     """The family of all ``m!`` permutations of ``m`` features.
 
     Parameters
@@ -170,6 +213,11 @@ def permutations(m, s=1):
     -------
     Family
 
+    Raises
+    ------
+    InputError
+        An invalid ``m`` or ``s``.
+
     Examples
     --------
     >>> permutations(3).size
@@ -178,7 +226,7 @@ def permutations(m, s=1):
     return T.build_family("permutations", m, s=s)
 
 
-def pair_sets(m, m_out, s=2, op="and"):
+def pair_sets(m: int, m_out: int, s: int = 2, op: str = "and") -> T.Family:
     """The family of all ``m'``-sets of pairs over ``m`` features (2-AND).
 
     Parameters
@@ -196,6 +244,11 @@ def pair_sets(m, m_out, s=2, op="and"):
     -------
     Family
 
+    Raises
+    ------
+    InputError
+        ``m_out`` outside ``1..C(m, 2)``, or an unknown ``op``.
+
     Examples
     --------
     >>> pair_sets(4, 2).size, pair_sets(4, 1, op="xor").name
@@ -204,7 +257,7 @@ def pair_sets(m, m_out, s=2, op="and"):
     return T.build_family("pair-sets", m, m_out=m_out, s=s, op=op)
 
 
-def identity(m, s=1):
+def identity(m: int, s: int = 1) -> T.Task:
     """``y = x`` on ``m`` features: the representation task.
 
     Parameters
@@ -217,6 +270,11 @@ def identity(m, s=1):
     -------
     Task
 
+    Raises
+    ------
+    InputError
+        An invalid ``m`` or ``s``.
+
     Examples
     --------
     >>> identity(3).m_out
@@ -225,7 +283,7 @@ def identity(m, s=1):
     return T.identity(m, s)
 
 
-def parity(m, s=None):
+def parity(m: int, s: Optional[int] = None) -> T.Task:
     """XOR of all ``m`` bits; dense inputs (``s = m``) by default.
 
     Parameters
@@ -238,6 +296,11 @@ def parity(m, s=None):
     -------
     Task
 
+    Raises
+    ------
+    InputError
+        An invalid ``m`` or ``s``.
+
     Examples
     --------
     >>> parity(2).outputs
@@ -246,7 +309,7 @@ def parity(m, s=None):
     return T.parity(m, s)
 
 
-def majority(m, s=None):
+def majority(m: int, s: Optional[int] = None) -> T.Task:
     """Strict majority of ``m`` bits (a tie is 0); dense inputs by default.
 
     Parameters
@@ -259,6 +322,11 @@ def majority(m, s=None):
     -------
     Task
 
+    Raises
+    ------
+    InputError
+        An invalid ``m`` or ``s``.
+
     Examples
     --------
     >>> majority(3)((1, 1, 0))
@@ -267,7 +335,7 @@ def majority(m, s=None):
     return T.majority(m, s)
 
 
-def truth_table(m, s, outputs):
+def truth_table(m: int, s: int, outputs: Union[str, list]) -> T.Task:
     """Any task, given as its truth table over ``X(m, s)`` in domain order.
 
     Parameters
@@ -281,6 +349,13 @@ def truth_table(m, s, outputs):
     -------
     Task
 
+    Raises
+    ------
+    InputError
+        Not one row per input, or a row that is not 0/1 bits (the text
+        form is read by :func:`superpos_formal.tasks.parse_table`, the one
+        parser of it, shared with the CLI's ``--outputs``).
+
     Examples
     --------
     >>> truth_table(2, 2, [[0], [1], [1], [0]]) == parity(2)
@@ -293,19 +368,31 @@ def truth_table(m, s, outputs):
 
 # ------------------------------------------------------------------ shapes
 
-def shape(subject, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias=None,
-          B_code=None, theta=1, codes=None, E=None, R=None, tolerance=0):
+def shape(subject: Subject, n: int = 1, **kw: Any) -> Shape:
     """The :class:`~superpos_formal.shape.Shape` a question is asked at.
 
-    ``codes`` defaults to ``"random"`` in superposed mode, like the CLI, and
-    to ``"given"`` when ``E`` and ``R`` are passed; random codes are drawn
-    here (``code_k = 2``, ``code_seed = 0``; see :func:`decide` to choose).
+    Parameters
+    ----------
+    subject : Task or Family
+    n : int
+        Width (default 1).
+    **kw
+        Shape fields (module docstring) and the random-code parameters
+        ``code_k``, ``code_seed`` or ``random_codes``. ``codes`` defaults to
+        ``"random"`` in superposed mode, like the CLI, and to ``"given"``
+        when ``E`` and ``R`` are passed; random codes are drawn here, at the
+        first width from ``n`` where one can be drawn.
+
+    Returns
+    -------
+    Shape
 
     Raises
     ------
     InputError
         A bias bound without a hidden layer (``B_bias`` with ``L = 0``: there
-        is no bias to bound), or any invalid field.
+        is no bias to bound), an unknown or solver argument, or any invalid
+        field.
 
     Examples
     --------
@@ -315,102 +402,71 @@ def shape(subject, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias=
     Traceback (most recent call last):
     ...
     superpos_formal.errors.InputError: B_bias: a network with no hidden layer (L=0) has no biases
+    >>> shape(uand(3), 2, time_limit=5)
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: time_limit: shape() takes Shape fields and random-code parameters only
     """
-    sh, _ = _shape(subject, n, mode, activation, L, B, B_bias, B_code, theta, codes, E, R,
-                   2, 0, tolerance)
-    return sh
-
-
-def _shape(subject, n, mode, activation, L, B, B_bias, B_code, theta, codes, E, R,
-           code_k, code_seed, tolerance):
-    """``(Shape, codes_for)``; ``codes_for`` is the per-width generator of
-    random codes (``None`` otherwise)."""
-    mode = parse_enum(Mode, mode, "mode")
-    if B_bias is not None and L == 0:
-        raise InputError("B_bias: a network with no hidden layer (L=0) has no biases")
-    base = dict(mode=mode, activation=activation, n=n, L=L, B=B, B_bias=B_bias,
-                B_code=B_code, theta=theta, tolerance=tolerance)
-    if mode == Mode.EXPLICIT:
-        if codes not in (None, CodeKind.IDENTITY) or E is not None or R is not None:
-            raise InputError("codes: explicit mode has identity codes (E = I, R = I)")
-        return Shape(**base), None
-    if codes is None:
-        codes = CodeKind.GIVEN if E is not None or R is not None else CodeKind.RANDOM
-    codes = parse_enum(CodeKind, codes, "codes")
-    if codes == CodeKind.FREE:
-        return Shape(codes=CodeKind.FREE, **base), None
-    if codes == CodeKind.GIVEN:
-        if E is None or R is None:
-            raise InputError("codes: given codes need E and R")
-        return Shape(codes=CodeKind.GIVEN, E=E, R=R, **dict(base, n=len(E))), None
-    if codes == CodeKind.IDENTITY:
-        raise InputError("codes: identity codes are explicit mode (mode='explicit')")
-    if code_k < 1:
-        raise InputError(f"code_k: nonzeros per column must be >= 1, got {code_k}")
-    codes_for = random_codes_for(subject.m, subject.m_out, code_k, code_seed)
-    # the template needs codes of some width; searches redraw them per width
-    # and skip the widths where none can be drawn (NOCODE, with the reason)
-    last = None
-    for k in range(n, n + 64):
-        try:
-            E, R = codes_for(k)
-            return Shape(codes=CodeKind.GIVEN, E=E, R=R, **dict(base, n=k)), codes_for
-        except InputError as e:
-            last = e
-    raise InputError(f"codes: no random code of dimension {n}..{n + 63} can be drawn ({last})")
-
-
-def _options(time_limit, budget, solver=DEFAULT_SOLVER, symmetry=True, sums="auto",
-             cegis=False, check=True, progress=None):
-    """``(SolveOptions, checker)`` of a call: the proof checker is passed
-    down to solve (certify is above it) when ``check``."""
-    opts = SolveOptions(solver=solver, time_limit=time_limit, budget=budget,
-                        symmetry=symmetry, sums=sums, cegis=cegis, check=check,
-                        progress=progress)
-    return opts, (check_unsat if check else None)
-
-
-def _answer(question, subject, search_or_cell, shape, seconds, columns=None):
-    """An :class:`Answer` from the solve layer's ``Search`` or cell."""
-    rec = search_or_cell
-    if hasattr(rec, "cells"):  # a Search
-        best = rec.best
-        rows = rec.table() if columns is None else [
-            {k: r.get(k) for k in columns} for r in
-            (dict(c.row(), bound=c.options.get("max_nonzero", "-")) for c in rec.cells)]
-        last = rec.cells[-1].status if rec.cells else Status.UNKNOWN
-        status = Status.SAT if best is not None else Status(last)
-        nets = _networks(best)
-        return Answer(question, subject, best.shape if best else shape, status,
-                      minimum=rec.minimum, networks=nets, certified=bool(rec.certified),
-                      seconds=seconds, table=ResultTable(rows), note=rec.note,
-                      search=rec, codes=_codes(best))
-    cell = rec
-    certified = cell.status == Status.SAT or (cell.status == Status.UNSAT and cell.certified)
-    return Answer(question, subject, cell.shape, Status(cell.status),
-                  networks=_networks(cell), certified=certified, seconds=seconds,
-                  table=ResultTable([cell.row()]), note=cell.check_note,
-                  search=cell, codes=_codes(cell))
-
-
-def _networks(cell):
-    return [] if cell is None else list(cell.networks or [])
-
-
-def _codes(cell):
-    return None if cell is None else cell.codes
+    for name in kw:
+        if name in SolveOptions.names():
+            raise InputError(f"{name}: shape() takes Shape fields and random-code "
+                             f"parameters only")
+    return request(subject, n, None, kw).shape
 
 
 def _is_family(subject):
     return isinstance(subject, T.Family)
 
 
+def _asked(shape, kw):
+    """The width a decision was asked at."""
+    if isinstance(shape, Shape):
+        return shape.n
+    return shape if isinstance(shape, int) else (kw.get("n") or 1)
+
+
+def _uses(opts: SolveOptions, names, what):
+    """Fail closed: an option the question would not apply is refused."""
+    for f in fields(SolveOptions):
+        if f.name not in names and getattr(opts, f.name) != f.default:
+            raise InputError(f"{f.name}: not used by {what}")
+
+
+def _check(opts):
+    return check_unsat if opts.check else None
+
+
+#: options each solve call applies (the rest must stay at their defaults);
+#: the solve layer reads them from the SolveOptions passed down whole
+_TASK_DECIDE = {"solver", "time_limit", "budget", "symmetry", "sums", "cegis", "check",
+                "portfolio", "memory_mb", "config", "stagger", "race_if_free", "lift"}
+_FAMILY_DECIDE = {"solver", "time_limit", "budget", "symmetry", "check", "progress",
+                  "memory_mb", "family_incremental"}
+
+
+def _cell_answer(question, subject, cell, seconds):
+    """The Answer of one decided cell (a task's or a family's)."""
+    certified = cell.status == Status.SAT or (cell.status == Status.UNSAT and cell.certified)
+    return Answer(question, subject, cell.shape, Status(cell.status),
+                  networks=list(cell.networks or []), certified=certified, seconds=seconds,
+                  table=ResultTable([cell.row()]), note=cell.check_note, search=cell,
+                  codes=cell.codes)
+
+
+def _search_answer(question, subject, search, template, seconds, rows=None):
+    """The Answer of a search (its per-size table and conclusion)."""
+    best = search.best
+    return Answer(question, subject, template if best is None else best.shape,
+                  search.status, minimum=search.minimum, networks=search.networks,
+                  certified=bool(search.certified), seconds=seconds,
+                  table=ResultTable(search.table() if rows is None else rows),
+                  note=search.note, search=search, codes=search.codes)
+
+
 # ------------------------------------------------------------------ questions
 
-def decide(subject, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias=None,
-           B_code=None, theta=1, codes=None, E=None, R=None, code_k=2, code_seed=0,
-           tolerance=0, time_limit=None, budget=None, solver=DEFAULT_SOLVER,
-           symmetry=True, sums="auto", cegis=False, check=True):
+def decide(subject: Subject, shape: ShapeArg = None, *,
+           options: Optional[SolveOptions] = None, **kw: Any) -> Answer:
     """Does a network of this shape compute the task (or serve the family)?
 
     Parameters
@@ -418,13 +474,15 @@ def decide(subject, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias
     subject : Task or Family
         A family asks the family question: one shared free code, one weight
         set per member (``mode="superposed"``, ``codes="free"``).
-    n : int
-        Width (default 1).
-    mode, activation, L, B, B_bias, B_code, theta, codes, E, R, code_k, code_seed, tolerance
-        The shape (module docstring). With random codes the codes are drawn
-        at width ``n`` exactly.
-    time_limit, budget, solver, symmetry, sums, cegis, check
-        The solver (module docstring).
+    shape : Shape or int, optional
+        The shape, or the width ``n`` (default 1) with the shape given by
+        keywords. With random codes the codes are drawn at width ``n``
+        exactly.
+    options : SolveOptions, optional
+        How to solve; or give its fields as keywords.
+    **kw
+        Shape fields, random-code parameters and SolveOptions fields, by
+        name (module docstring).
 
     Returns
     -------
@@ -435,7 +493,9 @@ def decide(subject, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias
     Raises
     ------
     InputError
-        An invalid shape, or given codes that are degenerate for the task.
+        An unknown or conflicting keyword, an invalid shape, given codes
+        that are degenerate for the task, or an option the question does
+        not apply.
 
     Examples
     --------
@@ -444,33 +504,30 @@ def decide(subject, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias
     ('SAT', (2,))
     >>> decide(uand(3), 1, activation="step")  # doctest: +ELLIPSIS
     <Decision uand(m=3) explicit step L=1 B=2 bias=2 theta=1 n=1: UNSAT checked ... s>
+    >>> decide(uand(3), Shape("explicit", "step", n=2), options=SolveOptions(check=False)).status
+    'SAT'
     """
     t0 = time.perf_counter()
     if _is_family(subject):
-        sh, _ = _shape(subject, n, mode, activation, L, B, B_bias, B_code, theta,
-                       codes if codes is not None else CodeKind.FREE, E, R, code_k,
-                       code_seed, tolerance)
-        opts, checker = _options(time_limit, budget, solver, symmetry, check=check)
-        cell = decide_family(subject, sh, opts, checker=checker)
-        return _answer(Question.DECIDE, subject, cell, sh, time.perf_counter() - t0)
-    sh, codes_for = _shape(subject, n, mode, activation, L, B, B_bias, B_code, theta, codes,
-                           E, R, code_k, code_seed, tolerance)
-    if codes_for is not None and sh.n != n:
+        req = _family_request(subject, shape, options, kw)
+        _uses(req.options, _FAMILY_DECIDE, "the family decision")
+        cell = decide_family(subject, req.shape, req.options, checker=_check(req.options))
+        return _cell_answer(Question.DECIDE, subject, cell, time.perf_counter() - t0)
+    req = request(subject, shape, options, kw)
+    _uses(req.options, _TASK_DECIDE, "decide")
+    sh, n = req.shape, _asked(shape, kw)
+    if req.random is not None and sh.n != n:
         raise InputError(f"codes: no random code of dimension {n} can be drawn "
-                         f"(code_k={code_k}, code_seed={code_seed})")
+                         f"(code_k={req.random.k}, code_seed={req.random.seed})")
     if sh.mode == Mode.SUPERPOSED and sh.codes == CodeKind.GIVEN:
         check_codes(sh.E, sh.R, subject, sh.theta, tolerance=sh.tolerance)
-    opts, checker = _options(time_limit, budget, solver, symmetry, sums, cegis, check)
-    cell = _decide(subject, sh, opts, checker=checker)
-    return _answer(Question.DECIDE, subject, cell, sh, time.perf_counter() - t0)
+    cell = _decide(subject, sh, req.options, checker=_check(req.options))
+    return _cell_answer(Question.DECIDE, subject, cell, time.perf_counter() - t0)
 
 
-def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu", L=1,
-                B=2, B_bias=None, B_code=None, theta=1, codes=None, E=None, R=None,
-                code_k=2, code_seed=0, tolerance=0, time_limit=None, budget=None,
-                solver=DEFAULT_SOLVER, symmetry=True, sums="auto", cegis=False,
-                check=True, incremental=False, proof_dir=None, progress=None,
-                family_method="cegis"):
+def min_neurons(subject: Subject, shape: Optional[Shape] = None, *, n_min: int = 1,
+                n_max: int = 8, options: Optional[SolveOptions] = None,
+                **kw: Any) -> Answer:
     """The smallest width ``n`` in ``n_min..n_max`` (per-width table).
 
     The first SAT after an UNSAT (or at ``n = 1``) is the minimum, because
@@ -482,28 +539,34 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
     Parameters
     ----------
     subject : Task or Family
+    shape : Shape, optional
+        The shape template (its ``n`` is not used: widths run from
+        ``n_min``); or give its fields as keywords.
     n_min, n_max : int
         Widths tried (default 1..8).
-    family_method : str
-        Families only: ``"cegis"`` (default, the member loop) or ``"orbits"``
-        (an equivariant shared code first; :mod:`superpos_formal.solve.equivariant`).
-    incremental : bool
-        Explicit mode: one solver for all widths (assumptions); the UNSAT
-        below the minimum is then re-solved for a proof only by
-        :func:`certify`.
-    proof_dir : path, optional
-        Keep every UNSAT's formula and DRAT proof there (``n{n}.cnf``,
-        ``n{n}.drat``); :func:`certify` uses them instead of solving again.
-    progress : callable, optional
-        Receives one line per solve.
-    others
-        The shape and solver arguments (module docstring).
+    options : SolveOptions, optional
+        How to solve: ``incremental`` (explicit mode: one solver for all
+        widths; the UNSAT below the minimum is then re-solved for a proof
+        only by :func:`certify`), ``proof_dir`` (keep every UNSAT's formula
+        and DRAT proof there, ``n{n}.cnf`` / ``n{n}.drat``, for
+        :func:`certify`), ``family_method`` (families: ``"cegis"``, the
+        member loop, or ``"orbits"``, an equivariant shared code first),
+        ``progress`` and the rest; or give them as keywords.
+    **kw
+        Shape fields, random-code parameters and SolveOptions fields.
 
     Returns
     -------
     Answer
         ``minimum``, the verified ``networks`` at it, and the per-width
         ``table``.
+
+    Raises
+    ------
+    InputError
+        A bad width range, an unknown or conflicting keyword, an invalid
+        shape, given codes (they fix the width: use :func:`decide`), or an
+        option the question does not apply.
 
     Examples
     --------
@@ -517,57 +580,86 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
     t0 = time.perf_counter()
     if n_min < 1 or n_max < n_min:
         raise InputError(f"n range: need 1 <= n_min <= n_max, got {n_min}..{n_max}")
+    if "n" in kw or isinstance(shape, int):
+        raise InputError("n: min_neurons searches widths; give n_min and n_max")
     if _is_family(subject):
-        if mode != Mode.SUPERPOSED or (codes is not None and codes != CodeKind.FREE):
-            raise InputError("family: the family question needs mode='superposed', "
-                             "codes='free'")
-        if incremental:
-            raise InputError("incremental: supported for single tasks in explicit mode only")
-        sh, _ = _shape(subject, n_min, mode, activation, L, B, B_bias, B_code, theta,
-                       CodeKind.FREE, None, None, code_k, code_seed, tolerance)
-        opts, checker = _options(time_limit, budget, solver, symmetry, check=check,
-                                 progress=progress)
-        res = min_neurons_family(subject, sh, opts, checker=checker, n_min=n_min, n_max=n_max,
-                                 proof_dir=proof_dir, decide=_family_method(family_method))
-        return _answer(Question.MIN_NEURONS, subject, res, sh, time.perf_counter() - t0)
-    sh, codes_for = _shape(subject, n_min, mode, activation, L, B, B_bias, B_code, theta,
-                           codes, E, R, code_k, code_seed, tolerance)
-    if sh.mode == Mode.SUPERPOSED and sh.codes == CodeKind.GIVEN and codes_for is None:
+        req = _family_request(subject, shape, options, kw, width=n_min)
+        res = _min_neurons_family(subject, req, n_min, n_max)
+        return _search_answer(Question.MIN_NEURONS, subject, res, req.shape,
+                              time.perf_counter() - t0)
+    req = request(subject, shape, options, kw, width=n_min)
+    sh, opts = req.shape, req.options
+    if sh.mode == Mode.SUPERPOSED and sh.codes == CodeKind.GIVEN and req.random is None:
         raise InputError("codes: given codes fix the width; use decide() at that width, "
                          "or codes='free' / 'random' to search widths")
-    if incremental:
-        if sh.mode != Mode.EXPLICIT:
-            raise InputError("incremental: supported in explicit mode only")
-        opts, checker = _options(time_limit, budget, solver, symmetry, check=check,
-                                 progress=progress)
-        res = min_neurons_incremental(subject, sh, opts, checker=checker, n_min=n_min,
-                                      n_max=n_max, certify_below=proof_dir is not None,
-                                      proof_dir=proof_dir)
+    if opts.incremental:
+        res = _min_neurons_incremental(subject, req, n_min, n_max)
     else:
-        opts, checker = _options(time_limit, budget, solver, symmetry, sums, cegis, check,
-                                 progress)
-        res = _min_neurons(subject, sh, opts, checker=checker, n_min=n_min, n_max=n_max,
-                           codes_for=codes_for, proof_dir=proof_dir)
-    return _answer(Question.MIN_NEURONS, subject, res, sh, time.perf_counter() - t0)
+        _uses(opts, _TASK_DECIDE | {"progress", "proof_dir"}, "min_neurons")
+        res = _min_neurons(subject, sh, opts, checker=_check(opts), n_min=n_min, n_max=n_max,
+                           codes_for=req.codes_for, proof_dir=opts.proof_dir)
+    return _search_answer(Question.MIN_NEURONS, subject, res, sh, time.perf_counter() - t0)
 
 
-def _family_method(name):
-    """The per-width decision of the family question named ``name``."""
-    if name == "cegis":
-        return decide_family
-    if name == "orbits":
-        return decide_family_orbits
-    raise InputError(f"family_method: unknown {name!r} (cegis, orbits)")
+def _family_request(family, shape, options, kw, width=None):
+    """The family question's request: superposed mode, one shared free code."""
+    if not isinstance(shape, Shape) and (kw.get("mode") != Mode.SUPERPOSED
+                                         or kw.get("codes") not in (None, CodeKind.FREE)):
+        raise InputError("family: the family question needs mode='superposed', "
+                         "codes='free'")
+    return request(family, shape, options, kw, width=width,
+                   defaults={"codes": CodeKind.FREE})
 
 
-def min_params(task, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias=None,
-               B_code=None, theta=1, codes=None, E=None, R=None, code_k=2, code_seed=0,
-               tolerance=0, time_limit=None, budget=None, solver=DEFAULT_SOLVER,
-               symmetry=True, sums="auto", cegis=False, check=True, progress=None):
+def _min_neurons_family(family, req, n_min, n_max):
+    sh, opts = req.shape, req.options
+    if sh.mode != Mode.SUPERPOSED or sh.codes != CodeKind.FREE:
+        raise InputError("family: the family question needs mode='superposed', "
+                         "codes='free'")
+    if opts.incremental:
+        raise InputError("incremental: supported for single tasks in explicit mode only")
+    _uses(opts, _FAMILY_DECIDE | {"proof_dir", "family_method"}, "the family question")
+    method = decide_family_orbits if opts.family_method == "orbits" else decide_family
+    return min_neurons_family(family, sh, opts, checker=_check(opts), n_min=n_min,
+                              n_max=n_max, proof_dir=opts.proof_dir, decide=method)
+
+
+def _min_neurons_incremental(task, req, n_min, n_max):
+    sh, opts = req.shape, req.options
+    if sh.mode != Mode.EXPLICIT:
+        raise InputError("incremental: supported in explicit mode only")
+    _uses(opts, {"solver", "time_limit", "budget", "symmetry", "check", "progress",
+                 "proof_dir", "incremental", "memory_mb"}, "the incremental search")
+    return min_neurons_incremental(task, sh, opts, checker=_check(opts), n_min=n_min,
+                                   n_max=n_max, certify_below=opts.proof_dir is not None,
+                                   proof_dir=opts.proof_dir)
+
+
+def min_params(task: T.Task, shape: ShapeArg = None, *,
+               options: Optional[SolveOptions] = None, **kw: Any) -> Answer:
     """The fewest nonzero parameters (``W, b, V, c``) at a fixed shape.
 
     A cardinality bound is tightened from the best network found until
-    UNSAT (the minimum) or UNKNOWN. Arguments as for :func:`decide`.
+    UNSAT (the minimum) or UNKNOWN.
+
+    Parameters
+    ----------
+    task : Task
+    shape : Shape or int, optional
+        The shape, or its width (default 1).
+    options : SolveOptions, optional
+    **kw
+        As for :func:`decide` (``progress`` receives one line per solve).
+
+    Returns
+    -------
+    Answer
+        ``minimum`` nonzero parameters; the table has one row per bound.
+
+    Raises
+    ------
+    InputError
+        As for :func:`decide`.
 
     Examples
     --------
@@ -576,24 +668,47 @@ def min_params(task, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bia
     (15, 15)
     """
     t0 = time.perf_counter()
-    sh, _ = _shape(task, n, mode, activation, L, B, B_bias, B_code, theta, codes, E, R,
-                   code_k, code_seed, tolerance)
-    opts, checker = _options(time_limit, budget, solver, symmetry, sums, cegis, check,
-                             progress)
-    res = _min_parameters(task, sh, opts, checker=checker)
+    req = request(task, shape, options, kw)
+    _uses(req.options, _TASK_DECIDE | {"progress"}, "min_params")
+    res = _min_parameters(task, req.shape, req.options, checker=_check(req.options))
     cols = ["bound", "status", "proof", "seconds", "vars", "clauses"]
-    return _answer(Question.MIN_PARAMS, task, res, sh, time.perf_counter() - t0, cols)
+    rows = [dict(c.row(), bound=c.options.get("max_nonzero", "-")) for c in res.cells]
+    return _search_answer(Question.MIN_PARAMS, task, res, req.shape, time.perf_counter() - t0,
+                          [{k: r.get(k) for k in cols} for r in rows])
 
 
-def min_bits(task, n=1, *, B_max=6, mode="explicit", activation="relu", L=1,
-             B_bias=None, B_code=None, theta=1, codes=None, E=None, R=None, code_k=2,
-             code_seed=0, tolerance=0, time_limit=None, budget=None,
-             solver=DEFAULT_SOLVER, symmetry=True, sums="auto", cegis=False, check=True,
-             progress=None):
+def min_bits(task: T.Task, shape: ShapeArg = None, *, B_max: int = 6,
+             bias_follows: Optional[bool] = None, options: Optional[SolveOptions] = None,
+             **kw: Any) -> Answer:
     """The smallest weight bound ``B`` in ``0..B_max`` at width ``n``.
 
     ``B_bias`` follows ``B`` unless given (then it stays fixed); the table
-    says which. Arguments as for :func:`decide`.
+    says which.
+
+    Parameters
+    ----------
+    task : Task
+    shape : Shape or int, optional
+        The shape (its ``B`` is not used), or its width (default 1).
+    B_max : int
+        The largest ``B`` tried (default 6).
+    bias_follows : bool, optional
+        Whether ``B_bias`` moves with ``B`` (default: unless ``B_bias`` is
+        given as a keyword; with a Shape passed, unless said here, it stays
+        at the Shape's ``B_bias``).
+    options : SolveOptions, optional
+    **kw
+        As for :func:`decide`, without ``B``.
+
+    Returns
+    -------
+    Answer
+        ``minimum`` B; one table row per ``B``.
+
+    Raises
+    ------
+    InputError
+        ``B`` given (the search chooses it), or as for :func:`decide`.
 
     Examples
     --------
@@ -602,17 +717,22 @@ def min_bits(task, n=1, *, B_max=6, mode="explicit", activation="relu", L=1,
     (2, [(0, 0, 'UNSAT'), (1, 1, 'UNSAT'), (2, 2, 'SAT')])
     """
     t0 = time.perf_counter()
-    sh, _ = _shape(task, n, mode, activation, L, B_max, B_bias, B_code, theta, codes, E,
-                   R, code_k, code_seed, tolerance)
-    opts, checker = _options(time_limit, budget, solver, symmetry, sums, cegis, check,
-                             progress)
-    res = _min_bits(task, sh, opts, checker=checker, B_max=B_max, bias_follows=B_bias is None)
-    return _answer(Question.MIN_BITS, task, res, sh, time.perf_counter() - t0)
+    if kw.get("B") is not None:
+        raise InputError("B: min_bits searches B in 0..B_max; give B_max")
+    # the template carries B_max (its B_code default follows it); a Shape's
+    # own B is replaced by each B the search tries
+    req = request(task, shape, options, kw if isinstance(shape, Shape) else dict(kw, B=B_max))
+    _uses(req.options, _TASK_DECIDE | {"progress"}, "min_bits")
+    res = _min_bits(task, req.shape, req.options, checker=_check(req.options), B_max=B_max,
+                    bias_follows=("B_bias" not in req.given if bias_follows is None
+                                  else bias_follows))
+    return _search_answer(Question.MIN_BITS, task, res, req.shape, time.perf_counter() - t0)
 
 
-def count(m=None, m_out=None, s=None, n=1, *, threshold=None, method="auto",
-          mode="explicit", activation="relu", L=1, B=None, B_bias=None, B_code=None,
-          theta=1, time_limit=None, limit=None, functions=False, progress=None):
+def count(m: Optional[int] = None, m_out: Optional[int] = None, s: Optional[int] = None,
+          shape: ShapeArg = None, *, threshold: Optional[int] = None, method: str = "auto",
+          limit: Optional[int] = None, functions: bool = False,
+          options: Optional[SolveOptions] = None, **kw: Any) -> CountResult:
     """The number of distinct functions an architecture realizes.
 
     Either ``X(m, s) -> {0,1}^{m'}`` functions of a shape (SAT enumeration
@@ -622,60 +742,119 @@ def count(m=None, m_out=None, s=None, n=1, *, threshold=None, method="auto",
     ``[w . x + b > 0]`` of ``K`` variables with weights in ``[-B, B]``.
     A limit gives "at least N", never N.
 
+    Parameters
+    ----------
+    m, m_out, s : int
+        The domain ``X(m, s)`` and the outputs (not with ``threshold``).
+    shape : Shape or int, optional
+        The shape, or its width (default 1); superposed mode counts over
+        all free codes.
+    threshold : int, optional
+        Count the threshold functions of this many variables instead.
+    method : str
+        With ``threshold``: ``"auto"``, ``"sat"``, ``"cuts"`` or ``"orbit"``.
+    limit : int, optional
+        Stop after this many functions ("at least").
+    functions : bool
+        Also return every function's truth table.
+    options : SolveOptions, optional
+        ``time_limit``, ``solver``, ``symmetry`` and ``progress`` (here a
+        callable receiving ``(count, seconds)``) apply.
+    **kw
+        Shape fields and those options. With ``threshold`` only ``B``
+        (default: a bound known to realize every threshold function).
+
     Returns
     -------
     CountResult
         ``count``, ``exact``, ``text``.
 
+    Raises
+    ------
+    InputError
+        ``m``, ``m_out``, ``s`` missing (or given with ``threshold``), an
+        unknown keyword, or an invalid shape.
+
     Examples
     --------
     >>> count(2, 1, 2, activation="step", B=1).count
     14
-    >>> count(threshold=2).count
-    14
+    >>> count(threshold=2)
+    <CountResult 14 (exact; solver claim, no proof logged)>
     """
     if threshold is not None:
-        if any(v is not None for v in (m, m_out, s)):
-            raise InputError("threshold: counts one step neuron on all of {0,1}^K; "
-                             "m, m_out, s do not apply")
-        return count_threshold_functions(threshold, B, SolveOptions(time_limit=time_limit),
-                                         method=method, progress=progress,
-                                         functions=functions)
+        return _count_threshold(threshold, (m, m_out, s, shape), method, limit, functions,
+                                options, kw)
     for nm, v in (("m", m), ("m_out", m_out), ("s", s)):
         if v is None:
             raise InputError(f"{nm}: required (or use threshold=K)")
-    mode = parse_enum(Mode, mode, "mode")
-    kw = {} if mode == Mode.EXPLICIT else {"codes": CodeKind.FREE}
-    if B_bias is not None and L == 0:
-        raise InputError("B_bias: a network with no hidden layer (L=0) has no biases")
-    sh = Shape(mode=mode, activation=activation, n=n, L=L, B=1 if B is None else B,
-               B_bias=B_bias, B_code=B_code, theta=theta, **kw)
-    return count_functions(m, m_out, s, sh, SolveOptions(time_limit=time_limit), limit=limit,
-                           progress=progress, functions=functions)
+    if kw.get("mode") == Mode.SUPERPOSED:
+        kw = dict(kw, codes=kw.get("codes") or CodeKind.FREE)
+    req = request(None, shape, options, kw)
+    if req.shape.mode == Mode.SUPERPOSED and req.shape.codes != CodeKind.FREE:
+        raise InputError("codes: count counts over all codes (codes='free')")
+    o = req.options
+    _uses(o, {"time_limit", "solver", "symmetry", "progress"}, "count")
+    return count_functions(m, m_out, s, req.shape, o, limit=limit, progress=o.progress,
+                           functions=functions)
 
 
-def capacity(family, n, *, m=None, s=None, op=None, m_out_min=1, m_out_max=None,
-             counting_only=False, activation="relu", L=1, B=1, B_bias=None, B_code=None,
-             theta=1, time_limit=None, budget=None, check=True, progress=None):
+def _count_threshold(k, others, method, limit, functions, options, kw):
+    if any(v is not None for v in others):
+        raise InputError("threshold: counts one step neuron on all of {0,1}^K; "
+                         "m, m_out, s, shape do not apply")
+    if limit is not None:
+        raise InputError("limit: only for architecture counts (not threshold=K)")
+    B = kw.pop("B", None)
+    shape_kw, code_kw, option_kw = split_kw(kw, options_given=options is not None)
+    for name in list(shape_kw) + list(code_kw):
+        raise InputError(f"{name}: threshold=K counts one step neuron; only B applies")
+    o = options if options is not None else SolveOptions(**option_kw)
+    _uses(o, {"time_limit", "progress"}, "the threshold count")
+    return count_threshold_functions(k, B, o, method=method, functions=functions,
+                                     progress=o.progress)
+
+
+def capacity(family: str, shape: ShapeArg = None, *, m: Optional[int] = None,
+             s: Optional[int] = None, op: Optional[str] = None, m_out_min: int = 1,
+             m_out_max: Optional[int] = None, counting_only: bool = False,
+             options: Optional[SolveOptions] = None, **kw: Any) -> Capacity:
     """The largest ``m'`` whose family is computable at width ``n``.
 
     Parameters
     ----------
     family : str
         ``"permutations"`` or ``"pair-sets"``.
-    n : int
-        The width tested (shared free codes, superposed mode).
+    shape : Shape or int
+        The width tested (shared free codes, superposed mode), or a
+        superposed free-code Shape.
     m : int, optional
         Pair sets: input features (required).
+    s : int, optional
+        Sparsity (default 1 for permutations, 2 for pair sets).
+    op : str, optional
+        Pair sets: ``"and"`` (default), ``"or"``, ``"xor"``.
     m_out_min, m_out_max : int
         The range of ``m'`` (default 1..4 for permutations, 1..C(m, 2)).
     counting_only : bool
         Only the counting bound; no solver.
+    options : SolveOptions, optional
+        ``time_limit``, ``budget``, ``check``, ``progress`` (a callable
+        receiving each row) apply.
+    **kw
+        Shape fields (``activation``, ``L``, ``B``, ``B_bias``, ``B_code``,
+        ``theta``) and those options.
 
     Returns
     -------
     Capacity
         ``rows`` (one per ``m'``), ``ok_upto``, ``first_fail``.
+
+    Raises
+    ------
+    InputError
+        No width, a mode or code policy other than superposed free codes,
+        an unknown keyword, or an invalid shape.
 
     Examples
     --------
@@ -683,20 +862,28 @@ def capacity(family, n, *, m=None, s=None, op=None, m_out_min=1, m_out_max=None,
     >>> [row["status"] for row in r.rows], r.ok_upto
     (['SAT', 'SAT'], 2)
     """
-    if B_bias is not None and L == 0:
-        raise InputError("B_bias: a network with no hidden layer (L=0) has no biases")
-    sh = Shape(mode=Mode.SUPERPOSED, activation=activation, n=n, L=L, B=B, B_bias=B_bias,
-               B_code=B_code, theta=theta, codes=CodeKind.FREE)
+    if shape is None and kw.get("n") is None:
+        raise InputError("n: capacity needs the width to test")
+    for name, want in (("mode", Mode.SUPERPOSED), ("codes", CodeKind.FREE)):
+        if kw.get(name) not in (None, want):
+            raise InputError(f"{name}: capacity asks the family question ({want})")
+    req = request(None, shape, options,
+                  dict(kw, mode=Mode.SUPERPOSED, codes=CodeKind.FREE)
+                  if not isinstance(shape, Shape) else kw)
+    sh, o = req.shape, req.options
+    if sh.mode != Mode.SUPERPOSED or sh.codes != CodeKind.FREE:
+        raise InputError("shape: capacity asks the family question (superposed, free codes)")
+    _uses(o, {"time_limit", "budget", "check", "progress"}, "capacity")
     families = CapacityFamilies(family, m=m, s=s, op=op, m_out_min=m_out_min,
                                 m_out_max=m_out_max)
-    opts, checker = _options(time_limit, budget, check=check)
-    return _capacity(families, sh, opts, checker=checker, counting_only=counting_only,
-                     on_row=progress)
+    return _capacity(families, sh, o, checker=_check(o), counting_only=counting_only,
+                     on_row=o.progress)
 
 
 # ------------------------------------------------------------------ evidence
 
-def certify(result, dir, *, overwrite=False, headline=False, time_limit=None):
+def certify(result: Answer, dir: PathLike, *, overwrite: bool = False, headline: bool = False,
+            time_limit: Optional[float] = None) -> BundleReport:
     """Write the checked claim bundle of an answer to ``dir``.
 
     A ``min_neurons`` answer becomes a minimum bundle (SAT at the minimum,
@@ -748,8 +935,8 @@ def certify(result, dir, *, overwrite=False, headline=False, time_limit=None):
                           time_limit=time_limit, **subj)
 
 
-def verify(path, *, checkers=None, regenerate=True, max_unzipped=None,
-           regenerate_proofs=False):
+def verify(path: PathLike, *, checkers: Optional[tuple] = None, regenerate: bool = True,
+           max_unzipped: Optional[int] = None, regenerate_proofs: bool = False) -> BundleReport:
     """Re-check a claim bundle, a minimum folder (or ``superpos verify PATH``).
 
     The manifest, the network (exhaustively, against the task rebuilt from
@@ -794,7 +981,7 @@ def verify(path, *, checkers=None, regenerate=True, max_unzipped=None,
     return verify_bundle(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
 
 
-def check(network, task, tolerance=0):
+def check(network: Network, task: T.Task, tolerance: int = 0) -> Verification:
     """Exhaustive exact check of a network against a task (``superpos check``).
 
     Parameters
@@ -809,6 +996,11 @@ def check(network, task, tolerance=0):
     Verification
         ``ok``, ``errors``, ``counterexamples``.
 
+    Raises
+    ------
+    InputError
+        The network's ``m`` or ``m'`` differs from the task's.
+
     Examples
     --------
     >>> a = decide(uand(3), 2, activation="step")
@@ -820,8 +1012,10 @@ def check(network, task, tolerance=0):
 
 # ------------------------------------------------------------------ campaigns
 
-def campaign(file, store=None, *, results_dir="search/results", proofs_dir=None, workers=0,
-             scheduler=None, quiet=True):
+def campaign(file: PathLike, store: Optional[PathLike] = None, *,
+             results_dir: PathLike = "search/results", proofs_dir: Optional[PathLike] = None,
+             workers: int = 0, scheduler: Optional[str] = None,
+             quiet: bool = True) -> CampaignResult:
     """Run (or resume) a campaign file into a results store (``superpos campaign run``).
 
     Every cell is a :func:`min_neurons` search; decided cells are skipped on
@@ -837,11 +1031,24 @@ def campaign(file, store=None, *, results_dir="search/results", proofs_dir=None,
         Where the campaign's Markdown table is rendered.
     proofs_dir : path, optional
         Minimum bundles of campaigns with ``"proof": true``.
+    workers : int
+        Dask workers (default 0: cells run in this process).
+    scheduler : str, optional
+        The address of a running Dask scheduler instead.
+    quiet : bool
+        No per-cell progress lines (default True).
 
     Returns
     -------
-    dict
-        ``run``, ``skipped``, ``failed`` cell counts and ``seconds``.
+    CampaignResult
+        ``run``, ``skipped``, ``failed`` cell counts and ``seconds``
+        (``r["run"]`` works too).
+
+    Raises
+    ------
+    InputError
+        A malformed campaign file, or a store or results folder that cannot
+        be written.
 
     Examples
     --------
@@ -851,12 +1058,14 @@ def campaign(file, store=None, *, results_dir="search/results", proofs_dir=None,
     >>> _ = open(f, "w").write(json.dumps({"format": "superpos-formal/campaign",
     ...     "version": 1, "name": "c", "cells": [{"task": {"kind": "parity", "m": 2},
     ...     "shape": {"mode": "explicit", "activation": "step", "B": 1}, "n_max": 3}]}))
-    >>> campaign(f, results_dir=d)["run"]
-    1
+    >>> r = campaign(f, results_dir=d)
+    >>> r.run, r["failed"], r  # doctest: +ELLIPSIS
+    (1, 0, <CampaignResult c: 1 run, 0 skipped, 0 failed (... s)>)
     """
     store = store or str(Path(results_dir) / "results.sqlite")
-    return run_campaign_store(file, store, workers=workers, scheduler=scheduler,
-                              proofs_dir=proofs_dir, results_dir=results_dir, quiet=quiet)
+    return CampaignResult(**run_campaign_store(
+        file, store, workers=workers, scheduler=scheduler, proofs_dir=proofs_dir,
+        results_dir=results_dir, quiet=quiet))
 
 
 # ------------------------------------------------------------------ improve and cubes

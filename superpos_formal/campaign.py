@@ -117,6 +117,10 @@ def load_campaign(path):
             raise InputError(f"{where}: n_min {c.get('n_min', 1)} exceeds n_max "
                              f"{c.get('n_max', 8)}")
         _subject(c, where)
+        if "B" not in c["shape"]:
+            # the weight bound's default changed (1 -> 2, issue 23): a file
+            # that leaves it out would silently ask another question
+            raise InputError(f"{where}.shape.B: missing (a campaign states its weight bound)")
         try:
             Shape.from_dict(dict(c["shape"], n=c["shape"].get("n", 1)))
         except (InputError, TypeError, ValueError) as e:
@@ -431,7 +435,7 @@ def label_slug(subject, shape):
     >>> from superpos_formal.shape import Shape
     >>> label_slug(uand(4), Shape("explicit", "relu", n=1, B=2))
     'uand-m4-s2-explicit-relu-L1-B2-bias2-theta1'
-    >>> label_slug(pair_set_family(3, 1), Shape("superposed", "relu", n=1, codes="free"))
+    >>> label_slug(pair_set_family(3, 1), Shape("superposed", "relu", n=1, B=1, codes="free"))
     'and-pair-sets-m3-mout1-s2-superposed-relu-L1-B1-bias1-code1-theta1'
     """
     p = dict(subject.params)

@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .errors import InputError
+from .tasks import Family
 
 __all__ = ["Status", "Mode", "Activation", "CodeKind", "Question", "Answer",
-           "ResultTable", "bounds_label", "parse_enum"]
+           "CampaignResult", "ResultTable", "bounds_label", "parse_enum"]
 
 
 class _Vocabulary(StrEnum):
@@ -262,7 +263,7 @@ class Answer:
 
     @property
     def is_family(self):
-        return hasattr(self.subject, "members")
+        return isinstance(self.subject, Family)
 
     @property
     def unsat_below(self):
@@ -301,3 +302,60 @@ class Answer:
     def _repr_html_(self):
         return (f"<p><b>{html.escape(self.summary())}</b> ({self.seconds:.1f} s)</p>"
                 + (self.table._repr_html_() if self.table is not None else ""))
+
+
+@dataclass(frozen=True)
+class CampaignResult:
+    """What one run (or resumption) of a campaign did.
+
+    Indexing by field name works too (``r["run"]``), as for the plain dict
+    the api returned before.
+
+    Attributes
+    ----------
+    campaign : str
+        The campaign's name.
+    run : int
+        Cells searched in this run.
+    skipped : int
+        Cells already decided in the store (not run again).
+    failed : int
+        Cells that ended in an error (recorded in the store with it).
+    seconds : float
+        Wall clock of the run.
+
+    Examples
+    --------
+    >>> r = CampaignResult("uand", run=2, skipped=1, failed=0, seconds=1.5)
+    >>> r
+    <CampaignResult uand: 2 run, 1 skipped, 0 failed (1.5 s)>
+    >>> r["run"], r.ok
+    (2, True)
+    >>> r["cells"]
+    Traceback (most recent call last):
+    ...
+    KeyError: 'cells'
+    """
+
+    campaign: str
+    run: int
+    skipped: int
+    failed: int
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        """No cell failed."""
+        return self.failed == 0
+
+    def __getitem__(self, key: str):
+        if key not in self.__dataclass_fields__:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def keys(self):
+        return list(self.__dataclass_fields__)
+
+    def __repr__(self):
+        return (f"<CampaignResult {self.campaign}: {self.run} run, {self.skipped} skipped, "
+                f"{self.failed} failed ({self.seconds:g} s)>")

@@ -27,7 +27,12 @@ from .errors import InputError
 from .network import ACTIVATIONS, MODES, resolve_bounds
 from .results import Activation, CodeKind, Mode
 
-__all__ = ["Shape"]
+__all__ = ["Shape", "DEFAULT_B"]
+
+#: the weight bound of every question unless another is given: the Shape, the
+#: api, the CLI, count and capacity all default to it (docs/MODEL.md 9.3);
+#: claims, campaigns and stores record B, so it never changes a stored question
+DEFAULT_B = 2
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ class Shape:
     activation: str
     n: int
     L: int = 1
-    B: int = 1
+    B: int = DEFAULT_B
     B_bias: int = None
     B_code: int = None
     theta: int = 1
@@ -98,10 +103,12 @@ class Shape:
     def hidden_neurons(self):
         return self.L * self.n
 
-    def with_n(self, n):
+    def with_n(self, n: int) -> "Shape":
+        """The same shape at width ``n`` (validated like a new one)."""
         return replace(self, n=n)
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
+        """Every field as plain JSON values (the form claims record and hash)."""
         d = asdict(self)
         for k in ("mode", "activation", "codes"):
             d[k] = str(d[k])  # plain strings in files and hashes
@@ -111,7 +118,9 @@ class Shape:
         return d
 
     @classmethod
-    def from_dict(cls, d):
+    def from_dict(cls, d: dict) -> "Shape":
+        """A Shape from its JSON object; an unknown field or a missing
+        ``mode``, ``activation`` or ``n`` is an InputError naming it."""
         if not isinstance(d, dict):
             raise InputError("shape: expected an object")
         known = set(cls.__dataclass_fields__)

@@ -416,7 +416,7 @@ _DEFAULT_S = {"permutation": 1, "identity": 1, "uand": 2, "and_pairs": 2,
               "or_pairs": 2, "xor_pairs": 2}
 
 
-def parse_pairs(text, option="--pairs"):
+def parse_pairs(text, option="pairs"):
     """``"0-1,1-2"`` -> ``[[0, 1], [1, 2]]``; lists pass through.
 
     Examples
@@ -441,7 +441,7 @@ def parse_pairs(text, option="--pairs"):
 def parse_ints(text, option):
     """``"2,0,1"`` -> ``[2, 0, 1]``; lists pass through.
 
-    >>> parse_ints("2,0,1", "--pi")
+    >>> parse_ints("2,0,1", "pi")
     [2, 0, 1]
     """
     if not isinstance(text, str):
@@ -453,7 +453,7 @@ def parse_ints(text, option):
                          f"integers (e.g. 2,0,1)") from None
 
 
-def parse_table(text, option="--outputs"):
+def parse_table(text, option="outputs"):
     """Truth-table rows: ``"0,1,1,0"`` or ``"00,01,01,10"`` (one bit string
     per input of ``X(m, s)`` in domain order) -> list of 0/1 rows; lists pass
     through.
@@ -481,7 +481,7 @@ def random_pairs(m, k, seed):
     """
     P = all_pairs(m)
     if not 1 <= k <= len(P):
-        raise InputError(f"--m-out: must be in 1..C({m},2)={len(P)}, got {k}")
+        raise InputError(f"m_out: must be in 1..C({m},2)={len(P)}, got {k}")
     return sorted(random.Random(seed).sample(P, k))
 
 
@@ -532,28 +532,28 @@ def build_task(kind, m, s=None, pairs=None, pi=None, m_out=None, seed=None,
     >>> build_task("uand", 3, pi="0,1,2")
     Traceback (most recent call last):
     ...
-    superpos_formal.errors.InputError: --pi: only for the permutation task
+    superpos_formal.errors.InputError: pi: only for the permutation task
     """
     if kind not in TASK_KINDS:
-        raise InputError(f"--task: unknown task kind {kind!r} (one of {', '.join(TASK_KINDS)})")
+        raise InputError(f"kind: unknown task kind {kind!r} (one of {', '.join(TASK_KINDS)})")
     if not isinstance(m, int) or isinstance(m, bool):
-        raise InputError(f"--m: {m!r} is not an integer")
+        raise InputError(f"m: {m!r} is not an integer")
     if pi is not None and kind != "permutation":
-        raise InputError("--pi: only for the permutation task")
+        raise InputError("pi: only for the permutation task")
     pair_kind = kind in _PAIR_KINDS
     if pairs is not None and not pair_kind:
-        raise InputError(f"--pairs: only for and_pairs, or_pairs, xor_pairs (not {kind})")
+        raise InputError(f"pairs: only for and_pairs, or_pairs, xor_pairs (not {kind})")
     if m_out is not None and not pair_kind:
-        raise InputError(f"--m-out: only for and_pairs, or_pairs, xor_pairs (not {kind})")
+        raise InputError(f"m_out: only for and_pairs, or_pairs, xor_pairs (not {kind})")
     if outputs is not None and kind != "table":
-        raise InputError(f"--outputs: only for the table task (not {kind})")
+        raise InputError(f"outputs: only for the table task (not {kind})")
     if seed is not None and kind not in ("permutation",) + _PAIR_KINDS:
-        raise InputError(f"--seed: only for random pairs or permutations (not {kind})")
+        raise InputError(f"seed: only for random pairs or permutations (not {kind})")
     if kind == "permutation":
         if pi is None and seed is None:
-            raise InputError("--pi: the permutation task needs --pi (e.g. 2,0,1) or --seed")
+            raise InputError("pi: the permutation task needs a permutation (e.g. 2,0,1) or a seed")
         if pi is not None:
-            pi = parse_ints(pi, "--pi")
+            pi = parse_ints(pi, "pi")
         else:
             pi = list(range(m))
             random.Random(seed).shuffle(pi)
@@ -561,15 +561,15 @@ def build_task(kind, m, s=None, pairs=None, pi=None, m_out=None, seed=None,
     if pair_kind:
         if pairs is not None:
             if m_out is not None:
-                raise InputError("--m-out: give either --pairs or --m-out, not both")
+                raise InputError("m_out: give either the pairs or a number of random pairs, not both")
             pairs = parse_pairs(pairs)
         elif m_out is not None:
             pairs = random_pairs(m, m_out, 0 if seed is None else seed)
         else:
             if seed is not None:
-                raise InputError("--seed: only with --m-out K (random pairs)")
+                raise InputError("seed: only with a number of random pairs")
             if m < 2:
-                raise InputError(f"--m: a pair task needs m >= 2, got {m}")
+                raise InputError(f"m: a pair task needs m >= 2, got {m}")
             pairs = all_pairs(m)
         return _pairs_task(kind.split("_")[0], m, pairs, _DEFAULT_S[kind] if s is None else s)
     if kind == "uand":
@@ -581,10 +581,10 @@ def build_task(kind, m, s=None, pairs=None, pi=None, m_out=None, seed=None,
     if kind == "majority":
         return majority(m, s)
     if s is None:
-        raise InputError("--s: the table task needs the sparsity s (rows follow X(m, s))")
+        raise InputError("s: the table task needs the sparsity s (rows follow X(m, s))")
     if outputs is None:
-        raise InputError("--outputs: the table task needs one output row per input "
-                         "of X(m, s), e.g. --outputs 0,1,1,0")
+        raise InputError("outputs: the table task needs one output row per input "
+                         "of X(m, s), e.g. 0,1,1,0")
     return table(m, s, outputs=parse_table(outputs))
 
 
@@ -668,8 +668,8 @@ class Family:
         if self.size > limit:
             raise InputError(
                 f"family {self.name}: {self.size} members; {purpose} enumerates and "
-                f"checks every member and takes at most {limit} (use a seeded sample: "
-                f"superpos family ... --sample K)")
+                f"checks every member and takes at most {limit} (use a seeded sample "
+                f"of K members: sample_family, or the family's sample K)")
         return list(self.members())
 
     def __iter__(self):
@@ -833,24 +833,24 @@ def build_family(kind, m, m_out=None, s=None, op=None, sample=None, seed=None):
     """
     kind = {"pair_sets": "pair-sets"}.get(kind, kind)
     if kind not in FAMILY_KINDS:
-        raise InputError(f"--family: unknown family kind {kind!r} "
+        raise InputError(f"kind: unknown family kind {kind!r} "
                          f"(one of {', '.join(FAMILY_KINDS)})")
     if kind == "permutations":
         if m_out is not None and m_out != m:
-            raise InputError(f"--m-out: the permutation family has m'=m={m}")
+            raise InputError(f"m_out: the permutation family has m'=m={m}")
         if op is not None:
-            raise InputError("--op: only for the pair-sets family")
+            raise InputError("op: only for the pair-sets family")
         fam = permutation_family(m, 1 if s is None else s)
     else:
         if m_out is None:
-            raise InputError("--m-out: the pair-sets family needs --m-out K "
-                             "(number of pairs per member)")
+            raise InputError("m_out: required for the pair-sets family (the number of "
+                             "pairs per member)")
         fam = pair_set_family(m, m_out, 2 if s is None else s, op or "and")
     if seed is not None and sample is None:
-        raise InputError("--seed: only meaningful with --sample K")
+        raise InputError("seed: only meaningful with a sample of K members")
     if sample is not None:
         if sample < 1:
-            raise InputError(f"--sample: must be >= 1, got {sample}")
+            raise InputError(f"sample: must be >= 1, got {sample}")
         fam = sample_family(fam, sample, 0 if seed is None else seed)
     return fam
 

@@ -86,8 +86,8 @@ def test_searches_pass_the_budget_object_down():
     b = Budget(0.001)
     while not b.expired():
         pass
-    for s in (min_neurons(uand(3), Shape("explicit", "step", n=1), budget=b, n_max=4),
-              min_bits(uand(3), Shape("explicit", "step", n=2), budget=b, B_max=3)):
+    for s in (min_neurons(uand(3), Shape("explicit", "step", n=1, B=1), budget=b, n_max=4),
+              min_bits(uand(3), Shape("explicit", "step", n=2, B=1), budget=b, B_max=3)):
         assert len(s.cells) == 1 and s.cells[0].limit == "budget"
         assert s.status == "UNKNOWN" and s.minimum is None and "budget" in s.note
     assert b.hit == "solving"

@@ -69,10 +69,10 @@ def test_parameter_counts_by_hand():
     """Explicit relu, m = m' = 3, n = 3: W 3x3 + V 3x3 = 18 weights,
     b (3) + c (3) = 6 biases. Superposed n = 2, L = 2: W1, W2, V each 2x2 =
     12 weights, b1, b2, c = 6 biases. L = 0: no per-member parameters."""
-    assert parameter_counts(Shape("explicit", "relu", n=3), 3, 3) == (18, 6)
-    sh = Shape("superposed", "relu", n=2, L=2, codes="free")
+    assert parameter_counts(Shape("explicit", "relu", n=3, B=1), 3, 3) == (18, 6)
+    sh = Shape("superposed", "relu", n=2, L=2, codes="free", B=1)
     assert parameter_counts(sh, 5, 7) == (12, 6)
-    assert parameter_counts(Shape("superposed", "relu", n=2, L=0, codes="free"), 4, 4) == (0, 0)
+    assert parameter_counts(Shape("superposed", "relu", n=2, L=0, codes="free", B=1), 4, 4) == (0, 0)
     # bits: B = 1 -> 2 bits per weight, B_bias = 3 -> 3 bits per bias
     sh = Shape("explicit", "relu", n=3, B=1, B_bias=3)
     assert architecture_bits(sh, 3, 3) == 18 * 2 + 6 * 3

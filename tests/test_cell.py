@@ -26,7 +26,7 @@ def test_network_is_the_single_tasks_only_network():
     t = Cell(and_pairs(2, [(0, 1)]), Shape("explicit", "step", n=1, B=1), "SAT", 0.1,
              networks=[net])
     assert t.network is net and t.codes is None and not t.is_family
-    fam = Cell(permutation_family(2), Shape("superposed", "step", n=1, codes="free"), "SAT",
+    fam = Cell(permutation_family(2), Shape("superposed", "step", n=1, codes="free", B=1), "SAT",
                0.1, networks=[net, net], codes=([[1, 0]], [[1], [0]]))
     assert fam.network is None and fam.is_family and len(fam.networks) == 2
     s = Search("neurons", [fam], minimum=1, best=fam)
@@ -35,7 +35,7 @@ def test_network_is_the_single_tasks_only_network():
 
 
 def test_ids_keep_their_question():
-    t = Cell(and_pairs(2, [(0, 1)]), Shape("explicit", "step", n=1), "UNSAT", 0.2)
-    f = Cell(permutation_family(2), Shape("superposed", "step", n=1, codes="free"), "UNSAT",
+    t = Cell(and_pairs(2, [(0, 1)]), Shape("explicit", "step", n=1, B=1), "UNSAT", 0.2)
+    f = Cell(permutation_family(2), Shape("superposed", "step", n=1, codes="free", B=1), "UNSAT",
              0.2)
     assert t.id != f.id and t.id == Cell(t.subject, t.shape, "SAT", 1.0).id

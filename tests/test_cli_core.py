@@ -193,7 +193,7 @@ def _bad_net(files, name, **changes):
     (["task", "identity", "--m", "0"], "m"),
     (["task", "uand", "--m", "1"], "m"),
     (["family", "pair-sets", "--m", "4"], "--m-out"),
-    (["family", "pair-sets", "--m", "4", "--m-out", "7"], "m_out"),
+    (["family", "pair-sets", "--m", "4", "--m-out", "7"], "--m-out"),
     (["family", "permutations", "--m", "4", "--op", "and"], "--op"),
     (["family", "permutations", "--m", "4", "--sample", "0"], "--sample"),
     (["family", "permutations", "--m", "4", "--seed", "1"], "--seed"),

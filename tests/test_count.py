@@ -201,7 +201,7 @@ def test_bad_input():
     with pytest.raises(InputError):
         count_threshold_functions(0, 1, method="sat")
     with pytest.raises(InputError):
-        count_functions(0, 1, 1, Shape("explicit", "step", n=1))
+        count_functions(0, 1, 1, Shape("explicit", "step", n=1, B=1))
 
 
 # ------------------------------------------------------------------ CLI

@@ -138,7 +138,7 @@ def test_params_and_bits_bounds():
     assert bits_lower_bound(fam, sh, 3) == 2
     assert params_lower_bound(T.uand(4), sh) == 0
     with pytest.raises(InputError):
-        params_lower_bound(fam, Shape("superposed", "relu", n=1, codes="free"))
+        params_lower_bound(fam, Shape("superposed", "relu", n=1, codes="free", B=1))
 
 
 def test_check_catches_violations_and_a_wrong_bound():
@@ -153,7 +153,7 @@ def test_check_catches_violations_and_a_wrong_bound():
     with pytest.raises(InputError):
         check_minimum_against_bound(4, T.uand(5), sh, quantity="depth")
     with pytest.raises(InputError):
-        check_minimum_against_bound(4, T.uand(5), Shape("explicit", "step", n=4, tolerance=1))
+        check_minimum_against_bound(4, T.uand(5), Shape("explicit", "step", n=4, tolerance=1, B=1))
 
 
 def test_every_committed_result_is_above_its_bound():

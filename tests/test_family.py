@@ -138,7 +138,7 @@ def test_pair_family_core_is_two_members():
     """By the derivation above every member alone is SAT and every two are
     UNSAT, so the member loop stops with a core of exactly two."""
     cell = decide_family(pair_set_family(3, 1), Shape("superposed", "relu", n=1,
-                                                     codes="free"))
+                                                     codes="free", B=1))
     _check_unsat_cell(cell, pair_set_family(3, 1))
     assert len(cell.core) == 2 and cell.rounds == 2
 
@@ -153,7 +153,7 @@ def test_pair_family_core_is_two_members():
 def test_family_n2_sat_is_verified(fam, act):
     """At n = 2 these families are served (found by the solver; the
     networks are checked member by member here)."""
-    shape = Shape("superposed", act, n=2, codes="free")
+    shape = Shape("superposed", act, n=2, codes="free", B=1)
     cell = decide_family(fam, shape)
     _check_sat_cell(cell, fam, shape)
 
@@ -161,7 +161,7 @@ def test_family_n2_sat_is_verified(fam, act):
 def test_symmetry_does_not_change_family_answers():
     for fam, act, n in ((permutation_family(3), "step", 2), (pair_set_family(3, 1), "relu", 2),
                         (permutation_family(3), "relu", 2), (pair_set_family(3, 1), "step", 1)):
-        sh = Shape("superposed", act, n=n, codes="free")
+        sh = Shape("superposed", act, n=n, codes="free", B=1)
         a = decide_family(fam, sh, SolveOptions(symmetry=True)).status
         b = decide_family(fam, sh, SolveOptions(symmetry=False)).status
         assert a == b
@@ -172,7 +172,7 @@ def test_explicit_family_and_start():
     family at once (start = size), gives the same answers."""
     fam = explicit_family([permutation(2, [0, 1]), permutation(2, [1, 0])])
     for act, want in (("relu", "SAT"), ("step", "UNSAT")):
-        sh = Shape("superposed", act, n=1, codes="free")
+        sh = Shape("superposed", act, n=1, codes="free", B=1)
         c1 = decide_family(fam, sh)
         c2 = decide_family(fam, sh, start=2)
         assert c1.status == c2.status == want
@@ -192,16 +192,16 @@ def test_min_neurons_family_table(fam, act, expect):
     """Minima: n = 1 answers are derived in test_family_n1_hand_answers;
     n = 2 is SAT by test_family_n2_sat_is_verified. The table is UNSAT up
     to the minimum, then SAT, and the search stops there."""
-    sh = Shape("superposed", act, n=1, codes="free")
+    sh = Shape("superposed", act, n=1, codes="free", B=1)
     s = min_neurons_family(fam, sh, n_max=4)
     assert [c.status for c in s.cells] == ["UNSAT"] * (expect - 1) + ["SAT"]
     assert s.minimum == expect
-    _check_sat_cell(s.best, fam, Shape("superposed", act, n=expect, codes="free"))
+    _check_sat_cell(s.best, fam, Shape("superposed", act, n=expect, codes="free", B=1))
 
 
 def test_min_neurons_family_from_two_is_not_a_minimum():
     s = min_neurons_family(permutation_family(2), Shape("superposed", "relu", n=1,
-                                                        codes="free"), n_min=2, n_max=3)
+                                                        codes="free", B=1), n_min=2, n_max=3)
     assert [c.status for c in s.cells] == ["SAT"]
     assert s.minimum is None and s.note
 
@@ -211,16 +211,16 @@ def test_min_neurons_family_from_two_is_not_a_minimum():
 def test_family_input_errors():
     fam = permutation_family(2)
     with pytest.raises(InputError):
-        decide_family(fam, Shape("explicit", "relu", n=1))
+        decide_family(fam, Shape("explicit", "relu", n=1, B=1))
     with pytest.raises(InputError):
         decide_family(fam, Shape("superposed", "relu", n=1, codes="given",
-                                 E=[[1, -1]], R=[[1], [-1]]))
+                                 E=[[1, -1]], R=[[1], [-1]], B=1))
     with pytest.raises(InputError):
-        decide_family(fam, Shape("superposed", "relu", n=1, L=3, codes="free"))
+        decide_family(fam, Shape("superposed", "relu", n=1, L=3, codes="free", B=1))
 
 
 def test_family_time_limit_unknown():
     """A limit of 1 ms cannot even cover the first encoding: UNKNOWN."""
     cell = decide_family(pair_set_family(4, 2), Shape("superposed", "relu", n=3,
-                                                     codes="free"), SolveOptions(time_limit=1e-3))
+                                                     codes="free", B=1), SolveOptions(time_limit=1e-3))
     assert cell.status == "UNKNOWN" and cell.networks is None

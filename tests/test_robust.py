@@ -295,7 +295,7 @@ def test_degenerate_code_shortcut_respects_tolerance(tmp_path):
     with pytest.raises(InputError, match="at least 2 output bits wrong"):
         check_codes(E, R, task, tolerance=1)
     cell = search.decide(task, Shape("superposed", "relu", n=2, codes="given", E=E, R=R,
-                                     tolerance=2))
+                                     tolerance=2, B=1))
     assert cell.status == "SAT" and cell.network is not None
     (tmp_path / "C.json").write_text(json.dumps({"E": E, "R": R}))
     r = cli("decide", "--task", "identity", "--m", 3, "--n", 2, "--mode", "superposed",

@@ -317,7 +317,7 @@ REPR = [(identity(2), 1), (identity(2), 2), (identity(3), 1), (identity(3), 2),
 def test_representation_matches_brute_force(task, n):
     """L = 0, codes free, B_code = 1: brute force over every E and R."""
     exp = brute_min_errors(task, mode="free", n=n, L=0, Bc=1) == 0
-    enc, ok = check_cell(task, Shape("superposed", "relu", n=n, L=0, B_code=1, codes="free"),
+    enc, ok = check_cell(task, Shape("superposed", "relu", n=n, L=0, B_code=1, codes="free", B=1),
                          exp)
     assert "code-sign" in enc.info["breaks"]
     if n > 1:
@@ -400,26 +400,26 @@ def test_max_nonzero_respected_and_tight(task, act, expect):
 # ------------------------------------------------------------ symmetry / pb suite
 
 SUITE = [
-    ("and-step-1", AND2, Shape("explicit", "step", n=1)),
-    ("xor-step-1", XOR2, Shape("explicit", "step", n=1)),
-    ("xor-step-2", XOR2, Shape("explicit", "step", n=2)),
-    ("xor-relu-1", XOR2, Shape("explicit", "relu", n=1)),
-    ("id3-step-1", identity(3), Shape("explicit", "step", n=1)),
-    ("id3-step-2", identity(3), Shape("explicit", "step", n=2)),
-    ("uand3-step-1", uand(3), Shape("explicit", "step", n=1)),
-    ("uand3-step-2", uand(3), Shape("explicit", "step", n=2)),
-    ("uand3-relu-1", uand(3), Shape("explicit", "relu", n=1)),
-    ("uand4-step-2", uand(4), Shape("explicit", "step", n=2)),
-    ("uand4-step-3", uand(4), Shape("explicit", "step", n=3)),
-    ("rep-id3-1", identity(3), Shape("superposed", "relu", n=1, L=0, codes="free")),
-    ("rep-id3-2", identity(3), Shape("superposed", "relu", n=2, L=0, codes="free")),
-    ("rep-id4-2", identity(4), Shape("superposed", "relu", n=2, L=0, codes="free")),
-    ("perm3-free-1", permutation(3, [2, 0, 1]), Shape("superposed", "relu", n=1, codes="free")),
-    ("perm3-free-2", permutation(3, [2, 0, 1]), Shape("superposed", "relu", n=2, codes="free")),
+    ("and-step-1", AND2, Shape("explicit", "step", n=1, B=1)),
+    ("xor-step-1", XOR2, Shape("explicit", "step", n=1, B=1)),
+    ("xor-step-2", XOR2, Shape("explicit", "step", n=2, B=1)),
+    ("xor-relu-1", XOR2, Shape("explicit", "relu", n=1, B=1)),
+    ("id3-step-1", identity(3), Shape("explicit", "step", n=1, B=1)),
+    ("id3-step-2", identity(3), Shape("explicit", "step", n=2, B=1)),
+    ("uand3-step-1", uand(3), Shape("explicit", "step", n=1, B=1)),
+    ("uand3-step-2", uand(3), Shape("explicit", "step", n=2, B=1)),
+    ("uand3-relu-1", uand(3), Shape("explicit", "relu", n=1, B=1)),
+    ("uand4-step-2", uand(4), Shape("explicit", "step", n=2, B=1)),
+    ("uand4-step-3", uand(4), Shape("explicit", "step", n=3, B=1)),
+    ("rep-id3-1", identity(3), Shape("superposed", "relu", n=1, L=0, codes="free", B=1)),
+    ("rep-id3-2", identity(3), Shape("superposed", "relu", n=2, L=0, codes="free", B=1)),
+    ("rep-id4-2", identity(4), Shape("superposed", "relu", n=2, L=0, codes="free", B=1)),
+    ("perm3-free-1", permutation(3, [2, 0, 1]), Shape("superposed", "relu", n=1, codes="free", B=1)),
+    ("perm3-free-2", permutation(3, [2, 0, 1]), Shape("superposed", "relu", n=2, codes="free", B=1)),
     ("and3-free-2", and_pairs(3, [(0, 1), (1, 2)]), Shape("superposed", "step", n=2,
-                                                         codes="free")),
-    ("xor-L2-2", XOR2, Shape("explicit", "step", n=2, L=2)),
-    ("xor-tol1", XOR2, Shape("explicit", "step", n=1, tolerance=1)),
+                                                         codes="free", B=1)),
+    ("xor-L2-2", XOR2, Shape("explicit", "step", n=2, L=2, B=1)),
+    ("xor-tol1", XOR2, Shape("explicit", "step", n=1, tolerance=1, B=1)),
 ]
 
 
@@ -445,10 +445,10 @@ def test_symmetry_and_pb_agree(name, task, shape):
 
 
 OPTIMA = [
-    ("tolerance", uand(4), Shape("explicit", "step", n=2)),
-    ("tolerance", identity(5), Shape("superposed", "relu", n=2, L=0, codes="free")),
-    ("nonzero", uand(3), Shape("explicit", "step", n=3)),
-    ("nonzero", identity(3), Shape("explicit", "relu", n=2)),
+    ("tolerance", uand(4), Shape("explicit", "step", n=2, B=1)),
+    ("tolerance", identity(5), Shape("superposed", "relu", n=2, L=0, codes="free", B=1)),
+    ("nonzero", uand(3), Shape("explicit", "step", n=3, B=1)),
+    ("nonzero", identity(3), Shape("explicit", "relu", n=2, B=1)),
 ]
 
 
@@ -494,9 +494,9 @@ def test_suite_hand_answers():
 # ------------------------------------------------------------ DIMACS, decode
 
 def test_dimacs_deterministic_and_header():
-    for task, sh in ((uand(3), Shape("explicit", "step", n=2)),
-                     (identity(3), Shape("superposed", "relu", n=2, L=0, codes="free")),
-                     (XOR2, Shape("explicit", "relu", n=2, tolerance=1))):
+    for task, sh in ((uand(3), Shape("explicit", "step", n=2, B=1)),
+                     (identity(3), Shape("superposed", "relu", n=2, L=0, codes="free", B=1)),
+                     (XOR2, Shape("explicit", "relu", n=2, tolerance=1, B=1))):
         t1 = encode_sat(task, sh).to_dimacs()
         t2 = encode_sat(task, sh).to_dimacs()
         assert t1 == t2
@@ -518,9 +518,9 @@ def test_dimacs_same_across_processes():
     """The CNF text does not depend on the interpreter's hash seed."""
     code = ("import hashlib;from superpos_formal.encode.sat import encode_sat;"
             "from superpos_formal.shape import Shape;from superpos_formal.tasks import uand;"
-            "print(hashlib.sha256(encode_sat(uand(3),Shape('explicit','step',n=2))"
+            "print(hashlib.sha256(encode_sat(uand(3),Shape('explicit','step',n=2,B=1))"
             ".to_dimacs().encode()).hexdigest())")
-    here = hashlib.sha256(encode_sat(uand(3), Shape("explicit", "step", n=2))
+    here = hashlib.sha256(encode_sat(uand(3), Shape("explicit", "step", n=2, B=1))
                           .to_dimacs().encode()).hexdigest()
     for seed in ("1", "12345"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
@@ -532,10 +532,10 @@ def test_dimacs_same_across_processes():
 def test_decode_every_model_verifies():
     """Enumerate many models of small SAT cells; each decodes to a network
     that verify accepts and our evaluator agrees with."""
-    cells = [(AND2, Shape("explicit", "step", n=1)),
-             (ID2S1, Shape("explicit", "relu", n=1)),
-             (identity(2), Shape("superposed", "relu", n=1, L=0, codes="free")),
-             (AND2, Shape("superposed", "relu", n=1, codes="free"))]
+    cells = [(AND2, Shape("explicit", "step", n=1, B=1)),
+             (ID2S1, Shape("explicit", "relu", n=1, B=1)),
+             (identity(2), Shape("superposed", "relu", n=1, L=0, codes="free", B=1)),
+             (AND2, Shape("superposed", "relu", n=1, codes="free", B=1))]
     for task, sh in cells:
         enc = encode_sat(task, sh, symmetry=False)
         seen = 0
@@ -555,7 +555,7 @@ def test_family_encoding_shares_codes():
     right for that member (permutations of 2 features, n = 1, relu: SAT,
     derived in test_family.py)."""
     tasks = [permutation(2, [0, 1]), permutation(2, [1, 0])]
-    sh = Shape("superposed", "relu", n=1, codes="free")
+    sh = Shape("superposed", "relu", n=1, codes="free", B=1)
     enc = encode_family_sat(tasks, sh)
     ok, model = solve(enc)
     assert ok
@@ -571,27 +571,27 @@ def test_family_encoding_shares_codes():
 
 def test_encoder_input_errors():
     with pytest.raises(InputError):
-        encode_sat(AND2, Shape("explicit", "step", n=1, L=3))
+        encode_sat(AND2, Shape("explicit", "step", n=1, L=3, B=1))
     with pytest.raises(InputError):  # given E with 3 columns for m = 2
         encode_sat(AND2, Shape("superposed", "relu", n=1, codes="given",
-                               E=[[1, 1, 1]], R=[[1]]))
+                               E=[[1, 1, 1]], R=[[1]], B=1))
     with pytest.raises(InputError):  # readout with 2 rows for m' = 1
         encode_sat(AND2, Shape("superposed", "relu", n=1, codes="given",
-                               E=[[1, 1]], R=[[1], [1]]))
+                               E=[[1, 1]], R=[[1], [1]], B=1))
     with pytest.raises(InputError):
-        encode_sat(AND2, Shape("explicit", "step", n=1), sums="bdd")
+        encode_sat(AND2, Shape("explicit", "step", n=1, B=1), sums="bdd")
     with pytest.raises(InputError):  # an input outside X(2, 1)
-        encode_sat(ID2S1, Shape("explicit", "step", n=1), inputs=[(1, 1)])
+        encode_sat(ID2S1, Shape("explicit", "step", n=1, B=1), inputs=[(1, 1)])
     with pytest.raises(InputError):
-        encode_family_sat([], Shape("explicit", "step", n=1))
+        encode_family_sat([], Shape("explicit", "step", n=1, B=1))
     with pytest.raises(InputError):
-        encode_family_sat([AND2, uand(3)], Shape("explicit", "step", n=1))
+        encode_family_sat([AND2, uand(3)], Shape("explicit", "step", n=1, B=1))
 
 
 def test_inputs_subset_relaxes():
     """Restricted to inputs 00, 10, 01 (dropping 11), XOR with one step unit
     is SAT (h = step(x0 + x1) agrees with XOR there)."""
-    enc = encode_sat(XOR2, Shape("explicit", "step", n=1), inputs=[(0, 0), (1, 0), (0, 1)])
+    enc = encode_sat(XOR2, Shape("explicit", "step", n=1, B=1), inputs=[(0, 0), (1, 0), (0, 1)])
     ok, model = solve(enc)
     assert ok
     net = enc.decode(model)

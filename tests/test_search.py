@@ -43,7 +43,7 @@ def _statuses(search):
 def test_decide_and_one_neuron_sat():
     """AND of 2 features, explicit step, n = 1, B = 1: SAT with
     h = step(x0 + x1 - 1), y = h."""
-    cell = decide(AND2, Shape("explicit", "step", n=1))
+    cell = decide(AND2, Shape("explicit", "step", n=1, B=1))
     assert cell.status == "SAT"
     assert correct(cell.network, AND2)
     assert cell.network.widths == (1,)
@@ -54,7 +54,7 @@ def test_decide_unsat_writes_proof(tmp_path):
     threshold function, XOR and XNOR are not); the DRAT proof is written."""
     pp = str(tmp_path / "p.drat")
     cp = str(tmp_path / "p.cnf")
-    cell = decide(XOR2, Shape("explicit", "step", n=1), proof_path=pp, cnf_path=cp)
+    cell = decide(XOR2, Shape("explicit", "step", n=1, B=1), proof_path=pp, cnf_path=cp)
     assert cell.status == "UNSAT" and cell.network is None
     assert os.path.getsize(pp) > 0
     with open(cp) as fh:
@@ -66,7 +66,7 @@ def test_decide_unsat_writes_proof(tmp_path):
 def test_tiny_time_limit_is_unknown(tl):
     """uand(7), explicit step, n = 5: the encoding alone takes far longer
     than 1 ms, so the answer must be UNKNOWN, never SAT or UNSAT."""
-    cell = decide(uand(7), Shape("explicit", "step", n=5), SolveOptions(time_limit=tl))
+    cell = decide(uand(7), Shape("explicit", "step", n=5, B=1), SolveOptions(time_limit=tl))
     assert cell.status == "UNKNOWN"
     assert cell.network is None
 
@@ -74,31 +74,31 @@ def test_tiny_time_limit_is_unknown(tl):
 def test_solver_time_limit_is_unknown():
     """Same cell with 0.4 s: encoding (~0.1 s) fits, the solve (> 15 s
     measured) does not; the child is killed and the answer is UNKNOWN."""
-    cell = decide(uand(7), Shape("explicit", "step", n=5), SolveOptions(time_limit=0.4))
+    cell = decide(uand(7), Shape("explicit", "step", n=5, B=1), SolveOptions(time_limit=0.4))
     assert cell.status == "UNKNOWN"
     assert cell.seconds < 5
 
 
 def test_decide_input_errors():
     with pytest.raises(InputError):
-        decide(AND2, Shape("explicit", "step", n=1, L=3))
+        decide(AND2, Shape("explicit", "step", n=1, L=3, B=1))
     with pytest.raises(InputError):
-        decide(AND2, Shape("explicit", "step", n=0))
+        decide(AND2, Shape("explicit", "step", n=0, B=1))
     with pytest.raises(InputError):  # E has 3 columns, the task m = 2
-        decide(AND2, Shape("superposed", "relu", n=1, codes="given", E=[[1, 1, 0]], R=[[1]]))
+        decide(AND2, Shape("superposed", "relu", n=1, codes="given", E=[[1, 1, 0]], R=[[1]], B=1))
     with pytest.raises(InputError):  # R has 2 rows, the task m' = 1
         decide(AND2, Shape("superposed", "relu", n=1, codes="given", E=[[1, 1]],
-                           R=[[1], [0]]))
+                           R=[[1], [0]], B=1))
     with pytest.raises(InputError):  # E has 2 rows, n = 1
         decide(AND2, Shape("superposed", "relu", n=1, codes="given", E=[[1, 1], [0, 1]],
-                           R=[[1]]))
+                           R=[[1]], B=1))
 
 
 # ------------------------------------------------------------ min_neurons
 
 def test_min_neurons_and():
     """AND: n = 1 suffices (above), and n >= 1 always: minimum 1."""
-    s = min_neurons(AND2, Shape("explicit", "step", n=1), n_max=3)
+    s = min_neurons(AND2, Shape("explicit", "step", n=1, B=1), n_max=3)
     assert s.minimum == 1 and _statuses(s) == ["SAT"]
     assert correct(s.best.network, AND2)
 
@@ -110,7 +110,7 @@ def test_min_neurons_xor(act):
     XOR is not one). n = 2, B = 1 is SAT: h1 = [x0 + x1 > 0] (OR),
     h2 = [x0 + x1 - 1 > 0] (AND), y = [h1 - h2 >= 1] (relu gives the same
     values on 0/1 inputs). Minimum 2."""
-    s = min_neurons(XOR2, Shape("explicit", act, n=1), n_max=4)
+    s = min_neurons(XOR2, Shape("explicit", act, n=1, B=1), n_max=4)
     assert _statuses(s) == ["UNSAT", "SAT"]
     assert s.minimum == 2
     assert correct(s.best.network, XOR2)
@@ -132,7 +132,7 @@ def test_min_neurons_identity_explicit(m, act, expect):
       j: only two extremes. UNSAT; n = 2 as for step. Minimum 2.
     """
     t = identity(m)
-    s = min_neurons(t, Shape("explicit", act, n=1), n_max=4)
+    s = min_neurons(t, Shape("explicit", act, n=1, B=1), n_max=4)
     assert s.minimum == expect
     assert _statuses(s) == ["UNSAT"] * (expect - 1) + ["SAT"]
     assert correct(s.best.network, t)
@@ -147,7 +147,7 @@ def test_min_neurons_representation(m, expect):
     (0,1), (-1,0), (0,-1) give r_i . e_i = 1 and r_i . e_j in {0, -1}, so
     m = 3, 4 have minimum 2."""
     t = identity(m)
-    s = min_neurons(t, Shape("superposed", "relu", n=1, L=0, B_code=1, codes="free"),
+    s = min_neurons(t, Shape("superposed", "relu", n=1, L=0, B_code=1, codes="free", B=1),
                     n_max=4)
     assert s.minimum == expect
     assert _statuses(s) == ["UNSAT"] * (expect - 1) + ["SAT"]
@@ -159,14 +159,14 @@ def test_min_neurons_representation(m, expect):
 def test_min_neurons_not_a_minimum_when_starting_above_one():
     """Starting at n_min = 2, XOR is SAT at once; n = 1 was never decided,
     so no minimum may be claimed."""
-    s = min_neurons(XOR2, Shape("explicit", "step", n=1), n_min=2, n_max=3)
+    s = min_neurons(XOR2, Shape("explicit", "step", n=1, B=1), n_min=2, n_max=3)
     assert _statuses(s) == ["SAT"]
     assert s.minimum is None and s.note
 
 
 def test_min_neurons_unknown_blocks_minimum():
     """Every cell UNKNOWN (limit 1 ms): no minimum."""
-    s = min_neurons(uand(7), Shape("explicit", "step", n=1), SolveOptions(time_limit=1e-3), n_min=4, n_max=5)
+    s = min_neurons(uand(7), Shape("explicit", "step", n=1, B=1), SolveOptions(time_limit=1e-3), n_min=4, n_max=5)
     assert _statuses(s) == ["UNKNOWN", "UNKNOWN"]
     assert s.minimum is None and s.best is None
 
@@ -182,7 +182,7 @@ def test_min_neurons_given_codes_note():
         return [[1, 0], [0, 1]], [[1, 0], [0, 1]]
 
     s = min_neurons(identity(2), Shape("superposed", "relu", n=1, codes="given",
-                                       E=[[1, -1]], R=[[1], [-1]]),
+                                       E=[[1, -1]], R=[[1], [-1]], B=1),
                     n_max=3, codes_for=codes_for)
     assert _statuses(s) == ["SAT"]
     assert s.minimum is None and "not a minimum" in s.note
@@ -191,18 +191,18 @@ def test_min_neurons_given_codes_note():
 
 def test_min_neurons_input_errors():
     with pytest.raises(InputError):
-        min_neurons(AND2, Shape("explicit", "step", n=1), n_min=0)
+        min_neurons(AND2, Shape("explicit", "step", n=1, B=1), n_min=0)
     with pytest.raises(InputError):
-        min_neurons(AND2, Shape("explicit", "step", n=1), n_min=3, n_max=2)
+        min_neurons(AND2, Shape("explicit", "step", n=1, B=1), n_min=3, n_max=2)
     with pytest.raises(InputError):  # given codes without a generator
         min_neurons(AND2, Shape("superposed", "relu", n=1, codes="given", E=[[1, 1]],
-                                R=[[1]]))
+                                R=[[1]], B=1))
 
 
 def test_min_neurons_proof_dir(tmp_path):
     """Each UNSAT width leaves its proof and CNF in proof_dir."""
     d = str(tmp_path / "pf")
-    s = min_neurons(XOR2, Shape("explicit", "step", n=1), n_max=3, proof_dir=d)
+    s = min_neurons(XOR2, Shape("explicit", "step", n=1, B=1), n_max=3, proof_dir=d)
     assert s.minimum == 2
     assert os.path.getsize(os.path.join(d, "n1.drat")) > 0
     assert os.path.getsize(os.path.join(d, "n1.cnf")) > 0
@@ -223,7 +223,7 @@ def test_min_bits():
     000, 010, 001. Minimum B = 2.
     """
     t = table(3, 2, fn=lambda x: [int(x[0] or (x[1] and x[2]))])
-    s = min_bits(t, Shape("explicit", "step", n=1), B_max=4)
+    s = min_bits(t, Shape("explicit", "step", n=1, B=1), B_max=4)
     assert _statuses(s) == ["UNSAT", "UNSAT", "SAT"]
     assert s.minimum == 2
     net = s.best.network
@@ -248,7 +248,7 @@ def test_min_bits_keeps_fixed_bias_bound():
 def test_min_bits_representation():
     """identity(3) with n = 1, L = 0 is UNSAT at every B (sign argument of
     test_min_neurons_representation): no minimum up to B_max."""
-    s = min_bits(identity(3), Shape("superposed", "relu", n=1, L=0, codes="free"), B_max=2)
+    s = min_bits(identity(3), Shape("superposed", "relu", n=1, L=0, codes="free", B=1), B_max=2)
     assert s.minimum is None and set(_statuses(s)) == {"UNSAT"}
 
 
@@ -260,7 +260,7 @@ def test_min_parameters(task, expect):
     b != 0 (b = 0 gives h(00) = 0, so y = h with h(11) = 1 > h(10) = h(01) =
     0, i.e. w0, w1 <= 0 < w0 + w1): >= 4, and 4 suffice (c = 0). OR: w0, w1,
     V != 0, and h = step(x0 + x1), y = h uses exactly those: 3."""
-    s = min_parameters(task, Shape("explicit", "step", n=1))
+    s = min_parameters(task, Shape("explicit", "step", n=1, B=1))
     assert s.minimum == expect
     assert s.cells[-1].status == "UNSAT"
     assert nonzero(s.best.network) == expect
@@ -268,22 +268,22 @@ def test_min_parameters(task, expect):
 
 
 def test_min_parameters_no_network():
-    s = min_parameters(XOR2, Shape("explicit", "step", n=1))
+    s = min_parameters(XOR2, Shape("explicit", "step", n=1, B=1))
     assert s.minimum is None and "UNSAT" in s.note
 
 
 # ------------------------------------------------------------ CEGIS
 
 CEGIS_CELLS = [
-    (AND2, Shape("explicit", "step", n=1), "SAT"),
-    (XOR2, Shape("explicit", "step", n=1), "UNSAT"),
-    (XOR2, Shape("explicit", "step", n=2), "SAT"),
-    (identity(3), Shape("explicit", "relu", n=1), "UNSAT"),
-    (identity(3), Shape("explicit", "step", n=2), "SAT"),
-    (XOR2, Shape("explicit", "step", n=1, tolerance=1), "SAT"),
-    (uand(4), Shape("explicit", "step", n=2), None),
-    (uand(4), Shape("explicit", "step", n=3), None),
-    (identity(3), Shape("superposed", "relu", n=1, L=0, codes="free"), "UNSAT"),
+    (AND2, Shape("explicit", "step", n=1, B=1), "SAT"),
+    (XOR2, Shape("explicit", "step", n=1, B=1), "UNSAT"),
+    (XOR2, Shape("explicit", "step", n=2, B=1), "SAT"),
+    (identity(3), Shape("explicit", "relu", n=1, B=1), "UNSAT"),
+    (identity(3), Shape("explicit", "step", n=2, B=1), "SAT"),
+    (XOR2, Shape("explicit", "step", n=1, tolerance=1, B=1), "SAT"),
+    (uand(4), Shape("explicit", "step", n=2, B=1), None),
+    (uand(4), Shape("explicit", "step", n=3, B=1), None),
+    (identity(3), Shape("superposed", "relu", n=1, L=0, codes="free", B=1), "UNSAT"),
 ]
 
 
@@ -320,7 +320,7 @@ def test_min_neurons_incremental_hand_minima(task, act, expect):
     network (shrunk to the minimum width) is right."""
     from superpos_formal.solve.incremental import min_neurons_incremental
 
-    s = min_neurons_incremental(task, Shape("explicit", act, n=1), n_max=4)
+    s = min_neurons_incremental(task, Shape("explicit", act, n=1, B=1), n_max=4)
     assert s.minimum == expect
     assert _statuses(s) == ["UNSAT"] * (expect - 1) + ["SAT"]
     assert s.best.network.widths == (expect,)
@@ -332,7 +332,7 @@ def test_min_neurons_incremental_certify_below(tmp_path):
     from superpos_formal.solve.incremental import min_neurons_incremental
 
     d = str(tmp_path / "inc")
-    s = min_neurons_incremental(XOR2, Shape("explicit", "step", n=1), n_max=3,
+    s = min_neurons_incremental(XOR2, Shape("explicit", "step", n=1, B=1), n_max=3,
                                 certify_below=True, proof_dir=d)
     assert s.minimum == 2
     assert s.cells[0].status == "UNSAT"
@@ -343,19 +343,19 @@ def test_selectors_refused_outside_explicit_one_layer():
     from superpos_formal.encode.sat import encode_sat
 
     with pytest.raises(InputError):
-        encode_sat(identity(2), Shape("superposed", "relu", n=1, L=0, codes="free"),
+        encode_sat(identity(2), Shape("superposed", "relu", n=1, L=0, codes="free", B=1),
                    selectors=True)
     with pytest.raises(InputError):
-        encode_sat(XOR2, Shape("explicit", "step", n=1, L=2), selectors=True)
+        encode_sat(XOR2, Shape("explicit", "step", n=1, L=2, B=1), selectors=True)
 
 
 def test_zero_task_needs_nothing():
     """The constant-0 task: the all-zero network gives z = 0 < theta = 1,
     so y = 0 everywhere: 0 nonzero parameters and B = 0 suffice."""
     t = table(2, 2, outputs=[[0]] * 4)
-    s = min_parameters(t, Shape("explicit", "step", n=1))
+    s = min_parameters(t, Shape("explicit", "step", n=1, B=1))
     assert s.minimum == 0 and nonzero(s.best.network) == 0
-    b = min_bits(t, Shape("explicit", "relu", n=1), B_max=2)
+    b = min_bits(t, Shape("explicit", "relu", n=1, B=1), B_max=2)
     assert b.minimum == 0 and _statuses(b) == ["SAT"]
 
 
@@ -364,6 +364,6 @@ def test_constant_one_task_with_theta_zero():
     task needs no parameter; with theta = 1 it needs c = 1 (one parameter,
     and at least one is needed since all-zero gives 0)."""
     t = table(2, 2, outputs=[[1]] * 4)
-    s0 = min_parameters(t, Shape("explicit", "step", n=1, theta=0))
-    s1 = min_parameters(t, Shape("explicit", "step", n=1, theta=1))
+    s0 = min_parameters(t, Shape("explicit", "step", n=1, theta=0, B=1))
+    s1 = min_parameters(t, Shape("explicit", "step", n=1, theta=1, B=1))
     assert s0.minimum == 0 and s1.minimum == 1

@@ -201,7 +201,7 @@ def test_bad_model_is_soundness_error(monkeypatch):
 
 def test_bad_tactic_is_input_error():
     with pytest.raises(InputError):
-        solve_smt(and_pairs(2, [(0, 1)], s=2), Shape("explicit", "step", n=1), tactic="nope")
+        solve_smt(and_pairs(2, [(0, 1)], s=2), Shape("explicit", "step", n=1, B=1), tactic="nope")
 
 
 # ------------------------------------------------------------- brute force

@@ -22,12 +22,14 @@ argparse.ArgumentTypeError: must be in 0..10, got 11
 import argparse
 import math
 import os
+from contextlib import contextmanager
 
+from ..errors import InputError
 from ..solve.runner import DEFAULT_MEMORY_MB, solver_names
 
 __all__ = ["seconds", "bounded_int", "memory_mb", "workers", "cap_workers",
            "solver_name", "out_dir", "out_file",
-           "add_budget_args", "MAX_SECONDS", "MAX_WEIGHT_BOUND", "MAX_WIDTH", "MAX_M"]
+           "add_budget_args", "flag_names", "FLAGS", "MAX_SECONDS", "MAX_WEIGHT_BOUND", "MAX_WIDTH", "MAX_M"]
 
 #: longest time limit or budget accepted (a year): larger values are typos,
 #: and 1e308 would overflow the timers
@@ -150,3 +152,38 @@ def add_budget_args(p, memory=True, budget=True):
                    help=f"address-space cap of each solver / checker process, MB (default "
                         f"{DEFAULT_MEMORY_MB}); reaching it gives UNKNOWN(memory)")
     return g
+
+
+#: the flag that sets each field the model names in its errors (the library
+#: speaks of fields: a notebook user never typed a flag)
+FLAGS = {"m": "--m", "s": "--s", "m_out": "--m-out", "pairs": "--pairs", "pi": "--pi",
+         "seed": "--seed", "outputs": "--outputs", "op": "--op", "sample": "--sample",
+         "n": "--n", "L": "--L", "B": "--B", "B_bias": "--B-bias", "B_code": "--B-code",
+         "theta": "--theta", "tolerance": "--tolerance", "mode": "--mode",
+         "activation": "--activation", "codes": "--codes", "code_k": "--code-k",
+         "code_seed": "--code-seed", "time_limit": "--time-limit", "budget": "--budget",
+         "solver": "--solver", "sums": "--sums", "m_out_min": "--m-out-min",
+         "m_out_max": "--m-out-max", "limit": "--limit", "threshold": "--threshold",
+         "method": "--method", "family_method": "--family-method"}
+
+
+@contextmanager
+def flag_names(**extra):
+    """Re-raise an :class:`InputError` whose message starts with a field name
+    (``pi: ...``) as one naming the flag (``--pi: ...``); ``extra`` maps
+    more fields (``kind="--task"``).
+
+    >>> with flag_names(kind="--task"):
+    ...     raise InputError("m_out: must be in 1..3, got 4")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: --m-out: must be in 1..3, got 4
+    """
+    try:
+        yield
+    except InputError as e:
+        name, sep, rest = str(e).partition(": ")
+        flag = dict(FLAGS, **extra).get(name)
+        if not sep or flag is None:
+            raise
+        raise InputError(f"{flag}: {rest}") from None

@@ -15,6 +15,7 @@ from ..graph import EXPORT_SUFFIXES, export
 from ..results import Mode
 from ..schema import dump, load, write_json
 from ..verify import verify
+from .args import flag_names
 
 __all__ = ["register"]
 
@@ -38,7 +39,8 @@ def _emit(obj, out, what):
 # ------------------------------------------------------------------ task
 
 def cmd_task(a):
-    task = T.build_task(a.kind, a.m, a.s, a.pairs, a.pi, a.m_out, a.seed, a.outputs)
+    with flag_names(kind="KIND"):
+        task = T.build_task(a.kind, a.m, a.s, a.pairs, a.pi, a.m_out, a.seed, a.outputs)
     _emit(task, a.output, f"task {task.name} (m={task.m}, m'={task.m_out}, "
                           f"s={task.s}, |X|={len(task.outputs)})")
 
@@ -46,7 +48,8 @@ def cmd_task(a):
 # ------------------------------------------------------------------ family
 
 def cmd_family(a):
-    fam = T.build_family(a.kind, a.m, a.m_out, a.s, a.op, a.sample, a.seed)
+    with flag_names(kind="KIND"):
+        fam = T.build_family(a.kind, a.m, a.m_out, a.s, a.op, a.sample, a.seed)
     size = f"{fam.size} members" + (" (a SAMPLE, not the whole family)" if fam.is_sample else "")
     _emit(fam, a.output, f"family {fam.name}, {size}")
 

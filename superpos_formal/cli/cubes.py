@@ -26,13 +26,13 @@ import json
 import sys
 from pathlib import Path
 
-from ..api import CUBE_SPLITS, _shape, subfamily_named
+from ..api import CUBE_SPLITS, subfamily_named
 from ..api import cubes as decide_by_cubes
 from ..distributed import close_client, start_client
 from ..errors import InputError
 from .args import add_budget_args, cap_workers, out_dir
 from ..schema import load_json
-from .search import _family, _task, add_shape_args, add_task_args, shape_kwargs
+from .search import _family, _task, add_shape_args, add_task_args, build_shape
 
 __all__ = ["register"]
 
@@ -58,10 +58,7 @@ def cmd_cubes(a):
             raise InputError("--members: only with --family")
         members = subfamily_named(fam, load_json(a.members), f"--members {a.members}")
     subj = fam or task
-    kw = shape_kwargs(a)
-    shape, _ = _shape(subj, a.n, kw["mode"], kw["activation"], kw["L"], kw["B"],
-                      kw["B_bias"], kw["B_code"], kw["theta"], kw.get("codes"), kw.get("E"),
-                      kw.get("R"), kw["code_k"], kw["code_seed"], kw["tolerance"])
+    shape, _ = build_shape(a, subj, a.n)
     out = Path(a.out) if a.out else None
     if out is not None and out.exists() and not a.overwrite:
         raise InputError(f"{out}: already exists (use --overwrite)")

@@ -19,8 +19,10 @@ from argparse import ArgumentTypeError
 from .. import api
 from ..bounds import asymptotics, tabulate
 from ..errors import InputError
-from .args import add_budget_args, seconds
-from ..results import Mode
+from .args import add_budget_args, flag_names, seconds
+from ..options import SolveOptions
+from ..results import Mode, bounds_label
+from ..shape import DEFAULT_B, Shape
 from ..solve.count import THRESHOLD_METHODS
 from ..solve.capacity import CAPACITY_FAMILIES
 
@@ -88,27 +90,19 @@ def _minima(text):
     return out
 
 
-def _shape_kw(a):
-    """Shape options of count/capacity (their defaults: B=1, L=1, theta=1)."""
+def _shape(a, mode, n):
+    """The one Shape of a count/capacity command (the defaults of every
+    question: L=1, B=DEFAULT_B, theta=1; superposed mode: free codes)."""
     L = _int(a.L, "--L", 0) if a.L is not None else 1
     B_bias = _int(a.B_bias, "--B-bias", 0)
     if B_bias is not None and L == 0:
         raise InputError("--B-bias: with --L 0 there is no hidden layer and no bias to bound")
-    return dict(activation=_choice(a.activation, "--activation", ACTS, "relu"), L=L,
-                B=_int(a.B, "--B", 0) if a.B is not None else 1, B_bias=B_bias,
-                B_code=_int(a.B_code, "--B-code", 0),
-                theta=_int(a.theta, "--theta") if a.theta is not None else 1)
-
-
-def _bounds_text(kw, superposed):
-    B = kw["B"]
-    parts = [f"L={kw['L']}", f"B={B}"]
-    if kw["L"] > 0:
-        parts.append(f"bias={B if kw['B_bias'] is None else kw['B_bias']}")
-    if superposed:
-        parts.append(f"code={max(B, 1) if kw['B_code'] is None else kw['B_code']}")
-    parts.append(f"theta={kw['theta']}")
-    return " ".join(parts)
+    kw = {} if mode == Mode.EXPLICIT else {"codes": "free"}
+    with flag_names():
+        return Shape(mode, _choice(a.activation, "--activation", ACTS, "relu"), n=n, L=L,
+                     B=_int(a.B, "--B", 0) if a.B is not None else DEFAULT_B, B_bias=B_bias,
+                     B_code=_int(a.B_code, "--B-code", 0),
+                     theta=_int(a.theta, "--theta") if a.theta is not None else 1, **kw)
 
 
 # ------------------------------------------------------------------ count
@@ -133,8 +127,8 @@ def cmd_count(a):
         if limit is not None:
             raise InputError("--limit: only for architecture counts (not --threshold)")
         method = _choice(a.method, "--method", THRESHOLD_METHODS, "auto")
-        r = api.count(threshold=k, B=_int(a.B, "--B", 0), method=method, time_limit=tl,
-                      progress=prog, functions=a.list)
+        r = api.count(threshold=k, B=_int(a.B, "--B", 0), method=method, functions=a.list,
+                      options=SolveOptions(time_limit=tl, progress=prog))
         B = r.question["B"]
         print(f"threshold functions [w.x + b > 0] of k={k} variables, weights in "
               f"[-{B}, {B}], any bias")
@@ -153,14 +147,14 @@ def cmd_count(a):
         vals.append(_int(val, opt, lo))
     m, m_out, s = vals
     mode = _choice(a.mode, "--mode", MODES, "explicit")
-    n = _int(a.n, "--n", 1) if a.n is not None else 1
-    kw = _shape_kw(a)
-    r = api.count(m, m_out, s, n, mode=mode, time_limit=tl, limit=limit, progress=prog,
-                  functions=a.list, **kw)
+    sh = _shape(a, mode, _int(a.n, "--n", 1) if a.n is not None else 1)
+    with flag_names():
+        r = api.count(m, m_out, s, sh, limit=limit, functions=a.list,
+                      options=SolveOptions(time_limit=tl, progress=prog))
     sup = mode == Mode.SUPERPOSED
     codes = "codes free (counted over all codes)" if sup else "identity codes"
     print(f"functions X(m={m}, s={s}) -> {{0,1}}^{m_out} realized by {mode} "
-          f"{kw['activation']}, n={n}, {_bounds_text(kw, sup)}; {codes}")
+          f"{sh.activation}, n={sh.n}, L={sh.L} {bounds_label(sh)}; {codes}")
     print(f"method: SAT projected enumeration ({r.info.get('vars')} vars, "
           f"{r.info.get('clauses')} clauses); {r.seconds:.2f}s")
     print(f"count: {r.text}")
@@ -187,20 +181,21 @@ def cmd_capacity(a):
     n = _int(a.n, "--n", 1)
     if n is None:
         raise InputError("--n: the width to test is required")
-    kw = _shape_kw(a)
+    sh = _shape(a, Mode.SUPERPOSED, n)
     m = _int(a.m, "--m", 2)
     s = _int(a.s, "--s", 0)
     lo = _int(a.m_out_min, "--m-out-min", 1) if a.m_out_min is not None else 1
     hi = _int(a.m_out_max, "--m-out-max", 1)
     op = _choice(a.op, "--op", ("and", "or", "xor"), None)
-    print(f"capacity at n={n}: {kind} family, superposed {kw['activation']}, shared free "
-          f"codes, {_bounds_text(kw, True)}, s={s if s is not None else 'default'}")
+    print(f"capacity at n={n}: {kind} family, superposed {sh.activation}, shared free "
+          f"codes, L={sh.L} {bounds_label(sh)}, s={s if s is not None else 'default'}")
     print(f"{'m':>3} {'m_out':>5} {'|F|':>12} {'log2|F|':>8} {'bits':>6} {'status':>16} "
           f"{'seconds':>8}")
-    res = api.capacity(kind, n, m=m, s=s, op=op, m_out_min=lo, m_out_max=hi,
-                       counting_only=a.counting_only, time_limit=_float(a.time_limit,
-                                                                        "--time-limit"),
-                       progress=_capacity_row, **kw)
+    opts = SolveOptions(time_limit=_float(a.time_limit, "--time-limit"),
+                        progress=_capacity_row)
+    with flag_names():
+        res = api.capacity(kind, sh, m=m, s=s, op=op, m_out_min=lo, m_out_max=hi,
+                           counting_only=a.counting_only, options=opts)
     if a.counting_only:
         print("counting only: no solver was run; 'not ruled out' is not a SAT answer")
     elif res.first_fail is None:
@@ -244,7 +239,7 @@ def _shape_opts(p, counting=True):
     g.add_argument("--activation", metavar="ACT",
                    help="hidden activation: relu or step (default relu)")
     g.add_argument("--L", metavar="L", help="hidden layers, 0..2 (default 1)")
-    g.add_argument("--B", metavar="B", help="weights in [-B, B] (default 1; with "
+    g.add_argument("--B", metavar="B", help=f"weights in [-B, B] (default {DEFAULT_B}; with "
                                             "--threshold: a bound known to realize all "
                                             "threshold functions of K variables)")
     g.add_argument("--B-bias", metavar="B", help="biases in [-B_bias, B_bias] (default B)")

@@ -26,15 +26,17 @@ from ..certify.minclaim import write_minimum_manifest
 from ..encode.sat import encode_sat
 from ..errors import InputError
 from ..graph import export
+from ..request import RandomCodes
 from ..results import CodeKind, Mode, Status
 from ..schema import load, load_codes, write_json
-from ..shape import Shape
+from ..shape import DEFAULT_B, Shape
+from ..options import SolveOptions
 from ..solve.runner import DEFAULT_SOLVER, run, solve_cnf
 from ..solve.search import formula_label
 from .args import (MAX_M, MAX_WEIGHT_BOUND, MAX_WIDTH, add_budget_args, bounded_int,
-                   out_dir, seconds, solver_name)
+                   flag_names, out_dir, seconds, solver_name)
 
-__all__ = ["register", "add_shape_args", "shape_kwargs"]
+__all__ = ["register", "add_shape_args", "shape_kwargs", "build_shape"]
 
 
 def _progress(msg):
@@ -78,8 +80,8 @@ def add_shape_args(p, with_n=True):
     g.add_argument("--L", type=bounded_int(0, 2), default=1,
                    help="hidden layers: 0 (representation, superposed free codes), 1 or 2 "
                         "(default 1)")
-    g.add_argument("--B", type=bounded_int(0, MAX_WEIGHT_BOUND), default=2,
-                   help="weights in [-B, B] (default 2)")
+    g.add_argument("--B", type=bounded_int(0, MAX_WEIGHT_BOUND), default=DEFAULT_B,
+                   help=f"weights in [-B, B] (default {DEFAULT_B})")
     g.add_argument("--B-bias", type=bounded_int(0, MAX_WEIGHT_BOUND),
                    help="biases in [-B_bias, B_bias] (default B; shown in every banner and "
                         "table; not with --L 0, which has no biases)")
@@ -119,12 +121,12 @@ def add_shape_args(p, with_n=True):
 
 
 def shape_kwargs(a):
-    """The api's shape keyword arguments from parsed options."""
+    """The api's Shape-field keywords (and, for random codes, ``code_k``,
+    ``code_seed``) from parsed options."""
     if a.B_bias is not None and a.L == 0:
         raise InputError("--B-bias: with --L 0 there is no hidden layer and no bias to bound")
     kw = dict(mode=a.mode, activation=a.activation, L=a.L, B=a.B, B_bias=a.B_bias,
-              B_code=a.B_code, theta=a.theta, tolerance=a.tolerance,
-              code_k=a.code_k, code_seed=a.code_seed)
+              B_code=a.B_code, theta=a.theta, tolerance=a.tolerance)
     if a.mode == Mode.EXPLICIT:
         return kw
     kw["codes"] = a.codes
@@ -135,13 +137,27 @@ def shape_kwargs(a):
         kw.update(E=E, R=R)
     elif a.codes_file:
         raise InputError("--codes-file: only with --codes given")
+    if a.codes == CodeKind.RANDOM:
+        kw.update(code_k=a.code_k, code_seed=a.code_seed)
     return kw
 
 
-def solver_kwargs(a):
-    return dict(time_limit=a.time_limit, budget=a.budget, solver=a.solver,
-                symmetry=not a.no_symmetry, sums=a.sums, cegis=a.cegis,
-                check=not a.no_check)
+def build_shape(a, subject, n):
+    """``(Shape, RandomCodes or None)``: the one Shape of a command, at
+    width ``n`` (random codes: drawn at the first drawable width from ``n``)."""
+    kw = shape_kwargs(a)
+    rc = None
+    if "code_k" in kw:
+        rc = RandomCodes(kw.pop("code_k"), kw.pop("code_seed"))
+    return api.shape(subject, n, random_codes=rc, **kw), rc
+
+
+def build_options(a, **extra):
+    """The one :class:`SolveOptions` of a command (``extra``: its own flags)."""
+    with flag_names():
+        return SolveOptions(time_limit=a.time_limit, budget=a.budget, solver=a.solver,
+                            symmetry=not a.no_symmetry, sums=a.sums, cegis=a.cegis,
+                            check=not a.no_check, **extra)
 
 
 def _task(a):
@@ -153,8 +169,9 @@ def _task(a):
         raise InputError("--task: give a task kind (e.g. --task uand) or --task-file")
     if a.m is None:
         raise InputError("--m: the number of input features is required")
-    return T.build_task(a.task, a.m, s=a.s, pairs=a.pairs, pi=a.pi, m_out=a.m_out,
-                        seed=a.seed, outputs=a.outputs)
+    with flag_names(kind="--task"):
+        return T.build_task(a.task, a.m, s=a.s, pairs=a.pairs, pi=a.pi, m_out=a.m_out,
+                            seed=a.seed, outputs=a.outputs)
 
 
 def _family(a):
@@ -163,35 +180,34 @@ def _family(a):
     if a.family in T.FAMILY_KINDS:
         if a.m is None:
             raise InputError("--m: the number of input features is required")
-        return T.build_family(a.family, a.m, a.m_out, a.s, a.op)
+        with flag_names(kind="--family"):
+            return T.build_family(a.family, a.m, a.m_out, a.s, a.op)
     return load(a.family, "family")
 
 
 # ------------------------------------------------------------------ printing
 
-def banner(subject, kw, n=None):
-    """One line naming the question: the subject and every bound."""
+def banner(subject, sh, rc=None, *, with_n=True, B=None, bias=None):
+    """Two lines naming the question: the subject, and every bound of the
+    Shape ``sh`` (``rc``: its random codes; ``B`` / ``bias``: the text of a
+    searched bound, e.g. ``"0..6"``)."""
     if isinstance(subject, T.Family):
         what = f"family {subject.name}: {subject.size} members" + \
             (" (a SAMPLE)" if subject.is_sample else "")
     else:
         what = (f"task {subject.name}: m={subject.m}, m'={subject.m_out}, s={subject.s}, "
                 f"|X|={len(subject.inputs)}")
-    b = kw["B"]
-    bias = b if kw.get("B_bias") is None else kw["B_bias"]
-    parts = [kw["mode"], kw["activation"], f"L={kw['L']}", f"B={b}"]
-    if kw["L"] > 0:
-        parts.append(f"bias={bias}")
-    if kw["mode"] == Mode.SUPERPOSED:
-        codes = kw.get("codes") or "random"
-        code_b = max(b, 1) if kw.get("B_code") is None else kw["B_code"]
-        extra = (f" k={kw['code_k']} seed={kw['code_seed']}" if codes == "random" else "")
-        parts.append(f"code={code_b} ({codes}{extra})")
-    parts.append(f"theta={kw['theta']}")
-    if kw.get("tolerance"):
-        parts.append(f"tolerance={kw['tolerance']}")
-    if n is not None:
-        parts.append(f"n={n}")
+    parts = [sh.mode, sh.activation, f"L={sh.L}", f"B={sh.B if B is None else B}"]
+    if sh.L > 0:
+        parts.append(f"bias={sh.B_bias if bias is None else bias}")
+    if sh.mode == Mode.SUPERPOSED:
+        codes = f"random k={rc.k} seed={rc.seed}" if rc is not None else sh.codes
+        parts.append(f"code={sh.B_code} ({codes})")
+    parts.append(f"theta={sh.theta}")
+    if sh.tolerance:
+        parts.append(f"tolerance={sh.tolerance}")
+    if with_n:
+        parts.append(f"n={sh.n}")
     return f"{what}\nshape: {' '.join(map(str, parts))}"
 
 
@@ -248,14 +264,24 @@ def _write_outputs(outdir, answer, label):
 
 # ------------------------------------------------------------------ commands
 
+def _fixed_shape(a, task):
+    """The Shape at width ``--n`` exactly (random codes: drawn at it)."""
+    sh, rc = build_shape(a, task, a.n)
+    if rc is not None and sh.n != a.n:
+        raise InputError(f"--codes: no random code of dimension {a.n} can be drawn "
+                         f"(--code-k {rc.k}, --code-seed {rc.seed})")
+    return sh, rc
+
+
 def cmd_decide(a):
     task = _task(a)
-    kw = shape_kwargs(a)
-    print(banner(task, kw, a.n))
-    res = api.decide(task, a.n, **kw, **solver_kwargs(a))
+    sh, rc = _fixed_shape(a, task)
+    print(banner(task, sh, rc))
+    with flag_names():
+        res = api.decide(task, sh, options=build_options(a))
     cell = res.search
     print(f"{res.status} in {res.seconds:.2f}s {formula_label(cell)}")
-    if res.status == Status.UNKNOWN and getattr(cell, "reason", ""):
+    if res.status == Status.UNKNOWN and cell.reason:
         print(f"UNKNOWN({cell.limit}): {cell.reason}")
     if res.status == Status.UNSAT:
         print(f"UNSAT {'proof-checked' if cell.certified else 'NOT proof-checked'}: "
@@ -271,30 +297,29 @@ def cmd_min_neurons(a):
         subject = _family(a)
     else:
         subject = _task(a)
-    kw = shape_kwargs(a)
     if a.proof and not a.out:
         raise InputError("--proof: needs --out DIR for the bundles")
-    if a.proof and kw["mode"] == Mode.SUPERPOSED and kw.get("codes") != "free":
+    if a.proof and a.mode == Mode.SUPERPOSED and a.codes != CodeKind.FREE:
         raise InputError("--proof: with codes fixed or regenerated per n there is no "
                          "minimum to certify; use --codes free or explicit mode")
     if a.family and (a.mode != Mode.SUPERPOSED or a.codes != CodeKind.FREE):
         raise InputError("--family: the family question needs --mode superposed --codes free")
-    skw = solver_kwargs(a)
-    if a.family_method != "cegis":
-        if not a.family:
-            raise InputError("--family-method: only with --family")
-        skw["family_method"] = a.family_method
-    return report_min_neurons(subject, kw, skw, n_min=a.n_min, n_max=a.n_max,
-                              proof=a.proof, out=a.out, incremental=a.incremental)
+    if a.family_method != "cegis" and not a.family:
+        raise InputError("--family-method: only with --family")
+    sh, rc = build_shape(a, subject, a.n_min)
+    opts = build_options(a, family_method=a.family_method, incremental=a.incremental)
+    return report_min_neurons(subject, sh, opts, n_range=(a.n_min, a.n_max), proof=a.proof,
+                              out=a.out, random_codes=rc)
 
 
-def report_min_neurons(subject, kw, solver_kw, *, n_min, n_max, proof, out,
-                       incremental=False):
+def report_min_neurons(subject, sh, options, *, n_range, proof, out, random_codes=None):
     """Run ``api.min_neurons`` and print/write everything (also the demo)."""
-    print(banner(subject, kw))
+    n_min, n_max = n_range
+    print(banner(subject, sh, random_codes, with_n=False))
     work = _work_dir(out) if proof else None
-    res = api.min_neurons(subject, n_min=n_min, n_max=n_max, **kw, **solver_kw,
-                          incremental=incremental, proof_dir=work, progress=_progress)
+    with flag_names():
+        res = api.min_neurons(subject, sh, n_min=n_min, n_max=n_max, random_codes=random_codes,
+                              options=options.replace(proof_dir=work, progress=_progress))
     keys = (["n", "status", "proof", "seconds", "rounds", "core", "vars"] if res.is_family
             else ["n", "B", "bias", "status", "proof", "seconds", "vars", "clauses"])
     print_table(res.table, keys)
@@ -358,9 +383,10 @@ def _certify_child(res, dest):
 
 def cmd_min_params(a):
     task = _task(a)
-    kw = shape_kwargs(a)
-    print(banner(task, kw, a.n))
-    res = api.min_params(task, a.n, **kw, **solver_kwargs(a), progress=_progress)
+    sh, rc = _fixed_shape(a, task)
+    print(banner(task, sh, rc))
+    with flag_names():
+        res = api.min_params(task, sh, options=build_options(a, progress=_progress))
     print_table(res.table, ["bound", "status", "proof", "seconds", "vars", "clauses"])
     if res.minimum is not None:
         print(f"minimum nonzero parameters = {res.minimum}")
@@ -374,11 +400,13 @@ def cmd_min_params(a):
 
 def cmd_min_bits(a):
     task = _task(a)
-    kw = shape_kwargs(a)
-    kw.pop("B")
-    print(banner(task, dict(kw, B=f"0..{a.B_max}"), a.n))
-    res = api.min_bits(task, a.n, B_max=a.B_max, **kw, **solver_kwargs(a),
-                       progress=_progress)
+    a.B = a.B_max  # the template's B is the largest tried
+    sh, rc = _fixed_shape(a, task)
+    searched = f"0..{a.B_max}"
+    print(banner(task, sh, rc, B=searched, bias=searched if a.B_bias is None else None))
+    with flag_names():
+        res = api.min_bits(task, sh, B_max=a.B_max, bias_follows=a.B_bias is None,
+                           options=build_options(a, progress=_progress))
     print_table(res.table, ["B", "bias", "status", "proof", "seconds", "vars", "clauses"])
     if res.minimum is not None:
         net = res.network
@@ -390,12 +418,9 @@ def cmd_min_bits(a):
     return 0
 
 
-#: the demo's question (the README's main job): shape and solver arguments
-#: of api.min_neurons, every bound spelled out
-DEMO_SHAPE = dict(mode="explicit", activation="relu", L=1, B=2, B_bias=2, B_code=None,
-                  theta=1, tolerance=0, code_k=2, code_seed=0)
-DEMO_SOLVER = dict(time_limit=None, budget=None, solver=DEFAULT_SOLVER, symmetry=True,
-                   sums="tree", cegis=False, check=True)
+#: the demo's question (the README's main job), every bound spelled out
+DEMO_SHAPE = Shape("explicit", "relu", n=1, L=1, B=2, B_bias=2, theta=1, tolerance=0)
+DEMO_OPTIONS = SolveOptions(sums="tree")
 
 
 def demo_proof_of_f(mdir, task):
@@ -432,7 +457,7 @@ def cmd_demo(a):
     print("superpos demo: minimum ReLU network for the universal AND of m=4 sparse "
           "features (s=2), explicit mode, weights and biases in [-2, 2]")
     task = api.uand(4)
-    rc = report_min_neurons(task, DEMO_SHAPE, DEMO_SOLVER, n_min=1, n_max=6,
+    rc = report_min_neurons(task, DEMO_SHAPE, DEMO_OPTIONS, n_range=(1, 6),
                             proof=not a.no_proof, out=a.out)
     mdir = Path(a.out) / "minimum"
     if not a.no_proof and (mdir / "minimum.json").is_file():

@@ -44,9 +44,32 @@ CAPACITY_FAMILIES = ("permutations", "pair-sets")
 
 @dataclass(repr=False)
 class Capacity:
-    """Rows ``{m, m_out, size, log2_size, bits, status, seconds}`` per ``m'``,
-    and the conclusion: ``ok_upto`` (largest ``m'`` of an unbroken run of SAT
-    from ``lo``) and ``first_fail`` (``(m', status)`` of the first other)."""
+    """The answer of a capacity question: one row per ``m'`` and the conclusion.
+
+    Attributes
+    ----------
+    kind : str
+        ``"permutations"`` or ``"pair-sets"``.
+    shape : Shape
+        The shape tested (superposed, shared free codes, width ``shape.n``).
+    lo, hi : int
+        The range of ``m'`` tried.
+    rows : list of dict
+        ``{m, m_out, size, log2_size, bits, status, seconds}`` per ``m'``.
+    ok_upto : int or None
+        The largest ``m'`` of an unbroken run of SAT from ``lo``.
+    first_fail : tuple or None
+        ``(m', status)`` of the first row that is not SAT.
+    counting_only : bool
+        Only the counting bound was applied (no solver ran).
+
+    Examples
+    --------
+    >>> from superpos_formal.shape import Shape
+    >>> sh = Shape("superposed", "relu", n=1, B=1, codes="free")
+    >>> Capacity("permutations", sh, 1, 2, ok_upto=2)
+    <Capacity permutations n=1 relu L=1 B=1 bias=1 code=1 theta=1: computable for every m' in 1..2 (2 is the --m-out-max cap: larger m' were not tried)>
+    """
 
     kind: str
     shape: object

@@ -123,6 +123,28 @@ class CountResult:
     enumeration ends on an un-logged UNSAT (a solver claim); the numpy
     methods are exact computations whose completeness for "all threshold
     functions" rests on the cited weight bound.
+
+    Attributes
+    ----------
+    count : int
+        Functions counted (all of them when ``exact``).
+    exact : bool
+        The enumeration ran to the end (no limit, no time limit hit).
+    seconds : float
+    method : str
+        ``"sat-enumeration"``, ``"cuts"`` or ``"orbit"``.
+    question : dict
+        What was counted (the shape, or ``k`` and ``B``).
+    reason : str
+        Why a count is only a lower bound, or what backs it.
+    functions : list or None
+        The truth tables, when asked for.
+
+    Examples
+    --------
+    >>> r = CountResult(14, True, 0.1, "sat-enumeration")
+    >>> r, str(CountResult(3, False, 0.1, "sat-enumeration", reason="limit"))
+    (<CountResult 14 (exact; solver claim, no proof logged)>, 'at least 3')
     """
 
     count: int
@@ -138,6 +160,10 @@ class CountResult:
 
     def __str__(self):
         return str(self.count) if self.exact else f"at least {self.count}"
+
+    def __repr__(self):
+        # short: the functions list can hold thousands of truth tables
+        return f"<CountResult {self.text}>"
 
     @property
     def text(self):
