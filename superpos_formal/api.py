@@ -444,12 +444,24 @@ _FAMILY_DECIDE = {"solver", "time_limit", "budget", "symmetry", "check", "progre
                   "memory_mb", "family_incremental"}
 
 
+#: row keys that describe the member loop of the family question; a task's
+#: table leaves them out (a single task has one round and no core)
+_FAMILY_COLUMNS = ("rounds", "core")
+
+
+def _table(subject, rows):
+    rows = list(rows)
+    if _is_family(subject) or not rows:
+        return ResultTable(rows)
+    return ResultTable(rows, [k for k in rows[0] if k not in _FAMILY_COLUMNS])
+
+
 def _cell_answer(question, subject, cell, seconds):
     """The Answer of one decided cell (a task's or a family's)."""
     certified = cell.status == Status.SAT or (cell.status == Status.UNSAT and cell.certified)
     return Answer(question, subject, cell.shape, Status(cell.status),
                   networks=list(cell.networks or []), certified=certified, seconds=seconds,
-                  table=ResultTable([cell.row()]), note=cell.check_note, search=cell,
+                  table=_table(subject, [cell.row()]), note=cell.check_note, search=cell,
                   codes=cell.codes)
 
 
@@ -459,7 +471,7 @@ def _search_answer(question, subject, search, template, seconds, rows=None):
     return Answer(question, subject, template if best is None else best.shape,
                   search.status, minimum=search.minimum, networks=search.networks,
                   certified=bool(search.certified), seconds=seconds,
-                  table=ResultTable(search.table() if rows is None else rows),
+                  table=_table(subject, search.table() if rows is None else rows),
                   note=search.note, search=search, codes=search.codes)
 
 
