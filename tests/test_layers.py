@@ -41,6 +41,7 @@ MODULES = {
     "tasks": "model", "codes": "model", "network": "model", "verify": "model",
     "schema": "model", "shape": "model", "graph": "model", "bounds": "model", "fit": "model",
     "budget": "model", "sizes": "model", "inputs": "model", "options": "model",
+    "tables": "model",
     "campaign": "api", "api": "api", "report": "api", "store": "api",
     "distributed": "api",
     # the package itself re-exports the api (the front door)
