@@ -33,7 +33,9 @@ PACKAGES = {"encode": "encode", "solve": "solve", "certify": "certify", "cli": "
             "bounds": "model", "constructions": "model",
             # exporters and importers for torch/ONNX: they read bundles
             # (certify) and repair by SAT (solve), so they sit with the api
-            "bridge": "api"}
+            "bridge": "api",
+            # the report by role (collect, analysis, render, plots): report.py runs them
+            "reporting": "api"}
 
 #: top-level modules
 MODULES = {

@@ -1,0 +1,1 @@
+"""The report's parts by role: collect, analysis, render, plots (:mod:`superpos_formal.report` runs them)."""
