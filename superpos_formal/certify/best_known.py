@@ -66,9 +66,9 @@ from ..tables import pipe_table
 from ..tasks import Family, Task, explicit_family
 from ..verify import verify
 from . import drat as D
-from .bundle import BundleReport, _dumps, make_bundle, verify_bundle
+from .bundle import BundleReport, make_bundle, verify_bundle
 from .claims import OPTIONS, RESTRICTION, parse_claim
-from .jsonio import load
+from .jsonio import dumps, load
 
 __all__ = ["FORMAT", "EXPORT_FORMAT", "slug", "bounds_of", "lower_bound", "make_entry",
            "check_entry", "write_bundle", "entry_key", "entry_counts", "better", "subject_of",
@@ -725,7 +725,7 @@ def write_exports(entries, registry_dir="search/best-known", runs=None):
             "entries": [{k: v for k, v in e.items() if k != "networks"} for e in entries]}
     if runs is not None:
         body["runs"] = {slug_of(e): runs.get(entry_key(e), []) for e in entries}
-    for name, text in (("registry.json", _dumps(body)),
+    for name, text in (("registry.json", dumps(body)),
                        ("registry.csv", render_csv(entries)),
                        ("README.md", render(entries, runs))):
         tmp = d / f".{name}.tmp"

@@ -49,13 +49,16 @@ from ..solve.cubes import (SPLITS, CubeAnswer, CubeResult, Lookahead, PackedClau
                            split_candidates, split_cubes, unpacked)
 from ..solve.runner import DEFAULT_SOLVER, solver_version
 from ..verify import verify
-from . import bundle as B
 from . import drat as D
+from .bundle import verify_bundle
 from ..encode.symmetry import family_symmetry_of
 from .certificate import kind_for
-from .claims import check_subfamily
+from .manifest import write_manifest
+from .claims import CLAIM_FORMAT, CLAIM_VERSION, check_subfamily, register_certificate
 from .jsonio import MAX_TEXT_BYTES as D_MAX
+from .jsonio import dumps, load, write
 from .jsonio import read_text as read_bounded
+from .regen import encode, encoder
 from ..inputs import read_bytes
 
 __all__ = ["CUBES_FORMAT", "Conquest", "CubeWork", "conquer", "recheck_cube", "cover_proof",
@@ -165,7 +168,7 @@ class CubeWork:
         want = {"format": self.FORMAT, "version": 1, "formula_sha256": formula_sha256}
         if state.exists():
             try:
-                have = B._load(state)
+                have = load(state)
             except InputError as e:
                 raise InputError(f"{self.path}: {e}") from None
             if have != want:
@@ -177,7 +180,7 @@ class CubeWork:
             for sub in ("refuted", "split"):
                 if not (self.path / sub).exists():
                     (self.path / sub).mkdir(parents=True, exist_ok=True)
-            self._put(state, B._dumps(want).encode())
+            self._put(state, dumps(want).encode())
         for sub in ("refuted", "split"):
             d = self.path / sub
             if not d.exists():
@@ -210,14 +213,14 @@ class CubeWork:
         if not self._usable.get("split"):
             return
         self._put(self.path / "split" / f"{self.key(cube)}.json",
-                  B._dumps({"cube": list(cube), "children": [list(k) for k in kids]}).encode())
+                  dumps({"cube": list(cube), "children": [list(k) for k in kids]}).encode())
 
     def split_of(self, cube):
         p = self.path / "split" / f"{self.key(cube)}.json"
         if not self._usable.get("split") or not os.path.lexists(p):
             return None
         try:
-            doc = B._load(p)
+            doc = load(p)
         except InputError as e:
             self.problem(f"split/{p.name[:16]}...: unreadable ({e}); the cube is solved whole")
             return None
@@ -238,7 +241,7 @@ class CubeWork:
             return
         k = self.key(cube)
         self._put(self.path / "refuted" / f"{k}.drat.gz", a.proof_gz)
-        self._put(self.path / "refuted" / f"{k}.json", B._dumps({
+        self._put(self.path / "refuted" / f"{k}.json", dumps({
             "cube": list(cube), "seconds": round(a.seconds, 3),
             "cpu_seconds": round(a.cpu_seconds, 3), "proof_lines": a.proof_lines,
             "host": a.host, "proof_gz_sha256": D.sha256_bytes(a.proof_gz)}).encode())
@@ -255,7 +258,7 @@ class CubeWork:
         if not self._usable.get("refuted") or not os.path.lexists(jp):
             return None
         try:
-            doc = B._load(jp)
+            doc = load(jp)
             if not isinstance(doc, dict):
                 raise InputError(f"expected an object, got {type(doc).__name__}")
             raw = read_bytes(gp, D_MAX, what=gp.name)
@@ -744,9 +747,9 @@ def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry
         options["members"] = [task_to_dict(t) for t in result.members]
     question = "family" if family is not None else (
         "representation" if shape.L == 0 else "instance")
-    mod = B._encoder("order-tree")
+    mod = encoder("order-tree")
     claim = {
-        "format": B.CLAIM_FORMAT, "version": B.VERSION, "question": question,
+        "format": CLAIM_FORMAT, "version": CLAIM_VERSION, "question": question,
         "shape": shape.to_dict(), "answer": "UNSAT", "certificate": "cubes",
         # what the proofs refute: F, or F and the symmetry breaks (certificate.py)
         "certificate_kind": kind_for("UNSAT", options),
@@ -774,14 +777,14 @@ def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry
         files = []
         for a in result.answers:
             rel = f"cubes/{a.index:04d}.drat.gz"
-            B._write(tmp / rel, a.proof_gz)
+            write(tmp / rel, a.proof_gz)
             files.append(rel)
-        B._write(tmp / "cubes.json", B._dumps({"format": CUBES_FORMAT, "version": 1,
-                                                "cubes": [list(c) for c in result.cubes],
-                                                "proofs": files}))
-        B._write(tmp / "claim.json", B._dumps(claim))
-        B.write_manifest(tmp)
-        rep = B.verify_bundle(tmp, checkers=checkers, budget=budget)
+        write(tmp / "cubes.json", dumps({"format": CUBES_FORMAT, "version": 1,
+                                      "cubes": [list(c) for c in result.cubes],
+                                      "proofs": files}))
+        write(tmp / "claim.json", dumps(claim))
+        write_manifest(tmp)
+        rep = verify_bundle(tmp, checkers=checkers, budget=budget)
         if not rep.ok:
             raise SoundnessError("fresh cube bundle fails verification: "
                                  + "; ".join(rep.all_failures()))
@@ -855,7 +858,7 @@ def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate
         rep.checks.append("regenerate")
         enc = claim.get("encoder") or {}
         try:
-            encoding, _ = B._encode(enc.get("name"), rep.question, members, shape, options)
+            encoding, _ = encode(enc.get("name"), rep.question, members, shape, options)
         except InputError as e:
             rep.failures.append(f"regenerate: {e}")
             return
@@ -866,7 +869,7 @@ def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate
     else:
         rep.notes.append("formula not regenerated (--no-regenerate)")
     try:
-        cubes, proofs = _cube_list(B._load(path / "cubes.json"), nvars)
+        cubes, proofs = _cube_list(load(path / "cubes.json"), nvars)
     except InputError as e:
         rep.failures.append(str(e))
         return
@@ -906,4 +909,4 @@ def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate
     rep.checks.append(f"cube proofs verified: {verified}/{len(cubes)}")
 
 
-B.register_certificate("cubes", verify_cubes)
+register_certificate("cubes", verify_cubes)
