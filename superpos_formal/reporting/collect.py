@@ -150,7 +150,8 @@ def _cert_row(root, path, claim, value, kind, sha_sat, sha_unsat):
     value = shape.n if value is None else value
     lb = check_minimum_against_bound(value, subject, shape)
     counts = claim.get("network", {}).get("counts", {})
-    return {"campaign": path.relative_to(root).parts[0], "path": str(path.relative_to(root.parent)),
+    return {"campaign": path.relative_to(root).parts[0],
+            "path": str(path.relative_to(root.parent)),
             "subject": subject.name, "family": _family_key(subject), "m": subject.m,
             "m_out": subject.m_out, "s": subject.s, "question": claim.get("question"),
             "mode": shape.mode, "activation": shape.activation, "L": shape.L, "B": shape.B,
