@@ -46,7 +46,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from ..errors import InputError
-from . import drat
+from . import drat as D
 from .jsonio import read_text as read_bounded
 from .regen import regenerate_base
 from .generators import GEN, check_generator_proof
@@ -119,7 +119,7 @@ class CertificateReport:
 
 def _extra_clauses(text, base):
     """How many clauses of DIMACS ``text`` are not clauses of ``base`` (multiset)."""
-    _, clauses = drat.parse_dimacs(text)
+    _, clauses = D.parse_dimacs(text)
     have = Counter(tuple(sorted(c)) for c in base.clauses)
     extra = 0
     for c in clauses:
@@ -131,7 +131,7 @@ def _extra_clauses(text, base):
     return extra
 
 
-def check_certificate(path, claim, encode, *, checkers=drat.DEFAULT_CHECKERS,
+def check_certificate(path, claim, encode, *, checkers=D.DEFAULT_CHECKERS,
                       budget=None, regenerate=True, limit=None):
     """Check the certificate kind ``claim`` states against bundle ``path``.
 
@@ -241,7 +241,7 @@ def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, 
                          for m in missing]
         return
     text = read_bounded(cnf, limit)
-    sha = drat.sha256_text(text)
+    sha = D.sha256_text(text)
     if sha != (meta.get("formula") or {}).get("sha256"):
         rep.failures.append("base/formula.cnf.gz: sha256 differs from claim.json's "
                             "base_proof.formula.sha256")
@@ -259,7 +259,7 @@ def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, 
         base = regenerate_base(encode, bopts, rep)
         if base is None:
             return
-        if drat.sha256_text(base.to_dimacs()) != sha:
+        if D.sha256_text(base.to_dimacs()) != sha:
             try:
                 extra = _extra_clauses(text, base)
             except InputError as e:
@@ -275,11 +275,11 @@ def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, 
                                     "regenerated from claim.json")
     else:
         rep.notes.append("base formula F not regenerated (--no-regenerate)")
-    nvars, clauses = drat.parse_dimacs(text)
+    nvars, clauses = D.parse_dimacs(text)
     del text
     # read here, within the limit: the checkers get the text, not the file
     proof = read_bounded(prf, limit)
-    budget = budget or drat.Budget(headline=bool(claim.get("headline")))
-    recs = drat.check_drat(SimpleNamespace(nvars=nvars, clauses=clauses), None,
-                           budget.base_checkers or checkers, budget, text=proof)
-    drat.record_checks(rep, recs, "base/proof.drat.gz", tag="F:", note="base proof: ")
+    budget = budget or D.Budget(headline=bool(claim.get("headline")))
+    recs = D.check_drat(SimpleNamespace(nvars=nvars, clauses=clauses), None,
+                        budget.base_checkers or checkers, budget, text=proof)
+    D.record_checks(rep, recs, "base/proof.drat.gz", tag="F:", note="base proof: ")

@@ -26,7 +26,7 @@ from pathlib import Path
 from ..errors import InputError, SoundnessError
 from ..schema import family_to_dict, network_to_dict, task_to_dict
 from ..solve.runner import DEFAULT_SOLVER, solver_version
-from . import drat
+from . import drat as D
 from .certificate import kind_for
 from .claimcheck import NETWORK_SET_FORMAT, check_networks
 from .claims import CLAIM_FORMAT, CLAIM_VERSION, parse_claim
@@ -122,19 +122,19 @@ def _write_unsat(tmp, claim, parsed, proof_path, enc_name, encoding, checkers, b
                         "info": {k: v for k, v in encoding.info.items()
                                  if k not in ("encoder", "version")}}
     dimacs = encoding.to_dimacs()
-    proof_text = drat.read_text(proof_path)
-    drat.write_gz(tmp / "formula.cnf.gz", dimacs)
-    drat.write_gz(tmp / "proof.drat.gz", proof_text)
-    claim["formula"] = {"sha256": drat.sha256_text(dimacs), "nvars": encoding.nvars,
+    proof_text = D.read_text(proof_path)
+    D.write_gz(tmp / "formula.cnf.gz", dimacs)
+    D.write_gz(tmp / "proof.drat.gz", proof_text)
+    claim["formula"] = {"sha256": D.sha256_text(dimacs), "nvars": encoding.nvars,
                         "clauses": len(encoding.clauses)}
-    claim["proof"] = drat.proof_stats(proof_text)
-    recs = drat.check_drat(tmp / "formula.cnf.gz", tmp / "proof.drat.gz", checkers,
-                           budget or drat.Budget(headline=bool(headline)))
+    claim["proof"] = D.proof_stats(proof_text)
+    recs = D.check_drat(tmp / "formula.cnf.gz", tmp / "proof.drat.gz", checkers,
+                        budget or D.Budget(headline=bool(headline)))
     for r in recs:
         write(tmp / "logs" / f"{r.checker}.log", r.log)
     claim["checks"] = [r.to_dict() for r in recs]
     claim["timings"]["check_seconds"] = {r.checker: round(r.seconds, 3) for r in recs}
-    drat.require_verified(recs, f"proof of {parsed.describe()}")
+    D.require_verified(recs, f"proof of {parsed.describe()}")
 
 
 def publish(tmp, out_dir):
@@ -154,7 +154,7 @@ def publish(tmp, out_dir):
 
 def make_bundle(out_dir, cell, *, shape=None, task=None, family=None, members=None,
                 question=None, options=None, solver=None, headline=False,
-                checkers=drat.DEFAULT_CHECKERS, budget=None, encoding=None,
+                checkers=D.DEFAULT_CHECKERS, budget=None, encoding=None,
                 encoder=None, overwrite=False, note=None):
     """Write the bundle of a decided ``cell`` to ``out_dir``; returns its path.
 

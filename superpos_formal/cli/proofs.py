@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..api import verify
 from ..budget import active_budget
-from ..certify import drat
+from ..certify import drat as D
 from ..certify.best_known import registry_file
 from ..certify.bundle import BundleReport, find_bundles
 from ..errors import InputError
@@ -52,7 +52,7 @@ def register(sub):
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="bundle directories, directories containing bundles, or a best-known "
                         "registry (search/best-known or its registry.json)")
-    p.add_argument("--checkers", default=",".join(drat.DEFAULT_CHECKERS),
+    p.add_argument("--checkers", default=",".join(D.DEFAULT_CHECKERS),
                    help="comma-separated proof checkers to run (native, python, drup); "
                         "default: all, within their size limits")
     p.add_argument("--no-regenerate", action="store_true",
@@ -92,7 +92,7 @@ def _checkers(text):
     if not names:
         raise InputError("--checkers: give at least one of native, python, drup")
     for c in names:
-        if c not in drat.CHECKERS:
+        if c not in D.CHECKERS:
             raise InputError(f"--checkers: unknown checker {c!r} (native, python, drup)")
     return names
 
@@ -172,7 +172,7 @@ def run_verify(args):
           + (f", budget {b.seconds:g} s" if b is not None and b.seconds else ""),
           file=sys.stderr, flush=True)
     reports = []
-    with drat.checker_time_limit(limits):
+    with D.checker_time_limit(limits):
         for k, p in enumerate(paths, 1):
             rep = _verify_one(p, kw, args.memory_mb)
             reports.append(rep)
