@@ -26,7 +26,8 @@ from ..errors import InputError
 from . import drat
 from .jsonio import dumps, load
 
-__all__ = ["unsat_claim", "require_f", "check_into", "proof_record", "write_claim"]
+__all__ = ["unsat_claim", "require_f", "checker_policy", "check_into", "proof_record",
+           "write_claim"]
 
 
 def unsat_claim(bundle, takes, requires=None):
@@ -44,6 +45,12 @@ def require_f(encoding, who):
     """Refuse an ``encoding`` with symmetry breaks: a proof of it is not one of ``F``."""
     if encoding.sb_ranges or encoding.info.get("symmetry"):
         raise InputError(f"{who}: the encoding carries symmetry breaks; it is not F")
+
+
+def checker_policy(policy, claim):
+    """``policy``, or the default one for ``claim`` (a headline claim allows
+    the slower checkers more work): the one place the adders name it."""
+    return policy or drat.Budget(headline=bool(claim.get("headline")))
 
 
 def check_into(directory, files, proof_text, *, checkers, budget, what):

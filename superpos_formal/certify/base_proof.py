@@ -7,7 +7,8 @@ proofs for the committed claims.
 """
 
 from . import drat
-from .attach import check_into, proof_record, require_f, unsat_claim, write_claim
+from .attach import (check_into, checker_policy, proof_record, require_f, unsat_claim,
+                     write_claim)
 from .certificate import BASE, KIND_F, _has_breaks, base_options
 from .manifest import rewritten_bundle
 
@@ -32,7 +33,7 @@ def attach_base_proof(bundle, proof_path, encoding, *, solve_seconds, solver,
     with rewritten_bundle(bundle, ".base-") as work:
         dimacs = encoding.to_dimacs()
         proof_text = drat.read_text(proof_path)
-        budget = budget or drat.Budget(headline=bool(claim.get("headline")))
+        budget = checker_policy(budget, claim)
         recs = check_into(work / BASE, {"formula.cnf.gz": dimacs}, proof_text,
                           checkers=checkers, budget=budget, what="proof of F")
         claim["certificate_kind"] = KIND_F

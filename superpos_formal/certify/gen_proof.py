@@ -12,7 +12,8 @@ import json
 from ..encode.lexleader import automorphism_failure, perm_failure
 from ..errors import InputError
 from . import drat
-from .attach import check_into, proof_record, require_f, unsat_claim, write_claim
+from .attach import (check_into, checker_policy, proof_record, require_f, unsat_claim,
+                     write_claim)
 from .certificate import KIND_GENERATORS, CertificateReport, base_options
 from .manifest import rewritten_bundle
 from .generators import GEN, check_generator_proof, formula_with_sb, generators_doc
@@ -53,7 +54,7 @@ def attach_generator_proof(bundle, base, gens, proof_path, *, solve_seconds, sol
         gtext = json.dumps(generators_doc(gens, base.nvars), separators=(",", ":")) + "\n"
         dimacs = drat.clauses_to_dimacs(clauses, top)
         proof_text = drat.read_text(proof_path)
-        budget = budget or drat.Budget(headline=bool(claim.get("headline")))
+        budget = checker_policy(budget, claim)
         recs = check_into(work / GEN, {"generators.json.gz": gtext, "formula.cnf.gz": dimacs},
                           proof_text, checkers=checkers, budget=budget,
                           what="proof of F and SB (generators)")

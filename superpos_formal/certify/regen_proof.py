@@ -43,7 +43,7 @@ def record_regenerable_proof(bundle, encoding, proof_path, *, options, solve_sec
     bundle, claim = unsat_claim(bundle, "takes a proof of F")
     require_f(encoding, "record_regenerable_proof")
     text = drat.read_text(proof_path)
-    recs = drat.check_drat(encoding, text=text, checkers=("native",), budget=drat.Budget())
+    recs = drat.check_drat(encoding, text=text, checkers=("native",))
     drat.require_verified(recs, "proof of F")
     stats = drat.proof_stats(text)
     stats.update(sha256=drat.sha256_text(text), gz_bytes=len(drat.gzip_bytes(text)))
@@ -118,7 +118,7 @@ def check_regenerable_proof(claim, encode, rep, allowed_options, regenerate_proo
         if drat.sha256_text(text) != meta["proof"].get("sha256"):
             rep.notes.append("regenerated proof of F differs from the recorded sha256 "
                              "(another solver build); checked as it is")
-        recs = drat.check_drat(base, text=text, checkers=("native",), budget=drat.Budget())
+        recs = drat.check_drat(base, text=text, checkers=("native",))
     for r in recs:
         rep.checks.append(f"F(regenerated):{r.checker}:{r.verdict.lower()}")
         if r.verdict != drat.VERIFIED:
