@@ -57,9 +57,11 @@ SHARED_CODE = "shared-code family"
 
 @dataclass
 class Collected:
-    """Everything one report states, before any of it is rendered."""
+    """Everything one report states, before any of it is rendered
+    (``registry``: the best-known registry directory read, or None)."""
 
     inputs: dict
+    registry: Path = None
     certs: list = field(default_factory=list)
     cons: list = field(default_factory=list)
     fams: list = field(default_factory=list)
@@ -75,7 +77,8 @@ def collect(*, quick, proofs, data, family_data, best_known, certified, log=None
     if bk_dir is not None:
         refuse_unverified_registry(bk_dir)
     got = Collected(inputs={"proofs": [_shown(r) for r in roots],
-                            "registry": _shown(bk_dir) if bk_dir is not None else None})
+                            "registry": _shown(bk_dir) if bk_dir is not None else None},
+                    registry=bk_dir)
     got.certs = collect_certified(roots) if roots else []
     if log:
         log("read certified minima from " + (", ".join(got.inputs["proofs"]) or "nowhere "
