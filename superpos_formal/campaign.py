@@ -41,6 +41,7 @@ from .options import SolveOptions
 from .results import Mode, Status, bounds_label
 from .solve.family import min_neurons_family
 from .solve.search import min_neurons
+from .tables import pipe_table
 from .tasks import Family, all_pairs, build_family, build_task
 
 __all__ = ["load_campaign", "run_campaign", "run_cell", "render_table", "check_record",
@@ -552,8 +553,8 @@ def render_table(camp, records):
              f"Per-solve limit: {camp.get('time_limit')} s. Answers per width: "
              "S = SAT (verified network), U = UNSAT (DRAT proof checked by dratify's "
              "native engine unless marked unchecked), ? = UNKNOWN (limit), with seconds.",
-             "", "| subject | shape | per-n answers | minimum n | best: params nz / bits | bundle |",
-             "|---|---|---|---|---|---|"]
+             ""]
+    rows = []
     for r in records:
         sh = r["cell"]["shape"]
         shape = Shape.from_dict(dict(sh, n=1))
@@ -581,5 +582,7 @@ def render_table(camp, records):
         if r.get("error"):
             # a failed attempt: no answer, rerun by the next campaign run
             mn = f"UNKNOWN (the attempt failed: {r['error'][:80]}; rerun)"
-        lines.append(f"| {label} | {shp} | {per} | {mn} | {best} | {bundle} |")
+        rows.append([label, shp, per, mn, best, bundle])
+    lines.append(pipe_table(rows, ["subject", "shape", "per-n answers", "minimum n",
+                                   "best: params nz / bits", "bundle"]))
     return "\n".join(lines) + "\n"

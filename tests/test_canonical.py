@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pysat.solvers import Solver
 
-from superpos_formal.certify.symmetry_check import (check_full, check_sb,
-                                                    primary_assignment, sb_clauses)
+from symmetry_check import (check_full, check_sb,
+                            primary_assignment, sb_clauses)
 from superpos_formal.encode.canonical import (canonicalise, canonicalise_family,
                                               function_of)
 from superpos_formal.encode.sat import encode_family_sat, encode_sat

@@ -33,7 +33,9 @@ PACKAGES = {"encode": "encode", "solve": "solve", "certify": "certify", "cli": "
             "bounds": "model", "constructions": "model",
             # exporters and importers for torch/ONNX: they read bundles
             # (certify) and repair by SAT (solve), so they sit with the api
-            "bridge": "api"}
+            "bridge": "api",
+            # the report by role (collect, analysis, render, plots): report.py runs them
+            "reporting": "api"}
 
 #: top-level modules
 MODULES = {
@@ -41,7 +43,7 @@ MODULES = {
     "tasks": "model", "codes": "model", "network": "model", "verify": "model",
     "schema": "model", "shape": "model", "graph": "model", "bounds": "model", "fit": "model",
     "budget": "model", "sizes": "model", "inputs": "model", "options": "model",
-    "request": "model",
+    "request": "model", "tables": "model",
     "campaign": "api", "api": "api", "report": "api", "store": "api",
     "distributed": "api",
     # the package itself re-exports the api (the front door)

@@ -189,3 +189,21 @@ def test_report_budget_cuts_with_exit_124(tmp_path, capsys):
     assert rc == 124 and time.time() - t0 < 10
     err = capsys.readouterr().err
     assert "budget of 0.5 s reached during" in err
+
+
+def test_certified_table_renders_a_row_literally():
+    """The rendering half of the report on a hand-written row (no collection)."""
+    from superpos_formal.reporting.render import certified_table
+    row = {"campaign": "c", "subject": "uand(m=3)", "mode": "explicit", "activation": "relu",
+           "L": 1, "B": 2, "B_bias": 1, "B_code": None, "s": 2, "n": 3, "n_lb": 2,
+           "kind": "minimum", "sha256_sat_manifest": "ab", "sha256_unsat_manifest": None}
+    upper = dict(row, kind="sat-only", n=4, sha256_unsat_manifest="cd")
+    assert certified_table([row, upper]).splitlines()[2:] == [
+        "| c | uand(m=3) | explicit/relu L=1 B=2 B_bias=1 B_code=None s=2 | 3 | 2 | `ab` | - |",
+        "| c | uand(m=3) | explicit/relu L=1 B=2 B_bias=1 B_code=None s=2 | <= 4 | 2 | `ab` "
+        "| `cd` |"]
+
+
+def test_best_known_section_without_a_registry_says_so():
+    from superpos_formal.reporting.render import best_known_section
+    assert best_known_section([])[-1].splitlines()[-1].startswith("| (no registry found) |")

@@ -6,20 +6,17 @@ directory certifies and how ``superpos verify`` checks it;
 proofs for the committed claims.
 """
 
-import json
-import shutil
-from pathlib import Path
-
-from ..errors import InputError
-from . import drat as D
-from .manifest import rewritten_bundle
+from . import drat
+from .attach import (check_into, checker_policy, proof_record, require_f, unsat_claim,
+                     write_claim)
 from .certificate import BASE, KIND_F, _has_breaks, base_options
+from .manifest import rewritten_bundle
 
 __all__ = ["attach_base_proof"]
 
 
 def attach_base_proof(bundle, proof_path, encoding, *, solve_seconds, solver,
-                      checkers=D.DEFAULT_CHECKERS, budget=None, whole_family=False):
+                      checkers=drat.DEFAULT_CHECKERS, budget=None, whole_family=False):
     """Add a checked proof of ``F`` (``encoding``: the base formula) to ``bundle``.
 
     The bundle is rebuilt in a temporary sibling directory and swapped in
@@ -30,39 +27,24 @@ def attach_base_proof(bundle, proof_path, encoding, *, solve_seconds, solver,
     ``whole_family``: ``encoding`` is ``F`` of the whole family, not of the
     claim's subfamily (:func:`~superpos_formal.certify.certificate.base_options`).
     """
-    bundle = Path(bundle)
-    claim = json.loads((bundle / "claim.json").read_text())
-    if claim.get("answer") != "UNSAT" or not _has_breaks(claim.get("options") or {}):
-        raise InputError(f"{bundle}: only an UNSAT claim with symmetry breaks needs a base proof")
-    if encoding.sb_ranges or encoding.info.get("symmetry"):
-        raise InputError("attach_base_proof: the encoding carries symmetry breaks; it is not F")
+    bundle, claim = unsat_claim(bundle, "with symmetry breaks needs a base proof",
+                                requires=lambda c: _has_breaks(c.get("options") or {}))
+    require_f(encoding, "attach_base_proof")
     with rewritten_bundle(bundle, ".base-") as work:
-        bdir = work / BASE
-        if bdir.exists():
-            shutil.rmtree(bdir)
-        bdir.mkdir()
         dimacs = encoding.to_dimacs()
-        proof_text = D.read_text(proof_path)
-        D.write_gz(bdir / "formula.cnf.gz", dimacs)
-        D.write_gz(bdir / "proof.drat.gz", proof_text)
-        budget = budget or D.CheckerPolicy(headline=bool(claim.get("headline")))
-        recs = D.check_drat(bdir / "formula.cnf.gz", bdir / "proof.drat.gz", checkers, budget)
-        D.require_verified(recs, "proof of F")
-        (bdir / "logs").mkdir()  # after the check: no logs of a rejected proof
-        for r in recs:
-            (bdir / "logs" / f"{r.checker}.log").write_text(r.log)
+        proof_text = drat.read_text(proof_path)
+        budget = checker_policy(budget, claim)
+        recs = check_into(work / BASE, {"formula.cnf.gz": dimacs}, proof_text,
+                          checkers=checkers, budget=budget, what="proof of F")
         claim["certificate_kind"] = KIND_F
         # the proof is now in the bundle: a record of how to regenerate it
         # would be a second, unchecked-by-CI account of the same certificate
         claim.pop("regenerable_proof", None)
         claim["base_proof"] = {
             "options": base_options(claim.get("options") or {}, whole_family),
-            "formula": {"sha256": D.sha256_text(dimacs), "nvars": encoding.nvars,
+            "formula": {"sha256": drat.sha256_text(dimacs), "nvars": encoding.nvars,
                         "clauses": len(encoding.clauses)},
-            "proof": D.proof_stats(proof_text),
-            "solver": solver,
-            "checks": [r.to_dict() for r in recs],
-            "timings": {"solve_seconds": round(float(solve_seconds), 3),
-                        "check_seconds": {r.checker: round(r.seconds, 3) for r in recs}}}
-        (work / "claim.json").write_text(json.dumps(claim, indent=1, sort_keys=True) + "\n")
+            "proof": drat.proof_stats(proof_text),
+            **proof_record(recs, solver, solve_seconds)}
+        write_claim(work, claim)
     return bundle

@@ -62,12 +62,13 @@ from ..network import Network
 from ..schema import (family_from_dict, family_to_dict, network_from_dict, network_to_dict,
                       task_from_dict, task_to_dict)
 from ..shape import Shape
+from ..tables import pipe_table
 from ..tasks import Family, Task, explicit_family
 from ..verify import verify
 from . import drat as D
-from .bundle import BundleReport, _dumps, make_bundle, verify_bundle
+from .bundle import BundleReport, make_bundle, verify_bundle
 from .claims import OPTIONS, RESTRICTION, parse_claim
-from .jsonio import load
+from .jsonio import dumps, load
 
 __all__ = ["FORMAT", "EXPORT_FORMAT", "slug", "bounds_of", "lower_bound", "make_entry",
            "check_entry", "write_bundle", "entry_key", "entry_counts", "better", "subject_of",
@@ -724,7 +725,7 @@ def write_exports(entries, registry_dir="search/best-known", runs=None):
             "entries": [{k: v for k, v in e.items() if k != "networks"} for e in entries]}
     if runs is not None:
         body["runs"] = {slug_of(e): runs.get(entry_key(e), []) for e in entries}
-    for name, text in (("registry.json", _dumps(body)),
+    for name, text in (("registry.json", dumps(body)),
                        ("registry.csv", render_csv(entries)),
                        ("README.md", render(entries, runs))):
         tmp = d / f".{name}.tmp"
@@ -800,10 +801,8 @@ def render(entries, runs=None):
         "(every entry; its networks are in the bundles), `registry.csv`, and this "
         "table. Regenerate with `sh search/best-known/run.sh`.",
         "",
-        "| subject | bounds | start n / nz / bits | best n / nz / bits | lower bound | "
-        "certified min | minimality | provenance | bundle |",
-        "|---|---|---|---|---|---|---|---|---|",
     ]
+    rows = []
     for d in sorted(entries, key=slug_of):
         s, b, p = d["start"], d["best"], d["provenance"]
         cm = d["certified_minimum"]
@@ -812,23 +811,23 @@ def render(entries, runs=None):
             of = (d.get("family") or {}).get("sample", {}).get("of", {})
             subj += (f" (SAMPLE of {of.get('kind', '?')}(m={of.get('m')}"
                      f"{', m_out=' + str(of['m_out']) if 'm_out' in of else ''}))")
-        lines.append(
-            f"| {subj} | {bounds_text(d['bounds'])} | "
-            f"{s['hidden_neurons']} / {s['params_nonzero']} / {s['bits']} ({s['name']}) | "
-            f"{b['hidden_neurons']} / {b['params_nonzero']} / {b['bits']} | "
-            f"{d['lower_bound']['n']} | {'-' if cm is None else cm['n']} | "
-            f"{d['minimality']} | seed {p['seed']}, {p['steps']} steps, {p['seconds']} s "
-            f"({p['stopped']}) | {b['bundle']} |")
+        rows.append([
+            subj, bounds_text(d['bounds']),
+            f"{s['hidden_neurons']} / {s['params_nonzero']} / {s['bits']} ({s['name']})",
+            f"{b['hidden_neurons']} / {b['params_nonzero']} / {b['bits']}",
+            d['lower_bound']['n'], '-' if cm is None else cm['n'], d['minimality'],
+            f"seed {p['seed']}, {p['steps']} steps, {p['seconds']} s ({p['stopped']})",
+            b['bundle']])
+    lines.append(pipe_table(rows, ["subject", "bounds", "start n / nz / bits",
+                                   "best n / nz / bits", "lower bound", "certified min",
+                                   "minimality", "provenance", "bundle"]))
     if runs:
         lines += ["", "## Improvement over each starting network",
                   "",
                   "Every recorded run (store table `best_known_runs`): the start's width "
                   "and the width the search reached from it (best over runs).", "",
-                  "| subject | bounds | start -> best found (hidden neurons) |",
-                  "|---|---|---|"]
-        for d in sorted(entries, key=slug_of):
-            rs = runs.get(entry_key(d))
-            if rs:
-                lines.append(f"| {d['subject']} | {bounds_text(d['bounds'])} | "
-                             f"{_runs_text(rs)} |")
+                  pipe_table([[d['subject'], bounds_text(d['bounds']), _runs_text(rs)]
+                              for d in sorted(entries, key=slug_of)
+                              if (rs := runs.get(entry_key(d)))],
+                             ["subject", "bounds", "start -> best found (hidden neurons)"])]
     return "\n".join(lines) + "\n"

@@ -29,23 +29,15 @@ True
 import time
 from pathlib import Path
 
-from . import drat as D
+from . import drat
 from .claimcheck import NETWORK_SET_FORMAT, BundleReport, verify_claim
 from .claims import CLAIM_FORMAT, QUANTITIES, QUESTIONS
 from .make import make_bundle
 from .manifest import check_manifest, write_manifest
 from .minclaim import (MINIMUM_FORMAT, looks_like_minimum, make_minimum, verify_minimum,
                       verify_orphan, write_minimum_manifest)
-from .claims import CERTIFICATES, CLAIM_VERSION, register_certificate
-from .jsonio import dumps as _dumps
-from .jsonio import load as _load
-from .jsonio import write as _write
+from .claims import CERTIFICATES, register_certificate
 from .regen import ENCODERS, register_encoder
-from .regen import encode as _encode
-from .regen import encoder as _encoder
-
-#: compatibility names used by certify/cubes.py
-VERSION = CLAIM_VERSION
 
 __all__ = [
     "CLAIM_FORMAT", "MINIMUM_FORMAT", "NETWORK_SET_FORMAT", "QUESTIONS", "QUANTITIES",
@@ -55,7 +47,7 @@ __all__ = [
 ]
 
 
-def verify_bundle(path, *, checkers=D.DEFAULT_CHECKERS, regenerate=True, budget=None,
+def verify_bundle(path, *, checkers=drat.DEFAULT_CHECKERS, regenerate=True, budget=None,
                   max_unzipped=None):
     """Re-check a bundle (or a minimum directory); returns a :class:`BundleReport`.
 

@@ -18,16 +18,14 @@ note say that the claim needs no side argument. CI does not do this (it
 takes minutes per claim).
 """
 
-import json
 import os
 import tempfile
-from pathlib import Path
 
-from ..errors import InputError
 from ..solve.runner import solve_cnf
-from . import drat as D
-from .regen import regenerate_base
+from . import drat
+from .attach import proof_record, require_f, unsat_claim, write_claim
 from .manifest import rewritten_bundle
+from .regen import regenerate_base
 
 __all__ = ["REGEN", "record_regenerable_proof", "check_regenerable_proof"]
 
@@ -42,26 +40,20 @@ def record_regenerable_proof(bundle, encoding, proof_path, *, options, solve_sec
     The proof is checked with the native engine first (SoundnessError if
     rejected); the bundle is rewritten in a temporary sibling and renamed.
     """
-    bundle = Path(bundle)
-    claim = json.loads((bundle / "claim.json").read_text())
-    if claim.get("answer") != "UNSAT":
-        raise InputError(f"{bundle}: only an UNSAT claim takes a proof of F")
-    if encoding.sb_ranges or encoding.info.get("symmetry"):
-        raise InputError("record_regenerable_proof: the encoding carries symmetry breaks")
-    text = D.read_text(proof_path)
-    recs = D.check_drat(encoding, text=text, checkers=("native",), budget=D.CheckerPolicy())
-    D.require_verified(recs, "proof of F")
-    stats = D.proof_stats(text)
-    stats.update(sha256=D.sha256_text(text), gz_bytes=len(D.gzip_bytes(text)))
+    bundle, claim = unsat_claim(bundle, "takes a proof of F")
+    require_f(encoding, "record_regenerable_proof")
+    text = drat.read_text(proof_path)
+    recs = drat.check_drat(encoding, text=text, checkers=("native",))
+    drat.require_verified(recs, "proof of F")
+    stats = drat.proof_stats(text)
+    stats.update(sha256=drat.sha256_text(text), gz_bytes=len(drat.gzip_bytes(text)))
     claim[REGEN] = {
         "options": options,
-        "formula": {"sha256": D.sha256_text(encoding.to_dimacs()), "nvars": encoding.nvars,
-                    "clauses": len(encoding.clauses)},
-        "proof": stats, "solver": solver,
-        "checks": [r.to_dict() for r in recs],
-        "timings": {"solve_seconds": round(float(solve_seconds), 3)}}
+        "formula": {"sha256": drat.sha256_text(encoding.to_dimacs()),
+                    "nvars": encoding.nvars, "clauses": len(encoding.clauses)},
+        "proof": stats, **proof_record(recs, solver, solve_seconds, check_seconds=False)}
     with rewritten_bundle(bundle, ".regen-") as work:
-        (work / "claim.json").write_text(json.dumps(claim, indent=1, sort_keys=True) + "\n")
+        write_claim(work, claim)
     return bundle
 
 
@@ -100,7 +92,7 @@ def check_regenerable_proof(claim, encode, rep, allowed_options, regenerate_proo
         base = regenerate_base(encode, meta["options"], rep)
         if base is None:
             return
-        if D.sha256_text(base.to_dimacs()) != meta["formula"].get("sha256"):
+        if drat.sha256_text(base.to_dimacs()) != meta["formula"].get("sha256"):
             rep.failures.append(f"regenerate F: the formula differs from "
                                 f"{REGEN}.formula.sha256 (the record is not of a proof "
                                 f"of this claim's F)")
@@ -122,14 +114,14 @@ def check_regenerable_proof(claim, encode, rep, allowed_options, regenerate_proo
         if res.status != "UNSAT":
             rep.failures.append(f"regenerate proof of F: the solver answered {res.status}")
             return
-        text = D.read_text(proof)
-        if D.sha256_text(text) != meta["proof"].get("sha256"):
+        text = drat.read_text(proof)
+        if drat.sha256_text(text) != meta["proof"].get("sha256"):
             rep.notes.append("regenerated proof of F differs from the recorded sha256 "
                              "(another solver build); checked as it is")
-        recs = D.check_drat(base, text=text, checkers=("native",), budget=D.CheckerPolicy())
+        recs = drat.check_drat(base, text=text, checkers=("native",))
     for r in recs:
         rep.checks.append(f"F(regenerated):{r.checker}:{r.verdict.lower()}")
-        if r.verdict != D.VERIFIED:
+        if r.verdict != drat.VERIFIED:
             rep.failures.append(f"regenerated proof of F: {r.checker} {r.verdict} "
                                 f"({r.reason})")
             return

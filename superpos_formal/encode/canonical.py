@@ -4,7 +4,7 @@ Every symmetry break the SAT encoder emits (:mod:`superpos_formal.encode.sat`,
 :mod:`superpos_formal.encode.symmetry`) is sound because *every* admissible
 network (or family solution) has an equivalent one that satisfies it. This
 module builds that equivalent one, so the argument can be tested against the
-clauses actually emitted (:mod:`superpos_formal.certify.symmetry_check`):
+clauses actually emitted (``tests/symmetry_check.py``):
 
 * :func:`canonicalise` -- one network of a shape, for the breaks of one
   instance formula (hidden-neuron lex in every layer, code signs and

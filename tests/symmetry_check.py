@@ -1,4 +1,4 @@
-"""Check a network (or family solution) against the emitted symmetry-break clauses.
+"""Test helper: check a network (or family solution) against the emitted symmetry-break clauses.
 
 The symmetry breaks are sound because every solution has an equivalent one
 that satisfies them (:mod:`superpos_formal.encode.canonical` builds it). This
@@ -30,7 +30,7 @@ Examples
 
 from pysat.solvers import Solver
 
-from ..encode.ints import IntVar, TRUE
+from superpos_formal.encode.ints import IntVar, TRUE
 
 __all__ = ["primary_assignment", "check_sb", "check_full", "sb_clauses"]
 
