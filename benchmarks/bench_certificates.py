@@ -25,7 +25,7 @@ For each UNSAT bundle under ``proofs/`` (or the paths given):
 Prints one Markdown row per claim (sizes, seconds, the ratio of the two
 solves) and writes ``--csv``. With ``--attach`` a route-2 proof whose gzip is
 at most ``--max-bytes`` is added to the bundle as ``base/``
-(:func:`superpos_formal.certify.base_proof.attach_base_proof`), which makes
+(:func:`superpos_formal.certify.proofcheck.add_base_proof.attach_base_proof`), which makes
 the claim's certificate kind "proof of F". Timings are taken on whatever
 machine load there is; run with ``nice``.
 
@@ -41,13 +41,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from superpos_formal.certify.base_proof import attach_base_proof
-from superpos_formal.certify.gen_proof import attach_generator_proof, generator_f_options
-from superpos_formal.certify.generators import formula_with_sb
-from superpos_formal.certify.minclaim import write_minimum_manifest
+from superpos_formal.certify.proofcheck.add_base_proof import attach_base_proof
+from superpos_formal.certify.proofcheck.add_generator_proof import attach_generator_proof, generator_f_options
+from superpos_formal.certify.proofcheck.generators import formula_with_sb
+from superpos_formal.certify.bundles.minimum_claim import write_minimum_manifest
 from superpos_formal.encode.automorphisms import syntactic_generators
-from superpos_formal.certify.certificate import base_options
-from superpos_formal.certify.drat import CheckerPolicy, check_drat, gzip_bytes, proof_stats, read_text
+from superpos_formal.certify.bundles.certificate_kind import base_options
+from superpos_formal.certify.proofcheck.drat import CheckerPolicy, check_drat, gzip_bytes, proof_stats, read_text
 from superpos_formal.encode.sat import encode_family_sat, encode_sat
 from superpos_formal.schema import family_from_dict, task_from_dict
 from superpos_formal.shape import Shape

@@ -309,7 +309,7 @@ def _ours_child(tool, cell_name, limit, prev_dir):
         sys.path.insert(0, prev_dir)
     import bench_frontier as fresh  # the suite, built with the fresh package
     import superpos_formal
-    from superpos_formal.certify.check import check_unsat as fresh_check
+    from superpos_formal.certify.proofcheck.unsat import check_unsat as fresh_check
     from superpos_formal.solve.family import decide_family as fresh_family
     from superpos_formal.solve.search import decide as fresh_decide
     if prev_dir and not superpos_formal.__file__.startswith(prev_dir):

@@ -15,7 +15,7 @@ import statistics
 import sys
 import tempfile
 
-from superpos_formal.certify.drat import CheckerPolicy, check_drat, proof_stats, read_text
+from superpos_formal.certify.proofcheck.drat import CheckerPolicy, check_drat, proof_stats, read_text
 from superpos_formal.encode.sat import encode_family_sat, encode_sat
 from superpos_formal.shape import Shape
 from superpos_formal.solve.runner import solve_cnf

@@ -46,7 +46,7 @@ from pathlib import Path
 from dask.distributed import Client, LocalCluster
 
 from superpos_formal.certify.cubes import cube_and_conquer
-from superpos_formal.certify.drat import check_drat, require_verified
+from superpos_formal.certify.proofcheck.drat import check_drat, require_verified
 from superpos_formal.distributed import run_campaign_store
 from superpos_formal.encode.sat import encode_sat
 from superpos_formal.shape import Shape
@@ -393,7 +393,7 @@ def run_context():
 
     import dask
     import distributed
-    from superpos_formal.certify.drat import checker_versions
+    from superpos_formal.certify.proofcheck.drat import checker_versions
     from superpos_formal.solve.runner import DEFAULT_SOLVER, solver_version
 
     cpu = "unknown CPU"

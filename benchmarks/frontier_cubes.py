@@ -149,7 +149,7 @@ def main():
     elif res.status == "SAT" and a.bundle:
         from types import SimpleNamespace
 
-        from superpos_formal.certify.make import make_bundle
+        from superpos_formal.certify.bundles.make_claim import make_bundle
 
         # the networks were verified by cube_and_conquer; make_bundle
         # verifies them again before writing
@@ -202,7 +202,7 @@ def status_only(a, task, family, shape, label, question):
     """The lookahead cubes of the cell and, per cube, what the work folder
     holds (a refuted cube's stored answer; its proof is checked again when a
     run takes it, and by the bundle): the progress of earlier runs."""
-    from superpos_formal.certify import drat as D
+    from superpos_formal.certify.proofcheck import drat as D
     from superpos_formal.certify.cubes import CubeWork
     from superpos_formal.solve.cubes import Lookahead, split_candidates
 

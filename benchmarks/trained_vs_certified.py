@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 
 from superpos_formal.bridge.importer import exact_outputs  # noqa: E402
-from superpos_formal.certify.bundle import find_bundles  # noqa: E402
+from superpos_formal.certify.bundles.verify import find_bundles  # noqa: E402
 from superpos_formal.tasks import permutation_family, uand  # noqa: E402
 
 SEEDS = 4

@@ -2,10 +2,10 @@
 
 Reads every search/results/*.jsonl record that carries a bundle, and states
 each claim exactly as ``superpos verify`` displays it (read from the bundle's
-own ``claim.json`` by :func:`superpos_formal.certify.claims.parse_claim`:
+own ``claim.json`` by :func:`superpos_formal.certify.bundles.claims.parse_claim`:
 subject, every bound, every option that changes or relaxes the question)
 and the certificate kind its refutation's ``claim.json`` states (checked by
-``superpos verify``; certify/certificate.py).
+``superpos verify``; certify/bundles/certificate_kind.py).
 Run from the repository root:
 
     PYTHONPATH=$PWD python search/claims_table.py > /tmp/claims.md
@@ -14,7 +14,7 @@ Run from the repository root:
 import json
 from pathlib import Path
 
-from superpos_formal.certify.claims import parse_claim
+from superpos_formal.certify.bundles.claims import parse_claim
 
 
 def _claim(bundle):

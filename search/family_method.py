@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from superpos_formal.certify.minimum import bundle_decision  # noqa: E402
+from superpos_formal.certify.from_answer import bundle_decision  # noqa: E402
 from superpos_formal.results import Status  # noqa: E402
 from superpos_formal.shape import Shape  # noqa: E402
 from superpos_formal.solve.equivariant import decide_family_orbits  # noqa: E402

@@ -59,13 +59,13 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from . import tasks as T
-from .certify.drat import CheckerPolicy
+from . import tasks
+from .certify.proofcheck.drat import CheckerPolicy
 from .certify.best_known import registry_file, verify_registry
-from .certify.bundle import verify_bundle
-from .certify.check import check_unsat
-from .certify.claimcheck import BundleReport
-from .certify.minimum import bundle_decision, bundle_minimum
+from .certify.bundles.verify import verify_bundle
+from .certify.proofcheck.unsat import check_unsat
+from .certify.bundles.check_claim import BundleReport
+from .certify.from_answer import bundle_decision, bundle_minimum
 from .codes import check_codes
 from .errors import InputError
 from .options import SolveOptions
@@ -88,7 +88,7 @@ from .verify import Verification
 from .verify import verify as _verify_network
 
 #: what a question is about
-Subject = Union[T.Task, T.Family]
+Subject = Union[tasks.Task, tasks.Family]
 #: a file or folder
 PathLike = Union[str, Path]
 #: a question's ``shape`` argument: a Shape, its width, or None (width 1)
@@ -110,7 +110,7 @@ __all__ = [
 
 # ------------------------------------------------------------------ tasks
 
-def task(kind: str, m: int, **kw: Any) -> T.Task:
+def task(kind: str, m: int, **kw: Any) -> tasks.Task:
     """Any built-in task by name (the CLI's ``superpos task KIND``).
 
     Parameters
@@ -138,10 +138,10 @@ def task(kind: str, m: int, **kw: Any) -> T.Task:
     >>> task("xor_pairs", 3, pairs="0-1").outputs[4]
     (0,)
     """
-    return T.build_task(kind, m, **kw)
+    return tasks.build_task(kind, m, **kw)
 
 
-def family(kind: str, m: int, **kw: Any) -> T.Family:
+def family(kind: str, m: int, **kw: Any) -> tasks.Family:
     """Any built-in family by name (the CLI's ``superpos family KIND``).
 
     Parameters
@@ -168,10 +168,10 @@ def family(kind: str, m: int, **kw: Any) -> T.Family:
     >>> family("pair-sets", 4, m_out=2).size
     15
     """
-    return T.build_family(kind, m, **kw)
+    return tasks.build_family(kind, m, **kw)
 
 
-def uand(m: int, s: int = 2) -> T.Task:
+def uand(m: int, s: int = 2) -> tasks.Task:
     """The universal AND of ``m`` features: all ``C(m, 2)`` pairwise ANDs.
 
     Parameters
@@ -196,10 +196,10 @@ def uand(m: int, s: int = 2) -> T.Task:
     >>> t.m, t.m_out, t.s, len(t.inputs)
     (4, 6, 2, 11)
     """
-    return T.uand(m, s)
+    return tasks.uand(m, s)
 
 
-def permutations(m: int, s: int = 1) -> T.Family:
+def permutations(m: int, s: int = 1) -> tasks.Family:
     """The family of all ``m!`` permutations of ``m`` features.
 
     Parameters
@@ -223,10 +223,10 @@ def permutations(m: int, s: int = 1) -> T.Family:
     >>> permutations(3).size
     6
     """
-    return T.build_family("permutations", m, s=s)
+    return tasks.build_family("permutations", m, s=s)
 
 
-def pair_sets(m: int, m_out: int, s: int = 2, op: str = "and") -> T.Family:
+def pair_sets(m: int, m_out: int, s: int = 2, op: str = "and") -> tasks.Family:
     """The family of all ``m'``-sets of pairs over ``m`` features (2-AND).
 
     Parameters
@@ -254,10 +254,10 @@ def pair_sets(m: int, m_out: int, s: int = 2, op: str = "and") -> T.Family:
     >>> pair_sets(4, 2).size, pair_sets(4, 1, op="xor").name
     (15, "xor_pair_sets(m=4,m'=1,s=2)")
     """
-    return T.build_family("pair-sets", m, m_out=m_out, s=s, op=op)
+    return tasks.build_family("pair-sets", m, m_out=m_out, s=s, op=op)
 
 
-def identity(m: int, s: int = 1) -> T.Task:
+def identity(m: int, s: int = 1) -> tasks.Task:
     """``y = x`` on ``m`` features: the representation task.
 
     Parameters
@@ -280,10 +280,10 @@ def identity(m: int, s: int = 1) -> T.Task:
     >>> identity(3).m_out
     3
     """
-    return T.identity(m, s)
+    return tasks.identity(m, s)
 
 
-def parity(m: int, s: Optional[int] = None) -> T.Task:
+def parity(m: int, s: Optional[int] = None) -> tasks.Task:
     """XOR of all ``m`` bits; dense inputs (``s = m``) by default.
 
     Parameters
@@ -306,10 +306,10 @@ def parity(m: int, s: Optional[int] = None) -> T.Task:
     >>> parity(2).outputs
     ((0,), (1,), (1,), (0,))
     """
-    return T.parity(m, s)
+    return tasks.parity(m, s)
 
 
-def majority(m: int, s: Optional[int] = None) -> T.Task:
+def majority(m: int, s: Optional[int] = None) -> tasks.Task:
     """Strict majority of ``m`` bits (a tie is 0); dense inputs by default.
 
     Parameters
@@ -332,10 +332,10 @@ def majority(m: int, s: Optional[int] = None) -> T.Task:
     >>> majority(3)((1, 1, 0))
     (1,)
     """
-    return T.majority(m, s)
+    return tasks.majority(m, s)
 
 
-def truth_table(m: int, s: int, outputs: Union[str, list]) -> T.Task:
+def truth_table(m: int, s: int, outputs: Union[str, list]) -> tasks.Task:
     """Any task, given as its truth table over ``X(m, s)`` in domain order.
 
     Parameters
@@ -363,7 +363,7 @@ def truth_table(m: int, s: int, outputs: Union[str, list]) -> T.Task:
     >>> truth_table(2, 2, "0,1,1,0").outputs == parity(2).outputs
     True
     """
-    return T.build_task("table", m, s=s, outputs=outputs)
+    return tasks.build_task("table", m, s=s, outputs=outputs)
 
 
 # ------------------------------------------------------------------ shapes
@@ -415,7 +415,7 @@ def shape(subject: Subject, n: int = 1, **kw: Any) -> Shape:
 
 
 def _is_family(subject):
-    return isinstance(subject, T.Family)
+    return isinstance(subject, tasks.Family)
 
 
 def _asked(shape, kw):
@@ -647,7 +647,7 @@ def _min_neurons_incremental(task, req, n_min, n_max):
                                    proof_dir=opts.proof_dir)
 
 
-def min_params(task: T.Task, shape: ShapeArg = None, *,
+def min_params(task: tasks.Task, shape: ShapeArg = None, *,
                options: Optional[SolveOptions] = None, **kw: Any) -> Answer:
     """The fewest nonzero parameters (``W, b, V, c``) at a fixed shape.
 
@@ -689,7 +689,7 @@ def min_params(task: T.Task, shape: ShapeArg = None, *,
                           [{k: r.get(k) for k in cols} for r in rows])
 
 
-def min_bits(task: T.Task, shape: ShapeArg = None, *, B_max: int = 6,
+def min_bits(task: tasks.Task, shape: ShapeArg = None, *, B_max: int = 6,
              bias_follows: Optional[bool] = None, options: Optional[SolveOptions] = None,
              **kw: Any) -> Answer:
     """The smallest weight bound ``B`` in ``0..B_max`` at width ``n``.
@@ -972,7 +972,7 @@ def verify(path: PathLike, *, checkers: Optional[tuple] = None, regenerate: bool
         512 MiB); a larger one fails.
     regenerate_proofs : bool
         Also re-solve and check the proofs of F that claims record as
-        regenerable (certify/regen_proof.py; minutes per claim).
+        regenerable (certify/proofcheck/regenerable_proof.py; minutes per claim).
 
     Returns
     -------
@@ -993,7 +993,7 @@ def verify(path: PathLike, *, checkers: Optional[tuple] = None, regenerate: bool
     return verify_bundle(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
 
 
-def check(network: Network, task: T.Task, tolerance: int = 0) -> Verification:
+def check(network: Network, task: tasks.Task, tolerance: int = 0) -> Verification:
     """Exhaustive exact check of a network against a task (``superpos check``).
 
     Parameters

@@ -31,8 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .certify.check import check_unsat
-from .certify.minimum import bundle_minimum
+from .certify.proofcheck.unsat import check_unsat
+from .certify.from_answer import bundle_minimum
 from .errors import InputError
 from .schema import load_json
 from .shape import Shape

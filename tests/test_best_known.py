@@ -251,7 +251,7 @@ def material(tmp_path_factory):
     2; permutations(3): 2), a genuine minimum of the *restricted* question
     uand(3) step B=2 with at most 11 nonzero parameters (3: n = 2 needs
     more), and the SAT bundles of the 2- and 3-neuron networks."""
-    from superpos_formal.certify.minclaim import make_minimum
+    from superpos_formal.certify.bundles.minimum_claim import make_minimum
     from superpos_formal.shape import Shape
     from superpos_formal.solve.search import decide
     root = tmp_path_factory.mktemp("repo")

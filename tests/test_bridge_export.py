@@ -21,7 +21,7 @@ pytest.importorskip("safetensors")
 from superpos_formal.bridge import export as X  # noqa: E402
 from superpos_formal.bridge._deps import need  # noqa: E402
 from superpos_formal.bridge.source import from_network, load_source  # noqa: E402
-from superpos_formal.certify.bundle import find_bundles  # noqa: E402
+from superpos_formal.certify.bundles.verify import find_bundles  # noqa: E402
 from superpos_formal.domain import domain  # noqa: E402
 from superpos_formal.errors import InputError  # noqa: E402
 from superpos_formal.network import Network  # noqa: E402
@@ -205,7 +205,7 @@ def test_torch_ops_then_proof_checker_in_one_process():
     # torch's first operation has the same effect on drup as onnxruntime:
     # importing superpos_formal first (which loads drup) keeps a later check alive
     code = ("import superpos_formal, torch; (torch.randn(64, 64) @ torch.randn(64, 64)).sum(); "
-            "import drup; from superpos_formal.certify.bundle import verify_bundle; "
+            "import drup; from superpos_formal.certify.bundles.verify import verify_bundle; "
             "r = verify_bundle('proofs/uand-explicit/uand-m3-s2-explicit-step-L1-B2-bias2-theta1', "
             "checkers=('drup',)); print(r.ok)")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 from pysat.examples.genhard import PHP
 
-from superpos_formal.certify import bundle as Bn
-from superpos_formal.certify import drat as D
+from superpos_formal.certify.bundles import verify as Bn
+from superpos_formal.certify.proofcheck import drat as D
 from superpos_formal.cli import main
 from superpos_formal.errors import InputError
 from superpos_formal.network import Network

@@ -12,11 +12,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from superpos_formal.certify import bundle as Bn
-from superpos_formal.certify import drat as D
-from superpos_formal.certify.base_proof import attach_base_proof
-from superpos_formal.certify.certificate import (KIND_ARGUMENT, KIND_F, KIND_GENERATORS,
-                                                 KIND_NETWORK)
+from superpos_formal.certify.bundles import verify as Bn
+from superpos_formal.certify.proofcheck import drat as D
+from superpos_formal.certify.proofcheck.add_base_proof import attach_base_proof
+from superpos_formal.certify.bundles.certificate_kind import (KIND_ARGUMENT, KIND_F, KIND_GENERATORS,
+                                                              KIND_NETWORK)
 from superpos_formal.cli.proofs import format_table
 from superpos_formal.encode.sat import encode_sat
 from superpos_formal.errors import InputError

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from superpos_formal.certify.bundle import find_bundles, verify_bundle
-from superpos_formal.certify.drat import CheckerPolicy
+from superpos_formal.certify.bundles.verify import find_bundles, verify_bundle
+from superpos_formal.certify.proofcheck.drat import CheckerPolicy
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 BUNDLES = ([p for p in find_bundles([PROOFS]) if p.relative_to(PROOFS).parts[0] not in ("work", "large")]
            if PROOFS.is_dir() else [])
 
-# base/ and gen/ proofs (certify/certificate.py): native only in CI; their python
+# base/ and gen/ proofs (certify/bundles/certificate_kind.py): native only in CI; their python
 # and drup verdicts at creation are in claim.json and base/logs/, gen/logs/
 CI_BUDGET = CheckerPolicy(python_max_lines=50_000, drup_max_additions=2_000,
                    drup_max_work=1_000_000, drup_headline_max_work=1_000_000,

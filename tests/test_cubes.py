@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from superpos_formal.certify.bundle import verify_bundle, write_manifest
+from superpos_formal.certify.bundles.verify import verify_bundle, write_manifest
 from superpos_formal.certify.cubes import cover_proof, cube_and_conquer, make_cube_bundle
-from superpos_formal.certify.drat import read_text, write_gz
+from superpos_formal.certify.proofcheck.drat import read_text, write_gz
 from superpos_formal.errors import InputError
 from superpos_formal.shape import Shape
 from superpos_formal.solve.cubes import split_cubes
@@ -220,13 +220,13 @@ def test_cube_cpu_is_process_cpu_not_elapsed(monkeypatch):
     import time as _time
 
     C = importlib.import_module("superpos_formal.certify.cubes")
-    real = C.D.check_drat
+    real = C.drat.check_drat
 
     def slow_check(*a, **k):
         _time.sleep(0.5)
         return real(*a, **k)
 
-    monkeypatch.setattr(C.D, "check_drat", slow_check)
+    monkeypatch.setattr(C.drat, "check_drat", slow_check)
     res = cube_and_conquer(uand(3), UNSAT_SHAPE, depth=1)
     assert res.status == "UNSAT"
     for a in res.answers:

@@ -4,8 +4,8 @@ proof of F alone, as the committed claims have."""
 
 import json
 
-from superpos_formal.certify.bundle import verify_bundle
-from superpos_formal.certify.certificate import KIND_ARGUMENT, KIND_F
+from superpos_formal.certify.bundles.verify import verify_bundle
+from superpos_formal.certify.bundles.certificate_kind import KIND_ARGUMENT, KIND_F
 from superpos_formal.cli import main
 from superpos_formal.cli.search import demo_proof_of_f
 from superpos_formal.tasks import uand

@@ -5,7 +5,7 @@ import gzip
 import pytest
 from pysat.examples.genhard import PHP
 
-from superpos_formal.certify import drat as D
+from superpos_formal.certify.proofcheck import drat as D
 from superpos_formal.errors import InputError, SoundnessError
 from superpos_formal.solve.runner import solve_cnf
 

@@ -11,7 +11,7 @@ import hashlib
 
 from pysat.solvers import Solver
 
-from superpos_formal.certify.claims import parse_claim
+from superpos_formal.certify.bundles.claims import parse_claim
 from superpos_formal.encode.sat import encode_family_sat, encode_sat
 from superpos_formal.schema import family_to_dict
 from superpos_formal.shape import Shape

@@ -3,7 +3,7 @@ and the clause-prefix property it relies on."""
 
 import pytest
 
-from superpos_formal.certify.check import check_unsat
+from superpos_formal.certify.proofcheck.unsat import check_unsat
 from superpos_formal.encode.sat import encode_family_sat
 from superpos_formal.encode.symmetry import family_symmetry_of
 from superpos_formal.shape import Shape

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from superpos_formal.certify import bundle as Bn
+from superpos_formal.certify.bundles import verify as Bn
 from superpos_formal.cli import main
 from superpos_formal.schema import family_to_dict, task_to_dict
 from superpos_formal.shape import Shape
@@ -556,7 +556,7 @@ def _uand3_n1_unsat(tmp_path, symmetry, shape=Shape("explicit", "step", n=1, B=2
 def test_max_unzipped_applies_to_the_base_proof(tmp_path, capsys):
     """A base/ proof padded past the bound passed under --max-unzipped-mb 1
     on e148d23 (only the claim's own formula and proof were bounded)."""
-    from superpos_formal.certify.base_proof import attach_base_proof
+    from superpos_formal.certify.proofcheck.add_base_proof import attach_base_proof
     enc, r = _uand3_n1_unsat(tmp_path, True)
     b = Bn.make_bundle(tmp_path / "b", r, task=uand(3), shape=enc.shape, encoding=enc,
                        checkers=NATIVE)
@@ -579,8 +579,8 @@ def test_regenerable_proof_of_another_formula(tmp_path):
     """A regenerable_proof record of a true proof of another formula (the
     same task at B = 1) with the claim's F options: on e148d23 verify noted
     'a proof of F is recorded' and passed without --regenerate-proofs."""
-    from superpos_formal.certify.certificate import base_options
-    from superpos_formal.certify.regen_proof import record_regenerable_proof
+    from superpos_formal.certify.bundles.certificate_kind import base_options
+    from superpos_formal.certify.proofcheck.regenerable_proof import record_regenerable_proof
     enc, r = _uand3_n1_unsat(tmp_path, True)
     b = Bn.make_bundle(tmp_path / "b", r, task=uand(3), shape=enc.shape, encoding=enc,
                        checkers=NATIVE)

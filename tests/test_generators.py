@@ -16,12 +16,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from superpos_formal.certify import bundle as Bn
-from superpos_formal.certify import drat as D
-from superpos_formal.certify.base_proof import attach_base_proof
-from superpos_formal.certify.certificate import KIND_ARGUMENT, KIND_GENERATORS
-from superpos_formal.certify.gen_proof import attach_generator_proof
-from superpos_formal.certify.generators import pack, read_generators, unpack
+from superpos_formal.certify.bundles import verify as Bn
+from superpos_formal.certify.proofcheck import drat as D
+from superpos_formal.certify.proofcheck.add_base_proof import attach_base_proof
+from superpos_formal.certify.bundles.certificate_kind import KIND_ARGUMENT, KIND_GENERATORS
+from superpos_formal.certify.proofcheck.add_generator_proof import attach_generator_proof
+from superpos_formal.certify.proofcheck.generators import pack, read_generators, unpack
 from superpos_formal.cli.proofs import format_table
 from superpos_formal.encode.automorphisms import candidate_generators, syntactic_generators
 from superpos_formal.encode.lexleader import (automorphism_failure, extend_permutation,

@@ -15,7 +15,7 @@ import pytest
 
 import superpos_formal as sf
 from conftest import naive_eval
-from superpos_formal.certify.bundle import verify_bundle
+from superpos_formal.certify.bundles.verify import verify_bundle
 from superpos_formal.shape import Shape
 
 UNSAT_SHAPE = Shape(mode="explicit", activation="step", n=2, B=1)

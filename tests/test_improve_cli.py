@@ -15,7 +15,7 @@ import pytest
 from conftest import naive_eval
 from superpos_formal.certify.best_known import (certified_minima, load_registry,
                                                 lookup_certified, make_entry, render)
-from superpos_formal.certify.bundle import verify_bundle
+from superpos_formal.certify.bundles.verify import verify_bundle
 from superpos_formal.cli import main
 from superpos_formal.schema import load, write_json
 from superpos_formal.solve.improve import baseline, improve

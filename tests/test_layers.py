@@ -217,7 +217,7 @@ def test_graph_is_read():
     g = import_graph()
     assert ("superpos_formal.tasks", False) in g["superpos_formal.schema"]
     assert ("superpos_formal.encode.sat", False) in g["superpos_formal.solve.search"]
-    assert ("superpos_formal.certify.drat", False) in g["superpos_formal.certify.bundle"]
+    assert ("superpos_formal.certify.proofcheck.drat", False) in g["superpos_formal.certify.bundles.verify"]
     assert len(g) >= 30
 
 
@@ -226,24 +226,24 @@ def test_graph_is_read():
 def test_checks_fail_on_a_synthetic_bad_graph():
     g = {
         "superpos_formal.tasks": {("superpos_formal.solve.search", False)},
-        "superpos_formal.solve.search": {("superpos_formal.certify.drat", False),
+        "superpos_formal.solve.search": {("superpos_formal.certify.proofcheck.drat", False),
                                          ("superpos_formal.tasks", False)},
-        "superpos_formal.certify.drat": {("superpos_formal.solve.search", True)},
+        "superpos_formal.certify.proofcheck.drat": {("superpos_formal.solve.search", True)},
         "superpos_formal.encode.sat": {("superpos_formal.network", False)},
         "superpos_formal.network": set(),
         "superpos_formal.mystery": {("superpos_formal.network", False)},
     }
     bad = {(a, b) for a, b, _ in layer_violations(g, layer_of)}
     assert ("superpos_formal.tasks", "superpos_formal.solve.search") in bad
-    assert ("superpos_formal.solve.search", "superpos_formal.certify.drat") in bad
+    assert ("superpos_formal.solve.search", "superpos_formal.certify.proofcheck.drat") in bad
     assert ("superpos_formal.mystery", "superpos_formal.network") in bad
     assert ("superpos_formal.encode.sat", "superpos_formal.network") not in bad
-    assert ("superpos_formal.certify.drat", "superpos_formal.solve.search") not in bad
+    assert ("superpos_formal.certify.proofcheck.drat", "superpos_formal.solve.search") not in bad
     cycles = find_cycles(g)
-    assert sorted(map(tuple, cycles)) == [("superpos_formal.certify.drat",
+    assert sorted(map(tuple, cycles)) == [("superpos_formal.certify.proofcheck.drat",
                                            "superpos_formal.solve.search",
                                            "superpos_formal.tasks")]
-    assert local_imports(g) == [("superpos_formal.certify.drat",
+    assert local_imports(g) == [("superpos_formal.certify.proofcheck.drat",
                                  "superpos_formal.solve.search")]
 
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 
 from conftest import SUP_E, SUP_R_PERM, naive_eval, networks
 from superpos_formal.errors import InputError
-from superpos_formal.certify.check import check_unsat
+from superpos_formal.certify.proofcheck.unsat import check_unsat
 from superpos_formal.shape import Shape
 from superpos_formal.solve.search import decide, lift_depth, liftable
 from superpos_formal.tasks import and_pairs, permutation, uand, xor_pairs

@@ -1,4 +1,4 @@
-"""The native DRAT check fed step by step (certify/native_check.py): the same
+"""The native DRAT check fed step by step (certify/proofcheck/native.py): the same
 steps, formula and verdicts as dratify's own path, without holding the proof
 as Python objects."""
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from superpos_formal.certify import drat as D
-from superpos_formal.certify import native_check as N
+from superpos_formal.certify.proofcheck import drat as D
+from superpos_formal.certify.proofcheck import native as N
 
 TOKENS = ["1", "-1", "2", "-2", "3", "0", "0", "0", "d", "d1", "d-2", "d0", "c", "x", "00",
           "+2", "-0", "1_0", "7", " ", " ", "\n", "\n", "\r\n", "\t"]

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from superpos_formal.certify.check import check_unsat
+from superpos_formal.certify.proofcheck.unsat import check_unsat
 from superpos_formal.errors import InputError
 from superpos_formal.shape import Shape
 from superpos_formal.solve.search import CADICAL_CONFIGS, decide

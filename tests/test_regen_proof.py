@@ -1,4 +1,4 @@
-"""Proofs of F recorded as regenerable (certify/regen_proof.py).
+"""Proofs of F recorded as regenerable (certify/proofcheck/regenerable_proof.py).
 
 The tiny explicit uand(3), n = 1 claim of tests/test_certificate.py: its
 proof of F is recorded (not stored), verify notes it, ``regenerate_proofs``
@@ -10,10 +10,10 @@ import shutil
 
 import pytest
 
-from superpos_formal.certify import bundle as Bn
-from superpos_formal.certify import drat as D
-from superpos_formal.certify.certificate import KIND_ARGUMENT, base_options
-from superpos_formal.certify.regen_proof import record_regenerable_proof
+from superpos_formal.certify.bundles import verify as Bn
+from superpos_formal.certify.proofcheck import drat as D
+from superpos_formal.certify.bundles.certificate_kind import KIND_ARGUMENT, base_options
+from superpos_formal.certify.proofcheck.regenerable_proof import record_regenerable_proof
 from superpos_formal.encode.sat import encode_sat
 from superpos_formal.shape import Shape
 from superpos_formal.solve.runner import solve_cnf

@@ -19,7 +19,7 @@ import pytest
 
 from superpos_formal import tasks as T
 from superpos_formal.budget import Budget, BudgetExceeded
-from superpos_formal.certify.check import check_unsat
+from superpos_formal.certify.proofcheck.unsat import check_unsat
 from superpos_formal.cli import main
 from superpos_formal.errors import InputError
 from superpos_formal.network import Network
@@ -237,7 +237,7 @@ def test_budget_cut_proof_check_is_unchecked(monkeypatch):
     # must come back unchecked, never checked
     def slow_check(*a, **k):
         time.sleep(60)
-    from superpos_formal.certify import drat
+    from superpos_formal.certify.proofcheck import drat
     monkeypatch.setattr(drat, "check_drat", slow_check)
     task = T.uand(3)
     t0 = time.monotonic()

@@ -327,7 +327,7 @@ def test_scheduler_that_is_not_dask_is_a_clear_error(banner, words):
 def test_a_checker_that_cannot_run_leaves_the_unsat_unchecked(tmp_path, monkeypatch):
     """The native checker failing to load under the memory cap ("failed to
     map segment") is UNKNOWN(unchecked), never a SOUNDNESS ERROR."""
-    from superpos_formal.certify import check, drat
+    from superpos_formal.certify.proofcheck import unsat, drat
 
     def unavailable(cnf, proof, checkers=("native",)):
         return [drat.CheckRecord("native", "?", drat.SKIPPED, 0.0,
@@ -337,13 +337,13 @@ def test_a_checker_that_cannot_run_leaves_the_unsat_unchecked(tmp_path, monkeypa
     cnf, prf = tmp_path / "f.cnf", tmp_path / "f.drat"
     cnf.write_text("p cnf 1 2\n1 0\n-1 0\n")
     prf.write_text("0\n")
-    ok, note = check.check_unsat(str(cnf), str(prf))
+    ok, note = unsat.check_unsat(str(cnf), str(prf))
     assert not ok and "failed to map segment" in note
     # a real rejection is still a soundness error
     monkeypatch.setattr(drat, "check_drat", lambda *a, **k: [drat.CheckRecord(
         "native", "?", drat.REJECTED, 0.0, "bad step")])
     with pytest.raises(SoundnessError):
-        check.check_unsat(str(cnf), str(prf))
+        unsat.check_unsat(str(cnf), str(prf))
 
 
 # ------------------------------------------------------------------ improve

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from superpos_formal.certify import drat as D
-from superpos_formal.certify.claimcheck import BundleReport
+from superpos_formal.certify.proofcheck import drat as D
+from superpos_formal.certify.bundles.check_claim import BundleReport
 from superpos_formal.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

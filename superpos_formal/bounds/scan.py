@@ -30,7 +30,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..schema import family_from_dict, load_json, task_from_dict
 from ..shape import Shape
-from .. import tasks as T
+from .. import tasks
 from .explicit import check_minimum_against_bound
 
 __all__ = ["CheckedValue", "subject_from_claim", "subject_from_cell", "scan_results"]
@@ -66,15 +66,15 @@ def subject_from_claim(claim):
     return subject, Shape.from_dict(claim["shape"])
 
 
-_TASKS = {"uand": lambda c: T.uand(c["m"], c.get("s", 2)),
-          "identity": lambda c: T.identity(c["m"], c.get("s", 1)),
-          "parity": lambda c: T.parity(c["m"], c.get("s")),
-          "majority": lambda c: T.majority(c["m"], c.get("s"))}
-_FAMILIES = {"permutations": lambda c: T.permutation_family(c["m"], c.get("s", 1)),
-             "pair-sets": lambda c: T.pair_set_family(c["m"], c["m_out"], c.get("s", 2),
-                                                      c.get("op", "and")),
-             "pair_sets": lambda c: T.pair_set_family(c["m"], c["m_out"], c.get("s", 2),
-                                                      c.get("op", "and"))}
+_TASKS = {"uand": lambda c: tasks.uand(c["m"], c.get("s", 2)),
+          "identity": lambda c: tasks.identity(c["m"], c.get("s", 1)),
+          "parity": lambda c: tasks.parity(c["m"], c.get("s")),
+          "majority": lambda c: tasks.majority(c["m"], c.get("s"))}
+_FAMILIES = {"permutations": lambda c: tasks.permutation_family(c["m"], c.get("s", 1)),
+             "pair-sets": lambda c: tasks.pair_set_family(c["m"], c["m_out"], c.get("s", 2),
+                                                          c.get("op", "and")),
+             "pair_sets": lambda c: tasks.pair_set_family(c["m"], c["m_out"], c.get("s", 2),
+                                                          c.get("op", "and"))}
 _SHAPE_KEYS = {"mode", "activation", "L", "B", "B_bias", "B_code", "theta", "codes",
                "tolerance"}
 

@@ -65,7 +65,7 @@ from ..errors import InputError, SoundnessError
 from ..network import Network
 from ..schema import load_json
 from ..shape import Shape
-from ..solve import improve as I
+from ..solve import improve
 from ..tasks import Family, Task
 from ..verify import verify, verify_batch
 from ._deps import need
@@ -282,7 +282,7 @@ def _repair(task, net, budget, conflicts, log):
     else:
         shape = Shape("superposed", net.activation, n=n, L=1, B=net.B, B_bias=net.B_bias,
                       B_code=net.B_code, theta=net.theta, codes="given", E=net.E, R=net.R)
-    bud = I.wall_clock(budget)
+    bud = improve.wall_clock(budget)
     wrong = verify(net, task).counterexamples
     outs = sorted({c.j for c in wrong})
     # superposed: output j is read through R; free the code coordinates R reads
@@ -299,14 +299,14 @@ def _repair(task, net, budget, conflicts, log):
          | {("b", 0, 0, k) for k in feeding}),
     ]
     for label, free in windows:
-        status, got = I.repair([task], [net], shape, free, bud, conflicts)
+        status, got = improve.repair([task], [net], shape, free, bud, conflicts)
         log(f"repair window ({label}, {len(free)} parameters free): {status}")
         if status == "SAT":
             return "repaired", got[0]
     # the whole question, the rounded weights as phases
     enc = encode_family_sat([task], shape, symmetry=False)
-    with Solver(name=I.SOLVER, bootstrap_with=enc.clauses) as s:
-        s.set_phases(I._phases(enc, [net]))
+    with Solver(name=improve.SOLVER, bootstrap_with=enc.clauses) as s:
+        s.set_phases(improve._phases(enc, [net]))
         s.conf_budget(conflicts)
         ok = s.solve_limited()
         model = s.get_model() if ok else None

@@ -8,7 +8,7 @@ family), the shared codes ``E`` and ``R``, ``theta``, the bounds, the
 bundle's ``manifest.json`` sha256 and its certificate kind.
 
 Nothing read is trusted: the manifest hashes are checked
-(:func:`~superpos_formal.certify.manifest.check_manifest`) and every network
+(:func:`~superpos_formal.certify.bundles.manifest.check_manifest`) and every network
 is verified exhaustively against its member (the claim's own
 ``check_networks``), so a file whose hash or network does not hold is
 refused. The full re-check of a bundle (DRAT proofs included) is
@@ -19,10 +19,10 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..certify.claimcheck import _networks, check_networks
-from ..certify.claims import parse_claim
+from ..certify.bundles.check_claim import _networks, check_networks
+from ..certify.bundles.claims import parse_claim
 from ..certify.jsonio import load as load_json_file
-from ..certify.manifest import check_manifest
+from ..certify.bundles.manifest import check_manifest
 from ..errors import InputError
 from ..ids import header
 from ..network import Network

@@ -4,7 +4,7 @@
 
 * every SAT bundle and minimum directory under ``proofs/`` (the certified
   minima, and the best-known networks), each re-verified first with the
-  package's own verifier (:func:`~superpos_formal.certify.bundle.verify_bundle`:
+  package's own verifier (:func:`~superpos_formal.certify.bundles.verify.verify_bundle`:
   manifest, exhaustive network check, regenerated formula and DRAT proof with
   the native checker): a bundle that does not verify is left out and named;
 * a ladder of constructions per family (``superpos_formal/data/
@@ -32,10 +32,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..certify.bundle import find_bundles, verify_bundle
-from ..certify.drat import CheckerPolicy
-from ..constructions import family as F
-from ..constructions import search as C
+from ..certify.bundles.verify import find_bundles, verify_bundle
+from ..certify.proofcheck.drat import CheckerPolicy
+from ..constructions import family
+from ..constructions import search
 from ..constructions.grid import make_task
 from ..domain import domain
 from ..errors import InputError
@@ -184,7 +184,7 @@ def _construction_entries(out, max_m_out, log):
                                        and p["m_out"] > TRIVIAL_MAX_M_OUT):
             continue
         task = make_task(p["task_spec"])
-        built = C.build(p["construction"], task, p["params"])  # verified exhaustively
+        built = search.build(p["construction"], task, p["params"])  # verified exhaustively
         src = Source([built.network], [task], task.s, {"format": "superpos-formal/task",
                                                        "version": 1, **task.to_dict()},
                      {"source": {"kind": "construction", "path": None, "manifest_sha256": None,
@@ -204,17 +204,17 @@ def _construction_entries(out, max_m_out, log):
             continue
         kind = {"permutations": "permutations", "pair_sets": "pair-sets"}[p["family"]]
         fam = build_family(kind, p["m"], m_out=p["m_out"])
-        code = F.family_code(fam, p["params"], p["seed"])
-        cert = F.certify_code(code)
+        code = family.family_code(fam, p["params"], p["seed"])
+        cert = family.certify_code(code)
         if not cert.ok:
             raise InputError(f"zoo: family construction {p['family']} m={p['m']}: the code "
                              f"certificate does not hold")
         idx = random.Random(f"zoo:{p['family']}:{p['m']}:{p['m_out']}").randrange(fam.size)
         member = fam.member(idx)
-        chk, = F.check_members(code, [member])  # recipe + exhaustive verification
+        chk, = family.check_members(code, [member])  # recipe + exhaustive verification
         if not chk.ok:
             raise InputError(f"zoo: {member.name}: {chk.reason}")
-        net = F.member_network(code, member)
+        net = family.member_network(code, member)
         src = Source([net], [member], member.s,
                      {"format": "superpos-formal/task", "version": 1, **member.to_dict()},
                      {"source": {"kind": "family construction", "path": None,

@@ -19,7 +19,7 @@ and the model bounds that shape the question (mode, activation, ``L``,
 * ``networks``: the network(s) themselves (one per member for a family), so
   an entry can be re-verified without anything else;
 * ``best``: hidden neurons, nonzero parameters, bits, code nonzeros, and the
-  path of its SAT claim bundle (:func:`~superpos_formal.certify.bundle.make_bundle`:
+  path of its SAT claim bundle (:func:`~superpos_formal.certify.bundles.verify.make_bundle`:
   the network verified exhaustively when written and by ``superpos verify``);
 * ``start``: the starting network's counts and name (a construction of
   :mod:`superpos_formal.constructions`, ``baseline``, or a file) -- the
@@ -65,9 +65,9 @@ from ..shape import Shape
 from ..tables import pipe_table
 from ..tasks import Family, Task, explicit_family
 from ..verify import verify
-from . import drat as D
-from .bundle import BundleReport, make_bundle, verify_bundle
-from .claims import OPTIONS, RESTRICTION, parse_claim
+from .proofcheck import drat
+from .bundles.verify import BundleReport, make_bundle, verify_bundle
+from .bundles.claims import OPTIONS, RESTRICTION, parse_claim
 from .jsonio import dumps, load
 
 __all__ = ["FORMAT", "EXPORT_FORMAT", "slug", "bounds_of", "lower_bound", "make_entry",
@@ -154,7 +154,7 @@ def _bounds_of_shape(sh):
 
 def question_key(claim):
     """``(key, None)``: the registry key of the question a parsed claim
-    (:class:`~superpos_formal.certify.claims.Claim`) is about; or
+    (:class:`~superpos_formal.certify.bundles.claims.Claim`) is about; or
     ``(None, why)`` when it is not a registry question at all.
 
     A registry row asks for the smallest exactly-correct network of its
@@ -467,7 +467,7 @@ def _messages(rep, path, rel, unverified, what):
 
 def _check_row(e, root, verified, unverified):
     """Failure messages of one row; ``verified(path)`` is a cached
-    :func:`~superpos_formal.certify.bundle.verify_bundle`."""
+    :func:`~superpos_formal.certify.bundles.verify.verify_bundle`."""
     try:
         bdir = _inside(root, e["best"]["bundle"], "best.bundle")
         key, subject, nets = check_entry(dict(e, networks=bundle_networks(root, e)))
@@ -525,11 +525,11 @@ def _check_certified(cm, key, root, verified, unverified):
     return fails
 
 
-def verify_registry(path, *, root=None, checkers=D.DEFAULT_CHECKERS, regenerate=True,
+def verify_registry(path, *, root=None, checkers=drat.DEFAULT_CHECKERS, regenerate=True,
                     budget=None, max_unzipped=None):
     """Re-check a best-known registry export (``superpos verify search/best-known``).
 
-    A :class:`~superpos_formal.certify.bundle.BundleReport` of kind
+    A :class:`~superpos_formal.certify.bundles.verify.BundleReport` of kind
     ``registry`` with one child per row; never raises. Each row is a claim
     and is checked like one: its fields and networks (:func:`check_entry`,
     networks read from its bundle and verified exhaustively); its SAT bundle

@@ -50,14 +50,18 @@ from ..solve.cubes import (SPLITS, CubeAnswer, CubeOptions, CubeResult, Lookahea
                            split_candidates, split_cubes, unpacked)
 from ..solve.runner import DEFAULT_SOLVER, solver_version
 from ..verify import verify
-from . import bundle as B
-from . import drat as D
+from .proofcheck import drat
 from ..encode.symmetry import family_symmetry_of
-from .certificate import kind_for
-from .claims import check_subfamily
+from .bundles.certificate_kind import kind_for
+from .bundles.claims import check_subfamily
 from .jsonio import MAX_TEXT_BYTES as D_MAX
 from .jsonio import read_text as read_bounded
 from ..inputs import read_bytes
+from .bundles.verify import verify_bundle
+from .bundles.claims import CLAIM_FORMAT, CLAIM_VERSION, register_certificate
+from .jsonio import dumps, load, write
+from .bundles.manifest import write_manifest
+from .bundles.encoders import encode, encoder
 
 __all__ = ["CUBES_FORMAT", "Conquest", "CubeWork", "conquer", "recheck_cube", "cover_proof",
            "check_cube", "cube_and_conquer",
@@ -88,8 +92,8 @@ def cover_proof(cubes):
     text = solve_cover(cubes)
     if text is None:
         raise InputError("cubes: they do not cover every assignment")
-    D.require_verified(D.check_drat([[-l for l in c] for c in cubes], text=text,
-                                    checkers=("native",)), "cover proof")
+    drat.require_verified(drat.check_drat([[-l for l in c] for c in cubes], text=text,
+                                          checkers=("native",)), "cover proof")
     return text
 
 
@@ -108,8 +112,8 @@ def check_cube(clauses, nvars, index, cube, time_limit=None, tag=None, deadline=
         t0, c0 = time.perf_counter(), time.thread_time()
         text = gzip.decompress(ans.proof_gz).decode("ascii")
         f = _Units(clauses, cube)
-        D.require_verified(D.check_drat(SimpleNamespace(clauses=f, nvars=nvars), text=text,
-                                        checkers=("native",)), f"proof of cube {index}")
+        drat.require_verified(drat.check_drat(SimpleNamespace(clauses=f, nvars=nvars), text=text,
+                                              checkers=("native",)), f"proof of cube {index}")
         ans.check_seconds = time.perf_counter() - t0
         # thread CPU, not elapsed: dratify native checks on this thread
         ans.check_cpu_seconds = time.thread_time() - c0
@@ -166,7 +170,7 @@ class CubeWork:
         want = {"format": self.FORMAT, "version": 1, "formula_sha256": formula_sha256}
         if state.exists():
             try:
-                have = B._load(state)
+                have = load(state)
             except InputError as e:
                 raise InputError(f"{self.path}: {e}") from None
             if have != want:
@@ -178,7 +182,7 @@ class CubeWork:
             for sub in ("refuted", "split"):
                 if not (self.path / sub).exists():
                     (self.path / sub).mkdir(parents=True, exist_ok=True)
-            self._put(state, B._dumps(want).encode())
+            self._put(state, dumps(want).encode())
         for sub in ("refuted", "split"):
             d = self.path / sub
             if not d.exists():
@@ -200,7 +204,7 @@ class CubeWork:
 
     @staticmethod
     def key(cube):
-        return D.sha256_text(" ".join(map(str, cube)))
+        return drat.sha256_text(" ".join(map(str, cube)))
 
     def _put(self, path, data):
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -211,14 +215,14 @@ class CubeWork:
         if not self._usable.get("split"):
             return
         self._put(self.path / "split" / f"{self.key(cube)}.json",
-                  B._dumps({"cube": list(cube), "children": [list(k) for k in kids]}).encode())
+                  dumps({"cube": list(cube), "children": [list(k) for k in kids]}).encode())
 
     def split_of(self, cube):
         p = self.path / "split" / f"{self.key(cube)}.json"
         if not self._usable.get("split") or not os.path.lexists(p):
             return None
         try:
-            doc = B._load(p)
+            doc = load(p)
         except InputError as e:
             self.problem(f"split/{p.name[:16]}...: unreadable ({e}); the cube is solved whole")
             return None
@@ -239,10 +243,10 @@ class CubeWork:
             return
         k = self.key(cube)
         self._put(self.path / "refuted" / f"{k}.drat.gz", a.proof_gz)
-        self._put(self.path / "refuted" / f"{k}.json", B._dumps({
+        self._put(self.path / "refuted" / f"{k}.json", dumps({
             "cube": list(cube), "seconds": round(a.seconds, 3),
             "cpu_seconds": round(a.cpu_seconds, 3), "proof_lines": a.proof_lines,
-            "host": a.host, "proof_gz_sha256": D.sha256_bytes(a.proof_gz)}).encode())
+            "host": a.host, "proof_gz_sha256": drat.sha256_bytes(a.proof_gz)}).encode())
 
     def stored(self, cube):
         """The stored record of ``cube`` read and checked for form (not its
@@ -256,13 +260,13 @@ class CubeWork:
         if not self._usable.get("refuted") or not os.path.lexists(jp):
             return None
         try:
-            doc = B._load(jp)
+            doc = load(jp)
             if not isinstance(doc, dict):
                 raise InputError(f"expected an object, got {type(doc).__name__}")
             raw = read_bytes(gp, D_MAX, what=gp.name)
             if doc.get("cube") != list(cube):
                 raise InputError("the record is of another cube")
-            if D.sha256_bytes(raw) != doc.get("proof_gz_sha256"):
+            if drat.sha256_bytes(raw) != doc.get("proof_gz_sha256"):
                 raise InputError("the proof does not match its recorded sha256")
             fields = {"seconds": float(doc.get("seconds", 0)),
                       "cpu_seconds": float(doc.get("cpu_seconds", 0)),
@@ -302,9 +306,9 @@ def recheck_cube(clauses, nvars, index, cube, raw, fields):
         text = _gunzip_bounded(raw)
     except InputError:
         return None
-    recs = D.check_drat(SimpleNamespace(clauses=_Units(clauses, cube), nvars=nvars),
-                        text=text, checkers=("native",))
-    if not any(r.verdict == D.VERIFIED for r in recs):
+    recs = drat.check_drat(SimpleNamespace(clauses=_Units(clauses, cube), nvars=nvars),
+                           text=text, checkers=("native",))
+    if not any(r.verdict == drat.VERIFIED for r in recs):
         return None
     return CubeAnswer(index, "UNSAT", fields["seconds"], proof_gz=raw,
                       proof_lines=fields["proof_lines"],
@@ -719,7 +723,7 @@ def _split_and_conquer(enc, opt, client, work_dir, t0):
         split_s = time.perf_counter() - t0
         work = None
         if work_dir is not None:
-            work = CubeWork(work_dir, D.sha256_text(enc.to_dimacs()), report=opt.progress)
+            work = CubeWork(work_dir, drat.sha256_text(enc.to_dimacs()), report=opt.progress)
         q = conquer(enc.clauses, enc.nvars, first, options=opt, client=client, lookahead=la,
                     work=work)
     finally:
@@ -802,7 +806,7 @@ def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry
     tmp = Path(tempfile.mkdtemp(prefix=".cubes-", dir=out_dir.parent))
     try:
         _write_cube_files(tmp, result, dimacs, claim)
-        rep = B.verify_bundle(tmp, checkers=checkers, budget=budget)
+        rep = verify_bundle(tmp, checkers=checkers, budget=budget)
         if not rep.ok:
             raise SoundnessError("fresh cube bundle fails verification: "
                                  + "; ".join(rep.all_failures()))
@@ -829,9 +833,9 @@ def _cube_claim(result, dimacs, shape, subject, symmetry, sums):
         options["members"] = [task_to_dict(t) for t in result.members]
     family = isinstance(subject, Family)
     question = "family" if family else ("representation" if shape.L == 0 else "instance")
-    mod = B._encoder("order-tree")
+    mod = encoder("order-tree")
     claim = {
-        "format": B.CLAIM_FORMAT, "version": B.VERSION, "question": question,
+        "format": CLAIM_FORMAT, "version": CLAIM_VERSION, "question": question,
         "shape": shape.to_dict(), "answer": "UNSAT", "certificate": "cubes",
         # what the proofs refute: F, or F and the symmetry breaks (certificate.py)
         "certificate_kind": kind_for("UNSAT", options),
@@ -839,7 +843,7 @@ def _cube_claim(result, dimacs, shape, subject, symmetry, sums):
         "solver": {"name": DEFAULT_SOLVER, "version": solver_version(DEFAULT_SOLVER)},
         "encoder": {"name": "order-tree",
                     "version": enc.info.get("version", getattr(mod, "ENCODER_VERSION", None))},
-        "formula": {"sha256": D.sha256_text(dimacs), "nvars": enc.nvars,
+        "formula": {"sha256": drat.sha256_text(dimacs), "nvars": enc.nvars,
                     "clauses": len(enc.clauses)},
         "cubes": {"count": len(result.cubes), "split": result.split,
                   "proof_lines": sum(a.proof_lines for a in result.answers),
@@ -856,18 +860,18 @@ def _cube_claim(result, dimacs, shape, subject, symmetry, sums):
 
 def _write_cube_files(tmp, result, dimacs, claim):
     """Every file of the bundle into ``tmp``, the manifest last."""
-    D.write_gz(tmp / "formula.cnf.gz", dimacs)
-    D.write_gz(tmp / "cover.drat.gz", result.cover_text)
+    drat.write_gz(tmp / "formula.cnf.gz", dimacs)
+    drat.write_gz(tmp / "cover.drat.gz", result.cover_text)
     files = []
     for a in result.answers:
         rel = f"cubes/{a.index:04d}.drat.gz"
-        B._write(tmp / rel, a.proof_gz)
+        write(tmp / rel, a.proof_gz)
         files.append(rel)
-    B._write(tmp / "cubes.json", B._dumps({"format": CUBES_FORMAT, "version": 1,
+    write(tmp / "cubes.json", dumps({"format": CUBES_FORMAT, "version": 1,
                                             "cubes": [list(c) for c in result.cubes],
                                             "proofs": files}))
-    B._write(tmp / "claim.json", B._dumps(claim))
-    B.write_manifest(tmp)
+    write(tmp / "claim.json", dumps(claim))
+    write_manifest(tmp)
 
 
 _CUBES_FIELDS = {"format", "version", "cubes", "proofs"}
@@ -920,14 +924,14 @@ def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate
     text = _bundle_formula(path, claim, rep, limit)
     if text is None:
         return
-    nvars, F = D.parse_dimacs(text)
+    nvars, F = drat.parse_dimacs(text)
     if regenerate:
         if not _regenerates(text, claim, rep, (members, shape, options)):
             return
     else:
         rep.notes.append("formula not regenerated (--no-regenerate)")
     try:
-        cubes, proofs = _cube_list(B._load(path / "cubes.json"), nvars)
+        cubes, proofs = _cube_list(load(path / "cubes.json"), nvars)
     except InputError as e:
         rep.failures.append(str(e))
         return
@@ -938,7 +942,7 @@ def verify_cubes(path, claim, rep, shape, members, options, checkers, regenerate
         if (path / "cubes").is_dir() else []
     for extra in sorted(set(on_disk) - set(proofs)):
         rep.failures.append(f"{extra}: a proof file without its cube in cubes.json")
-    checker = _ProofCheck(rep, checkers, budget or D.CheckerPolicy(), limit)
+    checker = _ProofCheck(rep, checkers, budget or drat.CheckerPolicy(), limit)
     recs = checker.check([[-l for l in c] for c in cubes], path / "cover.drat.gz",
                          "cover.drat.gz")
     rep.checks += [f"cover:{r.checker}:{r.verdict.lower()}" for r in recs]
@@ -961,7 +965,7 @@ def _bundle_formula(path, claim, rep, limit):
     except InputError as e:
         rep.failures.append(str(e))
         return None
-    if D.sha256_text(text) != (claim.get("formula") or {}).get("sha256"):
+    if drat.sha256_text(text) != (claim.get("formula") or {}).get("sha256"):
         rep.failures.append("formula.cnf.gz: sha256 differs from claim.json's formula.sha256")
         return None
     return text
@@ -974,11 +978,11 @@ def _regenerates(text, claim, rep, question):
     rep.checks.append("regenerate")
     enc = claim.get("encoder") or {}
     try:
-        encoding, _ = B._encode(enc.get("name"), rep.question, members, shape, options)
+        encoding, _ = encode(enc.get("name"), rep.question, members, shape, options)
     except InputError as e:
         rep.failures.append(f"regenerate: {e}")
         return False
-    if D.sha256_text(encoding.to_dimacs()) != D.sha256_text(text):
+    if drat.sha256_text(encoding.to_dimacs()) != drat.sha256_text(text):
         rep.failures.append("formula.cnf.gz: differs from the formula regenerated "
                             "from claim.json")
         return False
@@ -999,13 +1003,13 @@ class _ProofCheck:
         except InputError as e:
             self.rep.failures.append(f"{what}: {e}")
             return []
-        recs = D.check_drat(cnf, checkers=self.checkers, budget=self.budget, text=proof)
-        if any(r.verdict == D.REJECTED for r in recs):
-            r = next(r for r in recs if r.verdict == D.REJECTED)
+        recs = drat.check_drat(cnf, checkers=self.checkers, budget=self.budget, text=proof)
+        if any(r.verdict == drat.REJECTED for r in recs):
+            r = next(r for r in recs if r.verdict == drat.REJECTED)
             self.rep.failures.append(f"{what}: rejected by {r.checker} ({r.reason})")
-        elif not any(r.verdict == D.VERIFIED for r in recs):
+        elif not any(r.verdict == drat.VERIFIED for r in recs):
             self.rep.failures.append(f"{what}: no checker verified the proof (all skipped)")
         return recs
 
 
-B.register_certificate("cubes", verify_cubes)
+register_certificate("cubes", verify_cubes)

@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from .. import tasks as T
+from .. import tasks
 from ..errors import InputError
 from ..graph import EXPORT_SUFFIXES, export
 from ..results import Mode
@@ -19,8 +19,8 @@ from .args import flag_names
 
 __all__ = ["register"]
 
-TASK_KINDS = T.TASK_KINDS
-FAMILY_KINDS = T.FAMILY_KINDS
+TASK_KINDS = tasks.TASK_KINDS
+FAMILY_KINDS = tasks.FAMILY_KINDS
 MAX_COUNTEREXAMPLES = 10
 
 
@@ -40,7 +40,7 @@ def _emit(obj, out, what):
 
 def cmd_task(a):
     with flag_names(kind="KIND"):
-        task = T.build_task(a.kind, a.m, a.s, a.pairs, a.pi, a.m_out, a.seed, a.outputs)
+        task = tasks.build_task(a.kind, a.m, a.s, a.pairs, a.pi, a.m_out, a.seed, a.outputs)
     _emit(task, a.output, f"task {task.name} (m={task.m}, m'={task.m_out}, "
                           f"s={task.s}, |X|={len(task.outputs)})")
 
@@ -49,7 +49,7 @@ def cmd_task(a):
 
 def cmd_family(a):
     with flag_names(kind="KIND"):
-        fam = T.build_family(a.kind, a.m, a.m_out, a.s, a.op, a.sample, a.seed)
+        fam = tasks.build_family(a.kind, a.m, a.m_out, a.s, a.op, a.sample, a.seed)
     size = f"{fam.size} members" + (" (a SAMPLE, not the whole family)" if fam.is_sample else "")
     _emit(fam, a.output, f"family {fam.name}, {size}")
 

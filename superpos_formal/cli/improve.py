@@ -11,7 +11,7 @@ to ``--registry DIR`` for readers: registry.json, registry.csv, README.md).
 import sys
 from pathlib import Path
 
-from .. import tasks as T
+from .. import tasks
 from ..certify import best_known as BK
 from ..errors import InputError
 from ..schema import load, load_json, network_from_dict, network_to_dict, write_json
@@ -108,13 +108,13 @@ def _subject(a):
         if a.m is None:
             raise InputError("--m: the number of input features is required")
         if a.family == "permutations":
-            fam = T.permutation_family(a.m, 1 if a.s is None else a.s)
+            fam = tasks.permutation_family(a.m, 1 if a.s is None else a.s)
         else:
             if a.m_out is None:
                 raise InputError("--m-out: the pair-sets family needs --m-out K")
-            fam = T.pair_set_family(a.m, a.m_out, 2 if a.s is None else a.s, a.op)
+            fam = tasks.pair_set_family(a.m, a.m_out, 2 if a.s is None else a.s, a.op)
         if a.sample is not None:
-            fam = T.sample_family(fam, a.sample, a.sample_seed)
+            fam = tasks.sample_family(fam, a.sample, a.sample_seed)
         return fam
     if a.sample is not None:
         raise InputError("--sample: only for a family")
@@ -214,7 +214,7 @@ def cmd_improve(a):
     if a.registry:
         _check_registry(a)
     subject = _subject(a)
-    family = isinstance(subject, T.Family)
+    family = isinstance(subject, tasks.Family)
     members = list(subject.members()) if family else [subject]
     if family and len(members) > 5000:
         raise InputError(f"--family: {subject.name} has {len(members)} members; "

@@ -3,7 +3,7 @@ verified minima) and ``superpos compose`` (networks for larger ``m`` from
 smaller verified ones).
 
 ``lower-bound`` verifies every minimum directory under ``--proofs`` with the
-existing verifier (:func:`~superpos_formal.certify.minclaim.verify_minimum`:
+existing verifier (:func:`~superpos_formal.certify.bundles.minimum_claim.verify_minimum`:
 files, manifest, regenerated CNF, DRAT check) and uses only those that
 ``PASS``; a minimum whose claim restricts the question (``max_nonzero``) or
 uses given codes is not used. Each question asked gets the best restriction
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from ..bounds.restriction import restriction_lower_bound, subject_from_dict
-from ..certify.minclaim import verify_minimum
+from ..certify.bundles.minimum_claim import verify_minimum
 from ..constructions.compose import best_composition
 from ..errors import InputError
 from ..schema import dump, load

@@ -10,10 +10,10 @@ SIGTERM / SIGINT, so the command stops at once) and each proof checker in a
 child of its own, bounded by ``--checker-seconds``: a checker cut by a limit
 is skipped with the reason, the others still run, and a proof that no
 checker completed leaves its claim NOT VERIFIED, never PASS
-(certify/drat.py). Claims the budget did not reach are NOT VERIFIED too.
+(certify/proofcheck/drat.py). Claims the budget did not reach are NOT VERIFIED too.
 At the end it prints one row per claim (bundle, the claim as
 verified with every bound and every option that changes or relaxes the
-question, answer, certificate kind (certify/certificate.py), checks run,
+question, answer, certificate kind (certify/bundles/certificate_kind.py), checks run,
 result, seconds), then one line per failure
 and per claim not verified, and a summary. Result is ``PASS``, ``FAIL`` or
 ``NOT VERIFIED`` (e.g. ``--no-regenerate`` on an UNSAT claim: its proof is
@@ -26,9 +26,9 @@ from pathlib import Path
 
 from ..api import verify
 from ..budget import active_budget
-from ..certify import drat as D
+from ..certify.proofcheck import drat
 from ..certify.best_known import registry_file
-from ..certify.bundle import BundleReport, find_bundles
+from ..certify.bundles.verify import BundleReport, find_bundles
 from ..errors import InputError
 from ..solve.runner import run
 from .args import add_budget_args, seconds
@@ -37,7 +37,7 @@ from .args import add_budget_args, seconds
 #: native engine is the checker every proof needs (committed proofs take it
 #: up to ~50 s on an idle machine, several times that on a loaded one), so it
 #: gets the most; drup's headline work cap is about three minutes and the
-#: Python engine's line cap about 80 s (certify/drat.py)
+#: Python engine's line cap about 80 s (certify/proofcheck/drat.py)
 DEFAULT_CHECKER_SECONDS = {"native": 900.0, "python": 120.0, "drup": 120.0}
 
 __all__ = ["register", "run_verify", "format_table"]
@@ -52,7 +52,7 @@ def register(sub):
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="bundle directories, directories containing bundles, or a best-known "
                         "registry (search/best-known or its registry.json)")
-    p.add_argument("--checkers", default=",".join(D.DEFAULT_CHECKERS),
+    p.add_argument("--checkers", default=",".join(drat.DEFAULT_CHECKERS),
                    help="comma-separated proof checkers to run (native, python, drup); "
                         "default: all, within their size limits")
     p.add_argument("--no-regenerate", action="store_true",
@@ -92,7 +92,7 @@ def _checkers(text):
     if not names:
         raise InputError("--checkers: give at least one of native, python, drup")
     for c in names:
-        if c not in D.CHECKERS:
+        if c not in drat.CHECKERS:
             raise InputError(f"--checkers: unknown checker {c!r} (native, python, drup)")
     return names
 
@@ -172,7 +172,7 @@ def run_verify(args):
           + (f", budget {b.seconds:g} s" if b is not None and b.seconds else ""),
           file=sys.stderr, flush=True)
     reports = []
-    with D.checker_time_limit(limits):
+    with drat.checker_time_limit(limits):
         for k, p in enumerate(paths, 1):
             rep = _verify_one(p, kw, args.memory_mb)
             reports.append(rep)

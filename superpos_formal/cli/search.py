@@ -18,11 +18,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import api
-from .. import tasks as T
-from ..certify import drat as D
-from ..certify.base_proof import attach_base_proof
-from ..certify.certificate import base_options
-from ..certify.minclaim import write_minimum_manifest
+from .. import tasks
+from ..certify.proofcheck import drat
+from ..certify.proofcheck.add_base_proof import attach_base_proof
+from ..certify.bundles.certificate_kind import base_options
+from ..certify.bundles.minimum_claim import write_minimum_manifest
 from ..encode.sat import encode_sat
 from ..errors import InputError
 from ..graph import export
@@ -47,7 +47,7 @@ def _progress(msg):
 
 def add_task_args(p, family=True):
     g = p.add_argument_group("task")
-    g.add_argument("--task", choices=T.TASK_KINDS, help="built-in task kind")
+    g.add_argument("--task", choices=tasks.TASK_KINDS, help="built-in task kind")
     g.add_argument("--task-file", metavar="TASK.json", help="a task written by `superpos task`")
     if family:
         g.add_argument("--family", metavar="KIND|FILE",
@@ -170,18 +170,18 @@ def _task(a):
     if a.m is None:
         raise InputError("--m: the number of input features is required")
     with flag_names(kind="--task"):
-        return T.build_task(a.task, a.m, s=a.s, pairs=a.pairs, pi=a.pi, m_out=a.m_out,
-                            seed=a.seed, outputs=a.outputs)
+        return tasks.build_task(a.task, a.m, s=a.s, pairs=a.pairs, pi=a.pi, m_out=a.m_out,
+                                seed=a.seed, outputs=a.outputs)
 
 
 def _family(a):
     if a.task or a.task_file:
         raise InputError("--family: give either a task or a family")
-    if a.family in T.FAMILY_KINDS:
+    if a.family in tasks.FAMILY_KINDS:
         if a.m is None:
             raise InputError("--m: the number of input features is required")
         with flag_names(kind="--family"):
-            return T.build_family(a.family, a.m, a.m_out, a.s, a.op)
+            return tasks.build_family(a.family, a.m, a.m_out, a.s, a.op)
     return load(a.family, "family")
 
 
@@ -191,7 +191,7 @@ def banner(subject, sh, rc=None, *, with_n=True, B=None, bias=None):
     """Two lines naming the question: the subject, and every bound of the
     Shape ``sh`` (``rc``: its random codes; ``B`` / ``bias``: the text of a
     searched bound, e.g. ``"0..6"``)."""
-    if isinstance(subject, T.Family):
+    if isinstance(subject, tasks.Family):
         what = f"family {subject.name}: {subject.size} members" + \
             (" (a SAMPLE)" if subject.is_sample else "")
     else:
@@ -445,7 +445,7 @@ def demo_proof_of_f(mdir, task):
             return (f"proof of F: not added ({res.status}: {res.reason or 'see the solver'}); "
                     f"the certificate stays F+SB(arg)")
         attach_base_proof(bdir, proof, enc, solve_seconds=res.seconds,
-                          solver=claim["solver"], checkers=("native",), budget=D.CheckerPolicy())
+                          solver=claim["solver"], checkers=("native",), budget=drat.CheckerPolicy())
     write_minimum_manifest(mdir)
     return (f"proof of F added to {bdir} (solved in {res.seconds:.1f} s without symmetry "
             f"breaks, checked by the native engine): certificate proof of F")

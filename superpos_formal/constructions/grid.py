@@ -17,7 +17,7 @@ import random
 from math import isqrt
 
 from ..errors import InputError
-from .. import tasks as T
+from .. import tasks
 
 __all__ = ["make_task", "DEFAULT_GRID", "FAMILIES", "pair_set_m"]
 
@@ -33,15 +33,15 @@ def make_task(spec):
         raise InputError("task spec: expected an object with a kind")
     k = spec["kind"]
     if k == "uand":
-        return T.uand(spec["m"])
+        return tasks.uand(spec["m"])
     if k == "permutation":
         m = spec["m"]
-        return T.permutation(m, random.Random(f"perm:{spec.get('seed', 0)}:{m}").sample(range(m), m))
+        return tasks.permutation(m, random.Random(f"perm:{spec.get('seed', 0)}:{m}").sample(range(m), m))
     if k == "pair_set":
         mo = spec["m_out"]
         m = pair_set_m(mo)
-        pairs = random.Random(f"pairs:{spec.get('seed', 0)}:{mo}").sample(T.all_pairs(m), mo)
-        return T.and_pairs(m, sorted(pairs))
+        pairs = random.Random(f"pairs:{spec.get('seed', 0)}:{mo}").sample(tasks.all_pairs(m), mo)
+        return tasks.and_pairs(m, sorted(pairs))
     raise InputError(f"task spec: unknown kind {k!r} (uand, permutation, pair_set)")
 
 

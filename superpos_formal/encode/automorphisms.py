@@ -16,7 +16,7 @@ swap of the two neurons of an ``n = 2`` member is too (tested, and measured
 in ``benchmarks/bench_certificates.py``).
 
 Every candidate is only a candidate: the checker
-(:mod:`superpos_formal.certify.generators`) re-checks the full literal
+(:mod:`superpos_formal.certify.proofcheck.generators`) re-checks the full literal
 permutation against the regenerated formula.
 """
 

@@ -34,7 +34,7 @@ at ``|y|``.
 position with ``y = ~x`` equality is impossible and the constraint ends.
 
 The encoder emits these clauses and the checker (:mod:`superpos_formal.
-certify.generators`) regenerates them from the stored generators and
+certify.proofcheck.generators`) regenerates them from the stored generators and
 compares; :func:`automorphism_failure` is the checker's test (a) and
 :func:`extend_permutation` finds a generator's action on the auxiliary
 variables from its action on the parameters.

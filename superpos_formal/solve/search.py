@@ -277,7 +277,7 @@ def decide(task, shape, options: SolveOptions | None = None, *,
         ``limit == "budget"``. None: ``options.call_budget()``.
     checker : callable, optional
         The proof checker, ``checker(cnf_path, proof_path) -> (certified,
-        note)``: :func:`superpos_formal.certify.check.check_unsat` (what the
+        note)``: :func:`superpos_formal.certify.proofcheck.unsat.check_unsat` (what the
         api passes when ``options.check``). It is passed down rather than
         imported because proof checking is the certify layer's job, above
         solve (docs/MODEL.md, "Layers"). With one (and ``options.check``),

@@ -90,9 +90,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, SoundnessError
-from ..solve.runner import run
-from .native_check import _lines, check_native, iter_proof_steps
+from ...errors import InputError, SoundnessError
+from ...solve.runner import run
+from .native import _lines, check_native, iter_proof_steps
 
 __all__ = [
     "CHECKERS", "DEFAULT_CHECKERS", "VERIFIED", "REJECTED", "SKIPPED",
@@ -152,13 +152,13 @@ class CheckerPolicy:
     #: drup is SKIPPED with the reason recorded, never silently.
     drup_headline_max_work: int = 6_000_000
     headline: bool = False
-    #: checkers for a bundle's second proof, ``base/`` or ``gen/`` (certify/certificate.py);
+    #: checkers for a bundle's second proof, ``base/`` or ``gen/`` (certify/bundles/certificate_kind.py);
     #: ``None``: the same as for the main proof. CI re-checks those with the
     #: native engine only; every checker's verdict at creation time stays in
     #: ``claim.json`` and ``base/logs/``.
     base_checkers: tuple = None
     #: re-solve and check proofs of F recorded as regenerable
-    #: (certify/regen_proof.py): minutes per claim, so off by default
+    #: (certify/proofcheck/regenerable_proof.py): minutes per claim, so off by default
     regenerate_proofs: bool = False
     #: wall-clock seconds per checker run (None: :func:`checker_time_limit`'s,
     #: else none); a checker cut by it is SKIPPED with the reason

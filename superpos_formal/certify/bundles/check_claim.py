@@ -30,15 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from ..errors import InputError
-from ..schema import network_from_dict
-from ..verify import verify
-from . import drat as D
-from .certificate import check_certificate
+from ...errors import InputError
+from ...schema import network_from_dict
+from ...verify import verify
+from ..proofcheck import drat
+from .certificate_kind import check_certificate
 from .claims import CERTIFICATES, _subject, parse_claim
-from .jsonio import load, read_text
+from ..jsonio import load, read_text
 from .manifest import check_manifest
-from .regen import encode
+from .encoders import encode
 
 __all__ = ["BundleReport", "NETWORK_SET_FORMAT", "ALLOWED_FILES", "verify_claim_dir",
            "verify_claim", "check_networks", "conforms"]
@@ -48,13 +48,13 @@ NETWORK_SET_FORMAT = "superpos-formal/network-set"
 ALLOWED_FILES = {
     "SAT": {"claim.json", "network.json"},
     "UNSAT": {"claim.json", "formula.cnf.gz", "proof.drat.gz"}
-             | {f"logs/{c}.log" for c in D.CHECKERS}
-             # a proof of the base formula F (certify/certificate.py)
+             | {f"logs/{c}.log" for c in drat.CHECKERS}
+             # a proof of the base formula F (certify/bundles/certificate_kind.py)
              | {"base/formula.cnf.gz", "base/proof.drat.gz"}
-             | {f"base/logs/{c}.log" for c in D.CHECKERS}
-             # symmetry breaking checked by generators (certify/generators.py)
+             | {f"base/logs/{c}.log" for c in drat.CHECKERS}
+             # symmetry breaking checked by generators (certify/proofcheck/generators.py)
              | {"gen/generators.json.gz", "gen/formula.cnf.gz", "gen/proof.drat.gz"}
-             | {f"gen/logs/{c}.log" for c in D.CHECKERS},
+             | {f"gen/logs/{c}.log" for c in drat.CHECKERS},
     # cube and conquer (certify/cubes.py), plus cubes/NNNN.drat.gz
     "cubes": {"claim.json", "formula.cnf.gz", "cubes.json", "cover.drat.gz"},
 }
@@ -222,7 +222,7 @@ def _check_unsat(path, rep, claim, checkers, regenerate, budget, limit):
         rep.failures += [f"{m}: missing (an UNSAT claim needs formula and proof)" for m in missing]
         return
     text = read_text(cnf, limit)
-    sha = D.sha256_text(text)
+    sha = drat.sha256_text(text)
     if sha != (claim.raw.get("formula") or {}).get("sha256"):
         rep.failures.append("formula.cnf.gz: sha256 differs from claim.json's formula.sha256")
     enc = claim.raw.get("encoder") or {}
@@ -235,7 +235,7 @@ def _check_unsat(path, rep, claim, checkers, regenerate, budget, limit):
             rep.failures.append(f"regenerate: {e}")
             return
         cur = encoding.info.get("version", getattr(mod, "ENCODER_VERSION", None))
-        if D.sha256_text(encoding.to_dimacs()) != sha:
+        if drat.sha256_text(encoding.to_dimacs()) != sha:
             if str(cur) != str(enc.get("version")):
                 rep.failures.append(
                     f"formula.cnf.gz: made by encoder {enc.get('name')} v{enc.get('version')}, "
@@ -252,15 +252,15 @@ def _check_unsat(path, rep, claim, checkers, regenerate, budget, limit):
     else:
         rep.unverified.append("formula not regenerated (--no-regenerate): the proof is "
                               "not tied to the claim's question")
-    nvars, clauses = D.parse_dimacs(text)
+    nvars, clauses = drat.parse_dimacs(text)
     del text
     proof = read_text(prf, limit)
-    if D.sha256_text(proof) != (claim.raw.get("proof") or {}).get("sha256"):
+    if drat.sha256_text(proof) != (claim.raw.get("proof") or {}).get("sha256"):
         rep.failures.append("proof.drat.gz: sha256 differs from claim.json's proof.sha256")
-    budget = budget or D.CheckerPolicy(headline=bool(claim.raw.get("headline")))
-    recs = D.check_drat(SimpleNamespace(nvars=nvars, clauses=clauses), None, checkers,
-                        budget, text=proof)
-    D.record_checks(rep, recs, "proof.drat.gz")
+    budget = budget or drat.CheckerPolicy(headline=bool(claim.raw.get("headline")))
+    recs = drat.check_drat(SimpleNamespace(nvars=nvars, clauses=clauses), None, checkers,
+                           budget, text=proof)
+    drat.record_checks(rep, recs, "proof.drat.gz")
 
 
 def _network_summary(netdoc, claim):
@@ -330,7 +330,7 @@ def verify_claim_dir(path, rep, checkers, regenerate, budget, limit=None):
     return claim
 
 
-def verify_claim(path, *, checkers=D.DEFAULT_CHECKERS, regenerate=True, budget=None,
+def verify_claim(path, *, checkers=drat.DEFAULT_CHECKERS, regenerate=True, budget=None,
                  limit=None):
     """A :class:`BundleReport` for one claim bundle; never raises."""
     rep = BundleReport(str(path))

@@ -1,7 +1,7 @@
 """Add a checked generator proof (``gen/``) to an existing UNSAT bundle.
 
 What ``gen/`` holds and how ``superpos verify`` checks it:
-:mod:`superpos_formal.certify.generators`. The generators come from
+:mod:`superpos_formal.certify.proofcheck.generators`. The generators come from
 :func:`superpos_formal.encode.automorphisms.syntactic_generators`;
 ``benchmarks/bench_certificates.py --attach`` runs this for the committed
 claims.
@@ -9,13 +9,13 @@ claims.
 
 import json
 
-from ..encode.lexleader import automorphism_failure, perm_failure
-from ..errors import InputError
+from ...encode.lexleader import automorphism_failure, perm_failure
+from ...errors import InputError
 from . import drat
 from .attach import (check_into, checker_policy, proof_record, require_f, unsat_claim,
                      write_claim)
-from .certificate import KIND_GENERATORS, CertificateReport, base_options
-from .manifest import rewritten_bundle
+from ..bundles.certificate_kind import KIND_GENERATORS, CertificateReport, base_options
+from ..bundles.manifest import rewritten_bundle
 from .generators import GEN, check_generator_proof, formula_with_sb, generators_doc
 
 __all__ = ["attach_generator_proof", "generator_f_options"]

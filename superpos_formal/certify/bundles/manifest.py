@@ -25,9 +25,9 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import InputError
-from . import drat as D
-from .jsonio import dumps, load, write
+from ...errors import InputError
+from ..proofcheck import drat
+from ..jsonio import dumps, load, write
 
 __all__ = ["MANIFEST_FORMAT", "MANIFEST_VERSION", "bad_name", "walk_files",
            "write_manifest", "check_manifest", "rewritten_bundle"]
@@ -90,7 +90,7 @@ def write_manifest(root, skip=(), extra=None):
     if problems:
         raise InputError(f"{root}: {problems[0]}")
     names = files + list(extra or ())
-    listed = {rel: D.sha256_file(root / rel) for rel in names}
+    listed = {rel: drat.sha256_file(root / rel) for rel in names}
     write(root / "manifest.json", dumps({"format": MANIFEST_FORMAT,
                                           "version": MANIFEST_VERSION, "files": listed}))
     return listed
@@ -132,7 +132,7 @@ def check_manifest(root, skip=(), required=()):
             fails.append(f"symlink: {rel} (a bundle holds regular files only)")
         elif not p.is_file():
             fails.append(f"missing file: {rel} (listed in manifest.json)")
-        elif D.sha256_file(p) != listed[rel]:
+        elif drat.sha256_file(p) != listed[rel]:
             fails.append(f"changed file: {rel} (sha256 differs from manifest.json)")
     for rel in files:
         if rel not in listed:

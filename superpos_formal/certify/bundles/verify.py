@@ -29,15 +29,15 @@ True
 import time
 from pathlib import Path
 
-from . import drat
-from .claimcheck import NETWORK_SET_FORMAT, BundleReport, verify_claim
+from ..proofcheck import drat
+from .check_claim import NETWORK_SET_FORMAT, BundleReport, verify_claim
 from .claims import CLAIM_FORMAT, QUANTITIES, QUESTIONS
-from .make import make_bundle
+from .make_claim import make_bundle
 from .manifest import check_manifest, write_manifest
-from .minclaim import (MINIMUM_FORMAT, looks_like_minimum, make_minimum, verify_minimum,
+from .minimum_claim import (MINIMUM_FORMAT, looks_like_minimum, make_minimum, verify_minimum,
                       verify_orphan, write_minimum_manifest)
 from .claims import CERTIFICATES, register_certificate
-from .regen import ENCODERS, register_encoder
+from .encoders import ENCODERS, register_encoder
 
 __all__ = [
     "CLAIM_FORMAT", "MINIMUM_FORMAT", "NETWORK_SET_FORMAT", "QUESTIONS", "QUANTITIES",

@@ -16,7 +16,7 @@ superpos_formal.errors.InputError: encoder: unknown encoder 'nope' (known: ...)
 
 import importlib
 
-from ..errors import InputError
+from ...errors import InputError
 
 __all__ = ["ENCODERS", "register_encoder", "encoder", "default_encoder_name", "encode",
            "encoder_kwargs", "regenerate_base"]

@@ -38,12 +38,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..errors import InputError
-from . import drat as D
-from .claimcheck import BundleReport, verify_claim_dir
+from ...errors import InputError
+from ..proofcheck import drat
+from .check_claim import BundleReport, verify_claim_dir
 from .claims import QUANTITIES, question_of
-from .jsonio import dumps, load, write
-from .make import make_bundle, publish
+from ..jsonio import dumps, load, write
+from .make_claim import make_bundle, publish
 from .manifest import check_manifest, write_manifest
 
 __all__ = ["MINIMUM_FORMAT", "MINIMUM_VERSION", "MINIMUM_KEYS", "make_minimum",
@@ -243,7 +243,7 @@ def _show(v):
     return repr(v)
 
 
-def verify_minimum(path, checkers=D.DEFAULT_CHECKERS, regenerate=True, budget=None,
+def verify_minimum(path, checkers=drat.DEFAULT_CHECKERS, regenerate=True, budget=None,
                    limit=None):
     """A :class:`BundleReport` (kind ``minimum``) for a minimum directory."""
     path = Path(path)
@@ -284,7 +284,7 @@ def verify_minimum(path, checkers=D.DEFAULT_CHECKERS, regenerate=True, budget=No
     return rep
 
 
-def verify_orphan(path, checkers=D.DEFAULT_CHECKERS, regenerate=True, budget=None,
+def verify_orphan(path, checkers=drat.DEFAULT_CHECKERS, regenerate=True, budget=None,
                   limit=None):
     """A directory with ``n<k>-sat``/``n<k>-unsat`` bundles but no
     ``minimum.json``: the bundles are verified, the directory fails."""

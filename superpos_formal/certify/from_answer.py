@@ -4,10 +4,10 @@ and campaigns all call it).
 
 A minimum "the smallest ``n`` is ``k``" is bundled as SAT at ``k`` (the
 verified network) and UNSAT at ``k - 1`` (formula + DRAT proof) by
-:func:`superpos_formal.certify.bundle.make_minimum`; a single decision as
-one bundle by :func:`~superpos_formal.certify.bundle.make_bundle`. Every
+:func:`superpos_formal.certify.bundles.verify.make_minimum`; a single decision as
+one bundle by :func:`~superpos_formal.certify.bundles.verify.make_bundle`. Every
 fresh bundle is re-verified by
-:func:`~superpos_formal.certify.bundle.verify_bundle` before it is
+:func:`~superpos_formal.certify.bundles.verify.verify_bundle` before it is
 returned; a failure is a :class:`~superpos_formal.errors.SoundnessError`.
 
 When the UNSAT side was solved without keeping its proof (a search run
@@ -26,8 +26,8 @@ from ..options import SolveOptions
 from ..results import Status
 from ..solve.family import decide_family
 from ..solve.search import decide
-from .bundle import make_bundle, make_minimum, verify_bundle
-from .check import check_unsat
+from .bundles.verify import make_bundle, make_minimum, verify_bundle
+from .proofcheck.unsat import check_unsat
 
 __all__ = ["bundle_minimum", "bundle_decision"]
 
@@ -82,7 +82,7 @@ def bundle_minimum(search, dest, *, task=None, family=None, overwrite=False,
     task, family : optional
         The subject (exactly one).
     overwrite, headline : bool
-        Passed to :func:`~superpos_formal.certify.bundle.make_minimum`.
+        Passed to :func:`~superpos_formal.certify.bundles.verify.make_minimum`.
     time_limit : float, optional
         Per solve, for re-solving the UNSAT side when its proof was not kept.
 

@@ -21,7 +21,7 @@ Examples
 
 import os
 
-from ..solve.runner import run
+from ...solve.runner import run
 from . import drat
 from .drat import require_verified
 

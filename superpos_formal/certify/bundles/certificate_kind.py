@@ -19,7 +19,7 @@ cube and conquer, :mod:`superpos_formal.certify.cubes`):
     followed by their lex-leader clauses (Crawford, Ginsberg, Luks, Roy, KR
     1996) and a DRAT proof of it; ``F`` is regenerated, every generator
     checked to be a syntactic automorphism of ``F``, the lex-leader clauses
-    regenerated and compared (:mod:`superpos_formal.certify.generators`).
+    regenerated and compared (:mod:`superpos_formal.certify.proofcheck.generators`).
     Needs no side argument either.
 ``proof of F and SB, SB by argument (canonicalisation tested)``
     The breaks' soundness arguments (encode/sat.py, encode/symmetry.py),
@@ -30,13 +30,13 @@ cube and conquer, :mod:`superpos_formal.certify.cubes`):
 
 A claim of the ``SB by argument`` kind may also record a proof of ``F``
 too large to commit (``claim.json`` ``regenerable_proof``,
-:mod:`superpos_formal.certify.regen_proof`): verify notes it, and with
+:mod:`superpos_formal.certify.proofcheck.regenerable_proof`): verify notes it, and with
 ``--regenerate-proofs`` re-solves ``F`` and checks that proof.
 
 :func:`check_certificate` re-derives the kind from the bundle and fails,
 with the reason, when the claim states a kind its evidence does not
 support -- notably "proof of F" over a formula with extra clauses.
-:func:`superpos_formal.certify.base_proof.attach_base_proof` adds a proof
+:func:`superpos_formal.certify.proofcheck.add_base_proof.attach_base_proof` adds a proof
 of ``F`` to an existing bundle.
 """
 
@@ -45,12 +45,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from ..errors import InputError
-from . import drat as D
-from .jsonio import read_text as read_bounded
-from .regen import regenerate_base
-from .generators import GEN, check_generator_proof
-from .regen_proof import REGEN, check_regenerable_proof
+from ...errors import InputError
+from ..proofcheck import drat
+from ..jsonio import read_text as read_bounded
+from .encoders import regenerate_base
+from ..proofcheck.generators import GEN, check_generator_proof
+from ..proofcheck.regenerable_proof import REGEN, check_regenerable_proof
 
 __all__ = ["KIND_F", "KIND_GENERATORS", "KIND_ARGUMENT", "KIND_NETWORK", "KINDS",
            "SHORT", "kind_for", "base_options", "check_certificate",
@@ -119,7 +119,7 @@ class CertificateReport:
 
 def _extra_clauses(text, base):
     """How many clauses of DIMACS ``text`` are not clauses of ``base`` (multiset)."""
-    _, clauses = D.parse_dimacs(text)
+    _, clauses = drat.parse_dimacs(text)
     have = Counter(tuple(sorted(c)) for c in base.clauses)
     extra = 0
     for c in clauses:
@@ -131,7 +131,7 @@ def _extra_clauses(text, base):
     return extra
 
 
-def check_certificate(path, claim, encode, *, checkers=D.DEFAULT_CHECKERS,
+def check_certificate(path, claim, encode, *, checkers=drat.DEFAULT_CHECKERS,
                       budget=None, regenerate=True, limit=None):
     """Check the certificate kind ``claim`` states against bundle ``path``.
 
@@ -241,7 +241,7 @@ def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, 
                          for m in missing]
         return
     text = read_bounded(cnf, limit)
-    sha = D.sha256_text(text)
+    sha = drat.sha256_text(text)
     if sha != (meta.get("formula") or {}).get("sha256"):
         rep.failures.append("base/formula.cnf.gz: sha256 differs from claim.json's "
                             "base_proof.formula.sha256")
@@ -259,7 +259,7 @@ def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, 
         base = regenerate_base(encode, bopts, rep)
         if base is None:
             return
-        if D.sha256_text(base.to_dimacs()) != sha:
+        if drat.sha256_text(base.to_dimacs()) != sha:
             try:
                 extra = _extra_clauses(text, base)
             except InputError as e:
@@ -275,11 +275,11 @@ def _check_base(bdir, meta, options, encode, rep, checkers, budget, regenerate, 
                                     "regenerated from claim.json")
     else:
         rep.notes.append("base formula F not regenerated (--no-regenerate)")
-    nvars, clauses = D.parse_dimacs(text)
+    nvars, clauses = drat.parse_dimacs(text)
     del text
     # read here, within the limit: the checkers get the text, not the file
     proof = read_bounded(prf, limit)
-    budget = budget or D.CheckerPolicy(headline=bool(claim.get("headline")))
-    recs = D.check_drat(SimpleNamespace(nvars=nvars, clauses=clauses), None,
-                        budget.base_checkers or checkers, budget, text=proof)
-    D.record_checks(rep, recs, "base/proof.drat.gz", tag="F:", note="base proof: ")
+    budget = budget or drat.CheckerPolicy(headline=bool(claim.get("headline")))
+    recs = drat.check_drat(SimpleNamespace(nvars=nvars, clauses=clauses), None,
+                           budget.base_checkers or checkers, budget, text=proof)
+    drat.record_checks(rep, recs, "base/proof.drat.gz", tag="F:", note="base proof: ")

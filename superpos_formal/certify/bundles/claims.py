@@ -58,14 +58,14 @@ superpos_formal.errors.InputError: claim.json: options.selectors: unknown option
 
 from dataclasses import dataclass
 
-from ..domain import domain
-from ..encode.sat import SUM_ENCODINGS
-from ..encode.symmetry import family_symmetry_of
-from ..errors import InputError
-from ..results import bounds_label
-from ..schema import family_from_dict, family_to_dict, task_from_dict, task_to_dict
-from ..shape import Shape
-from ..tasks import sample_family
+from ...domain import domain
+from ...encode.sat import SUM_ENCODINGS
+from ...encode.symmetry import family_symmetry_of
+from ...errors import InputError
+from ...results import bounds_label
+from ...schema import family_from_dict, family_to_dict, task_from_dict, task_to_dict
+from ...shape import Shape
+from ...tasks import sample_family
 
 __all__ = [
     "CLAIM_FORMAT", "CLAIM_VERSION", "QUESTIONS", "OPTIONS", "QUANTITIES", "Option",
@@ -134,7 +134,7 @@ _DEFAULTS = {"symmetry": True, "sums": "tree"}
 
 _KEYS_COMMON = {"format", "version", "question", "shape", "answer", "options", "solver",
                 "headline", "timings", "encoder", "note", "task", "family",
-                # what the evidence proves, and a proof of F (certify/certificate.py)
+                # what the evidence proves, and a proof of F (certify/bundles/certificate_kind.py)
                 "certificate_kind"}
 _KEYS = {"SAT": _KEYS_COMMON | {"network"},
          "UNSAT": _KEYS_COMMON | {"formula", "proof", "checks", "certificate", "base_proof",

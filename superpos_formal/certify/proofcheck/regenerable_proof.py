@@ -21,11 +21,11 @@ takes minutes per claim).
 import os
 import tempfile
 
-from ..solve.runner import solve_cnf
+from ...solve.runner import solve_cnf
 from . import drat
 from .attach import proof_record, require_f, unsat_claim, write_claim
-from .manifest import rewritten_bundle
-from .regen import regenerate_base
+from ..bundles.manifest import rewritten_bundle
+from ..bundles.encoders import regenerate_base
 
 __all__ = ["REGEN", "record_regenerable_proof", "check_regenerable_proof"]
 

@@ -22,9 +22,9 @@ superpos_formal.errors.InputError: ...: only an UNSAT claim takes a proof
 import shutil
 from pathlib import Path
 
-from ..errors import InputError
+from ...errors import InputError
 from . import drat
-from .jsonio import dumps, load
+from ..jsonio import dumps, load
 
 __all__ = ["unsat_claim", "require_f", "checker_policy", "check_into", "proof_record",
            "write_claim"]

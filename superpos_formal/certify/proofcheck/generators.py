@@ -42,12 +42,12 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
-from ..encode.lexleader import automorphism_failure, clause_multiset, lex_leader_clauses
-from ..encode.sat import SUM_ENCODINGS
-from ..errors import InputError
-from . import drat as D
-from .jsonio import read_text as read_bounded
-from .regen import regenerate_base
+from ...encode.lexleader import automorphism_failure, clause_multiset, lex_leader_clauses
+from ...encode.sat import SUM_ENCODINGS
+from ...errors import InputError
+from . import drat
+from ..jsonio import read_text as read_bounded
+from ..bundles.encoders import regenerate_base
 
 __all__ = ["GEN", "GENERATORS_FORMAT", "pack", "unpack", "generators_doc",
            "read_generators", "check_generator_proof", "formula_with_sb"]
@@ -197,7 +197,7 @@ def _check_generator_proof(path, claim, encode, rep, checkers, budget, regenerat
                             + ", ".join(SUM_ENCODINGS) + ")")
         return
     graw = read_bounded(files["generators.json.gz"], limit)
-    if D.sha256_text(graw) != (meta.get("generators") or {}).get("sha256"):
+    if drat.sha256_text(graw) != (meta.get("generators") or {}).get("sha256"):
         rep.failures.append("gen/generators.json.gz: sha256 differs from claim.json's "
                             "generator_proof.generators.sha256")
     try:
@@ -207,11 +207,11 @@ def _check_generator_proof(path, claim, encode, rep, checkers, budget, regenerat
                             else f"gen/generators.json.gz: {e}")
         return
     text = read_bounded(files["formula.cnf.gz"], limit)
-    if D.sha256_text(text) != (meta.get("formula") or {}).get("sha256"):
+    if drat.sha256_text(text) != (meta.get("formula") or {}).get("sha256"):
         rep.failures.append("gen/formula.cnf.gz: sha256 differs from claim.json's "
                             "generator_proof.formula.sha256")
     try:
-        fv, fclauses = D.parse_dimacs(text)
+        fv, fclauses = drat.parse_dimacs(text)
     except InputError as e:
         rep.failures.append(f"gen/formula.cnf.gz: {e}")
         return
@@ -267,8 +267,8 @@ def _check_generator_proof(path, claim, encode, rep, checkers, budget, regenerat
                             f"use {top}")
         return
     proof = read_bounded(files["proof.drat.gz"], limit)
-    budget = budget or D.CheckerPolicy(headline=bool(claim.get("headline")))
-    recs = D.check_drat(SimpleNamespace(nvars=fv, clauses=fclauses), None,
-                        budget.base_checkers or checkers, budget, text=proof)
-    D.record_checks(rep, recs, "gen/proof.drat.gz", tag="F+SB(gen):",
-                    note="generator proof: ")
+    budget = budget or drat.CheckerPolicy(headline=bool(claim.get("headline")))
+    recs = drat.check_drat(SimpleNamespace(nvars=fv, clauses=fclauses), None,
+                           budget.base_checkers or checkers, budget, text=proof)
+    drat.record_checks(rep, recs, "gen/proof.drat.gz", tag="F+SB(gen):",
+                       note="generator proof: ")

@@ -23,17 +23,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..errors import InputError, SoundnessError
-from ..schema import family_to_dict, network_to_dict, task_to_dict
-from ..solve.runner import DEFAULT_SOLVER, solver_version
-from ..tasks import Family
-from . import drat as D
-from .certificate import kind_for
-from .claimcheck import NETWORK_SET_FORMAT, check_networks
+from ...errors import InputError, SoundnessError
+from ...schema import family_to_dict, network_to_dict, task_to_dict
+from ...solve.runner import DEFAULT_SOLVER, solver_version
+from ...tasks import Family
+from ..proofcheck import drat
+from .certificate_kind import kind_for
+from .check_claim import NETWORK_SET_FORMAT, check_networks
 from .claims import CLAIM_FORMAT, CLAIM_VERSION, parse_claim
-from .jsonio import dumps, write
+from ..jsonio import dumps, write
 from .manifest import write_manifest
-from .regen import default_encoder_name, encode, encoder
+from .encoders import default_encoder_name, encode, encoder
 
 __all__ = ["make_bundle", "publish"]
 
@@ -75,7 +75,7 @@ def _base_claim(cell, status, shape, task, family, question, options, solver, he
         "solver": {"name": solver, "version": solver_version(solver)},
         "headline": bool(headline),
         "timings": {"solve_seconds": round(float(getattr(cell, "seconds", 0.0) or 0.0), 3)},
-        # what the evidence proves (certify/certificate.py)
+        # what the evidence proves (certify/bundles/certificate_kind.py)
         "certificate_kind": kind_for(status, options),
     }
     if family is not None:
@@ -128,19 +128,19 @@ def _write_unsat(tmp, claim, parsed, proof_path, enc_name, encoding, checkers, b
                         "info": {k: v for k, v in encoding.info.items()
                                  if k not in ("encoder", "version")}}
     dimacs = encoding.to_dimacs()
-    proof_text = D.read_text(proof_path)
-    D.write_gz(tmp / "formula.cnf.gz", dimacs)
-    D.write_gz(tmp / "proof.drat.gz", proof_text)
-    claim["formula"] = {"sha256": D.sha256_text(dimacs), "nvars": encoding.nvars,
+    proof_text = drat.read_text(proof_path)
+    drat.write_gz(tmp / "formula.cnf.gz", dimacs)
+    drat.write_gz(tmp / "proof.drat.gz", proof_text)
+    claim["formula"] = {"sha256": drat.sha256_text(dimacs), "nvars": encoding.nvars,
                         "clauses": len(encoding.clauses)}
-    claim["proof"] = D.proof_stats(proof_text)
-    recs = D.check_drat(tmp / "formula.cnf.gz", tmp / "proof.drat.gz", checkers,
-                        budget or D.CheckerPolicy(headline=bool(headline)))
+    claim["proof"] = drat.proof_stats(proof_text)
+    recs = drat.check_drat(tmp / "formula.cnf.gz", tmp / "proof.drat.gz", checkers,
+                           budget or drat.CheckerPolicy(headline=bool(headline)))
     for r in recs:
         write(tmp / "logs" / f"{r.checker}.log", r.log)
     claim["checks"] = [r.to_dict() for r in recs]
     claim["timings"]["check_seconds"] = {r.checker: round(r.seconds, 3) for r in recs}
-    D.require_verified(recs, f"proof of {parsed.describe()}")
+    drat.require_verified(recs, f"proof of {parsed.describe()}")
 
 
 def publish(tmp, out_dir):
@@ -160,7 +160,7 @@ def publish(tmp, out_dir):
 
 def make_bundle(out_dir, cell, *, shape=None, task=None, family=None, members=None,
                 question=None, options=None, solver=None, headline=False,
-                checkers=D.DEFAULT_CHECKERS, budget=None, encoding=None,
+                checkers=drat.DEFAULT_CHECKERS, budget=None, encoding=None,
                 encoder=None, overwrite=False, note=None):
     """Write the bundle of a decided ``cell`` to ``out_dir``; returns its path.
 

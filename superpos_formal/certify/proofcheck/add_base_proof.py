@@ -1,6 +1,6 @@
 """Add a checked proof of the base formula ``F`` to an existing UNSAT bundle.
 
-See :mod:`superpos_formal.certify.certificate` for what the ``base/``
+See :mod:`superpos_formal.certify.bundles.certificate_kind` for what the ``base/``
 directory certifies and how ``superpos verify`` checks it;
 ``benchmarks/bench_certificates.py --attach`` is the script that finds such
 proofs for the committed claims.
@@ -9,8 +9,8 @@ proofs for the committed claims.
 from . import drat
 from .attach import (check_into, checker_policy, proof_record, require_f, unsat_claim,
                      write_claim)
-from .certificate import BASE, KIND_F, _has_breaks, base_options
-from .manifest import rewritten_bundle
+from ..bundles.certificate_kind import BASE, KIND_F, _has_breaks, base_options
+from ..bundles.manifest import rewritten_bundle
 
 __all__ = ["attach_base_proof"]
 
@@ -25,7 +25,7 @@ def attach_base_proof(bundle, proof_path, encoding, *, solve_seconds, solver,
     checker rejects the proof, :class:`InputError` if the bundle is not an
     UNSAT claim with symmetry breaks or ``encoding`` carries breaks.
     ``whole_family``: ``encoding`` is ``F`` of the whole family, not of the
-    claim's subfamily (:func:`~superpos_formal.certify.certificate.base_options`).
+    claim's subfamily (:func:`~superpos_formal.certify.bundles.certificate_kind.base_options`).
     """
     bundle, claim = unsat_claim(bundle, "with symmetry breaks needs a base proof",
                                 requires=lambda c: _has_breaks(c.get("options") or {}))
