@@ -4,9 +4,41 @@ Every network here comes with its derivation, so tests compare the code
 against arithmetic done by hand, never against the code itself.
 """
 
+import pytest
 from hypothesis import strategies as st
 
 from superpos_formal.network import Network
+
+# ------------------------------------------------------------------ markers
+# Marks applied by test name (``path::function``, parameters ignored), so
+# that a file owned by someone else need not change; a test may as well
+# carry ``@pytest.mark.slow`` itself. ``pytest -m "not slow and not proofs"``
+# is the fast subset; tests/test_markers.py checks that every name below
+# exists and what the subset selects.
+
+#: re-checks of committed material: proof bundles under proofs/, the
+#: best-known registry, committed results against their bounds
+PROOFS = frozenset({
+    "tests/test_committed_proofs.py::test_committed_bundle_verifies",
+    "tests/test_bridge_export.py::test_every_bundle_exports_and_runs_exactly",
+    "tests/test_best_known.py::test_committed_registry_verifies",
+    "tests/test_explicit_bounds.py::test_every_committed_result_is_above_its_bound",
+})
+
+#: tests that take tens of seconds or more on 2 quiet cores (ranked by
+#: ``pytest --durations``; see tests/test_markers.py for the measurement)
+SLOW = frozenset({
+})
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by mark
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = item.nodeid.split("[", 1)[0]
+        if name in PROOFS:
+            item.add_marker(pytest.mark.proofs)
+        if name in SLOW:
+            item.add_marker(pytest.mark.slow)
 
 
 def and2_step():
