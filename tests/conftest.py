@@ -4,6 +4,8 @@ Every network here comes with its derivation, so tests compare the code
 against arithmetic done by hand, never against the code itself.
 """
 
+from pathlib import Path
+
 import pytest
 from hypothesis import strategies as st
 
@@ -26,46 +28,11 @@ PROOFS = frozenset({
     "tests/test_explicit_bounds.py::test_every_committed_result_is_above_its_bound",
 })
 
-#: over about a second each on 2 quiet cores: the 38 slowest tests outside
-#: PROOFS of a full ``pytest --durations=60`` run on 2026-12-06 (4.7-74 s
-#: each under load 7-9 at nice 19, about 5x a quiet machine), less the
-#: README/layer checks a fast run should keep (test_docs, test_layers) and
-#: a fixture's setup (test_forgery's genuine material)
-SLOW = frozenset({
-    "tests/test_frontier_peers.py::test_peers_agree_with_sat_path",
-    "tests/test_equivariant.py::test_code_for_representatives_only_is_caught",
-    "tests/test_report.py::test_report_reads_proofs_and_registry_of_the_current_directory",
-    "tests/test_report.py::test_report_quick_writes_every_file",
-    "tests/test_demo_certificate.py::test_demo_proof_of_f_turns_f_sb_arg_into_proof_of_f",
-    "tests/test_bridge_import.py::test_cli_import_torch",
-    "tests/test_cubes.py::test_memory_capped_cube_is_unknown_with_a_reason",
-    "tests/test_cubes.py::test_a_memory_capped_solver_abort_does_not_spill_a_python_stack",
-    "tests/test_cubes.py::test_family_split_is_on_the_shared_code_and_decides_both_ways",
-    "tests/test_distributed.py::"
-    "test_cell_over_its_memory_cap_is_unknown_with_the_reason_and_the_campaign_goes_on",
-    "tests/test_distributed.py::test_cubes_on_the_cluster",
-    "tests/test_distributed.py::test_cluster_run_store_and_resume",
-    "tests/test_distributed.py::test_cube_tasks_honour_the_whole_run_budget",
-    "tests/test_native_check.py::test_check_holds_no_python_copy_of_the_proof",
-    "tests/test_family.py::test_symmetry_does_not_change_family_answers",
-    "tests/test_sum_binary.py::test_decide_default_records_the_resolved_encoding_and_agrees[2-3]",
-    "tests/test_improve.py::test_deterministic_given_seed",
-    "tests/test_improve.py::test_portfolio_conflict_budget_gives_unknown",
-    "tests/test_improve.py::test_history_is_lexicographically_decreasing",
-    "tests/test_improve_cli.py::test_cli_family_starts_from_the_shared_code_construction",
-    "tests/test_forgery.py::test_family_max_nonzero_summed_over_members",
-    "tests/test_canonical.py::test_canonical_form_satisfies_emitted_breaks[explicit-relu-L2]",
-    "tests/test_bridge_zoo.py::test_cli_zoo_build_without_proofs_is_one_line",
-    "tests/test_bridge_export.py::test_torch_ops_then_proof_checker_in_one_process",
-    "tests/test_bridge_export.py::test_cli_export_bare_network_sparsity",
-    "tests/test_robust.py::test_min_bits_huge_B_max_within_budget",
-    "tests/test_robust.py::test_decide_budget_bounds_solve",
-    "tests/test_robust_inputs.py::test_tampered_cube_work_records_are_reported_and_solved_again",
-    "tests/test_lift.py::test_no_lift_where_it_is_off_or_could_change_the_question[kw1]",
-    "tests/test_count.py::test_threshold_counts_default_method[4]",
-    "tests/test_count.py::test_count_equals_brute_force_over_all_weights[2-1-2-shape1]",
-    "tests/test_verify_progress.py::test_a_cut_checker_does_not_block_the_others",
-})
+#: tests that take about a second or more on 2 quiet cores: one node id
+#: per line in tests/slow_tests.txt (which says how they were measured)
+SLOW = frozenset(
+    line.strip() for line in (Path(__file__).with_name("slow_tests.txt")).read_text().splitlines()
+    if line.strip() and not line.startswith("#"))
 
 
 def marked(nodeid, names):
