@@ -29,9 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from superpos_formal.certify.certificate import (  # noqa: E402
-    KIND_ARGUMENT, KIND_F, KIND_GENERATORS)
-from superpos_formal.certify.claims import parse_claim  # noqa: E402
+try:  # certify/ in sub-packages (issue 23's reorganisation)
+    from superpos_formal.certify.bundles.certificate_kind import (  # noqa: E402
+        KIND_ARGUMENT, KIND_F, KIND_GENERATORS)
+    from superpos_formal.certify.bundles.claims import parse_claim  # noqa: E402
+except ImportError:  # the flat certify/ before it; drop once both are merged
+    from superpos_formal.certify.certificate import (  # noqa: E402
+        KIND_ARGUMENT, KIND_F, KIND_GENERATORS)
+    from superpos_formal.certify.claims import parse_claim  # noqa: E402
 
 __all__ = ["BEGIN", "END", "render", "splice", "minima_rows", "registry_rows", "main"]
 
