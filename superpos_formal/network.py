@@ -22,6 +22,7 @@ the hidden unit fires iff ``x_0 + x_1 - 1 > 0``.
 4
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .errors import InputError
@@ -115,23 +116,94 @@ def _identity(k):
 @dataclass(frozen=True)
 class Network:
     """An integer network; construct with :meth:`explicit`, :meth:`superposed`
-    or directly (all fields are validated in ``__post_init__``).
+    or directly (all fields are validated in ``__post_init__``: shapes,
+    integer entries, every entry within its declared bound; a violation is
+    an :class:`~superpos_formal.errors.InputError` naming the field).
 
-    ``layers`` is a tuple of ``(W, b)``; ``V``/``c`` are ``None`` when there
-    is no hidden layer.
+    ``y_j(x) = [(R z(x))_j >= theta]`` with ``z = V a_L + c``, ``a_l =
+    sigma(W_l a_{l-1} + b_l)``, ``a_0 = E x`` (docs/MODEL.md 2); evaluation
+    is in Python integers. Matrices are stored as tuples of row tuples, so a
+    network is immutable and hashable.
+
+    Parameters
+    ----------
+    mode : {"explicit", "superposed"}
+        Explicit: ``E = I_m``, ``R = I_{m'}``. Superposed: codes ``E``
+        (``n x m``) and ``R`` (``m' x n``), every layer of width ``n``.
+    activation : {"relu", "step"}
+        ``relu(t) = max(0, t)``, ``step(t) = [t > 0]``.
+    E : sequence of sequence of int
+        The input code, ``d x m``.
+    layers : sequence of (W, b)
+        The hidden layers, ``W_l`` (``n_l x n_{l-1}``) and ``b_l``; empty
+        for the representation question (``L = 0``).
+    V : sequence of sequence of int, or None
+        Output layer weights (``d' x n_L``); ``None`` when there is no hidden
+        layer.
+    c : sequence of int, or None
+        Output layer bias; ``None`` when there is no hidden layer.
+    R : sequence of sequence of int
+        The readout, ``m' x d'``.
+    theta : int, default 1
+        Readout threshold.
+    B : int, default 1
+        Weights (``W_l``, ``V``) are in ``[-B, B]``.
+    B_bias : int, optional
+        Biases (``b_l``, ``c``) are in ``[-B_bias, B_bias]``; default ``B``.
+    B_code : int, optional
+        Code entries (``E``, ``R``) are in ``[-B_code, B_code]``; default
+        ``max(B, 1)``.
+    meta : tuple, optional
+        ``(key, value)`` pairs carried along (member names, provenance); not
+        compared and not part of :attr:`id`.
+
+    Attributes
+    ----------
+    m, m_out : int
+        Input and output features (properties).
+    depth : int
+        Number of hidden layers ``L`` (property).
+    widths : tuple of int
+        Width of each hidden layer (property).
+    id : str
+        Stable identity: a hash of the network file without ``meta``.
+
+    Examples
+    --------
+    Three features in two dimensions, ``permutation(3, [2, 0, 1])``
+    (``y0 = x2, y1 = x0, y2 = x1``), ``s = 1``: codes ``x0 -> (1, 0)``,
+    ``x1 -> (0, 1)``, ``x2 -> (1, 1)``; ``W = V = I`` and ``b = c = 0`` pass
+    the non-negative code through, and the readout rows ``(1, 1)``,
+    ``(2, -2)``, ``(-2, 2)`` with ``theta = 2`` fire on ``(1, 1)``,
+    ``(1, 0)`` and ``(0, 1)`` only. Nonzero parameters: the two 1s of ``W``
+    and the two of ``V``:
+
+    >>> net = Network.superposed(E=[[1, 0, 1], [0, 1, 1]], R=[[1, 1], [2, -2], [-2, 2]],
+    ...                          activation="relu", layers=[([[1, 0], [0, 1]], [0, 0])],
+    ...                          V=[[1, 0], [0, 1]], c=[0, 0], B=1, B_code=2, theta=2)
+    >>> [net.evaluate(x) for x in [(1, 0, 0), (0, 1, 0), (0, 0, 1), (0, 0, 0)]]
+    [(0, 1, 0), (0, 0, 1), (1, 0, 0), (0, 0, 0)]
+    >>> net.m, net.m_out, net.depth, net.widths, net.B_bias
+    (3, 3, 1, (2,), 1)
+    >>> net
+    <Network superposed relu m=3 m'=3 hidden=2 B=1 bias=1 code=2 theta=2: 4 nonzero params>
+    >>> Network.explicit(2, 1, "step", [([[3, 1]], [-1])], [[1]], [0], B=2)
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: layers[0].W[0][0]: 3 is outside the declared bound [-2, 2]
     """
 
     mode: str
     activation: str
     E: tuple
     layers: tuple
-    V: tuple
-    c: tuple
+    V: tuple | None
+    c: tuple | None
     R: tuple
     theta: int = 1
     B: int = 1
-    B_bias: int = None
-    B_code: int = None
+    B_bias: int | None = None
+    B_code: int | None = None
     meta: tuple = field(default=(), compare=False)
 
     def __post_init__(self):
@@ -207,37 +279,48 @@ class Network:
 
     # ---------------------------------------------------------------- build
     @classmethod
-    def explicit(cls, m, m_out, activation, layers, V, c, B, B_bias=None, theta=1):
-        """Explicit mode: ``E = I_m``, ``R = I_{m'}``."""
+    def explicit(cls, m: int, m_out: int, activation: str, layers: Sequence[tuple],
+                 V: Sequence[Sequence[int]] | None, c: Sequence[int] | None, B: int,
+                 B_bias: int | None = None, theta: int = 1) -> "Network":
+        """Explicit mode: ``E = I_m``, ``R = I_{m'}``; the other fields as in
+        :class:`Network`."""
         return cls("explicit", activation, _identity(m), tuple(layers), V, c,
                    _identity(m_out), theta, B, B_bias, None)
 
     @classmethod
-    def superposed(cls, E, R, activation, layers, V, c, B, B_bias=None,
-                   B_code=None, theta=1):
-        """Superposed mode: ``d = d' = n``, codes ``E`` (``n x m``), ``R`` (``m' x n``)."""
+    def superposed(cls, E: Sequence[Sequence[int]], R: Sequence[Sequence[int]],
+                   activation: str, layers: Sequence[tuple],
+                   V: Sequence[Sequence[int]] | None, c: Sequence[int] | None, B: int,
+                   B_bias: int | None = None, B_code: int | None = None,
+                   theta: int = 1) -> "Network":
+        """Superposed mode: ``d = d' = n``, codes ``E`` (``n x m``), ``R``
+        (``m' x n``); the other fields as in :class:`Network`."""
         return cls("superposed", activation, E, tuple(layers), V, c, R, theta, B,
                    B_bias, B_code)
 
     # ---------------------------------------------------------------- shape
     @property
-    def m(self):
+    def m(self) -> int:
+        """Input features (columns of ``E``)."""
         return len(self.E[0])
 
     @property
-    def m_out(self):
+    def m_out(self) -> int:
+        """Output features (rows of ``R``)."""
         return len(self.R)
 
     @property
-    def depth(self):
+    def depth(self) -> int:
+        """Hidden layers ``L``."""
         return len(self.layers)
 
     @property
-    def widths(self):
+    def widths(self) -> tuple:
+        """Width of each hidden layer."""
         return tuple(len(W) for W, _ in self.layers)
 
     # ---------------------------------------------------------------- eval
-    def forward(self, x):
+    def forward(self, x: Sequence[int]) -> tuple:
         """All intermediate values for input ``x``: ``(a_0, [a_1..a_L], z, Rz)``."""
         if len(x) != self.m:
             raise InputError(f"input has {len(x)} features, the network takes {self.m}")
@@ -255,13 +338,13 @@ class Network:
         rz = [sum(r * v for r, v in zip(row, z)) for row in self.R]
         return a0, hidden, z, rz
 
-    def evaluate(self, x):
+    def evaluate(self, x: Sequence[int]) -> tuple:
         """The network's output bits ``y(x)`` as a tuple of 0/1."""
         rz = self.forward(x)[3]
         return tuple(1 if v >= self.theta else 0 for v in rz)
 
     # ---------------------------------------------------------------- counts
-    def counts(self):
+    def counts(self) -> dict:
         """Hidden neurons, dense/nonzero parameters, bits, code nonzeros.
 
         Parameters are the entries of all ``W_l, b_l, V, c``; bits charge each
@@ -337,7 +420,7 @@ class Network:
         return f"<p>{head}</p><table><tr>{''.join(cells)}</tr></table>"
 
     # ---------------------------------------------------------------- io
-    def to_dict(self):
+    def to_dict(self) -> dict:
         """The network file's JSON object (``superpos-formal/network``, read
         back by :func:`superpos_formal.schema.network_from_dict`)."""
         d = header("network")
@@ -361,12 +444,13 @@ class Network:
         return d
 
     @property
-    def id(self):
+    def id(self) -> str:
+        """Stable identity: a hash of :meth:`to_dict` without ``meta``."""
         d = self.to_dict()
         d.pop("meta", None)
         return stable_id(d)
 
-    def value_bound(self, s):
+    def value_bound(self, s: int) -> int:
         """A sound bound on ``|value|`` of every intermediate quantity over
         ``X(m, s)`` (interval arithmetic); used to prove numpy int64 safe."""
         def top(row, k):

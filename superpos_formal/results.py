@@ -58,6 +58,25 @@ class Status(_Vocabulary):
     others. ``NOCODE`` is not an answer about the question: it marks a width
     skipped by a given-codes search because no usable code of that
     dimension exists (the reason is recorded).
+
+    Members are strings (:class:`enum.StrEnum`): they compare equal to, print
+    as and serialise to ``"SAT"``, ``"UNSAT"``, ``"UNKNOWN"``, ``"NOCODE"``.
+
+    Attributes
+    ----------
+    SAT, UNSAT, UNKNOWN, NOCODE : Status
+        The four values; there is no other.
+
+    Examples
+    --------
+    >>> Status("SAT") is Status.SAT, Status.UNSAT == "UNSAT", str(Status.UNKNOWN)
+    (True, True, 'UNKNOWN')
+    >>> [str(v) for v in Status]
+    ['SAT', 'UNSAT', 'UNKNOWN', 'NOCODE']
+    >>> Status("sat")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'sat' is not a valid Status
     """
 
     SAT = "SAT"
@@ -233,6 +252,31 @@ class Answer:
         The solve layer's record (``Search`` or ``Cell``), for bundling.
     codes : tuple or None
         Families: the shared ``(E, R)``.
+    network : Network or None
+        The only network of a single-task answer (property; a family answer
+        with several networks raises ``ValueError``: use ``networks``).
+    is_family : bool
+        Whether the subject is a family (property).
+    unsat_below : dict or None
+        The last UNSAT row of the table: the lower side of a minimum
+        (property).
+
+    Examples
+    --------
+    Answers come from :mod:`superpos_formal.api` (``sf.decide``,
+    ``sf.min_neurons``...); built by hand here to show the fields. Universal
+    AND of 3 features has no explicit ReLU network of width 1 with weights
+    and biases in ``[-2, 2]`` (its certified minimum is 2,
+    ``proofs/uand-explicit/``):
+
+    >>> from superpos_formal.shape import Shape
+    >>> from superpos_formal.tasks import uand
+    >>> a = Answer(Question.DECIDE, uand(3), Shape("explicit", "relu", n=1, B=2),
+    ...            Status.UNSAT, certified=True, seconds=0.2)
+    >>> a
+    <Decision uand(m=3) explicit relu L=1 B=2 bias=2 theta=1 n=1: UNSAT checked 0.2 s>
+    >>> a.network is None, a.is_family, a.minimum
+    (True, False, None)
     """
 
     question: Question

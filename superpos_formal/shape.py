@@ -37,6 +37,63 @@ DEFAULT_B = 2
 
 @dataclass(frozen=True)
 class Shape:
+    """The shape of a network a solver searches over: everything but the weights.
+
+    Immutable and validated on construction: a wrong field is an
+    :class:`~superpos_formal.errors.InputError` naming it. With a task (or
+    family) it is the whole question, so :meth:`to_dict` is part of every
+    claim's identity.
+
+    Parameters
+    ----------
+    mode : {"explicit", "superposed"}
+        Explicit: ``E = I``, ``R = I`` (``codes`` becomes ``"identity"``).
+        Superposed: codes of dimension ``n``.
+    activation : {"relu", "step"}
+        Hidden activation.
+    n : int
+        Hidden width (every layer; in superposed mode also the code
+        dimension), ``>= 1``.
+    L : int, default 1
+        Hidden layers, ``>= 0``; ``L = 0`` is the representation question
+        (superposed, free codes; explicit mode needs ``L >= 1``).
+    B : int
+        Weights in ``[-B, B]``.
+    B_bias : int, optional
+        Biases in ``[-B_bias, B_bias]``; default ``B``.
+    B_code : int, optional
+        Code entries in ``[-B_code, B_code]``; default ``max(B, 1)``.
+    theta : int, default 1
+        Readout threshold: ``y = [R z >= theta]``.
+    codes : {"given", "free"}, default "given"
+        Superposed mode: ``E``, ``R`` given (then both are required, ``n``
+        rows of ``E`` and ``n`` columns of ``R``) or chosen by the solver.
+    E, R : sequence of sequence of int, optional
+        The given codes (stored as tuples of row tuples).
+    tolerance : int, default 0
+        ``tolerant(k)``: at most ``k`` wrong output bits over ``X(m, s)``;
+        0 is exact.
+
+    Attributes
+    ----------
+    hidden_neurons : int
+        ``L * n`` (property).
+
+    Examples
+    --------
+    >>> sh = Shape("superposed", "relu", n=2, L=0, B=1, codes="free")
+    >>> sh.codes, sh.B_bias, sh.B_code, sh.hidden_neurons
+    ('free', 1, 1, 0)
+    >>> sh.with_n(3).n
+    3
+    >>> Shape("explicit", "relu", n=2, B=2).codes
+    'identity'
+    >>> Shape("explicit", "relu", n=0)
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: n: width must be >= 1, got 0
+    """
+
     mode: str
     activation: str
     n: int
@@ -100,7 +157,8 @@ class Shape:
                 object.__setattr__(self, "R", None)
 
     @property
-    def hidden_neurons(self):
+    def hidden_neurons(self) -> int:
+        """Hidden neurons of every network of this shape: ``L * n``."""
         return self.L * self.n
 
     def with_n(self, n: int) -> "Shape":

@@ -34,7 +34,8 @@ __all__ = ["estimate_clauses", "check_encoding_size", "MAX_ESTIMATED_CLAUSES",
            "BYTES_PER_CLAUSE"]
 
 #: Largest estimated encoding accepted (about 30 GB of clauses at
-#: :data:`BYTES_PER_CLAUSE`: more than this machine could hold).
+#: :data:`BYTES_PER_CLAUSE`: several times the default per-process memory
+#: limit (8 GB or half the machine), so such a question could never be solved).
 MAX_ESTIMATED_CLAUSES = 300_000_000
 #: rough memory per clause in the encoder and the solver together
 BYTES_PER_CLAUSE = 100

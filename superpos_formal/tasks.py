@@ -98,6 +98,14 @@ _OPS = {
 class Task:
     """A task: truth table over ``X(m, s)`` plus its provenance.
 
+    A task ``f : X(m, s) -> {0,1}^{m'}`` (docs/MODEL.md 1) is stored as its
+    whole truth table, so two tasks with the same table are the same
+    question whatever built them (:attr:`id` hashes the table, not the
+    name). Build one with the constructors of this module (:func:`uand`,
+    :func:`permutation`, :func:`and_pairs`, :func:`identity`,
+    :func:`parity`, :func:`majority`, :func:`table`) or
+    :func:`build_task`; a task is called on an input like a function.
+
     Attributes
     ----------
     kind : str
@@ -109,6 +117,25 @@ class Task:
         JSON-able values (pairs as lists).
     outputs : tuple of tuple of int
         ``outputs[i]`` is ``f(domain(m, s)[i])``.
+    inputs : tuple of tuple of int
+        ``X(m, s)`` in domain order (property).
+    name : str
+        Short readable name, e.g. ``uand(m=3)`` (property).
+    id : str
+        Stable identity: a hash of ``m``, ``m'``, ``s`` and the table.
+
+    Examples
+    --------
+    Universal AND of 3 features, ``s = 2``: one output per pair
+    ``(0,1), (0,2), (1,2)``; ``X(3, 2)`` has ``1 + 3 + 3 = 7`` inputs.
+
+    >>> t = uand(3)
+    >>> t.name, t.m, t.m_out, t.s, len(t.inputs)
+    ('uand(m=3)', 3, 3, 2, 7)
+    >>> t((1, 1, 0)), t((0, 1, 1)), t((1, 0, 0))
+    ((1, 0, 0), (0, 0, 1), (0, 0, 0))
+    >>> t.id == and_pairs(3, [(0, 1), (0, 2), (1, 2)]).id   # same table, same task
+    True
     """
 
     kind: str
@@ -595,12 +622,51 @@ def build_task(kind, m, s=None, pairs=None, pi=None, m_out=None, seed=None,
 
 @dataclass(frozen=True)
 class Family:
-    """A family of tasks with one ``(m, m', s)``.
+    """A family of tasks with one ``(m, m', s)``: the family question's subject.
 
-    Members are produced lazily by :meth:`members`; ``size`` is exact.
-    ``sample`` is ``None`` for a complete family, or ``{"of": ..., "k": ...,
-    "seed": ...}`` for a seeded random sample, so a sample is never mistaken
-    for the whole family.
+    The family question (docs/MODEL.md 4.3) asks for ONE shared code
+    ``E``, ``R`` and one weight set per member. Members are produced lazily
+    by :meth:`members` (or unranked by :meth:`member`), so a family of
+    ``m!`` permutations costs nothing until enumerated; ``size`` is exact.
+    Build one with :func:`permutation_family`, :func:`pair_set_family`,
+    :func:`explicit_family`, :func:`sample_family` or :func:`build_family`.
+
+    Attributes
+    ----------
+    kind : str
+        ``"permutations"``, ``"pair_sets"`` or ``"explicit"`` (a listed set
+        of member tasks).
+    m, m_out, s : int
+        Input features, output features, sparsity: the same for every
+        member.
+    params : tuple
+        Constructor parameters as ``(name, value)`` pairs (``op`` of pair
+        sets; ``members`` of an explicit family).
+    sample : tuple or None
+        ``None`` for a complete family, or ``(("of", ...), ("k", k),
+        ("seed", seed), ("size_of", N))`` for a seeded random sample, so a
+        sample is never mistaken for the whole family.
+    size : int
+        Number of members, exact (property).
+    is_sample : bool
+        Whether this is a seeded sample (property).
+    name : str
+        Short readable name; a sample says so (property).
+    id : str
+        Stable identity: a hash of :meth:`to_dict`.
+
+    Examples
+    --------
+    All permutations of 3 features (``3! = 6`` members) and all 2-sets of
+    the ``C(4, 2) = 6`` pairs of 4 features (``C(6, 2) = 15`` members):
+
+    >>> f = permutation_family(3)
+    >>> f.name, f.size, f.is_sample
+    ("permutations(m=3,m'=3,s=1)", 6, False)
+    >>> [t.name for t in f.members()][:2]
+    ['permutation(m=3,pi=[0, 1, 2])', 'permutation(m=3,pi=[0, 2, 1])']
+    >>> pair_set_family(4, 2).size
+    15
     """
 
     kind: str

@@ -4,9 +4,50 @@ Every network here comes with its derivation, so tests compare the code
 against arithmetic done by hand, never against the code itself.
 """
 
+from pathlib import Path
+
+import pytest
 from hypothesis import strategies as st
 
 from superpos_formal.network import Network
+
+# ------------------------------------------------------------------ markers
+# Marks applied by test name, so that a file owned by someone else need not
+# change (a test may as well carry ``@pytest.mark.slow`` itself). A name is
+# ``path::function`` (every parameter set) or ``path::function[params]``
+# (that one). ``pytest -m "not slow and not proofs"`` is the fast subset;
+# tests/test_markers.py checks that every name below matches a collected
+# test and what the subset selects.
+
+#: re-checks of committed material: proof bundles under proofs/, the
+#: best-known registry, committed results against their bounds
+PROOFS = frozenset({
+    "tests/test_committed_proofs.py::test_committed_bundle_verifies",
+    "tests/test_bridge_export.py::test_every_bundle_exports_and_runs_exactly",
+    "tests/test_best_known.py::test_committed_registry_verifies",
+    "tests/test_explicit_bounds.py::test_every_committed_result_is_above_its_bound",
+})
+
+#: tests that take about a second or more on 2 quiet cores: one node id
+#: per line in tests/slow_tests.txt (which says how they were measured)
+SLOW = frozenset(
+    line.strip() for line in (Path(__file__).with_name("slow_tests.txt")).read_text().splitlines()
+    if line.strip() and not line.startswith("#"))
+
+
+def marked(nodeid, names):
+    """Whether ``nodeid`` is named in ``names``, by itself or by its
+    function (parameters stripped)."""
+    return nodeid in names or nodeid.split("[", 1)[0] in names
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by mark
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if marked(item.nodeid, PROOFS):
+            item.add_marker(pytest.mark.proofs)
+        if marked(item.nodeid, SLOW):
+            item.add_marker(pytest.mark.slow)
 
 
 def and2_step():

@@ -104,9 +104,10 @@ CADICAL_CONFIGS = {
 #: verified exhaustively like any other.
 NOSYM = ":nosym"
 #: conflicts after which a ``NOSYM`` racer stops (and declines). A second
-#: CaDiCaL process on this 2-core machine slows the first by 10-30 %
-#: (shared caches and memory bandwidth: universal AND m = 5 relu n = 2,
-#: UNSAT, 0.35 s alone, 0.40-0.46 s beside a second racer), so on
+#: CaDiCaL process on a 2-core machine slows the first by 10-30 % (shared
+#: caches and memory bandwidth: universal AND m = 5 relu n = 2, UNSAT,
+#: 0.35 s alone, 0.40-0.46 s beside a second racer; measured 2026-11-26 at
+#: nice 0 with no other jobs, benchmarks/results/history-frontier.md), so on
 #: unsatisfiable questions the racer that cannot answer them should not run
 #: long. The satisfiable frontier cells it wins needed 1.2 k-6 k conflicts
 #: without breaks (the repr cell id7 21 k, where it does not win).

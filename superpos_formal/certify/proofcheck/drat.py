@@ -24,8 +24,10 @@ checkers, three roles (docs/MODEL.md 6, "Answers and evidence"):
     proofs with at most ``CheckerPolicy.drup_max_additions`` added clauses (default
     2,000).
 
-The thresholds come from measurements on this machine (CaDiCaL 1.9.5 proofs,
-python-sat; per-line costs of the forward checkers grow with formula size):
+The thresholds come from one measurement on 2026-11-25, a shared 2-core
+x86-64 machine, one checker process at a time (CaDiCaL 1.9.5 proofs via
+python-sat; load not recorded, so read the rows as ratios between the
+checkers; per-line costs of the forward checkers grow with formula size):
 
 ==============================  =======  ========  =======  ========  ========
 formula                         clauses  lines     native   python    drup
