@@ -888,8 +888,10 @@ def capacity(family: str, shape: ShapeArg = None, *, m: Optional[int] = None,
     _uses(o, {"time_limit", "budget", "check", "progress"}, "capacity")
     families = CapacityFamilies(family, m=m, s=s, op=op, m_out_min=m_out_min,
                                 m_out_max=m_out_max)
-    return _capacity(families, sh, o, checker=_check(o), counting_only=counting_only,
-                     on_row=o.progress)
+    # ``progress`` receives capacity's rows here (one per m'), not the
+    # per-solve lines of the family loop underneath
+    return _capacity(families, sh, o.replace(progress=None), checker=_check(o),
+                     counting_only=counting_only, on_row=o.progress)
 
 
 # ------------------------------------------------------------------ evidence

@@ -14,7 +14,7 @@ Examples
 >>> from superpos_formal.shape import Shape
 >>> t = Cell(uand(3), Shape("explicit", "step", n=1), "UNSAT", 0.5, certified=True)
 >>> t
-<Cell uand(m=3) explicit step n=1 L=1 B=1 bias=1 theta=1: UNSAT checked 0.5 s>
+<Cell uand(m=3) explicit step n=1 L=1 B=2 bias=2 theta=1: UNSAT checked 0.5 s>
 >>> f = Cell(permutation_family(2), Shape("superposed", "step", n=1, codes="free"),
 ...          "UNKNOWN", 1.0, rounds=2, reason="time limit 1 s reached")
 >>> list(t.row()) == list(f.row()), t.network, f.is_family
