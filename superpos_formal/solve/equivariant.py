@@ -683,7 +683,8 @@ class OrbitMethod:
     member-CEGIS loop decides. ``group_limit``: seconds per group's attempt
     at most (default :data:`GROUP_LIMIT`; ``None``: ``time_limit`` alone),
     so that a group whose search does not end cannot keep the member loop
-    from deciding.
+    from deciding. ``counterexamples``: the fallback loop's choice of
+    failing members (:class:`~.family.Counterexamples`; ``None``: main's).
     """
 
     group: Any = None
@@ -692,6 +693,7 @@ class OrbitMethod:
     fallback: bool = True
     refute_representatives: bool = False
     group_limit: Optional[float] = GROUP_LIMIT
+    counterexamples: Any = None
 
 
 def decide_family_orbits(family, shape, options: SolveOptions | None = None, *,
@@ -753,7 +755,8 @@ def decide_family_orbits(family, shape, options: SolveOptions | None = None, *,
                     solver=opts.solver, reason="no equivariant code found; no fallback",
                     limit="time")
     cell = decide_family(family, shape, opts.replace(budget=None), budget=budget,
-                         checker=checker, proof_path=proof_path, cnf_path=cnf_path)
+                         checker=checker, proof_path=proof_path, cnf_path=cnf_path,
+                         counterexamples=method.counterexamples)
     cell.seconds = time.perf_counter() - t0
     cell.info = dict(cell.info, orbits_tried=tried)
     return cell
