@@ -58,7 +58,7 @@ from .options import SolveOptions
 from .solve.capacity import CapacityFamilies
 from .solve.capacity import capacity as _capacity
 from .solve.count import count_functions, count_threshold_functions
-from .solve.equivariant import decide_family_orbits
+from .solve.equivariant import family_decider
 from .solve.family import decide_family, min_neurons_family
 from .solve.incremental import min_neurons_incremental
 from .solve.runner import DEFAULT_SOLVER
@@ -485,8 +485,10 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
     n_min, n_max : int
         Widths tried (default 1..8).
     family_method : str
-        Families only: ``"cegis"`` (default, the member loop) or ``"orbits"``
-        (an equivariant shared code first; :mod:`superpos_formal.solve.equivariant`).
+        Families only: ``"cegis"`` (default, the member loop), ``"orbits"``
+        (an equivariant shared code first; :mod:`superpos_formal.solve.equivariant`),
+        ``"far"`` (the member loop asking the farthest members first) or
+        ``"orbits-far"`` (the orbit method, then that loop).
     incremental : bool
         Explicit mode: one solver for all widths (assumptions); the UNSAT
         below the minimum is then re-solved for a proof only by
@@ -553,11 +555,7 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
 
 def _family_method(name):
     """The per-width decision of the family question named ``name``."""
-    if name == "cegis":
-        return decide_family
-    if name == "orbits":
-        return decide_family_orbits
-    raise InputError(f"family_method: unknown {name!r} (cegis, orbits)")
+    return family_decider(name)
 
 
 def min_params(task, n=1, *, mode="explicit", activation="relu", L=1, B=2, B_bias=None,

@@ -63,13 +63,15 @@ from ..verify import verify
 # _test_members: the member loop's own check of the other members with a code
 # fixed (one formula, a solve per member under assumptions), reused as is
 from .cell import Cell
-from .family import _encoder_options, _test_members, decide_family, extend_formula
+from .family import (Counterexamples, _encoder_options, _test_members, decide_family,
+                     extend_formula)
 from .runner import SolveResult, run, solve_cnf
 from .search import CADICAL_CONFIGS
 
 __all__ = ["CodeGroup", "group_for", "GROUPS", "member_orbits", "transform_table",
            "transform_network", "is_equivariant", "encode_equivariant",
-           "decide_family_orbits", "refute_subfamily", "OrbitResult", "OrbitMethod"]
+           "decide_family_orbits", "refute_subfamily", "OrbitResult", "OrbitMethod",
+           "family_decider"]
 
 
 # ---------------------------------------------------------------- groups
@@ -801,3 +803,39 @@ def _refute_representatives(family, shape, opts, budget, checker, paths, sub, tr
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- methods
+def _far_loop(family, shape, options=None, **kw):
+    """The member loop asking the farthest members first."""
+    return decide_family(family, shape, options, counterexamples=Counterexamples("far"), **kw)
+
+
+def _orbits_far(family, shape, options=None, **kw):
+    """The orbit method with the farthest-first member loop behind it."""
+    return decide_family_orbits(family, shape, options, **kw,
+                                method=OrbitMethod(counterexamples=Counterexamples("far")))
+
+
+#: the per-width decision of each ``family_method``
+#: (:data:`~superpos_formal.options.FAMILY_METHODS`); every one answers the
+#: same question: SAT with every member verified, UNSAT only from an actual
+#: subfamily's DRAT-checked refutation
+_DECIDERS = {"cegis": decide_family, "orbits": decide_family_orbits,
+             "far": _far_loop, "orbits-far": _orbits_far}
+
+
+def family_decider(name):
+    """The per-width decision function of the family method ``name``
+    (the signature of :func:`~.family.decide_family`).
+
+    >>> family_decider("far").__name__
+    '_far_loop'
+    >>> family_decider("x")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: family_method: unknown 'x' (cegis, orbits, far, orbits-far)
+    """
+    if name not in _DECIDERS:
+        raise InputError(f"family_method: unknown {name!r} ({', '.join(_DECIDERS)})")
+    return _DECIDERS[name]
