@@ -71,7 +71,7 @@ from .search import CADICAL_CONFIGS
 __all__ = ["CodeGroup", "group_for", "GROUPS", "member_orbits", "transform_table",
            "transform_network", "is_equivariant", "encode_equivariant",
            "decide_family_orbits", "refute_subfamily", "OrbitResult", "OrbitMethod",
-           "family_decider"]
+           "family_decider", "member_networks"]
 
 
 # ---------------------------------------------------------------- groups
@@ -344,6 +344,28 @@ def transform_network(net, e):
         V, c = V2, c2
     return Network(net.mode, net.activation, net.E, tuple(tuple(l) for l in layers), V, c,
                    net.R, net.theta, net.B, net.B_bias, net.B_code)
+
+
+def member_networks(members, orbits, rep_networks, tolerance=0):
+    """Every member's network from its representative's (:func:`transform_network`
+    along the orbits of :func:`member_orbits`), each **verified** over all of
+    ``X(m, s)``: the answer of the orbit method rests on this check alone.
+
+    A member no orbit lists, or a built network that fails its member (a
+    code that is not equivariant, a broken transformation), raises
+    :class:`SoundnessError` naming the member."""
+    networks = [None] * len(members)
+    for (k, orbit), net in zip(orbits, rep_networks):
+        for j, e in orbit:
+            networks[j] = transform_network(net, e)
+    if any(net is None for net in networks):
+        raise SoundnessError("orbits: a member is in no orbit")
+    for t, net in zip(members, networks):
+        v = verify(net, t, tolerance)
+        if not v.ok:
+            raise SoundnessError(f"orbits: the network built for {t.name} fails it at "
+                                 f"{v.counterexamples[0]}")
+    return networks
 
 
 def is_equivariant(E, R, group):
@@ -626,18 +648,7 @@ def solve_orbits(members, shape, group, options: SolveOptions | None = None, *,
                            timings=timings, reason=reason)
     if not is_equivariant(E, R, group):
         raise SoundnessError(f"orbits: decoded code is not equivariant under {group.name}")
-    networks = [None] * len(members)
-    for (k, orbit), net in zip(orbits, nets):
-        for j, e in orbit:
-            networks[j] = transform_network(net, e)
-    if any(net is None for net in networks):
-        raise SoundnessError("orbits: a member is in no orbit")
-    # the answer rests on this check alone, member by member, over all of X
-    for t, net in zip(members, networks):
-        v = verify(net, t, shape.tolerance)
-        if not v.ok:
-            raise SoundnessError(f"orbits: the network built for {t.name} fails it at "
-                                 f"{v.counterexamples[0]}")
+    networks = member_networks(members, orbits, nets, shape.tolerance)
     timings["verify"] = time.perf_counter() - t3
     return OrbitResult(str(Status.SAT), time.perf_counter() - t0, group.name, reps, info,
                        E=E, R=R, networks=networks, timings=timings)
