@@ -30,10 +30,10 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from superpos_formal.options import SolveOptions  # noqa: E402
+from superpos_formal.options import FAMILY_METHODS, SolveOptions  # noqa: E402
 from superpos_formal.results import Status  # noqa: E402
 from superpos_formal.shape import Shape  # noqa: E402
-from superpos_formal.solve.equivariant import OrbitMethod, decide_family_orbits  # noqa: E402
+from superpos_formal.solve.equivariant import decide_family_orbits, family_decider  # noqa: E402
 from superpos_formal.solve.family import Counterexamples, decide_family  # noqa: E402
 from superpos_formal.tasks import pair_set_family, permutation_family  # noqa: E402
 from superpos_formal.verify import verify  # noqa: E402
@@ -71,21 +71,19 @@ def _loop(pick):
     return f
 
 
+def _method(name):
+    def f(fam, shape, cap):
+        return family_decider(name)(fam, shape, SolveOptions(time_limit=cap, budget=cap))
+    return f
+
+
 #: the methods ``--methods`` can compare (interleaved, ``--repeat`` times):
-#: main's loop, the orbit method, and the loop with other counterexample
-#: choices (solve.family.Counterexamples)
-METHODS = {
-    "cegis": _loop(None),
-    "orbits": lambda fam, shape, cap: decide_family_orbits(
-        fam, shape, SolveOptions(time_limit=cap, budget=cap)),
-    "orbits-far": lambda fam, shape, cap: decide_family_orbits(
-        fam, shape, SolveOptions(time_limit=cap, budget=cap),
-        method=OrbitMethod(counterexamples=Counterexamples("far", 1))),
-    "far": _loop(Counterexamples("far", 1)),
-    "batch2": _loop(Counterexamples("index", 2)),
-    "far-batch2": _loop(Counterexamples("far", 2)),
-    "far-batch3": _loop(Counterexamples("far", 3)),
-}
+#: the ``family_method`` values (cegis = main's loop) and the loop with other
+#: counterexample choices (solve.family.Counterexamples: order, batch)
+METHODS = {name: _method(name) for name in FAMILY_METHODS}
+METHODS.update({"far-batch1": _loop(Counterexamples("far", 1)),
+                "batch2": _loop(Counterexamples("index", 2)),
+                "far-batch3": _loop(Counterexamples("far", 3))})
 
 
 def compare(cells_, names, cap, repeat, only, json_path):

@@ -11,7 +11,8 @@ tool        what runs
 ==========  ===============================================================
 ``ours``    instances: ``solve.search.decide`` (defaults); families: the
             orbit method with the farthest-first member loop behind it
-            (``family_method="orbits-far"``), no proof
+            (``family_method="orbits-far"``: farthest members first, two
+            failing members per round), no proof
 ``z3``      the literal z3 model (``peers/z3_model.py``), ``z3.Solver()``
 ``cpsat-1`` the literal CP-SAT model (``peers/cpsat_model.py``), 1 worker
 ``cpsat-2`` the same, 2 workers
@@ -77,8 +78,7 @@ from superpos_formal.errors import SoundnessError  # noqa: E402
 from superpos_formal.options import SolveOptions  # noqa: E402
 from superpos_formal.schema import network_from_dict  # noqa: E402
 from superpos_formal.shape import Shape  # noqa: E402
-from superpos_formal.solve.equivariant import OrbitMethod, decide_family_orbits  # noqa: E402
-from superpos_formal.solve.family import Counterexamples  # noqa: E402
+from superpos_formal.solve.equivariant import family_decider  # noqa: E402
 from superpos_formal.solve.runner import run_limited  # noqa: E402
 from superpos_formal.solve.search import decide  # noqa: E402
 from superpos_formal.tasks import (identity, pair_set_family, parity,  # noqa: E402
@@ -127,8 +127,7 @@ def _ours_child(cell_name, limit):
         if r.status == "SAT":
             out.update(E=r.network.E, R=r.network.R, nets=[r.network.to_dict()])
     else:
-        r = decide_family_orbits(cell.family, cell.shape, opts,
-                                 method=OrbitMethod(counterexamples=Counterexamples("far")))
+        r = family_decider("orbits-far")(cell.family, cell.shape, opts)
         if r.status == "SAT":
             out.update(E=r.codes[0], R=r.codes[1], nets=[n.to_dict() for n in r.networks])
         out["note"] = (f"{r.info['group']} ({r.info['members']} representatives)"

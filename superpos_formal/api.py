@@ -487,7 +487,8 @@ def min_neurons(subject, *, n_min=1, n_max=8, mode="explicit", activation="relu"
     family_method : str
         Families only: ``"cegis"`` (default, the member loop), ``"orbits"``
         (an equivariant shared code first; :mod:`superpos_formal.solve.equivariant`),
-        ``"far"`` (the member loop asking the farthest members first) or
+        ``"far"`` (the member loop asking the farthest members first, two
+        failing members joining per round) or
         ``"orbits-far"`` (the orbit method, then that loop).
     incremental : bool
         Explicit mode: one solver for all widths (assumptions); the UNSAT

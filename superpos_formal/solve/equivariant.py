@@ -71,7 +71,7 @@ from .search import CADICAL_CONFIGS
 __all__ = ["CodeGroup", "group_for", "GROUPS", "member_orbits", "transform_table",
            "transform_network", "is_equivariant", "encode_equivariant",
            "decide_family_orbits", "refute_subfamily", "OrbitResult", "OrbitMethod",
-           "family_decider", "member_networks"]
+           "family_decider", "member_networks", "FAR"]
 
 
 # ---------------------------------------------------------------- groups
@@ -817,15 +817,25 @@ def _refute_representatives(family, shape, opts, budget, checker, paths, sub, tr
 
 
 # ---------------------------------------------------------------- methods
+#: the counterexample choice of ``family_method="far"``: the farthest members
+#: asked first, two failing members join per round. Against main's loop (one
+#: failing member, family order), interleaved, 3 runs each, load ~4
+#: (benchmarks/results/family-method.md): pair sets (4, 2) at n = 3 2.1x,
+#: (4, 3) 1.7x, (5, 2) 0.8x (one round: only the sweep's order differs);
+#: farthest-first with one member per round took 4 rounds on (4, 3) (0.3x),
+#: with three per round 0.6x there.
+FAR = Counterexamples("far", 2)
+
+
 def _far_loop(family, shape, options=None, **kw):
-    """The member loop asking the farthest members first."""
-    return decide_family(family, shape, options, counterexamples=Counterexamples("far"), **kw)
+    """The member loop asking the farthest members first (:data:`FAR`)."""
+    return decide_family(family, shape, options, counterexamples=FAR, **kw)
 
 
 def _orbits_far(family, shape, options=None, **kw):
     """The orbit method with the farthest-first member loop behind it."""
     return decide_family_orbits(family, shape, options, **kw,
-                                method=OrbitMethod(counterexamples=Counterexamples("far")))
+                                method=OrbitMethod(counterexamples=FAR))
 
 
 #: the per-width decision of each ``family_method``
