@@ -34,7 +34,7 @@ from superpos_formal.options import FAMILY_METHODS, SolveOptions  # noqa: E402
 from superpos_formal.results import Status  # noqa: E402
 from superpos_formal.shape import Shape  # noqa: E402
 from superpos_formal.solve.equivariant import decide_family_orbits, family_decider  # noqa: E402
-from superpos_formal.solve.family import Counterexamples, decide_family  # noqa: E402
+from superpos_formal.solve.family import MemberChoice, decide_family  # noqa: E402
 from superpos_formal.tasks import pair_set_family, permutation_family  # noqa: E402
 from superpos_formal.verify import verify  # noqa: E402
 
@@ -67,7 +67,7 @@ def cells(root):
 def _loop(pick):
     def f(fam, shape, cap):
         return decide_family(fam, shape, SolveOptions(time_limit=cap, budget=cap),
-                             counterexamples=pick)
+                             choice=pick)
     return f
 
 
@@ -79,11 +79,11 @@ def _method(name):
 
 #: the methods ``--methods`` can compare (interleaved, ``--repeat`` times):
 #: the ``family_method`` values (cegis = main's loop) and the loop with other
-#: counterexample choices (solve.family.Counterexamples: order, batch)
+#: counterexample choices (solve.family.MemberChoice: order, batch)
 METHODS = {name: _method(name) for name in FAMILY_METHODS}
-METHODS.update({"far-batch1": _loop(Counterexamples("far", 1)),
-                "batch2": _loop(Counterexamples("index", 2)),
-                "far-batch3": _loop(Counterexamples("far", 3))})
+METHODS.update({"far-batch1": _loop(MemberChoice("far", 1)),
+                "batch2": _loop(MemberChoice("index", 2)),
+                "far-batch3": _loop(MemberChoice("far", 3))})
 
 
 def compare(cells_, names, cap, repeat, only, json_path):

@@ -1,4 +1,4 @@
-"""The member loop's counterexample choice (solve/family.Counterexamples) and
+"""The member loop's choice of members (solve/family.MemberChoice) and
 the family methods built on it ("far", "orbits-far"): the same question,
 SAT answers verified member by member here, UNSAT only from an actual
 subfamily's checked proof, bundles that verify and refuse tampering."""
@@ -16,7 +16,7 @@ from superpos_formal.options import FAMILY_METHODS, SolveOptions
 from superpos_formal.results import Status
 from superpos_formal.shape import Shape
 from superpos_formal.solve.equivariant import family_decider
-from superpos_formal.solve.family import Counterexamples, decide_family
+from superpos_formal.solve.family import MemberChoice, decide_family
 from superpos_formal.tasks import pair_set_family, permutation_family
 from superpos_formal.verify import verify
 
@@ -30,34 +30,35 @@ def _bits(t):
     return [b for x in domain(t.m, t.s) for b in t(x)]
 
 
-@pytest.mark.parametrize("order, batch", [("near", 1), ("far", 0), ("far", True),
-                                          ("index", 1.5)])
-def test_bad_choice_is_refused(order, batch):
-    with pytest.raises(InputError, match="counterexamples:"):
-        Counterexamples(order, batch)
+@pytest.mark.parametrize("order, batch, start", [("near", 1, 1), ("far", 0, 1),
+                                                 ("far", True, 1), ("index", 1.5, 1),
+                                                 ("far", 1, 0)])
+def test_bad_choice_is_refused(order, batch, start):
+    with pytest.raises(InputError, match="choice:"):
+        MemberChoice(order, batch, start)
 
 
 def test_far_order_against_hamming_distances():
     members = pair_set_family(4, 2).member_list()
     bits = [_bits(t) for t in members]
     core = [0, 5]
-    order = Counterexamples("far").order_of(members, core)
+    order = MemberChoice("far").order_of(members, core)
     # the distance of each member to the subfamily, counted here over the
     # truth tables (wrong bits): non-increasing along the order
     dist = [min(sum(a != b for a, b in zip(bits[i], bits[c])) for c in core) for i in order]
     assert sorted(order) == list(range(len(members)))
     assert dist == sorted(dist, reverse=True)
     assert dist[0] > 0 and dist[-1] == 0  # the core members themselves come last
-    assert Counterexamples().order_of(members, core) == list(range(len(members)))
+    assert MemberChoice().order_of(members, core) == list(range(len(members)))
 
 
-@pytest.mark.parametrize("pick", [Counterexamples("far"), Counterexamples("index", 2),
-                                  Counterexamples("far", 3)])
+@pytest.mark.parametrize("pick", [MemberChoice("far"), MemberChoice("index", 2),
+                                  MemberChoice("far", 3), MemberChoice("far", 2, start=3)])
 @pytest.mark.parametrize("incremental", [True, False])
 def test_sat_answer_serves_every_member(pick, incremental):
     fam = pair_set_family(4, 2)
     cell = decide_family(fam, _shape(3), SolveOptions(family_incremental=incremental),
-                         counterexamples=pick)
+                         choice=pick)
     assert cell.status == Status.SAT  # the committed minimum (search/results/families.md)
     members = fam.member_list()
     assert len(cell.networks) == len(members) == 15
@@ -67,12 +68,12 @@ def test_sat_answer_serves_every_member(pick, incremental):
         assert verify(net, t).ok, t.name
 
 
-@pytest.mark.parametrize("pick", [Counterexamples("far"), Counterexamples("far", 2)])
+@pytest.mark.parametrize("pick", [MemberChoice("far"), MemberChoice("far", 2)])
 def test_unsat_rests_on_an_actual_subfamily_proof(pick, tmp_path):
     fam = pair_set_family(4, 2)
     cell = decide_family(fam, _shape(1), SolveOptions(), checker=check_unsat,
                          proof_path=str(tmp_path / "p.drat"), cnf_path=str(tmp_path / "f.cnf"),
-                         counterexamples=pick)
+                         choice=pick)
     assert cell.status == Status.UNSAT and cell.certified
     tables = {tuple(_bits(t)) for t in fam.member_list()}
     assert cell.core and all(tuple(_bits(t)) in tables for t in cell.core)

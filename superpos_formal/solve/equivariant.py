@@ -63,7 +63,7 @@ from ..verify import verify
 # _test_members: the member loop's own check of the other members with a code
 # fixed (one formula, a solve per member under assumptions), reused as is
 from .cell import Cell
-from .family import (Counterexamples, _encoder_options, _test_members, decide_family,
+from .family import (MemberChoice, _encoder_options, _test_members, decide_family,
                      extend_formula)
 from .runner import SolveResult, run, solve_cnf
 from .search import CADICAL_CONFIGS
@@ -696,8 +696,8 @@ class OrbitMethod:
     member-CEGIS loop decides. ``group_limit``: seconds per group's attempt
     at most (default :data:`GROUP_LIMIT`; ``None``: ``time_limit`` alone),
     so that a group whose search does not end cannot keep the member loop
-    from deciding. ``counterexamples``: the fallback loop's choice of
-    failing members (:class:`~.family.Counterexamples`; ``None``: main's).
+    from deciding. ``choice``: the fallback loop's choice of members
+    (:class:`~.family.MemberChoice`; ``None``: main's).
     """
 
     group: Any = None
@@ -706,7 +706,7 @@ class OrbitMethod:
     fallback: bool = True
     refute_representatives: bool = False
     group_limit: Optional[float] = GROUP_LIMIT
-    counterexamples: Any = None
+    choice: Any = None
 
 
 def decide_family_orbits(family, shape, options: SolveOptions | None = None, *,
@@ -769,7 +769,7 @@ def decide_family_orbits(family, shape, options: SolveOptions | None = None, *,
                     limit="time")
     cell = decide_family(family, shape, opts.replace(budget=None), budget=budget,
                          checker=checker, proof_path=proof_path, cnf_path=cnf_path,
-                         counterexamples=method.counterexamples)
+                         choice=method.choice)
     cell.seconds = time.perf_counter() - t0
     cell.info = dict(cell.info, orbits_tried=tried)
     return cell
@@ -824,18 +824,18 @@ def _refute_representatives(family, shape, opts, budget, checker, paths, sub, tr
 #: (4, 3) 1.7x, (5, 2) 0.8x (one round: only the sweep's order differs);
 #: farthest-first with one member per round took 4 rounds on (4, 3) (0.3x),
 #: with three per round 0.6x there.
-FAR = Counterexamples("far", 2)
+FAR = MemberChoice("far", 2)
 
 
 def _far_loop(family, shape, options=None, **kw):
     """The member loop asking the farthest members first (:data:`FAR`)."""
-    return decide_family(family, shape, options, counterexamples=FAR, **kw)
+    return decide_family(family, shape, options, choice=FAR, **kw)
 
 
 def _orbits_far(family, shape, options=None, **kw):
     """The orbit method with the farthest-first member loop behind it."""
     return decide_family_orbits(family, shape, options, **kw,
-                                method=OrbitMethod(counterexamples=FAR))
+                                method=OrbitMethod(choice=FAR))
 
 
 #: the per-width decision of each ``family_method``

@@ -40,7 +40,7 @@ from .runner import Child, run, solve_cnf
 from .search import CADICAL_CONFIGS, decide, proof_paths
 
 __all__ = ["decide_family", "min_neurons_family", "FAMILY_CONFIG", "extend_formula",
-           "Counterexamples"]
+           "MemberChoice"]
 
 
 def extend_formula(solver, added, clauses, what):
@@ -60,8 +60,8 @@ def extend_formula(solver, added, clauses, what):
 
 def decide_family(family, shape, options: SolveOptions | None = None, *,
                   budget: Budget | None = None, checker=None,
-                  proof_path=None, cnf_path=None, start=1, member_options=None, config=None,
-                  counterexamples=None):
+                  proof_path=None, cnf_path=None, member_options=None, config=None,
+                  choice=None):
     """Decide whether one shared code serves every member of ``family``.
 
     ``shape.codes`` must be ``"free"`` (superposed mode). ``options`` as for
@@ -100,9 +100,10 @@ def decide_family(family, shape, options: SolveOptions | None = None, *,
     :func:`~superpos_formal.solve.search.decide`; they change the search,
     never the question.
 
-    ``counterexamples`` (a :class:`Counterexamples`, default main's choice:
-    the first failing member in family order): which failing members join
-    the subfamily each round. It changes the search, never the question.
+    ``choice`` (a :class:`MemberChoice`, default main's loop: the first
+    member alone, then the first failing member in family order each round):
+    which members the subfamily starts with and which failing members join
+    it. It changes the search, never the question.
     """
     opts = options or SolveOptions()
     budget = opts.call_budget(budget)
@@ -128,8 +129,9 @@ def decide_family(family, shape, options: SolveOptions | None = None, *,
         paths = (proof_path or (tmp and os.path.join(tmp, "proof.drat")),
                  cnf_path or (tmp and os.path.join(tmp, "formula.cnf")))
         loop = _decide_family_incremental if opts.family_incremental else _decide_family
-        cell = loop(family, members, shape, opts, budget, checker, paths, start,
-                    (member_options, config, counterexamples or Counterexamples()))
+        choice = choice or MemberChoice()
+        cell = loop(family, members, shape, opts, budget, checker, paths, choice.start,
+                    (member_options, config, choice))
         if tmp:
             cell.proof_path = proof_path if cell.status == Status.UNSAT else None
             cell.cnf_path = cnf_path
@@ -273,7 +275,7 @@ def _test_members_assumed(members, networks, codes, shape, opts, budget, pick=No
     functions (:func:`~superpos_formal.encode.sat.encode_architecture`).
     """
     E, R = codes
-    pick = pick or Counterexamples()
+    pick = pick or MemberChoice()
     order = pick.order_of(members, [i for i, n in enumerate(networks) if n is not None])
     # input-code conflicts need no solve (no network can serve them); main's
     # loop (index order, one at a time) asks the members before the first
@@ -285,7 +287,7 @@ def _test_members_assumed(members, networks, codes, shape, opts, budget, pick=No
                 conflicts.append(i)
             elif not conflicts:
                 todo.append(i)
-    if conflicts and pick != Counterexamples():
+    if conflicts and (pick.order != "index" or pick.batch != 1):
         return networks, conflicts[:pick.batch], None
     failed = []
     if todo:
@@ -315,8 +317,9 @@ def _test_members_assumed(members, networks, codes, shape, opts, budget, pick=No
 
 
 @dataclass(frozen=True)
-class Counterexamples:
-    """Which failing members join the subfamily (the CEGIS step's choice).
+class MemberChoice:
+    """Which members the member loop's subfamily starts with (``start``: the
+    first ``start`` members) and which failing members join it.
 
     ``order``: ``"index"`` asks the other members in family order (main's
     loop), ``"far"`` asks first the members whose truth tables are farthest
@@ -327,19 +330,21 @@ class Counterexamples:
     answer still has every member's network verified, an UNSAT answer is
     still the DRAT-checked refutation of an actual subfamily.
 
-    >>> Counterexamples("far", 2)
-    Counterexamples(order='far', batch=2)
+    >>> MemberChoice("far", 2)
+    MemberChoice(order='far', batch=2, start=1)
     """
 
     order: str = "index"
     batch: int = 1
+    start: int = 1
 
     def __post_init__(self):
         if self.order not in ("index", "far"):
-            raise InputError(f"counterexamples: unknown order {self.order!r} (index, far)")
-        if isinstance(self.batch, bool) or not isinstance(self.batch, int) or self.batch < 1:
-            raise InputError(f"counterexamples: batch must be an integer >= 1, "
-                             f"got {self.batch!r}")
+            raise InputError(f"choice: unknown order {self.order!r} (index, far)")
+        for name in ("batch", "start"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise InputError(f"choice: {name} must be an integer >= 1, got {v!r}")
 
     def order_of(self, members, core_idx):
         """Member indices in the order they are asked."""
@@ -379,7 +384,7 @@ def _test_members(members, core_idx, nets, codes, shape, opts, budget, member_op
 def _sweep(members, core_idx, nets, codes, shape, opts, budget, member_options=None,
            pick=None):
     """:func:`_test_members` with the choice ``pick``
-    (:class:`Counterexamples`); ``failed`` is a list of member indices."""
+    (:class:`MemberChoice`); ``failed`` is a list of member indices."""
     networks = [None] * len(members)
     for i, net in zip(core_idx, nets):
         networks[i] = net
@@ -388,7 +393,7 @@ def _sweep(members, core_idx, nets, codes, shape, opts, budget, member_options=N
     E, R = codes
     given = replace(shape, codes="given", E=E, R=R)
     member = opts.replace(budget=None, check=False, progress=None, **(member_options or {}))
-    pick = pick or Counterexamples()
+    pick = pick or MemberChoice()
     failed = []
     for i in pick.order_of(members, list(core_idx)):
         if networks[i] is not None:
