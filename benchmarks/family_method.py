@@ -21,7 +21,6 @@ Run:  /work/bin/bg python benchmarks/family_method.py [--cap 120] [--cap-long 30
       [--only perm] [--json out/family-method.jsonl]
 """
 
-from superpos_formal.options import SolveOptions
 import argparse
 import json
 import os
@@ -31,10 +30,11 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
+from superpos_formal.options import FAMILY_METHODS, SolveOptions  # noqa: E402
 from superpos_formal.results import Status  # noqa: E402
 from superpos_formal.shape import Shape  # noqa: E402
-from superpos_formal.solve.equivariant import decide_family_orbits  # noqa: E402
-from superpos_formal.solve.family import decide_family  # noqa: E402
+from superpos_formal.solve.equivariant import decide_family_orbits, family_decider  # noqa: E402
+from superpos_formal.solve.family import MemberChoice, decide_family  # noqa: E402
 from superpos_formal.tasks import pair_set_family, permutation_family  # noqa: E402
 from superpos_formal.verify import verify  # noqa: E402
 
@@ -64,6 +64,66 @@ def cells(root):
     return out
 
 
+def _loop(pick):
+    def f(fam, shape, cap):
+        return decide_family(fam, shape, SolveOptions(time_limit=cap, budget=cap),
+                             choice=pick)
+    return f
+
+
+def _method(name):
+    def f(fam, shape, cap):
+        return family_decider(name)(fam, shape, SolveOptions(time_limit=cap, budget=cap))
+    return f
+
+
+#: the methods ``--methods`` can compare (interleaved, ``--repeat`` times):
+#: the ``family_method`` values (cegis = main's loop) and the loop with other
+#: counterexample choices (solve.family.MemberChoice: order, batch)
+METHODS = {name: _method(name) for name in FAMILY_METHODS}
+METHODS.update({"far-batch1": _loop(MemberChoice("far", 1)),
+                "batch2": _loop(MemberChoice("index", 2)),
+                "far-batch3": _loop(MemberChoice("far", 3))})
+
+
+def compare(cells_, names, cap, repeat, only, json_path):
+    """Each cell: the methods in turn (A, B, ..., A, B, ...) ``repeat`` times;
+    one row per cell with every run's seconds (and rounds) and the median
+    ratio of the first method to each other."""
+    import statistics
+    print("| family | n | " + " | ".join(names) + " | " +
+          " | ".join(f"{names[0]}/{m}" for m in names[1:]) + " |")
+    print("|---|---|" + "---|" * (2 * len(names) - 1))
+    for fam, shape in cells_:
+        if only and only not in fam.name:
+            continue
+        runs = {m: [] for m in names}
+        for _ in range(repeat):
+            for m in names:
+                t0 = time.perf_counter()
+                cell = METHODS[m](fam, shape, cap)
+                dt = time.perf_counter() - t0
+                if cell.status == Status.SAT:
+                    bad = [t.name for t, net in zip(fam.member_list(), cell.networks)
+                           if not verify(net, t).ok]
+                    if bad or len(cell.networks) != fam.size:
+                        raise SystemExit(f"{m}: answer fails members {bad[:3]}")
+                runs[m].append((dt, str(cell.status), cell.rounds))
+                if json_path:
+                    with open(json_path, "a") as fh:
+                        fh.write(json.dumps({"family": fam.to_dict(), "n": shape.n,
+                                             "method": m, "seconds": dt,
+                                             "status": str(cell.status),
+                                             "rounds": cell.rounds, "cap": cap}) + "\n")
+        med = {m: statistics.median(r[0] if r[1] == "SAT" else 2 * cap for r in runs[m])
+               for m in names}
+        cols = [", ".join(f"{d:.1f}{'' if st == 'SAT' else ' ' + st}/{k}r" for d, st, k in runs[m])
+                for m in names]
+        ratios = [f"{med[names[0]] / med[m]:.2f}x" for m in names[1:]]
+        print(f"| {fam.name} | {shape.n} | " + " | ".join(cols) + " | " + " | ".join(ratios)
+              + " |", flush=True)
+
+
 def uptime():
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
@@ -81,9 +141,21 @@ def main(argv=None):
                     help="loop cap for permutations of 5 at n = 3 (committed: 876 s)")
     ap.add_argument("--only", default=None, help="only cells whose family name contains this")
     ap.add_argument("--json", default=None, help="also append one JSON line per cell here")
+    ap.add_argument("--methods", default=None,
+                    help="compare these (comma-separated, of " + ", ".join(METHODS) +
+                    ") interleaved instead of the loop/orbits table")
+    ap.add_argument("--repeat", type=int, default=2, help="runs per method and cell (--methods)")
     a = ap.parse_args(argv)
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
     print(f"load at start: {uptime()}")
+    if a.methods:
+        names = a.methods.split(",")
+        bad = [m for m in names if m not in METHODS]
+        if bad:
+            raise SystemExit(f"unknown methods {bad} (of {', '.join(METHODS)})")
+        compare(cells(root), names, a.cap, a.repeat, a.only, a.json)
+        print(f"load at end: {uptime()}")
+        return
     print("| family | n | loop s | loop | orbits s | orbits | how (orbits) | loop/orbits |")
     print("|---|---|---|---|---|---|---|---|")
     for fam, shape in cells(root):

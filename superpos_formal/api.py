@@ -76,7 +76,7 @@ from .distributed import run_campaign_store
 from .solve.capacity import Capacity, CapacityFamilies
 from .solve.capacity import capacity as _capacity
 from .solve.count import CountResult, count_functions, count_threshold_functions
-from .solve.equivariant import decide_family_orbits
+from .solve.equivariant import family_decider
 from .solve.family import decide_family, min_neurons_family
 from .solve.incremental import min_neurons_incremental
 from .solve.search import decide as _decide
@@ -562,7 +562,10 @@ def min_neurons(subject: Subject, shape: Optional[Shape] = None, *, n_min: int =
         only by :func:`certify`), ``proof_dir`` (keep every UNSAT's formula
         and DRAT proof there, ``n{n}.cnf`` / ``n{n}.drat``, for
         :func:`certify`), ``family_method`` (families: ``"cegis"``, the
-        member loop, or ``"orbits"``, an equivariant shared code first),
+        member loop; ``"orbits"``, an equivariant shared code first;
+        ``"far"``, the member loop asking the farthest members first, two
+        failing members joining per round; ``"orbits-far"``, the orbit
+        method, then that loop),
         ``progress`` and the rest; or give them as keywords.
     **kw
         Shape fields, random-code parameters and SolveOptions fields.
@@ -631,7 +634,7 @@ def _min_neurons_family(family, req, n_min, n_max):
     if opts.incremental:
         raise InputError("incremental: supported for single tasks in explicit mode only")
     _uses(opts, _FAMILY_DECIDE | {"proof_dir", "family_method"}, "the family question")
-    method = decide_family_orbits if opts.family_method == "orbits" else decide_family
+    method = family_decider(opts.family_method)
     return min_neurons_family(family, sh, opts, checker=_check(opts), n_min=n_min,
                               n_max=n_max, proof_dir=opts.proof_dir, decide=method)
 

@@ -250,3 +250,30 @@ def test_cli_min_neurons_orbits(tmp_path, capsys):
     # the committed minimum for permutations of 3 (search/results/families.md)
     assert "minimum n = 2" in out
     assert "orbits c2: SAT" in out
+
+
+def test_constructed_code_serving_representatives_only_is_caught():
+    """A code built to serve the representatives of D4 on permutations of 4
+    (their ordinary family formula, code free, no tie): every
+    representative's own network is right, yet the code is not
+    equivariant, and a network carried along an orbit to a
+    non-representative member fails it; member_networks says which."""
+    from superpos_formal.encode.sat import encode_family_sat
+    from superpos_formal.solve.runner import solve_cnf
+
+    fam = permutation_family(4)
+    members = fam.member_list()
+    g = eq.group_for(fam, 3, "d4")
+    orbits = eq.member_orbits(members, g)
+    reps = [members[k] for k, _ in orbits]
+    enc = encode_family_sat(reps, _shape(3))
+    res = solve_cnf(enc.clauses, enc.nvars, time_limit=120)
+    assert res.status == Status.SAT
+    E, R, nets = enc.decode_all(res.model)
+    assert all(verify(n, t).ok for n, t in zip(nets, reps))  # serves the representatives
+    assert not eq.is_equivariant(E, R, g)
+    with pytest.raises(SoundnessError, match="fails it") as err:
+        eq.member_networks(members, orbits, nets)
+    rep_names = {t.name for t in reps}
+    failed = str(err.value).split("built for ")[1].split(" fails")[0]
+    assert failed not in rep_names

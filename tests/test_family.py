@@ -13,7 +13,7 @@ from conftest import naive_eval
 from superpos_formal.domain import domain
 from superpos_formal.errors import InputError
 from superpos_formal.shape import Shape
-from superpos_formal.solve.family import decide_family, min_neurons_family
+from superpos_formal.solve.family import MemberChoice, decide_family, min_neurons_family
 from superpos_formal.tasks import (explicit_family, pair_set_family, permutation,
                                    permutation_family)
 from superpos_formal.verify import verify
@@ -174,7 +174,7 @@ def test_explicit_family_and_start():
     for act, want in (("relu", "SAT"), ("step", "UNSAT")):
         sh = Shape("superposed", act, n=1, codes="free", B=1)
         c1 = decide_family(fam, sh)
-        c2 = decide_family(fam, sh, start=2)
+        c2 = decide_family(fam, sh, choice=MemberChoice(start=2))
         assert c1.status == c2.status == want
         if want == "SAT":
             _check_sat_cell(c2, fam, sh)

@@ -25,6 +25,7 @@ from ..certify.bundles.certificate_kind import base_options
 from ..certify.bundles.minimum_claim import write_minimum_manifest
 from ..encode.sat import encode_sat
 from ..errors import InputError
+from ..options import FAMILY_METHODS
 from ..graph import export
 from ..request import RandomCodes
 from ..results import CodeKind, Mode, Status
@@ -505,11 +506,13 @@ def register(sub):
                    help="explicit mode: one solver for all n (assumptions on neuron "
                         "selectors); with --proof the UNSAT below the minimum is re-solved "
                         "from scratch for its DRAT proof")
-    p.add_argument("--family-method", choices=("cegis", "orbits"), default="cegis",
-                   help="--family only: cegis (default: the member loop) or orbits (an "
+    p.add_argument("--family-method", choices=FAMILY_METHODS, default="cegis",
+                   help="--family only: cegis (default: the member loop), orbits (an "
                         "equivariant shared code first, one solve per orbit of members; "
                         "SAT only, every member verified; otherwise the representatives' "
-                        "refutation or the member loop)")
+                        "refutation or the member loop), far (the member loop asking the "
+                        "farthest members first, two failing members joining per round) "
+                        "or orbits-far (orbits, then far)")
     add("min-params", cmd_min_params, "fewest nonzero parameters at a fixed shape")
     p = add("min-bits", cmd_min_bits, "smallest weight bound B (bits per weight) at width n")
     p.add_argument("--B-max", type=bounded_int(0, MAX_WEIGHT_BOUND), default=6,

@@ -63,13 +63,15 @@ from ..verify import verify
 # _test_members: the member loop's own check of the other members with a code
 # fixed (one formula, a solve per member under assumptions), reused as is
 from .cell import Cell
-from .family import _encoder_options, _test_members, decide_family, extend_formula
+from .family import (MemberChoice, _encoder_options, _test_members, decide_family,
+                     extend_formula)
 from .runner import SolveResult, run, solve_cnf
 from .search import CADICAL_CONFIGS
 
 __all__ = ["CodeGroup", "group_for", "GROUPS", "member_orbits", "transform_table",
            "transform_network", "is_equivariant", "encode_equivariant",
-           "decide_family_orbits", "refute_subfamily", "OrbitResult", "OrbitMethod"]
+           "decide_family_orbits", "refute_subfamily", "OrbitResult", "OrbitMethod",
+           "family_decider", "member_networks", "FAR"]
 
 
 # ---------------------------------------------------------------- groups
@@ -342,6 +344,28 @@ def transform_network(net, e):
         V, c = V2, c2
     return Network(net.mode, net.activation, net.E, tuple(tuple(l) for l in layers), V, c,
                    net.R, net.theta, net.B, net.B_bias, net.B_code)
+
+
+def member_networks(members, orbits, rep_networks, tolerance=0):
+    """Every member's network from its representative's (:func:`transform_network`
+    along the orbits of :func:`member_orbits`), each **verified** over all of
+    ``X(m, s)``: the answer of the orbit method rests on this check alone.
+
+    A member no orbit lists, or a built network that fails its member (a
+    code that is not equivariant, a broken transformation), raises
+    :class:`SoundnessError` naming the member."""
+    networks = [None] * len(members)
+    for (k, orbit), net in zip(orbits, rep_networks):
+        for j, e in orbit:
+            networks[j] = transform_network(net, e)
+    if any(net is None for net in networks):
+        raise SoundnessError("orbits: a member is in no orbit")
+    for t, net in zip(members, networks):
+        v = verify(net, t, tolerance)
+        if not v.ok:
+            raise SoundnessError(f"orbits: the network built for {t.name} fails it at "
+                                 f"{v.counterexamples[0]}")
+    return networks
 
 
 def is_equivariant(E, R, group):
@@ -624,18 +648,7 @@ def solve_orbits(members, shape, group, options: SolveOptions | None = None, *,
                            timings=timings, reason=reason)
     if not is_equivariant(E, R, group):
         raise SoundnessError(f"orbits: decoded code is not equivariant under {group.name}")
-    networks = [None] * len(members)
-    for (k, orbit), net in zip(orbits, nets):
-        for j, e in orbit:
-            networks[j] = transform_network(net, e)
-    if any(net is None for net in networks):
-        raise SoundnessError("orbits: a member is in no orbit")
-    # the answer rests on this check alone, member by member, over all of X
-    for t, net in zip(members, networks):
-        v = verify(net, t, shape.tolerance)
-        if not v.ok:
-            raise SoundnessError(f"orbits: the network built for {t.name} fails it at "
-                                 f"{v.counterexamples[0]}")
+    networks = member_networks(members, orbits, nets, shape.tolerance)
     timings["verify"] = time.perf_counter() - t3
     return OrbitResult(str(Status.SAT), time.perf_counter() - t0, group.name, reps, info,
                        E=E, R=R, networks=networks, timings=timings)
@@ -683,7 +696,8 @@ class OrbitMethod:
     member-CEGIS loop decides. ``group_limit``: seconds per group's attempt
     at most (default :data:`GROUP_LIMIT`; ``None``: ``time_limit`` alone),
     so that a group whose search does not end cannot keep the member loop
-    from deciding.
+    from deciding. ``choice``: the fallback loop's choice of members
+    (:class:`~.family.MemberChoice`; ``None``: main's).
     """
 
     group: Any = None
@@ -692,6 +706,7 @@ class OrbitMethod:
     fallback: bool = True
     refute_representatives: bool = False
     group_limit: Optional[float] = GROUP_LIMIT
+    choice: Any = None
 
 
 def decide_family_orbits(family, shape, options: SolveOptions | None = None, *,
@@ -753,7 +768,8 @@ def decide_family_orbits(family, shape, options: SolveOptions | None = None, *,
                     solver=opts.solver, reason="no equivariant code found; no fallback",
                     limit="time")
     cell = decide_family(family, shape, opts.replace(budget=None), budget=budget,
-                         checker=checker, proof_path=proof_path, cnf_path=cnf_path)
+                         checker=checker, proof_path=proof_path, cnf_path=cnf_path,
+                         choice=method.choice)
     cell.seconds = time.perf_counter() - t0
     cell.info = dict(cell.info, orbits_tried=tried)
     return cell
@@ -798,3 +814,49 @@ def _refute_representatives(family, shape, opts, budget, checker, paths, sub, tr
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- methods
+#: the counterexample choice of ``family_method="far"``: the farthest members
+#: asked first, two failing members join per round. Against main's loop (one
+#: failing member, family order), interleaved, 3 runs each, load ~4
+#: (benchmarks/results/family-method.md): pair sets (4, 2) at n = 3 2.1x,
+#: (4, 3) 1.7x, (5, 2) 0.8x (one round: only the sweep's order differs);
+#: farthest-first with one member per round took 4 rounds on (4, 3) (0.3x),
+#: with three per round 0.6x there.
+FAR = MemberChoice("far", 2)
+
+
+def _far_loop(family, shape, options=None, **kw):
+    """The member loop asking the farthest members first (:data:`FAR`)."""
+    return decide_family(family, shape, options, choice=FAR, **kw)
+
+
+def _orbits_far(family, shape, options=None, **kw):
+    """The orbit method with the farthest-first member loop behind it."""
+    return decide_family_orbits(family, shape, options, **kw,
+                                method=OrbitMethod(choice=FAR))
+
+
+#: the per-width decision of each ``family_method``
+#: (:data:`~superpos_formal.options.FAMILY_METHODS`); every one answers the
+#: same question: SAT with every member verified, UNSAT only from an actual
+#: subfamily's DRAT-checked refutation
+_DECIDERS = {"cegis": decide_family, "orbits": decide_family_orbits,
+             "far": _far_loop, "orbits-far": _orbits_far}
+
+
+def family_decider(name):
+    """The per-width decision function of the family method ``name``
+    (the signature of :func:`~.family.decide_family`).
+
+    >>> family_decider("far").__name__
+    '_far_loop'
+    >>> family_decider("x")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: family_method: unknown 'x' (cegis, orbits, far, orbits-far)
+    """
+    if name not in _DECIDERS:
+        raise InputError(f"family_method: unknown {name!r} ({', '.join(_DECIDERS)})")
+    return _DECIDERS[name]

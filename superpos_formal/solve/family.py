@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..codes import forced_errors
 from ..domain import domain
@@ -39,7 +39,8 @@ from .cell import Cell
 from .runner import Child, run, solve_cnf
 from .search import CADICAL_CONFIGS, decide, proof_paths
 
-__all__ = ["decide_family", "min_neurons_family", "FAMILY_CONFIG", "extend_formula"]
+__all__ = ["decide_family", "min_neurons_family", "FAMILY_CONFIG", "extend_formula",
+           "MemberChoice"]
 
 
 def extend_formula(solver, added, clauses, what):
@@ -59,7 +60,8 @@ def extend_formula(solver, added, clauses, what):
 
 def decide_family(family, shape, options: SolveOptions | None = None, *,
                   budget: Budget | None = None, checker=None,
-                  proof_path=None, cnf_path=None, start=1, member_options=None, config=None):
+                  proof_path=None, cnf_path=None, member_options=None, config=None,
+                  choice=None):
     """Decide whether one shared code serves every member of ``family``.
 
     ``shape.codes`` must be ``"free"`` (superposed mode). ``options`` as for
@@ -97,6 +99,11 @@ def decide_family(family, shape, options: SolveOptions | None = None, *,
     members' instance solves with the subfamily's codes, each then a
     :func:`~superpos_formal.solve.search.decide`; they change the search,
     never the question.
+
+    ``choice`` (a :class:`MemberChoice`, default main's loop: the first
+    member alone, then the first failing member in family order each round):
+    which members the subfamily starts with and which failing members join
+    it. It changes the search, never the question.
     """
     opts = options or SolveOptions()
     budget = opts.call_budget(budget)
@@ -122,8 +129,9 @@ def decide_family(family, shape, options: SolveOptions | None = None, *,
         paths = (proof_path or (tmp and os.path.join(tmp, "proof.drat")),
                  cnf_path or (tmp and os.path.join(tmp, "formula.cnf")))
         loop = _decide_family_incremental if opts.family_incremental else _decide_family
-        cell = loop(family, members, shape, opts, budget, checker, paths, start,
-                    (member_options, config))
+        choice = choice or MemberChoice()
+        cell = loop(family, members, shape, opts, budget, checker, paths, choice.start,
+                    (member_options, config, choice))
         if tmp:
             cell.proof_path = proof_path if cell.status == Status.UNSAT else None
             cell.cnf_path = cnf_path
@@ -168,7 +176,7 @@ def _encoder_options(family, symmetry):
 
 def _decide_family(family, members, shape, opts, budget, checker, paths, start, tuning):
     """The member loop with a fresh solve of the subfamily each round."""
-    member_options, _ = tuning
+    member_options, _, pick = tuning
     proof_path, cnf_path = paths
     t0 = time.perf_counter()
     enc_opts = _encoder_options(family, opts.symmetry)
@@ -215,27 +223,28 @@ def _decide_family(family, members, shape, opts, budget, checker, paths, start, 
             if not v.ok:
                 raise SoundnessError(f"family model fails member {t.name}: "
                                      f"{v.counterexamples[0]}; encoder bug")
-        networks, failed, stop = _test_members(members, core_idx, nets, (E, R), shape, opts,
-                                               budget, member_options)
+        networks, failed, stop = _sweep(members, core_idx, nets, (E, R), shape, opts,
+                                        budget, member_options, pick)
         if stop:
             return unknown(stop[0], enc.info, stop[1])
         if failed is None:
             return Cell(family, shape, Status.SAT, time.perf_counter() - t0, codes=(E, R),
                         networks=networks, core=core, rounds=rounds, options=enc_opts,
                         info=enc.info, solver=opts.solver)
-        core_idx.append(failed)
+        core_idx.extend(failed)
 
 
-def _member_session(emit, given, tasks, solver, symmetry, config):
+def _member_session(emit, given, tasks, solver, symmetry, config, stop_after=1):
     """Child half of :func:`_test_members_assumed`: one formula with free
     outputs for the given codes, one solve per task under the assumptions
     of its truth table; emits ``{"sat", "network"}`` per task and stops at
-    the first UNSAT."""
+    the ``stop_after``-th UNSAT."""
     from pysat.solvers import Solver
 
     t0 = tasks[0]
     enc = encode_architecture(t0.m, t0.m_out, t0.s, given, symmetry=symmetry, sums="auto")
     X = list(domain(t0.m, t0.s))
+    unsat = 0
     with Solver(name=solver) as s:
         if CADICAL_CONFIGS[config]:
             s.solver.configure(CADICAL_CONFIGS[config])
@@ -247,36 +256,46 @@ def _member_session(emit, given, tasks, solver, symmetry, config):
             emit({"sat": bool(ok),
                   "network": enc.decode(s.get_model()).to_dict() if ok else None})
             if not ok:
-                return
+                unsat += 1
+                if unsat >= stop_after:
+                    return
 
 
-def _test_members_assumed(members, networks, codes, shape, opts, budget):
+def _test_members_assumed(members, networks, codes, shape, opts, budget, pick=None):
     """:func:`_test_members` on one formula: the architecture with the
     subfamily's codes and free outputs, each member a solve under the
     assumptions that fix its outputs (one child; learnt clauses carry over
-    from member to member). The same contract: members in order, the first
-    one the codes cannot serve is ``failed``; each solve gets
-    ``opts.time_limit`` clamped to the budget. A SAT member's network is
-    verified exhaustively here; an UNSAT member only steers the loop (it
-    joins the subfamily, whose own DRAT proof is what an UNSAT answer rests
-    on), so no proof of it is needed. The hidden-neuron order of the formula
-    removes networks, never functions
-    (:func:`~superpos_formal.encode.sat.encode_architecture`).
+    from member to member). The same contract: members in ``pick.order``
+    (index order by default), the failing ones (up to ``pick.batch``) are
+    returned as a list; each solve gets ``opts.time_limit`` clamped to the
+    budget. A SAT member's network is verified exhaustively here; an UNSAT
+    member only steers the loop (it joins the subfamily, whose own DRAT
+    proof is what an UNSAT answer rests on), so no proof of it is needed.
+    The hidden-neuron order of the formula removes networks, never
+    functions (:func:`~superpos_formal.encode.sat.encode_architecture`).
     """
     E, R = codes
-    todo, conflict = [], None
-    for i, t in enumerate(members):
-        if networks[i] is not None:
-            continue
-        if forced_errors(E, t) > shape.tolerance:
-            conflict = i  # no network can serve it: no solve needed
-            break
-        todo.append(i)
+    pick = pick or MemberChoice()
+    order = pick.order_of(members, [i for i, n in enumerate(networks) if n is not None])
+    # input-code conflicts need no solve (no network can serve them); main's
+    # loop (index order, one at a time) asks the members before the first
+    # conflict all the same, kept so that "cegis" is main's loop
+    todo, conflicts = [], []
+    for i in order:
+        if networks[i] is None:
+            if forced_errors(E, members[i]) > shape.tolerance:
+                conflicts.append(i)
+            elif not conflicts:
+                todo.append(i)
+    if conflicts and (pick.order != "index" or pick.batch != 1):
+        return networks, conflicts[:pick.batch], None
+    failed = []
     if todo:
         given = replace(shape, codes="given", E=E, R=R)
         with Child(_member_session, given, [members[i] for i in todo], opts.solver,
                    opts.symmetry, FAMILY_CONFIG if opts.solver.startswith("cadical")
-                   else "default", stream=True, part="solving", budget=budget) as ch:
+                   else "default", pick.batch, stream=True, part="solving",
+                   budget=budget) as ch:
             for i in todo:
                 msg = ch.recv(opts.time_limit)
                 if msg[0] == "limit":
@@ -284,14 +303,61 @@ def _test_members_assumed(members, networks, codes, shape, opts, budget):
                 if msg[0] != "msg":
                     raise SoundnessError("member session ended before its members")
                 if not msg[1]["sat"]:
-                    return networks, i, None
+                    failed.append(i)
+                    if len(failed) >= pick.batch:
+                        break
+                    continue
                 net = network_from_dict(msg[1]["network"])
                 v = verify(net, members[i], shape.tolerance)
                 if not v.ok:
                     raise SoundnessError(f"member model fails {members[i].name}: "
                                          f"{v.counterexamples[0]}; encoder bug")
                 networks[i] = net
-    return networks, conflict, None
+    return networks, failed or conflicts[:1] or None, None
+
+
+@dataclass(frozen=True)
+class MemberChoice:
+    """Which members the member loop's subfamily starts with (``start``: the
+    first ``start`` members) and which failing members join it.
+
+    ``order``: ``"index"`` asks the other members in family order (main's
+    loop), ``"far"`` asks first the members whose truth tables are farthest
+    (Hamming distance, minimum over the subfamily) from the subfamily's;
+    ``batch``: how many failing members join per round (the sweep goes on
+    after a failure until this many are found or the members run out).
+    Both change only which members are asked first and which join: a SAT
+    answer still has every member's network verified, an UNSAT answer is
+    still the DRAT-checked refutation of an actual subfamily.
+
+    >>> MemberChoice("far", 2)
+    MemberChoice(order='far', batch=2, start=1)
+    """
+
+    order: str = "index"
+    batch: int = 1
+    start: int = 1
+
+    def __post_init__(self):
+        if self.order not in ("index", "far"):
+            raise InputError(f"choice: unknown order {self.order!r} (index, far)")
+        for name in ("batch", "start"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise InputError(f"choice: {name} must be an integer >= 1, got {v!r}")
+
+    def order_of(self, members, core_idx):
+        """Member indices in the order they are asked."""
+        idx = list(range(len(members)))
+        if self.order == "index" or not core_idx:
+            return idx
+        X = list(domain(members[0].m, members[0].s))
+        tables = [tuple(b for x in X for b in t(x)) for t in members]
+
+        def dist(i):
+            return min(sum(a != b for a, b in zip(tables[i], tables[c])) for c in core_idx)
+
+        return sorted(idx, key=lambda i: (-dist(i), i))
 
 
 def _test_members(members, core_idx, nets, codes, shape, opts, budget, member_options=None):
@@ -310,27 +376,39 @@ def _test_members(members, core_idx, nets, codes, shape, opts, budget, member_op
     otherwise each is a :func:`~superpos_formal.solve.search.decide` call
     with ``opts`` changed by ``member_options``.
     """
+    networks, failed, stop = _sweep(members, core_idx, nets, codes, shape, opts, budget,
+                                    member_options)
+    return networks, failed[0] if failed else None, stop
+
+
+def _sweep(members, core_idx, nets, codes, shape, opts, budget, member_options=None,
+           pick=None):
+    """:func:`_test_members` with the choice ``pick``
+    (:class:`MemberChoice`); ``failed`` is a list of member indices."""
     networks = [None] * len(members)
     for i, net in zip(core_idx, nets):
         networks[i] = net
     if shape.tolerance == 0 and not member_options:
-        return _test_members_assumed(members, networks, codes, shape, opts, budget)
+        return _test_members_assumed(members, networks, codes, shape, opts, budget, pick)
     E, R = codes
     given = replace(shape, codes="given", E=E, R=R)
     member = opts.replace(budget=None, check=False, progress=None, **(member_options or {}))
-    for i, t in enumerate(members):
+    pick = pick or MemberChoice()
+    failed = []
+    for i in pick.order_of(members, list(core_idx)):
         if networks[i] is not None:
             continue
-        if forced_errors(E, t) > shape.tolerance:
-            return networks, i, None
-        cell = decide(t, given, member, budget=budget)
-        if cell.status == Status.SAT:
-            networks[i] = cell.network
-        elif cell.status == Status.UNSAT:
-            return networks, i, None
-        else:
-            return networks, None, (cell.reason or "time limit", cell.limit)
-    return networks, None, None
+        if forced_errors(E, members[i]) <= shape.tolerance:
+            cell = decide(members[i], given, member, budget=budget)
+            if cell.status == Status.SAT:
+                networks[i] = cell.network
+                continue
+            if cell.status != Status.UNSAT:
+                return networks, None, (cell.reason or "time limit", cell.limit)
+        failed.append(i)
+        if len(failed) >= pick.batch:
+            break
+    return networks, failed or None, None
 
 
 def _incremental_loop(family, shape, opts, paths, start, budget, tuning):
@@ -340,7 +418,7 @@ def _incremental_loop(family, shape, opts, paths, start, budget, tuning):
     parent's), so the member solves it starts are clamped to it."""
     from pysat.solvers import Solver
 
-    member_options, config = tuning
+    member_options, config, pick = tuning
     proof_path, cnf_path = paths
     members = list(family.members())
     enc_opts = _encoder_options(family, opts.symmetry)
@@ -375,14 +453,14 @@ def _incremental_loop(family, shape, opts, paths, start, budget, tuning):
                             fh.write("\n")
                 return dict(base, status=str(Status.UNSAT))
             E, R, nets = enc.decode_all(s.get_model())
-            networks, failed, stop = _test_members(members, core_idx, nets, (E, R), shape,
-                                                   opts, budget, member_options)
+            networks, failed, stop = _sweep(members, core_idx, nets, (E, R), shape,
+                                            opts, budget, member_options, pick)
             if stop:
                 return dict(base, status=str(Status.UNKNOWN), reason=stop[0], limit=stop[1])
             if failed is None:
                 return dict(base, status=str(Status.SAT), E=E, R=R,
                             networks=[n.to_dict() for n in networks])
-            core_idx.append(failed)
+            core_idx.extend(failed)
 
 
 def _decide_family_incremental(family, members, shape, opts, budget, checker, paths, start,
