@@ -336,7 +336,8 @@ def _ours_child(tool, cell_name, limit, prev_dir):
         r = fresh_family(cell.family, cell.shape, SolveOptions(time_limit=limit, budget=limit, **o),
                          checker=check, **rest)
         if r.status == "SAT":
-            out.update(E=r.E, R=r.R, nets=[n.to_dict() for n in r.networks])
+            E, R = r.codes
+            out.update(E=E, R=R, nets=[n.to_dict() for n in r.networks])
         out["note"] = f"{r.rounds} rounds"
     out.update(status=str(r.status), certified=bool(getattr(r, "certified", False)),
                check_note=getattr(r, "check_note", ""))
