@@ -35,7 +35,7 @@ from ..jsonio import dumps, write
 from .manifest import write_manifest
 from .encoders import default_encoder_name, encode, encoder
 
-__all__ = ["make_bundle", "publish"]
+__all__ = ["make_bundle", "publish", "QUESTION_FIELDS"]
 
 
 def _question_parts(cell, shape, task, family, members, question, options):
@@ -158,10 +158,13 @@ def publish(tmp, out_dir):
     return out_dir
 
 
-def make_bundle(out_dir, cell, *, shape=None, task=None, family=None, members=None,
-                question=None, options=None, solver=None, headline=False,
-                checkers=drat.DEFAULT_CHECKERS, budget=None, encoding=None,
-                encoder=None, overwrite=False, note=None):
+#: the claim's question, as keywords of :func:`make_bundle`; each one not
+#: given is read from the cell (a solve Cell carries subject, shape, options)
+QUESTION_FIELDS = ("shape", "task", "family", "members", "question", "options", "solver")
+
+
+def make_bundle(out_dir, cell, *, headline=False, checkers=drat.DEFAULT_CHECKERS, budget=None,
+                encoding=None, encoder=None, overwrite=False, note=None, **question):
     """Write the bundle of a decided ``cell`` to ``out_dir``; returns its path.
 
     ``cell`` has ``.status`` (SAT/UNSAT), ``.seconds``, ``.network`` (SAT;
@@ -169,22 +172,33 @@ def make_bundle(out_dir, cell, *, shape=None, task=None, family=None, members=No
     ``.proof_path`` (UNSAT); a :class:`~superpos_formal.solve.cell.Cell`
     also supplies the default subject (``task`` or ``family``), ``shape``
     and ``options``.
-    ``options`` are the encoder keyword arguments the formula was built with
-    (default ``{"symmetry": True}``); for a family UNSAT, ``members`` is the
-    subfamily actually encoded. ``encoding`` (the encoder's object for the
-    same formula) saves re-encoding. ``headline`` makes drup run whatever
-    the proof's size.
+
+    ``**question`` are the claim's question, any of :data:`QUESTION_FIELDS`:
+    ``shape``, ``task`` or ``family``, ``members`` (for a family UNSAT, the
+    subfamily actually encoded), ``question`` (default from the subject and
+    shape), ``options`` (the encoder keyword arguments the formula was built
+    with, default ``{"symmetry": True}``) and ``solver``; an unknown name is
+    an InputError. ``encoding`` (the encoder's object for the same formula)
+    saves re-encoding. ``headline`` makes drup run whatever the proof's
+    size; ``checkers`` and ``budget`` (a
+    :class:`~superpos_formal.certify.proofcheck.drat.CheckerPolicy`) are the
+    proof checking of an UNSAT claim.
 
     Raises :class:`InputError` for an UNKNOWN cell, an UNSAT cell without a
     proof, a claim the verifier would reject, or an existing ``out_dir``;
     :class:`SoundnessError` if the network fails verification or a checker
     rejects the proof. Nothing is left at ``out_dir`` on failure.
     """
+    unknown = sorted(set(question) - set(QUESTION_FIELDS))
+    if unknown:
+        raise InputError(f"make_bundle: unknown argument {unknown[0]!r} "
+                         f"(the question's fields: {', '.join(QUESTION_FIELDS)})")
+    q = dict.fromkeys(QUESTION_FIELDS) | question
+    solver = q.pop("solver")
     status = getattr(cell, "status", None)
     if status not in ("SAT", "UNSAT"):
         raise InputError(f"make_bundle: only SAT and UNSAT answers become claims, got {status!r}")
-    shape, task, family, question, options = _question_parts(
-        cell, shape, task, family, members, question, options)
+    shape, task, family, question, options = _question_parts(cell, **q)
     proof_path = getattr(cell, "proof_path", None)
     if status == "UNSAT" and (proof_path is None or not Path(proof_path).is_file()):
         raise InputError("make_bundle: an UNSAT claim needs its DRAT proof; "
