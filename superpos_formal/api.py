@@ -47,6 +47,7 @@ from . import tasks as T
 from .certify.drat import Budget
 from .certify.best_known import registry_file, verify_registry
 from .certify.bundle import verify_bundle
+from .certify.lower_bound import is_lower_bound_target, verify_lower_bounds
 from .certify.check import check_unsat
 from .certify.minimum import bundle_decision, bundle_minimum
 from .codes import check_codes, random_codes_for
@@ -791,6 +792,8 @@ def verify(path, *, checkers=None, regenerate=True, max_unzipped=None,
     if registry_file(path) is not None:
         # a best-known registry: every row re-checked like a claim
         return verify_registry(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
+    if is_lower_bound_target(path):  # lower-bound claims (certify/lower_bound.py)
+        return verify_lower_bounds(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
     return verify_bundle(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
 
 

@@ -50,6 +50,7 @@ from .constructions.family import certify_code, check_members, family_code, memb
 from .constructions.family_search import family_of, sample_members
 from .constructions.search import build
 from .certify.best_known import bounds_text, check_registry, load_registry
+from .band import write_band
 from .budget import check_budget
 from .errors import InputError, SoundnessError
 from .fit import FORMS, fit_constant, ratio_range
@@ -819,6 +820,7 @@ def write_report(out, *, quick=False, proofs=None, data=DATA, family_data=FAMILY
                   f"{r['minimality']} | `{(r['sha256'] or '-')[:16]}` |")
     if not bk:
         md.append("| (no registry found) | | | | | | | | | |")
+    md += [""] + write_band(out, bk_dir, written)
     md += ["", "LaTeX: [certified.tex](certified.tex).", "",
            f"Report generated in {time.time() - t0:.0f} s."]
     (out / "certified.tex").write_text(_latex(certs))

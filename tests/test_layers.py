@@ -42,7 +42,7 @@ MODULES = {
     "schema": "model", "shape": "model", "graph": "model", "bounds": "model", "fit": "model",
     "budget": "model", "sizes": "model", "inputs": "model", "options": "model",
     "campaign": "api", "api": "api", "report": "api", "store": "api",
-    "distributed": "api",
+    "distributed": "api", "band": "api",
     # the package itself re-exports the api (the front door)
     "__init__": "api", "__main__": "cli",
 }

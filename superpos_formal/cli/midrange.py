@@ -18,15 +18,18 @@ import time
 from pathlib import Path
 
 from ..bounds.restriction import restriction_lower_bound, subject_from_dict
+from ..certify.best_known import bounds_slug
+from ..certify.lower_bound import make_claim, sub_question
 from ..certify.minclaim import verify_minimum
 from ..constructions.compose import best_composition
 from ..errors import InputError
 from ..schema import dump, load
+from ..schema import family_from_dict, task_from_dict
 from ..tasks import build_family, build_task, uand
 from ..verify import verify
 
 __all__ = ["register", "verified_minima", "lower_bound_rows", "question_shape",
-           "cmd_compose", "certificate", "check_lower_bounds"]
+           "cmd_compose", "certificate", "check_lower_bounds", "write_claims"]
 
 _SHAPE_FIELDS = ("mode", "activation", "L", "B", "B_bias", "B_code", "theta", "codes",
                  "tolerance")
@@ -145,6 +148,38 @@ def check_lower_bounds(doc, root=".", checkers=("native",)):
     return out
 
 
+def write_claims(rows, folder, root=".", counting=()):
+    """One ``superpos-formal/lower-bound`` claim per row whose restriction
+    bound rests on another question's minimum and beats the row's counting
+    bound (``rows`` from :func:`lower_bound_rows`; ``counting[i]`` the
+    counting bound of row ``i``, when known); certificate paths relative to
+    ``root``. Returns the paths written."""
+    out = []
+    counting = list(counting) + [None] * (len(rows) - len(counting))
+    for r, cb in zip(rows, counting):
+        lb = r["lower_bound"]
+        if lb is None or lb["argument"].startswith("the certified minimum itself"):
+            continue
+        if cb is not None and lb["n"] <= cb:
+            continue
+        q = r["question"]
+        subject = family_from_dict(r["spec"]) if q == "family" else task_from_dict(r["spec"])
+        path = Path(lb["certificate"])
+        rel = path.resolve().relative_to(Path(root).resolve()).as_posix()
+        _, _, value, claim = sub_question(path)
+        small = claim.family if claim.family is not None else claim.task
+        bounds = {k: r["bounds"][k] for k in ("mode", "activation", "L", "B", "B_bias",
+                                              "theta")}
+        if bounds["mode"] == "superposed":
+            bounds["B_code"] = r["bounds"]["B_code"]
+        doc = make_claim(subject, bounds, lb["n"], rel, small, value)
+        f = Path(folder) / f"{bounds_slug(subject, bounds)}.json"
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+        out.append(f)
+    return out
+
+
 def lower_bound_rows(questions, certified):
     """One row per ``(question kind, subject dict, shape dict)``: the subject's
     name, the shape, and the best restriction bound (or None)."""
@@ -203,9 +238,19 @@ def cmd_lower_bound(a):
         questions.append(_parse_question(spec))
     if not questions:
         raise InputError("lower-bound: give --registry FILE and/or --question SPEC")
-    print(f"verifying minima under {a.proofs} (checkers: {','.join(a.checkers)})")
-    certified, skipped = verified_minima(a.proofs, tuple(a.checkers), log=print)
+    certified, skipped = [], []
+    for root in a.proofs or ["proofs"]:
+        print(f"verifying minima under {root} (checkers: {','.join(a.checkers)})")
+        used, skip = verified_minima(root, tuple(a.checkers), log=print)
+        certified += used
+        skipped += skip
     rows = lower_bound_rows(questions, certified)
+    if a.claims:
+        counting = [e["lower_bound"].get("counting", e["lower_bound"]["n"])
+                    for e in json.loads(Path(a.registry).read_text())["entries"]
+                    ] if a.registry else []
+        for path in write_claims(rows, a.claims, a.root, counting):
+            print(f"wrote {path}")
     for r in rows:
         lb = r["lower_bound"]
         txt = "none" if lb is None else f"n >= {lb['n']} ({lb['certificate']})"
@@ -296,7 +341,11 @@ def cmd_compose(a):
 def register(sub):
     p = sub.add_parser("lower-bound", help="restriction lower bounds from verified minima",
                        description=__doc__.split("\n\n")[1])
-    p.add_argument("--proofs", default="proofs", help="folder of minimum directories")
+    p.add_argument("--proofs", action="append",
+                   help="folder of minimum directories (repeatable; default proofs)")
+    p.add_argument("--claims", metavar="DIR",
+                   help="write a lower-bound claim (certify/lower_bound.py) per row whose "
+                        "restriction bound comes from a smaller question and beats counting")
     p.add_argument("--registry", help="best-known registry.json: one row per entry")
     p.add_argument("--question", action="append",
                    help="uand:M:MODE:ACT:B:BIAS[:CODE]:THETA, perms:M:..., pairsets:M:K:...")
