@@ -143,7 +143,7 @@ def plot_band(path_stem, label, rows):
     fig = Figure(figsize=(7.0, 4.4))
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    ax.fill_between(xs, lo, hi, step="mid", alpha=0.25, color="tab:blue",
+    ax.fill_between(xs, lo, hi, alpha=0.25, color="tab:blue",
                     label="band (lower bound .. best verified)")
     ax.plot(xs, hi, "o-", color="tab:blue", ms=4, lw=1, label="best verified network")
     ax.plot(xs, lo, "v-", color="tab:red", ms=4, lw=1, label="certified lower bound")

@@ -385,3 +385,12 @@ def test_cli_writes_claims_that_verify(tmp_path):
     doc = json.loads(f.read_text())
     assert (doc["n"], doc["certificate"]["bundle"]) == (2, UAND3_MIN)
     assert verify_lower_bounds(f, root=tmp_path, checkers=("native",)).ok
+
+
+def test_committed_lower_bound_claims_verify():
+    """Every claim under proofs/lower-bounds/ (native checker): what the
+    registry's lower bounds rest on."""
+    from superpos_formal.certify.lower_bound import verify_lower_bounds
+    rep = verify_lower_bounds(PROOFS / "lower-bounds", checkers=("native",))
+    assert rep.ok, "\n".join(rep.all_failures() + rep.all_unverified())
+    assert len(rep.children) == len(list((PROOFS / "lower-bounds").glob("*.json"))) > 20

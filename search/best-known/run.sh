@@ -83,6 +83,7 @@ if [ "$part" = all ] || [ "$part" = band ]; then
   # folders, each verified first), then every row's lower bound and ratio
   # re-read (no search). Check with: superpos verify search/best-known
   $SP lower-bound --registry search/best-known/registry.json --proofs proofs/uand-explicit \
-    --proofs proofs/families --proofs proofs/families-long --claims proofs/lower-bounds
+    --proofs proofs/families --proofs proofs/families-long --proofs proofs/midrange \
+    --claims proofs/lower-bounds
   PYTHONPATH=. ${PYTHON:-python} search/best-known/refresh_band.py
 fi

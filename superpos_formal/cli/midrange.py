@@ -2,13 +2,14 @@
 verified minima) and ``superpos compose`` (networks for larger ``m`` from
 smaller verified ones).
 
-``lower-bound`` verifies every minimum directory under ``--proofs`` with the
-existing verifier (:func:`~superpos_formal.certify.minclaim.verify_minimum`:
+``lower-bound`` verifies every minimum directory and every lone UNSAT
+bundle (a refutation at ``n``: the bound ``n + 1``) under ``--proofs`` with
+the existing verifier (:func:`~superpos_formal.certify.bundle.verify_bundle`:
 files, manifest, regenerated CNF, DRAT check) and uses only those that
-``PASS``; a minimum whose claim restricts the question (``max_nonzero``) or
-uses given codes is not used. Each question asked gets the best restriction
-lower bound (:mod:`superpos_formal.bounds.restriction`) with its certificate
-and argument; a question no verified minimum restricts to gets none (it is
+``PASS``; a claim restricted by an option (``max_nonzero``) or with given
+codes is not used. Each question asked gets the best restriction lower bound
+(:mod:`superpos_formal.bounds.restriction`) with its certificate and
+argument; a question no verified minimum restricts to gets none (it is
 never rounded to a number).
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 from ..bounds.restriction import restriction_lower_bound, subject_from_dict
 from ..certify.best_known import bounds_slug
 from ..certify.lower_bound import make_claim, sub_question
-from ..certify.minclaim import verify_minimum
+from ..certify.bundle import verify_bundle
 from ..constructions.compose import best_composition
 from ..errors import InputError
 from ..schema import dump, load
@@ -33,8 +34,6 @@ __all__ = ["register", "verified_minima", "lower_bound_rows", "question_shape",
 
 _SHAPE_FIELDS = ("mode", "activation", "L", "B", "B_bias", "B_code", "theta", "codes",
                  "tolerance")
-#: options that change the question (a minimum with one bounds only that question)
-_RESTRICTING = ("max_nonzero",)
 
 
 def question_shape(shape):
@@ -43,29 +42,22 @@ def question_shape(shape):
 
 
 def certificate(path, checkers=("native",)):
-    """``(Subject, shape, value)`` of a minimum directory that verifies (PASS)
-    and may bound other questions; InputError with the reason otherwise."""
+    """``(Subject, shape, value)`` of a minimum directory (value: its
+    minimum) or an UNSAT claim bundle (value: its ``n + 1``) that verifies
+    (PASS) and may bound other questions; InputError with the reason
+    otherwise (:func:`~superpos_formal.certify.lower_bound.sub_question`)."""
     path = Path(path)
-    if not (path / "minimum.json").is_file():
-        raise InputError(f"{path}: not a minimum directory (no minimum.json)")
-    rep = verify_minimum(path, checkers=checkers)
+    if not ((path / "minimum.json").is_file() or (path / "claim.json").is_file()):
+        raise InputError(f"{path}: not a minimum directory or a claim bundle")
+    rep = verify_bundle(path, checkers=checkers)
     if not rep.ok:
         raise InputError(f"{path}: does not verify: " + "; ".join(
             rep.all_failures() + rep.all_unverified())[:300])
-    mdoc = json.loads((path / "minimum.json").read_text())
-    sat = json.loads((path / mdoc["sat"] / "claim.json").read_text())
-    opts = dict(sat.get("options") or {})
-    if mdoc.get("unsat"):
-        opts.update(json.loads((path / mdoc["unsat"] / "claim.json").read_text())
-                    .get("options") or {})
-    bad = [o for o in _RESTRICTING if opts.get(o) is not None]
-    if bad or sat["shape"].get("codes") == "given":
-        raise InputError(f"{path}: restricted question ({bad or 'given codes'})")
-    q = sat["question"]
-    subj = subject_from_dict(q, sat["family"] if q == "family" else sat["task"])
-    if subj is None:
-        raise InputError(f"{path}: no restriction rule for this subject")
-    return subj, question_shape(sat["shape"]), int(mdoc["value"])
+    try:
+        subj, shape, value, _ = sub_question(path)
+    except InputError as e:
+        raise InputError(f"{path}: {e}") from None
+    return subj, question_shape(shape), value
 
 
 def verified_minima(root, checkers=("native",), log=None):
@@ -73,8 +65,12 @@ def verified_minima(root, checkers=("native",), log=None):
     ``root`` that verifies (PASS) and is usable as a lower-bound certificate,
     plus ``[(path, reason)]`` for the ones not used."""
     used, skipped = [], []
-    for doc in sorted(Path(root).rglob("minimum.json")):
-        path = doc.parent
+    mins = sorted(d.parent for d in Path(root).rglob("minimum.json"))
+    # lone refutations too (an UNSAT bundle that is not a minimum's half)
+    lone = sorted(c.parent for c in Path(root).rglob("claim.json")
+                  if not (c.parent.parent / "minimum.json").exists()
+                  and json.loads(c.read_text()).get("answer") == "UNSAT")
+    for path in mins + lone:
         t0 = time.perf_counter()
         try:
             subj, shape, value = certificate(path, checkers)
