@@ -63,6 +63,7 @@ from . import tasks
 from .certify.proofcheck.drat import CheckerPolicy
 from .certify.best_known import registry_file, verify_registry
 from .certify.bundles.verify import verify_bundle
+from .certify.lower_bound import is_lower_bound_target, verify_lower_bounds
 from .certify.proofcheck.unsat import check_unsat
 from .certify.bundles.check_claim import BundleReport
 from .certify.from_answer import bundle_decision, bundle_minimum
@@ -995,6 +996,8 @@ def verify(path: PathLike, *, checkers: Optional[tuple] = None, regenerate: bool
     if registry_file(path) is not None:
         # a best-known registry: every row re-checked like a claim
         return verify_registry(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
+    if is_lower_bound_target(path):  # lower-bound claims (certify/lower_bound.py)
+        return verify_lower_bounds(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
     return verify_bundle(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
 
 

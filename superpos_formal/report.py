@@ -43,6 +43,7 @@ import json
 import time
 from pathlib import Path
 
+from .band import write_band
 from .reporting.analysis import analyse_family
 from .reporting.collect import (
     DATA, DEFAULT_BEST_KNOWN, DEFAULT_PROOFS, FAMILY_DATA, FAMILY_TITLES, SHARED_CODE,
@@ -90,6 +91,7 @@ def write_report(out, *, quick=False, proofs=None, data=DATA, family_data=FAMILY
     md += smallest_section(smallest)
     md += ["## Certified cells", "", certified_table(got.certs), ""]
     md += best_known_section(got.best_known)
+    md += [""] + write_band(out, got.registry, written)
     md += ["", "LaTeX: [certified.tex](certified.tex).", "",
            f"Report generated in {time.time() - t0:.0f} s."]
     report = {"inputs": got.inputs, "certified": got.certs,

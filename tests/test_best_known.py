@@ -365,7 +365,7 @@ def test_certified_by_a_results_line_without_a_proof(material, tmp_path):
 def test_rows_pointing_outside_or_at_a_spoiled_bundle(material, tmp_path):
     root = _registry(material, tmp_path, [
         _row(_two(), "two", certified_minimum={"n": 2, "bundle": "../x"}),
-        _row(THREE, "three", lower_bound={"n": 1, "source": "made up"})])
+        _row(THREE, "three")])  # a made-up lower bound: test_lower_bound_fields_are_checked
     (root / "proofs" / "best-known" / "three" / "claim.json").write_text("{}")
     rep, f = _failures(root)
     assert "certified_minimum.bundle: '../x' is not a plain relative path" in f
@@ -394,3 +394,107 @@ def test_report_refuses_a_registry_row_that_does_not_verify(material, tmp_path):
     with pytest.raises(InputError, match="1 row.s. do not verify .* a minimum of another"):
         write_report(out, quick=True, best_known=bad / "search" / "best-known")
     assert not out.exists()  # refused before anything was written
+
+
+# ------------------------------------------------------------ issue 24: the band in the registry
+
+def _per_pair(m):
+    """One step neuron per pair, [x_i + x_j - 1 > 0]: C(m, 2) neurons."""
+    from itertools import combinations
+    pairs = list(combinations(range(m), 2))
+    W = [[1 if f in p else 0 for f in range(m)] for p in pairs]
+    eye = [[int(i == j) for j in range(len(pairs))] for i in range(len(pairs))]
+    return Network.explicit(m, len(pairs), "step", [(W, [-1] * len(pairs))], eye,
+                            [0] * len(pairs), B=2, B_bias=2)
+
+
+def _row_for(m, net, name):
+    r = _Result(net)
+    r.subject, r.start = uand(m), [net]
+    e = BK.make_entry(r, bundle_root="proofs/best-known", start_name="test", minima={},
+                      claims={})
+    e["best"]["bundle"] = f"proofs/best-known/{name}"
+    return e
+
+
+def test_ratio_is_exact():
+    assert BK.ratio_of(10, 4) == {"exact": "5/2", "decimal": "2.50"}
+    assert BK.ratio_of(5, 3) == {"exact": "5/3", "decimal": "1.67"}
+    assert BK.ratio_of(1, 8) == {"exact": "1/8", "decimal": "0.13"}  # 0.125 rounds up
+    assert BK.ratio_of(3, None) is None
+
+
+def test_inconsistent_pair_of_rows_is_refused(material, tmp_path):
+    """uand(4) with 6 neurons (one per pair) beside uand(3) with 2: the
+    composition of the 2-neuron network plus one neuron per new pair has 5,
+    so the pair of rows is refused by `superpos verify search/best-known`."""
+    from superpos_formal.cli import main
+    wide = _per_pair(4)
+    BK.write_bundle(_row_for(4, wide, "wide4"), material)
+    rows = [_row(_two(), "two"), _row_for(4, wide, "wide4")]
+    root = _registry(material, tmp_path, rows)
+    rep, f = _failures(root)
+    assert all(c.ok for c in rep.children), f  # each row on its own verifies
+    assert not rep.ok
+    assert ("uand(m=4): best width 6 exceeds the composition of uand(m=3)'s 2 plus a "
+            "neuron per new pair (5)") in f
+    assert main(["verify", str(root / "search" / "best-known"), "--checkers", "native"]) == 1
+
+
+def test_lower_bound_below_a_restrictions_is_refused():
+    """Rows as the consistency check reads them: uand(4)'s lower bound 1
+    below uand(3)'s 2 (restriction: every uand(4) network is one for uand(3))."""
+    def row(m, lower, best):
+        return {"question": "instance", "task": uand(m).to_dict(), "subject": uand(m).name,
+                "bounds": {"mode": "explicit", "activation": "step", "L": 1, "B": 2,
+                           "B_bias": 2, "theta": 1},
+                "lower_bound": {"n": lower}, "best": {"hidden_neurons": best}}
+    assert BK.registry_consistency([row(3, 2, 2), row(4, 3, 3)]) == []
+    why = BK.registry_consistency([row(3, 2, 2), row(4, 1, 3)])
+    assert why == ["uand(m=4): lower bound 1 is below uand(m=3)'s 2 (restriction)"]
+    why = BK.registry_consistency([row(3, 2, 3), row(4, 2, 2)])
+    assert "uand(m=3): best width 3 exceeds uand(m=4)'s 2" in why[0]
+
+
+def test_lower_bound_fields_are_checked(tmp_path):
+    e = _entry(THREE, tmp_path)
+    assert e["lower_bound"]["source"] == "counting" and e["ratio"]["exact"] == "3/1"
+    for spoil, needle in [
+            (lambda d: d["lower_bound"].update(extra=1), "lower_bound: expected"),
+            (lambda d: d["lower_bound"].update(source="made up"), "lower_bound: expected"),
+            (lambda d: d.update(ratio={"exact": "1/1", "decimal": "1.00"}), "ratio"),
+            (lambda d: d["lower_bound"].update(n=4), "below its recorded lower bound 4")]:
+        bad = json.loads(json.dumps(e))
+        spoil(bad)
+        with pytest.raises(InputError, match=needle):
+            BK.check_entry(bad)
+
+
+def test_row_resting_on_a_restriction_claim(material, tmp_path):
+    """A uand(4) row whose lower bound 2 is a restriction claim on the
+    uand(3) minimum verifies; the claim for another question, or a bound it
+    does not give, is refused."""
+    from superpos_formal.certify.lower_bound import make_claim
+    from superpos_formal.constructions.compose import indicators
+    ind = indicators(4, "step", B=2, B_bias=2)  # 4 neurons; check_entry verifies it
+    BK.write_bundle(_row_for(4, ind, "ind4"), material)
+    row = _row_for(4, ind, "ind4")
+    bounds = row["bounds"]
+    claim = make_claim(uand(4), bounds, 2, UAND3_MIN, uand(3), 2)
+    path = "proofs/lower-bounds/uand_m4.json"
+    lb = BK.band_lower_bound(row["lower_bound"]["counting"], claim=(2, path))
+    good = dict(row, lower_bound=lb, ratio={"exact": "2/1", "decimal": "2.00"})
+    root = _registry(material, tmp_path / "g", [good])
+    (root / "proofs/lower-bounds").mkdir(parents=True)
+    (root / path).write_text(json.dumps(claim))
+    rep, f = _failures(root)
+    assert rep.ok, f
+    assert BK.lower_bound_claims(root / "proofs") == {BK.entry_key(good): (2, path)}
+    # the same claim about uand(5) does not bound the uand(4) row
+    other = make_claim(uand(5), bounds, 2, UAND3_MIN, uand(3), 2)
+    (root / path).write_text(json.dumps(other))
+    rep, f = _failures(root)
+    assert "a lower bound of another question" in f
+    (root / path).write_text(json.dumps(dict(claim, n=1)))
+    rep, f = _failures(root)
+    assert "claims n >= 1, the row records 2" in f

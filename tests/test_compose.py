@@ -112,3 +112,16 @@ def test_cli_compose(capsys, tmp_path):
         assert main(argv) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("superpos: error: ")
+
+
+def test_a_wide_base_is_not_enumerated():
+    """(2B+1)^n past MAX_READOUTS: no separator search (it would need
+    gigabytes); add_features then gives each old feature an indicator."""
+    from superpos_formal.constructions.compose import MAX_READOUTS
+    wide = add_pairs(indicators(5, "step", B=2, B_bias=2), 5)  # 5 neurons: searched
+    assert 5 ** 5 <= MAX_READOUTS < 5 ** 10
+    ten = add_pairs(indicators(3, "step", B=2, B_bias=2), 5)   # 3 + 7 = 10 neurons
+    assert ten.widths == (10,) and wide.widths == (5,)
+    assert separator(ten, 0) is None
+    grown = add_features(ten, 6)
+    assert grown.widths == (10 + 1 + 5,) and verify(grown, uand(6)).ok

@@ -45,7 +45,7 @@ MODULES = {
     "budget": "model", "sizes": "model", "inputs": "model", "options": "model",
     "request": "model", "tables": "model",
     "campaign": "api", "api": "api", "report": "api", "store": "api",
-    "distributed": "api",
+    "distributed": "api", "band": "api",
     # the package itself re-exports the api (the front door)
     "__init__": "api", "__main__": "cli",
 }

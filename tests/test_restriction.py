@@ -280,3 +280,117 @@ def test_lower_bound_file_is_rederived_and_tampering_fails(tmp_path):
     # the restriction stated in the file must still hold at the row's bounds
     assert tampered(lambda r: r["bounds"].update(B=3))
     assert check_lower_bounds({"format": "x"}, tmp_path)
+
+
+# ------------------------------------------------------------------ lower-bound claims
+# (certify/lower_bound.py: what `superpos verify proofs/lower-bounds` checks)
+
+UAND3_MIN = "proofs/uand-explicit/uand-m3-s2-explicit-step-L1-B2-bias2-theta1"
+STEP_B2 = {"mode": "explicit", "activation": "step", "L": 1, "B": 2, "B_bias": 2, "theta": 1}
+
+
+@pytest.fixture()
+def claim_repo(tmp_path):
+    """A repository-shaped folder holding the committed uand(3) step minimum
+    (2 neurons) and a claim "uand(6) needs >= 2" resting on it."""
+    import shutil
+    from superpos_formal.certify.lower_bound import make_claim
+    shutil.copytree(PROOFS.parent / UAND3_MIN, tmp_path / UAND3_MIN)
+    doc = make_claim(uand(6), STEP_B2, 2, UAND3_MIN, uand(3), 2)
+    (tmp_path / "proofs/lower-bounds").mkdir(parents=True)
+    return tmp_path, doc
+
+
+def _verify_claim(root, doc):
+    from superpos_formal.certify.lower_bound import verify_lower_bounds
+    f = root / "proofs/lower-bounds/uand_m6.json"
+    f.write_text(json.dumps(doc))
+    rep = verify_lower_bounds(root / "proofs/lower-bounds", checkers=("native",))
+    return rep, "\n".join(rep.all_failures() + rep.all_unverified())
+
+
+def test_lower_bound_claim_verifies(claim_repo, capsys):
+    from superpos_formal.cli import main
+    root, doc = claim_repo
+    # the map is stated in the claim: features 0..2, pairs (0,1) (0,2) (1,2) of uand(6)
+    assert doc["certificate"]["features"] == [0, 1, 2]
+    assert doc["certificate"]["outputs"] == [0, 1, 5]
+    rep, why = _verify_claim(root, doc)
+    assert rep.ok, why
+    assert main(["verify", str(root / "proofs/lower-bounds"), "--checkers", "native"]) == 0
+    assert "uand(m=6) n >= 2" in capsys.readouterr().out
+
+
+def _tamper(doc, how):
+    bad = json.loads(json.dumps(doc))
+    how(bad)
+    return bad
+
+
+@pytest.mark.parametrize("how,needle", [
+    (lambda d: d["certificate"].update(features=[0, 2, 1]), "certificate.features"),
+    (lambda d: d["certificate"].update(outputs=[0, 1, 2]), "certificate.outputs"),
+    (lambda d: d["certificate"].update(argument="trust me"), "certificate.argument"),
+    (lambda d: d.update(n=3), "n: 3 exceeds the sub-question's certified value 2"),
+    (lambda d: d["certificate"].update(sub_value=3), "the bundle certifies 2"),
+    (lambda d: d["certificate"].update(bundle="proofs/uand-explicit/none"), "missing"),
+    (lambda d: d["certificate"].update(bundle="../x"), "not a plain relative path"),
+    (lambda d: d["bounds"].update(B=3), "bounds are narrower"),
+    (lambda d: d["bounds"].update(theta=2), "shape differs"),
+    (lambda d: d.update(extra=1), "extra: unknown field"),
+    (lambda d: d["certificate"].update(kind="counting"), "not 'restriction'"),
+    (lambda d: d.update(version=2), "version"),
+    # the question is not one the sub-question restricts: uand(2) has fewer features
+    (lambda d: d.update(task=uand(2).to_dict()), "not a restriction"),
+    # a sub-task with fewer pairs than the sub-question: nothing restricts
+    (lambda d: d.update(task=and_pairs(6, [[0, 1]]).to_dict()), "not a restriction"),
+])
+def test_tampered_lower_bound_claim_fails_verify(claim_repo, how, needle):
+    root, doc = claim_repo
+    rep, why = _verify_claim(root, _tamper(doc, how))
+    assert rep.status == "FAIL", why
+    assert needle in why
+
+
+def test_lower_bound_claim_on_a_spoiled_minimum(claim_repo):
+    root, doc = claim_repo
+    claim = root / UAND3_MIN / "n1-unsat" / "claim.json"
+    text = json.loads(claim.read_text())
+    claim.write_text(json.dumps(dict(text, note="edited")))
+    rep, why = _verify_claim(root, doc)
+    assert rep.status == "FAIL" and "certificate.bundle" in why and "changed file" in why
+    claim.write_text(json.dumps(dict(text, shape=dict(text["shape"], n=0))))
+    rep, why = _verify_claim(root, doc)
+    assert rep.status == "FAIL" and f"certificate.bundle {UAND3_MIN}: claim.json" in why
+
+
+def test_cli_writes_claims_that_verify(tmp_path):
+    """`superpos lower-bound --claims` on the committed uand(3) minimum
+    writes a claim for uand(5) (counting says 1) that verifies."""
+    import shutil
+    from superpos_formal.cli import main
+    from superpos_formal.certify.lower_bound import verify_lower_bounds
+    shutil.copytree(PROOFS.parent / UAND3_MIN, tmp_path / UAND3_MIN)
+    import os
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert main(["lower-bound", "--proofs", "proofs/uand-explicit", "--question",
+                     "uand:5:explicit:step:2:2:1", "--claims", "proofs/lower-bounds",
+                     "--checkers", "native"]) == 0
+    finally:
+        os.chdir(cwd)
+    [f] = sorted((tmp_path / "proofs/lower-bounds").glob("*.json"))
+    assert f.name == "uand_m5-explicit-step-L1-B2-Bb2-t1.json"
+    doc = json.loads(f.read_text())
+    assert (doc["n"], doc["certificate"]["bundle"]) == (2, UAND3_MIN)
+    assert verify_lower_bounds(f, root=tmp_path, checkers=("native",)).ok
+
+
+def test_committed_lower_bound_claims_verify():
+    """Every claim under proofs/lower-bounds/ (native checker): what the
+    registry's lower bounds rest on."""
+    from superpos_formal.certify.lower_bound import verify_lower_bounds
+    rep = verify_lower_bounds(PROOFS / "lower-bounds", checkers=("native",))
+    assert rep.ok, "\n".join(rep.all_failures() + rep.all_unverified())
+    assert len(rep.children) == len(list((PROOFS / "lower-bounds").glob("*.json"))) > 20

@@ -3,7 +3,7 @@
 # search/results/results.sqlite, exported to search/best-known/: registry.json,
 # registry.csv, README.md) and its SAT bundles (proofs/best-known/). Run from
 # the repository root:
-#   sh search/best-known/run.sh [explicit|superposed|constructions|families|midrange]
+#   sh search/best-known/run.sh [explicit|superposed|constructions|families|midrange|band]
 # Every run first takes the committed export into the store, so the registry
 # keeps the best entry over every run ever made (a run that does not beat an
 # entry leaves it; every run is logged in the store's best_known_runs table).
@@ -75,4 +75,15 @@ if [ "$part" = all ] || [ "$part" = midrange ]; then
     $SP improve --task uand --m "$m" --mode explicit --activation "$act" --B 2 \
       --start "$f" --seed 0 --budget 10 $REG
   done
+fi
+
+if [ "$part" = all ] || [ "$part" = band ]; then
+  # the band (issue 24): restriction lower-bound claims for every registry row
+  # whose restriction bound beats counting (from the minima under these proofs
+  # folders, each verified first), then every row's lower bound and ratio
+  # re-read (no search). Check with: superpos verify search/best-known
+  $SP lower-bound --registry search/best-known/registry.json --proofs proofs/uand-explicit \
+    --proofs proofs/families --proofs proofs/families-long --proofs proofs/midrange \
+    --claims proofs/lower-bounds
+  PYTHONPATH=. ${PYTHON:-python} search/best-known/refresh_band.py
 fi

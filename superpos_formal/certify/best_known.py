@@ -54,9 +54,11 @@ import io
 import json
 import os
 import time
+from fractions import Fraction
 from pathlib import Path
 
 from ..bounds import counting_min_width
+from ..bounds.restriction import consistency_failures, subject_from_dict
 from ..errors import InputError
 from ..network import Network
 from ..schema import (family_from_dict, family_to_dict, network_from_dict, network_to_dict,
@@ -69,13 +71,17 @@ from .proofcheck import drat
 from .bundles.verify import BundleReport, make_bundle, verify_bundle
 from .bundles.claims import OPTIONS, RESTRICTION, parse_claim
 from .jsonio import dumps, load
+from .lower_bound import check_claim as check_lower_bound_claim
+from .lower_bound import question_shape as lower_bound_question_shape
+from .lower_bound import read_claim as read_lower_bound_claim
 
 __all__ = ["FORMAT", "EXPORT_FORMAT", "slug", "bounds_of", "lower_bound", "make_entry",
            "check_entry", "write_bundle", "entry_key", "entry_counts", "better", "subject_of",
            "bounds_text", "load_registry", "load_registry_runs", "merge_runs",
            "bundle_networks", "load_legacy", "write_exports", "render", "render_csv",
            "certified_minima", "lookup_certified", "refresh_entry", "question_key",
-           "registry_file", "verify_registry", "check_registry"]
+           "registry_file", "verify_registry", "check_registry", "lower_bound_claims",
+           "band_lower_bound", "ratio_of", "registry_consistency", "bounds_slug"]
 
 FORMAT = "superpos-formal/best-known"
 #: version 2: entries carry their networks (version 1 files named only the bundle)
@@ -117,7 +123,11 @@ def _subject_label(subject):
 
 def slug(subject, net):
     """File-name key of a question: subject and every bound."""
-    b = bounds_of(net)
+    return bounds_slug(subject, bounds_of(net))
+
+
+def bounds_slug(subject, b):
+    """:func:`slug` from a bounds dict (:func:`bounds_of`) instead of a network."""
     s = (f"{_subject_label(subject)}-{b['mode']}-{b['activation']}-L{b['L']}-B{b['B']}"
          f"-Bb{b['B_bias']}")
     if "B_code" in b:
@@ -231,10 +241,69 @@ def lookup_certified(subject, net, minima=None):
     return minima.get(_key(subject, bounds_of(net)))
 
 
+def lower_bound_claims(proofs_dir="proofs"):
+    """``key -> (n, path)`` for every lower-bound claim under
+    ``proofs_dir/lower-bounds`` (:mod:`.lower_bound`; read, not verified:
+    :func:`verify_registry` verifies the ones a row relies on). The largest
+    ``n`` wins per question; an unreadable file is skipped here."""
+    out = {}
+    d = Path(proofs_dir) / "lower-bounds"
+    for f in sorted(d.glob("*.json")) if d.is_dir() else []:
+        try:
+            q, subject, bounds, n = read_lower_bound_claim(json.loads(f.read_text()))
+        except (OSError, ValueError, InputError):
+            continue
+        k = _key(subject, bounds)
+        if k not in out or n > out[k][0]:
+            out[k] = (n, f.relative_to(Path(proofs_dir).parent).as_posix())
+    return out
+
+
+#: ties go to the strongest certificate
+_SOURCES = ("counting", "restriction", "certified minimum")
+
+
+def band_lower_bound(counting, certified=None, claim=None):
+    """The row's lower bound: the largest of the counting bound, a
+    restriction claim's ``(n, path)`` and a certified minimum's ``(n, path)``,
+    as ``{n, source, certificate, counting}`` (ties: the certified minimum,
+    then the restriction claim).
+
+    >>> band_lower_bound(1, claim=(4, "proofs/lower-bounds/x.json"))["source"]
+    'restriction'
+    """
+    cands = [] if counting is None else [(counting, 0, None)]
+    for rank, c in ((1, claim), (2, certified)):
+        if c is not None:
+            cands.append((c[0], rank, c[1]))
+    if not cands:
+        return {"n": None, "source": "none", "certificate": None, "counting": None}
+    n, rank, path = max(cands)
+    return {"n": n, "source": _SOURCES[rank], "certificate": path, "counting": counting}
+
+
+def ratio_of(best, lower):
+    """best / lower as an exact fraction and its 2-decimal rendering
+    (rounded half up from the fraction); None without a lower bound.
+
+    >>> ratio_of(10, 4)
+    {'exact': '5/2', 'decimal': '2.50'}
+    >>> ratio_of(7, 3)["decimal"]
+    '2.33'
+    """
+    if not lower:
+        return None
+    f = Fraction(best, lower)
+    h = (f * 100 * 2 + 1) // 2  # round half up, exactly
+    return {"exact": f"{f.numerator}/{f.denominator}", "decimal": f"{h // 100}.{h % 100:02d}"}
+
+
 # ------------------------------------------------------------------ entries
 
 _FIELDS = {"format", "version", "question", "subject", "sample", "bounds", "best", "start",
-           "provenance", "lower_bound", "certified_minimum", "minimality", "networks"}
+           "provenance", "lower_bound", "certified_minimum", "minimality", "networks",
+           "ratio"}
+_LB_FIELDS = {"n", "source", "certificate", "counting"}
 _COUNTS = ("hidden_neurons", "params_nonzero", "bits")
 
 
@@ -327,11 +396,17 @@ def check_entry(doc):
         _fail(doc, f"the network has width {width}, below its recorded certified "
                    f"minimum {cm['n']}")
     lb = doc["lower_bound"]
-    if not (isinstance(lb, dict) and "n" in lb and (lb["n"] is None or _is_count(lb["n"]))):
-        _fail(doc, f"lower_bound: expected {{n, source}}, got {lb!r}")
+    if not (isinstance(lb, dict) and set(lb) == _LB_FIELDS
+            and (lb["n"] is None or _is_count(lb["n"]))
+            and lb["source"] in _SOURCES + ("none",)):
+        _fail(doc, f"lower_bound: expected {{{', '.join(sorted(_LB_FIELDS))}}} with a "
+                   f"source in {list(_SOURCES)}, got {lb!r}")
     if lb["n"] is not None and width < lb["n"]:
         _fail(doc, f"the network has width {width}, below its recorded lower "
                    f"bound {lb['n']}")
+    if doc["ratio"] != ratio_of(width, lb["n"]):
+        _fail(doc, f"ratio: recorded {doc['ratio']!r}, best/lower is "
+                   f"{ratio_of(width, lb['n'])!r}")
     if doc["sample"] != bool(isinstance(subject, Family) and subject.is_sample):
         _fail(doc, "sample: does not match the family")
     return _key(subject, doc["bounds"]), subject, nets
@@ -354,7 +429,7 @@ def _counts_of(nets):
 
 
 def make_entry(result, *, bundle_root="proofs/best-known", start_name="baseline",
-               minima=None):
+               minima=None, claims=None):
     """The registry entry of an :class:`~superpos_formal.solve.improve.Improvement`
     (its bundle path is ``bundle_root/<slug>``; :func:`write_bundle` writes
     it, which the store does only for an entry that wins)."""
@@ -367,6 +442,7 @@ def make_entry(result, *, bundle_root="proofs/best-known", start_name="baseline"
     name = slug(subject, nets[0])
     cert = lookup_certified(subject, nets[0], minima)
     lb = lower_bound(subject, nets[0])
+    claims = lower_bound_claims() if claims is None else claims
     bdir = Path(bundle_root) / name
     counts = _counts_of(nets)
     doc = {
@@ -381,12 +457,13 @@ def make_entry(result, *, bundle_root="proofs/best-known", start_name="baseline"
                        "seconds": round(result.seconds, 1), "stopped": result.stopped,
                        "first_improvement_seconds": result.first_improvement_seconds,
                        "options": result.options},
-        "lower_bound": {"n": lb, "source": "counting (bounds.counting_min_width)"},
+        "lower_bound": band_lower_bound(lb, cert, claims.get(_key(subject, bounds_of(nets[0])))),
         "certified_minimum": None if cert is None else {"n": cert[0], "bundle": cert[1]},
         "minimality": ("CERTIFIED" if cert is not None and cert[0] == counts["hidden_neurons"]
                        else "UNKNOWN"),
         "networks": [network_to_dict(x) for x in nets],
     }
+    doc["ratio"] = ratio_of(counts["hidden_neurons"], doc["lower_bound"]["n"])
     doc["family" if isinstance(subject, Family) else "task"] = (
         family_to_dict(subject) if isinstance(subject, Family) else task_to_dict(subject))
     return doc
@@ -412,16 +489,27 @@ def write_bundle(doc, root="."):
                        options={"symmetry": False}, overwrite=True, note=note, **kw)
 
 
-def refresh_entry(doc, minima):
-    """``doc`` with its certified minimum and minimality re-read from
-    ``minima`` (:func:`certified_minima`); the same dict when unchanged."""
-    cert = minima.get(entry_key(doc))
+def refresh_entry(doc, minima, claims=None):
+    """``doc`` with its certified minimum, minimality, lower bound and ratio
+    re-read from ``minima`` (:func:`certified_minima`) and ``claims``
+    (:func:`lower_bound_claims`; default: the committed ones); the same dict
+    when unchanged. The counting bound is kept (it depends only on the
+    question)."""
+    claims = lower_bound_claims() if claims is None else claims
+    key = entry_key(doc)
+    cert = minima.get(key)
     new = None if cert is None else {"n": cert[0], "bundle": cert[1]}
     mini = ("CERTIFIED" if cert is not None and cert[0] == doc["best"]["hidden_neurons"]
             else "UNKNOWN")
-    if (new, mini) == (doc["certified_minimum"], doc["minimality"]):
+    old_lb = doc["lower_bound"]
+    counting = old_lb.get("counting", old_lb.get("n") if str(
+        old_lb.get("source", "")).startswith("counting") else None)
+    lb = band_lower_bound(counting, cert, claims.get(key))
+    ratio = ratio_of(doc["best"]["hidden_neurons"], lb["n"])
+    if (new, mini, lb, ratio) == (doc["certified_minimum"], doc["minimality"], old_lb,
+                                  doc.get("ratio")):
         return doc
-    return dict(doc, certified_minimum=new, minimality=mini)
+    return dict(doc, certified_minimum=new, minimality=mini, lower_bound=lb, ratio=ratio)
 
 
 # ------------------------------------------------------------------ verifying the export
@@ -489,14 +577,75 @@ def _check_row(e, root, verified, unverified):
                          f"{nets[0].widths[0]}")
     except InputError as err:
         fails.append(f"best.bundle: {err}")
-    lb = lower_bound(subject, nets[0])
-    if e["lower_bound"]["n"] != lb:
-        fails.append(f"lower_bound: recorded {e['lower_bound']['n']}, the counting bound "
-                     f"is {lb}")
     cm = e["certified_minimum"]
     if cm is not None:
         fails += _check_certified(cm, key, root, verified, unverified)
+    return fails + _check_lower(e, key, subject, nets[0], root, verified, unverified)
+
+
+def _check_lower(e, key, subject, net, root, verified, unverified):
+    """The row's lower bound: its counting part recomputed; a restriction
+    claim verified (:func:`.lower_bound.check_claim`) and about exactly this
+    question; a certified minimum the row's own; ``n`` the certificate's."""
+    lb, fails = e["lower_bound"], []
+    counting = lower_bound(subject, net)
+    if lb["counting"] != counting:
+        fails.append(f"lower_bound.counting: recorded {lb['counting']}, the counting bound "
+                     f"is {counting}")
+    if counting is not None and lb["n"] is not None and lb["n"] < counting:
+        fails.append(f"lower_bound: {lb['n']} is below the counting bound {counting}")
+    src, path = lb["source"], lb["certificate"]
+    if src in ("counting", "none"):
+        if path is not None or lb["n"] != counting:
+            fails.append(f"lower_bound: source {src} with n={lb['n']} and certificate "
+                         f"{path!r} (counting gives {counting}, no certificate)")
+    elif src == "certified minimum":
+        cm = e["certified_minimum"]
+        if cm is None or (cm["bundle"], cm["n"]) != (path, lb["n"]):
+            fails.append(f"lower_bound: certified minimum {path!r} n={lb['n']} is not the "
+                         f"row's certified minimum")
+    else:
+        fails += _check_claim_file(path, lb["n"], key, root, verified, unverified)
     return fails
+
+
+def _check_claim_file(path, n, key, root, verified, unverified):
+    where = f"lower_bound {path}"
+    try:
+        f = _inside(root, path, "lower_bound.certificate")
+        doc = json.loads(f.read_text())
+        q, subject, bounds, claimed = read_lower_bound_claim(doc)
+    except (InputError, OSError, ValueError) as err:
+        return [f"{where}: {err}"]
+    fails, unver = check_lower_bound_claim(doc, root, verified)
+    unverified += [f"{where}: {m}" for m in unver]
+    fails = [f"{where}: {m}" for m in fails]
+    if _key(subject, bounds) != key:
+        fails.append(f"{where}: a lower bound of another question (subject or bounds differ)")
+    if claimed != n:
+        fails.append(f"{where}: claims n >= {claimed}, the row records {n}")
+    return fails
+
+
+def registry_consistency(rows):
+    """Reasons the rows contradict each other
+    (:func:`~superpos_formal.bounds.restriction.consistency_failures`: a
+    lower bound below a restriction's, a best network wider than a
+    restriction's or than the composition ``best(uand(M)) <= best(uand(m)) +
+    C(M, 2) - C(m, 2)``, one neuron per new pair, or than ``M`` indicators).
+    Samples and subjects no restriction rule covers are left out."""
+    out = []
+    for e in rows:
+        try:
+            q = e["question"]
+            subj = subject_from_dict(q, e["family"] if q == "family" else e["task"])
+            row = {"subject": subj, "shape": lower_bound_question_shape(e["bounds"]),
+                   "lower": e["lower_bound"]["n"], "best": e["best"]["hidden_neurons"]}
+        except (InputError, KeyError, TypeError):
+            continue
+        if subj is not None and row["lower"] is not None:
+            out.append(row)
+    return consistency_failures(out)
 
 
 def _check_certified(cm, key, root, verified, unverified):
@@ -591,6 +740,8 @@ def verify_registry(path, *, root=None, checkers=drat.DEFAULT_CHECKERS, regenera
             child.failures.append(f"internal error: {type(err).__name__}: {err}")
         child.seconds = time.perf_counter() - t0
         rep.children.append(child)
+    rep.checks.append("consistency")
+    rep.failures += [f"inconsistent rows: {m}" for m in registry_consistency(rows)]
     return rep
 
 
@@ -740,8 +891,9 @@ def slug_of(doc):
 
 _CSV = ["subject", "sample", "mode", "activation", "L", "B", "B_bias", "B_code", "theta",
         "start", "start_n", "start_nonzero", "start_bits", "best_n", "best_nonzero",
-        "best_bits", "lower_bound", "certified_minimum", "minimality", "seed", "steps",
-        "seconds", "bundle"]
+        "best_bits", "lower_bound", "lower_bound_source", "lower_bound_certificate",
+        "counting_bound", "ratio", "ratio_decimal", "certified_minimum", "minimality", "seed",
+        "steps", "seconds", "bundle"]
 
 
 def render_csv(entries):
@@ -756,11 +908,29 @@ def render_csv(entries):
                     b["B_bias"], b.get("B_code", ""), b["theta"], s["name"],
                     s["hidden_neurons"], s["params_nonzero"], s["bits"],
                     d["best"]["hidden_neurons"], d["best"]["params_nonzero"],
-                    d["best"]["bits"], "" if d["lower_bound"]["n"] is None
-                    else d["lower_bound"]["n"], "" if cm is None else cm["n"],
+                    d["best"]["bits"], *_lb_cells(d), "" if cm is None else cm["n"],
                     d["minimality"], p["seed"], p["steps"], p["seconds"],
                     d["best"]["bundle"]])
     return buf.getvalue()
+
+
+def _lb_text(lb):
+    # rendering only (a malformed row is still shown; verify refuses it)
+    if lb.get("n") is None:
+        return "-"
+    return f"{lb['n']} ({lb.get('source')}" + (f", `{lb['certificate']}`)"
+                                               if lb.get("certificate") else ")")
+
+
+def _ratio_text(r):
+    return "-" if r is None else f"{r['exact']} = {r['decimal']}"
+
+
+def _lb_cells(d):
+    lb, r = d["lower_bound"], d.get("ratio")
+    return ["" if lb.get("n") is None else lb["n"], lb.get("source"),
+            lb.get("certificate") or "", "" if lb.get("counting") is None else lb["counting"],
+            "" if r is None else r["exact"], "" if r is None else r["decimal"]]
 
 
 def bounds_text(b):
@@ -791,10 +961,13 @@ def render(entries, runs=None):
         "`superpos verify search/best-known`). `minimality` is CERTIFIED only where "
         "the width equals a proof-checked minimum bundle in `proofs/` of exactly this "
         "question; otherwise UNKNOWN "
-        "(local search proves nothing below). Lower bound: counting "
+        "(local search proves nothing below). Lower bound: the largest of counting "
         "(`bounds.counting_min_width`; 1 for a single task, where counting is "
-        "silent). Sampled families are labelled as samples. Timings were measured on "
-        "a shared, loaded 2-core machine.",
+        "silent), a restriction claim under `proofs/lower-bounds/` (a certified "
+        "minimum of a sub-question: fewer features, members or outputs; "
+        "`superpos verify proofs/lower-bounds`) and the certified minimum; ratio = "
+        "best width / lower bound, exact. Sampled families are labelled as samples. "
+        "Timings were measured on a shared, loaded 2-core machine.",
         "",
         "The live registry is the `best_known` table of the SQLite results store "
         "(`superpos_formal/store.py`); this folder is its export: `registry.json` "
@@ -815,12 +988,13 @@ def render(entries, runs=None):
             subj, bounds_text(d['bounds']),
             f"{s['hidden_neurons']} / {s['params_nonzero']} / {s['bits']} ({s['name']})",
             f"{b['hidden_neurons']} / {b['params_nonzero']} / {b['bits']}",
-            d['lower_bound']['n'], '-' if cm is None else cm['n'], d['minimality'],
+            _lb_text(d['lower_bound']), _ratio_text(d.get('ratio')),
+            '-' if cm is None else cm['n'], d['minimality'],
             f"seed {p['seed']}, {p['steps']} steps, {p['seconds']} s ({p['stopped']})",
             b['bundle']])
     lines.append(pipe_table(rows, ["subject", "bounds", "start n / nz / bits",
-                                   "best n / nz / bits", "lower bound", "certified min",
-                                   "minimality", "provenance", "bundle"]))
+                                   "best n / nz / bits", "lower bound", "ratio",
+                                   "certified min", "minimality", "provenance", "bundle"]))
     if runs:
         lines += ["", "## Improvement over each starting network",
                   "",

@@ -2,13 +2,14 @@
 verified minima) and ``superpos compose`` (networks for larger ``m`` from
 smaller verified ones).
 
-``lower-bound`` verifies every minimum directory under ``--proofs`` with the
-existing verifier (:func:`~superpos_formal.certify.bundles.minimum_claim.verify_minimum`:
+``lower-bound`` verifies every minimum directory and every lone UNSAT
+bundle (a refutation at ``n``: the bound ``n + 1``) under ``--proofs`` with
+the existing verifier (:func:`~superpos_formal.certify.bundles.verify.verify_bundle`:
 files, manifest, regenerated CNF, DRAT check) and uses only those that
-``PASS``; a minimum whose claim restricts the question (``max_nonzero``) or
-uses given codes is not used. Each question asked gets the best restriction
-lower bound (:mod:`superpos_formal.bounds.restriction`) with its certificate
-and argument; a question no verified minimum restricts to gets none (it is
+``PASS``; a claim restricted by an option (``max_nonzero``) or with given
+codes is not used. Each question asked gets the best restriction lower bound
+(:mod:`superpos_formal.bounds.restriction`) with its certificate and
+argument; a question no verified minimum restricts to gets none (it is
 never rounded to a number).
 """
 
@@ -18,20 +19,21 @@ import time
 from pathlib import Path
 
 from ..bounds.restriction import restriction_lower_bound, subject_from_dict
-from ..certify.bundles.minimum_claim import verify_minimum
+from ..certify.best_known import bounds_slug
+from ..certify.lower_bound import make_claim, sub_question
+from ..certify.bundles.verify import verify_bundle
 from ..constructions.compose import best_composition
 from ..errors import InputError
 from ..schema import dump, load
+from ..schema import family_from_dict, task_from_dict
 from ..tasks import build_family, build_task, uand
 from ..verify import verify
 
 __all__ = ["register", "verified_minima", "lower_bound_rows", "question_shape",
-           "cmd_compose", "certificate", "check_lower_bounds"]
+           "cmd_compose", "certificate", "check_lower_bounds", "write_claims"]
 
 _SHAPE_FIELDS = ("mode", "activation", "L", "B", "B_bias", "B_code", "theta", "codes",
                  "tolerance")
-#: options that change the question (a minimum with one bounds only that question)
-_RESTRICTING = ("max_nonzero",)
 
 
 def question_shape(shape):
@@ -40,29 +42,22 @@ def question_shape(shape):
 
 
 def certificate(path, checkers=("native",)):
-    """``(Subject, shape, value)`` of a minimum directory that verifies (PASS)
-    and may bound other questions; InputError with the reason otherwise."""
+    """``(Subject, shape, value)`` of a minimum directory (value: its
+    minimum) or an UNSAT claim bundle (value: its ``n + 1``) that verifies
+    (PASS) and may bound other questions; InputError with the reason
+    otherwise (:func:`~superpos_formal.certify.lower_bound.sub_question`)."""
     path = Path(path)
-    if not (path / "minimum.json").is_file():
-        raise InputError(f"{path}: not a minimum directory (no minimum.json)")
-    rep = verify_minimum(path, checkers=checkers)
+    if not ((path / "minimum.json").is_file() or (path / "claim.json").is_file()):
+        raise InputError(f"{path}: not a minimum directory or a claim bundle")
+    rep = verify_bundle(path, checkers=checkers)
     if not rep.ok:
         raise InputError(f"{path}: does not verify: " + "; ".join(
             rep.all_failures() + rep.all_unverified())[:300])
-    mdoc = json.loads((path / "minimum.json").read_text())
-    sat = json.loads((path / mdoc["sat"] / "claim.json").read_text())
-    opts = dict(sat.get("options") or {})
-    if mdoc.get("unsat"):
-        opts.update(json.loads((path / mdoc["unsat"] / "claim.json").read_text())
-                    .get("options") or {})
-    bad = [o for o in _RESTRICTING if opts.get(o) is not None]
-    if bad or sat["shape"].get("codes") == "given":
-        raise InputError(f"{path}: restricted question ({bad or 'given codes'})")
-    q = sat["question"]
-    subj = subject_from_dict(q, sat["family"] if q == "family" else sat["task"])
-    if subj is None:
-        raise InputError(f"{path}: no restriction rule for this subject")
-    return subj, question_shape(sat["shape"]), int(mdoc["value"])
+    try:
+        subj, shape, value, _ = sub_question(path)
+    except InputError as e:
+        raise InputError(f"{path}: {e}") from None
+    return subj, question_shape(shape), value
 
 
 def verified_minima(root, checkers=("native",), log=None):
@@ -70,8 +65,12 @@ def verified_minima(root, checkers=("native",), log=None):
     ``root`` that verifies (PASS) and is usable as a lower-bound certificate,
     plus ``[(path, reason)]`` for the ones not used."""
     used, skipped = [], []
-    for doc in sorted(Path(root).rglob("minimum.json")):
-        path = doc.parent
+    mins = sorted(d.parent for d in Path(root).rglob("minimum.json"))
+    # lone refutations too (an UNSAT bundle that is not a minimum's half)
+    lone = sorted(c.parent for c in Path(root).rglob("claim.json")
+                  if not (c.parent.parent / "minimum.json").exists()
+                  and json.loads(c.read_text()).get("answer") == "UNSAT")
+    for path in mins + lone:
         t0 = time.perf_counter()
         try:
             subj, shape, value = certificate(path, checkers)
@@ -145,6 +144,38 @@ def check_lower_bounds(doc, root=".", checkers=("native",)):
     return out
 
 
+def write_claims(rows, folder, root=".", counting=()):
+    """One ``superpos-formal/lower-bound`` claim per row whose restriction
+    bound rests on another question's minimum and beats the row's counting
+    bound (``rows`` from :func:`lower_bound_rows`; ``counting[i]`` the
+    counting bound of row ``i``, when known); certificate paths relative to
+    ``root``. Returns the paths written."""
+    out = []
+    counting = list(counting) + [None] * (len(rows) - len(counting))
+    for r, cb in zip(rows, counting):
+        lb = r["lower_bound"]
+        if lb is None or lb["argument"].startswith("the certified minimum itself"):
+            continue
+        if cb is not None and lb["n"] <= cb:
+            continue
+        q = r["question"]
+        subject = family_from_dict(r["spec"]) if q == "family" else task_from_dict(r["spec"])
+        path = Path(lb["certificate"])
+        rel = path.resolve().relative_to(Path(root).resolve()).as_posix()
+        _, _, value, claim = sub_question(path)
+        small = claim.family if claim.family is not None else claim.task
+        bounds = {k: r["bounds"][k] for k in ("mode", "activation", "L", "B", "B_bias",
+                                              "theta")}
+        if bounds["mode"] == "superposed":
+            bounds["B_code"] = r["bounds"]["B_code"]
+        doc = make_claim(subject, bounds, lb["n"], rel, small, value)
+        f = Path(folder) / f"{bounds_slug(subject, bounds)}.json"
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
+        out.append(f)
+    return out
+
+
 def lower_bound_rows(questions, certified):
     """One row per ``(question kind, subject dict, shape dict)``: the subject's
     name, the shape, and the best restriction bound (or None)."""
@@ -203,9 +234,19 @@ def cmd_lower_bound(a):
         questions.append(_parse_question(spec))
     if not questions:
         raise InputError("lower-bound: give --registry FILE and/or --question SPEC")
-    print(f"verifying minima under {a.proofs} (checkers: {','.join(a.checkers)})")
-    certified, skipped = verified_minima(a.proofs, tuple(a.checkers), log=print)
+    certified, skipped = [], []
+    for root in a.proofs or ["proofs"]:
+        print(f"verifying minima under {root} (checkers: {','.join(a.checkers)})")
+        used, skip = verified_minima(root, tuple(a.checkers), log=print)
+        certified += used
+        skipped += skip
     rows = lower_bound_rows(questions, certified)
+    if a.claims:
+        counting = [e["lower_bound"].get("counting", e["lower_bound"]["n"])
+                    for e in json.loads(Path(a.registry).read_text())["entries"]
+                    ] if a.registry else []
+        for path in write_claims(rows, a.claims, a.root, counting):
+            print(f"wrote {path}")
     for r in rows:
         lb = r["lower_bound"]
         txt = "none" if lb is None else f"n >= {lb['n']} ({lb['certificate']})"
@@ -296,7 +337,11 @@ def cmd_compose(a):
 def register(sub):
     p = sub.add_parser("lower-bound", help="restriction lower bounds from verified minima",
                        description=__doc__.split("\n\n")[1])
-    p.add_argument("--proofs", default="proofs", help="folder of minimum directories")
+    p.add_argument("--proofs", action="append",
+                   help="folder of minimum directories (repeatable; default proofs)")
+    p.add_argument("--claims", metavar="DIR",
+                   help="write a lower-bound claim (certify/lower_bound.py) per row whose "
+                        "restriction bound comes from a smaller question and beats counting")
     p.add_argument("--registry", help="best-known registry.json: one row per entry")
     p.add_argument("--question", action="append",
                    help="uand:M:MODE:ACT:B:BIAS[:CODE]:THETA, perms:M:..., pairsets:M:K:...")

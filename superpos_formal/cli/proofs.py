@@ -29,6 +29,7 @@ from ..budget import active_budget
 from ..certify.proofcheck import drat
 from ..certify.best_known import registry_file
 from ..certify.bundles.verify import BundleReport, find_bundles
+from ..certify.lower_bound import is_lower_bound_target
 from ..errors import InputError
 from ..solve.runner import run
 from .args import add_budget_args, seconds
@@ -152,7 +153,13 @@ def _targets(paths):
     or its ``registry.json``) is one target, verified row by row."""
     out = []
     for p in paths:
-        out += [p] if registry_file(p) is not None else find_bundles([p])
+        if registry_file(p) is not None or is_lower_bound_target(p):
+            out.append(p)
+            continue
+        out += find_bundles([p])
+        # proofs/ holds lower-bounds/ (claim files, not bundles): one target
+        out += sorted(str(d) for d in Path(p).rglob("lower-bounds")
+                      if is_lower_bound_target(d)) if Path(p).is_dir() else []
     return out
 
 

@@ -59,6 +59,7 @@ from ..tasks import all_pairs
 from ..domain import domain
 
 __all__ = ["indicators", "add_pairs", "add_features", "separator", "best_composition",
+           "MAX_READOUTS",
            "join_blocks", "block_profiles"]
 
 
@@ -126,14 +127,24 @@ def _hidden(net, xs):
                       for row, bk in zip(W, b)] for x in xs], dtype=np.int64)
 
 
+#: the most readout vectors :func:`separator` enumerates
+MAX_READOUTS = 2_000_000
+
+
 def separator(net, i, B=None, B_bias=None):
     """``(l, w, c)`` with entries in the bounds such that, for a new feature
     ``j`` with indicator ``u_j``, ``[l . h(x_A) + w u_j + c >= theta]`` is
     ``x_i AND x_j`` on ``X(m, 2)`` (module docstring), or None. Exhaustive
     over ``l`` in ``[-B, B]^n``, ``w`` in ``1..B``, ``c`` in ``[-B_bias,
-    B_bias]`` (numpy, exact int64: all values are tiny)."""
+    B_bias]`` (numpy, exact int64: all values are tiny). Past
+    :data:`MAX_READOUTS` candidate ``l`` (a wide base: ``(2B+1)^n``) it is
+    not searched and None is returned (the feature gets its own indicator:
+    still correct, one neuron wider)."""
     B = net.B if B is None else B
     B_bias = net.B_bias if B_bias is None else B_bias
+    if (2 * B + 1) ** len(net.layers[0][0]) > MAX_READOUTS:
+        # a 10-neuron base at B = 2 is 9.8 M rows times |X| (m = 12: 6 GB)
+        return None
     th = net.theta
     m0 = net.m
     X = list(domain(m0, 2))
