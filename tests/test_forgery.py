@@ -21,6 +21,7 @@ import pytest
 from superpos_formal.certify.bundles import verify as Bn
 from superpos_formal.cli import main
 from superpos_formal.schema import family_to_dict, task_to_dict
+from superpos_formal.options import SolveOptions
 from superpos_formal.shape import Shape
 from superpos_formal.solve.family import decide_family
 from superpos_formal.solve.search import decide
@@ -134,6 +135,18 @@ def test_genuine_material_passes(kit, tmp_path):
     rep = passes(assemble(tmp_path / "m", kit.sat2, kit.unsat1, 2))
     assert rep.answer == "min n=2"
     passes(assemble(tmp_path / "p", kit.perm3_sat2, kit.perm3_unsat1, 2))
+
+
+def test_halves_may_differ_in_how_sums_are_written(kit, tmp_path):
+    """sums="auto" resolves per width (tree at a narrow width, binary adders at
+    a wider one): a genuine minimum whose SAT half was encoded with binary
+    sums and whose UNSAT half with the tree passes; the sums option says how
+    clauses are written, not which networks satisfy them."""
+    sat = decide(uand(3), EXPL.with_n(2), SolveOptions(sums="binary"))
+    assert sat.status == "SAT" and sat.options["sums"] == "binary"
+    m = assemble(tmp_path / "m", _bundle(tmp_path, "sat2b", sat), kit.unsat1, 2)
+    rep = passes(m)
+    assert rep.answer == "min n=2"
 
 
 # ------------------------------------------------------------ issue 8, as filed

@@ -70,7 +70,7 @@ from ...tasks import sample_family
 __all__ = [
     "CLAIM_FORMAT", "CLAIM_VERSION", "QUESTIONS", "OPTIONS", "QUANTITIES", "Option",
     "Quantity", "Claim", "parse_claim", "family_members", "ENCODING", "RESTRICTION",
-    "RELAXATION", "MAX_FAMILY_SIZE", "question_of", "CERTIFICATES", "CERTIFICATE_FIELDS",
+    "RELAXATION", "MAX_FAMILY_SIZE", "question_of", "SAME_SOLUTIONS", "CERTIFICATES", "CERTIFICATE_FIELDS",
     "register_certificate", "check_subfamily",
 ]
 
@@ -412,9 +412,18 @@ def parse_claim(claim):
     return Claim(claim, question, answer, shape, task, fam, members, dict(options))
 
 
+#: encoding options that change only how the clauses are written, never which
+#: networks satisfy them ("same solutions" above): each half of a minimum
+#: regenerates its own formula from its own claim, so the halves may differ
+#: in them (``sums="auto"`` resolves per width: the tree at a narrow width,
+#: binary adders at a wider one)
+SAME_SOLUTIONS = ("sums", "pb_enc")
+
+
 def question_of(claim):
-    """What a minimum's two halves must share: everything but ``n`` and the
-    relaxations (``inputs``, ``members``), as a dict of named parts."""
+    """What a minimum's two halves must share: everything but ``n``, the
+    relaxations (``inputs``, ``members``) and the options of
+    :data:`SAME_SOLUTIONS`, as a dict of named parts."""
     sh = claim.shape.to_dict()
     sh.pop("n")
     subj = (task_to_dict(claim.task) if claim.task is not None
@@ -422,7 +431,7 @@ def question_of(claim):
     out = {"question": claim.question, "subject": subj}
     out.update({f"shape field {k}": v for k, v in sh.items()})
     for k in sorted(OPTIONS):
-        if OPTIONS[k].kind != RELAXATION:
+        if OPTIONS[k].kind != RELAXATION and k not in SAME_SOLUTIONS:
             out[f"option {k}"] = claim.options.get(k, _DEFAULTS.get(k))
     return out
 
