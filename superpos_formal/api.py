@@ -136,7 +136,7 @@ def task(kind: str, m: int, **kw: Any) -> tasks.Task:
 
     Examples
     --------
-    >>> task("xor_pairs", 3, pairs="0-1").outputs[4]
+    >>> task("xor_pairs", 3, pairs=[[0, 1]]).outputs[4]
     (0,)
     """
     return tasks.build_task(kind, m, **kw)
@@ -336,15 +336,16 @@ def majority(m: int, s: Optional[int] = None) -> tasks.Task:
     return tasks.majority(m, s)
 
 
-def truth_table(m: int, s: int, outputs: Union[str, list]) -> tasks.Task:
+def truth_table(m: int, s: int, outputs: list) -> tasks.Task:
     """Any task, given as its truth table over ``X(m, s)`` in domain order.
 
     Parameters
     ----------
     m, s : int
-    outputs : list of rows, or str
+    outputs : list of rows
         One row of 0/1 per input of :func:`superpos_formal.domain.domain`
-        ``(m, s)``, or the CLI's ``"0,1,1,0"`` text.
+        ``(m, s)`` (the CLI's ``--outputs 0,1,1,0`` text is parsed by the
+        CLI).
 
     Returns
     -------
@@ -353,15 +354,14 @@ def truth_table(m: int, s: int, outputs: Union[str, list]) -> tasks.Task:
     Raises
     ------
     InputError
-        Not one row per input, or a row that is not 0/1 bits (the text
-        form is read by :func:`superpos_formal.tasks.parse_table`, the one
-        parser of it, shared with the CLI's ``--outputs``).
+        Not one row per input, a row that is not 0/1 bits, or text
+        instead of rows.
 
     Examples
     --------
     >>> truth_table(2, 2, [[0], [1], [1], [0]]) == parity(2)
     False
-    >>> truth_table(2, 2, "0,1,1,0").outputs == parity(2).outputs
+    >>> truth_table(2, 2, [[0], [1], [1], [0]]).outputs == parity(2).outputs
     True
     """
     return tasks.build_task("table", m, s=s, outputs=outputs)

@@ -55,9 +55,6 @@ __all__ = [
     "all_pairs",
     "build_task",
     "build_family",
-    "parse_pairs",
-    "parse_ints",
-    "parse_table",
     "TASK_KINDS",
     "FAMILY_KINDS",
     "task_from_dict",
@@ -443,61 +440,36 @@ _DEFAULT_S = {"permutation": 1, "identity": 1, "uand": 2, "and_pairs": 2,
               "or_pairs": 2, "xor_pairs": 2}
 
 
-def parse_pairs(text, option="pairs"):
-    """``"0-1,1-2"`` -> ``[[0, 1], [1, 2]]``; lists pass through.
+def _no_text(value, option, example):
+    """Structured values only: text such as ``"0-1,1-2"`` is the CLI's form,
+    parsed there (:mod:`superpos_formal.cli.args`), never here."""
+    if isinstance(value, str):
+        raise InputError(f"{option}: expected {example}, got the text {value!r}")
 
-    Examples
-    --------
-    >>> parse_pairs("0-1, 2-3")
-    [[0, 1], [2, 3]]
-    >>> parse_pairs([[0, 1]])
-    [[0, 1]]
-    """
-    if not isinstance(text, str):
-        return [list(p) for p in text]
-    out = []
-    for item in text.split(","):
-        parts = item.strip().split("-")
-        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-            raise InputError(f"{option}: {item.strip()!r} is not a pair I-J "
-                             f"(expected e.g. 0-1,1-2)")
-        out.append([int(parts[0]), int(parts[1])])
+
+def _pairs_list(pairs):
+    _no_text(pairs, "pairs", "a list of [i, j] pairs")
+    try:
+        out = [[int(i), int(j)] for i, j in pairs]
+    except (TypeError, ValueError):
+        raise InputError(f"pairs: expected a list of [i, j] pairs, got {pairs!r}") from None
     return out
 
 
-def parse_ints(text, option):
-    """``"2,0,1"`` -> ``[2, 0, 1]``; lists pass through.
-
-    >>> parse_ints("2,0,1", "pi")
-    [2, 0, 1]
-    """
-    if not isinstance(text, str):
-        return list(text)
+def _ints_list(values, option):
+    _no_text(values, option, "a list of integers")
     try:
-        return [int(t) for t in text.split(",")]
-    except ValueError:
-        raise InputError(f"{option}: {text!r} is not a comma-separated list of "
-                         f"integers (e.g. 2,0,1)") from None
+        return [int(v) for v in values]
+    except (TypeError, ValueError):
+        raise InputError(f"{option}: expected a list of integers, got {values!r}") from None
 
 
-def parse_table(text, option="outputs"):
-    """Truth-table rows: ``"0,1,1,0"`` or ``"00,01,01,10"`` (one bit string
-    per input of ``X(m, s)`` in domain order) -> list of 0/1 rows; lists pass
-    through.
-
-    >>> parse_table("01,10")
-    [[0, 1], [1, 0]]
-    """
-    if not isinstance(text, str):
-        return [list(r) if isinstance(r, (list, tuple)) else [r] for r in text]
-    rows = []
-    for item in text.split(","):
-        item = item.strip()
-        if not item or set(item) - {"0", "1"}:
-            raise InputError(f"{option}: {item!r} is not a bit string (one row of "
-                             f"0/1 per input, e.g. 0,1,1,0)")
-        rows.append([int(c) for c in item])
-    return rows
+def _table_rows(rows):
+    _no_text(rows, "outputs", "a list of 0/1 rows")
+    try:
+        return [list(r) if isinstance(r, (list, tuple)) else [r] for r in rows]
+    except TypeError:
+        raise InputError(f"outputs: expected a list of 0/1 rows, got {rows!r}") from None
 
 
 def random_pairs(m, k, seed):
@@ -529,16 +501,17 @@ def build_task(kind, m, s=None, pairs=None, pi=None, m_out=None, seed=None,
     s : int, optional
         Sparsity; default 1 for permutation/identity, 2 for pair tasks,
         ``m`` for parity/majority; required for ``table``.
-    pairs : str or list, optional
-        Pair tasks: ``"0-1,1-2"`` or ``[[0, 1], [1, 2]]``. Without ``pairs``
-        and ``m_out`` a pair task takes all ``C(m, 2)`` pairs.
-    pi : str or list, optional
+    pairs : list, optional
+        Pair tasks: ``[[0, 1], [1, 2]]``. Without ``pairs`` and ``m_out``
+        a pair task takes all ``C(m, 2)`` pairs. (The CLI's text forms,
+        ``--pairs 0-1,1-2`` and the like, are parsed by the CLI.)
+    pi : list, optional
         Permutation task: ``y_j = x_pi(j)``.
     m_out : int, optional
         Pair tasks: draw this many distinct pairs at random (seeded).
     seed : int, optional
         Seed of random pairs, or of a random permutation (no ``pi``).
-    outputs : str or list, optional
+    outputs : list, optional
         ``table``: one row per input of ``X(m, s)`` in domain order.
 
     Returns
@@ -554,9 +527,9 @@ def build_task(kind, m, s=None, pairs=None, pi=None, m_out=None, seed=None,
     --------
     >>> build_task("and_pairs", 3).name
     'uand(m=3)'
-    >>> build_task("table", 2, s=1, outputs="0,1,1").outputs
+    >>> build_task("table", 2, s=1, outputs=[[0], [1], [1]]).outputs
     ((0,), (1,), (1,))
-    >>> build_task("uand", 3, pi="0,1,2")
+    >>> build_task("uand", 3, pi=[0, 1, 2])
     Traceback (most recent call last):
     ...
     superpos_formal.errors.InputError: pi: only for the permutation task
@@ -578,9 +551,10 @@ def build_task(kind, m, s=None, pairs=None, pi=None, m_out=None, seed=None,
         raise InputError(f"seed: only for random pairs or permutations (not {kind})")
     if kind == "permutation":
         if pi is None and seed is None:
-            raise InputError("pi: the permutation task needs a permutation (e.g. 2,0,1) or a seed")
+            raise InputError("pi: the permutation task needs a permutation (e.g. [2, 0, 1]) "
+                             "or a seed")
         if pi is not None:
-            pi = parse_ints(pi, "pi")
+            pi = _ints_list(pi, "pi")
         else:
             pi = list(range(m))
             random.Random(seed).shuffle(pi)
@@ -589,7 +563,7 @@ def build_task(kind, m, s=None, pairs=None, pi=None, m_out=None, seed=None,
         if pairs is not None:
             if m_out is not None:
                 raise InputError("m_out: give either the pairs or a number of random pairs, not both")
-            pairs = parse_pairs(pairs)
+            pairs = _pairs_list(pairs)
         elif m_out is not None:
             pairs = random_pairs(m, m_out, 0 if seed is None else seed)
         else:
@@ -611,8 +585,8 @@ def build_task(kind, m, s=None, pairs=None, pi=None, m_out=None, seed=None,
         raise InputError("s: the table task needs the sparsity s (rows follow X(m, s))")
     if outputs is None:
         raise InputError("outputs: the table task needs one output row per input "
-                         "of X(m, s), e.g. 0,1,1,0")
-    return table(m, s, outputs=parse_table(outputs))
+                         "of X(m, s), e.g. [[0], [1], [1], [0]]")
+    return table(m, s, outputs=_table_rows(outputs))
 
 
 # --------------------------------------------------------------------------

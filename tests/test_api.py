@@ -69,7 +69,7 @@ def test_parity_needs_two_step_neurons():
 
 def test_truth_table_task_equals_hand_table():
     # majority of 3 bits on X(3, 3), inputs by weight: 000 | 100 010 001 | 110 101 011 | 111
-    t = sf.truth_table(3, 3, "0,0,0,0,1,1,1,1")
+    t = sf.truth_table(3, 3, [[0], [0], [0], [0], [1], [1], [1], [1]])
     assert t.outputs == sf.majority(3).outputs
     assert [x for x in domain(3, 3)][4] == (1, 1, 0)
 

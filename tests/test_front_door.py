@@ -130,10 +130,10 @@ def test_a_campaign_cell_must_state_its_weight_bound(tmp_path):
 # ------------------------------------------------------------------ errors name fields
 
 @pytest.mark.parametrize("call", [
-    lambda: T.build_task("uand", 3, pi="0,1,2"),
-    lambda: T.build_task("and_pairs", 3, pairs="0-1", m_out=1),
+    lambda: T.build_task("uand", 3, pi=[0, 1, 2]),
+    lambda: T.build_task("and_pairs", 3, pairs=[[0, 1]], m_out=1),
     lambda: T.build_task("permutation", 3),
-    lambda: T.build_task("and_pairs", 3, pairs="0_1"),
+    lambda: T.build_task("and_pairs", 3, pairs="0-1"),
     lambda: T.build_task("table", 2, s=1),
     lambda: T.build_family("pair-sets", 4),
     lambda: T.build_family("permutations", 3, seed=1),
@@ -183,3 +183,17 @@ def test_front_door_signatures_are_short():
     for name in ("decide", "min_neurons", "min_params", "min_bits", "count", "capacity",
                  "shape", "campaign"):
         assert len(inspect.signature(getattr(api, name)).parameters) <= 10, name
+
+
+def test_the_model_takes_structured_values_and_the_cli_parses_text(capsys):
+    """Text such as "0-1" is the CLI's form: the model refuses it naming the
+    field; the CLI parses it and names the flag when it is malformed."""
+    with pytest.raises(InputError, match=r"^pairs: expected a list of \[i, j\] pairs, "
+                                         r"got the text '0-1'$"):
+        T.build_task("and_pairs", 3, pairs="0-1")
+    with pytest.raises(InputError, match=r"^pi: expected a list of integers"):
+        T.build_task("permutation", 3, pi="2,0,1")
+    assert T.build_task("permutation", 3, pi=[2, 0, 1]).outputs[1] == (0, 1, 0)
+    assert main(["task", "and_pairs", "--m", "3", "--pairs", "0-1"]) == 0
+    assert main(["task", "and_pairs", "--m", "3", "--pairs", "0_1"]) == 2
+    assert "--pairs: '0_1' is not a pair I-J" in capsys.readouterr().err

@@ -87,5 +87,10 @@ def test_fast_subset_deselects_the_slow_and_the_proof_rechecks():
     rest, summary = _collect("slow or proofs")
     assert len(rest) >= MARKED_AT_LEAST, summary
     assert not set(rest) & set(fast)
-    unmatched = [n for n in sorted(PROOFS | SLOW) if not any(marked(i, {n}) for i in rest)]
+    # a module skipped whole at collection (an optional peer such as
+    # OR-Tools not installed) collects nothing here; its names are still
+    # checked against the source by the test above
+    files = {i.split("::")[0] for i in fast + rest}
+    unmatched = [n for n in sorted(PROOFS | SLOW) if n.split("::")[0] in files
+                 and not any(marked(i, {n}) for i in rest)]
     assert not unmatched, f"names in tests/conftest.py that match no test: {unmatched}"

@@ -24,10 +24,11 @@ import math
 import os
 from contextlib import contextmanager
 
+from .. import tasks
 from ..errors import InputError
 from ..solve.runner import DEFAULT_MEMORY_MB, solver_names
 
-__all__ = ["seconds", "bounded_int", "memory_mb", "workers", "cap_workers",
+__all__ = ["parse_pairs", "parse_ints", "parse_table", "task_from_text", "seconds", "bounded_int", "memory_mb", "workers", "cap_workers",
            "solver_name", "out_dir", "out_file",
            "add_budget_args", "flag_names", "FLAGS", "MAX_SECONDS", "MAX_WEIGHT_BOUND", "MAX_WIDTH", "MAX_M"]
 
@@ -187,3 +188,73 @@ def flag_names(**extra):
         if not sep or flag is None:
             raise
         raise InputError(f"{flag}: {rest}") from None
+
+
+# ------------------------------------------------------------------ task text
+
+def parse_pairs(text, option="pairs"):
+    """``"0-1,1-2"`` -> ``[[0, 1], [1, 2]]`` (the ``--pairs`` text).
+
+    >>> parse_pairs("0-1, 2-3")
+    [[0, 1], [2, 3]]
+    >>> parse_pairs("0_1")
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: pairs: '0_1' is not a pair I-J (expected e.g. 0-1,1-2)
+    """
+    out = []
+    for item in text.split(","):
+        parts = item.strip().split("-")
+        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+            raise InputError(f"{option}: {item.strip()!r} is not a pair I-J "
+                             f"(expected e.g. 0-1,1-2)")
+        out.append([int(parts[0]), int(parts[1])])
+    return out
+
+
+def parse_ints(text, option):
+    """``"2,0,1"`` -> ``[2, 0, 1]`` (the ``--pi`` text).
+
+    >>> parse_ints("2,0,1", "pi")
+    [2, 0, 1]
+    """
+    try:
+        return [int(t) for t in text.split(",")]
+    except ValueError:
+        raise InputError(f"{option}: {text!r} is not a comma-separated list of "
+                         f"integers (e.g. 2,0,1)") from None
+
+
+def parse_table(text, option="outputs"):
+    """Truth-table rows from the ``--outputs`` text: ``"0,1,1,0"`` or
+    ``"00,01,01,10"`` (one bit string per input of ``X(m, s)`` in domain
+    order) -> list of 0/1 rows.
+
+    >>> parse_table("01,10")
+    [[0, 1], [1, 0]]
+    """
+    rows = []
+    for item in text.split(","):
+        item = item.strip()
+        if not item or set(item) - {"0", "1"}:
+            raise InputError(f"{option}: {item!r} is not a bit string (one row of "
+                             f"0/1 per input, e.g. 0,1,1,0)")
+        rows.append([int(c) for c in item])
+    return rows
+
+
+def task_from_text(kind, m, *, s=None, pairs=None, pi=None, m_out=None, seed=None,
+                   outputs=None, kind_flag="--task"):
+    """:func:`superpos_formal.tasks.build_task` from the CLI's text options
+    (``--pairs 0-1,1-2``, ``--pi 2,0,1``, ``--outputs 0,1,1,0``), parsed
+    here; errors name the flags.
+
+    >>> task_from_text("and_pairs", 3, pairs="0-1").name
+    'and_pairs(m=3,pairs=0-1)'
+    """
+    with flag_names(kind=kind_flag):
+        return tasks.build_task(
+            kind, m, s=s, m_out=m_out, seed=seed,
+            pairs=None if pairs is None else parse_pairs(pairs),
+            pi=None if pi is None else parse_ints(pi, "pi"),
+            outputs=None if outputs is None else parse_table(outputs))

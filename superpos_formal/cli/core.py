@@ -15,7 +15,7 @@ from ..graph import EXPORT_SUFFIXES, export
 from ..results import Mode
 from ..schema import dump, load, write_json
 from ..verify import verify
-from .args import flag_names
+from .args import flag_names, task_from_text
 
 __all__ = ["register"]
 
@@ -39,8 +39,8 @@ def _emit(obj, out, what):
 # ------------------------------------------------------------------ task
 
 def cmd_task(a):
-    with flag_names(kind="KIND"):
-        task = tasks.build_task(a.kind, a.m, a.s, a.pairs, a.pi, a.m_out, a.seed, a.outputs)
+    task = task_from_text(a.kind, a.m, s=a.s, pairs=a.pairs, pi=a.pi, m_out=a.m_out,
+                          seed=a.seed, outputs=a.outputs, kind_flag="KIND")
     _emit(task, a.output, f"task {task.name} (m={task.m}, m'={task.m_out}, "
                           f"s={task.s}, |X|={len(task.outputs)})")
 

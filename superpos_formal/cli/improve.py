@@ -18,8 +18,7 @@ from ..schema import load, load_json, network_from_dict, network_to_dict, write_
 from ..api import STARTS, improve, improve_start
 from ..inputs import read_json
 from ..store import Store, sync_best_known
-from ..tasks import build_task
-from .args import bounded_int, seconds
+from .args import bounded_int, seconds, task_from_text
 
 __all__ = ["register"]
 
@@ -122,8 +121,8 @@ def _subject(a):
         return load(a.task_file, "task")
     if a.m is None:
         raise InputError("--m: the number of input features is required")
-    return build_task(a.task, a.m, s=a.s, pairs=a.pairs, pi=a.pi, m_out=a.m_out,
-                      seed=a.task_seed)
+    return task_from_text(a.task, a.m, s=a.s, pairs=a.pairs, pi=a.pi, m_out=a.m_out,
+                          seed=a.task_seed)
 
 
 def _load_start(path, n_members):

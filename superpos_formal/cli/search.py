@@ -35,7 +35,7 @@ from ..options import SolveOptions
 from ..solve.runner import DEFAULT_SOLVER, run, solve_cnf
 from ..solve.search import formula_label
 from .args import (MAX_M, MAX_WEIGHT_BOUND, MAX_WIDTH, add_budget_args, bounded_int,
-                   flag_names, out_dir, seconds, solver_name)
+                   flag_names, out_dir, seconds, solver_name, task_from_text)
 
 __all__ = ["register", "add_shape_args", "shape_kwargs", "build_shape"]
 
@@ -170,9 +170,8 @@ def _task(a):
         raise InputError("--task: give a task kind (e.g. --task uand) or --task-file")
     if a.m is None:
         raise InputError("--m: the number of input features is required")
-    with flag_names(kind="--task"):
-        return tasks.build_task(a.task, a.m, s=a.s, pairs=a.pairs, pi=a.pi, m_out=a.m_out,
-                                seed=a.seed, outputs=a.outputs)
+    return task_from_text(a.task, a.m, s=a.s, pairs=a.pairs, pi=a.pi, m_out=a.m_out,
+                          seed=a.seed, outputs=a.outputs)
 
 
 def _family(a):
