@@ -550,6 +550,15 @@ def report(recs, cells, tools, limit, header=""):
     return "\n".join(lines) + "\n", dis
 
 
+def record(r, cell, tool, limit, records):
+    """Append one run's record to ``records`` (JSON lines) and return its
+    entry of the progress row (``tool=seconds/STATUS``)."""
+    r.update(cell=cell.name, tool=tool, limit=limit, at=time.strftime("%Y-%m-%d %H:%M:%S"))
+    with open(records, "a") as fh:
+        fh.write(json.dumps(r) + "\n")
+    return f"{tool}={_fmt(r)}{'/' + r['status'] if decided(r) else ''}"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--limit", type=float, default=60.0, help="seconds per run (default 60)")
@@ -599,11 +608,7 @@ def main(argv=None):
                 r = run_tool(c, t, a.limit)
                 if r is None:
                     continue
-                r.update(cell=c.name, tool=t, limit=a.limit,
-                         at=time.strftime("%Y-%m-%d %H:%M:%S"))
-                with open(records, "a") as fh:
-                    fh.write(json.dumps(r) + "\n")
-                row.append(f"{t}={_fmt(r)}{'/' + r['status'] if decided(r) else ''}")
+                row.append(record(r, c, t, a.limit, records))
             print(f"{c.name:34s} " + "  ".join(row), flush=True)
     recs = load_records(records)
     all_cells = suite() if not a.quick else cells

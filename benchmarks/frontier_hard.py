@@ -62,7 +62,6 @@ nothing else runs (the full suite is up to 13 x 4 x 600 s, about 9 h)::
 """
 
 import argparse
-import json
 import subprocess
 import sys
 import time
@@ -195,11 +194,7 @@ def main(argv=None):
             row = []
             for t in tools:
                 r = run_tool(c, t, a.limit)
-                r.update(cell=c.name, tool=t, limit=a.limit,
-                         at=time.strftime("%Y-%m-%d %H:%M:%S"))
-                with open(records, "a") as fh:
-                    fh.write(json.dumps(r) + "\n")
-                row.append(f"{t}={BF._fmt(r)}{'/' + r['status'] if BF.decided(r) else ''}")
+                row.append(BF.record(r, c, t, a.limit, records))
             print(f"{c.name:30s} " + "  ".join(row), flush=True)
         load.append(f"load at end: {_uptime()}")
     recs = BF.load_records(records)

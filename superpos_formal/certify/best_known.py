@@ -68,7 +68,7 @@ from ..tables import pipe_table
 from ..tasks import Family, Task, explicit_family
 from ..verify import verify
 from .proofcheck import drat
-from .bundles.verify import BundleReport, make_bundle, verify_bundle
+from .bundles.verify import BundleReport, cached_verifier, make_bundle
 from .bundles.claims import OPTIONS, RESTRICTION, parse_claim
 from .jsonio import dumps, load
 from .lower_bound import check_claim as check_lower_bound_claim
@@ -702,14 +702,8 @@ def verify_registry(path, *, root=None, checkers=drat.DEFAULT_CHECKERS, regenera
         return rep
     rep.path = str(reg)
     root = Path(root) if root is not None else reg.resolve().parent.parent.parent
-    cache = {}
-
-    def verified(p):
-        k = Path(p).resolve()
-        if k not in cache:
-            cache[k] = verify_bundle(p, checkers=checkers, regenerate=regenerate,
-                                     budget=budget, max_unzipped=max_unzipped)
-        return cache[k]
+    verified = cached_verifier(checkers=checkers, regenerate=regenerate, budget=budget,
+                               max_unzipped=max_unzipped)
 
     try:
         rows = load_registry(reg.parent)

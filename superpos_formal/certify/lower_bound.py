@@ -54,7 +54,7 @@ from ..errors import InputError
 from ..schema import family_from_dict, family_to_dict, task_from_dict, task_to_dict
 from ..tasks import Family
 from .proofcheck import drat
-from .bundles.verify import verify_bundle
+from .bundles.verify import cached_verifier
 from .bundles.check_claim import BundleReport
 from .bundles.claims import OPTIONS, RESTRICTION, parse_claim
 from .jsonio import load
@@ -309,14 +309,9 @@ def verify_lower_bounds(path, *, root=None, checkers=drat.DEFAULT_CHECKERS, rege
     root = Path(root) if root is not None else _default_root(path)
     rep = BundleReport(str(path), kind="lower-bounds", question="lower bound", answer="-",
                        certificate="restriction")
-    cache = {}
     if verified is None:
-        def verified(p):
-            k = Path(p).resolve()
-            if k not in cache:
-                cache[k] = verify_bundle(p, checkers=checkers, regenerate=regenerate,
-                                         budget=budget, max_unzipped=max_unzipped)
-            return cache[k]
+        verified = cached_verifier(checkers=checkers, regenerate=regenerate, budget=budget,
+                                   max_unzipped=max_unzipped)
     files = claim_files(path)
     if not files or not all(f.is_file() for f in files):
         rep.failures.append("no lower-bound claim here")

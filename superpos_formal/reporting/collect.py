@@ -206,13 +206,19 @@ def _shown(path):
         return str(p) + "/"
 
 
+def _grid(data, fmt, what):
+    """The embedded grid file ``data`` of format ``fmt``, or a one-line error."""
+    if not Path(data).exists():
+        raise InputError(f"{data}: the {what} is missing")
+    doc = load_json(data)
+    if doc.get("format") != fmt:
+        raise InputError(f"{data}: format: not a {what}")
+    return doc
+
+
 def collect_constructions(quick=False, data=DATA, log=None):
     """Rebuild and re-verify every point of the embedded grid."""
-    if not Path(data).exists():
-        raise InputError(f"{data}: the construction grid is missing")
-    doc = load_json(data)
-    if doc.get("format") != "superpos-formal/constructions":
-        raise InputError(f"{data}: format: not a construction grid")
+    doc = _grid(data, "superpos-formal/constructions", "construction grid")
     out = []
     for pt in doc["points"]:
         check_budget("rebuilding constructions")
@@ -248,11 +254,7 @@ def collect_family_constructions(quick=False, data=FAMILY_DATA, log=None):
     recipe's network, exhaustive exact verification): the complete family or
     the recorded seeded sample, labelled as such. A recorded point that fails
     any of these is a :class:`SoundnessError`, never a plotted point."""
-    if not Path(data).exists():
-        raise InputError(f"{data}: the family construction grid is missing")
-    doc = load_json(data)
-    if doc.get("format") != "superpos-formal/family-constructions":
-        raise InputError(f"{data}: format: not a family construction grid")
+    doc = _grid(data, "superpos-formal/family-constructions", "family construction grid")
     out = []
     for pt in doc["points"]:
         check_budget("re-certifying family constructions")

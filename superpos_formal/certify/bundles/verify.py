@@ -41,7 +41,7 @@ from .encoders import ENCODERS, register_encoder
 
 __all__ = [
     "CLAIM_FORMAT", "MINIMUM_FORMAT", "NETWORK_SET_FORMAT", "QUESTIONS", "QUANTITIES",
-    "make_bundle", "make_minimum", "verify_bundle", "find_bundles", "write_manifest",
+    "make_bundle", "make_minimum", "verify_bundle", "cached_verifier", "find_bundles", "write_manifest",
     "write_minimum_manifest", "check_manifest", "BundleReport", "register_encoder",
     "ENCODERS", "register_certificate", "CERTIFICATES",
 ]
@@ -69,6 +69,25 @@ def verify_bundle(path, *, checkers=drat.DEFAULT_CHECKERS, regenerate=True, budg
                            limit=max_unzipped)
     rep.seconds = time.perf_counter() - t0
     return rep
+
+
+def cached_verifier(**kw):
+    """``verified(path) -> BundleReport``: :func:`verify_bundle` with ``kw``,
+    each bundle verified once however many claims or rows rest on it (the
+    registry and the lower-bound claims share sub-question bundles).
+
+    >>> v = cached_verifier(checkers=("native",))
+    >>> v("/nonexistent") is v("/nonexistent"), v("/nonexistent").ok
+    (True, False)
+    """
+    cache = {}
+
+    def verified(path):
+        key = Path(path).resolve()
+        if key not in cache:
+            cache[key] = verify_bundle(path, **kw)
+        return cache[key]
+    return verified
 
 
 def find_bundles(paths):
