@@ -26,6 +26,7 @@ PROOFS = frozenset({
     "tests/test_bridge_export.py::test_every_bundle_exports_and_runs_exactly",
     "tests/test_best_known.py::test_committed_registry_verifies",
     "tests/test_explicit_bounds.py::test_every_committed_result_is_above_its_bound",
+    "tests/test_restriction.py::test_committed_lower_bound_claims_verify",
 })
 
 #: tests that take about a second or more on 2 quiet cores: one node id
