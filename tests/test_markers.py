@@ -60,7 +60,7 @@ def test_every_marked_function_exists():
                 n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
         # doctest items: ``module.py::dotted.module`` (the module's docstring)
         # or ``module.py::dotted.module.function``
-        module = path.removesuffix(".py").replace("/", ".")
+        module = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
         if func != module and func.rsplit(".", 1)[-1] not in trees[path]:
             missing.append(name)
     assert not missing, f"names in tests/conftest.py or tests/slow_tests.txt with no test: {missing}"
