@@ -197,3 +197,13 @@ def test_the_model_takes_structured_values_and_the_cli_parses_text(capsys):
     assert main(["task", "and_pairs", "--m", "3", "--pairs", "0-1"]) == 0
     assert main(["task", "and_pairs", "--m", "3", "--pairs", "0_1"]) == 2
     assert "--pairs: '0_1' is not a pair I-J" in capsys.readouterr().err
+
+
+def test_random_codes_search_redraws_codes_per_width():
+    """Random codes are redrawn per width: a width with no usable code is
+    NOCODE (not a solver answer), the first SAT is not a minimum. The
+    expected table is main's before the refactor (a0a6a44, same command)."""
+    t = sf.task("and_pairs", 6, m_out=4)
+    a = sf.min_neurons(t, mode="superposed", codes="random", code_seed=1)
+    assert [r["status"] for r in a.table] == ["NOCODE", "NOCODE", "NOCODE", "SAT"]
+    assert a.shape.n == 4 and a.minimum is None and "not a minimum" in a.note

@@ -595,7 +595,8 @@ def min_neurons(task, shape, options: SolveOptions | None = None, *,
     inner = opts.replace(budget=None, progress=None)
 
     def decide_one(n):
-        sh = replace(shape, n=n)
+        # given codes fix the width: the shape at n is built with codes_for(n)
+        sh = None if given else replace(shape, n=n)
         if given:
             sh, reason = _given_codes(task, shape, n, codes_for)
             if reason:
@@ -623,12 +624,14 @@ def _given_codes(task, shape, n, codes_for):
     reason says why there is no usable code at that width (cannot be drawn,
     or maps two inputs with different outputs to one vector): a fact about
     these codes, not a solver answer."""
-    sh = replace(shape, n=n)
     try:
         E, R = codes_for(n)
-        sh = replace(sh, E=E, R=R)
     except InputError as e:
-        return sh, str(e)
+        # no code of this width: the cell keeps the template (a Shape with
+        # given codes cannot have a width its codes do not have); info["n"]
+        # says which width it stands for
+        return shape, str(e)
+    sh = replace(shape, n=n, E=E, R=R)
     # as strong as the question: skipped only when the code forces more
     # wrong bits than the tolerance allows
     forced = forced_errors(E, task)
