@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from .certify.proofcheck.unsat import check_unsat
+from .certify.bundles.make_claim import publish
 from .certify.from_answer import bundle_minimum
 from .errors import InputError
 from .schema import load_json
@@ -495,10 +496,7 @@ def _bundle(res, task, fam, dest, cell=None, cid="x"):
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{cid}-", dir=dest.parent))
     try:
         bundle_minimum(res, tmp, task=task, family=fam, overwrite=True, headline=True)
-        os.chmod(tmp, 0o755)  # mkdtemp's 0700 is for the build, not the bundle
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.rename(tmp, dest)
+        publish(tmp, dest)  # the old bundle is removed only after the move
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -60,6 +60,7 @@ from ..inputs import read_bytes
 from .bundles.verify import verify_bundle
 from .bundles.claims import CLAIM_FORMAT, CLAIM_VERSION, register_certificate
 from .jsonio import dumps, load, write
+from .bundles.make_claim import publish
 from .bundles.manifest import write_manifest
 from .bundles.encoders import encode, encoder
 
@@ -810,10 +811,7 @@ def make_cube_bundle(out_dir, result, *, shape, task=None, family=None, symmetry
         if not rep.ok:
             raise SoundnessError("fresh cube bundle fails verification: "
                                  + "; ".join(rep.all_failures()))
-        os.chmod(tmp, 0o755)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(tmp, out_dir)
+        publish(tmp, out_dir)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
