@@ -54,14 +54,16 @@ Traceback (most recent call last):
 superpos_formal.errors.InputError: bound: unknown argument (not a Shape field, a random-code parameter or a SolveOptions field)
 """
 
+import json
 import time
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Optional, Sequence, Union
 
 from . import tasks
 from .certify.proofcheck.drat import CheckerPolicy
 from .certify.best_known import registry_file, verify_registry
+from .certify.cubes import cube_and_conquer, make_cube_bundle, subfamily_named
 from .certify.bundles.verify import verify_bundle
 from .certify.lower_bound import is_lower_bound_target, verify_lower_bounds
 from .certify.proofcheck.unsat import check_unsat
@@ -72,19 +74,25 @@ from .errors import InputError
 from .options import SolveOptions
 from .request import RandomCodes, request, split_kw
 from .results import Answer, CampaignResult, CodeKind, Mode, Question, ResultTable, Status
+from .schema import network_to_dict
 from .shape import Shape
 from .distributed import run_campaign_store
 from .solve.capacity import Capacity, CapacityFamilies
 from .solve.capacity import capacity as _capacity
 from .solve.count import CountResult, count_functions, count_threshold_functions
+from .solve.cubes import SPLITS as CUBE_SPLITS
+from .solve.cubes import CubeOptions, CubeResult
 from .solve.equivariant import family_decider
 from .solve.family import decide_family, min_neurons_family
+from .solve.improve import (STARTS, Improvement, LNSOptions, baseline, construction_start,
+                            run_lns, widen)
 from .solve.incremental import min_neurons_incremental
 from .solve.search import decide as _decide
 from .solve.search import min_bits as _min_bits
 from .solve.search import min_neurons as _min_neurons
 from .solve.search import min_parameters as _min_parameters
 from .network import Network
+from .tasks import Family, Task
 from .verify import Verification
 from .verify import verify as _verify_network
 
@@ -106,6 +114,9 @@ __all__ = [
     "certify", "verify", "check",
     # campaigns
     "campaign",
+    # better networks, and hard cells by cube and conquer
+    "improve", "improve_start", "cubes", "LNSOptions", "CubeOptions", "STARTS",
+    "CUBE_SPLITS", "subfamily_named",
 ]
 
 
@@ -1089,28 +1100,8 @@ def campaign(file: PathLike, store: Optional[PathLike] = None, *,
 
 
 # ------------------------------------------------------------------ improve and cubes
-# (appended section, issue 23: the verbs ``superpos improve`` and ``superpos
-# cubes``; the CLI calls these, not solve/ or certify/)
-
-# (this section's imports repeat the ones it uses from the top, so that it
-# stands on its own while the rest of the module changes)
-import json  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Optional, Sequence, Union  # noqa: E402
-
-from .certify.cubes import cube_and_conquer, make_cube_bundle, subfamily_named  # noqa: E402
-from .errors import InputError  # noqa: E402
-from .network import Network  # noqa: E402
-from .schema import network_to_dict  # noqa: E402
-from .shape import Shape  # noqa: E402
-from .solve.cubes import SPLITS as CUBE_SPLITS  # noqa: E402
-from .solve.cubes import CubeOptions, CubeResult  # noqa: E402
-from .solve.improve import (STARTS, Improvement, LNSOptions, baseline,  # noqa: E402
-                            construction_start, run_lns, widen)
-from .tasks import Family, Task  # noqa: E402
-
-__all__ += ["improve", "improve_start", "cubes", "LNSOptions", "CubeOptions", "STARTS",
-            "CUBE_SPLITS", "subfamily_named"]
+# (the verbs ``superpos improve`` and ``superpos cubes``: the CLI calls these,
+# not solve/ or certify/)
 
 #: what :func:`improve_start` takes as ``start``
 StartSpec = Union[str, tuple, Network, Sequence[Network]]
