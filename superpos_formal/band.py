@@ -179,7 +179,10 @@ def band_markdown(bands, files):
           "Per family of questions, from the best-known registry and the certified "
           "minima: the lower bound with its certificate (counting, a restriction claim "
           "under `proofs/lower-bounds/`, or a certified minimum), the best verified network, "
-          "and their ratio (exact; 2 decimals). Sampled families are not shown.", ""]
+          "and their ratio (exact; 2 decimals). Sampled families are not shown. The "
+          "registry was re-verified before this report was written; the certified minima "
+          "and lower-bound claims are read from `proofs/` (`superpos verify proofs/` "
+          "re-checks them, as CI does).", ""]
     for label, rows in sorted(bands.items()):
         md += [f"### {label}", ""]
         if label in files:
