@@ -25,6 +25,14 @@ the way it checks a minimum's UNSAT half, and more:
   (:func:`~superpos_formal.bounds.restriction.bounds_weaker_or_equal`);
 * the bound: ``n`` is at most the sub-question's value.
 
+A sub-question whose refutation is a regenerable record (no committed
+proof: :mod:`~superpos_formal.certify.proofcheck.regenerable_unsat`,
+:mod:`~superpos_formal.certify.proofcheck.regenerable_cubes`) makes the
+claim ``PASS (not re-checked)`` with its certificate labelled "regenerable
+proof: re-checked by ``superpos verify --regenerate-proofs``, not by CI";
+with ``--regenerate-proofs`` the proof is re-made and checked, and a
+record whose hash does not match fails the claim.
+
 The file::
 
     format, version     "superpos-formal/lower-bound", 1
@@ -58,10 +66,13 @@ from .bundles.verify import cached_verifier
 from .bundles.check_claim import BundleReport
 from .bundles.claims import OPTIONS, RESTRICTION, parse_claim
 from .jsonio import load
+from .proofcheck.regenerable_cubes import CERT as CUBES_CERT
+from .proofcheck.regenerable_unsat import CERT as REGEN_CERT, NOT_RECHECKED
 
 __all__ = ["FORMAT", "VERSION", "FOLDER", "question_shape", "sub_question", "make_claim",
            "restriction_fields", "read_claim", "check_claim", "verify_lower_bounds",
-           "claim_files", "is_lower_bound_target", "subject_key"]
+           "claim_files", "is_lower_bound_target", "subject_key", "regenerable_parts",
+           "rests_on_regenerable", "REGENERABLE_CERTIFICATES"]
 
 FORMAT = "superpos-formal/lower-bound"
 VERSION = 1
@@ -71,6 +82,8 @@ _FIELDS = {"format", "version", "question", "bounds", "n", "certificate"}
 _CERT_FIELDS = {"kind", "bundle", "sub_question", "sub_value", "features", "outputs",
                 "argument"}
 _BOUND_KEYS = ("mode", "activation", "L", "B", "B_bias", "theta")
+#: claim.json ``certificate`` values of refutations recorded, not committed
+REGENERABLE_CERTIFICATES = (REGEN_CERT, CUBES_CERT)
 
 
 def question_shape(bounds):
@@ -224,6 +237,37 @@ def _brute_force(sub_subject, subject, features, outputs):
     return bad
 
 
+def regenerable_parts(path):
+    """The bundles under ``path`` (a minimum directory or a claim bundle)
+    whose refutation is a regenerable record, not a committed proof
+    (certify/proofcheck/regenerable_unsat.py, regenerable_cubes.py): a
+    claim resting on one is re-checked by ``superpos verify
+    --regenerate-proofs``, not by CI, and says so.
+
+    >>> regenerable_parts("/nonexistent")
+    []
+    """
+    out = []
+    p = Path(path)
+    for c in sorted(p.rglob("claim.json")) if p.is_dir() else []:
+        try:
+            cert = json.loads(c.read_text()).get("certificate")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if cert in REGENERABLE_CERTIFICATES:
+            out.append(c.parent)
+    return out
+
+
+def rests_on_regenerable(doc, root):
+    """Whether a lower-bound claim dict's certificate bundle holds a
+    regenerable refutation (:func:`regenerable_parts`); False when unreadable."""
+    try:
+        return bool(regenerable_parts(_inside(root, doc["certificate"]["bundle"])))
+    except (InputError, KeyError, TypeError):
+        return False
+
+
 def check_claim(doc, root, verified):
     """Failure reasons of one claim dict (empty: it holds); ``verified(path)``
     is a (cached) :func:`~superpos_formal.certify.bundles.verify.verify_bundle`;
@@ -326,6 +370,13 @@ def verify_lower_bounds(path, *, root=None, checkers=drat.DEFAULT_CHECKERS, rege
             doc = json.loads(f.read_text())
             child.label = _label(doc)
             fails, unver = check_claim(doc, root, verified)
+            if rests_on_regenerable(doc, root):
+                # the sub-question's refutation is a record: the claim holds
+                # only as far as that record was re-made in this run
+                child.certificate = f"restriction; {NOT_RECHECKED}"
+                sub = verified(_inside(root, doc["certificate"]["bundle"]))
+                child.unrechecked += [f"certificate.bundle: {m}"
+                                      for m in sub.all_unrechecked()]
         except (OSError, ValueError) as e:
             fails, unver = [f"unreadable ({e})"], []
         except Exception as e:  # a claim must never crash the checker

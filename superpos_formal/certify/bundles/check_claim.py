@@ -22,6 +22,8 @@ Examples
 (False, 'NOT VERIFIED')
 >>> BundleReport("b", failures=["changed file: claim.json"]).status
 'FAIL'
+>>> BundleReport("b", unrechecked=["regenerable proof"]).status
+'PASS (not re-checked)'
 """
 
 import re
@@ -40,10 +42,13 @@ from ..jsonio import load, read_text
 from .manifest import check_manifest
 from .encoders import encode
 
-__all__ = ["BundleReport", "NETWORK_SET_FORMAT", "ALLOWED_FILES", "verify_claim_dir",
+__all__ = ["BundleReport", "NETWORK_SET_FORMAT", "PASS_NOT_RECHECKED", "ALLOWED_FILES", "verify_claim_dir",
            "verify_claim", "check_networks", "conforms"]
 
 NETWORK_SET_FORMAT = "superpos-formal/network-set"
+#: the status of a claim that passes but rests on a regenerable refutation
+#: not re-made in this run (BundleReport.unrechecked)
+PASS_NOT_RECHECKED = "PASS (not re-checked)"
 #: the files a bundle of each answer may hold (besides manifest.json)
 ALLOWED_FILES = {
     "SAT": {"claim.json", "network.json"},
@@ -66,7 +71,11 @@ class BundleReport:
 
     ``failures``: reasons it is rejected; ``unverified``: reasons it could
     not be verified (e.g. ``--no-regenerate``); ``ok`` only when neither
-    has an entry, here or in a child.
+    has an entry, here or in a child. ``unrechecked``: a refutation that
+    rests on a regenerable record whose proof was not re-made in this run
+    (certify/proofcheck/regenerable_unsat.py; re-checked by ``superpos verify
+    --regenerate-proofs``, not by CI): ``ok`` still, but the status is
+    ``PASS (not re-checked)``, never a bare ``PASS``.
     """
 
     path: str
@@ -81,6 +90,7 @@ class BundleReport:
     seconds: float = 0.0
     children: list = field(default_factory=list)
     certificate: str = "?"
+    unrechecked: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -92,12 +102,22 @@ class BundleReport:
         not everything could be checked)."""
         if self.failures or any(c.status == "FAIL" for c in self.children):
             return "FAIL"
-        return "PASS" if self.ok else "NOT VERIFIED"
+        if not self.ok:
+            return "NOT VERIFIED"
+        return PASS_NOT_RECHECKED if self.all_unrechecked() else "PASS"
 
     def all_failures(self):
         out = [f"{self.path}: {m}" for m in self.failures]
         for c in self.children:
             out += c.all_failures()
+        return out
+
+    def all_unrechecked(self):
+        """Regenerable refutations, here or below, whose proofs this run did
+        not re-make (each named by its bundle)."""
+        out = [f"{self.path}: {m}" for m in self.unrechecked]
+        for c in self.children:
+            out += c.all_unrechecked()
         return out
 
     def all_unverified(self):

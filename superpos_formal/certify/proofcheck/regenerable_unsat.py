@@ -1,0 +1,267 @@
+"""UNSAT claims whose refutation is a regenerable record, not a committed proof.
+
+Some refutations are far over the repository's size policy (proofs/README.md:
+a bundle over ~2 MB is not committed whole): the explicit uand(6) step
+``n = 4`` proof is 1.3 M lines, 21 MB gzipped. Such a claim is committed as
+a bundle of ``claim.json`` and ``manifest.json`` only, with
+``"certificate": "regenerable"`` and a record ``claim.json`` ``regenerable``:
+
+    options     the options the formula was built with (the claim's own)
+    formula     sha256, nvars, clauses of the formula (the claim's ``formula``)
+    proof       sha256, lines, additions, deletions, gz_bytes of the proof
+    solver      name, version: the solver that made it (CaDiCaL is
+                deterministic for a fixed build and formula)
+    checks      the checkers' records when it was made (a native VERIFIED
+                among them, no REJECTED)
+    timings     solve_seconds (required), check_seconds, load_average
+
+Every field is required and no other is accepted (fail closed).
+
+What ``superpos verify`` does with it (:func:`verify_regenerable`):
+
+* always: the record's form; its options and formula equal the claim's;
+  the formula regenerated from ``claim.json`` hashes to the record's
+  sha256 (unless ``--no-regenerate``, which leaves the claim NOT VERIFIED);
+* without ``--regenerate-proofs``: nothing is solved, and the report says
+  so in ``unrechecked`` (status ``PASS (not re-checked)``, never a bare
+  ``PASS``): the refutation rests on the record, re-checked by
+  ``superpos verify --regenerate-proofs``, not by CI;
+* with ``--regenerate-proofs``: the formula is solved again with a DRAT
+  proof by the recorded solver; an answer other than UNSAT, a proof whose
+  sha256 is not the record's, or a proof the native engine does not verify
+  is a failure.
+
+Why the record certifies: the claim is "this formula (so, by the formula's
+options and certificate kind, this question) has no model". The formula is
+regenerated from the claim; the solver's proof of it is re-made and checked
+by an independent checker on demand. The hash ties the re-made proof to the
+one checked at creation, so a record edited after the fact is caught.
+
+Examples
+--------
+>>> check_record({"options": {}})[0].startswith("claim.json: regenerable: fields")
+True
+>>> check_record(None)
+['claim.json: regenerable: expected an object']
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ...errors import InputError, SoundnessError
+from ...solve.runner import solve_cnf
+from . import drat
+from ..bundles.check_claim import ALLOWED_FILES, verify_claim
+from ..bundles.claims import CERTIFICATE_FIELDS, register_certificate
+from ..bundles.encoders import encode
+from ..bundles.make_claim import publish
+from ..bundles.manifest import write_manifest
+from ..jsonio import dumps, load, read_text, write
+
+__all__ = ["CERT", "FIELD", "RECORD_FIELDS", "NOT_RECHECKED", "check_record",
+           "check_creation_checks", "regenerable_from_bundle", "verify_regenerable",
+           "not_rechecked_text"]
+
+#: claim.json ``certificate`` of such a claim, and the field of its record
+CERT = FIELD = "regenerable"
+RECORD_FIELDS = {"options", "formula", "proof", "solver", "checks", "timings"}
+_FORMULA = {"sha256", "nvars", "clauses"}
+_PROOF = {"sha256", "lines", "additions", "deletions", "gz_bytes"}
+_SOLVER = {"name", "version"}
+_TIMINGS_REQUIRED = {"solve_seconds"}
+_TIMINGS = _TIMINGS_REQUIRED | {"check_seconds", "load_average"}
+#: what every report of such a claim says when its proof was not re-made
+NOT_RECHECKED = ("regenerable proof: re-checked by `superpos verify --regenerate-proofs`, "
+                 "not by CI")
+
+
+def not_rechecked_text(mb=None, secs=None):
+    """The label of a refutation not re-made in this run."""
+    size = f" ({mb:.1f} MB gzipped, {secs} s to solve)" if mb is not None else ""
+    return f"refutation recorded, not committed{size}; {NOT_RECHECKED}"
+
+
+def _exact(d, want, where, required=None):
+    if not isinstance(d, dict):
+        return [f"{where}: expected an object"]
+    need = want if required is None else required
+    if not need <= set(d) or not set(d) <= want:
+        return [f"{where}: fields {sorted(d)}, expected {sorted(want)}"
+                + ("" if required is None else f" (required {sorted(required)})")]
+    return []
+
+
+def check_creation_checks(checks, where):
+    """Failures of a record's creation-time checker verdicts: a non-empty
+    list, a native VERIFIED among them, no REJECTED."""
+    if not isinstance(checks, list) or not checks or not all(
+            isinstance(c, dict) and {"checker", "verdict"} <= set(c) for c in checks):
+        return [f"{where}: expected a non-empty list of checker records"]
+    if any(c["verdict"] == drat.REJECTED for c in checks):
+        return [f"{where}: a checker rejected the proof when it was made"]
+    if not any(c["checker"] == "native" and c["verdict"] == drat.VERIFIED for c in checks):
+        return [f"{where}: no native VERIFIED verdict from when it was made"]
+    return []
+
+
+def check_record(meta):
+    """Failure reasons of a ``regenerable`` record's form (empty: well formed)."""
+    where = f"claim.json: {FIELD}"
+    out = _exact(meta, RECORD_FIELDS, where)
+    if out:
+        return out
+    out += _exact(meta["formula"], _FORMULA, f"{where}.formula")
+    out += _exact(meta["proof"], _PROOF, f"{where}.proof")
+    out += _exact(meta["solver"], _SOLVER, f"{where}.solver")
+    out += _exact(meta["timings"], _TIMINGS, f"{where}.timings", _TIMINGS_REQUIRED)
+    if not isinstance(meta["options"], dict):
+        out.append(f"{where}.options: expected an object")
+    if not out:
+        sha = meta["proof"]["sha256"]
+        if not (isinstance(sha, str) and len(sha) == 64):
+            out.append(f"{where}.proof.sha256: not a sha256")
+        out += check_creation_checks(meta["checks"], f"{where}.checks")
+    return out
+
+
+def regenerable_from_bundle(bundle, out_dir, *, load_average=None, overwrite=False):
+    """Write ``out_dir``: the UNSAT bundle ``bundle`` (formula and checked
+    proof) as a regenerable claim (claim.json with the record, no formula or
+    proof). The proof's and formula's hashes are recomputed from the files
+    and must be the claim's; the creation checks must hold
+    (:func:`check_creation_checks`). The result is verified
+    (:func:`verify_regenerable`, no solve) before it is renamed into place.
+    """
+    bundle, out_dir = Path(bundle), Path(out_dir)
+    if out_dir.exists() and not overwrite:
+        raise InputError(f"{out_dir}: already exists (a bundle is never overwritten silently)")
+    claim = load(bundle / "claim.json")
+    if claim.get("answer") != "UNSAT" or claim.get("certificate") is not None:
+        raise InputError(f"{bundle}: only a plain UNSAT claim bundle becomes regenerable")
+    for k in ("base_proof", "generator_proof", "regenerable_proof"):
+        if k in claim:
+            raise InputError(f"{bundle}: {k}: a second proof is not carried over")
+    formula = read_text(bundle / "formula.cnf.gz")
+    proof = read_text(bundle / "proof.drat.gz")
+    if drat.sha256_text(formula) != claim["formula"]["sha256"]:
+        raise SoundnessError(f"{bundle}: formula.cnf.gz is not the claim's formula")
+    stats = drat.proof_stats(proof)
+    if stats["sha256"] != claim["proof"]["sha256"]:
+        raise SoundnessError(f"{bundle}: proof.drat.gz is not the claim's proof")
+    fails = check_creation_checks(claim.get("checks"), f"{bundle}: checks")
+    if fails:
+        raise SoundnessError(fails[0])
+    timings = {"solve_seconds": claim["timings"]["solve_seconds"]}
+    if "check_seconds" in claim["timings"]:
+        timings["check_seconds"] = claim["timings"]["check_seconds"]
+    if load_average is not None:
+        timings["load_average"] = [round(float(x), 2) for x in load_average]
+    new = {k: v for k, v in claim.items() if k not in ("proof", "checks")}
+    new["certificate"] = CERT
+    new[FIELD] = {"options": claim["options"], "formula": dict(claim["formula"]),
+                  "proof": dict(stats, gz_bytes=len(drat.gzip_bytes(proof))),
+                  "solver": dict(claim["solver"]), "checks": claim["checks"],
+                  "timings": timings}
+    del formula, proof
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".regen-", dir=out_dir.parent))
+    try:
+        write(tmp / "claim.json", dumps(new))
+        write_manifest(tmp)
+        _self_check(tmp)
+        publish(tmp, out_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return out_dir
+
+
+def _self_check(path):
+    # the verifier's own rules, without the solve: a bundle the toolkit
+    # writes never states a claim verify would reject for its form
+    rep = verify_claim(path, checkers=("native",))
+    if rep.failures:
+        raise SoundnessError("fresh regenerable bundle fails verification: "
+                             + "; ".join(rep.failures))
+
+
+def verify_regenerable(path, claim, rep, shape, members, options, checkers, regenerate,
+                       budget, limit=None):
+    """Check a ``regenerable`` UNSAT claim into ``rep`` (see the module
+    docstring); with ``budget.regenerate_proofs`` re-solve and check."""
+    rep.checks.append("regenerable-record")
+    if rep.answer != "UNSAT":
+        rep.failures.append("claim.json: a regenerable refutation is for UNSAT answers only")
+        return
+    meta = claim.get(FIELD)
+    fails = check_record(meta)
+    if fails:
+        rep.failures += fails
+        return
+    if meta["options"] != claim.get("options"):
+        rep.failures.append(f"claim.json: {FIELD}.options differ from the claim's options "
+                            f"(a record of another formula)")
+    if meta["formula"] != claim.get("formula"):
+        rep.failures.append(f"claim.json: {FIELD}.formula differs from the claim's formula")
+    if rep.failures:
+        return
+    again = bool(budget is not None and getattr(budget, "regenerate_proofs", False))
+    enc = None
+    if regenerate or again:
+        rep.checks.append("regenerate")
+        try:
+            enc, _ = encode((claim.get("encoder") or {}).get("name"), claim.get("question"),
+                            members, shape, options)
+        except InputError as e:
+            rep.failures.append(f"regenerate: {e}")
+            return
+        got = {"sha256": drat.sha256_text(enc.to_dimacs()), "nvars": enc.nvars,
+               "clauses": len(enc.clauses)}
+        if got != meta["formula"]:
+            rep.failures.append(f"regenerate: the formula built from claim.json differs "
+                                f"from {FIELD}.formula (sha256 {got['sha256'][:12]}..., "
+                                f"recorded {str(meta['formula']['sha256'])[:12]}...)")
+            return
+    mb = meta["proof"]["gz_bytes"] / 1e6 if isinstance(meta["proof"]["gz_bytes"], int) else None
+    if not again:
+        rep.unrechecked.append(not_rechecked_text(mb, meta["timings"]["solve_seconds"]))
+        return
+    _resolve(enc, meta, rep)
+
+
+def _resolve(enc, meta, rep):
+    rep.checks.append("regenerate-proof")
+    with tempfile.TemporaryDirectory() as wd:
+        prf = os.path.join(wd, "proof.drat")
+        try:
+            res = solve_cnf(enc.clauses, enc.nvars, solver=meta["solver"]["name"],
+                            proof_path=prf)
+        except (RuntimeError, ValueError) as e:
+            rep.failures.append(f"regenerate proof: {e}")
+            return
+        if res.status != "UNSAT":
+            rep.failures.append(f"regenerate proof: the solver answered {res.status}"
+                                + (f" ({res.reason})" if res.reason else ""))
+            return
+        text = drat.read_text(prf)
+    sha = drat.sha256_text(text)
+    recs = drat.check_drat(enc, text=text, checkers=("native",))
+    rep.checks += [f"regenerated:{r.checker}:{r.verdict.lower()}" for r in recs]
+    if sha != meta["proof"]["sha256"]:
+        rep.failures.append(f"regenerate proof: sha256 {sha[:12]}... is not the recorded "
+                            f"{meta['proof']['sha256'][:12]}... (another solver build, or "
+                            f"an altered record)")
+    bad = [r for r in recs if r.verdict != drat.VERIFIED]
+    for r in bad:
+        rep.failures.append(f"regenerated proof: {r.checker} {r.verdict} ({r.reason})")
+    if not bad and sha == meta["proof"]["sha256"]:
+        rep.notes.append(f"{rep.path}: refutation regenerated ({res.seconds:.0f} s to solve, "
+                         f"{sum(r.seconds for r in recs):.0f} s to check) and checked")
+
+
+# the verifier accepts "certificate": "regenerable" (claim.json only)
+ALLOWED_FILES[CERT] = {"claim.json"}
+CERTIFICATE_FIELDS[CERT] = {FIELD}
+register_certificate(CERT, verify_regenerable)
