@@ -12,6 +12,7 @@ a bare PASS; with it the proofs are re-made and a tampered hash fails.
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -217,3 +218,30 @@ def test_lower_bound_on_a_tampered_record_fails_regenerate_proofs(claim_repo):
     rep = verify_lower_bounds(lb, checkers=("native",), budget=AGAIN)
     assert rep.status == "FAIL"
     assert "is not the recorded" in "\n".join(rep.all_failures())
+
+
+# ---------------------------------------------------------------- registry rows
+
+def test_registry_lower_bound_source_is_labelled_and_checked(claim_repo):
+    from superpos_formal.certify import best_known as BK
+    from superpos_formal.certify.bundles.verify import cached_verifier
+    from superpos_formal.schema import network_from_dict
+    rel = "proofs/lower-bounds/uand_m5.json"
+    assert BK.regenerable_certificate(rel, claim_repo)
+    lb = BK.band_lower_bound(1, claim=(2, rel), root=claim_repo)
+    assert lb["source"] == "restriction; regenerable proof: re-checked by `superpos verify " \
+                           "--regenerate-proofs`, not by CI"
+    net = network_from_dict(json.loads((Path(__file__).resolve().parent.parent / "proofs" /
+                                        "uand-explicit/uand-m5-s2-explicit-step-L1-B2-bias2-"
+                                        "theta1/n4-sat/network.json").read_text()))
+    verified = cached_verifier(checkers=("native",))
+    key = BK._key(uand(5), BK.bounds_of(net))
+
+    def check(source):
+        unver, unre = [], []
+        e = {"lower_bound": dict(lb, source=source), "certified_minimum": None}
+        return BK._check_lower(e, key, uand(5), net, claim_repo, verified, unver, unre), unre
+    fails, unre = check(lb["source"])
+    assert fails == [] and unre and "--regenerate-proofs" in unre[0]
+    fails, _ = check("restriction")  # the label dropped: refused
+    assert any("rests on a regenerable refutation; the source must say" in f for f in fails)

@@ -74,6 +74,8 @@ from .jsonio import dumps, load
 from .lower_bound import check_claim as check_lower_bound_claim
 from .lower_bound import question_shape as lower_bound_question_shape
 from .lower_bound import read_claim as read_lower_bound_claim
+from .lower_bound import regenerable_parts, rests_on_regenerable
+from .proofcheck.regenerable_unsat import NOT_RECHECKED
 
 __all__ = ["FORMAT", "EXPORT_FORMAT", "slug", "bounds_of", "lower_bound", "make_entry",
            "check_entry", "write_bundle", "entry_key", "entry_counts", "better", "subject_of",
@@ -81,7 +83,8 @@ __all__ = ["FORMAT", "EXPORT_FORMAT", "slug", "bounds_of", "lower_bound", "make_
            "bundle_networks", "load_legacy", "write_exports", "render", "render_csv",
            "certified_minima", "lookup_certified", "refresh_entry", "question_key",
            "registry_file", "verify_registry", "check_registry", "lower_bound_claims",
-           "band_lower_bound", "ratio_of", "registry_consistency", "bounds_slug"]
+           "band_lower_bound", "ratio_of", "registry_consistency", "bounds_slug",
+           "regenerable_certificate", "REGEN_SUFFIX"]
 
 FORMAT = "superpos-formal/best-known"
 #: version 2: entries carry their networks (version 1 files named only the bundle)
@@ -261,13 +264,42 @@ def lower_bound_claims(proofs_dir="proofs"):
 
 #: ties go to the strongest certificate
 _SOURCES = ("counting", "restriction", "certified minimum")
+#: appended to a row's lower-bound source when its certificate rests on a
+#: regenerable refutation (no committed proof; certify/proofcheck/regenerable_unsat.py)
+REGEN_SUFFIX = f"; {NOT_RECHECKED}"
 
 
-def band_lower_bound(counting, certified=None, claim=None):
+def regenerable_certificate(path, root="."):
+    """Whether a row's lower-bound certificate (a lower-bound claim file or
+    a minimum directory, relative to ``root``) rests on a regenerable
+    refutation.
+
+    >>> regenerable_certificate(None), regenerable_certificate("nowhere.json")
+    (False, False)
+    """
+    if not path:
+        return False
+    p = Path(root) / path
+    if p.suffix == ".json":
+        try:
+            return rests_on_regenerable(json.loads(p.read_text()), root)
+        except (OSError, ValueError):
+            return False
+    return bool(regenerable_parts(p))
+
+
+def _source_base(source):
+    """A source without the regenerable label, and whether it had it."""
+    s = str(source)
+    return (s[:-len(REGEN_SUFFIX)], True) if s.endswith(REGEN_SUFFIX) else (s, False)
+
+
+def band_lower_bound(counting, certified=None, claim=None, root="."):
     """The row's lower bound: the largest of the counting bound, a
     restriction claim's ``(n, path)`` and a certified minimum's ``(n, path)``,
     as ``{n, source, certificate, counting}`` (ties: the certified minimum,
-    then the restriction claim).
+    then the restriction claim). A certificate resting on a regenerable
+    refutation gets :data:`REGEN_SUFFIX` on its source.
 
     >>> band_lower_bound(1, claim=(4, "proofs/lower-bounds/x.json"))["source"]
     'restriction'
@@ -279,7 +311,8 @@ def band_lower_bound(counting, certified=None, claim=None):
     if not cands:
         return {"n": None, "source": "none", "certificate": None, "counting": None}
     n, rank, path = max(cands)
-    return {"n": n, "source": _SOURCES[rank], "certificate": path, "counting": counting}
+    src = _SOURCES[rank] + (REGEN_SUFFIX if regenerable_certificate(path, root) else "")
+    return {"n": n, "source": src, "certificate": path, "counting": counting}
 
 
 def ratio_of(best, lower):
@@ -398,7 +431,8 @@ def check_entry(doc):
     lb = doc["lower_bound"]
     if not (isinstance(lb, dict) and set(lb) == _LB_FIELDS
             and (lb["n"] is None or _is_count(lb["n"]))
-            and lb["source"] in _SOURCES + ("none",)):
+            and (_source_base(lb["source"])[0] in _SOURCES[1:]
+                 or lb["source"] in _SOURCES[:1] + ("none",))):
         _fail(doc, f"lower_bound: expected {{{', '.join(sorted(_LB_FIELDS))}}} with a "
                    f"source in {list(_SOURCES)}, got {lb!r}")
     if lb["n"] is not None and width < lb["n"]:
@@ -489,7 +523,7 @@ def write_bundle(doc, root="."):
                        options={"symmetry": False}, overwrite=True, note=note, **kw)
 
 
-def refresh_entry(doc, minima, claims=None):
+def refresh_entry(doc, minima, claims=None, root="."):
     """``doc`` with its certified minimum, minimality, lower bound and ratio
     re-read from ``minima`` (:func:`certified_minima`) and ``claims``
     (:func:`lower_bound_claims`; default: the committed ones); the same dict
@@ -504,7 +538,7 @@ def refresh_entry(doc, minima, claims=None):
     old_lb = doc["lower_bound"]
     counting = old_lb.get("counting", old_lb.get("n") if str(
         old_lb.get("source", "")).startswith("counting") else None)
-    lb = band_lower_bound(counting, cert, claims.get(key))
+    lb = band_lower_bound(counting, cert, claims.get(key), root=root)
     ratio = ratio_of(doc["best"]["hidden_neurons"], lb["n"])
     if (new, mini, lb, ratio) == (doc["certified_minimum"], doc["minimality"], old_lb,
                                   doc.get("ratio")):
@@ -553,9 +587,11 @@ def _messages(rep, path, rel, unverified, what):
     return [name(m) for m in rep.all_failures()]
 
 
-def _check_row(e, root, verified, unverified):
+def _check_row(e, root, verified, unverified, unrechecked=None):
     """Failure messages of one row; ``verified(path)`` is a cached
-    :func:`~superpos_formal.certify.bundles.verify.verify_bundle`."""
+    :func:`~superpos_formal.certify.bundles.verify.verify_bundle`;
+    ``unrechecked`` receives the regenerable refutations the row's lower
+    bound rests on that this run did not re-make."""
     try:
         bdir = _inside(root, e["best"]["bundle"], "best.bundle")
         key, subject, nets = check_entry(dict(e, networks=bundle_networks(root, e)))
@@ -580,13 +616,16 @@ def _check_row(e, root, verified, unverified):
     cm = e["certified_minimum"]
     if cm is not None:
         fails += _check_certified(cm, key, root, verified, unverified)
-    return fails + _check_lower(e, key, subject, nets[0], root, verified, unverified)
+    return fails + _check_lower(e, key, subject, nets[0], root, verified, unverified,
+                                unrechecked)
 
 
-def _check_lower(e, key, subject, net, root, verified, unverified):
+def _check_lower(e, key, subject, net, root, verified, unverified, unrechecked=None):
     """The row's lower bound: its counting part recomputed; a restriction
     claim verified (:func:`.lower_bound.check_claim`) and about exactly this
-    question; a certified minimum the row's own; ``n`` the certificate's."""
+    question; a certified minimum the row's own; ``n`` the certificate's;
+    the source labelled regenerable exactly when the certificate rests on a
+    regenerable refutation."""
     lb, fails = e["lower_bound"], []
     counting = lower_bound(subject, net)
     if lb["counting"] != counting:
@@ -595,6 +634,24 @@ def _check_lower(e, key, subject, net, root, verified, unverified):
     if counting is not None and lb["n"] is not None and lb["n"] < counting:
         fails.append(f"lower_bound: {lb['n']} is below the counting bound {counting}")
     src, path = lb["source"], lb["certificate"]
+    src, labelled = _source_base(src)
+    if src not in ("counting", "none"):
+        regen = regenerable_certificate(path, root)
+        if regen != labelled:
+            fails.append(f"lower_bound.source: the certificate {path!r} "
+                         + ("rests on a regenerable refutation; the source must say "
+                            f"'{REGEN_SUFFIX[2:]}'" if regen else
+                            "has every proof committed; the source says it is regenerable"))
+        if regen and unrechecked is not None:
+            try:
+                target = _inside(root, path, "lower_bound.certificate")
+                if target.suffix == ".json":
+                    target = _inside(root, json.loads(target.read_text())["certificate"]
+                                     ["bundle"], "certificate.bundle")
+                unrechecked += [f"lower_bound {path}: {m}"
+                                for m in verified(target).all_unrechecked()]
+            except (InputError, OSError, ValueError, KeyError, TypeError):
+                pass  # unreadable: the checks below say why
     if src in ("counting", "none"):
         if path is not None or lb["n"] != counting:
             fails.append(f"lower_bound: source {src} with n={lb['n']} and certificate "
@@ -729,7 +786,8 @@ def verify_registry(path, *, root=None, checkers=drat.DEFAULT_CHECKERS, regenera
         except (InputError, KeyError, TypeError, AttributeError):
             pass  # unreadable: _check_row says why
         try:
-            child.failures += _check_row(e, root, verified, child.unverified)
+            child.failures += _check_row(e, root, verified, child.unverified,
+                                         child.unrechecked)
         except Exception as err:  # a row must never crash the checker
             child.failures.append(f"internal error: {type(err).__name__}: {err}")
         child.seconds = time.perf_counter() - t0

@@ -209,7 +209,7 @@ def run_verify(args):
     tail = ""
     if n_fail or n_unv or n_rc:
         tail = f" ({n_fail} failed, {n_unv} not verified" + (
-            f"; {n_rc} of them rest on regenerable proofs not re-checked in this run: "
+            f"; {n_rc} passed without re-making the regenerable proofs they rest on: "
             f"superpos verify --regenerate-proofs" if n_rc else "") + ")"
     print(f"{n_ok}/{len(reports)} claims verified{tail}")
     return 0 if n_ok == len(reports) else 1

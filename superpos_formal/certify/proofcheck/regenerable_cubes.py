@@ -68,7 +68,7 @@ from ..bundles.make_claim import publish
 from ..bundles.manifest import write_manifest
 from ..cubes import check_cube, cover_proof
 from ..jsonio import dumps, write
-from .regenerable_unsat import not_rechecked_text
+from .regenerable_unsat import LABEL, not_rechecked_text
 
 __all__ = ["CERT", "FIELD", "RECORD_FIELDS", "check_record", "check_cubes", "run_of",
            "make_regenerable_cubes", "verify_regenerable_cubes"]
@@ -248,6 +248,7 @@ def verify_regenerable_cubes(path, claim, rep, shape, members, options, checkers
     """Check a ``regenerable-cubes`` UNSAT claim into ``rep`` (see the
     module docstring); with ``budget.regenerate_proofs`` re-solve every cube."""
     rep.checks.append("regenerable-cubes")
+    rep.certificate = f"{rep.certificate}; {LABEL}"
     if rep.answer != "UNSAT":
         rep.failures.append("claim.json: a cube refutation is for UNSAT answers only")
         return

@@ -58,11 +58,14 @@ from ..bundles.claims import CERTIFICATE_FIELDS, register_certificate
 from ..bundles.encoders import encode
 from ..bundles.make_claim import publish
 from ..bundles.manifest import write_manifest
+from ..bundles.minimum_claim import (MINIMUM_FORMAT, MINIMUM_VERSION, verify_minimum,
+                                     write_minimum_manifest)
+from ..bundles.claims import QUANTITIES
 from ..jsonio import dumps, load, read_text, write
 
-__all__ = ["CERT", "FIELD", "RECORD_FIELDS", "NOT_RECHECKED", "check_record",
+__all__ = ["CERT", "FIELD", "RECORD_FIELDS", "NOT_RECHECKED", "LABEL", "check_record",
            "check_creation_checks", "regenerable_from_bundle", "verify_regenerable",
-           "not_rechecked_text"]
+           "not_rechecked_text", "regenerable_minimum"]
 
 #: claim.json ``certificate`` of such a claim, and the field of its record
 CERT = FIELD = "regenerable"
@@ -72,6 +75,8 @@ _PROOF = {"sha256", "lines", "additions", "deletions", "gz_bytes"}
 _SOLVER = {"name", "version"}
 _TIMINGS_REQUIRED = {"solve_seconds"}
 _TIMINGS = _TIMINGS_REQUIRED | {"check_seconds", "load_average"}
+#: appended to the certificate kind in verify's table: the proof is not in the bundle
+LABEL = "regenerable proof (not committed)"
 #: what every report of such a claim says when its proof was not re-made
 NOT_RECHECKED = ("regenerable proof: re-checked by `superpos verify --regenerate-proofs`, "
                  "not by CI")
@@ -178,6 +183,43 @@ def regenerable_from_bundle(bundle, out_dir, *, load_average=None, overwrite=Fal
     return out_dir
 
 
+def regenerable_minimum(parent, sat_bundle, unsat_bundle, *, overwrite=False):
+    """Assemble the minimum directory ``parent`` ("the smallest ``n`` is
+    ``k``") from a SAT bundle at ``n = k`` and an UNSAT bundle at ``n = k -
+    1`` (typically regenerable, :func:`regenerable_from_bundle`); both are
+    copied. Verified with the minimum rules (no solve) in a temporary sibling
+    and renamed into place."""
+    parent, sat_bundle, unsat_bundle = Path(parent), Path(sat_bundle), Path(unsat_bundle)
+    if parent.exists() and not overwrite:
+        raise InputError(f"{parent}: already exists")
+    sat, unsat = load(sat_bundle / "claim.json"), load(unsat_bundle / "claim.json")
+    k = sat["shape"]["n"]
+    if (sat.get("answer"), unsat.get("answer"), unsat["shape"]["n"]) != ("SAT", "UNSAT", k - 1):
+        raise InputError("minimum: needs a SAT bundle at n = k and an UNSAT one at n = k - 1")
+    q = QUANTITIES["n"]
+    doc = {"format": MINIMUM_FORMAT, "version": MINIMUM_VERSION, "quantity": q.name,
+           "value": k, "sat": f"n{k}-sat", "unsat": f"n{k - 1}-unsat",
+           "monotonicity": q.argument, "symmetry": unsat["options"].get("symmetry", True),
+           "symmetry_breaks": ((unsat.get("encoder") or {}).get("info") or {}).get(
+               "breaks", [])}
+    parent.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".minimum-", dir=parent.parent))
+    try:
+        shutil.copytree(sat_bundle, tmp / doc["sat"])
+        shutil.copytree(unsat_bundle, tmp / doc["unsat"])
+        write(tmp / "minimum.json", dumps(doc))
+        write_minimum_manifest(tmp, doc)
+        rep = verify_minimum(tmp, ("native",))
+        if rep.status == "FAIL" or rep.unverified:
+            raise SoundnessError("fresh minimum fails verification: "
+                                 + "; ".join(rep.all_failures() + rep.all_unverified()))
+        publish(tmp, parent)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return parent
+
+
 def _self_check(path):
     # the verifier's own rules, without the solve: a bundle the toolkit
     # writes never states a claim verify would reject for its form
@@ -192,6 +234,7 @@ def verify_regenerable(path, claim, rep, shape, members, options, checkers, rege
     """Check a ``regenerable`` UNSAT claim into ``rep`` (see the module
     docstring); with ``budget.regenerate_proofs`` re-solve and check."""
     rep.checks.append("regenerable-record")
+    rep.certificate = f"{rep.certificate}; {LABEL}"
     if rep.answer != "UNSAT":
         rep.failures.append("claim.json: a regenerable refutation is for UNSAT answers only")
         return
