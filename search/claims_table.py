@@ -33,6 +33,13 @@ def _claim(bundle):
             if un.relaxations():
                 back += f" ({', '.join(un.relaxations())})"
             kind = un.raw.get("certificate_kind", "MISSING")
+            if un.raw.get("certificate") in ("regenerable", "regenerable-cubes"):
+                # the refutation is a record, its proof not committed
+                back += (" recorded as regenerable, not committed"
+                         + (" (cube and conquer)" if un.raw["certificate"] ==
+                            "regenerable-cubes" else ""))
+                kind += ("; regenerable proof: re-checked by `superpos verify "
+                         "--regenerate-proofs`, not by CI")
         return sat.describe(n=""), f"minimum n = {k}", back, kind
     sat = parse_claim(json.loads((b / "claim.json").read_text()))
     return (sat.describe(n=""), f"SAT at n = {sat.shape.n} (no minimum claimed)",
