@@ -75,13 +75,13 @@ def minima_rows(root):
         b, doc = mj.parent, _json(mj)
         sat = parse_claim(_json(b / doc["sat"] / "claim.json"))
         kind = "none needed (k = 1)"
-        regen = False
+        recorded = False
         if doc["unsat"]:
             un = _json(b / doc["unsat"] / "claim.json")
             kind = un.get("certificate_kind", "MISSING")
-            regen = un.get("certificate") in _REGEN_CERTS
+            recorded = un.get("certificate") in _REGEN_CERTS
         rows.append((b, sat.describe(n=""), f"n = {doc['value']}",
-                     SHORT.get(kind, kind) + (f"; {REGEN_NOTE}" if regen else "")))
+                     SHORT.get(kind, kind) + (f"; {REGEN_NOTE}" if recorded else "")))
     for cj in proofs.rglob("claim.json"):
         b = cj.parent
         if (b.parent / "minimum.json").is_file() or "best-known" in b.relative_to(proofs).parts:
@@ -119,9 +119,9 @@ def registry_rows(root):
     rows = []
     for e in doc["entries"]:
         cert = e.get("certified_minimum")
-        regen = str(e["lower_bound"].get("source", "")).endswith(REGEN_NOTE)
+        recorded = str(e["lower_bound"].get("source", "")).endswith(REGEN_NOTE)
         rows.append((e["subject"], _bounds(e["bounds"]), str(e["best"]["hidden_neurons"]),
-                     str(e["lower_bound"]["n"]) + (f" ({REGEN_NOTE})" if regen else ""),
+                     str(e["lower_bound"]["n"]) + (f" ({REGEN_NOTE})" if recorded else ""),
                      str(cert["n"]) if cert else "-", e["minimality"]))
     return rows
 
