@@ -35,8 +35,8 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
-from .certify.best_known import bounds_text, load_registry, ratio_of
-from .certify.lower_bound import sub_question
+from .certify.best_known import REGEN_SUFFIX, bounds_text, load_registry, ratio_of
+from .certify.lower_bound import regenerable_parts, sub_question
 from .errors import InputError
 from .schema import family_to_dict, task_to_dict
 from .tables import pipe_table
@@ -118,7 +118,10 @@ def minimum_rows(proofs_dir, labels):
             r = ratio_of(value, value)
             out.setdefault(label, []).append({
                 "m": subject.m, "m_out": _m_out(e), "lower": value,
-                "source": "certified minimum", "certificate": rel, "best": value,
+                # a minimum resting on a regenerable refutation says so (issue 24)
+                "source": "certified minimum" + (REGEN_SUFFIX if regenerable_parts(mj.parent)
+                                                 else ""),
+                "certificate": rel, "best": value,
                 "bundle": rel, "ratio": r["exact"], "ratio_decimal": r["decimal"]})
     return out
 

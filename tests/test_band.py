@@ -37,8 +37,11 @@ def test_rows_per_family_sorted_by_outputs():
 def test_certified_minima_join_their_family():
     mins = minimum_rows(REPO / "proofs", {LABEL})
     got = [(r["m"], r["lower"], r["best"], r["ratio"]) for r in mins[LABEL]]
-    assert got == [(3, 2, 2, "1/1"), (4, 3, 3, "1/1"), (5, 4, 4, "1/1")]
-    assert all(r["source"] == "certified minimum" for r in mins[LABEL])
+    assert got == [(3, 2, 2, "1/1"), (4, 3, 3, "1/1"), (5, 4, 4, "1/1"), (6, 5, 5, "1/1")]
+    assert [r["source"] for r in mins[LABEL]][:3] == ["certified minimum"] * 3
+    # uand(6)'s refutation is a regenerable record (issue 24): labelled
+    assert mins[LABEL][3]["source"] == ("certified minimum; regenerable proof: re-checked by "
+                                        "`superpos verify --regenerate-proofs`, not by CI")
 
 
 def test_markdown_states_the_ratio():
@@ -79,5 +82,11 @@ def test_committed_registry_band():
         assert [r["m"] for r in rows] == sorted(r["m"] for r in rows)
         assert rows and all(r["m"] >= 6 for r in rows)
         for r in rows:
-            assert r["source"] == "restriction" and r["lower"] >= 3
+            # a restriction claim, or (step m = 6) the certified minimum; the
+            # regenerable uand(6) step refutation is labelled wherever it is used
+            base, _, label = r["source"].partition("; ")
+            assert base in ("restriction", "certified minimum") and r["lower"] >= 3
+            assert label in ("", "regenerable proof: re-checked by `superpos verify "
+                                 "--regenerate-proofs`, not by CI")
+            assert bool(label) == (act == "step")
             assert Fraction(r["ratio"]) == Fraction(r["best"], r["lower"])
