@@ -305,12 +305,14 @@ def _resolve_cubes(enc, meta, rep):
     for i, (cube, rec) in enumerate(zip(meta["cubes"], meta["proofs"])):
         try:
             ans = check_cube(enc.clauses, enc.nvars, i, cube)
-        except SoundnessError as e:
+        except SoundnessError as e:  # a checker rejected the re-made proof
             rep.failures.append(f"cube {i}: {e}")
             continue
         if ans.status != "UNSAT":
-            rep.failures.append(f"cube {i}: the solver answered {ans.status}"
-                                + (f" ({ans.reason})" if ans.reason else ""))
+            # SAT contradicts the record; UNKNOWN (a limit) only leaves it unchecked
+            (rep.failures if ans.status == "SAT" else rep.unverified).append(
+                f"cube {i}: the solver answered {ans.status}"
+                + (f" ({ans.reason})" if ans.reason else ""))
             continue
         sha = drat.sha256_text(gzip.decompress(ans.proof_gz).decode("ascii"))
         if sha != rec["sha256"]:

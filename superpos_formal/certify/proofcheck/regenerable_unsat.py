@@ -285,8 +285,10 @@ def _resolve(enc, meta, rep):
             rep.failures.append(f"regenerate proof: {e}")
             return
         if res.status != "UNSAT":
-            rep.failures.append(f"regenerate proof: the solver answered {res.status}"
-                                + (f" ({res.reason})" if res.reason else ""))
+            # SAT contradicts the record; UNKNOWN (a limit) only leaves it unchecked
+            (rep.failures if res.status == "SAT" else rep.unverified).append(
+                f"regenerate proof: the solver answered {res.status}"
+                + (f" ({res.reason})" if res.reason else ""))
             return
         text = drat.read_text(prf)
     sha = drat.sha256_text(text)
@@ -298,7 +300,9 @@ def _resolve(enc, meta, rep):
                             f"an altered record)")
     bad = [r for r in recs if r.verdict != drat.VERIFIED]
     for r in bad:
-        rep.failures.append(f"regenerated proof: {r.checker} {r.verdict} ({r.reason})")
+        # a checker cut by a limit says nothing against the proof: not verified
+        (rep.failures if r.verdict == drat.REJECTED else rep.unverified).append(
+            f"regenerated proof: {r.checker} {r.verdict} ({r.reason})")
     if not bad and sha == meta["proof"]["sha256"]:
         rep.notes.append(f"{rep.path}: refutation regenerated ({res.seconds:.0f} s to solve, "
                          f"{sum(r.seconds for r in recs):.0f} s to check) and checked")
