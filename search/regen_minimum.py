@@ -8,9 +8,11 @@ an existing SAT bundle at ``n``. Run from the repository root:
     PYTHONPATH=$PWD python search/regen_minimum.py --m 7 --activation step --n 5 \\
         --sat proofs/uand-explicit/uand-m7-.../n5-sat --out out/regen/u7
 
-or, with ``--from-bundle DIR``, record an UNSAT bundle made earlier (e.g. by
-``superpos min-neurons ... --proof``) instead of solving again. Re-check:
-``superpos verify OUT --regenerate-proofs``.
+The proof recorded must be the one ``superpos verify --regenerate-proofs``
+re-makes, a fresh solve of the formula (``solve_cnf``): a proof from
+``superpos min-neurons --proof`` is not (measured for uand(6) step n = 4:
+another sha256, though it verifies), so this script always solves afresh.
+Re-check: ``superpos verify OUT --regenerate-proofs``.
 """
 
 import argparse
@@ -35,24 +37,21 @@ def main():
     ap.add_argument("--n", type=int, required=True, help="the minimum (SAT width)")
     ap.add_argument("--B", type=int, default=2)
     ap.add_argument("--sat", required=True, help="the SAT bundle at n")
-    ap.add_argument("--from-bundle", default=None, help="an UNSAT bundle at n - 1")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     task = uand(a.m)
     shape = Shape("explicit", a.activation, n=a.n - 1, B=a.B)
     work = Path(tempfile.mkdtemp(prefix="regen-min-"))
     try:
-        full = a.from_bundle
-        if full is None:
-            options = {"symmetry": True, "sums": "tree"}
-            enc = encode_sat(task, shape, **options)
-            r = solve_cnf(enc.clauses, enc.nvars, proof_path=str(work / "p.drat"))
-            print(f"n={a.n - 1}: {r.status} in {r.seconds:.1f} s", flush=True)
-            if r.status != "UNSAT":
-                raise SystemExit(f"regen_minimum.py: n={a.n - 1} is {r.status}")
-            full = make_bundle(work / "full", r, task=task, shape=shape, encoding=enc,
-                               options=options, checkers=("native",))
-            os.unlink(work / "p.drat")
+        options = {"symmetry": True, "sums": "tree"}
+        enc = encode_sat(task, shape, **options)
+        r = solve_cnf(enc.clauses, enc.nvars, proof_path=str(work / "p.drat"))
+        print(f"n={a.n - 1}: {r.status} in {r.seconds:.1f} s", flush=True)
+        if r.status != "UNSAT":
+            raise SystemExit(f"regen_minimum.py: n={a.n - 1} is {r.status}")
+        full = make_bundle(work / "full", r, task=task, shape=shape, encoding=enc,
+                           options=options, checkers=("native",))
+        os.unlink(work / "p.drat")
         reg = regenerable_from_bundle(full, work / "regen", load_average=os.getloadavg())
         print(regenerable_minimum(a.out, a.sat, reg))
     finally:

@@ -138,6 +138,12 @@ def regenerable_from_bundle(bundle, out_dir, *, load_average=None, overwrite=Fal
     and must be the claim's; the creation checks must hold
     (:func:`check_creation_checks`). The result is verified
     (:func:`verify_regenerable`, no solve) before it is renamed into place.
+
+    The bundle's proof must be the one a fresh solve of the formula
+    (:func:`~superpos_formal.solve.runner.solve_cnf`, the recorded solver)
+    gives, or ``--regenerate-proofs`` will report another hash: a proof from
+    ``superpos min-neurons --proof`` (its search solves the formula another way) is not one
+    (measured, uand(6) step n = 4). ``search/regen_minimum.py`` solves afresh.
     """
     bundle, out_dir = Path(bundle), Path(out_dir)
     if out_dir.exists() and not overwrite:
