@@ -83,7 +83,9 @@ def _method(name):
 METHODS = {name: _method(name) for name in FAMILY_METHODS}
 METHODS.update({"far-batch1": _loop(MemberChoice("far", 1)),
                 "batch2": _loop(MemberChoice("index", 2)),
-                "far-batch3": _loop(MemberChoice("far", 3))})
+                "far-batch3": _loop(MemberChoice("far", 3)),
+                "far-sep": _loop(MemberChoice("far", 2, separate=True)),
+                "index-sep": _loop(MemberChoice("index", 1, separate=True))})
 
 
 def compare(cells_, names, cap, repeat, only, json_path):

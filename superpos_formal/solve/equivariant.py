@@ -71,7 +71,7 @@ from .search import CADICAL_CONFIGS
 __all__ = ["CodeGroup", "group_for", "GROUPS", "member_orbits", "transform_table",
            "transform_network", "is_equivariant", "encode_equivariant",
            "decide_family_orbits", "refute_subfamily", "OrbitResult", "OrbitMethod",
-           "family_decider", "member_networks", "FAR"]
+           "family_decider", "member_networks", "FAR", "SEP"]
 
 
 # ---------------------------------------------------------------- groups
@@ -838,12 +838,33 @@ def _orbits_far(family, shape, options=None, **kw):
                                 method=OrbitMethod(choice=FAR))
 
 
+#: the choice of ``family_method="sep"``: :data:`FAR` with each subfamily
+#: asked first for a code that separates every pair of inputs the family
+#: tells apart (solve/family_separation.py): on pair sets (4, 2) and (4, 3)
+#: at n = 3 one round instead of two (the first code no longer fails
+#: members on input-code conflicts), measured in
+#: benchmarks/results/family-method.md
+SEP = MemberChoice("far", 2, separate=True)
+
+
+def _sep_loop(family, shape, options=None, **kw):
+    """The member loop of :data:`SEP`."""
+    return decide_family(family, shape, options, choice=SEP, **kw)
+
+
+def _orbits_sep(family, shape, options=None, **kw):
+    """The orbit method with the :data:`SEP` member loop behind it."""
+    return decide_family_orbits(family, shape, options, **kw,
+                                method=OrbitMethod(choice=SEP))
+
+
 #: the per-width decision of each ``family_method``
 #: (:data:`~superpos_formal.options.FAMILY_METHODS`); every one answers the
 #: same question: SAT with every member verified, UNSAT only from an actual
 #: subfamily's DRAT-checked refutation
 _DECIDERS = {"cegis": decide_family, "orbits": decide_family_orbits,
-             "far": _far_loop, "orbits-far": _orbits_far}
+             "far": _far_loop, "orbits-far": _orbits_far, "sep": _sep_loop,
+             "orbits-sep": _orbits_sep}
 
 
 def family_decider(name):
@@ -855,7 +876,7 @@ def family_decider(name):
     >>> family_decider("x")
     Traceback (most recent call last):
     ...
-    superpos_formal.errors.InputError: family_method: unknown 'x' (cegis, orbits, far, orbits-far)
+    superpos_formal.errors.InputError: family_method: unknown 'x' (cegis, orbits, far, orbits-far, sep, orbits-sep)
     """
     if name not in _DECIDERS:
         raise InputError(f"family_method: unknown {name!r} ({', '.join(_DECIDERS)})")
