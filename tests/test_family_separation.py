@@ -20,6 +20,7 @@ from superpos_formal.errors import InputError
 from superpos_formal.options import SolveOptions
 from superpos_formal.results import Status
 from superpos_formal.shape import Shape
+from superpos_formal.solve.equivariant import family_decider
 from superpos_formal.solve.family import MemberChoice, decide_family
 from superpos_formal.solve.family_separation import (separating_differences,
                                                      separation_clauses)
@@ -140,3 +141,19 @@ def test_bundle_made_with_sep_verifies_and_names_no_method(tmp_path, capsys):
     Bn.write_manifest(b)
     rep = Bn.verify_bundle(b, checkers=("native",))
     assert not rep.ok and "options.separate: unknown option" in "\n".join(rep.all_failures())
+
+
+def test_orbits_sep_skips_groups_that_reduce_nothing():
+    """Pair sets (3, 3) have one member (all three pairs): S3 applies
+    (m' = m) but leaves that member its own orbit, so ``orbits-sep`` goes
+    straight to the separated loop; on permutations of 4 (24 members,
+    D4 x flip / D4 orbits) the orbit method still answers."""
+    fam = pair_set_family(3, 3)
+    assert len(fam.member_list()) == 1
+    cell = family_decider("orbits-sep")(fam, _shape(3), SolveOptions())
+    assert cell.status == Status.SAT and verify(cell.networks[0], fam.member_list()[0]).ok
+    assert any("s3: skipped" in t for t in cell.info["orbits_tried"])
+    perm = permutation_family(4)
+    cell = family_decider("orbits-sep")(perm, _shape(3), SolveOptions())
+    assert cell.status == Status.SAT and cell.info.get("method") == "orbits"
+    assert all(verify(n, t).ok for n, t in zip(cell.networks, perm.member_list()))
