@@ -12,6 +12,12 @@ is decided twice, one after the other:
   (an equivariant code first, every member verified; where no code group
   applies, or none gives SAT, the same loop), capped the same way.
 
+With ``--methods`` the named methods (every ``family_method``: cegis = main's
+loop, orbits, far, orbits-far, sep, orbits-sep; and loop variants) are run
+interleaved per cell, ``--repeat`` times each, in one run; session 3's table
+(benchmarks/results/family-method.md) is
+``--methods cegis,orbits-far,orbits-sep --repeat 2 --cap 120``.
+
 Both SAT answers are checked member by member by the code under test
 (the exhaustive verifier); this script re-checks the orbit answer's
 networks with :func:`~superpos_formal.verify.verify` itself. Seconds are
@@ -84,7 +90,6 @@ METHODS = {name: _method(name) for name in FAMILY_METHODS}
 METHODS.update({"far-batch1": _loop(MemberChoice("far", 1)),
                 "batch2": _loop(MemberChoice("index", 2)),
                 "far-batch3": _loop(MemberChoice("far", 3)),
-                "far-sep": _loop(MemberChoice("far", 2, separate=True)),
                 "index-sep": _loop(MemberChoice("index", 1, separate=True))})
 
 

@@ -24,7 +24,8 @@ from superpos_formal.solve.equivariant import family_decider
 from superpos_formal.solve.family import MemberChoice, decide_family
 from superpos_formal.solve.family_separation import (separating_differences,
                                                      separation_clauses)
-from superpos_formal.tasks import pair_set_family, permutation_family
+from superpos_formal.solve import family as F
+from superpos_formal.tasks import explicit_family, pair_set_family, permutation_family
 from superpos_formal.verify import verify
 
 SEP = MemberChoice("far", 2, separate=True)
@@ -113,7 +114,7 @@ def test_separated_loop_answers_like_the_plain_loop(fam, n, want, tmp_path):
 def test_separate_is_refused_where_it_does_not_apply():
     with pytest.raises(InputError, match="separate"):
         MemberChoice("far", 2, separate="yes")
-    with pytest.raises(InputError, match="separate applies to the incremental loop"):
+    with pytest.raises(InputError, match="separate and inline apply to the incremental loop"):
         decide_family(pair_set_family(3, 1), _shape(2),
                       SolveOptions(family_incremental=False), choice=SEP)
 
@@ -157,3 +158,31 @@ def test_orbits_sep_skips_groups_that_reduce_nothing():
     cell = family_decider("orbits-sep")(perm, _shape(3), SolveOptions())
     assert cell.status == Status.SAT and cell.info.get("method") == "orbits"
     assert all(verify(n, t).ok for n, t in zip(cell.networks, perm.member_list()))
+
+
+def test_inline_sweep_answers_like_the_child_sweep():
+    """The members asked in this process (``inline``) and in a child of
+    their own: whether a member is served by a fixed code is a fact about
+    that member, so both sweeps must fail exactly the same members and
+    serve the rest with verified networks. The codes are those of each
+    member alone (its one-member formula), some of which fail others."""
+    fam = pair_set_family(4, 2)
+    members = fam.member_list()
+    pick = MemberChoice("index", 99)
+    fails = 0
+    for k in (0, 5, 9):
+        cell = decide_family(explicit_family([members[k]]), _shape(3), SolveOptions())
+        nets = [None] * len(members)
+        nets[k] = cell.networks[0]
+        out = []
+        for inline in (False, True):
+            networks, failed, stop = F._test_members_assumed(
+                members, list(nets), cell.codes, _shape(3), SolveOptions(), None, pick, inline)
+            assert stop is None
+            for i, net in enumerate(networks):
+                if net is not None:
+                    assert verify(net, members[i]).ok
+            out.append((sorted(failed or []), [i for i, n in enumerate(networks) if n is None]))
+        assert out[0] == out[1], k
+        fails += len(out[0][0])
+    assert fails  # some member failed some code: the comparison saw both kinds

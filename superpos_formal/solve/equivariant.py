@@ -851,8 +851,9 @@ def _orbits_far(family, shape, options=None, **kw):
 #: tells apart (solve/family_separation.py): on pair sets (4, 2) and (4, 3)
 #: at n = 3 one round instead of two (the first code no longer fails
 #: members on input-code conflicts), measured in
-#: benchmarks/results/family-method.md
-SEP = MemberChoice("far", 2, separate=True)
+#: benchmarks/results/family-method.md; the members asked in the loop's own
+#: process (``inline``)
+SEP = MemberChoice("far", 2, separate=True, inline=True)
 
 
 def _sep_loop(family, shape, options=None, **kw):

@@ -131,8 +131,8 @@ def decide_family(family, shape, options: SolveOptions | None = None, *,
                  cnf_path or (tmp and os.path.join(tmp, "formula.cnf")))
         loop = _decide_family_incremental if opts.family_incremental else _decide_family
         choice = choice or MemberChoice()
-        if choice.separate and not opts.family_incremental:
-            raise InputError("choice: separate applies to the incremental loop")
+        if (choice.separate or choice.inline) and not opts.family_incremental:
+            raise InputError("choice: separate and inline apply to the incremental loop")
         cell = loop(family, members, shape, opts, budget, checker, paths, choice.start,
                     (member_options, config, choice))
         if tmp:
@@ -264,7 +264,8 @@ def _member_session(emit, given, tasks, solver, symmetry, config, stop_after=1):
                     return
 
 
-def _test_members_assumed(members, networks, codes, shape, opts, budget, pick=None):
+def _test_members_assumed(members, networks, codes, shape, opts, budget, pick=None,
+                          inline=False):
     """:func:`_test_members` on one formula: the architecture with the
     subfamily's codes and free outputs, each member a solve under the
     assumptions that fix its outputs (one child; learnt clauses carry over
@@ -276,6 +277,9 @@ def _test_members_assumed(members, networks, codes, shape, opts, budget, pick=No
     proof is what an UNSAT answer rests on), so no proof of it is needed.
     The hidden-neuron order of the formula removes networks, never
     functions (:func:`~superpos_formal.encode.sat.encode_architecture`).
+    ``inline``: the session runs in this process (the incremental loop's
+    child, whose own limit then bounds the members' solves) instead of a
+    child of its own.
     """
     E, R = codes
     pick = pick or MemberChoice()
@@ -295,28 +299,46 @@ def _test_members_assumed(members, networks, codes, shape, opts, budget, pick=No
     failed = []
     if todo:
         given = replace(shape, codes="given", E=E, R=R)
-        with Child(_member_session, given, [members[i] for i in todo], opts.solver,
-                   opts.symmetry, FAMILY_CONFIG if opts.solver.startswith("cadical")
-                   else "default", pick.batch, stream=True, part="solving",
-                   budget=budget) as ch:
-            for i in todo:
-                msg = ch.recv(opts.time_limit)
-                if msg[0] == "limit":
-                    return networks, None, (msg[1].reason or "time limit", msg[1].limit)
-                if msg[0] != "msg":
-                    raise SoundnessError("member session ended before its members")
-                if not msg[1]["sat"]:
-                    failed.append(i)
-                    if len(failed) >= pick.batch:
-                        break
-                    continue
-                net = network_from_dict(msg[1]["network"])
-                v = verify(net, members[i], shape.tolerance)
-                if not v.ok:
-                    raise SoundnessError(f"member model fails {members[i].name}: "
-                                         f"{v.counterexamples[0]}; encoder bug")
-                networks[i] = net
+        args = (_member_session, given, [members[i] for i in todo], opts.solver,
+                opts.symmetry, FAMILY_CONFIG if opts.solver.startswith("cadical")
+                else "default", pick.batch)
+        if inline:
+            msgs = []
+            args[0](lambda d: msgs.append(("msg", d)), *args[1:])
+            stop = _take_members(todo, iter(msgs).__next__, networks, failed, members,
+                                 shape, pick)
+        else:
+            with Child(*args, stream=True, part="solving", budget=budget) as ch:
+                stop = _take_members(todo, lambda: ch.recv(opts.time_limit), networks,
+                                     failed, members, shape, pick)
+        if stop:
+            return networks, None, stop
     return networks, failed or conflicts[:1] or None, None
+
+
+def _take_members(todo, recv, networks, failed, members, shape, pick):
+    """Read the member session's answers (``recv()`` gives the next message):
+    each SAT member's network verified into ``networks``, the UNSAT ones
+    into ``failed`` (up to ``pick.batch``); a ``(reason, limit)`` pair when
+    time ran out, else None."""
+    for i in todo:
+        msg = recv()
+        if msg[0] == "limit":
+            return (msg[1].reason or "time limit", msg[1].limit)
+        if msg[0] != "msg":
+            raise SoundnessError("member session ended before its members")
+        if not msg[1]["sat"]:
+            failed.append(i)
+            if len(failed) >= pick.batch:
+                break
+            continue
+        net = network_from_dict(msg[1]["network"])
+        v = verify(net, members[i], shape.tolerance)
+        if not v.ok:
+            raise SoundnessError(f"member model fails {members[i].name}: "
+                                 f"{v.counterexamples[0]}; encoder bug")
+        networks[i] = net
+    return None
 
 
 @dataclass(frozen=True)
@@ -334,20 +356,27 @@ class MemberChoice:
     that tell apart every pair of inputs some member tells apart:
     :mod:`.family_separation`), which every code serving the family
     satisfies; the plain subfamily formula takes over from the first round
-    where that is UNSAT.
+    where that is UNSAT. ``inline``: the incremental loop asks the members
+    (the instance solves with the subfamily's code) in its own process
+    instead of starting one more per round: one fork less per round
+    (70-120 ms of wall time per cell at load ~4.5, measured on the small
+    cells of search/families.json); the loop's limit (the budget, else
+    ``time_limit``) then bounds those solves together rather than
+    ``time_limit`` each.
     All of these change only which codes are tried and which members are
     asked first and which join: a SAT answer still has every member's
     network verified, an UNSAT answer is still the DRAT-checked refutation
     of an actual subfamily.
 
     >>> MemberChoice("far", 2)
-    MemberChoice(order='far', batch=2, start=1, separate=False)
+    MemberChoice(order='far', batch=2, start=1, separate=False, inline=False)
     """
 
     order: str = "index"
     batch: int = 1
     start: int = 1
     separate: bool = False
+    inline: bool = False
 
     def __post_init__(self):
         if self.order not in ("index", "far"):
@@ -356,8 +385,10 @@ class MemberChoice:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise InputError(f"choice: {name} must be an integer >= 1, got {v!r}")
-        if not isinstance(self.separate, bool):
-            raise InputError(f"choice: separate must be True or False, got {self.separate!r}")
+        for name in ("separate", "inline"):
+            if not isinstance(getattr(self, name), bool):
+                raise InputError(f"choice: {name} must be True or False, "
+                                 f"got {getattr(self, name)!r}")
 
     def order_of(self, members, core_idx):
         """Member indices in the order they are asked."""
@@ -395,14 +426,15 @@ def _test_members(members, core_idx, nets, codes, shape, opts, budget, member_op
 
 
 def _sweep(members, core_idx, nets, codes, shape, opts, budget, member_options=None,
-           pick=None):
+           pick=None, inline=False):
     """:func:`_test_members` with the choice ``pick``
     (:class:`MemberChoice`); ``failed`` is a list of member indices."""
     networks = [None] * len(members)
     for i, net in zip(core_idx, nets):
         networks[i] = net
     if shape.tolerance == 0 and not member_options:
-        return _test_members_assumed(members, networks, codes, shape, opts, budget, pick)
+        return _test_members_assumed(members, networks, codes, shape, opts, budget, pick,
+                                     inline)
     E, R = codes
     given = replace(shape, codes="given", E=E, R=R)
     member = opts.replace(budget=None, check=False, progress=None, **(member_options or {}))
@@ -543,7 +575,8 @@ def _incremental_loop(family, shape, opts, paths, start, budget, tuning):
                     return dict(base, status=str(Status.UNSAT))
                 E, R, nets = enc.decode_all(model)
                 networks, failed, stop = _sweep(members, core_idx, nets, (E, R), shape,
-                                                opts, budget, member_options, pick)
+                                                opts, budget, member_options, pick,
+                                                pick.inline)
                 if stop:
                     return dict(base, status=str(Status.UNKNOWN), reason=stop[0],
                                 limit=stop[1])
