@@ -545,6 +545,11 @@ def _incremental_loop(family, shape, opts, paths, start, budget, tuning):
                 enc = encode_family_sat(core, shape, symmetry=opts.symmetry,
                                         family_symmetry=fsym)
                 model, how = None, ""
+                if side is not None and len(core) == len(members):
+                    # the subfamily is the family: its formula implies the
+                    # separation, which then only adds clauses
+                    side.delete()
+                    side = None
                 if side is not None:
                     model = side.solve(enc)
                     if model is None:
