@@ -129,7 +129,8 @@ def compare(cells_, names, cap, repeat, only, json_path):
         med = {m: statistics.median(r[0] if r[1] == "SAT" else 2 * cap for r in runs[m])
                for m in names}
         cpu = {m: statistics.median(r[3] for r in runs[m]) for m in names}
-        cols = [", ".join(f"{d:.1f}{'' if st == 'SAT' else ' ' + st}/{k}r" for d, st, k, _ in runs[m])
+        cols = [", ".join(f"{d:.1f}{'' if st == 'SAT' else ' ' + st}/{k}r"
+                          for d, st, k, _ in runs[m])
                 + f" (cpu {cpu[m]:.2f})" for m in names]
         ratios = [f"{med[names[0]] / med[m]:.2f}x (cpu {cpu[names[0]] / cpu[m]:.1f}x)"
                   for m in names[1:]]
@@ -141,7 +142,8 @@ def _cpu():
     """CPU seconds of this process and its reaped children (the solver
     children each method starts): less sensitive to the machine's load than
     wall time (a killed child's own children are not counted)."""
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 

@@ -1,4 +1,4 @@
-"""Codes that separate what the family tells apart: an implied constraint that steers the member loop.
+"""Codes that separate what the family tells apart: implied, so they steer the member loop.
 
 A network of superposed mode sees an input ``x`` only through ``E x``, so
 if ``E x = E x'`` every member gets the same output at ``x`` and ``x'``.
