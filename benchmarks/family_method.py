@@ -12,6 +12,12 @@ is decided twice, one after the other:
   (an equivariant code first, every member verified; where no code group
   applies, or none gives SAT, the same loop), capped the same way.
 
+With ``--methods`` the named methods (every ``family_method``: cegis = main's
+loop, orbits, far, orbits-far, sep, orbits-sep; and loop variants) are run
+interleaved per cell, ``--repeat`` times each, in one run; session 3's table
+(benchmarks/results/family-method.md) is
+``--methods cegis,orbits-far,orbits-sep --repeat 2 --cap 120``.
+
 Both SAT answers are checked member by member by the code under test
 (the exhaustive verifier); this script re-checks the orbit answer's
 networks with :func:`~superpos_formal.verify.verify` itself. Seconds are
@@ -24,6 +30,7 @@ Run:  /work/bin/bg python benchmarks/family_method.py [--cap 120] [--cap-long 30
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -83,13 +90,15 @@ def _method(name):
 METHODS = {name: _method(name) for name in FAMILY_METHODS}
 METHODS.update({"far-batch1": _loop(MemberChoice("far", 1)),
                 "batch2": _loop(MemberChoice("index", 2)),
-                "far-batch3": _loop(MemberChoice("far", 3))})
+                "far-batch3": _loop(MemberChoice("far", 3)),
+                "index-sep": _loop(MemberChoice("index", 1, separate=True))})
 
 
 def compare(cells_, names, cap, repeat, only, json_path):
     """Each cell: the methods in turn (A, B, ..., A, B, ...) ``repeat`` times;
-    one row per cell with every run's seconds (and rounds) and the median
-    ratio of the first method to each other."""
+    one row per cell with every run's seconds (and rounds), the median CPU
+    seconds, and the median ratio of the first method to each other (wall,
+    PAR-2 at the cap; CPU in brackets)."""
     import statistics
     print("| family | n | " + " | ".join(names) + " | " +
           " | ".join(f"{names[0]}/{m}" for m in names[1:]) + " |")
@@ -100,28 +109,42 @@ def compare(cells_, names, cap, repeat, only, json_path):
         runs = {m: [] for m in names}
         for _ in range(repeat):
             for m in names:
-                t0 = time.perf_counter()
+                c0, t0 = _cpu(), time.perf_counter()
                 cell = METHODS[m](fam, shape, cap)
                 dt = time.perf_counter() - t0
+                cpu = _cpu() - c0
                 if cell.status == Status.SAT:
                     bad = [t.name for t, net in zip(fam.member_list(), cell.networks)
                            if not verify(net, t).ok]
                     if bad or len(cell.networks) != fam.size:
                         raise SystemExit(f"{m}: answer fails members {bad[:3]}")
-                runs[m].append((dt, str(cell.status), cell.rounds))
+                runs[m].append((dt, str(cell.status), cell.rounds, cpu))
                 if json_path:
                     with open(json_path, "a") as fh:
                         fh.write(json.dumps({"family": fam.to_dict(), "n": shape.n,
                                              "method": m, "seconds": dt,
                                              "status": str(cell.status),
-                                             "rounds": cell.rounds, "cap": cap}) + "\n")
+                                             "rounds": cell.rounds, "cap": cap,
+                                             "cpu": cpu}) + "\n")
         med = {m: statistics.median(r[0] if r[1] == "SAT" else 2 * cap for r in runs[m])
                for m in names}
-        cols = [", ".join(f"{d:.1f}{'' if st == 'SAT' else ' ' + st}/{k}r" for d, st, k in runs[m])
-                for m in names]
-        ratios = [f"{med[names[0]] / med[m]:.2f}x" for m in names[1:]]
+        cpu = {m: statistics.median(r[3] for r in runs[m]) for m in names}
+        cols = [", ".join(f"{d:.1f}{'' if st == 'SAT' else ' ' + st}/{k}r"
+                          for d, st, k, _ in runs[m])
+                + f" (cpu {cpu[m]:.2f})" for m in names]
+        ratios = [f"{med[names[0]] / med[m]:.2f}x (cpu {cpu[names[0]] / cpu[m]:.1f}x)"
+                  for m in names[1:]]
         print(f"| {fam.name} | {shape.n} | " + " | ".join(cols) + " | " + " | ".join(ratios)
               + " |", flush=True)
+
+
+def _cpu():
+    """CPU seconds of this process and its reaped children (the solver
+    children each method starts): less sensitive to the machine's load than
+    wall time (a killed child's own children are not counted)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def uptime():

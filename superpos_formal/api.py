@@ -577,7 +577,9 @@ def min_neurons(subject: Subject, shape: Optional[Shape] = None, *, n_min: int =
         member loop; ``"orbits"``, an equivariant shared code first;
         ``"far"``, the member loop asking the farthest members first, two
         failing members joining per round; ``"orbits-far"``, the orbit
-        method, then that loop),
+        method, then that loop; ``"sep"``, that loop asking each subfamily
+        first for a code that separates every pair of inputs the family
+        tells apart; ``"orbits-sep"``, the orbit method, then ``"sep"``),
         ``progress`` and the rest; or give them as keywords.
     **kw
         Shape fields, random-code parameters and SolveOptions fields.

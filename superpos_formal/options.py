@@ -44,7 +44,7 @@ DEFAULT_SOLVER = "cadical195"
 #: how output sums are encoded (encode/sat.py); "auto" picks per formula
 SUMS = ("auto", "tree", "pb", "binary")
 #: how the family question is decided per width (solve/family.py, solve/equivariant.py)
-FAMILY_METHODS = ("cegis", "orbits", "far", "orbits-far")
+FAMILY_METHODS = ("cegis", "orbits", "far", "orbits-far", "sep", "orbits-sep")
 
 
 def _seconds(name, v):

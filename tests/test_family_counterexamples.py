@@ -80,7 +80,7 @@ def test_unsat_rests_on_an_actual_subfamily_proof(pick, tmp_path):
 
 
 def test_every_family_method_has_a_decider():
-    assert set(FAMILY_METHODS) == {"cegis", "orbits", "far", "orbits-far"}
+    assert set(FAMILY_METHODS) == {"cegis", "orbits", "far", "orbits-far", "sep", "orbits-sep"}
     for name in FAMILY_METHODS:
         assert callable(family_decider(name))
     with pytest.raises(InputError, match="family_method: unknown"):

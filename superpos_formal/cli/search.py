@@ -510,8 +510,10 @@ def register(sub):
                         "equivariant shared code first, one solve per orbit of members; "
                         "SAT only, every member verified; otherwise the representatives' "
                         "refutation or the member loop), far (the member loop asking the "
-                        "farthest members first, two failing members joining per round) "
-                        "or orbits-far (orbits, then far)")
+                        "farthest members first, two failing members joining per round), "
+                        "orbits-far (orbits, then far), sep (far, each subfamily asked first "
+                        "for a code that separates what the family tells apart) or "
+                        "orbits-sep (orbits, then sep)")
     add("min-params", cmd_min_params, "fewest nonzero parameters at a fixed shape")
     p = add("min-bits", cmd_min_bits, "smallest weight bound B (bits per weight) at width n")
     p.add_argument("--B-max", type=bounded_int(0, MAX_WEIGHT_BOUND), default=6,

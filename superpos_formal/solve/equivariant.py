@@ -71,7 +71,7 @@ from .search import CADICAL_CONFIGS
 __all__ = ["CodeGroup", "group_for", "GROUPS", "member_orbits", "transform_table",
            "transform_network", "is_equivariant", "encode_equivariant",
            "decide_family_orbits", "refute_subfamily", "OrbitResult", "OrbitMethod",
-           "family_decider", "member_networks", "FAR"]
+           "family_decider", "member_networks", "FAR", "SEP"]
 
 
 # ---------------------------------------------------------------- groups
@@ -697,7 +697,11 @@ class OrbitMethod:
     at most (default :data:`GROUP_LIMIT`; ``None``: ``time_limit`` alone),
     so that a group whose search does not end cannot keep the member loop
     from deciding. ``choice``: the fallback loop's choice of members
-    (:class:`~.family.MemberChoice`; ``None``: main's).
+    (:class:`~.family.MemberChoice`; ``None``: main's). ``skip_unreduced``:
+    skip a group under which every member is its own orbit (an equivariant
+    code then saves no member's solve and only narrows the codes: on pair
+    sets (3, 3) at n = 3, one member, S3's tied solve took 2.0 s against
+    1.1 s for the free one, two runs each, load ~5).
     """
 
     group: Any = None
@@ -707,6 +711,7 @@ class OrbitMethod:
     refute_representatives: bool = False
     group_limit: Optional[float] = GROUP_LIMIT
     choice: Any = None
+    skip_unreduced: bool = False
 
 
 def decide_family_orbits(family, shape, options: SolveOptions | None = None, *,
@@ -738,6 +743,9 @@ def decide_family_orbits(family, shape, options: SolveOptions | None = None, *,
     for gr in _groups(family, shape, method):
         if budget is not None and budget.expired():
             break
+        if method.skip_unreduced and len(member_orbits(members, gr)) == len(members):
+            tried.append(f"{gr.name}: skipped (every member its own orbit)")
+            continue
         r = solve_orbits(members, shape, gr, attempt, budget=budget, cegis=method.cegis)
         last = r
         tried.append(f"{gr.name}: {r.status} ({len(r.reps)} representatives, {r.seconds:.2f} s)")
@@ -838,12 +846,34 @@ def _orbits_far(family, shape, options=None, **kw):
                                 method=OrbitMethod(choice=FAR))
 
 
+#: the choice of ``family_method="sep"``: :data:`FAR` with each subfamily
+#: asked first for a code that separates every pair of inputs the family
+#: tells apart (solve/family_separation.py): on pair sets (4, 2) and (4, 3)
+#: at n = 3 one round instead of two (the first code no longer fails
+#: members on input-code conflicts), measured in
+#: benchmarks/results/family-method.md; the members asked in the loop's own
+#: process (``inline``)
+SEP = MemberChoice("far", 2, separate=True, inline=True)
+
+
+def _sep_loop(family, shape, options=None, **kw):
+    """The member loop of :data:`SEP`."""
+    return decide_family(family, shape, options, choice=SEP, **kw)
+
+
+def _orbits_sep(family, shape, options=None, **kw):
+    """The orbit method with the :data:`SEP` member loop behind it."""
+    return decide_family_orbits(family, shape, options, **kw,
+                                method=OrbitMethod(choice=SEP, skip_unreduced=True))
+
+
 #: the per-width decision of each ``family_method``
 #: (:data:`~superpos_formal.options.FAMILY_METHODS`); every one answers the
 #: same question: SAT with every member verified, UNSAT only from an actual
 #: subfamily's DRAT-checked refutation
 _DECIDERS = {"cegis": decide_family, "orbits": decide_family_orbits,
-             "far": _far_loop, "orbits-far": _orbits_far}
+             "far": _far_loop, "orbits-far": _orbits_far, "sep": _sep_loop,
+             "orbits-sep": _orbits_sep}
 
 
 def family_decider(name):
@@ -855,7 +885,7 @@ def family_decider(name):
     >>> family_decider("x")
     Traceback (most recent call last):
     ...
-    superpos_formal.errors.InputError: family_method: unknown 'x' (cegis, orbits, far, orbits-far)
+    superpos_formal.errors.InputError: family_method: unknown 'x' (cegis, orbits, far, orbits-far, sep, orbits-sep)
     """
     if name not in _DECIDERS:
         raise InputError(f"family_method: unknown {name!r} ({', '.join(_DECIDERS)})")

@@ -36,6 +36,7 @@ from ..tasks import MAX_FAMILY_MEMBERS
 from ..verify import verify
 from .ascend import ascend
 from .cell import Cell
+from .family_separation import separating_differences, separation_clauses
 from .runner import Child, run, solve_cnf
 from .search import CADICAL_CONFIGS, decide, proof_paths
 
@@ -130,6 +131,8 @@ def decide_family(family, shape, options: SolveOptions | None = None, *,
                  cnf_path or (tmp and os.path.join(tmp, "formula.cnf")))
         loop = _decide_family_incremental if opts.family_incremental else _decide_family
         choice = choice or MemberChoice()
+        if (choice.separate or choice.inline) and not opts.family_incremental:
+            raise InputError("choice: separate and inline apply to the incremental loop")
         cell = loop(family, members, shape, opts, budget, checker, paths, choice.start,
                     (member_options, config, choice))
         if tmp:
@@ -261,7 +264,8 @@ def _member_session(emit, given, tasks, solver, symmetry, config, stop_after=1):
                     return
 
 
-def _test_members_assumed(members, networks, codes, shape, opts, budget, pick=None):
+def _test_members_assumed(members, networks, codes, shape, opts, budget, pick=None,
+                          inline=False):
     """:func:`_test_members` on one formula: the architecture with the
     subfamily's codes and free outputs, each member a solve under the
     assumptions that fix its outputs (one child; learnt clauses carry over
@@ -273,6 +277,9 @@ def _test_members_assumed(members, networks, codes, shape, opts, budget, pick=No
     proof is what an UNSAT answer rests on), so no proof of it is needed.
     The hidden-neuron order of the formula removes networks, never
     functions (:func:`~superpos_formal.encode.sat.encode_architecture`).
+    ``inline``: the session runs in this process (the incremental loop's
+    child, whose own limit then bounds the members' solves) instead of a
+    child of its own.
     """
     E, R = codes
     pick = pick or MemberChoice()
@@ -292,28 +299,46 @@ def _test_members_assumed(members, networks, codes, shape, opts, budget, pick=No
     failed = []
     if todo:
         given = replace(shape, codes="given", E=E, R=R)
-        with Child(_member_session, given, [members[i] for i in todo], opts.solver,
-                   opts.symmetry, FAMILY_CONFIG if opts.solver.startswith("cadical")
-                   else "default", pick.batch, stream=True, part="solving",
-                   budget=budget) as ch:
-            for i in todo:
-                msg = ch.recv(opts.time_limit)
-                if msg[0] == "limit":
-                    return networks, None, (msg[1].reason or "time limit", msg[1].limit)
-                if msg[0] != "msg":
-                    raise SoundnessError("member session ended before its members")
-                if not msg[1]["sat"]:
-                    failed.append(i)
-                    if len(failed) >= pick.batch:
-                        break
-                    continue
-                net = network_from_dict(msg[1]["network"])
-                v = verify(net, members[i], shape.tolerance)
-                if not v.ok:
-                    raise SoundnessError(f"member model fails {members[i].name}: "
-                                         f"{v.counterexamples[0]}; encoder bug")
-                networks[i] = net
+        args = (_member_session, given, [members[i] for i in todo], opts.solver,
+                opts.symmetry, FAMILY_CONFIG if opts.solver.startswith("cadical")
+                else "default", pick.batch)
+        if inline:
+            msgs = []
+            args[0](lambda d: msgs.append(("msg", d)), *args[1:])
+            stop = _take_members(todo, iter(msgs).__next__, networks, failed, members,
+                                 shape, pick)
+        else:
+            with Child(*args, stream=True, part="solving", budget=budget) as ch:
+                stop = _take_members(todo, lambda: ch.recv(opts.time_limit), networks,
+                                     failed, members, shape, pick)
+        if stop:
+            return networks, None, stop
     return networks, failed or conflicts[:1] or None, None
+
+
+def _take_members(todo, recv, networks, failed, members, shape, pick):
+    """Read the member session's answers (``recv()`` gives the next message):
+    each SAT member's network verified into ``networks``, the UNSAT ones
+    into ``failed`` (up to ``pick.batch``); a ``(reason, limit)`` pair when
+    time ran out, else None."""
+    for i in todo:
+        msg = recv()
+        if msg[0] == "limit":
+            return (msg[1].reason or "time limit", msg[1].limit)
+        if msg[0] != "msg":
+            raise SoundnessError("member session ended before its members")
+        if not msg[1]["sat"]:
+            failed.append(i)
+            if len(failed) >= pick.batch:
+                break
+            continue
+        net = network_from_dict(msg[1]["network"])
+        v = verify(net, members[i], shape.tolerance)
+        if not v.ok:
+            raise SoundnessError(f"member model fails {members[i].name}: "
+                                 f"{v.counterexamples[0]}; encoder bug")
+        networks[i] = net
+    return None
 
 
 @dataclass(frozen=True)
@@ -326,17 +351,32 @@ class MemberChoice:
     (Hamming distance, minimum over the subfamily) from the subfamily's;
     ``batch``: how many failing members join per round (the sweep goes on
     after a failure until this many are found or the members run out).
-    Both change only which members are asked first and which join: a SAT
-    answer still has every member's network verified, an UNSAT answer is
-    still the DRAT-checked refutation of an actual subfamily.
+    ``separate``: each subfamily solve (incremental loop, exact questions)
+    is asked first with the separation clauses of the whole family (codes
+    that tell apart every pair of inputs some member tells apart:
+    :mod:`.family_separation`), which every code serving the family
+    satisfies; the plain subfamily formula takes over from the first round
+    where that is UNSAT. ``inline``: the incremental loop asks the members
+    (the instance solves with the subfamily's code) in its own process
+    instead of starting one more per round: one fork less per round
+    (70-120 ms of wall time per cell at load ~4.5, measured on the small
+    cells of search/families.json); the loop's limit (the budget, else
+    ``time_limit``) then bounds those solves together rather than
+    ``time_limit`` each.
+    All of these change only which codes are tried and which members are
+    asked first and which join: a SAT answer still has every member's
+    network verified, an UNSAT answer is still the DRAT-checked refutation
+    of an actual subfamily.
 
     >>> MemberChoice("far", 2)
-    MemberChoice(order='far', batch=2, start=1)
+    MemberChoice(order='far', batch=2, start=1, separate=False, inline=False)
     """
 
     order: str = "index"
     batch: int = 1
     start: int = 1
+    separate: bool = False
+    inline: bool = False
 
     def __post_init__(self):
         if self.order not in ("index", "far"):
@@ -345,6 +385,10 @@ class MemberChoice:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise InputError(f"choice: {name} must be an integer >= 1, got {v!r}")
+        for name in ("separate", "inline"):
+            if not isinstance(getattr(self, name), bool):
+                raise InputError(f"choice: {name} must be True or False, "
+                                 f"got {getattr(self, name)!r}")
 
     def order_of(self, members, core_idx):
         """Member indices in the order they are asked."""
@@ -382,14 +426,15 @@ def _test_members(members, core_idx, nets, codes, shape, opts, budget, member_op
 
 
 def _sweep(members, core_idx, nets, codes, shape, opts, budget, member_options=None,
-           pick=None):
+           pick=None, inline=False):
     """:func:`_test_members` with the choice ``pick``
     (:class:`MemberChoice`); ``failed`` is a list of member indices."""
     networks = [None] * len(members)
     for i, net in zip(core_idx, nets):
         networks[i] = net
     if shape.tolerance == 0 and not member_options:
-        return _test_members_assumed(members, networks, codes, shape, opts, budget, pick)
+        return _test_members_assumed(members, networks, codes, shape, opts, budget, pick,
+                                     inline)
     E, R = codes
     given = replace(shape, codes="given", E=E, R=R)
     member = opts.replace(budget=None, check=False, progress=None, **(member_options or {}))
@@ -411,11 +456,73 @@ def _sweep(members, core_idx, nets, codes, shape, opts, budget, member_options=N
     return networks, failed or None, None
 
 
+class _SeparatedSolver:
+    """The side solver of ``MemberChoice(separate=True)``: each round's
+    subfamily formula plus the separation clauses of the whole family
+    (:mod:`.family_separation`). They are implied by the family, not by the
+    subfamily, so this solver only steers: its SAT gives a code whose
+    members are then checked as always, its UNSAT is never an answer (the
+    plain subfamily formula, with its DRAT proof, decides then) and it logs
+    no proof.
+
+    Numbering: the encoder's variable 1 is its constant TRUE and stays 1;
+    the separation clauses' own variables are ``2 .. k + 1``, and every other
+    variable ``v`` of the formula is ``v + k`` here, so that the variables
+    later rounds' members add never meet them.
+    """
+
+    def __init__(self, solver, config, members):
+        from pysat.solvers import Solver
+
+        self.s = Solver(name=solver)
+        if CADICAL_CONFIGS[config]:
+            self.s.solver.configure(CADICAL_CONFIGS[config])
+        self.diffs = separating_differences(members)
+        self.k = None
+        self.added = []
+
+    def _move(self, lit):
+        a = abs(lit)
+        return lit if a == 1 else (a + self.k if lit > 0 else -a - self.k)
+
+    def solve(self, enc):
+        """Extend by this round's formula and solve: the model in the
+        formula's own numbering, or ``None`` (UNSAT with the separation)."""
+        if self.k is None:
+            top = enc.nvars + 1
+            # the order-encoded entries of E (the encoding's own, read as decode_all does)
+            sep, nxt = separation_clauses(enc._E, self.diffs, top)
+            self.k = nxt - top
+            # aux variable top + i becomes 2 + i; code literals move like the rest
+            aux = {v: 2 + v - top for v in range(top, nxt)}
+            self.s.append_formula([[aux[abs(l)] * (1 if l > 0 else -1) if abs(l) in aux
+                                    else self._move(l) for l in c] for c in sep])
+        if enc.clauses[:len(self.added)] != self.added:
+            raise SoundnessError("separated family loop: the subfamily's encoding does "
+                                 "not extend the previous round's")
+        self.s.append_formula([[self._move(l) for l in c]
+                               for c in enc.clauses[len(self.added):]])
+        self.added = enc.clauses
+        if not self.s.solve():
+            return None
+        k = self.k
+        return [1] + [l - k if l > 0 else l + k for l in self.s.get_model()[k + 1:]]
+
+    def delete(self):
+        self.s.delete()
+
+
 def _incremental_loop(family, shape, opts, paths, start, budget, tuning):
     """Child-process half of the incremental loop: one solver, rounds of
     new members' clauses; returns a plain dict (pickled to the parent).
     ``budget`` is the parent's (this child is forked: its clock is the
-    parent's), so the member solves it starts are clamped to it."""
+    parent's), so the member solves it starts are clamped to it.
+
+    With ``pick.separate`` (exact questions only) each round is asked first
+    of a :class:`_SeparatedSolver`; the plain solver (the one whose proof
+    is logged) takes over for good from the first round that one finds
+    UNSAT.
+    """
     from pysat.solvers import Solver
 
     member_options, config, pick = tuning
@@ -425,42 +532,66 @@ def _incremental_loop(family, shape, opts, paths, start, budget, tuning):
     fsym = enc_opts.get("family_symmetry")
     core_idx = list(range(min(start, len(members))))
     log, added, rounds = [], [], 0
+    side = (_SeparatedSolver(opts.solver, config, members)
+            if pick.separate and shape.tolerance == 0 else None)
     with Solver(name=opts.solver, with_proof=proof_path is not None) as s:
         if CADICAL_CONFIGS[config]:
             s.solver.configure(CADICAL_CONFIGS[config])  # before the first clause
-        while True:
-            rounds += 1
-            core = [members[i] for i in core_idx]
-            t = time.perf_counter()
-            enc = encode_family_sat(core, shape, symmetry=opts.symmetry, family_symmetry=fsym)
-            k = len(added)
-            added = extend_formula(s, added, enc.clauses, "incremental family loop: the "
-                                   "subfamily's encoding")
-            ok = s.solve()
-            log.append(f"round {rounds}: subfamily of {len(core)}: "
-                       f"{'SAT' if ok else 'UNSAT'} in {time.perf_counter() - t:.2f}s "
-                       f"({enc.info['vars']} vars, +{len(enc.clauses) - k} clauses)")
-            base = {"rounds": rounds, "core_idx": list(core_idx), "info": dict(enc.info),
-                    "opts": enc_opts, "log": log}
-            if not ok:
-                if cnf_path:
-                    with open(cnf_path, "w") as fh:
-                        fh.write(enc.to_dimacs())
-                if proof_path:
-                    with open(proof_path, "w") as fh:
-                        for line in s.get_proof():
-                            fh.write(line)
-                            fh.write("\n")
-                return dict(base, status=str(Status.UNSAT))
-            E, R, nets = enc.decode_all(s.get_model())
-            networks, failed, stop = _sweep(members, core_idx, nets, (E, R), shape,
-                                            opts, budget, member_options, pick)
-            if stop:
-                return dict(base, status=str(Status.UNKNOWN), reason=stop[0], limit=stop[1])
-            if failed is None:
-                return dict(base, status=str(Status.SAT), E=E, R=R,
-                            networks=[n.to_dict() for n in networks])
-            core_idx.extend(failed)
+        try:
+            while True:
+                rounds += 1
+                core = [members[i] for i in core_idx]
+                t = time.perf_counter()
+                enc = encode_family_sat(core, shape, symmetry=opts.symmetry,
+                                        family_symmetry=fsym)
+                model, how = None, ""
+                if side is not None and len(core) == len(members):
+                    # the subfamily is the family: its formula implies the
+                    # separation, which then only adds clauses
+                    side.delete()
+                    side = None
+                if side is not None:
+                    model = side.solve(enc)
+                    if model is None:
+                        side.delete()
+                        side, how = None, " (separated: UNSAT)"
+                    else:
+                        how = " (separated)"
+                if model is None:
+                    k = len(added)
+                    added = extend_formula(s, added, enc.clauses, "incremental family loop: "
+                                           "the subfamily's encoding")
+                    model = s.get_model() if s.solve() else None
+                    how += f", +{len(enc.clauses) - k} clauses"
+                log.append(f"round {rounds}: subfamily of {len(core)}: "
+                           f"{'SAT' if model else 'UNSAT'} in {time.perf_counter() - t:.2f}s "
+                           f"({enc.info['vars']} vars{how})")
+                base = {"rounds": rounds, "core_idx": list(core_idx), "info": dict(enc.info),
+                        "opts": enc_opts, "log": log}
+                if model is None:
+                    if cnf_path:
+                        with open(cnf_path, "w") as fh:
+                            fh.write(enc.to_dimacs())
+                    if proof_path:
+                        with open(proof_path, "w") as fh:
+                            for line in s.get_proof():
+                                fh.write(line)
+                                fh.write("\n")
+                    return dict(base, status=str(Status.UNSAT))
+                E, R, nets = enc.decode_all(model)
+                networks, failed, stop = _sweep(members, core_idx, nets, (E, R), shape,
+                                                opts, budget, member_options, pick,
+                                                pick.inline)
+                if stop:
+                    return dict(base, status=str(Status.UNKNOWN), reason=stop[0],
+                                limit=stop[1])
+                if failed is None:
+                    return dict(base, status=str(Status.SAT), E=E, R=R,
+                                networks=[n.to_dict() for n in networks])
+                core_idx.extend(failed)
+        finally:
+            if side is not None:
+                side.delete()
 
 
 def _decide_family_incremental(family, members, shape, opts, budget, checker, paths, start,
