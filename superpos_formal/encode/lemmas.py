@@ -21,6 +21,17 @@ not this argument, is what certifies the refutation), and
 emitted: every lemma is refuted-when-negated by the solver on small
 instances, and a clause that is not implied is refused.
 
+Summability lemmas (:func:`summability_lemmas`) hold for any first hidden
+layer: unit ``k`` is on at ``x`` iff its pre-activation ``w.x + b >= 1``
+(``[relu(t) >= 1] = [t >= 1]``, ``[step(t) >= 1] = [t >= 1]``; in superposed
+mode ``w = W_1 E``, still linear in ``x``). If ``a + b = c + d`` as integer
+vectors, ``h(a) = h(b) = 1`` gives ``w.(a + b) + 2 b >= 2`` and ``h(c) = h(d)
+= 0`` gives ``w.(c + d) + 2 b <= 0``: both cannot hold, so the clause
+``-h(a) or -h(b) or h(c) or h(d)`` is implied (2-asummability of threshold
+functions; Elgot 1961, Chow 1961; Muroga, "Threshold logic and its
+applications", 1971, ch. 3). With the separation lemmas they pose the cut
+problem on the hidden units' truth tables alone, with no weight in it.
+
 Why edges: for parity every edge ``(u, u + e_i)`` of the cube has differing
 outputs, so the lemmas say that the ``n`` hyperplanes of the hidden units
 slice every edge of the ``m``-cube (the hypercube cut number; Sohler and
@@ -33,7 +44,7 @@ from ..errors import InputError
 from ..results import Activation
 from .ints import FALSE, TRUE
 
-__all__ = ["separation_pairs", "separation_lemmas"]
+__all__ = ["separation_pairs", "separation_lemmas", "summability_quads", "summability_lemmas"]
 
 
 def separation_pairs(task, inputs, max_distance=1):
@@ -117,4 +128,63 @@ def separation_lemmas(encoding, task, pairs=None):
             if TRUE in lits:
                 continue
             out.append([l for l in lits if l != FALSE])
+    return out
+
+
+def summability_quads(inputs):
+    """Ordered pairs of distinct input pairs ``((a, b), (c, d))`` with
+    ``a + b = c + d`` (all four in ``inputs``; ``a != b``, ``c != d``).
+
+    Examples
+    --------
+    >>> summability_quads([(0, 0), (1, 0), (0, 1), (1, 1)])
+    [(((0, 0), (1, 1)), ((1, 0), (0, 1))), (((1, 0), (0, 1)), ((0, 0), (1, 1)))]
+    """
+    xs = [tuple(x) for x in inputs]
+    by_sum = {}
+    for i, a in enumerate(xs):
+        for b in xs[i + 1:]:
+            by_sum.setdefault(tuple(p + q for p, q in zip(a, b)), []).append((a, b))
+    out = []
+    for prs in by_sum.values():
+        for P in prs:
+            for Q in prs:
+                if P != Q:
+                    out.append((P, Q))
+    return out
+
+
+def summability_lemmas(encoding, units=None):
+    """Clauses ``-h_k(a) or -h_k(b) or h_k(c) or h_k(d)`` for every unit ``k``
+    (of ``units``, default all) and every :func:`summability_quads` quadruple
+    of the encoded inputs, unit by unit; clauses made true by a constant
+    activation are left out.
+
+    Examples
+    --------
+    >>> from superpos_formal.tasks import parity
+    >>> from superpos_formal.shape import Shape
+    >>> from superpos_formal.encode.sat import encode_sat
+    >>> enc = encode_sat(parity(2), Shape("explicit", "step", n=2, B=2, B_bias=2),
+    ...                  symmetry=False)
+    >>> [len(c) for c in summability_lemmas(enc)]
+    [4, 4, 4, 4]
+    """
+    if encoding.shape.L < 1:
+        raise InputError("lemmas: summability lemmas need a hidden layer")
+    members = encoding._members
+    if len(members) != 1:
+        raise InputError("lemmas: summability lemmas are for one task, not a family")
+    act = members[0].get("act1")
+    if act is None:
+        raise InputError("lemmas: the encoding has no first-layer activations")
+    quads = summability_quads(list(act))
+    out = []
+    for k in (range(encoding.shape.n) if units is None else units):
+        for (a, b), (c, d) in quads:
+            lits = [-_literal(act[a][k]), -_literal(act[b][k]),
+                    _literal(act[c][k]), _literal(act[d][k])]
+            if TRUE in lits:
+                continue
+            out.append(list(dict.fromkeys(l for l in lits if l != FALSE)))
     return out

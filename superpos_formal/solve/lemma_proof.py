@@ -76,58 +76,83 @@ def decode_binary_drat(data):
 
 
 class _Trace:
-    """Appends the solver's new proof steps to ``out`` after each solve."""
+    """Appends a solver's new proof steps to ``out`` after each solve.
 
-    def __init__(self, solver, out):
-        self.solver = solver
+    Deletions are kept only for clauses the same solver added before (a
+    multiset count per clause): a solver may delete a clause of ``F`` or a
+    lemma (subsumed, eliminated), and a later solver whose steps rely on it
+    would then meet a checker that no longer holds it. Dropping a deletion
+    never invalidates a RUP step (RUP is monotone in the clause set); a RAT
+    step could fail, and the checker would say so.
+    """
+
+    def __init__(self, out):
         self.out = out
-        self.pos = 0
         self.lines = 0
+        self.dropped = 0
 
-    def copy(self):
-        pysolvers.flushpr(self.solver.solver.prfp)
-        fd = self.solver.solver.prfile.fileno()
+    def copy_all(self, solver, state):
+        """Write ``solver``'s steps since the last call; ``state`` is the
+        solver's ``[offset, live additions]``."""
+        pysolvers.flushpr(solver.solver.prfp)
+        fd = solver.solver.prfile.fileno()
         end = os.fstat(fd).st_size
         # pread leaves the shared file offset (where CaDiCaL writes) alone
-        data = os.pread(fd, end - self.pos, self.pos)
-        self.pos = end
-        steps = decode_binary_drat(data)
-        for s in steps:
-            self.out.write(s)
+        data = os.pread(fd, end - state[0], state[0])
+        state[0] = end
+        live = state[1]
+        for step in decode_binary_drat(data):
+            if step.startswith("d"):
+                key = tuple(sorted(step[2:].split()))
+                if not live.get(key):
+                    self.dropped += 1
+                    continue
+                live[key] -= 1
+            else:
+                key = tuple(sorted(step.split()))
+                live[key] = live.get(key, 0) + 1
+            self.out.write(step)
             self.out.write("\n")
-        self.lines += len(steps)
+            self.lines += 1
 
     def lemma(self, clause):
         self.out.write(" ".join(map(str, clause)) + " 0\n")
         self.lines += 1
 
 
-def _solve_lemmas(clauses, lemmas, solver, proof_path):
+def _solve_lemmas(clauses, lemmas, solver, proof_path, final):
     t0 = time.perf_counter()
-    lemma_seconds = 0.0
     with Solver(name=solver, bootstrap_with=clauses, with_proof=True) as s, \
             open(proof_path, "w") as fh:
-        tr = _Trace(s, fh)
+        tr = _Trace(fh)
+        state = [0, {}]
         for i, lem in enumerate(lemmas):
             sat = s.solve(assumptions=[-l for l in lem])
-            tr.copy()
+            tr.copy_all(s, state)
             if sat:
                 return {"status": "NOT_IMPLIED", "lemma": i, "model": s.get_model(),
                         "lines": tr.lines}
             tr.lemma(lem)
             s.add_clause(lem)
         lemma_seconds = time.perf_counter() - t0
-        sat = s.solve()
-        tr.copy()
+        if final is None:
+            sat = s.solve()
+            tr.copy_all(s, state)
+            model = s.get_model() if sat else None
+        else:
+            with Solver(name=solver, bootstrap_with=final, with_proof=True) as f:
+                sat = f.solve()
+                tr.copy_all(f, [0, {}])
+                model = f.get_model() if sat else None
         out = {"status": "SAT" if sat else "UNSAT", "lines": tr.lines,
-               "lemma_seconds": lemma_seconds,
+               "dropped_deletions": tr.dropped, "lemma_seconds": lemma_seconds,
                "final_seconds": time.perf_counter() - t0 - lemma_seconds}
         if sat:
-            out["model"] = s.get_model()
+            out["model"] = model
         return out
 
 
-def refute_with_lemmas(clauses, lemmas, proof_path, *, solver=DEFAULT_SOLVER,
+def refute_with_lemmas(clauses, lemmas, proof_path, *, final=None, solver=DEFAULT_SOLVER,
                        time_limit=None, memory_mb=None):
     """Prove each lemma, then refute; the whole DRAT proof of ``clauses``.
 
@@ -135,8 +160,15 @@ def refute_with_lemmas(clauses, lemmas, proof_path, *, solver=DEFAULT_SOLVER,
     (UNSAT with ``proof_path`` set: the proof still has to be checked; SAT
     with a model of ``clauses``; UNKNOWN at a limit, or when a lemma is not
     implied, with the reason) and a dict with ``lemma_seconds``,
-    ``final_seconds``, and on a lemma that is not implied ``not_implied``
-    (its index). Only CaDiCaL writes the binary trace this reads.
+    ``final_seconds``, ``dropped_deletions``, and on a lemma that is not
+    implied ``not_implied`` (its index). Only CaDiCaL writes the binary
+    trace this reads.
+
+    ``final``: refute these clauses (each one of ``clauses`` or ``lemmas``)
+    in a fresh solver instead of going on with ``clauses`` plus the lemmas:
+    when the lemmas alone are contradictory (the cut problem), the search
+    then never wanders into the rest of the formula. A SAT answer there says
+    nothing about ``clauses`` and is reported as UNKNOWN.
 
     Examples
     --------
@@ -150,7 +182,15 @@ def refute_with_lemmas(clauses, lemmas, proof_path, *, solver=DEFAULT_SOLVER,
     if not solver.startswith("cadical"):
         raise ValueError(f"refute_with_lemmas: needs a CaDiCaL solver, got {solver!r}")
     t0 = time.perf_counter()
-    out = run(_solve_lemmas, clauses, [list(c) for c in lemmas], solver, proof_path,
+    lemmas = [list(c) for c in lemmas]
+    if final is not None:
+        known = {tuple(sorted(c)) for c in clauses} | {tuple(sorted(c)) for c in lemmas}
+        final = [list(c) for c in final]
+        for c in final:
+            if tuple(sorted(c)) not in known:
+                raise ValueError(f"refute_with_lemmas: final clause {c} is neither in "
+                                 f"the formula nor a lemma")
+    out = run(_solve_lemmas, clauses, lemmas, solver, proof_path, final,
               time_limit=time_limit, memory_mb=memory_mb)
     dt = time.perf_counter() - t0
     if not out.done:
@@ -159,7 +199,8 @@ def refute_with_lemmas(clauses, lemmas, proof_path, *, solver=DEFAULT_SOLVER,
         return SolveResult("UNKNOWN", dt, solver=solver, reason=out.reason,
                            limit=out.limit), {}
     v = out.value
-    info = {k: v[k] for k in ("lemma_seconds", "final_seconds") if k in v}
+    info = {k: v[k] for k in ("lemma_seconds", "final_seconds", "dropped_deletions")
+            if k in v}
     if v["status"] == "NOT_IMPLIED":
         os.unlink(proof_path)
         info["not_implied"] = v["lemma"]
@@ -168,6 +209,9 @@ def refute_with_lemmas(clauses, lemmas, proof_path, *, solver=DEFAULT_SOLVER,
                                   f"has a model falsifying it"), info
     if v["status"] == "SAT":
         os.unlink(proof_path)
+        if final is not None:
+            return SolveResult("UNKNOWN", dt, solver=solver,
+                               reason="the final clauses are satisfiable"), info
         return SolveResult("SAT", dt, model=v["model"], solver=solver), info
     return SolveResult("UNSAT", dt, proof_path=proof_path, proof_lines=v["lines"],
                        solver=solver), info
