@@ -8,7 +8,9 @@ the chained proof of an unsatisfiable instance checks against the unchanged
 formula; and a false lemma is rejected, by the builder and by the checkers.
 """
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 from pysat.solvers import Solver
@@ -131,3 +133,37 @@ def test_binary_drat_decoding_rejects_a_cut_trace():
         decode_binary_drat(bytes([0x61, 2]))
     with pytest.raises(ValueError, match="starts with"):
         decode_binary_drat(bytes([0x62, 0]))
+
+
+def _script():
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "search" / "dense_lemmas.py"
+    spec = importlib.util.spec_from_file_location("dense_lemmas", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_script_refutes_the_committed_base_formula(tmp_path, capsys):
+    # the formula it refutes is the committed bundle's F (its base/ proof's
+    # formula, hashed when that bundle was made)
+    bundle = (Path(__file__).resolve().parent.parent / "proofs" / "dense"
+              / "parity-m3-mout1-s3-explicit-step-L1-B3-bias3-theta1" / "n2-unsat")
+    base = json.loads((bundle / "claim.json").read_text())["base_proof"]
+    assert _script().main(["--m", "3", "--n", "2", "-o", str(tmp_path)]) == 0
+    rec = json.loads((tmp_path / "parity-m3-n2" / "record.json").read_text())
+    assert rec["status"] == "UNSAT"
+    assert rec["formula"]["sha256"] == base["formula"]["sha256"]
+    assert rec["options"] == base["options"]
+    assert [c["verdict"] for c in rec["checks"]] == [VERIFIED]
+    assert (tmp_path / "parity-m3-n2" / "proof.drat.gz").is_file()
+    recs = check_drat(tmp_path / "parity-m3-n2" / "formula.cnf.gz",
+                      tmp_path / "parity-m3-n2" / "proof.drat.gz", checkers=("python",))
+    assert [r.verdict for r in recs] == [VERIFIED]
+
+
+def test_script_bad_input_is_one_line(capsys):
+    assert _script().main(["--m", "1", "--n", "3", "-o", "/nonexistent"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("superpos: error:") and err.count("\n") == 1
