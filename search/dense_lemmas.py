@@ -15,6 +15,11 @@ anything is written as checked. Run from the repository root:
 Writes ``<out>/parity-m<m>-n<n>/``: ``formula.cnf.gz``, ``proof.drat.gz``
 (only when the proof checked) and ``record.json`` (sha256 and sizes of
 both, lemma counts, solve and check seconds, the checker's verdict).
+
+``--bundle DIR`` then solves width ``n + 1`` (same options, no break) and
+writes the minimum claim "the smallest n is n + 1" to ``DIR``
+(``make_minimum``: both halves re-verified, the proof re-checked by every
+checker within the headline budget); it refuses if ``n + 1`` is not SAT.
 """
 
 import argparse
@@ -23,7 +28,11 @@ import os
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
+from pysat.solvers import Solver
+
+from superpos_formal.certify.bundles.verify import make_minimum
 from superpos_formal.certify.proofcheck.drat import (VERIFIED, check_drat, proof_stats,
                                                      read_text, sha256_text, write_gz)
 from superpos_formal.encode.lemmas import separation_lemmas, summability_lemmas
@@ -34,12 +43,18 @@ from superpos_formal.solve.lemma_proof import refute_with_lemmas
 from superpos_formal.tasks import parity
 
 
+OPTIONS = {"sums": "tree", "symmetry": False}
+
+
+def _shape(m, n, B):
+    return Shape("explicit", "step", n=n, B=B, B_bias=B)
+
+
 def run(m, n, out, time_limit=None, B=None):
     """Refute parity(m) at width n (weights and biases in [-B, B], B = m by
     default, theta 1); the record as a dict."""
     B = m if B is None else B
-    shape = Shape("explicit", "step", n=n, B=B, B_bias=B)
-    enc = encode_sat(parity(m), shape, symmetry=False, sums="tree")
+    enc = encode_sat(parity(m), _shape(m, n, B), **OPTIONS)
     sep = separation_lemmas(enc, parity(m))
     summ = summability_lemmas(enc)
     lemmas = sep + summ
@@ -48,7 +63,7 @@ def run(m, n, out, time_limit=None, B=None):
     dimacs = enc.to_dimacs()
     write_gz(cell / "formula.cnf.gz", dimacs)
     rec = {"question": f"parity(m={m}) s={m} explicit/step L=1 n={n} B={B} bias={B} theta=1",
-           "options": {"sums": "tree", "symmetry": False},
+           "options": dict(OPTIONS),
            "formula": {"sha256": sha256_text(dimacs), "nvars": enc.nvars,
                        "clauses": len(enc.clauses)},
            "lemmas": {"separation": len(sep), "summability": len(summ)},
@@ -77,6 +92,30 @@ def run(m, n, out, time_limit=None, B=None):
     return rec
 
 
+def bundle(m, n, out, parent, B=None):
+    """The minimum claim "smallest width n + 1" from the checked proof at
+    ``n`` under ``out`` and a fresh SAT solve at ``n + 1``."""
+    B = m if B is None else B
+    cell = Path(out) / f"parity-m{m}-n{n}"
+    rec = json.loads((cell / "record.json").read_text())
+    if rec["status"] != "UNSAT" or not (cell / "proof.drat.gz").is_file():
+        raise InputError(f"{cell}: no checked refutation to bundle")
+    shape = _shape(m, n + 1, B)
+    enc = encode_sat(parity(m), shape, **OPTIONS)
+    t0 = time.perf_counter()
+    with Solver(name="cadical195", bootstrap_with=enc.clauses) as s:
+        if not s.solve():
+            raise InputError(f"width {n + 1} is not SAT: no minimum at {n + 1}")
+        net = enc.decode(s.get_model())
+    sat = SimpleNamespace(status="SAT", seconds=time.perf_counter() - t0, network=net)
+    unsat = SimpleNamespace(status="UNSAT", seconds=rec["solve_seconds"],
+                            proof_path=str(cell / "proof.drat.gz"))
+    return make_minimum(parent, sat, unsat, shape=shape, task=parity(m),
+                        options=dict(OPTIONS), headline=True,
+                        note="refuted through separation and summability lemmas "
+                             "(search/dense_lemmas.py)")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--m", type=int, required=True)
@@ -84,11 +123,14 @@ def main(argv=None):
     ap.add_argument("--B", type=int, default=None, help="weight and bias bound (default m)")
     ap.add_argument("--time-limit", type=float, default=None)
     ap.add_argument("-o", "--out", default="out/dense-lemmas")
+    ap.add_argument("--bundle", default=None, help="write the minimum claim here")
     a = ap.parse_args(argv)
     try:
         if a.m < 2 or a.n < 1:
             raise InputError("need m >= 2 and n >= 1")
         rec = run(a.m, a.n, a.out, a.time_limit, a.B)
+        if a.bundle and rec["status"] == "UNSAT":
+            rec["bundle"] = str(bundle(a.m, a.n, a.out, a.bundle, a.B))
     except InputError as e:
         print(f"superpos: error: {e}", file=sys.stderr)
         return 2

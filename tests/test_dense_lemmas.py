@@ -8,6 +8,7 @@ the chained proof of an unsatisfiable instance checks against the unchanged
 formula; and a false lemma is rejected, by the builder and by the checkers.
 """
 
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from pysat.solvers import Solver
 
+from superpos_formal.certify.bundles.verify import verify_bundle
 from superpos_formal.certify.proofcheck.drat import REJECTED, VERIFIED, check_drat
 from superpos_formal.domain import domain
 from superpos_formal.encode.lemmas import separation_lemmas, separation_pairs
@@ -136,8 +138,6 @@ def test_binary_drat_decoding_rejects_a_cut_trace():
 
 
 def _script():
-    import importlib.util
-
     path = Path(__file__).resolve().parent.parent / "search" / "dense_lemmas.py"
     spec = importlib.util.spec_from_file_location("dense_lemmas", path)
     mod = importlib.util.module_from_spec(spec)
@@ -167,3 +167,15 @@ def test_script_bad_input_is_one_line(capsys):
     assert _script().main(["--m", "1", "--n", "3", "-o", "/nonexistent"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("superpos: error:") and err.count("\n") == 1
+
+
+def test_script_bundle_verifies(tmp_path):
+    out = tmp_path / "b" / "parity-m3"
+    assert _script().main(["--m", "3", "--n", "2", "-o", str(tmp_path),
+                           "--bundle", str(out)]) == 0
+    rep = verify_bundle(out)
+    assert rep.ok, str(rep)
+    claim = json.loads((out / "n2-unsat" / "claim.json").read_text())
+    assert claim["certificate_kind"] == "proof of F"
+    assert claim["options"] == {"sums": "tree", "symmetry": False}
+    assert json.loads((out / "minimum.json").read_text())["value"] == 3
