@@ -23,6 +23,7 @@ from superpos_formal.encode.lemmas import separation_lemmas, separation_pairs
 from superpos_formal.encode.sat import encode_sat
 from superpos_formal.errors import InputError
 from superpos_formal.shape import Shape
+from superpos_formal.solve import lemma_proof
 from superpos_formal.solve.lemma_proof import decode_binary_drat, refute_with_lemmas
 from superpos_formal.tasks import majority, parity
 
@@ -179,3 +180,14 @@ def test_script_bundle_verifies(tmp_path):
     assert claim["certificate_kind"] == "proof of F"
     assert claim["options"] == {"sums": "tree", "symmetry": False}
     assert json.loads((out / "minimum.json").read_text())["value"] == 3
+
+
+def test_trace_read_in_small_blocks_gives_the_same_proof(tmp_path, monkeypatch):
+    # blocks cut mid-step must carry over: the proof is the same text
+    enc = _enc(parity(3), 2, 3)
+    lem = separation_lemmas(enc, parity(3))
+    res, _ = refute_with_lemmas(enc.clauses, lem, str(tmp_path / "a.drat"))
+    monkeypatch.setattr(lemma_proof, "BLOCK", 7)
+    res2, _ = refute_with_lemmas(enc.clauses, lem, str(tmp_path / "b.drat"))
+    assert res.status == res2.status == "UNSAT"
+    assert (tmp_path / "a.drat").read_text() == (tmp_path / "b.drat").read_text()

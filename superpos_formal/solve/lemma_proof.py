@@ -43,6 +43,9 @@ from .runner import DEFAULT_SOLVER, SolveResult, run
 
 __all__ = ["refute_with_lemmas", "decode_binary_drat"]
 
+#: bytes of the solver's trace decoded at a time
+BLOCK = 1 << 23
+
 
 def decode_binary_drat(data):
     """Binary DRAT steps -> text lines (``"1 -2 0"``, ``"d 3 0"``).
@@ -93,15 +96,26 @@ class _Trace:
 
     def copy_all(self, solver, state):
         """Write ``solver``'s steps since the last call; ``state`` is the
-        solver's ``[offset, live additions]``."""
+        solver's ``[offset, live additions]``. Read in blocks cut after a
+        step's closing zero byte (every other byte of a step is nonzero), so
+        a trace of gigabytes never sits in memory whole."""
         pysolvers.flushpr(solver.solver.prfp)
         fd = solver.solver.prfile.fileno()
         end = os.fstat(fd).st_size
-        # pread leaves the shared file offset (where CaDiCaL writes) alone
-        data = os.pread(fd, end - state[0], state[0])
-        state[0] = end
-        live = state[1]
-        for step in decode_binary_drat(data):
+        carry = b""
+        while state[0] < end:
+            # pread leaves the shared file offset (where CaDiCaL writes) alone
+            block = os.pread(fd, min(BLOCK, end - state[0]), state[0])
+            state[0] += len(block)
+            buf = carry + block
+            cut = buf.rfind(b"\x00") + 1
+            carry = buf[cut:]
+            self._write(decode_binary_drat(buf[:cut]), state[1])
+        if carry:
+            raise ValueError("binary DRAT: the trace ends inside a step")
+
+    def _write(self, steps, live):
+        for step in steps:
             if step.startswith("d"):
                 key = tuple(sorted(step[2:].split()))
                 if not live.get(key):
