@@ -34,8 +34,11 @@ problem on the hidden units' truth tables alone, with no weight in it.
 
 Why edges: for parity every edge ``(u, u + e_i)`` of the cube has differing
 outputs, so the lemmas say that the ``n`` hyperplanes of the hidden units
-slice every edge of the ``m``-cube (the hypercube cut number; Sohler and
-Ziegler, "Computing cut numbers", CCCG 2000, showed that the 5-cube needs 5).
+slice every edge of the ``m``-cube: the hypercube cut number, which is
+``m`` for ``m <= 4`` and, by a computer proof (CCCG 2000; M. Ziegler's group
+at Paderborn, whose CUBECUTS page states it), 5 for the 5-cube;
+Emamy-Khansary and Ziegler, "New bounds for hypercube slicing numbers",
+DM-CCG 2001, showed that 4 hyperplanes slice at most 78 of its 80 edges.
 """
 
 from itertools import product
