@@ -191,3 +191,10 @@ def test_trace_read_in_small_blocks_gives_the_same_proof(tmp_path, monkeypatch):
     res2, _ = refute_with_lemmas(enc.clauses, lem, str(tmp_path / "b.drat"))
     assert res.status == res2.status == "UNSAT"
     assert (tmp_path / "a.drat").read_text() == (tmp_path / "b.drat").read_text()
+
+
+def test_refute_with_lemmas_refuses_bad_input(tmp_path):
+    with pytest.raises(InputError, match="CaDiCaL"):
+        refute_with_lemmas([[1]], [], str(tmp_path / "p"), solver="glucose4")
+    with pytest.raises(InputError, match="neither in the formula nor a lemma"):
+        refute_with_lemmas([[1, 2]], [[1]], str(tmp_path / "p"), final=[[2]])

@@ -9,21 +9,24 @@ CaDiCaL run, proof logging on, does for each lemma in turn:
    every clause CaDiCaL learns and logs is RUP with respect to the clauses it
    holds, exactly as without assumptions;
 2. if that is UNSAT, then assigning the assumptions and unit-propagating in
-   the solver's clause set (which the logged steps have kept equal to the
-   proof's) reaches a conflict or falsifies an assumption: that is what makes
-   CaDiCaL report failure under assumptions. So ``C`` is RUP at this point of
-   the proof; the lemma line ``C`` is written there, and ``C`` is added to
-   the solver;
+   the solver's clause set (a subset of the proof's at that point: see the
+   deletions below) reaches a conflict or falsifies an assumption: that is
+   what makes CaDiCaL report failure under assumptions. So ``C`` is RUP at
+   this point of the proof; the lemma line ``C`` is written there, and ``C``
+   is added to the solver;
 3. if it is SAT, ``C`` is not implied (the model satisfies ``F`` and not
    ``C``): the run stops and says so with the model. Nothing is claimed.
 
-Finally ``F`` plus the lemmas is solved without assumptions; UNSAT ends the
-logged proof in the empty clause. The file is the solver's own proof with
-the lemma lines inserted where they were proved: a DRAT proof of ``F``
+Finally ``F`` plus the lemmas (or a chosen part of them, ``final``, in a
+fresh solver) is solved without assumptions; UNSAT ends the logged proof in
+the empty clause. The file is the solvers' own proof steps with the lemma
+lines inserted where they were proved, and with the deletions of clauses a
+solver did not derive itself dropped (a clause of ``F`` or a lemma that one
+solver deletes may still be needed by the next): a DRAT proof of ``F``
 itself, which :func:`superpos_formal.certify.proofcheck.drat.check_drat`
 checks against ``F``. Soundness rests on that check alone; the argument
-above is only why it should pass. A lemma written before the steps that
-prove it is rejected by the checker (``tests/test_dense_lemmas.py``).
+above is only why it should pass. ``tests/test_dense_lemmas.py`` has the
+checkers reject a proof that asserts a false lemma.
 
 The proof is read from the solver's trace file after every solve, with the
 trace flushed (python-sat's ``flushpr``), in the binary DRAT format
@@ -39,6 +42,7 @@ import time
 
 from pysat.solvers import Solver, pysolvers
 
+from ..errors import InputError
 from .runner import DEFAULT_SOLVER, SolveResult, run
 
 __all__ = ["refute_with_lemmas", "decode_binary_drat"]
@@ -99,6 +103,10 @@ class _Trace:
         solver's ``[offset, live additions]``. Read in blocks cut after a
         step's closing zero byte (every other byte of a step is nonzero), so
         a trace of gigabytes never sits in memory whole."""
+        # python-sat keeps CaDiCaL's trace in ``prfile`` (written through the
+        # C stream ``prfp``) and offers only the whole proof at once
+        # (get_proof); reading it here at each solve boundary is what places
+        # each lemma line right after the steps that prove it
         pysolvers.flushpr(solver.solver.prfp)
         fd = solver.solver.prfile.fileno()
         end = os.fstat(fd).st_size
@@ -194,7 +202,8 @@ def refute_with_lemmas(clauses, lemmas, proof_path, *, final=None, solver=DEFAUL
     ('UNSAT', True)
     """
     if not solver.startswith("cadical"):
-        raise ValueError(f"refute_with_lemmas: needs a CaDiCaL solver, got {solver!r}")
+        raise InputError(f"solver: the lemma proof reads CaDiCaL's binary trace; "
+                         f"got {solver!r}")
     t0 = time.perf_counter()
     lemmas = [list(c) for c in lemmas]
     if final is not None:
@@ -202,8 +211,8 @@ def refute_with_lemmas(clauses, lemmas, proof_path, *, final=None, solver=DEFAUL
         final = [list(c) for c in final]
         for c in final:
             if tuple(sorted(c)) not in known:
-                raise ValueError(f"refute_with_lemmas: final clause {c} is neither in "
-                                 f"the formula nor a lemma")
+                raise InputError(f"final: clause {c} is neither in the formula nor "
+                                 f"a lemma")
     out = run(_solve_lemmas, clauses, lemmas, solver, proof_path, final,
               time_limit=time_limit, memory_mb=memory_mb)
     dt = time.perf_counter() - t0
