@@ -377,7 +377,6 @@ class _Enc:
         # first-layer activations per input (no clause): implied lemmas about
         # them are stated in these terms (encode/lemmas.py)
         mem["act1"] = {x: a[xi][:] for xi, x in enumerate(self.X)}
-        mem["act1_clauses"] = len(b.clauses)
         # deeper layers
         for W, bb in layers[1:]:
             new = []
