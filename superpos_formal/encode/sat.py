@@ -374,6 +374,9 @@ class _Enc:
                     # the longest supports are never a prefix: clip directly
                     a[xi][k] = b.add(pre(sup[:-1]), Q[k][sup[-1]], act_lo, act_hi)
 
+        # first-layer activations per input (no clause): implied lemmas about
+        # them are stated in these terms (encode/lemmas.py)
+        mem["act1"] = {x: a[xi][:] for xi, x in enumerate(self.X)}
         # deeper layers
         for W, bb in layers[1:]:
             new = []

@@ -1,0 +1,142 @@
+"""Refute a dense parity cell through lemmas, in one DRAT proof of ``F``.
+
+``F`` is the campaign's formula with every symmetry break off (``sums``
+tree, ``symmetry`` false: the options of a ``base/`` proof of F,
+proofs/README.md "certificate kinds"). The proof first derives the
+separation lemmas (every cube edge is cut by some hidden unit) and the
+summability lemmas (each unit's truth table is 2-asummable) from ``F``,
+each under assumptions (solve/lemma_proof.py), then refutes the lemmas
+alone in a fresh solver: the hypercube cut problem with no weight in it.
+The proof is checked against ``F`` with dratify's native engine before
+anything is written as checked. Run from the repository root:
+
+    PYTHONPATH=$PWD python search/dense_lemmas.py --m 4 --n 3 -o out/dense-lemmas
+
+Writes ``<out>/parity-m<m>-n<n>/``: ``formula.cnf.gz``, ``proof.drat.gz``
+(only when the proof checked) and ``record.json`` (sha256 and sizes of
+both, lemma counts, solve and check seconds, the checker's verdict).
+
+``--bundle DIR`` then solves width ``n + 1`` (same options, no break) and
+writes the minimum claim "the smallest n is n + 1" to ``DIR``
+(``make_minimum``: both halves re-verified, the proof re-checked by every
+checker within the headline budget); it refuses if ``n + 1`` is not SAT.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from pysat.solvers import Solver
+
+from superpos_formal.certify.bundles.verify import make_minimum
+from superpos_formal.certify.proofcheck.drat import (VERIFIED, check_drat, proof_stats,
+                                                     read_text, sha256_text, write_gz)
+from superpos_formal.encode.lemmas import separation_lemmas, summability_lemmas
+from superpos_formal.encode.sat import encode_sat
+from superpos_formal.errors import InputError
+from superpos_formal.shape import Shape
+from superpos_formal.solve.lemma_proof import refute_with_lemmas
+from superpos_formal.tasks import parity
+
+
+OPTIONS = {"sums": "tree", "symmetry": False}
+
+
+def _shape(m, n, B):
+    return Shape("explicit", "step", n=n, B=B, B_bias=B)
+
+
+def run(m, n, out, time_limit=None, B=None):
+    """Refute parity(m) at width n (weights and biases in [-B, B], B = m by
+    default, theta 1); the record as a dict."""
+    B = m if B is None else B
+    enc = encode_sat(parity(m), _shape(m, n, B), **OPTIONS)
+    sep = separation_lemmas(enc, parity(m))
+    summ = summability_lemmas(enc)
+    lemmas = sep + summ
+    cell = Path(out) / f"parity-m{m}-n{n}"
+    cell.mkdir(parents=True, exist_ok=True)
+    dimacs = enc.to_dimacs()
+    write_gz(cell / "formula.cnf.gz", dimacs)
+    rec = {"question": f"parity(m={m}) s={m} explicit/step L=1 n={n} B={B} bias={B} theta=1",
+           "options": dict(OPTIONS),
+           "formula": {"sha256": sha256_text(dimacs), "nvars": enc.nvars,
+                       "clauses": len(enc.clauses)},
+           "lemmas": {"separation": len(sep), "summability": len(summ)},
+           "final": "the lemmas alone, in a fresh solver"}
+    proof = cell / "proof.drat"
+    res, info = refute_with_lemmas(enc.clauses, lemmas, str(proof), final=lemmas,
+                                   time_limit=time_limit)
+    rec.update(status=res.status, solve_seconds=round(res.seconds, 3), **info)
+    if res.status != "UNSAT":
+        rec["reason"] = res.reason
+    else:
+        text = read_text(proof)
+        rec["proof"] = proof_stats(text)
+        t0 = time.perf_counter()
+        recs = check_drat(enc, text=text, checkers=("native",))
+        rec["checks"] = [{"checker": r.checker, "verdict": r.verdict,
+                          "seconds": round(r.seconds, 3), "reason": r.reason} for r in recs]
+        rec["check_seconds"] = round(time.perf_counter() - t0, 3)
+        if all(r.verdict == VERIFIED for r in recs):
+            write_gz(cell / "proof.drat.gz", text)
+        else:
+            rec["status"] = "UNKNOWN"
+            rec["reason"] = "the proof was not verified: " + "; ".join(r.reason for r in recs)
+        os.unlink(proof)
+    (cell / "record.json").write_text(json.dumps(rec, indent=1, sort_keys=True) + "\n")
+    return rec
+
+
+def bundle(m, n, out, parent, B=None):
+    """The minimum claim "smallest width n + 1" from the checked proof at
+    ``n`` under ``out`` and a fresh SAT solve at ``n + 1``."""
+    B = m if B is None else B
+    cell = Path(out) / f"parity-m{m}-n{n}"
+    rec = json.loads((cell / "record.json").read_text())
+    if rec["status"] != "UNSAT" or not (cell / "proof.drat.gz").is_file():
+        raise InputError(f"{cell}: no checked refutation to bundle")
+    shape = _shape(m, n + 1, B)
+    enc = encode_sat(parity(m), shape, **OPTIONS)
+    t0 = time.perf_counter()
+    with Solver(name="cadical195", bootstrap_with=enc.clauses) as s:
+        if not s.solve():
+            raise InputError(f"width {n + 1} is not SAT: no minimum at {n + 1}")
+        net = enc.decode(s.get_model())
+    sat = SimpleNamespace(status="SAT", seconds=time.perf_counter() - t0, network=net)
+    unsat = SimpleNamespace(status="UNSAT", seconds=rec["solve_seconds"],
+                            proof_path=str(cell / "proof.drat.gz"))
+    return make_minimum(parent, sat, unsat, shape=shape, task=parity(m),
+                        options=dict(OPTIONS), headline=True,
+                        note="refuted through separation and summability lemmas "
+                             "(search/dense_lemmas.py)")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--m", type=int, required=True)
+    ap.add_argument("--n", type=int, required=True)
+    ap.add_argument("--B", type=int, default=None, help="weight and bias bound (default m)")
+    ap.add_argument("--time-limit", type=float, default=None)
+    ap.add_argument("-o", "--out", default="out/dense-lemmas")
+    ap.add_argument("--bundle", default=None, help="write the minimum claim here")
+    a = ap.parse_args(argv)
+    try:
+        if a.m < 2 or a.n < 1:
+            raise InputError("need m >= 2 and n >= 1")
+        rec = run(a.m, a.n, a.out, a.time_limit, a.B)
+        if a.bundle and rec["status"] == "UNSAT":
+            rec["bundle"] = str(bundle(a.m, a.n, a.out, a.bundle, a.B))
+    except InputError as e:
+        print(f"superpos: error: {e}", file=sys.stderr)
+        return 2
+    print(json.dumps(rec, indent=1, sort_keys=True))
+    return 0 if rec["status"] == "UNSAT" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
