@@ -89,10 +89,14 @@ def test_certified_minima_from_committed_results():
         net = baseline([uand(m)], "explicit", act, B=2)[0]
         got = lookup_certified(uand(m), net, minima)
         assert got is not None and got[0] == want
-    # m = 6: the campaign record says "certified", but its refutation is not
-    # committed (proofs/large/, regenerable): nothing here certifies it (issue 21)
+    # m = 6: a minimum bundle whose UNSAT half is a regenerable record (issue 24)
+    # is committed and read; m = 8 has only a campaign record / best network:
+    # a results line is not a proof, so nothing certifies it (issue 21)
     net = baseline([uand(6)], "explicit", "step", B=2)[0]
-    assert lookup_certified(uand(6), net, minima) is None
+    assert lookup_certified(uand(6), net, minima) == (
+        5, "proofs/uand-explicit/uand-m6-s2-explicit-step-L1-B2-bias2-theta1")
+    net = baseline([uand(8)], "explicit", "step", B=2)[0]
+    assert lookup_certified(uand(8), net, minima) is None
     # other bounds: no certified minimum claimed
     net = baseline([uand(3)], "explicit", "step", B=3)[0]
     assert lookup_certified(uand(3), net, minima) is None
