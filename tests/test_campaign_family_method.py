@@ -75,3 +75,15 @@ def test_regenerate_command_names_the_method():
         "--n-min 3 --n-max 4 --family-method orbits-far --proof -o out/regen")
     assert "--family-method" not in campaign.regenerate_command(cell, 4)
     assert "--family-method" not in campaign.regenerate_command(cell, 4, "cegis")
+
+
+def test_an_in_process_run_shows_the_search_lines(tmp_path, capfd):
+    dist = importlib.import_module("superpos_formal.distributed")
+    p = _camp(tmp_path, family_method="far")
+    dist.run_campaign_store(p, str(tmp_path / "s.sqlite"), results_dir=str(tmp_path / "res"))
+    err = capfd.readouterr().err
+    # the member loop's own line, from the cell's child process
+    assert "n=1: SAT" in err, err
+    quiet = _camp(tmp_path, name="fm2")
+    dist.run_campaign_store(quiet, str(tmp_path / "s.sqlite"), quiet=True)
+    assert "n=1" not in capfd.readouterr().err
