@@ -48,6 +48,7 @@ from .shape import Shape
 from .ids import stable_id
 from .options import FAMILY_METHODS, SolveOptions
 from .results import Mode, Status, bounds_label
+from .solve.equivariant import family_decider
 from .solve.family import min_neurons_family
 from .solve.search import min_neurons
 from .tables import pipe_table
@@ -415,9 +416,15 @@ def run_cell(camp, cell, cid, proofs_dir=None, progress=None):
     method = camp.get("family_method", "cegis")
     opts = SolveOptions(time_limit=limit, progress=progress,
                         family_method=method if fam is not None else "cegis")
-    search = min_neurons_family if fam is not None else min_neurons
-    res = search(fam if fam is not None else task, shape, opts, checker=check_unsat,
-                 n_min=cell.get("n_min", 1), n_max=n_max, proof_dir=proof_dir)
+    if fam is not None:
+        # the per-width decision is passed in: min_neurons_family does not
+        # read options.family_method (solve/family.py imports no method)
+        res = min_neurons_family(fam, shape, opts, checker=check_unsat,
+                                 n_min=cell.get("n_min", 1), n_max=n_max,
+                                 proof_dir=proof_dir, decide=family_decider(method))
+    else:
+        res = min_neurons(task, shape, opts, checker=check_unsat,
+                          n_min=cell.get("n_min", 1), n_max=n_max, proof_dir=proof_dir)
     table = res.table()
     for row, c in zip(table, res.cells):
         if row["status"] == "UNKNOWN":

@@ -35,7 +35,8 @@ def _spy(monkeypatch):
     seen, real = [], campaign.min_neurons_family
 
     def spy(fam, shape, opts, **kw):
-        seen.append(opts.family_method)
+        # the decision actually used per width (options alone do not choose it)
+        seen.append(kw["decide"].__name__)
         return real(fam, shape, opts, **kw)
 
     monkeypatch.setattr(campaign, "min_neurons_family", spy)
@@ -46,7 +47,7 @@ def test_family_method_reaches_the_search(tmp_path, monkeypatch):
     seen = _spy(monkeypatch)
     camp = campaign.load_campaign(_camp(tmp_path, family_method="far"))
     rec = campaign.run_cell(camp, camp["cells"][0], "x")
-    assert seen == ["far"]
+    assert seen == ["_far_loop"]
     assert rec["family_method"] == "far"
     # permutations of 2 features fit one neuron (proofs/families/permutations-m2-...)
     assert rec["minimum"] == 1
@@ -58,7 +59,7 @@ def test_without_family_method_the_default_loop_and_no_field(tmp_path, monkeypat
     seen = _spy(monkeypatch)
     camp = campaign.load_campaign(_camp(tmp_path))
     rec = campaign.run_cell(camp, camp["cells"][0], "x")
-    assert seen == ["cegis"] and "family_method" not in rec
+    assert seen == ["decide_family"] and "family_method" not in rec
     assert "family_method" not in campaign.render_table(camp, [rec])
 
 
@@ -82,7 +83,7 @@ def test_an_in_process_run_shows_the_search_lines(tmp_path, capfd):
     p = _camp(tmp_path, family_method="far")
     dist.run_campaign_store(p, str(tmp_path / "s.sqlite"), results_dir=str(tmp_path / "res"))
     err = capfd.readouterr().err
-    # the member loop's own line, from the cell's child process
+    # the search's own line, from the cell's child process
     assert "n=1: SAT" in err, err
     quiet = _camp(tmp_path, name="fm2")
     dist.run_campaign_store(quiet, str(tmp_path / "s.sqlite"), quiet=True)
