@@ -6,6 +6,7 @@ A campaign file (``search/*.json``)::
      "name": "uand-explicit",
      "time_limit": 600,                  # seconds per solve (hard; UNKNOWN past it)
      "proof": true,                      # bundle each established minimum
+     "family_method": "orbits-far",      # optional: how family cells are decided
      "cells": [
         {"task": {"kind": "uand", "m": 4},            # or "family": {...}
          "shape": {"mode": "explicit", "activation": "step", "n": 1, "B": 2},
@@ -14,6 +15,13 @@ A campaign file (``search/*.json``)::
 ``task`` takes the arguments of the CLI's task builder (``kind``, ``m``,
 ``s``, ``pairs``, ``pi``, ``m_out``, ``seed``); ``family`` is ``{"kind":
 "permutations" | "pair-sets", "m": .., "m_out": .., "s": .., "op": ..}``.
+
+``family_method`` (optional, one of
+:data:`~superpos_formal.options.FAMILY_METHODS`, default ``"cegis"``) says how
+the family cells are decided per width. Like ``time_limit`` it is a property
+of the attempt, not of the question: every method answers SAT with every
+member's network verified and UNSAT only with an actual subfamily's checked
+refutation, so it is not part of a cell's id; each record names it.
 
 Each cell is a min-neurons search; its record (stable ``id`` = hash of the
 cell) is appended to ``<results>/<name>.jsonl`` as soon as it is decided, so
@@ -38,8 +46,9 @@ from .errors import InputError
 from .schema import load_json
 from .shape import Shape
 from .ids import stable_id
-from .options import SolveOptions
+from .options import FAMILY_METHODS, SolveOptions
 from .results import Mode, Status, bounds_label
+from .solve.equivariant import family_decider
 from .solve.family import min_neurons_family
 from .solve.search import min_neurons
 from .tables import pipe_table
@@ -51,7 +60,8 @@ __all__ = ["load_campaign", "run_campaign", "run_cell", "render_table", "check_r
 
 #: fields a campaign file and a cell may have (anything else is refused:
 #: a misspelt option must not be silently ignored)
-CAMPAIGN_FIELDS = {"format", "version", "name", "description", "time_limit", "proof", "cells"}
+CAMPAIGN_FIELDS = {"format", "version", "name", "description", "time_limit", "proof", "cells",
+                   "family_method"}
 CELL_FIELDS = {"task", "family", "shape", "n_min", "n_max"}
 #: a campaign name becomes a file name under --results: one path component
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -67,10 +77,12 @@ def load_campaign(path):
 
     Checked: the header; ``name`` (one safe path component: it names files
     under ``--results``); ``time_limit`` (a finite positive number or null);
-    ``proof`` (boolean); every cell (an object with exactly one of ``task``
-    / ``family``, both objects, a ``shape`` object that makes a shape,
-    integer ``1 <= n_min <= n_max``); no unknown fields; no two cells that
-    are the same question (they would be solved twice and stored under one id).
+    ``proof`` (boolean); ``family_method`` (one of
+    :data:`~superpos_formal.options.FAMILY_METHODS`); every cell (an object
+    with exactly one of ``task`` / ``family``, both objects, a ``shape``
+    object that makes a shape, integer ``1 <= n_min <= n_max``); no unknown
+    fields; no two cells that are the same question (they would be solved
+    twice and stored under one id).
     """
     d = load_json(path)
     if not isinstance(d, dict) or d.get("format") != "superpos-formal/campaign":
@@ -93,6 +105,9 @@ def load_campaign(path):
         raise InputError(f"{path}: proof: {d['proof']!r} is not true or false")
     if not isinstance(d.get("description", ""), str):
         raise InputError(f"{path}: description: expected a string")
+    if d.get("family_method", "cegis") not in FAMILY_METHODS:
+        raise InputError(f"{path}: family_method: {d['family_method']!r} is not one of "
+                         f"{', '.join(FAMILY_METHODS)}")
     if not isinstance(d.get("cells"), list) or not d["cells"]:
         raise InputError(f"{path}: cells: expected a non-empty list")
     seen = {}
@@ -224,7 +239,8 @@ def check_record(rec):
         bad("time_limit", f"{tl!r} is not a positive number or null")
     if not isinstance(rec.get("certified", False), bool):
         bad("certified", f"{rec['certified']!r} is not true or false")
-    for key in ("note", "bundle_note", "bundle", "id", "minimum_bundle", "regenerate"):
+    for key in ("note", "bundle_note", "bundle", "id", "minimum_bundle", "regenerate",
+                "family_method"):
         if rec.get(key) is not None and not isinstance(rec[key], str):
             bad(key, f"{rec[key]!r} is not a string")
     bc = rec.get("best_counts")
@@ -397,10 +413,18 @@ def run_cell(camp, cell, cid, proofs_dir=None, progress=None):
     if want_proof:
         proof_dir = str(Path(proofs_dir) / "work" / cid)
     t0 = time.perf_counter()
-    opts = SolveOptions(time_limit=limit, progress=progress)
-    search = min_neurons_family if fam is not None else min_neurons
-    res = search(fam if fam is not None else task, shape, opts, checker=check_unsat,
-                 n_min=cell.get("n_min", 1), n_max=n_max, proof_dir=proof_dir)
+    method = camp.get("family_method", "cegis")
+    opts = SolveOptions(time_limit=limit, progress=progress,
+                        family_method=method if fam is not None else "cegis")
+    if fam is not None:
+        # the per-width decision is passed in: min_neurons_family does not
+        # read options.family_method (solve/family.py imports no method)
+        res = min_neurons_family(fam, shape, opts, checker=check_unsat,
+                                 n_min=cell.get("n_min", 1), n_max=n_max,
+                                 proof_dir=proof_dir, decide=family_decider(method))
+    else:
+        res = min_neurons(task, shape, opts, checker=check_unsat,
+                          n_min=cell.get("n_min", 1), n_max=n_max, proof_dir=proof_dir)
     table = res.table()
     for row, c in zip(table, res.cells):
         if row["status"] == "UNKNOWN":
@@ -414,6 +438,8 @@ def run_cell(camp, cell, cid, proofs_dir=None, progress=None):
         "table": table, "seconds": round(time.perf_counter() - t0, 2),
         "time_limit": limit,
     }
+    if fam is not None and "family_method" in camp:
+        rec["family_method"] = method
     if res.best is not None:
         b = res.best
         rec["best_counts"] = b.networks[0].counts()
@@ -423,7 +449,8 @@ def run_cell(camp, cell, cid, proofs_dir=None, progress=None):
         rec["bundle_note"] = below[-1].check_note if below else ""
     elif want_proof and res.minimum is not None:
         rec.update(_bundle(res, task, fam, Path(proofs_dir) / camp["name"] /
-                           label_slug(task or fam, shape), cell, cid))
+                           label_slug(task or fam, shape), cell, cid,
+                           method=rec.get("family_method")))
     if proof_dir:
         shutil.rmtree(proof_dir, ignore_errors=True)
     return rec
@@ -486,7 +513,7 @@ def scratch_paths(proofs_dir, camp_name, cid):
     return [root / "work" / cid, *sorted((root / camp_name).glob(f".tmp-{cid}-*"))]
 
 
-def _bundle(res, task, fam, dest, cell=None, cid="x"):
+def _bundle(res, task, fam, dest, cell=None, cid="x", method=None):
     best = res.best
     # built and verified in a temporary sibling, then renamed: a run killed
     # at any point leaves either no bundle or a complete, verified one
@@ -514,12 +541,20 @@ def _bundle(res, task, fam, dest, cell=None, cid="x"):
         shutil.copytree(sat, dest)
         out = {"bundle": str(dest), "bytes": _size(dest), "sat_only": True,
                "minimum_bundle": str(large), "minimum_bytes": _size(large),
-               "regenerate": regenerate_command(cell, best.shape.n)}
+               "regenerate": regenerate_command(cell, best.shape.n, method)}
     return out
 
 
-def regenerate_command(cell, n):
-    """The ``superpos min-neurons`` call that re-derives a minimum claim."""
+def regenerate_command(cell, n, family_method=None):
+    """The ``superpos min-neurons`` call that re-derives a minimum claim
+    (with ``--family-method`` when the campaign named one: the default loop
+    may not decide the cell in any reasonable time).
+
+    >>> regenerate_command({"family": {"kind": "permutations", "m": 6},
+    ...                     "shape": {"mode": "superposed", "activation": "relu", "B": 1}},
+    ...                    3, "orbits-far").split(" --n-min ")[1]
+    '2 --n-max 3 --family-method orbits-far --proof -o out/regen'
+    """
     if cell is None:
         return None
     sh = cell["shape"]
@@ -540,7 +575,10 @@ def regenerate_command(cell, n):
     for k in ("L", "B", "B_bias", "B_code", "theta", "codes"):
         if k in sh:
             args += [f"--{k.replace('_', '-')}", str(sh[k])]
-    args += ["--n-min", str(max(1, n - 1)), "--n-max", str(n), "--proof", "-o", "out/regen"]
+    args += ["--n-min", str(max(1, n - 1)), "--n-max", str(n)]
+    if family_method and family_method != "cegis":
+        args += ["--family-method", family_method]
+    args += ["--proof", "-o", "out/regen"]
     return " ".join(args)
 
 
@@ -552,6 +590,11 @@ def render_table(camp, records):
              "S = SAT (verified network), U = UNSAT (DRAT proof checked by dratify's "
              "native engine unless marked unchecked), ? = UNKNOWN (limit), with seconds.",
              ""]
+    methods = sorted({r["family_method"] for r in records if r.get("family_method")})
+    if methods:
+        lines[-1:-1] = [f"Family cells decided with `family_method` {', '.join(methods)} "
+                        "(every SAT member verified; UNSAT from a subfamily's checked "
+                        "refutation, shown as `members k/N` by `superpos verify`).", ""]
     rows = []
     for r in records:
         sh = r["cell"]["shape"]

@@ -100,7 +100,7 @@ CUT_GRACE = 20.0
 
 
 def cell_task(camp, cell, cid, proofs_dir=None, memory_limit=DEFAULT_MEMORY_LIMIT,
-              deadline=None):
+              deadline=None, progress=None):
     """Decide one campaign cell in a guarded child; return its record.
 
     The record carries host, start and finish (UTC), solver and versions.
@@ -109,10 +109,11 @@ def cell_task(camp, cell, cid, proofs_dir=None, memory_limit=DEFAULT_MEMORY_LIMI
     whatever worker runs the cell; a cell whose deadline has passed before
     it starts returns None (not run), and a cell the budget cut is marked
     ``cut`` (rerun later at the same limit, not skipped as "open at its limit").
+    ``progress`` receives the search's lines (each width, each member round).
     """
     allow_children()  # the cell's child is supervised here (group leader, killed with us)
     try:
-        return _cell_task(camp, cell, cid, proofs_dir, memory_limit, deadline)
+        return _cell_task(camp, cell, cid, proofs_dir, memory_limit, deadline, progress)
     finally:
         if proofs_dir:
             # a cell cut before it finished leaves its proof work folder and
@@ -135,12 +136,12 @@ def _hold_alarm(seconds):
         signal.setitimer(signal.ITIMER_REAL, max(seconds, 0) + b.grace)
 
 
-def _cell_task(camp, cell, cid, proofs_dir, memory_limit, deadline):
+def _cell_task(camp, cell, cid, proofs_dir, memory_limit, deadline, progress=None):
     started = utc_now()
     t0 = time.perf_counter()
     if deadline is None:
         out = run(_guarded, os.getpid(), memory_limit, run_cell, camp, cell, cid, proofs_dir,
-                  budget=Budget(None))
+                  progress, budget=Budget(None))
     else:
         left = deadline - time.time()
         if left <= 0:
@@ -150,7 +151,7 @@ def _cell_task(camp, cell, cid, proofs_dir, memory_limit, deadline):
         _hold_alarm(left + CUT_GRACE)
         with Budget(left):
             out = run(_guarded, os.getpid(), memory_limit, run_cell, camp, cell, cid,
-                      proofs_dir, budget=Budget(left + CUT_GRACE))
+                      proofs_dir, progress, budget=Budget(left + CUT_GRACE))
     if not out.done and out.limit == "memory":
         # the cell's own process (encoding, search bookkeeping) ran out: no
         # answer; stored as a failed attempt with the reason, rerun next time
@@ -370,7 +371,10 @@ def run_campaign_store(path, store_path, *, workers=0, scheduler=None, proofs_di
         deadline = deadline_of(budget)
         if client is None and not scheduler and not workers:
             for k, (cell, cid, _) in enumerate(todo):
-                rec = _safe(cell_task, camp, cell, cid, proofs_dir, memory_limit, deadline)
+                # in this process the search's own lines (per width, per member
+                # round) go to stderr: a cell can run for an hour
+                rec = _safe(cell_task, camp, cell, cid, proofs_dir, memory_limit, deadline,
+                            None if quiet else _trace)
                 if rec is None:  # the budget ran out before this cell
                     break
                 failed += _store(store, name, rec, cell, cid, limit)
@@ -398,6 +402,11 @@ def run_campaign_store(path, store_path, *, workers=0, scheduler=None, proofs_di
                 "failed": failed, "seconds": round(time.perf_counter() - t0, 3)}
     finally:
         store.close()
+
+
+def _trace(line):
+    """One line of a cell's search, indented under the campaign's own lines."""
+    print(f"    {line}", file=sys.stderr, flush=True)
 
 
 def _writable_dir(path, opt):

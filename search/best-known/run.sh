@@ -62,6 +62,10 @@ if [ "$part" = all ] || [ "$part" = families ]; then
   $SP improve --family permutations --m 6 --sample 24 --sample-seed 0 --activation relu --B 1 --B-code 1 --seed 0 --budget 60 $REG
   $SP improve --family pair-sets --m 5 --m-out 3 --activation relu --B 1 --B-code 1 --seed 0 --budget 90 $REG
   $SP improve --family pair-sets --m 6 --m-out 2 --activation relu --B 1 --B-code 1 --seed 0 --budget 60 $REG
+  # from the certified minimum (issue 25, search/families-next.json): n = 3
+  $SP improve --family pair-sets --m 6 --m-out 2 --activation relu --B 1 --B-code 1 \
+    --start proofs/families-next/and-pair-sets-m6-mout2-s2-superposed-relu-L1-B1-bias1-code1-theta1/n3-sat \
+    --seed 0 --budget 30 $REG
 fi
 
 if [ "$part" = all ] || [ "$part" = midrange ]; then
@@ -83,7 +87,8 @@ if [ "$part" = all ] || [ "$part" = band ]; then
   # folders, each verified first), then every row's lower bound and ratio
   # re-read (no search). Check with: superpos verify search/best-known
   $SP lower-bound --registry search/best-known/registry.json --proofs proofs/uand-explicit \
-    --proofs proofs/families --proofs proofs/families-long --proofs proofs/midrange \
+    --proofs proofs/families --proofs proofs/families-long --proofs proofs/families-next \
+    --proofs proofs/midrange \
     --claims proofs/lower-bounds
   PYTHONPATH=. ${PYTHON:-python} search/best-known/refresh_band.py
 fi
