@@ -225,7 +225,28 @@ def block_profiles(net, i, B=None):
     prof = np.stack([S[:, single[i]], S[:, others].max(axis=1), S.max(axis=1), S[:, zero]],
                     axis=1)
     uniq, first = np.unique(prof, axis=0, return_index=True)
-    return uniq, L[first]
+    keep = _undominated(uniq)
+    return uniq[keep], L[first][keep]
+
+
+def _undominated(prof):
+    """Indices of the profiles no other profile with the same ``f(e_i)``
+    dominates (``a0, a2, f0`` all at most its own).
+
+    Sound for :func:`_cross`: its bounds are ``lo = theta - a1 - b1`` (the
+    same for equal ``a1``) and ``hi`` falling in ``a0``, ``a2`` and ``f0``,
+    so a dominated profile is feasible with some ``(b, c)`` only when the
+    profile dominating it is too: dropping it never turns a feasible cross
+    pair infeasible (tests/test_compose.py compares with and without)."""
+    keep = []
+    for a1 in np.unique(prof[:, 0]):
+        idx = np.flatnonzero(prof[:, 0] == a1)
+        rest = prof[idx][:, 1:]
+        # q dominates p: q <= p everywhere and q != p (profiles are unique)
+        le = (rest[:, None, :] <= rest[None, :, :]).all(axis=2)
+        np.fill_diagonal(le, False)
+        keep.extend(idx[~le.any(axis=0)])
+    return np.array(sorted(keep), dtype=np.int64)
 
 
 def _cross(pa, la, pb, lb, theta, B_bias):
