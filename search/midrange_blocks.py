@@ -47,9 +47,12 @@ B = B_BIAS = 2
 class Block:
     """Scores first layers of ``nb`` neurons on ``mb`` features."""
 
-    def __init__(self, hub, mb, nb):
-        self.hub, self.mb, self.nb, self.act = hub, mb, nb, str(hub.activation)
-        self.hub_profiles = [block_profiles(hub, j) for j in range(hub.m)]
+    def __init__(self, hub, mb, nb, act=None):
+        # hub None: the block joins a copy of itself (join_blocks(block, block))
+        self.hub, self.mb, self.nb = hub, mb, nb
+        self.act = str(hub.activation) if hub is not None else act
+        self.hub_profiles = ([block_profiles(hub, j) for j in range(hub.m)]
+                             if hub is not None else None)
         xs = [tuple([0] * mb)] + [tuple(int(k == i) for k in range(mb)) for i in range(mb)]
         self.pairs = list(combinations(range(mb), 2))
         xs += [tuple(int(k in p) for k in range(mb)) for p in self.pairs]
@@ -57,7 +60,7 @@ class Block:
         self.LC = np.array(list(product(range(-B, B + 1), repeat=nb)), dtype=np.int64)
         self.LCc = np.array([list(r) + [c] for r in self.LC for c in range(-B_BIAS, B_BIAS + 1)],
                             dtype=np.int64)
-        self.full = len(self.pairs) + mb * hub.m
+        self.full = len(self.pairs) + mb * (hub.m if hub is not None else mb)
 
     def hidden(self, W, b):
         T = self.X @ W.T + b
@@ -77,14 +80,16 @@ class Block:
     def score(self, W, b):
         good = sum(r is not None for r in self.readouts(W, b))
         SL = self.LC @ self.hidden(W, b).T
-        cross = 0
+        mine = []
         for i in range(self.mb):
             oth = [0] + [1 + k for k in range(self.mb) if k != i]
             pr = np.unique(np.stack([SL[:, 1 + i], SL[:, oth].max(axis=1), SL.max(axis=1),
                                      SL[:, 0]], axis=1), axis=0)
             pr = pr[_undominated(pr)]
-            cross += sum(_cross(pr, pr, hp[0], hp[1], 1, B_BIAS) is not None
-                         for hp in self.hub_profiles)
+            mine.append((pr, pr))  # the readouts are not needed to score
+        other = self.hub_profiles if self.hub is not None else mine
+        cross = sum(_cross(pa, la, pb, lb, 1, B_BIAS) is not None
+                    for pa, la in mine for pb, lb in other)
         return good + cross
 
     def network(self, W, b):
@@ -124,30 +129,34 @@ def search(blk, seed, seconds):
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("--hub", required=True)
+    ap.add_argument("--hub", required=True, help="a network file, or 'self' (the block "
+                                                  "joins a copy of itself)")
+    ap.add_argument("--activation", default="relu", help="with --hub self")
     ap.add_argument("--mb", type=int, required=True)
     ap.add_argument("--nb", type=int, required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--seconds", type=float, default=300)
     ap.add_argument("-o", "--out", required=True)
     a = ap.parse_args(argv)
-    d = json.loads(Path(a.hub).read_text())
-    d.pop("meta", None)
-    hub = network_from_dict(d)
-    blk = Block(hub, a.mb, a.nb)
+    hub = None
+    if a.hub != "self":
+        d = json.loads(Path(a.hub).read_text())
+        d.pop("meta", None)
+        hub = network_from_dict(d)
+    blk = Block(hub, a.mb, a.nb, a.activation)
     got = search(blk, a.seed, a.seconds)
     if got is None:
         print("no block found")
         return 1
     W, b, secs = got
     block = blk.network(W, b)
-    joined = join_blocks(hub, block)
-    m = hub.m + a.mb
+    joined = join_blocks(hub if hub is not None else block, block)
+    m = (hub.m if hub is not None else a.mb) + a.mb
     if not verify(block, uand(a.mb)).ok or joined is None or not verify(joined, uand(m)).ok:
         print("the candidate did not verify")  # never written
         return 1
     out = dump(joined)
-    out["meta"] = {"how": f"join_blocks(`{a.hub}`, a relu uand({a.mb}) block of {a.nb} "
+    out["meta"] = {"how": f"join_blocks(`{a.hub}`, a {blk.act} uand({a.mb}) block of {a.nb} "
                           f"neurons found by search/midrange_blocks.py --seed {a.seed}: "
                           f"{secs:.0f} s, load {os.getloadavg()[0]:.1f})",
                    "verified": "exhaustively, X(m, 2)"}

@@ -101,7 +101,8 @@ def faithful_candidates(task, n, tries, min_rotate, max_fixed):
 def _solve(task, act, n, time_limit, tries, log, reflection=False, groups="rotations",
            min_rotate=None, max_fixed=1, sums="auto"):
     if groups == "faithful":
-        cands = faithful_candidates(task, n, tries, min_rotate or task.m - 1, max_fixed)
+        cands = faithful_candidates(task, n, tries, min(min_rotate or task.m - 1, task.m),
+                                    max_fixed)
     else:
         cands = candidates(task.m, n, tries)
     for shift, cyc, rot in cands:
