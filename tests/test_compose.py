@@ -180,3 +180,23 @@ def test_join_of_two_relu_blocks_verifies():
     join_blocks either refuses or gives a network the verifier accepts."""
     net = join_blocks(_load(RELU4), _load(RELU3))
     assert net is None or (net.widths == (5,) and verify(net, uand(7)).ok)
+
+
+BEST = Path(__file__).resolve().parent.parent / "search/midrange/best"
+
+
+def test_join_of_three_blocks_and_singles_verifies():
+    """More than two blocks and one-feature indicator blocks: every network
+    join_blocks returns is checked by the verifier here; a block that cannot
+    be read beside another makes the whole join None."""
+    net = join_blocks(indicators(2, "relu", B=2, B_bias=2), indicators(3, "relu", B=2, B_bias=2),
+                      indicators(2, "relu", B=2, B_bias=2), singles=2)
+    assert net.widths == (9,) and verify(net, uand(9)).ok
+    six = _load(BEST / "uand_m6-explicit-relu-L1-B2-Bb2-t1.json")  # 4 neurons
+    net = join_blocks(six, six, singles=1)
+    assert net.widths == (9,) and verify(net, uand(13)).ok
+    assert join_blocks(six, _load(RELU5)) is None  # uand(5)'s features are not readable
+    with pytest.raises(InputError):
+        join_blocks(six)  # one block is not a join
+    with pytest.raises(InputError):
+        join_blocks(six, singles=-1)
