@@ -137,6 +137,7 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--seconds", type=float, default=300)
     ap.add_argument("-o", "--out", required=True)
+    ap.add_argument("--block-out", help="also write the block network itself")
     a = ap.parse_args(argv)
     hub = None
     if a.hub != "self":
@@ -161,6 +162,12 @@ def main(argv=None):
                           f"{secs:.0f} s, load {os.getloadavg()[0]:.1f})",
                    "verified": "exhaustively, X(m, 2)"}
     Path(a.out).write_text(json.dumps(out, indent=1) + "\n")
+    if a.block_out:
+        bd = dump(block)
+        bd["meta"] = {"how": f"a {blk.act} uand({a.mb}) block of {a.nb} neurons joinable with "
+                             f"`{a.hub}`: search/midrange_blocks.py --seed {a.seed}",
+                      "verified": "exhaustively, X(m, 2)"}
+        Path(a.block_out).write_text(json.dumps(bd, indent=1) + "\n")
     print(f"wrote {a.out}: uand({m}) width {joined.widths[0]}, verified")
     return 0
 
