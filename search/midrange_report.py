@@ -99,7 +99,7 @@ def main():
                 net, meta, p = sym[(m, act)]
                 cands.append((net.widths[0], f"symmetric search: {meta.get('ansatz')} "
                               f"({meta.get('seconds')} s), `{p.relative_to(ROOT)}`", net))
-            for (M, a2), (big, meta, p) in sorted(sym.items()):
+            for (M, a2), (big, meta, p) in sorted(sym.items()) + sorted(kept.items()):
                 if a2 != act or M <= m:
                     continue
                 feats = tuple(range(m))
