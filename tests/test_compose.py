@@ -6,8 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from superpos_formal.constructions.compose import (add_features, add_pairs,
-                                                   best_composition, indicators, separator)
+from itertools import product
+
+from superpos_formal.constructions.compose import (_cross, add_features, add_pairs,
+                                                   best_composition, block_profiles,
+                                                   indicators, join_blocks, separator)
+from superpos_formal.domain import domain
+from superpos_formal.network import activate
 from superpos_formal.errors import InputError
 from superpos_formal.network import Network
 from superpos_formal.schema import network_from_dict
@@ -125,3 +130,73 @@ def test_a_wide_base_is_not_enumerated():
     assert separator(ten, 0) is None
     grown = add_features(ten, 6)
     assert grown.widths == (10 + 1 + 5,) and verify(grown, uand(6)).ok
+
+
+RELU3 = PROOFS / "uand-m3-s2-explicit-relu-L1-B2-bias2-theta1/n2-sat/network.json"
+STEP3 = PROOFS / "uand-m3-s2-explicit-step-L1-B2-bias2-theta1/n2-sat/network.json"
+RELU4 = PROOFS / "uand-m4-s2-explicit-relu-L1-B2-bias2-theta1/n3-sat/network.json"
+
+
+def _hidden_of(net, x):
+    (W, b), = net.layers
+    return [activate(net.activation, sum(w * v for w, v in zip(row, x)) + bk)
+            for row, bk in zip(W, b)]
+
+
+def _cross_exists(na, nb, i, j):
+    """Brute force, independent of the profiles: some ``(l_A, l_B, c)`` in
+    the bounds reads ``x_i AND x_j`` (``i`` in block A, ``j`` in block B) on
+    every input of ``X(mA + mB, 2)``."""
+    ma, B, Bb, th = na.m, na.B, na.B_bias, na.theta
+    rows = []
+    for x in domain(ma + nb.m, 2):
+        rows.append((_hidden_of(na, x[:ma]), _hidden_of(nb, x[ma:]),
+                     int(x[i] == 1 and x[ma + j] == 1)))
+    for la in product(range(-B, B + 1), repeat=len(na.layers[0][0])):
+        fa = [sum(l * h for l, h in zip(la, ha)) for ha, _, _ in rows]
+        for lb in product(range(-B, B + 1), repeat=len(nb.layers[0][0])):
+            s = [f + sum(l * h for l, h in zip(lb, hb)) for f, (_, hb, _) in zip(fa, rows)]
+            for c in range(-Bb, Bb + 1):
+                if all((v + c >= th) == bool(t) for v, (_, _, t) in zip(s, rows)):
+                    return True
+    return False
+
+
+@pytest.mark.parametrize("pa,pb", [(RELU3, RELU3), (RELU3, RELU4), (STEP3, STEP3)])
+def test_cross_readouts_from_undominated_profiles_match_brute_force(pa, pb):
+    """Dropping dominated profiles (compose._undominated) never loses a
+    cross readout: _cross on the kept profiles says "exists" exactly when
+    the brute force over every readout of both hidden layers does."""
+    na, nb = _load(pa), _load(pb)
+    for i in range(na.m):
+        for j in range(nb.m):
+            qa, qb = block_profiles(na, i), block_profiles(nb, j)
+            got = _cross(qa[0], qa[1], qb[0], qb[1], na.theta, na.B_bias) is not None
+            assert got == _cross_exists(na, nb, i, j), (i, j)
+
+
+def test_join_of_two_relu_blocks_verifies():
+    """relu uand(4) minimum (3 neurons) beside relu uand(3) (2 neurons):
+    join_blocks either refuses or gives a network the verifier accepts."""
+    net = join_blocks(_load(RELU4), _load(RELU3))
+    assert net is None or (net.widths == (5,) and verify(net, uand(7)).ok)
+
+
+BEST = Path(__file__).resolve().parent.parent / "search/midrange/best"
+
+
+def test_join_of_three_blocks_and_singles_verifies():
+    """More than two blocks and one-feature indicator blocks: every network
+    join_blocks returns is checked by the verifier here; a block that cannot
+    be read beside another makes the whole join None."""
+    net = join_blocks(indicators(2, "relu", B=2, B_bias=2), indicators(3, "relu", B=2, B_bias=2),
+                      indicators(2, "relu", B=2, B_bias=2), singles=2)
+    assert net.widths == (9,) and verify(net, uand(9)).ok
+    six = _load(BEST / "uand_m6-explicit-relu-L1-B2-Bb2-t1.json")  # 4 neurons
+    net = join_blocks(six, six, singles=1)
+    assert net.widths == (9,) and verify(net, uand(13)).ok
+    assert join_blocks(six, _load(RELU5)) is None  # uand(5)'s features are not readable
+    with pytest.raises(InputError):
+        join_blocks(six)  # one block is not a join
+    with pytest.raises(InputError):
+        join_blocks(six, singles=-1)

@@ -12,7 +12,7 @@ from superpos_formal.errors import InputError
 from superpos_formal.network import Network
 from superpos_formal.options import SolveOptions
 from superpos_formal.shape import Shape
-from superpos_formal.solve.symmetric import (ansatz_for, encode_symmetric, is_invariant,
+from superpos_formal.solve.symmetric import (Ansatz, ansatz_for, encode_symmetric, is_invariant,
                                              neuron_perms, pair_output_perm,
                                              solve_symmetric)
 from superpos_formal.tasks import and_pairs, uand
@@ -134,3 +134,63 @@ def test_partial_rotation_fixes_the_last_features():
     a = ansatz_for(uand(7), 6, shift=1, cycles=(6,), rotate=6)
     sigmas = {g[0] for g in a.elements}
     assert all(s[6] == 6 for s in sigmas) and len(sigmas) == 6
+
+
+def test_block_diagonal_answer_holds_its_zeros_and_is_verified():
+    """Z3 permuting three blocks of two features, two 3-cycles of neurons:
+    neuron ``k`` (position ``k % 3`` in its cycle) may read only features
+    ``2 (k % 3)`` and ``2 (k % 3) + 1``. The pattern is written out here,
+    not taken from the ansatz; the emitted first-layer parameters outside it
+    are the constant 0; the answer verifies, a weight moved into the zero
+    pattern is not invariant, and some single readout change is rejected."""
+    task = uand(6)
+    a = ansatz_for(task, 6, shift=2, cycles=(3, 3), blocks=True)
+    outside = {(k, i) for k in range(6) for i in range(6) if i // 2 != k % 3}
+    enc = encode_symmetric(task, _step(6), a)
+    W = enc._members[0]["layers"][0][0]
+    for k in range(6):
+        for i in range(6):
+            assert (list(W[k][i].dom) == [0]) == ((k, i) in outside)
+    r = solve_symmetric(task, _step(6), a, SolveOptions(time_limit=60))
+    assert r.status == "SAT" and verify(r.network, task).ok and is_invariant(r.network, a)
+    (W, b), = r.network.layers
+    assert all(W[k][i] == 0 for k, i in outside)
+    W2 = [list(row) for row in W]
+    W2[0][5] = 1  # neuron 0 reading block 2
+    moved = Network.explicit(6, 15, "step", [(W2, b)], r.network.V, r.network.c, 2, 2, 1)
+    assert not is_invariant(moved, a)
+    rejected = 0
+    for j in range(15):
+        V = [list(row) for row in r.network.V]
+        V[j][j % 6] = V[j][j % 6] - 1 if V[j][j % 6] > -2 else 1
+        bad = Network.explicit(6, 15, "step", [(W, b)], V, r.network.c, 2, 2, 1)
+        rejected += not verify(bad, task).ok
+    assert rejected > 0
+
+
+def test_block_diagonal_refusals():
+    with pytest.raises(InputError):  # shift 4 does not divide 6
+        ansatz_for(uand(6), 3, shift=4, cycles=(3,), blocks=True)
+    with pytest.raises(InputError):  # a fixed neuron has no block
+        ansatz_for(uand(6), 4, shift=2, cycles=(3, 1), blocks=True)
+    with pytest.raises(InputError):
+        ansatz_for(uand(6), 6, shift=2, cycles=(3, 3), blocks=True, reflection=True)
+    with pytest.raises(InputError):  # features 5.. not rotated
+        ansatz_for(uand(6), 2, shift=1, cycles=(2,), rotate=2, blocks=True)
+
+
+def test_binary_sums_answer_verifies():
+    task = uand(5)
+    a = ansatz_for(task, 5, shift=1, cycles=(5,))
+    r = solve_symmetric(task, Shape("explicit", "relu", n=5, B=2, B_bias=2), a,
+                        SolveOptions(time_limit=60, sums="binary"))
+    assert r.info["sums"] == "binary"
+    assert r.status == "SAT" and verify(r.network, task).ok and is_invariant(r.network, a)
+
+
+def test_a_zero_pattern_that_is_not_a_union_of_orbits_is_refused():
+    g = ansatz_for(uand(4), 2, shift=2, cycles=(2,)).generators
+    with pytest.raises(InputError, match="union of orbits"):
+        Ansatz(4, 2, 6, g, "half an orbit", frozenset({("W", 0, 0, 0, 1)}))
+    with pytest.raises(InputError, match="outside"):
+        Ansatz(4, 2, 6, g, "no such neuron", frozenset({("W", 0, 0, 5, 1)}))

@@ -225,7 +225,28 @@ def block_profiles(net, i, B=None):
     prof = np.stack([S[:, single[i]], S[:, others].max(axis=1), S.max(axis=1), S[:, zero]],
                     axis=1)
     uniq, first = np.unique(prof, axis=0, return_index=True)
-    return uniq, L[first]
+    keep = _undominated(uniq)
+    return uniq[keep], L[first][keep]
+
+
+def _undominated(prof):
+    """Indices of the profiles no other profile with the same ``f(e_i)``
+    dominates (``a0, a2, f0`` all at most its own).
+
+    Sound for :func:`_cross`: its bounds are ``lo = theta - a1 - b1`` (the
+    same for equal ``a1``) and ``hi`` falling in ``a0``, ``a2`` and ``f0``,
+    so a dominated profile is feasible with some ``(b, c)`` only when the
+    profile dominating it is too: dropping it never turns a feasible cross
+    pair infeasible (tests/test_compose.py compares with and without)."""
+    keep = []
+    for a1 in np.unique(prof[:, 0]):
+        idx = np.flatnonzero(prof[:, 0] == a1)
+        rest = prof[idx][:, 1:]
+        # q dominates p: q <= p everywhere and q != p (profiles are unique)
+        le = (rest[:, None, :] <= rest[None, :, :]).all(axis=2)
+        np.fill_diagonal(le, False)
+        keep.extend(idx[~le.any(axis=0)])
+    return np.array(sorted(keep), dtype=np.int64)
 
 
 def _cross(pa, la, pb, lb, theta, B_bias):
@@ -249,51 +270,87 @@ def _cross(pa, la, pb, lb, theta, B_bias):
     return [int(v) for v in la[r]], [int(v) for v in lb[q]], int(lo[r, q])
 
 
-def join_blocks(net_a, net_b):
-    """uand(mA + mB) from uand networks on two blocks of features, width
-    ``nA + nB``: the blocks' hidden layers side by side (each reads its own
-    features), the blocks' own outputs unchanged, each cross pair ``(i, mA +
-    j)`` read as ``[l_i . h_A + l'_j . h_B + c >= theta]`` with ``(l_i, l'_j,
-    c)`` found exhaustively over the bounded alphabet (:func:`_cross`). None
-    when some cross pair has no such readout. Same activation, bounds, theta."""
-    for net in (net_a, net_b):
+def _indicator_profiles(B):
+    """Profiles of a one-feature block whose neuron is ``x_j`` itself
+    (``relu`` and ``step`` agree on 0/1): readout ``l`` gives ``f(e_j) = l``,
+    ``f(0) = 0``, no other single, ``max f = max(0, l)``."""
+    ls = np.arange(-B, B + 1, dtype=np.int64)
+    prof = np.stack([ls, np.zeros_like(ls), np.maximum(ls, 0), np.zeros_like(ls)], axis=1)
+    return prof, ls[:, None]
+
+
+def join_blocks(*nets, singles=0):
+    """uand(sum of the blocks' m + ``singles``) from uand networks on blocks
+    of features, width the sum of their widths + ``singles``: the blocks'
+    hidden layers side by side (each reads its own features), one indicator
+    neuron ``x_j`` per single feature (after the blocks), the blocks' own
+    outputs unchanged, each cross pair ``(i, j)`` of two different blocks
+    (singles included) read as ``[l_i . h_s + l'_j . h_t + c >= theta]``
+    with ``(l_i, l'_j, c)`` found exhaustively over the bounded alphabet
+    (:func:`_cross`). None when some cross pair has no such readout. Same
+    activation, bounds, theta.
+
+    Why more than two blocks are sound when every *pair* of blocks is: an
+    output of blocks ``s, t`` reads only their neurons, so on an input ``x``
+    of ``X(m, 2)`` it sees the projection ``(x_s, x_t)``, itself an input of
+    the two-block question (at most two features), on which it was checked;
+    and its target bit is the same on ``x`` as on the projection (``x`` is
+    the pair ``e_i + e_j`` iff its projection is, since then no other
+    feature is on). Outputs inside a block likewise see ``x_s`` only.
+    """
+    if not nets or len(nets) + singles < 2 or singles < 0:
+        raise InputError("compose: join_blocks needs at least two blocks (networks or singles)")
+    for net in nets:
         _check_base(net)
-    if (str(net_a.activation) != str(net_b.activation) or net_a.B != net_b.B
-            or net_a.B_bias != net_b.B_bias or net_a.theta != net_b.theta):
-        raise InputError("compose: the two blocks differ in activation, bounds or theta")
-    ma, mb = net_a.m, net_b.m
-    m = ma + mb
-    (Wa, ba), (Wb, bb) = net_a.layers[0], net_b.layers[0]
-    na, nb = len(Wa), len(Wb)
-    pa = [block_profiles(net_a, i) for i in range(ma)]
-    pb = [block_profiles(net_b, j) for j in range(mb)]
-    cross = {}
-    for i in range(ma):
-        for j in range(mb):
-            got = _cross(pa[i][0], pa[i][1], pb[j][0], pb[j][1], net_a.theta, net_a.B_bias)
-            if got is None:
-                return None
-            cross[(i, ma + j)] = got
-    W = [list(r) + [0] * mb for r in Wa] + [[0] * ma + list(r) for r in Wb]
-    b = list(ba) + list(bb)
-    rows_a = {tuple(p): r for r, p in enumerate(all_pairs(ma))}
-    rows_b = {tuple(p): r for r, p in enumerate(all_pairs(mb))}
+    a = nets[0]
+    for net in nets[1:]:
+        if (str(net.activation) != str(a.activation) or net.B != a.B
+                or net.B_bias != a.B_bias or net.theta != a.theta):
+            raise InputError("compose: the blocks differ in activation, bounds or theta")
+    # (first feature, first neuron, features, profiles per feature) per block
+    blocks, f0, k0 = [], 0, 0
+    for net in nets:
+        blocks.append((f0, k0, net.m, [block_profiles(net, i) for i in range(net.m)]))
+        f0, k0 = f0 + net.m, k0 + len(net.layers[0][0])
+    for _ in range(singles):
+        blocks.append((f0, k0, 1, [_indicator_profiles(a.B)]))
+        f0, k0 = f0 + 1, k0 + 1
+    m, width = f0, k0
+    block_of = {}
+    for t, (fs, _, mt, _) in enumerate(blocks):
+        for i in range(mt):
+            block_of[fs + i] = (t, i)
+    W, b = [], []
+    for net, (fs, _, mt, _) in zip(nets, blocks):
+        Wt, bt = net.layers[0]
+        W += [[0] * fs + list(r) + [0] * (m - fs - mt) for r in Wt]
+        b += list(bt)
+    for fs, _, _, _ in blocks[len(nets):]:
+        W.append([int(k == fs) for k in range(m)])
+        b.append(0)
+    own = [{tuple(p): r for r, p in enumerate(all_pairs(net.m))} for net in nets]
     V, c = [], []
     for i, j in all_pairs(m):
-        if j < ma:
-            r = rows_a[(i, j)]
-            V.append(list(net_a.V[r]) + [0] * nb)
-            c.append(net_a.c[r])
-        elif i >= ma:
-            r = rows_b[(i - ma, j - ma)]
-            V.append([0] * na + list(net_b.V[r]))
-            c.append(net_b.c[r])
-        else:
-            la, lb, cc = cross[(i, j)]
-            V.append(la + lb)
-            c.append(cc)
-    return Network.explicit(m, len(V), net_a.activation, [(W, b)], V, c, net_a.B,
-                            net_a.B_bias, net_a.theta)
+        (s, ii), (t, jj) = block_of[i], block_of[j]
+        row = [0] * width
+        if s == t:  # a pair inside block s (singles have none)
+            r = own[s][(ii, jj)]
+            ks = blocks[s][1]
+            row[ks:ks + len(nets[s].V[r])] = nets[s].V[r]
+            V.append(row)
+            c.append(nets[s].c[r])
+            continue
+        pa, la = blocks[s][3][ii]
+        pb, lb = blocks[t][3][jj]
+        got = _cross(pa, la, pb, lb, a.theta, a.B_bias)
+        if got is None:
+            return None
+        ra, rb, cc = got
+        row[blocks[s][1]:blocks[s][1] + len(ra)] = ra
+        row[blocks[t][1]:blocks[t][1] + len(rb)] = rb
+        V.append(row)
+        c.append(cc)
+    return Network.explicit(m, len(V), a.activation, [(W, b)], V, c, a.B, a.B_bias, a.theta)
 
 
 def best_composition(bases, m, activation, B, B_bias, theta=1):
