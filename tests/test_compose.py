@@ -21,7 +21,7 @@ from superpos_formal.verify import verify
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs/uand-explicit"
 STEP5 = PROOFS / "uand-m5-s2-explicit-step-L1-B2-bias2-theta1/n4-sat/network.json"
-STEP7 = PROOFS / "uand-m7-s2-explicit-step-L1-B2-bias2-theta1/network.json"
+STEP7 = PROOFS / "uand-m7-s2-explicit-step-L1-B2-bias2-theta1/n5-sat/network.json"
 RELU5 = PROOFS / "uand-m5-s2-explicit-relu-L1-B2-bias2-theta1/n3-sat/network.json"
 
 

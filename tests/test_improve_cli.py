@@ -168,3 +168,20 @@ def test_cli_family_starts_from_the_shared_code_construction(tmp_path, capsys):
     assert len(nets) == len(fam) == 6
     assert all(n.E == nets[0].E and n.R == nets[0].R for n in nets)
     assert all(all(naive_eval(n, x) == t(x) for x in t.inputs) for n, t in zip(nets, fam))
+
+
+def test_cli_starts_from_a_minimum_directory(tmp_path, capsys):
+    # the committed uand(4) step minimum (3): --start reads its SAT half
+    mini = REPO / "proofs/uand-explicit/uand-m4-s2-explicit-step-L1-B2-bias2-theta1"
+    assert (mini / "minimum.json").is_file()
+    rc, out, err = _run(["improve", "--task", "uand", "--m", "4", "--start", str(mini),
+                         "--budget", "1", "-o", str(tmp_path / "o.json")], capsys)
+    assert rc == 0, err
+    assert "3 hidden neurons" in out
+    # a minimum.json naming no SAT half here is refused with the reason
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "minimum.json").write_text(json.dumps({"sat": "nowhere"}))
+    rc, out, err = _run(["improve", "--task", "uand", "--m", "4", "--start", str(bad)],
+                        capsys)
+    assert rc == 2 and "names no SAT half" in err and "Traceback" not in err

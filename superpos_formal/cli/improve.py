@@ -127,11 +127,18 @@ def _subject(a):
 
 def _load_start(path, n_members):
     p = Path(path)
+    if p.is_dir() and (p / "minimum.json").is_file():
+        # a minimum directory: start from its SAT half (the network at the minimum)
+        doc = load_json(p / "minimum.json")
+        sat = doc.get("sat") if isinstance(doc, dict) else None
+        if not isinstance(sat, str) or not (p / sat).is_dir():
+            raise InputError(f"--start: {p / 'minimum.json'} names no SAT half here")
+        p = p / sat
     if p.is_dir():
         p = p / "network.json"
         if not p.exists():
             raise InputError(f"--start: {path} is a directory without network.json "
-                             f"(a SAT claim bundle is expected)")
+                             f"(a SAT claim bundle or a minimum directory is expected)")
     d = load_json(p)
     if not isinstance(d, dict):
         raise InputError(f"--start: {p}: expected a JSON object")
