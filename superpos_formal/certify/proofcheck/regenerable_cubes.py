@@ -63,7 +63,7 @@ from . import drat
 from ..bundles.certificate_kind import kind_for
 from ..bundles.check_claim import ALLOWED_FILES, verify_claim
 from ..bundles.claims import CERTIFICATE_FIELDS, CLAIM_FORMAT, CLAIM_VERSION, register_certificate
-from ..bundles.encoders import encode, encoder
+from ..bundles.encoders import encoder
 from ..bundles.make_claim import publish
 from ..bundles.manifest import write_manifest
 from ..cubes import check_cube, cover_proof
