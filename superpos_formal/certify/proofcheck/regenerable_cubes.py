@@ -63,12 +63,12 @@ from . import drat
 from ..bundles.certificate_kind import kind_for
 from ..bundles.check_claim import ALLOWED_FILES, verify_claim
 from ..bundles.claims import CERTIFICATE_FIELDS, CLAIM_FORMAT, CLAIM_VERSION, register_certificate
-from ..bundles.encoders import encode, encoder
+from ..bundles.encoders import encoder
 from ..bundles.make_claim import publish
 from ..bundles.manifest import write_manifest
 from ..cubes import check_cube, cover_proof
 from ..jsonio import dumps, write
-from .regenerable_unsat import LABEL, not_rechecked_text
+from .regenerable_unsat import LABEL, not_rechecked_text, open_record
 
 __all__ = ["CERT", "FIELD", "RECORD_FIELDS", "check_record", "check_cubes", "run_of",
            "make_regenerable_cubes", "verify_regenerable_cubes"]
@@ -249,37 +249,12 @@ def verify_regenerable_cubes(path, claim, rep, shape, members, options, checkers
     module docstring); with ``budget.regenerate_proofs`` re-solve every cube."""
     rep.checks.append("regenerable-cubes")
     rep.certificate = f"{rep.certificate}; {LABEL}"
-    if rep.answer != "UNSAT":
-        rep.failures.append("claim.json: a cube refutation is for UNSAT answers only")
+    opened = open_record(claim, rep, field=FIELD, check=check_record,
+                         what="a cube refutation", members=members, shape=shape,
+                         options=options, regenerate=regenerate, budget=budget)
+    if opened is None:
         return
-    meta = claim.get(FIELD)
-    fails = check_record(meta)
-    if fails:
-        rep.failures += fails
-        return
-    if meta["options"] != claim.get("options"):
-        rep.failures.append(f"claim.json: {FIELD}.options differ from the claim's options "
-                            f"(a record of another formula)")
-    if meta["formula"] != claim.get("formula"):
-        rep.failures.append(f"claim.json: {FIELD}.formula differs from the claim's formula")
-    if rep.failures:
-        return
-    again = bool(budget is not None and getattr(budget, "regenerate_proofs", False))
-    enc = None
-    if regenerate or again:
-        rep.checks.append("regenerate")
-        try:
-            enc, _ = encode((claim.get("encoder") or {}).get("name"), claim.get("question"),
-                            members, shape, options)
-        except InputError as e:
-            rep.failures.append(f"regenerate: {e}")
-            return
-        got = {"sha256": drat.sha256_text(enc.to_dimacs()), "nvars": enc.nvars,
-               "clauses": len(enc.clauses)}
-        if got != meta["formula"]:
-            rep.failures.append(f"regenerate: the formula built from claim.json differs "
-                                f"from {FIELD}.formula")
-            return
+    meta, enc, again = opened
     cubes = meta["cubes"]
     try:
         cover = cover_proof(cubes)

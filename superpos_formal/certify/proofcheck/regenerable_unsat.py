@@ -64,7 +64,7 @@ from ..bundles.claims import QUANTITIES
 from ..jsonio import dumps, load, read_text, write
 
 __all__ = ["CERT", "FIELD", "RECORD_FIELDS", "NOT_RECHECKED", "LABEL", "check_record",
-           "check_creation_checks", "regenerable_from_bundle", "verify_regenerable",
+           "open_record", "check_creation_checks", "regenerable_from_bundle", "verify_regenerable",
            "not_rechecked_text", "regenerable_minimum"]
 
 #: claim.json ``certificate`` of such a claim, and the field of its record
@@ -235,27 +235,37 @@ def _self_check(path):
                              + "; ".join(rep.failures))
 
 
-def verify_regenerable(path, claim, rep, shape, members, options, checkers, regenerate,
-                       budget, limit=None):
-    """Check a ``regenerable`` UNSAT claim into ``rep`` (see the module
-    docstring); with ``budget.regenerate_proofs`` re-solve and check."""
-    rep.checks.append("regenerable-record")
-    rep.certificate = f"{rep.certificate}; {LABEL}"
+def open_record(claim, rep, *, field, check, what, members, shape, options,
+                regenerate, budget):
+    """The part of checking a recorded refutation that every record kind shares.
+
+    Into ``rep``: the record ``claim[field]`` well formed (``check``), naming
+    the claim's own options and formula (else it is a record of another
+    formula), and, when asked, the formula rebuilt from ``claim.json`` equal
+    to the recorded one. ``what`` names the kind in the UNSAT-only message.
+
+    Returns
+    -------
+    tuple or None
+        ``(meta, enc, again)``: the record, the rebuilt formula (``None``
+        when not rebuilt) and whether the proofs are to be re-made
+        (``budget.regenerate_proofs``); ``None`` once a failure is recorded.
+    """
     if rep.answer != "UNSAT":
-        rep.failures.append("claim.json: a regenerable refutation is for UNSAT answers only")
-        return
-    meta = claim.get(FIELD)
-    fails = check_record(meta)
+        rep.failures.append(f"claim.json: {what} is for UNSAT answers only")
+        return None
+    meta = claim.get(field)
+    fails = check(meta)
     if fails:
         rep.failures += fails
-        return
+        return None
     if meta["options"] != claim.get("options"):
-        rep.failures.append(f"claim.json: {FIELD}.options differ from the claim's options "
+        rep.failures.append(f"claim.json: {field}.options differ from the claim's options "
                             f"(a record of another formula)")
     if meta["formula"] != claim.get("formula"):
-        rep.failures.append(f"claim.json: {FIELD}.formula differs from the claim's formula")
+        rep.failures.append(f"claim.json: {field}.formula differs from the claim's formula")
     if rep.failures:
-        return
+        return None
     again = bool(budget is not None and getattr(budget, "regenerate_proofs", False))
     enc = None
     if regenerate or again:
@@ -265,14 +275,29 @@ def verify_regenerable(path, claim, rep, shape, members, options, checkers, rege
                             members, shape, options)
         except InputError as e:
             rep.failures.append(f"regenerate: {e}")
-            return
+            return None
         got = {"sha256": drat.sha256_text(enc.to_dimacs()), "nvars": enc.nvars,
                "clauses": len(enc.clauses)}
         if got != meta["formula"]:
             rep.failures.append(f"regenerate: the formula built from claim.json differs "
-                                f"from {FIELD}.formula (sha256 {got['sha256'][:12]}..., "
+                                f"from {field}.formula (sha256 {got['sha256'][:12]}..., "
                                 f"recorded {str(meta['formula']['sha256'])[:12]}...)")
-            return
+            return None
+    return meta, enc, again
+
+
+def verify_regenerable(path, claim, rep, shape, members, options, checkers, regenerate,
+                       budget, limit=None):
+    """Check a ``regenerable`` UNSAT claim into ``rep`` (see the module
+    docstring); with ``budget.regenerate_proofs`` re-solve and check."""
+    rep.checks.append("regenerable-record")
+    rep.certificate = f"{rep.certificate}; {LABEL}"
+    opened = open_record(claim, rep, field=FIELD, check=check_record,
+                         what="a regenerable refutation", members=members, shape=shape,
+                         options=options, regenerate=regenerate, budget=budget)
+    if opened is None:
+        return
+    meta, enc, again = opened
     mb = meta["proof"]["gz_bytes"] / 1e6 if isinstance(meta["proof"]["gz_bytes"], int) else None
     if not again:
         rep.unrechecked.append(not_rechecked_text(mb, meta["timings"]["solve_seconds"]))
