@@ -4,11 +4,14 @@ Every network here comes with its derivation, so tests compare the code
 against arithmetic done by hand, never against the code itself.
 """
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import strategies as st
 
+from superpos_formal.certify.bundles.manifest import write_manifest
 from superpos_formal.network import Network
 
 # ------------------------------------------------------------------ markers
@@ -203,3 +206,20 @@ def count_errors(net, task):
 
     return sum(sum(1 for u, v in zip(naive_eval(net, x), task(x)) if u != v)
                for x in domain(task.m, task.s))
+
+
+def copy_bundle(src, tmp_path, name="x"):
+    """A copy of bundle ``src`` under ``tmp_path`` to tamper with."""
+    dst = tmp_path / name
+    shutil.copytree(src, dst)
+    return dst
+
+
+def edit_claim(bundle, fn):
+    """Apply ``fn`` to the bundle's claim.json and re-seal the manifest, so
+    that only the edit (not a stale hash) can make the verifier refuse it."""
+    c = json.loads((bundle / "claim.json").read_text())
+    fn(c)
+    (bundle / "claim.json").write_text(json.dumps(c, indent=1, sort_keys=True) + "\n")
+    write_manifest(bundle)
+    return bundle

@@ -16,6 +16,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from conftest import copy_bundle
+
 from superpos_formal.certify.bundles import verify as Bn
 from superpos_formal.certify.proofcheck import drat as D
 from superpos_formal.certify.proofcheck.add_base_proof import attach_base_proof
@@ -175,12 +177,6 @@ def _forged(base):
     return ("forged", bad, max(bad))
 
 
-def _copy(src, tmp_path):
-    dst = tmp_path / "x"
-    shutil.copytree(src, dst)
-    return dst
-
-
 def _claim(p):
     return json.loads((p / "claim.json").read_text())
 
@@ -231,7 +227,7 @@ def test_generator_bundle_verifies_and_states_its_kind(gb):
 
 
 def test_altered_generators_are_rejected(gb, tmp_path):
-    b = _copy(gb.g, tmp_path)
+    b = copy_bundle(gb.g, tmp_path)
     doc = _gens_doc(b)
     run = doc["generators"][0]["runs"][0]
     run[2] = run[2] + 1 if run[2] > 0 else run[2] - 1
@@ -243,7 +239,7 @@ def test_altered_generators_are_rejected(gb, tmp_path):
 def test_generator_that_is_not_an_automorphism_is_rejected(gb, tmp_path):
     """A forger who also updates the hashes: swapping two code entries of one
     feature without the readout is no automorphism."""
-    b = _copy(gb.g, tmp_path)
+    b = copy_bundle(gb.g, tmp_path)
     forged = _forged(gb.base)
     gens = gb.gens + [forged]
     doc = _gens_doc(b)
@@ -257,7 +253,7 @@ def test_generator_that_is_not_an_automorphism_is_rejected(gb, tmp_path):
 
 
 def test_sb_clauses_that_do_not_match_the_generators_are_rejected(gb, tmp_path):
-    b = _copy(gb.g, tmp_path)
+    b = copy_bundle(gb.g, tmp_path)
     nv, cl = D.parse_dimacs(D.read_text(b / "gen" / "formula.cnf.gz"))
     cl[-1] = cl[-1][:-1]                 # weaken the last lex-leader clause
     _write_formula(b, cl, nv)
@@ -267,7 +263,7 @@ def test_sb_clauses_that_do_not_match_the_generators_are_rejected(gb, tmp_path):
 
 def test_dropped_generator_is_rejected(gb, tmp_path):
     """SB for three generators, generators file listing two."""
-    b = _copy(gb.g, tmp_path)
+    b = copy_bundle(gb.g, tmp_path)
     doc = _gens_doc(b)
     doc["generators"] = doc["generators"][:-1]
     _write_gens(b, doc)
@@ -276,7 +272,7 @@ def test_dropped_generator_is_rejected(gb, tmp_path):
 
 
 def test_extra_clauses_in_f_are_rejected(gb, tmp_path):
-    b = _copy(gb.g, tmp_path)
+    b = copy_bundle(gb.g, tmp_path)
     nv, cl = D.parse_dimacs(D.read_text(b / "gen" / "formula.cnf.gz"))
     nb = len(gb.base.clauses)
     cl[nb - 1] = [2]                     # a unit clause that is not in F
@@ -295,7 +291,7 @@ def test_extra_clauses_in_f_are_rejected(gb, tmp_path):
     (lambda d: d["generators"][0].pop("compare_variables"), "expected name, compare_var"),
 ])
 def test_malformed_generators_are_rejected(gb, tmp_path, edit, expect):
-    b = _copy(gb.g, tmp_path)
+    b = copy_bundle(gb.g, tmp_path)
     doc = _gens_doc(b)
     edit(doc)
     _write_gens(b, doc)
@@ -303,13 +299,13 @@ def test_malformed_generators_are_rejected(gb, tmp_path, edit, expect):
 
 
 def test_kinds_must_match_the_evidence(gb, tmp_path):
-    b = _copy(gb.g, tmp_path)
+    b = copy_bundle(gb.g, tmp_path)
     c = _claim(b)
     c["certificate_kind"] = KIND_ARGUMENT
     _set_claim(b, c)
     assert "gen/: a generator proof is present" in _fails(
         Bn.verify_bundle(b, checkers=("native",)))
-    b2 = _copy(gb.g, tmp_path / "y")
+    b2 = copy_bundle(gb.g, tmp_path / "y")
     c = _claim(b2)
     del c["generator_proof"]
     _set_claim(b2, c)
@@ -318,7 +314,7 @@ def test_kinds_must_match_the_evidence(gb, tmp_path):
 
 
 def test_generator_options_must_be_f(gb, tmp_path):
-    b = _copy(gb.g, tmp_path)
+    b = copy_bundle(gb.g, tmp_path)
     c = _claim(b)
     c["generator_proof"]["options"]["symmetry"] = True
     _set_claim(b, c)
@@ -327,7 +323,7 @@ def test_generator_options_must_be_f(gb, tmp_path):
 
 
 def test_altered_generator_proof_is_rejected(gb, tmp_path):
-    b = _copy(gb.g, tmp_path)
+    b = copy_bundle(gb.g, tmp_path)
     p = b / "gen" / "proof.drat.gz"
     D.write_gz(p, "\n".join(D.read_text(p).splitlines()[:1]) + "\n")
     Bn.write_manifest(b)
@@ -336,7 +332,7 @@ def test_altered_generator_proof_is_rejected(gb, tmp_path):
 
 
 def test_attach_refuses_a_non_automorphism(gb, tmp_path):
-    b = _copy(gb.sb, tmp_path)
+    b = copy_bundle(gb.sb, tmp_path)
     before = (b / "manifest.json").read_text()
     with pytest.raises(InputError, match="not an automorphism"):
         attach_generator_proof(b, gb.base, [_forged(gb.base)], gb.tmp / "gen.drat",

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_bundle, edit_claim
+
 from superpos_formal.certify.bundles import verify as Bn
 from superpos_formal.certify.bundles.check_claim import PASS_NOT_RECHECKED
 from superpos_formal.certify.cubes import cube_and_conquer
@@ -58,17 +60,6 @@ def cubes(tmp_path_factory):
                                   options={"symmetry": True, "sums": run["sums"]})
 
 
-def _copy(src, tmp_path):
-    shutil.copytree(src, tmp_path / "x")
-    return tmp_path / "x"
-
-
-def _edit(b, fn):
-    c = json.loads((b / "claim.json").read_text())
-    fn(c)
-    (b / "claim.json").write_text(json.dumps(c, indent=1, sort_keys=True) + "\n")
-    Bn.write_manifest(b)
-    return b
 
 
 def _why(rep):
@@ -94,7 +85,7 @@ def test_regenerate_proofs_remakes_and_checks(regen):
 
 
 def test_tampered_proof_hash_fails_only_when_regenerated(regen, tmp_path):
-    b = _edit(_copy(regen, tmp_path),
+    b = edit_claim(copy_bundle(regen, tmp_path),
               lambda c: c["regenerable"]["proof"].update(sha256="ab" * 32))
     # without the solve the hash cannot be compared: labelled, not passed bare
     assert Bn.verify_bundle(b, checkers=("native",)).status == PASS_NOT_RECHECKED
@@ -119,12 +110,12 @@ def test_tampered_proof_hash_fails_only_when_regenerated(regen, tmp_path):
     (lambda c: c.update(certificate="regenerable-x"), "not one this toolkit checks"),
 ])
 def test_altered_records_are_rejected(regen, tmp_path, edit, needle):
-    rep = Bn.verify_bundle(_edit(_copy(regen, tmp_path), edit), checkers=("native",))
+    rep = Bn.verify_bundle(edit_claim(copy_bundle(regen, tmp_path), edit), checkers=("native",))
     assert rep.status == "FAIL" and needle in _why(rep), _why(rep)
 
 
 def test_a_proof_file_beside_the_record_is_rejected(regen, tmp_path):
-    b = _copy(regen, tmp_path)
+    b = copy_bundle(regen, tmp_path)
     (b / "proof.drat.gz").write_bytes(b"")
     Bn.write_manifest(b)
     assert "unexpected file: proof.drat.gz" in _why(Bn.verify_bundle(b, checkers=("native",)))
@@ -167,12 +158,12 @@ def _drop_cube(c, i=4):
     (lambda c: c["regenerable_cubes"]["options"].update(symmetry=False), "another formula"),
 ])
 def test_altered_cube_records_are_rejected(cubes, tmp_path, edit, needle):
-    rep = Bn.verify_bundle(_edit(_copy(cubes, tmp_path), edit), checkers=("native",))
+    rep = Bn.verify_bundle(edit_claim(copy_bundle(cubes, tmp_path), edit), checkers=("native",))
     assert rep.status == "FAIL" and needle in _why(rep), _why(rep)
 
 
 def test_tampered_cube_proof_hash_fails_when_regenerated(cubes, tmp_path):
-    b = _edit(_copy(cubes, tmp_path),
+    b = edit_claim(copy_bundle(cubes, tmp_path),
               lambda c: c["regenerable_cubes"]["proofs"][3].update(sha256="ef" * 32))
     assert Bn.verify_bundle(b, checkers=("native",)).status == PASS_NOT_RECHECKED
     rep = Bn.verify_bundle(b, checkers=("native",), budget=AGAIN)
@@ -210,7 +201,7 @@ def test_lower_bound_on_a_regenerable_record_is_labelled(claim_repo, capsys):
 
 
 def test_lower_bound_on_a_tampered_record_fails_regenerate_proofs(claim_repo):
-    _edit(claim_repo / "proofs/u3", lambda c: c["regenerable"]["proof"].update(
+    edit_claim(claim_repo / "proofs/u3", lambda c: c["regenerable"]["proof"].update(
         sha256="ab" * 32))
     lb = claim_repo / "proofs/lower-bounds"
     assert verify_lower_bounds(lb, checkers=("native",)).children[0].status \

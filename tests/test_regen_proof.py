@@ -6,9 +6,10 @@ re-solves and checks it, and altered records are rejected.
 """
 
 import json
-import shutil
 
 import pytest
+
+from conftest import copy_bundle, edit_claim
 
 from superpos_formal.certify.bundles import verify as Bn
 from superpos_formal.certify.proofcheck import drat as D
@@ -39,16 +40,6 @@ def rb(tmp_path_factory):
     return b
 
 
-def _copy(src, tmp_path):
-    shutil.copytree(src, tmp_path / "x")
-    return tmp_path / "x"
-
-
-def _edit(b, fn):
-    c = json.loads((b / "claim.json").read_text())
-    fn(c)
-    (b / "claim.json").write_text(json.dumps(c, indent=1, sort_keys=True) + "\n")
-    Bn.write_manifest(b)
 
 
 def test_recorded_proof_is_noted_and_not_run_by_default(rb):
@@ -69,8 +60,8 @@ def test_regenerate_proofs_resolves_and_checks(rb):
 
 
 def test_record_for_another_formula_is_rejected(rb, tmp_path):
-    b = _copy(rb, tmp_path)
-    _edit(b, lambda c: c["regenerable_proof"]["formula"].update(sha256="0" * 64))
+    b = copy_bundle(rb, tmp_path)
+    edit_claim(b, lambda c: c["regenerable_proof"]["formula"].update(sha256="0" * 64))
     rep = Bn.verify_bundle(b, checkers=("native",), budget=D.CheckerPolicy(regenerate_proofs=True))
     assert "formula differs from regenerable_proof.formula.sha256" in "\n".join(
         rep.all_failures())
@@ -82,6 +73,6 @@ def test_record_for_another_formula_is_rejected(rb, tmp_path):
     (lambda c: c.update(certificate_kind="proof of F"), "is for a claim whose committed"),
 ])
 def test_altered_records_are_rejected(rb, tmp_path, edit, expect):
-    b = _copy(rb, tmp_path)
-    _edit(b, edit)
+    b = copy_bundle(rb, tmp_path)
+    edit_claim(b, edit)
     assert expect in "\n".join(Bn.verify_bundle(b, checkers=("native",)).all_failures())
