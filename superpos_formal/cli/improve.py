@@ -16,6 +16,7 @@ from ..certify import best_known as BK
 from ..errors import InputError
 from ..schema import load, load_json, network_from_dict, network_to_dict, write_json
 from ..api import STARTS, improve, improve_start
+from ..bridge.source import load_source
 from ..inputs import read_json
 from ..store import Store, sync_best_known
 from .args import bounded_int, seconds, task_from_text
@@ -128,12 +129,22 @@ def _subject(a):
 def _load_start(path, n_members):
     p = Path(path)
     if p.is_dir() and (p / "minimum.json").is_file():
-        # a minimum directory: start from its SAT half (the network at the minimum)
-        doc = load_json(p / "minimum.json")
-        sat = doc.get("sat") if isinstance(doc, dict) else None
-        if not isinstance(sat, str) or not (p / sat).is_dir():
-            raise InputError(f"--start: {p / 'minimum.json'} names no SAT half here")
-        p = p / sat
+        # a minimum directory: its SAT half, read as the exporter reads it
+        # (the minimum's manifest checked, the half's name confined to it)
+        try:
+            nets = load_source(p).networks
+        except InputError as e:
+            raise InputError(f"--start: {p / 'minimum.json'} names no SAT half here "
+                             f"that can be read ({e})") from None
+    else:
+        nets = _read_start_file(p, path)
+    if len(nets) != n_members:
+        raise InputError(f"--start: {p} holds {len(nets)} network(s), the question has "
+                         f"{n_members} member(s)")
+    return nets
+
+
+def _read_start_file(p, path):
     if p.is_dir():
         p = p / "network.json"
         if not p.exists():
@@ -143,16 +154,11 @@ def _load_start(path, n_members):
     if not isinstance(d, dict):
         raise InputError(f"--start: {p}: expected a JSON object")
     if d.get("format") == NETWORK_SET:
-        nets = [network_from_dict(x) for x in d.get("networks", [])]
-    else:
-        try:
-            nets = [network_from_dict(d)]
-        except InputError as e:
-            raise InputError(f"--start: {p}: {e}") from None
-    if len(nets) != n_members:
-        raise InputError(f"--start: {p} holds {len(nets)} network(s), the question has "
-                         f"{n_members} member(s)")
-    return nets
+        return [network_from_dict(x) for x in d.get("networks", [])]
+    try:
+        return [network_from_dict(d)]
+    except InputError as e:
+        raise InputError(f"--start: {p}: {e}") from None
 
 
 def _check_bounds(a, net):
