@@ -68,7 +68,7 @@ from ..bundles.make_claim import publish
 from ..bundles.manifest import write_manifest
 from ..cubes import check_cube, cover_proof
 from ..jsonio import dumps, write
-from .regenerable_unsat import LABEL, not_rechecked_text, open_record
+from .regenerable_unsat import LABEL, exact_fields, not_rechecked_text, open_record
 
 __all__ = ["CERT", "FIELD", "RECORD_FIELDS", "check_record", "check_cubes", "run_of",
            "make_regenerable_cubes", "verify_regenerable_cubes"]
@@ -82,14 +82,6 @@ _HASHED = {"sha256", "lines"}
 _SOLVER = {"name", "version"}
 _CHECKS = {"checker", "cubes_verified", "cover_verified"}
 _TIMINGS = {"wall_seconds", "cube_seconds", "load_average"}
-
-
-def _exact(d, want, where):
-    if not isinstance(d, dict):
-        return [f"{where}: expected an object"]
-    if set(d) != want:
-        return [f"{where}: fields {sorted(d)}, expected {sorted(want)}"]
-    return []
 
 
 def _is_sha(x):
@@ -120,14 +112,14 @@ def check_cubes(cubes, nvars):
 def check_record(meta):
     """Failure reasons of a ``regenerable_cubes`` record's form."""
     where = f"claim.json: {FIELD}"
-    out = _exact(meta, RECORD_FIELDS, where)
+    out = exact_fields(meta, RECORD_FIELDS, where)
     if out:
         return out
-    out += _exact(meta["formula"], _FORMULA, f"{where}.formula")
-    out += _exact(meta["cover"], _HASHED, f"{where}.cover")
-    out += _exact(meta["solver"], _SOLVER, f"{where}.solver")
-    out += _exact(meta["checks"], _CHECKS, f"{where}.checks")
-    out += _exact(meta["timings"], _TIMINGS, f"{where}.timings")
+    out += exact_fields(meta["formula"], _FORMULA, f"{where}.formula")
+    out += exact_fields(meta["cover"], _HASHED, f"{where}.cover")
+    out += exact_fields(meta["solver"], _SOLVER, f"{where}.solver")
+    out += exact_fields(meta["checks"], _CHECKS, f"{where}.checks")
+    out += exact_fields(meta["timings"], _TIMINGS, f"{where}.timings")
     if not isinstance(meta["options"], dict):
         out.append(f"{where}.options: expected an object")
     if out:
@@ -140,7 +132,7 @@ def check_record(meta):
         out.append(f"{where}.proofs: expected one proof record per cube")
     else:
         for i, p in enumerate(proofs):
-            out += _exact(p, _HASHED, f"{where}.proofs[{i}]")
+            out += exact_fields(p, _HASHED, f"{where}.proofs[{i}]")
             if isinstance(p, dict) and not _is_sha(p.get("sha256")):
                 out.append(f"{where}.proofs[{i}].sha256: not a sha256")
     if not _is_sha(meta["cover"]["sha256"]):

@@ -64,7 +64,8 @@ from ..bundles.claims import QUANTITIES
 from ..jsonio import dumps, load, read_text, write
 
 __all__ = ["CERT", "FIELD", "RECORD_FIELDS", "NOT_RECHECKED", "LABEL", "check_record",
-           "open_record", "check_creation_checks", "regenerable_from_bundle", "verify_regenerable",
+           "open_record", "exact_fields", "check_creation_checks", "regenerable_from_bundle",
+           "verify_regenerable",
            "not_rechecked_text", "regenerable_minimum"]
 
 #: claim.json ``certificate`` of such a claim, and the field of its record
@@ -88,7 +89,9 @@ def not_rechecked_text(mb=None, secs=None):
     return f"refutation recorded, not committed{size}; {NOT_RECHECKED}"
 
 
-def _exact(d, want, where, required=None):
+def exact_fields(d, want, where, required=None):
+    """Failure reasons unless ``d`` is an object with exactly the fields
+    ``want`` (at least ``required`` of them, when given)."""
     if not isinstance(d, dict):
         return [f"{where}: expected an object"]
     need = want if required is None else required
@@ -114,13 +117,13 @@ def check_creation_checks(checks, where):
 def check_record(meta):
     """Failure reasons of a ``regenerable`` record's form (empty: well formed)."""
     where = f"claim.json: {FIELD}"
-    out = _exact(meta, RECORD_FIELDS, where)
+    out = exact_fields(meta, RECORD_FIELDS, where)
     if out:
         return out
-    out += _exact(meta["formula"], _FORMULA, f"{where}.formula")
-    out += _exact(meta["proof"], _PROOF, f"{where}.proof")
-    out += _exact(meta["solver"], _SOLVER, f"{where}.solver")
-    out += _exact(meta["timings"], _TIMINGS, f"{where}.timings", _TIMINGS_REQUIRED)
+    out += exact_fields(meta["formula"], _FORMULA, f"{where}.formula")
+    out += exact_fields(meta["proof"], _PROOF, f"{where}.proof")
+    out += exact_fields(meta["solver"], _SOLVER, f"{where}.solver")
+    out += exact_fields(meta["timings"], _TIMINGS, f"{where}.timings", _TIMINGS_REQUIRED)
     if not isinstance(meta["options"], dict):
         out.append(f"{where}.options: expected an object")
     if not out:
