@@ -25,9 +25,12 @@ and the model bounds that shape the question (mode, activation, ``L``,
   :mod:`superpos_formal.constructions`, ``baseline``, or a file) -- the
   improvement is the difference;
 * ``provenance``: seed, steps, seconds, the search options;
-* ``lower_bound``: the counting bound on the width
+* ``lower_bound``: the largest of the counting bound on the width
   (:func:`~superpos_formal.bounds.counting_min_width`; ``1`` for a single
-  task, where counting says nothing);
+  task, where counting says nothing), a restriction claim under
+  ``proofs/lower-bounds/``, the question's own refutation (a lone UNSAT
+  bundle of exactly this question at ``n``: the bound ``n + 1``;
+  :func:`refutations`) and the certified minimum;
 * ``certified_minimum``: the proof-checked minimum width from a committed
   minimum bundle under ``proofs/`` of exactly this question (no restricting
   option, no tolerance), when one exists; else ``null``. A campaign record
@@ -84,7 +87,8 @@ __all__ = ["FORMAT", "EXPORT_FORMAT", "slug", "bounds_of", "lower_bound", "make_
            "certified_minima", "lookup_certified", "refresh_entry", "question_key",
            "registry_file", "verify_registry", "check_registry", "lower_bound_claims",
            "band_lower_bound", "ratio_of", "registry_consistency", "bounds_slug",
-           "regenerable_certificate", "REGEN_SUFFIX"]
+           "regenerable_certificate", "REGEN_SUFFIX", "refutations", "refutation_of",
+           "minimality_text"]
 
 FORMAT = "superpos-formal/best-known"
 #: version 2: entries carry their networks (version 1 files named only the bundle)
@@ -244,11 +248,55 @@ def lookup_certified(subject, net, minima=None):
     return minima.get(_key(subject, bounds_of(net)))
 
 
+def refutation_of(path):
+    """``(key, n, None)`` of a lone UNSAT claim bundle at ``path``, ``n`` the
+    bound it gives (its width plus one), or ``(None, None, why)`` when it is
+    no refutation of a registry question (:func:`question_key`: a restricting
+    option, given codes or a tolerance answer another question; a SAT claim
+    bounds nothing; a minimum's half is read with its minimum). Read, not
+    verified: :func:`verify_registry` verifies the one a row relies on.
+
+    >>> refutation_of("/nonexistent")[2]
+    'no claim.json there'
+    """
+    p = Path(path)
+    if not (p / "claim.json").is_file():
+        return None, None, "no claim.json there"
+    if (p.parent / "minimum.json").is_file():
+        return None, None, "a minimum's half (its minimum is the certificate)"
+    try:
+        claim = parse_claim(load(p / "claim.json"))
+    except (InputError, OSError, ValueError, KeyError, TypeError) as e:
+        return None, None, f"unreadable claim ({e})"
+    if claim.answer != "UNSAT":
+        return None, None, f"a {claim.answer} claim bounds nothing from below"
+    key, why = question_key(claim)
+    return (None, None, why) if key is None else (key, claim.shape.n + 1, None)
+
+
+def refutations(proofs_dir="proofs"):
+    """``key -> (n, path)`` for every lone UNSAT bundle under ``proofs_dir``
+    that refutes exactly a registry question at ``n - 1``
+    (:func:`refutation_of`); the largest ``n`` wins per question. The
+    registry's best networks (``best-known``) are SAT and not read."""
+    out = {}
+    root = Path(proofs_dir)
+    for c in sorted(root.rglob("claim.json")) if root.is_dir() else []:
+        if "best-known" in c.parts:
+            continue
+        key, n, _ = refutation_of(c.parent)
+        if key is not None and (key not in out or n > out[key][0]):
+            out[key] = (n, c.parent.relative_to(root.parent).as_posix())
+    return out
+
+
 def lower_bound_claims(proofs_dir="proofs"):
-    """``key -> (n, path)`` for every lower-bound claim under
-    ``proofs_dir/lower-bounds`` (:mod:`.lower_bound`; read, not verified:
-    :func:`verify_registry` verifies the ones a row relies on). The largest
-    ``n`` wins per question; an unreadable file is skipped here."""
+    """``key -> (n, path)``: per question the largest of its lower-bound
+    claims under ``proofs_dir/lower-bounds`` (:mod:`.lower_bound`; ``path``
+    a ``.json`` file) and its own refutation (:func:`refutations`; ``path``
+    a bundle directory), ties to the refutation. Read, not verified:
+    :func:`verify_registry` verifies the ones a row relies on; an
+    unreadable file is skipped here."""
     out = {}
     d = Path(proofs_dir) / "lower-bounds"
     for f in sorted(d.glob("*.json")) if d.is_dir() else []:
@@ -259,11 +307,15 @@ def lower_bound_claims(proofs_dir="proofs"):
         k = _key(subject, bounds)
         if k not in out or n > out[k][0]:
             out[k] = (n, f.relative_to(Path(proofs_dir).parent).as_posix())
+    for k, (n, path) in refutations(proofs_dir).items():
+        if k not in out or n >= out[k][0]:
+            out[k] = (n, path)
     return out
 
 
-#: ties go to the strongest certificate
-_SOURCES = ("counting", "restriction", "certified minimum")
+#: ties go to the strongest certificate; "refutation" is the question's own
+#: UNSAT bundle (:func:`refutations`)
+_SOURCES = ("counting", "restriction", "refutation", "certified minimum")
 #: appended to a row's lower-bound source when its certificate rests on a
 #: regenerable refutation (no committed proof; certify/proofcheck/regenerable_unsat.py)
 REGEN_SUFFIX = f"; {NOT_RECHECKED}"
@@ -294,20 +346,46 @@ def _source_base(source):
     return (s[:-len(REGEN_SUFFIX)], True) if s.endswith(REGEN_SUFFIX) else (s, False)
 
 
+def minimality_text(e):
+    """An entry's ``minimality`` as every table shows it: ``CERTIFIED``
+    resting on a regenerable refutation carries the label (the stored value
+    stays ``CERTIFIED``; the store knows only UNKNOWN and CERTIFIED). The
+    label is read from the row's lower bound, which is its certified
+    minimum whenever the row is CERTIFIED, and which :func:`verify_registry`
+    requires to be labelled exactly when its certificate is regenerable.
+
+    >>> minimality_text({"minimality": "CERTIFIED", "lower_bound": {
+    ...     "source": "certified minimum" + REGEN_SUFFIX}}).startswith("CERTIFIED (regenerable")
+    True
+    >>> minimality_text({"minimality": "CERTIFIED", "lower_bound": {
+    ...     "source": "certified minimum"}})
+    'CERTIFIED'
+    """
+    m = e.get("minimality")
+    base, regen = _source_base((e.get("lower_bound") or {}).get("source", ""))
+    if m == "CERTIFIED" and regen and base == "certified minimum":
+        return f"{m} ({NOT_RECHECKED})"
+    return m
+
+
 def band_lower_bound(counting, certified=None, claim=None, root="."):
-    """The row's lower bound: the largest of the counting bound, a
-    restriction claim's ``(n, path)`` and a certified minimum's ``(n, path)``,
+    """The row's lower bound: the largest of the counting bound, ``claim``
+    (:func:`lower_bound_claims`: a restriction claim file's or the question's
+    own refutation's ``(n, path)``) and a certified minimum's ``(n, path)``,
     as ``{n, source, certificate, counting}`` (ties: the certified minimum,
-    then the restriction claim). A certificate resting on a regenerable
-    refutation gets :data:`REGEN_SUFFIX` on its source.
+    then the refutation, then the restriction claim). A certificate resting
+    on a regenerable refutation gets :data:`REGEN_SUFFIX` on its source.
 
     >>> band_lower_bound(1, claim=(4, "proofs/lower-bounds/x.json"))["source"]
     'restriction'
+    >>> band_lower_bound(1, claim=(4, "proofs/u/n3-unsat"))["source"]
+    'refutation'
     """
     cands = [] if counting is None else [(counting, 0, None)]
-    for rank, c in ((1, claim), (2, certified)):
-        if c is not None:
-            cands.append((c[0], rank, c[1]))
+    if claim is not None:  # a claim file restricts; a bundle directory refutes
+        cands.append((claim[0], 1 if str(claim[1]).endswith(".json") else 2, claim[1]))
+    if certified is not None:
+        cands.append((certified[0], 3, certified[1]))
     if not cands:
         return {"n": None, "source": "none", "certificate": None, "counting": None}
     n, rank, path = max(cands)
@@ -661,8 +739,34 @@ def _check_lower(e, key, subject, net, root, verified, unverified, unrechecked=N
         if cm is None or (cm["bundle"], cm["n"]) != (path, lb["n"]):
             fails.append(f"lower_bound: certified minimum {path!r} n={lb['n']} is not the "
                          f"row's certified minimum")
+    elif src == "refutation":
+        fails += _check_refutation(path, lb["n"], key, root, verified, unverified)
     else:
         fails += _check_claim_file(path, lb["n"], key, root, verified, unverified)
+    return fails
+
+
+def _check_refutation(path, n, key, root, verified, unverified):
+    """The row's own refutation: a lone UNSAT bundle here that verifies
+    (a cube record's cover re-made, its fields exact; a regenerable record's
+    proofs re-made only with ``--regenerate-proofs``), of exactly the row's
+    question (every bound and option: :func:`question_key`), at ``n - 1``."""
+    where = f"lower_bound {path}"
+    try:
+        p = _inside(root, path, "lower_bound.certificate")
+    except InputError as err:
+        return [str(err)]
+    if not (p / "claim.json").is_file():
+        return [f"{where}: not a claim bundle (nothing there refutes the question)"]
+    fails = _messages(verified(p), p, path, unverified, "lower_bound")
+    k, value, why = refutation_of(p)
+    if k is None:
+        fails.append(f"{where}: not a refutation of a registry question: {why}")
+    elif k != key:
+        fails.append(f"{where}: a refutation of another question (subject, bounds or "
+                     f"options differ)")
+    elif value != n:
+        fails.append(f"{where}: refutes n={value - 1}, so n >= {value}; the row records {n}")
     return fails
 
 
@@ -1012,12 +1116,14 @@ def render(entries, runs=None):
         "`superpos verify proofs/best-known`; every row, with its certified minimum, by "
         "`superpos verify search/best-known`). `minimality` is CERTIFIED only where "
         "the width equals a proof-checked minimum bundle in `proofs/` of exactly this "
-        "question; otherwise UNKNOWN "
+        "question (labelled when that minimum's refutation is a regenerable record, "
+        "re-checked by `superpos verify --regenerate-proofs`, not by CI); otherwise UNKNOWN "
         "(local search proves nothing below). Lower bound: the largest of counting "
         "(`bounds.counting_min_width`; 1 for a single task, where counting is "
         "silent), a restriction claim under `proofs/lower-bounds/` (a certified "
         "minimum of a sub-question: fewer features, members or outputs; "
-        "`superpos verify proofs/lower-bounds`) and the certified minimum; ratio = "
+        "`superpos verify proofs/lower-bounds`), the question's own refutation (a lone "
+        "UNSAT bundle at n: n + 1) and the certified minimum; ratio = "
         "best width / lower bound, exact. Sampled families are labelled as samples. "
         "Timings were measured on a shared, loaded 2-core machine.",
         "",
@@ -1041,7 +1147,7 @@ def render(entries, runs=None):
             f"{s['hidden_neurons']} / {s['params_nonzero']} / {s['bits']} ({s['name']})",
             f"{b['hidden_neurons']} / {b['params_nonzero']} / {b['bits']}",
             _lb_text(d['lower_bound']), _ratio_text(d.get('ratio')),
-            '-' if cm is None else cm['n'], d['minimality'],
+            '-' if cm is None else cm['n'], minimality_text(d),
             f"seed {p['seed']}, {p['steps']} steps, {p['seconds']} s ({p['stopped']})",
             b['bundle']])
     lines.append(pipe_table(rows, ["subject", "bounds", "start n / nz / bits",

@@ -60,13 +60,13 @@ from ..bundles.make_claim import publish
 from ..bundles.manifest import write_manifest
 from ..bundles.minimum_claim import (MINIMUM_FORMAT, MINIMUM_VERSION, verify_minimum,
                                      write_minimum_manifest)
-from ..bundles.claims import QUANTITIES
+from ..bundles.claims import QUANTITIES, parse_claim
 from ..jsonio import dumps, load, read_text, write
 
 __all__ = ["CERT", "FIELD", "RECORD_FIELDS", "NOT_RECHECKED", "LABEL", "check_record",
            "open_record", "exact_fields", "check_creation_checks", "regenerable_from_bundle",
            "verify_regenerable",
-           "not_rechecked_text", "regenerable_minimum"]
+           "not_rechecked_text", "regenerable_minimum", "formula_breaks"]
 
 #: claim.json ``certificate`` of such a claim, and the field of its record
 CERT = FIELD = "regenerable"
@@ -192,12 +192,30 @@ def regenerable_from_bundle(bundle, out_dir, *, load_average=None, overwrite=Fal
     return out_dir
 
 
+def formula_breaks(bundle):
+    """The symmetry breaks of the formula a claim bundle describes, read
+    from the formula rebuilt from its ``claim.json`` (a recorded refutation
+    such as a cube record carries no encoder info); the rebuilt formula must
+    hash to the claim's, else SoundnessError."""
+    claim = parse_claim(load(Path(bundle) / "claim.json"))
+    enc, _ = encode((claim.raw.get("encoder") or {}).get("name"), claim.question,
+                    claim.members, claim.shape, claim.options)
+    if drat.sha256_text(enc.to_dimacs()) != (claim.raw.get("formula") or {}).get("sha256"):
+        raise SoundnessError(f"{bundle}: the formula rebuilt from claim.json is not the "
+                             f"claim's")
+    return list((enc.info or {}).get("breaks", []))
+
+
 def regenerable_minimum(parent, sat_bundle, unsat_bundle, *, overwrite=False):
     """Assemble the minimum directory ``parent`` ("the smallest ``n`` is
     ``k``") from a SAT bundle at ``n = k`` and an UNSAT bundle at ``n = k -
-    1`` (typically regenerable, :func:`regenerable_from_bundle`); both are
-    copied. Verified with the minimum rules (no solve) in a temporary sibling
-    and renamed into place."""
+    1`` (typically regenerable, :func:`regenerable_from_bundle`, or a cube
+    record, :mod:`.regenerable_cubes`); both are copied. The breaks
+    ``minimum.json`` states are the UNSAT claim's, or, when it records
+    none (a cube record), those of its formula rebuilt
+    (:func:`formula_breaks`). Verified with the minimum rules (no solve;
+    a cube record's cover is re-made) in a temporary sibling and renamed
+    into place; a half of another question fails there."""
     parent, sat_bundle, unsat_bundle = Path(parent), Path(sat_bundle), Path(unsat_bundle)
     if parent.exists() and not overwrite:
         raise InputError(f"{parent}: already exists")
@@ -206,11 +224,11 @@ def regenerable_minimum(parent, sat_bundle, unsat_bundle, *, overwrite=False):
     if (sat.get("answer"), unsat.get("answer"), unsat["shape"]["n"]) != ("SAT", "UNSAT", k - 1):
         raise InputError("minimum: needs a SAT bundle at n = k and an UNSAT one at n = k - 1")
     q = QUANTITIES["n"]
+    breaks = ((unsat.get("encoder") or {}).get("info") or {}).get("breaks")
     doc = {"format": MINIMUM_FORMAT, "version": MINIMUM_VERSION, "quantity": q.name,
            "value": k, "sat": f"n{k}-sat", "unsat": f"n{k - 1}-unsat",
            "monotonicity": q.argument, "symmetry": unsat["options"].get("symmetry", True),
-           "symmetry_breaks": ((unsat.get("encoder") or {}).get("info") or {}).get(
-               "breaks", [])}
+           "symmetry_breaks": formula_breaks(unsat_bundle) if breaks is None else breaks}
     parent.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".minimum-", dir=parent.parent))
     try:
