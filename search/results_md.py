@@ -122,7 +122,10 @@ def registry_rows(root):
         recorded = str(e["lower_bound"].get("source", "")).endswith(REGEN_NOTE)
         rows.append((e["subject"], _bounds(e["bounds"]), str(e["best"]["hidden_neurons"]),
                      str(e["lower_bound"]["n"]) + (f" ({REGEN_NOTE})" if recorded else ""),
-                     str(cert["n"]) if cert else "-", e["minimality"]))
+                     str(cert["n"]) if cert else "-",
+                     # CERTIFIED on a recorded refutation says so (the value stays)
+                     e["minimality"] + (f" ({REGEN_NOTE})" if recorded
+                                        and e["minimality"] == "CERTIFIED" else "")))
     return rows
 
 
@@ -165,7 +168,10 @@ def render(root=ROOT):
         "",
         "Smallest verified network found so far per question (`superpos improve`);",
         "`minimality` is CERTIFIED only where a minimum bundle of exactly that",
-        "question exists. Full rows (start, provenance, bundles):",
+        f"question exists (marked \"{REGEN_NOTE}\" when that minimum's refutation",
+        "is a recorded one). The lower bound is the largest of counting, a",
+        "restriction claim, the question's own refutation (UNSAT at `n`: `n + 1`)",
+        "and the certified minimum. Full rows (start, provenance, bundles):",
         "`search/best-known/README.md`.",
         "",
         _table(("subject", "bounds", "best n", "lower bound n", "certified minimum",

@@ -7,8 +7,10 @@ bounds; ``op`` pair sets of ``m`` features at theirs) the rows are
 number of outputs. They come from
 
 * the best-known registry (:func:`~superpos_formal.certify.best_known.load_registry`):
-  each row's lower bound (counting, a restriction claim or the certified
-  minimum) and best verified network, with the exact ratio;
+  each row's lower bound (counting, a restriction claim, the question's own
+  refutation -- a lone UNSAT bundle at ``n``, so ``n + 1`` -- or the
+  certified minimum; labelled when it rests on a regenerable record) and
+  best verified network, with the exact ratio;
 * certified minima under ``proofs/`` of the same family and bounds that the
   registry has no row for (``lower = best = minimum``, ratio 1).
 
@@ -181,7 +183,8 @@ def band_markdown(bands, files):
     md = ["## The band: certified lower bound .. best verified network", "",
           "Per family of questions, from the best-known registry and the certified "
           "minima: the lower bound with its certificate (counting, a restriction claim "
-          "under `proofs/lower-bounds/`, or a certified minimum), the best verified network, "
+          "under `proofs/lower-bounds/`, the question's own refutation, or a certified "
+          "minimum), the best verified network, "
           "and their ratio (exact; 2 decimals). Sampled families are not shown. The "
           "registry was re-verified before this report was written; the certified minima "
           "and lower-bound claims are read from `proofs/` (`superpos verify proofs/` "

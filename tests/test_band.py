@@ -9,7 +9,8 @@ minimum.json files) and hand-made registry rows.
 import json
 from pathlib import Path
 
-from superpos_formal.band import band_markdown, band_rows, minimum_rows, write_band
+from superpos_formal.band import (band_markdown, band_rows, family_label, minimum_rows,
+                                  write_band)
 from superpos_formal.tasks import uand
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,13 +85,68 @@ def test_committed_registry_band():
         assert [r["m"] for r in rows] == sorted(r["m"] for r in rows)
         assert rows and all(r["m"] >= 6 for r in rows)
         for r in rows:
-            # a restriction claim, or (step m = 6) the certified minimum; the
-            # regenerable refutations (uand(6) step at n = 4, uand(6) relu at
-            # n = 3 by cubes) are labelled wherever they are used; the relu
-            # m = 6 row itself still rests on the committed uand(4) minimum
+            # a restriction claim, or (m = 6 both, step m = 7) the certified
+            # minimum; every one rests on a regenerable refutation (uand(6)
+            # step at n = 4, uand(7) step at n = 4, uand(6) relu at n = 3 by
+            # cubes), labelled wherever it is used
             base, _, label = r["source"].partition("; ")
-            assert base in ("restriction", "certified minimum") and r["lower"] >= 3
-            assert label in ("", "regenerable proof: re-checked by `superpos verify "
-                                 "--regenerate-proofs`, not by CI")
-            assert bool(label) == (act == "step" or r["m"] >= 7)
+            assert base in ("restriction", "certified minimum") and r["lower"] >= 4
+            assert label == ("regenerable proof: re-checked by `superpos verify "
+                             "--regenerate-proofs`, not by CI")
             assert Fraction(r["ratio"]) == Fraction(r["best"], r["lower"])
+    relu6 = bands[LABEL.replace("step", "relu")][0]
+    assert (relu6["m"], relu6["lower"], relu6["best"], relu6["certificate"]) == (
+        6, 4, 4, "proofs/uand-explicit/uand-m6-s2-explicit-relu-L1-B2-bias2-theta1")
+
+
+def _certificates():
+    """Every minimum directory and lone UNSAT bundle under proofs/ (the
+    registry's networks left out) as ``(subject, shape, value, path)``: read
+    here without the band's or the registry's code (the committed bundles
+    are verified by tests/test_committed_proofs.py)."""
+    from superpos_formal.certify.lower_bound import sub_question
+    from superpos_formal.cli.midrange import question_shape
+    out = []
+    for f in sorted((REPO / "proofs").rglob("*.json")):
+        d = f.parent
+        if "best-known" in d.parts or f.name not in ("minimum.json", "claim.json"):
+            continue
+        if f.name == "claim.json" and ((d.parent / "minimum.json").exists() or json.loads(
+                f.read_text()).get("answer") != "UNSAT"):
+            continue
+        try:
+            subj, shape, value, _ = sub_question(d)
+        except Exception:  # a question no restriction rule covers, or restricted
+            continue
+        out.append((subj, question_shape(shape), value, d.relative_to(REPO).as_posix()))
+    return out
+
+
+def test_band_lower_bounds_are_the_largest_certificate():
+    """Issue 24: for every committed uand row, m = 6..16, the band's lower
+    bound is the largest of counting and every certified minimum or
+    refutation under proofs/ that restricts to it (the question's own
+    included), and the certificate it names gives exactly that value."""
+    from superpos_formal.bounds.restriction import restriction_lower_bound, subject_from_dict
+    from superpos_formal.certify.best_known import load_registry
+    certs = _certificates()
+    value = {p: v for _, _, v, p in certs}
+    entries = [e for e in load_registry(REPO / "search" / "best-known")
+               if e["subject"].startswith("uand(") and 6 <= e["task"]["m"] <= 16]
+    assert len(entries) >= 30
+    bands = band_rows(entries)
+    for e in entries:
+        b = e["bounds"]
+        shape = dict(b, codes="identity" if b["mode"] == "explicit" else "free",
+                     tolerance=0, B_code=b.get("B_code", max(b["B"], 1)))
+        best = restriction_lower_bound(subject_from_dict("instance", e["task"]), shape, certs)
+        want = max(e["lower_bound"]["counting"] or 1, best.value if best else 0)
+        (row,) = [r for r in bands[family_label(e)] if r["m"] == e["task"]["m"]]
+        assert row["lower"] == want, (e["subject"], b, row, best)
+        cert = row["certificate"]
+        if cert and cert.endswith(".json"):  # a restriction claim names its bundle
+            claim = json.loads((REPO / cert).read_text())
+            assert claim["n"] == want == value[claim["certificate"]["bundle"]]
+        elif cert:
+            assert value[cert] == want
+

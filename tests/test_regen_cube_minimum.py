@@ -190,3 +190,29 @@ def test_a_restricted_or_sat_bundle_is_no_refutation(repo):
     assert key is None and "restricted by max_nonzero=5" in why
     assert BK.refutations(root / "proofs") == {}
     assert BK.refutation_of(root / "nothing")[2] == "no claim.json there"
+
+
+# ---------------------------------------------------------------- committed
+
+def test_committed_relu6_row_is_certified_and_labelled_wherever_shown():
+    """uand(6) explicit relu B = 2: minimum 4 on the cube record at n = 3;
+    the stored value stays CERTIFIED, every table shows the label."""
+    from pathlib import Path
+    repo = Path(__file__).resolve().parent.parent
+    mdir = "proofs/uand-explicit/uand-m6-s2-explicit-relu-L1-B2-bias2-theta1"
+    (e,) = [e for e in BK.load_registry(repo / "search/best-known")
+            if e["subject"] == "uand(m=6)" and e["bounds"]["activation"] == "relu"
+            and e["bounds"]["mode"] == "explicit" and e["bounds"]["B"] == 2]
+    assert e["minimality"] == "CERTIFIED"
+    assert e["certified_minimum"] == {"n": 4, "bundle": mdir}
+    assert e["lower_bound"]["source"] == "certified minimum; " + LABEL
+    readme = (repo / "search/best-known/README.md").read_text()
+    assert f"| 4 | CERTIFIED ({LABEL}) |" in readme
+    results = (repo / "docs/RESULTS.md").read_text()
+    assert (f"| uand(m=6) | explicit/relu L=1 B=2 B_bias=2 theta=1 | 4 | 4 ({LABEL}) | 4 | "
+            f"CERTIFIED ({LABEL}) |") in results
+    claims = (repo / "proofs/README.md").read_text()
+    assert (f"| minimum n = 4 | `{mdir}` | verified network at n = 4; DRAT refutation at "
+            f"n = 3 recorded as regenerable, not committed (cube and conquer) |") in claims
+    # the bundle stays small: no proof file in either half
+    assert not any(p.name.endswith(".drat.gz") for p in (repo / mdir).rglob("*"))

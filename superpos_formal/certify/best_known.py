@@ -282,7 +282,7 @@ def refutations(proofs_dir="proofs"):
     out = {}
     root = Path(proofs_dir)
     for c in sorted(root.rglob("claim.json")) if root.is_dir() else []:
-        if "best-known" in c.parts:
+        if "best-known" in c.relative_to(root).parts:
             continue
         key, n, _ = refutation_of(c.parent)
         if key is not None and (key not in out or n > out[key][0]):

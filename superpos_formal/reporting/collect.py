@@ -18,7 +18,7 @@ from pathlib import Path
 from ..bounds.explicit import check_minimum_against_bound, n_lower_bound
 from ..bounds.scan import subject_from_claim
 from ..budget import check_budget
-from ..certify.best_known import check_registry, load_registry
+from ..certify.best_known import check_registry, load_registry, minimality_text
 from ..constructions.channels import channel_network, routed_star_network
 from ..constructions.family import certify_code, check_members, family_code, member_network
 from ..constructions.family_search import family_of, sample_members
@@ -375,6 +375,8 @@ def best_known_rows(entries, root):
                          start=e["start"]["name"], start_n=e["start"]["hidden_neurons"],
                          n=n, params_nonzero=e["best"].get("params_nonzero"), n_lb=lb,
                          certified_minimum=cm, minimality=e.get("minimality"),
+                         # as shown: CERTIFIED on a regenerable refutation says so
+                         minimality_shown=minimality_text(e),
                          bundle=e["best"]["bundle"],
                          sha256=_sha256(man) if man.is_file() else None))
     return rows

@@ -167,7 +167,8 @@ def best_known_section(bk):
     """The best-known registry rows (sorted by subject, width)."""
     rows = [[f"{r['subject'][:48]}{' (sample)' if r['sample'] else ''}", r["question"],
              bounds_text(r["bounds"]), f"{r['start'][:40]} ({r['start_n']})", r["n"],
-             r["params_nonzero"], r["n_lb"], r["certified_minimum"] or "-", r["minimality"],
+             r["params_nonzero"], r["n_lb"], r["certified_minimum"] or "-",
+             r.get("minimality_shown", r["minimality"]),
              f"`{(r['sha256'] or '-')[:16]}`"]
             for r in sorted(bk, key=lambda r: (r["subject"], r["n"]))]
     if not rows:
