@@ -124,11 +124,13 @@ def _certificates():
 
 def test_band_lower_bounds_are_the_largest_certificate():
     """Issue 24: for every committed uand row, m = 6..16, the band's lower
-    bound is the largest of counting and every certified minimum or
-    refutation under proofs/ that restricts to it (the question's own
-    included), and the certificate it names gives exactly that value."""
-    from superpos_formal.bounds.restriction import restriction_lower_bound, subject_from_dict
+    bound is the largest of counting and what ``superpos lower-bound`` lists
+    for it (:func:`~superpos_formal.cli.midrange.lower_bound_rows`: every
+    certified minimum or refutation under proofs/ that restricts to it, the
+    question's own included), and the certificate it names gives exactly
+    that value."""
     from superpos_formal.certify.best_known import load_registry
+    from superpos_formal.cli.midrange import lower_bound_rows
     certs = _certificates()
     value = {p: v for _, _, v, p in certs}
     entries = [e for e in load_registry(REPO / "search" / "best-known")
@@ -139,8 +141,9 @@ def test_band_lower_bounds_are_the_largest_certificate():
         b = e["bounds"]
         shape = dict(b, codes="identity" if b["mode"] == "explicit" else "free",
                      tolerance=0, B_code=b.get("B_code", max(b["B"], 1)))
-        best = restriction_lower_bound(subject_from_dict("instance", e["task"]), shape, certs)
-        want = max(e["lower_bound"]["counting"] or 1, best.value if best else 0)
+        (listed,) = lower_bound_rows([("instance", e["task"], shape)], certs)
+        best = listed["lower_bound"]
+        want = max(e["lower_bound"]["counting"] or 1, best["n"] if best else 0)
         (row,) = [r for r in bands[family_label(e)] if r["m"] == e["task"]["m"]]
         assert row["lower"] == want, (e["subject"], b, row, best)
         cert = row["certificate"]

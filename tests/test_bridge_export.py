@@ -71,8 +71,9 @@ def test_every_bundle_exports_and_runs_exactly(bundle, tmp_path):
 def test_every_committed_bundle_is_covered():
     """Every committed bundle is exported above, except lone UNSAT bundles
     (refutations a lower bound rests on: proofs/midrange/, and the recorded
-    relu uand(6) cube refutation), which hold no network: exporting one is
-    refused with the reason."""
+    relu uand(6) cube refutation at n = 3, whose copy is the UNSAT half of
+    the minimum uand-m6-...-relu-...-theta1, exported above), which hold no
+    network: exporting one is refused with the reason."""
     assert len(BUNDLES) >= 50
     unsat_only = [b for b in BUNDLES if (b / "claim.json").exists()
                   and json.loads((b / "claim.json").read_text())["answer"] != "SAT"]
