@@ -651,7 +651,7 @@ def _row_label(e):
     try:
         cm = e.get("certified_minimum")
         return (f"best-known {e['subject']} {bounds_text(e['bounds'])} "
-                f"n={e['best']['hidden_neurons']} {e['minimality']}"
+                f"n={e['best']['hidden_neurons']} {minimality_text(e)}"
                 + (f" (certified min {cm['n']})" if isinstance(cm, dict) else ""))
     except (KeyError, TypeError, AttributeError):
         return "best-known entry (unreadable)"
