@@ -216,3 +216,28 @@ def test_committed_relu6_row_is_certified_and_labelled_wherever_shown():
             f"n = 3 recorded as regenerable, not committed (cube and conquer) |") in claims
     # the bundle stays small: no proof file in either half
     assert not any(p.name.endswith(".drat.gz") for p in (repo / mdir).rglob("*"))
+
+
+def test_committed_relu6_refutation_alone_is_its_lower_bound():
+    """Without its minimum, the committed cube record of uand(6) relu at
+    n = 3 is the row's own lower bound 4: the row (source ``refutation``,
+    labelled) passes every registry check against the real record."""
+    from pathlib import Path
+    repo = Path(__file__).resolve().parent.parent
+    lone = "proofs/uand-explicit/uand-m6-s2-explicit-relu-L1-B2-bias2-theta1-n3-unsat"
+    (e,) = [e for e in BK.load_registry(repo / "search/best-known", with_networks=True,
+                                        root=repo)
+            if e["subject"] == "uand(m=6)" and e["bounds"]["activation"] == "relu"
+            and e["bounds"]["mode"] == "explicit" and e["bounds"]["B"] == 2]
+    key = BK.entry_key(e)
+    assert BK.refutations(repo / "proofs")[key] == (4, lone)
+    lb = BK.band_lower_bound(1, claim=(4, lone), root=repo)
+    assert lb == {"n": 4, "source": "refutation; " + LABEL, "certificate": lone,
+                  "counting": 1}
+    row = dict(e, lower_bound=lb, certified_minimum=None, minimality="UNKNOWN",
+               ratio={"exact": "1/1", "decimal": "1.00"})
+    BK.check_entry(row)
+    unver, unre = [], []
+    fails = BK._check_row(row, repo, cached_verifier(checkers=("native",)), unver, unre)
+    assert fails == [] and unver == [], fails + unver
+    assert any("33 cube proofs" in u for u in unre)
