@@ -177,3 +177,17 @@ def test_cli_bad_input_is_one_line():
                         "n"], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 2 and r.stderr.startswith("superpos: error:") \
         and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_cli_writes_checked_rows_and_refuses_a_registry_question(tmp_path, capsys):
+    from superpos_formal.cli import main
+    args = ["family-rows", "--family", "permutations", "--recipe", "indicator",
+            "--lower-from", PERM5, "--rows", str(tmp_path / "r"), "--root", str(ROOT),
+            "--sample", "3"]
+    assert main(args + ["--m-out", "7..8"]) == 0
+    rows = json.loads((tmp_path / "r" / "rows.json").read_text())["rows"]
+    assert [r["family"]["m_out"] for r in rows] == [7, 8]
+    assert all(check_row(r, ROOT, _ok) == ([], []) for r in rows)
+    # permutations(5) at these bounds is a registry row (its certified minimum)
+    assert main(args + ["--m-out", "5"]) == 2
+    assert "best-known registry row" in capsys.readouterr().err
