@@ -382,6 +382,7 @@ def verify_rows(path, *, root=None, registry="search/best-known", checkers=drat.
     raises. ``root``: the repository (default two levels above the file);
     ``registry`` (relative to ``root``): the best-known export the rows are
     checked against (no repeated question; consistency)."""
+    t_start = time.perf_counter()
     rep = BundleReport(str(path), kind="family-rows", question="family band", answer="best",
                        certificate="recipe")
     f = rows_file(path)
@@ -433,6 +434,7 @@ def verify_rows(path, *, root=None, registry="search/best-known", checkers=drat.
         child.seconds = time.perf_counter() - t0
         rep.children.append(child)
     rep.failures += [f"inconsistent rows: {m}" for m in registry_consistency(list(reg) + rows)]
+    rep.seconds = time.perf_counter() - t_start
     return rep
 
 
