@@ -189,6 +189,13 @@ def band_markdown(bands, files):
           "registry was re-verified before this report was written; the certified minima "
           "and lower-bound claims are read from `proofs/` (`superpos verify proofs/` "
           "re-checks them, as CI does).", ""]
+    if any(r.get("best_label") for rows in bands.values() for r in rows):
+        # h26b hook: recipe rows are not registry rows; say who re-checks them
+        md += ["Rows whose best network is a recipe (members not stored; the label says so) "
+               "come from `search/midrange-families/rows.json`: read here, not re-verified "
+               "by this report; `superpos verify search/midrange-families` re-checks them "
+               "(code rebuilt, certificate re-run, sampled members verified, lower-bound "
+               "claims checked).", ""]
     for label, rows in sorted(bands.items()):
         md += [f"### {label}", ""]
         if label in files:

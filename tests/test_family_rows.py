@@ -191,3 +191,10 @@ def test_cli_writes_checked_rows_and_refuses_a_registry_question(tmp_path, capsy
     # permutations(5) at these bounds is a registry row (its certified minimum)
     assert main(args + ["--m-out", "5"]) == 2
     assert "best-known registry row" in capsys.readouterr().err
+
+
+def test_band_says_recipe_rows_are_not_reverified_by_the_report(tmp_path, perm7):
+    write_rows(tmp_path / "search" / "midrange-families", [perm7])
+    md = "\n".join(band_markdown(band_rows(band_entries(tmp_path)), {}))
+    assert "not re-verified by this report" in md
+    assert "not re-verified by this report" not in "\n".join(band_markdown({}, {}))
