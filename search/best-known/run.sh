@@ -77,6 +77,14 @@ if [ "$part" = all ] || [ "$part" = families ]; then
     $SP improve --family pair-sets --m 5 --m-out $k --activation relu --B 1 --B-code 1 \
       --seed 0 --budget 60 $REG
   done
+  # pair sets (5, 10) = uand(5), one member: from the width-6 network with a
+  # constant neuron (search/midrange-families/starts/, README there)
+  $SP improve --family pair-sets --m 5 --m-out 10 --activation relu --B 1 --B-bias 1 --B-code 1 \
+    --start search/midrange-families/starts/and_pairs_m5_k10_n6.json --seed 0 --budget 60 $REG
+  for k in 9 8 7 6; do
+    $SP improve --family pair-sets --m 5 --m-out $k --activation relu --B 1 --B-code 1 \
+      --seed 1 --budget 120 $REG
+  done
 fi
 
 if [ "$part" = all ] || [ "$part" = midrange ]; then
