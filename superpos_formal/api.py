@@ -66,6 +66,7 @@ from .certify.best_known import registry_file, verify_registry
 from .certify.cubes import cube_and_conquer, make_cube_bundle, subfamily_named
 from .certify.bundles.verify import verify_bundle
 from .certify.lower_bound import is_lower_bound_target, verify_lower_bounds
+from .certify.family_rows import rows_file, verify_rows
 from .certify.proofcheck.unsat import check_unsat
 from .certify.bundles.check_claim import BundleReport
 from .certify.from_answer import bundle_decision, bundle_minimum
@@ -1011,6 +1012,8 @@ def verify(path: PathLike, *, checkers: Optional[tuple] = None, regenerate: bool
         return verify_registry(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
     if is_lower_bound_target(path):  # lower-bound claims (certify/lower_bound.py)
         return verify_lower_bounds(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
+    if rows_file(path) is not None:  # recipe-backed family rows (certify/family_rows.py)
+        return verify_rows(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
     return verify_bundle(path, regenerate=regenerate, max_unzipped=max_unzipped, **kw)
 
 

@@ -93,8 +93,9 @@ def test_rules_refuse_what_is_not_a_restriction():
     # pair sets: no room for the extra outputs after P
     assert restriction_of(family_subject(pair_set_family(4, 1)),
                           family_subject(pair_set_family(4, 2))) is None
+    # tail: C(2,2) = 1 < 5 added pairs; head: only 4 pairs touch feature 0
     assert restriction_of(family_subject(pair_set_family(4, 1)),
-                          family_subject(pair_set_family(5, 3))) is None  # C(2,2)=1 < 2
+                          family_subject(pair_set_family(5, 6))) is None
     assert restriction_of(family_subject(pair_set_family(4, 1, op="or")),
                           family_subject(pair_set_family(5, 1))) is None
 

@@ -66,6 +66,25 @@ if [ "$part" = all ] || [ "$part" = families ]; then
   $SP improve --family pair-sets --m 6 --m-out 2 --activation relu --B 1 --B-code 1 \
     --start proofs/families-next/and-pair-sets-m6-mout2-s2-superposed-relu-L1-B1-bias1-code1-theta1/n3-sat \
     --seed 0 --budget 30 $REG
+  # issue 24, family band rows with stored networks (h26b): permutations(6) at
+  # theta 1 from the orbit method's SAT answer (search/family-method/perm6-n4-sat),
+  # at theta 2 from the shared-code recipe; pair sets over 5 features, m' = 4..10
+  # (<= 252 members). Past these, search/midrange-families/run.sh (recipe rows).
+  $SP improve --family permutations --m 6 --mode superposed --activation relu --B 1 --B-bias 1 \
+    --B-code 1 --start search/family-method/perm6-n4-sat --seed 0 --budget 60 $REG
+  $SP improve --family permutations --m 6 --from construction:family --B-bias 1 --seed 0 --budget 60 $REG
+  for k in 4 5 6 7 8 9 10; do
+    $SP improve --family pair-sets --m 5 --m-out $k --activation relu --B 1 --B-code 1 \
+      --seed 0 --budget 60 $REG
+  done
+  # pair sets (5, 10) = uand(5), one member: from the width-6 network with a
+  # constant neuron (search/midrange-families/starts/, README there)
+  $SP improve --family pair-sets --m 5 --m-out 10 --activation relu --B 1 --B-bias 1 --B-code 1 \
+    --start search/midrange-families/starts/and_pairs_m5_k10_n6.json --seed 0 --budget 60 $REG
+  for k in 9 8 7 6; do
+    $SP improve --family pair-sets --m 5 --m-out $k --activation relu --B 1 --B-code 1 \
+      --seed 1 --budget 120 $REG
+  done
 fi
 
 if [ "$part" = all ] || [ "$part" = midrange ]; then

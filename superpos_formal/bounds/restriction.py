@@ -56,6 +56,15 @@ Families
   ``P`` is the first ``k`` outputs of ``P + T`` whatever ``P`` is: ``psi =
   0..k-1`` for every member (shared readout). ``T``'s outputs read a
   feature ``>= m``, which is 0, and are dropped.
+  When no such tail exists (``C(M - m + 1, 2) < K - k``), the *head*
+  variant: ``phi(a) = a + d`` with ``d = M - m`` (``P`` moved onto the
+  top ``m`` features), and ``T`` the first ``K - k`` pairs ``(a, b)`` with
+  ``a < d`` (there are ``C(M, 2) - C(m, 2)``). Every pair of ``T`` starts
+  below ``d`` and every pair of the moved ``P`` at ``d`` or above, so ``T``
+  sorts before ``P``: ``P`` is the *last* ``k`` outputs of ``T + P``, ``psi
+  = K-k..K-1`` for every member. ``T``'s outputs read a feature ``< d``,
+  which is 0, and are dropped. (The tail variant is tried first, so a claim
+  it states is regenerated unchanged.)
 * Subfamilies (``members``) are the relaxation the verifier already
   knows; samples are not used here.
 
@@ -183,6 +192,14 @@ def _tail_pairs(m, M, count):
     return out[:count] if len(out) >= count else None
 
 
+def _head_pairs(m, M, count):
+    """The first ``count`` pairs ``(a, b)``, ``a < M - m`` (lexicographic):
+    each sorts before every pair over ``M-m..M-1``."""
+    d = M - m
+    out = [(a, b) for a, b in combinations(range(M), 2) if a < d]
+    return out[:count] if len(out) >= count else None
+
+
 def restriction_of(small, big):
     """The :class:`Restriction` making ``small`` a sub-question of ``big``, or None.
 
@@ -211,7 +228,16 @@ def restriction_of(small, big):
             return None
         tail = _tail_pairs(small.m, big.m, big.k - small.k)
         if tail is None:
-            return None
+            head = _head_pairs(small.m, big.m, big.k - small.k)
+            if head is None:
+                return None
+            d = big.m - small.m
+            return Restriction(small, big, tuple(a + d for a in feats),
+                               tuple(range(big.k - small.k, big.k)),
+                               f"member P of {small.name} is {[list(t) for t in head]}+(P+{d}) "
+                               f"of {big.name} on features {d}..{big.m - 1}; outputs "
+                               f"{big.k - small.k}..{big.k - 1} (the added pairs sort "
+                               f"before P+{d})")
         return Restriction(small, big, feats, tuple(range(small.k)),
                            f"member P of {small.name} is P+{[list(t) for t in tail]} of "
                            f"{big.name} on features 0..{small.m - 1}; outputs "
@@ -252,8 +278,10 @@ def member_map(r, member):
         pi = list(dict(member.params)["pi"])
         return permutation(r.big.m, pi + list(range(r.small.m, r.big.m)), member.s)
     if r.small.kind == "pair_sets":
-        tail = _tail_pairs(r.small.m, r.big.m, r.big.k - r.small.k)
-        pairs = sorted([tuple(q) for q in dict(member.params)["pairs"]] + tail)
+        d = r.features[0]  # 0: the tail variant; M - m: the head variant
+        extra = (_tail_pairs(r.small.m, r.big.m, r.big.k - r.small.k) if d == 0 else
+                 _head_pairs(r.small.m, r.big.m, r.big.k - r.small.k))
+        pairs = sorted([(a + d, b + d) for a, b in dict(member.params)["pairs"]] + extra)
         return _pairs_task(r.big.op, r.big.m, [list(q) for q in pairs], member.s)
     return None
 

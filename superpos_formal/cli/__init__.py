@@ -22,12 +22,14 @@ from ..budget import Budget, BudgetExceeded
 from ..errors import InputError, SoundnessError
 from ..solve.runner import kill_children
 from ..version import __version__
-from . import bridge, campaign, core, cubes, family, improve, midrange, proofs, report, search
+from . import (bridge, campaign, core, cubes, family, family_rows, improve, midrange, proofs,
+               report, search)
 
 __all__ = ["main", "build_parser"]
 
 #: command-group modules, in help order
-GROUPS = (core, search, campaign, cubes, proofs, family, report, improve, midrange, bridge)
+GROUPS = (core, search, campaign, cubes, proofs, family, report, improve, midrange, family_rows,
+          bridge)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -33,6 +33,7 @@ from ..certify.proofcheck import drat
 from ..certify.best_known import registry_file
 from ..certify.bundles.verify import BundleReport, find_bundles
 from ..certify.lower_bound import is_lower_bound_target
+from ..certify.family_rows import rows_file
 from ..errors import InputError
 from ..solve.runner import run
 from .args import add_budget_args, seconds
@@ -156,7 +157,7 @@ def _targets(paths):
     or its ``registry.json``) is one target, verified row by row."""
     out = []
     for p in paths:
-        if registry_file(p) is not None or is_lower_bound_target(p):
+        if registry_file(p) is not None or is_lower_bound_target(p) or rows_file(p):
             out.append(p)
             continue
         out += find_bundles([p])

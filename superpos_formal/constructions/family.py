@@ -389,12 +389,15 @@ def _shares(code, net):
             and len(net.layers) == 1)
 
 
-def check_members(code, members, networks=None, *, exhaustive=verify_batch):
+def check_members(code, members, networks=None, *, exhaustive=verify_batch,
+                  recipe=None):
     """Check each member's network: it shares the code (``E``, ``R``,
     ``theta``, bounds, activation, depth), it is the recipe's network for that
     member (so the certificate's argument covers it), and it is exactly
     correct on every input of ``X(m, s)`` (``exhaustive``: the batch verifier
-    by default). ``networks`` default to the recipe's. Returns one
+    by default). ``networks`` default to the recipe's; ``recipe`` builds a
+    member's network from the code (default :func:`member_network`; the
+    indicator recipe passes its own). Returns one
     :class:`MemberCheck` per member (fail closed: an empty member list is an
     error)."""
     members = list(members)
@@ -404,13 +407,14 @@ def check_members(code, members, networks=None, *, exhaustive=verify_batch):
         networks = list(networks)
         if len(networks) != len(members):
             raise InputError(f"networks: {len(networks)} given for {len(members)} members")
+    build = member_network if recipe is None else recipe
     out = []
     for i, task in enumerate(members):
-        recipe = member_network(code, task)
-        net = recipe if networks is None else networks[i]
+        want = build(code, task)
+        net = want if networks is None else networks[i]
         shares = _shares(code, net)
-        same = shares and net.layers == recipe.layers and net.V == recipe.V \
-            and net.c == recipe.c
+        same = shares and net.layers == want.layers and net.V == want.V \
+            and net.c == want.c
         v = exhaustive(net, task)
         ok = v.ok if hasattr(v, "ok") else bool(v)
         reason = "" if shares else "does not share the family's code"
