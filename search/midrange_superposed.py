@@ -9,7 +9,11 @@ no restricting option, so the claim poses the row's own question). SAT at
 ``n`` is a verified network, a start for ``superpos improve --start``.
 UNKNOWN writes nothing. Every run appends one line to
 search/results/midrange-superposed.jsonl (what was asked, the answer, the
-seconds, the formula size), so an UNKNOWN is recorded too.
+seconds, the folder written as ``wrote``), so an UNKNOWN is recorded too.
+The field is not ``bundle``: search/claims_table.py tables every record
+with a bundle as a minimum or SAT claim, and a lone refutation is neither
+(the registry's band shows it). The runs of issue 24 wrote to a scratch folder,
+then moved to proofs/midrange/<question>-n<n>-unsat (the recorded ``wrote``).
 
 Run from the repository root, e.g.:
 
@@ -128,7 +132,7 @@ def main(argv=None):
            "activation": a.activation, "B": a.B, "B_bias": a.bias, "B_code": a.code,
            "theta": a.theta, "n": a.n, "sums": None if a.family_file else a.sums,
            "time_limit": a.time_limit,
-           "status": str(status), "seconds": seconds, "bundle": wrote}
+           "status": str(status), "seconds": seconds, "wrote": wrote}
     LOG.parent.mkdir(parents=True, exist_ok=True)
     with LOG.open("a") as f:
         f.write(json.dumps(rec, sort_keys=True) + "\n")
