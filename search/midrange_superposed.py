@@ -8,11 +8,9 @@ question (certify/best_known.py ``refutations``; free codes, no tolerance,
 no restricting option, so the claim poses the row's own question). SAT at
 ``n`` is a verified network, a start for ``superpos improve --start``.
 UNKNOWN writes nothing. Every run appends one line to
-search/results/midrange-superposed.jsonl (what was asked, the answer, the
-seconds, the folder written as ``wrote``), so an UNKNOWN is recorded too.
-The field is not ``bundle``: search/claims_table.py tables every record
-with a bundle as a minimum or SAT claim, and a lone refutation is neither
-(the registry's band shows it). The runs of issue 24 wrote to a scratch folder,
+search/results/midrange-superposed-runs.txt (what was asked, the answer,
+the seconds, the folder written as ``wrote``), so an UNKNOWN is recorded
+too. The runs of issue 24 wrote to a scratch folder,
 then moved to proofs/midrange/<question>-n<n>-unsat (the recorded ``wrote``).
 
 Run from the repository root, e.g.:
@@ -47,7 +45,10 @@ from superpos_formal.tasks import uand
 
 __all__ = ["main"]
 
-LOG = Path("search/results/midrange-superposed.jsonl")
+#: one JSON object a line, but not a ``*.jsonl`` campaign record: the tools
+#: that read search/results/*.jsonl (bounds/scan.py, claims_table.py,
+#: results_md.py) expect campaign cells there
+LOG = Path("search/results/midrange-superposed-runs.txt")
 #: proofs/README.md: a bundle is committed whole up to ~2 MB gzipped
 MAX_GZ = 2_000_000
 
