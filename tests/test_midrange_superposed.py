@@ -62,22 +62,64 @@ def test_design_network_is_width_5_for_uand_6_and_fails_when_perturbed():
     assert not verify(bad, uand(6)).ok
 
 
-#: committed refutation -> (registry subject, bounds, the bound it gives)
-REFUTATIONS = {
-    "proofs/midrange/uand-m6-s2-superposed-relu-L1-B2-bias2-code1-theta2-n2-unsat":
-        ("uand(m=6)", dict(mode="superposed", activation="relu", L=1, B=2, B_bias=2,
-                           B_code=1, theta=2), 3),
-}
+def _b(act="relu", B=2, bias=2, theta=2):
+    return dict(mode="superposed", activation=act, L=1, B=B, B_bias=bias, B_code=1,
+                theta=theta)
 
 
-@pytest.mark.parametrize("path", sorted(REFUTATIONS))
-def test_refutation_is_its_rows_question_and_the_row_uses_it(path):
-    subject, bounds, n = REFUTATIONS[path]
-    key, got, why = BK.refutation_of(REPO / path)
-    assert why is None and got == n
+M = "proofs/midrange/"
+U6 = M + "uand-m6-s2-superposed-relu-L1-B2-bias2-code1-theta2-n2-unsat"
+U4 = M + "uand-m4-s2-superposed-relu-L1-B2-bias2-code1-theta1-n2-unsat"
+U4B = M + "uand-m4-s2-superposed-relu-L1-B2-bias5-code1-theta12-n2-unsat"
+PERM6 = M + "perms-m6-sample24-seed0-superposed-relu-L1-B1-bias1-code1-theta1-n2-unsat"
+PAIR7 = M + "pairsets-m7-k3-sample20-seed0-superposed-relu-L1-B1-bias1-code1-theta1-n2-unsat"
+PERM7 = M + "perms-m7-sample12-seed0-superposed-relu-L1-B1-bias1-code1-theta2-n2-unsat"
+
+#: committed refutation -> the width it refutes plus one
+REFUTES = {U6: 3, U4: 3, U4B: 3, PERM6: 3, PAIR7: 3, PERM7: 3}
+
+#: registry row (subject, bounds) -> (lower bound, its source, the refutation under it)
+ROWS = [
+    ("uand(m=6)", _b(), 3, "refutation", U6),
+    ("uand(m=8)", _b(), 3, "restriction", U6),
+    ("uand(m=10)", _b(), 3, "restriction", U6),
+    ("uand(m=12)", _b(), 3, "restriction", U6),
+    ("uand(m=16)", _b(), 3, "restriction", U6),
+    ("uand(m=6)", _b(theta=1), 3, "restriction", U4),
+    ("uand(m=7)", _b(theta=1), 3, "restriction", U4),
+    ("uand(m=6)", _b(bias=5, theta=12), 3, "restriction", U4B),
+    ("explicit(m=6,m'=6,s=1)[sample k=24 seed=0 of 720]", _b(B=1, bias=1, theta=1), 3,
+     "refutation", PERM6),
+    ("explicit(m=7,m'=3,s=2)[sample k=20 seed=0 of 1330]", _b(B=1, bias=1, theta=1), 3,
+     "refutation", PAIR7),
+    ("explicit(m=7,m'=7,s=1)[sample k=12 seed=0 of 5040]", _b(B=1, bias=1, theta=2), 3,
+     "refutation", PERM7),
+]
+
+
+def _row(subject, bounds):
     rows = [e for e in json.loads((REPO / "search/best-known/registry.json").read_text())
             ["entries"] if e["subject"] == subject and e["bounds"] == bounds]
-    assert len(rows) == 1
-    assert BK.entry_key(rows[0]) == key
-    lb = rows[0]["lower_bound"]
-    assert lb["n"] == n and lb["source"].startswith("refutation") and lb["certificate"] == path
+    assert len(rows) == 1, (subject, bounds)
+    return rows[0]
+
+
+@pytest.mark.parametrize("path", sorted(REFUTES))
+def test_refutation_is_read_as_its_bound(path):
+    key, got, why = BK.refutation_of(REPO / path)
+    assert why is None and got == REFUTES[path] and key
+
+
+@pytest.mark.parametrize("subject,bounds,n,source,refutation", ROWS,
+                         ids=[f"{r[0][:24]}-t{r[1]['theta']}" for r in ROWS])
+def test_registry_row_rests_on_the_refutation(subject, bounds, n, source, refutation):
+    row = _row(subject, bounds)
+    lb = row["lower_bound"]
+    assert lb["n"] == n and lb["source"].startswith(source)
+    if source == "refutation":
+        # the row's own question: the bundle's key is the row's key
+        assert lb["certificate"] == refutation
+        assert BK.refutation_of(REPO / refutation)[0] == BK.entry_key(row)
+    else:
+        claim = json.loads((REPO / lb["certificate"]).read_text())
+        assert claim["certificate"]["bundle"] == refutation and claim["n"] == n
