@@ -14,8 +14,9 @@ than the model); a found network is verified exhaustively
 (:func:`superpos_formal.verify.verify`) before it is written, and only that
 verification makes it a result.
 
-Measured (nice 19, load 4): m = 6, n = 5 found in under 30 s; m = 6, n = 4
-INFEASIBLE; m = 8, n = 6 and 7 UNKNOWN at 60-100 s.
+Measured (nice 19, load 4): m = 6, n = 5 found in under 30 s; m = 8, n = 7 in
+148 s (300 s cap; UNKNOWN at 60-100 s); m = 6, n = 4
+INFEASIBLE; m = 8, n = 6 UNKNOWN at 60 s.
 
   PYTHONPATH=$PWD python search/midrange_superposed_design.py M N SECONDS OUT.json
 """

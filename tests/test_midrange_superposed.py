@@ -50,16 +50,17 @@ def test_identity_scale_refuses_impossible_bounds():
         ID.identity_uand(4, "relu", 1, 0, 1, 8)
 
 
-def test_design_network_is_width_5_for_uand_6_and_fails_when_perturbed():
+@pytest.mark.parametrize("m,n", [(6, 5), (8, 7)])
+def test_design_network_is_narrower_than_m_and_fails_when_perturbed(m, n):
     p = (REPO / "search/results/midrange-superposed/design"
-         / "uand_m6-superposed-relu-L1-B2-Bb2-Bc1-t2-n5.json")
+         / f"uand_m{m}-superposed-relu-L1-B2-Bb2-Bc1-t2-n{n}.json")
     net = network_from_dict(json.loads(p.read_text()))
-    assert net.widths == (5,) and net.theta == 2 and verify(net, uand(6)).ok
+    assert net.widths == (n,) and net.theta == 2 and verify(net, uand(m)).ok
     R = [list(r) for r in net.R]
-    R[0] = [0] * 5  # output (0, 1) can no longer fire
+    R[0] = [0] * n  # output (0, 1) can no longer fire
     bad = Network.superposed(net.E, R, net.activation, net.layers, net.V, net.c,
                                B=2, B_bias=2, B_code=1, theta=2)
-    assert not verify(bad, uand(6)).ok
+    assert not verify(bad, uand(m)).ok
 
 
 def _b(act="relu", B=2, bias=2, theta=2):
