@@ -5,11 +5,11 @@ Ansatz (a restriction of the search space, never of the question): hidden
 neuron ``k`` is ``relu(M_k . x - 1)`` (``E = M``, a 0/1 ``n x m`` code;
 ``W = I``, ``b = -1``), which on ``X(m, 2)`` is 1 exactly when the active
 pair lies inside the set ``A_k = {a : M_ka = 1}`` and 0 otherwise; then
-``z = 2h + c`` (``V = 2I``) and output ``p`` is ``[R_p . z >= 2]``. CP-SAT
-(ortools, one worker, so the run is repeatable) chooses ``M``, ``c`` in
+``z = 2h + c`` (``V = 2I``) and output ``p`` is ``[R_p . z >= 2]``. CaDiCaL
+(PySAT; deterministic, so the run is repeatable) chooses ``M``, ``c`` in
 ``[-2, 2]`` and ``R`` in ``{-1, 0, 1}`` so that every output is right on
 every active pair and on the inputs with no active pair (``h = 0``). An
-INFEASIBLE answer says nothing about the question (the ansatz is narrower
+UNSAT answer says nothing about the question (the ansatz is narrower
 than the model); a found network is verified exhaustively
 (:func:`superpos_formal.verify.verify`) before it is written, and only that
 verification makes it a result.
@@ -24,8 +24,12 @@ INFEASIBLE; m = 8, n = 6 UNKNOWN at 60 s.
 import json
 import sys
 from itertools import combinations
+from threading import Timer
 
-from ortools.sat.python import cp_model
+from pysat.card import CardEnc
+from pysat.formula import CNF, IDPool
+from pysat.pb import PBEnc
+from pysat.solvers import Solver
 
 from superpos_formal.network import Network
 from superpos_formal.schema import network_to_dict
@@ -35,45 +39,60 @@ from superpos_formal.verify import verify
 __all__ = ["design", "network", "main"]
 
 
-def _and(md, x, y):
-    v = md.NewBoolVar("")
-    md.AddBoolAnd([x, y]).OnlyEnforceIf(v)
-    md.AddBoolOr([x.Not(), y.Not()]).OnlyEnforceIf(v.Not())
-    return v
-
-
 def design(m, n, seconds):
-    """``(M, c, R)`` of the ansatz, or None (INFEASIBLE or out of time)."""
+    """``(M, c, R)`` of the ansatz, or None (UNSAT or out of time).
+
+    A CNF for CaDiCaL: ``M`` Boolean, ``c_k`` one-hot over ``[-2, 2]``,
+    ``R_pk`` as two exclusive Booleans ``pos``/``neg``, every product a
+    Tseitin ``AND``, the sums as PySAT pseudo-Boolean encodings
+    (``pysat.pb``). CaDiCaL is deterministic, so a run is repeatable."""
     P = list(combinations(range(m), 2))
-    md = cp_model.CpModel()
-    M = [[md.NewBoolVar("") for _ in range(m)] for _ in range(n)]
-    H = {(q, k): _and(md, M[k][q[0]], M[k][q[1]]) for q in P for k in range(n)}
-    c = [md.NewIntVar(-2, 2, "") for _ in range(n)]
-    pos = {(p, k): md.NewBoolVar("") for p in P for k in range(n)}
-    neg = {(p, k): md.NewBoolVar("") for p in P for k in range(n)}
+    V = range(-2, 3)
+    pool = IDPool()
+    cnf = CNF()
+    var = pool.id
+
+    def conj(a, b):
+        v = var(("and", a, b))
+        cnf.extend([[-v, a], [-v, b], [v, -a, -b]])
+        return v
+
+    def pb(lits, weights, bound, kind):
+        enc = (PBEnc.atmost if kind == "<=" else PBEnc.atleast)(
+            lits=lits, weights=weights, bound=bound, vpool=pool)
+        cnf.extend(enc.clauses)
+
+    M = [[var(("M", k, a)) for a in range(m)] for k in range(n)]
+    H = {(q, k): conj(M[k][q[0]], M[k][q[1]]) for q in P for k in range(n)}
+    C = {(k, v): var(("c", k, v)) for k in range(n) for v in V}
+    pos = {(p, k): var(("pos", p, k)) for p in P for k in range(n)}
+    neg = {(p, k): var(("neg", p, k)) for p in P for k in range(n)}
+    for k in range(n):
+        cnf.extend(CardEnc.equals([C[k, v] for v in V], 1, vpool=pool).clauses)
     for key in pos:
-        md.AddBoolOr([pos[key].Not(), neg[key].Not()])
+        cnf.append([-pos[key], -neg[key]])
     for p in P:
-        bc = []  # R_pk c_k
-        for k in range(n):
-            t = md.NewIntVar(-2, 2, "")
-            md.Add(t == c[k]).OnlyEnforceIf(pos[p, k])
-            md.Add(t == -c[k]).OnlyEnforceIf(neg[p, k])
-            md.Add(t == 0).OnlyEnforceIf([pos[p, k].Not(), neg[p, k].Not()])
-            bc.append(t)
-        md.Add(sum(bc) <= 1)  # no active pair: h = 0, output 0
+        # R_p . c as weighted literals: v on pos & c=v, -v on neg & c=v
+        bc = [(conj(pos[p, k], C[k, v]), v) for k in range(n) for v in V if v] + \
+             [(conj(neg[p, k], C[k, v]), -v) for k in range(n) for v in V if v]
+        pb(*zip(*bc), 1, "<=")  # no active pair: h = 0, output 0
         for q in P:
-            s = sum(2 * _and(md, pos[p, k], H[q, k]) - 2 * _and(md, neg[p, k], H[q, k])
-                    for k in range(n)) + sum(bc)
-            md.Add(s >= 2) if p == q else md.Add(s <= 1)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = 1
-    if solver.Solve(md) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    val = solver.Value
-    return ([[val(x) for x in row] for row in M], [val(x) for x in c],
-            [[val(pos[p, k]) - val(neg[p, k]) for k in range(n)] for p in P])
+            t = bc + [(conj(pos[p, k], H[q, k]), 2) for k in range(n)] + \
+                [(conj(neg[p, k], H[q, k]), -2) for k in range(n)]
+            pb(*zip(*t), *((2, ">=") if p == q else (1, "<=")))
+    with Solver(name="cadical153", bootstrap_with=cnf.clauses) as s:
+        timer = Timer(seconds, s.interrupt)
+        timer.start()
+        try:
+            ok = s.solve_limited(expect_interrupt=True)
+        finally:
+            timer.cancel()
+        if ok is not True:
+            return None
+        model = set(x for x in s.get_model() if x > 0)
+    return ([[int(x in model) for x in row] for row in M],
+            [next(v for v in V if C[k, v] in model) for k in range(n)],
+            [[int(pos[p, k] in model) - int(neg[p, k] in model) for k in range(n)] for p in P])
 
 
 def network(M, c, R):
