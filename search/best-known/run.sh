@@ -89,6 +89,9 @@ if [ "$part" = all ] || [ "$part" = families ]; then
   $SP improve --family pair-sets --m 5 --m-out 3 --activation relu --B 1 --B-code 1 \
     --start proofs/families-next/and-pair-sets-m5-mout3-s2-superposed-relu-L1-B1-bias1-code1-theta1-n4-sat \
     --seed 0 --budget 30 $REG
+  $SP improve --family pair-sets --m 5 --m-out 4 --activation relu --B 1 --B-code 1 \
+    --start proofs/families-next/and-pair-sets-m5-mout4-s2-superposed-relu-L1-B1-bias1-code1-theta1-n4-sat \
+    --seed 0 --budget 30 $REG
 fi
 
 if [ "$part" = all ] || [ "$part" = midrange ]; then
