@@ -14,17 +14,27 @@ than the model); a found network is verified exhaustively
 (:func:`superpos_formal.verify.verify`) before it is written, and only that
 verification makes it a result.
 
-Measured (nice 19, load 4): m = 6, n = 5 found in under 30 s; m = 8, n = 7 in
-148 s (300 s cap; UNKNOWN at 60-100 s); m = 6, n = 4
-INFEASIBLE; m = 8, n = 6 UNKNOWN at 60 s.
+Provenance, honestly: the two committed design networks
+(``search/results/midrange-superposed/design/``: m = 6 at n = 5, m = 8 at
+n = 7) were found during the session by a first version of this script
+that stated the ansatz to OR-Tools CP-SAT (m = 6, n = 5 in under 30 s;
+m = 8, n = 7 in 148 s; nice 19, load 4). OR-Tools is only a benchmark peer
+of this toolkit, so that version was replaced by this CNF. Measured on the
+same machine (2026-12-07 06:17-06:27 UTC, load 3.2): the CNF (332k clauses,
+encoded in 1.5 s) did NOT find m = 6, n = 5 within 9 min of CaDiCaL CPU,
+so this script does not yet reproduce those two networks in comparable
+time. It does answer the small cases (200,000 conflicts each, seconds):
+uand(4) at n = 3 and 4, uand(5) at n = 5 found and verified; uand(5) at
+n = 4 no design within the budget. Nothing rests on the search: each network is verified exhaustively
+wherever it is used (the registry re-verifies its best networks), and an
+answer of this script is written only after :func:`verify` passes.
 
-  PYTHONPATH=$PWD python search/midrange_superposed_design.py M N SECONDS OUT.json
+  PYTHONPATH=$PWD python search/midrange_superposed_design.py M N CONFLICTS OUT.json
 """
 
 import json
 import sys
 from itertools import combinations
-from threading import Timer
 
 from pysat.card import CardEnc
 from pysat.formula import CNF, IDPool
@@ -39,7 +49,7 @@ from superpos_formal.verify import verify
 __all__ = ["design", "network", "main"]
 
 
-def design(m, n, seconds):
+def design(m, n, conflicts):
     """``(M, c, R)`` of the ansatz, or None (UNSAT or out of time).
 
     A CNF for CaDiCaL: ``M`` Boolean, ``c_k`` one-hot over ``[-2, 2]``,
@@ -81,13 +91,10 @@ def design(m, n, seconds):
                 [(conj(neg[p, k], H[q, k]), -2) for k in range(n)]
             pb(*zip(*t), *((2, ">=") if p == q else (1, "<=")))
     with Solver(name="cadical153", bootstrap_with=cnf.clauses) as s:
-        timer = Timer(seconds, s.interrupt)
-        timer.start()
-        try:
-            ok = s.solve_limited(expect_interrupt=True)
-        finally:
-            timer.cancel()
-        if ok is not True:
+        # a conflict budget, not a timer: CaDiCaL's interrupt was not
+        # honoured through PySAT here, and a budget is repeatable
+        s.conf_budget(conflicts)
+        if s.solve_limited() is not True:
             return None
         model = set(x for x in s.get_model() if x > 0)
     return ([[int(x in model) for x in row] for row in M],
@@ -105,11 +112,11 @@ def network(M, c, R):
 
 
 def main(argv=None):
-    m, n, seconds, out = (argv or sys.argv[1:])
-    m, n, seconds = int(m), int(n), float(seconds)
-    d = design(m, n, seconds)
+    m, n, conflicts, out = (argv or sys.argv[1:])
+    m, n, conflicts = int(m), int(n), int(conflicts)
+    d = design(m, n, conflicts)
     if d is None:
-        print(f"uand({m}) n={n}: no design found (INFEASIBLE or out of time; "
+        print(f"uand({m}) n={n}: no design found (UNSAT or out of budget; "
               f"says nothing about the question)")
         return 1
     net = network(*d)
