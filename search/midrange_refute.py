@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from superpos_formal.certify.bundles.make_claim import make_bundle
+from superpos_formal.options import SolveOptions
 from superpos_formal.shape import Shape
 from superpos_formal.solve.search import decide
 from superpos_formal.tasks import uand
@@ -25,7 +26,7 @@ def main(argv):
     sh = Shape(mode, act, n=n, B=B, B_bias=bias, B_code=code if mode == "superposed" else None,
                theta=theta, codes="free" if mode == "superposed" else "given")
     with tempfile.TemporaryDirectory() as d:
-        cell = decide(uand(m), sh, sums="tree", proof_path=str(Path(d) / "p.drat"))
+        cell = decide(uand(m), sh, SolveOptions(sums="tree"), proof_path=str(Path(d) / "p.drat"))
         print(f"uand({m}) {mode}/{act} B={B} bias={bias} code={code} theta={theta} n={n}: "
               f"{cell.status} in {cell.seconds:.1f} s")
         if cell.status != "UNSAT":
