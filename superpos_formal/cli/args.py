@@ -28,7 +28,7 @@ from .. import tasks
 from ..errors import InputError
 from ..solve.runner import DEFAULT_MEMORY_MB, solver_names
 
-__all__ = ["parse_pairs", "parse_ints", "parse_table", "task_from_text", "seconds", "bounded_int", "memory_mb", "workers", "cap_workers",
+__all__ = ["parse_pairs", "parse_ints", "parse_range", "parse_table", "task_from_text", "seconds", "bounded_int", "memory_mb", "workers", "cap_workers",
            "solver_name", "out_dir", "out_file",
            "add_budget_args", "flag_names", "FLAGS", "MAX_SECONDS", "MAX_WEIGHT_BOUND", "MAX_WIDTH", "MAX_M"]
 
@@ -223,6 +223,26 @@ def parse_ints(text, option):
     except ValueError:
         raise InputError(f"{option}: {text!r} is not a comma-separated list of "
                          f"integers (e.g. 2,0,1)") from None
+
+
+def parse_range(text, option, low=1):
+    """``"K"`` or ``"LO..HI"`` -> ``range(LO, HI + 1)``, ``low <= LO <= HI``.
+
+    >>> list(parse_range("3..5", "m"))
+    [3, 4, 5]
+    >>> parse_range("1", "m", low=2)
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: --m: need 2 <= LO <= HI, got '1'
+    """
+    lo, _, hi = str(text).partition("..")
+    try:
+        lo, hi = int(lo), int(hi or lo)
+    except ValueError:
+        raise InputError(f"--{option}: expected K or LO..HI, got {text!r}") from None
+    if not low <= lo <= hi:
+        raise InputError(f"--{option}: need {low} <= LO <= HI, got {text!r}")
+    return range(lo, hi + 1)
 
 
 def parse_table(text, option="outputs"):

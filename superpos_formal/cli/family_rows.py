@@ -22,6 +22,7 @@ from ..certify.lower_bound import question_shape
 from ..errors import InputError
 from ..schema import family_to_dict
 from ..tasks import build_family
+from .args import parse_range
 from .midrange import certificate
 
 __all__ = ["register", "cmd_family_rows", "parse_params"]
@@ -47,16 +48,6 @@ def parse_params(text):
     return out
 
 
-def _range(text):
-    lo, _, hi = str(text).partition("..")
-    try:
-        lo, hi = int(lo), int(hi or lo)
-    except ValueError:
-        raise InputError(f"--m-out: expected K or LO..HI, got {text!r}") from None
-    if not 1 <= lo <= hi:
-        raise InputError(f"--m-out: need 1 <= LO <= HI, got {text!r}")
-    return range(lo, hi + 1)
-
 
 def cmd_family_rows(a):
     bounds = {"mode": "superposed", "activation": "relu", "L": 1, "B": a.B,
@@ -71,7 +62,7 @@ def cmd_family_rows(a):
     reg_keys = {entry_key(e) for e in reg}
     f = rows_file(root / a.rows)
     rows = load_rows(f) if f is not None else []
-    for k in _range(a.m_out):
+    for k in parse_range(a.m_out, "m-out"):
         if a.family == "permutations":
             fam = build_family("permutations", k)
         else:

@@ -28,6 +28,7 @@ from ..schema import dump, load
 from ..schema import family_from_dict, task_from_dict
 from ..tasks import build_family, build_task, uand
 from ..verify import verify
+from .args import parse_range
 
 __all__ = ["register", "verified_minima", "lower_bound_rows", "question_shape",
            "cmd_compose", "certificate", "check_lower_bounds", "write_claims"]
@@ -296,16 +297,6 @@ def _parse_question(spec):
     return q, d, shape
 
 
-def _range(text):
-    try:
-        lo, _, hi = text.partition("..")
-        lo, hi = int(lo), int(hi or lo)
-    except ValueError:
-        raise InputError(f"--m: expected M or LO..HI, got {text!r}") from None
-    if not 2 <= lo <= hi:
-        raise InputError(f"--m: need 2 <= LO <= HI, got {text!r}")
-    return range(lo, hi + 1)
-
 
 def cmd_compose(a):
     bases = []
@@ -316,7 +307,7 @@ def cmd_compose(a):
         bases.append((path, net))
     rows = []
     print(f"compose uand explicit/{a.activation} L=1 B={a.B} bias={a.bias} theta={a.theta}")
-    for m in _range(a.m):
+    for m in parse_range(a.m, "m", low=2):
         net, how = best_composition(bases, m, a.activation, a.B, a.bias, a.theta)
         ok = verify(net, uand(m)).ok
         print(f"  m={m:3d}  width {net.widths[0]:4d}  verified={'yes' if ok else 'NO'}  {how}")
