@@ -38,7 +38,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .certify.best_known import REGEN_SUFFIX, bounds_text, load_registry, ratio_of
-from .certify.family_rows import band_entries  # h26b hook: recipe-backed family rows
+from .certify.family_rows import band_entries  # recipe-backed family rows (members not stored)
 from .certify.lower_bound import regenerable_parts, sub_question
 from .errors import InputError
 from .schema import family_to_dict, task_to_dict
@@ -89,7 +89,7 @@ def band_rows(entries):
             "m": spec.get("m"), "m_out": _m_out(e), "lower": lb["n"], "source": lb["source"],
             "certificate": lb.get("certificate"), "best": e["best"]["hidden_neurons"],
             "bundle": e["best"]["bundle"], "ratio": None if r is None else r["exact"],
-            # h26b hook: a recipe row says what its best network is (members not stored)
+            # a recipe row says what its best network is (members not stored)
             "best_label": e["best"].get("label"),
             "ratio_decimal": None if r is None else r["decimal"]})
     for rows in out.values():
@@ -193,7 +193,7 @@ def band_markdown(bands, files):
           "and lower-bound claims are read from `proofs/` (`superpos verify proofs/` "
           "re-checks them, as CI does).", ""]
     if any(r.get("best_label") for rows in bands.values() for r in rows):
-        # h26b hook: recipe rows are not registry rows; say who re-checks them
+        # recipe rows are not registry rows; say who re-checks them
         md += ["Rows whose best network is a recipe (members not stored; the label says so) "
                "come from `search/midrange-families/rows.json`: read here, not re-verified "
                "by this report; `superpos verify search/midrange-families` re-checks them "
@@ -222,7 +222,7 @@ def write_band(out, registry_dir, written, proofs_dir="proofs", root=None):
     if registry_dir is None:
         return []
     root = Path(registry_dir).resolve().parents[1] if root is None else Path(root)
-    # h26b hook: plus the recipe rows of search/midrange-families (certify/family_rows.py)
+    # plus the recipe rows of search/midrange-families (certify/family_rows.py)
     reg = band_rows(load_registry(registry_dir) + band_entries(root))
     bands = _merge(reg, minimum_rows(root / proofs_dir, set(reg)))
     files = {}

@@ -66,7 +66,7 @@ if [ "$part" = all ] || [ "$part" = families ]; then
   $SP improve --family pair-sets --m 6 --m-out 2 --activation relu --B 1 --B-code 1 \
     --start proofs/families-next/and-pair-sets-m6-mout2-s2-superposed-relu-L1-B1-bias1-code1-theta1/n3-sat \
     --seed 0 --budget 30 $REG
-  # issue 24, family band rows with stored networks (h26b): permutations(6) at
+  # issue 24, family band rows with stored networks: permutations(6) at
   # theta 1 from the orbit method's SAT answer (search/family-method/perm6-n4-sat),
   # at theta 2 from the shared-code recipe; pair sets over 5 features, m' = 4..10
   # (<= 252 members). Past these, search/midrange-families/run.sh (recipe rows).
