@@ -4,6 +4,7 @@ Every network here comes with its derivation, so tests compare the code
 against arithmetic done by hand, never against the code itself.
 """
 
+import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -206,6 +207,37 @@ def count_errors(net, task):
 
     return sum(sum(1 for u, v in zip(naive_eval(net, x), task(x)) if u != v)
                for x in domain(task.m, task.s))
+
+
+def search_script(name):
+    """The module of ``search/<name>.py``, loaded from its file: the search
+    scripts are not a package (each is run as ``python search/<name>.py``),
+    so a test cannot import them by name."""
+    path = Path(__file__).resolve().parent.parent / "search" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def pair_sets_minimum(tmp_path, capsys, method):
+    """The minimum bundle of pair sets (3, 2), superposed relu, all bounds 1,
+    as ``superpos min-neurons --family-method <method> --proof`` writes it;
+    the run must find n = 2 (search/results/families.md) and the bundle must
+    pass ``superpos verify``, whatever the method."""
+    from superpos_formal.cli import main
+
+    out = tmp_path / "o"
+    rc = main(["min-neurons", "--family", "pair-sets", "--m", "3", "--m-out", "2",
+               "--mode", "superposed", "--codes", "free", "--B", "1", "--B-bias", "1",
+               "--B-code", "1", "--family-method", method, "--n-max", "3", "--proof",
+               "--out", str(out)])
+    text = capsys.readouterr().out
+    assert rc == 0 and "minimum n = 2" in text, text
+    b = out / "minimum"
+    assert main(["verify", str(b)]) == 0
+    assert "PASS" in capsys.readouterr().out
+    return b
 
 
 def copy_bundle(src, tmp_path, name="x"):

@@ -8,13 +8,14 @@ the chained proof of an unsatisfiable instance checks against the unchanged
 formula; and a false lemma is rejected, by the builder and by the checkers.
 """
 
-import importlib.util
 import json
 import os
 from pathlib import Path
 
 import pytest
 from pysat.solvers import Solver
+
+from conftest import search_script
 
 from superpos_formal.certify.bundles.verify import verify_bundle
 from superpos_formal.certify.proofcheck.drat import REJECTED, VERIFIED, check_drat
@@ -138,21 +139,13 @@ def test_binary_drat_decoding_rejects_a_cut_trace():
         decode_binary_drat(bytes([0x62, 0]))
 
 
-def _script():
-    path = Path(__file__).resolve().parent.parent / "search" / "dense_lemmas.py"
-    spec = importlib.util.spec_from_file_location("dense_lemmas", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_script_refutes_the_committed_base_formula(tmp_path, capsys):
     # the formula it refutes is the committed bundle's F (its base/ proof's
     # formula, hashed when that bundle was made)
     bundle = (Path(__file__).resolve().parent.parent / "proofs" / "dense"
               / "parity-m3-mout1-s3-explicit-step-L1-B3-bias3-theta1" / "n2-unsat")
     base = json.loads((bundle / "claim.json").read_text())["base_proof"]
-    assert _script().main(["--m", "3", "--n", "2", "-o", str(tmp_path)]) == 0
+    assert search_script("dense_lemmas").main(["--m", "3", "--n", "2", "-o", str(tmp_path)]) == 0
     rec = json.loads((tmp_path / "parity-m3-n2" / "record.json").read_text())
     assert rec["status"] == "UNSAT"
     assert rec["formula"]["sha256"] == base["formula"]["sha256"]
@@ -165,15 +158,15 @@ def test_script_refutes_the_committed_base_formula(tmp_path, capsys):
 
 
 def test_script_bad_input_is_one_line(capsys):
-    assert _script().main(["--m", "1", "--n", "3", "-o", "/nonexistent"]) == 2
+    assert search_script("dense_lemmas").main(["--m", "1", "--n", "3", "-o", "/nonexistent"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("superpos: error:") and err.count("\n") == 1
 
 
 def test_script_bundle_verifies(tmp_path):
     out = tmp_path / "b" / "parity-m3"
-    assert _script().main(["--m", "3", "--n", "2", "-o", str(tmp_path),
-                           "--bundle", str(out)]) == 0
+    assert search_script("dense_lemmas").main(["--m", "3", "--n", "2", "-o", str(tmp_path),
+                                               "--bundle", str(out)]) == 0
     rep = verify_bundle(out)
     assert rep.ok, str(rep)
     claim = json.loads((out / "n2-unsat" / "claim.json").read_text())

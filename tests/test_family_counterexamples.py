@@ -7,9 +7,10 @@ import json
 
 import pytest
 
+from conftest import pair_sets_minimum
+
 from superpos_formal.certify.bundles import verify as Bn
 from superpos_formal.certify.proofcheck.unsat import check_unsat
-from superpos_formal.cli import main
 from superpos_formal.domain import domain
 from superpos_formal.errors import InputError
 from superpos_formal.options import FAMILY_METHODS, SolveOptions
@@ -95,16 +96,7 @@ def test_orbits_far_answers_permutations_of_4():
 
 
 def test_bundle_made_with_far_verifies_and_refuses_tampering(tmp_path, capsys):
-    out = tmp_path / "o"
-    rc = main(["min-neurons", "--family", "pair-sets", "--m", "3", "--m-out", "2",
-               "--mode", "superposed", "--codes", "free", "--B", "1", "--B-bias", "1",
-               "--B-code", "1", "--family-method", "far", "--n-max", "3", "--proof",
-               "--out", str(out)])
-    text = capsys.readouterr().out
-    assert rc == 0 and "minimum n = 2" in text  # search/results/families.md
-    b = out / "minimum"
-    assert main(["verify", str(b)]) == 0
-    assert "PASS" in capsys.readouterr().out
+    b = pair_sets_minimum(tmp_path, capsys, "far")
     # the method is no encoding option: a claim naming it is refused, and so is
     # a changed encoding option (the regenerated formula is another)
     cases = [(lambda o: o.update(counterexamples="far"),

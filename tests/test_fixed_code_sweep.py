@@ -5,22 +5,15 @@ members (so the sweep must bundle a family claim that ``superpos verify``
 passes); the zero code serves none (two inputs collapse), so the sweep must
 list unserved members and write nothing."""
 
-import importlib.util
 import json
 from pathlib import Path
+
+from conftest import search_script
 
 from superpos_formal.api import verify
 
 REPO = Path(__file__).resolve().parents[1]
 MIN42 = REPO / "proofs/families/and-pair-sets-m4-mout2-s2-superposed-relu-L1-B1-bias1-code1-theta1"
-
-
-def _script():
-    spec = importlib.util.spec_from_file_location(
-        "fixed_code_sweep", REPO / "search" / "fixed_code_sweep.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _code(tmp_path, E, R):
@@ -34,7 +27,7 @@ def test_the_minimum_code_serves_every_member_and_the_bundle_verifies(tmp_path):
     out = tmp_path / "sweep"
     args = ["--m", "4", "--m-out", "2", "--n", "3", "--code", _code(tmp_path, net["E"], net["R"]),
             "-o", str(out)]
-    assert _script().main(args) == 0
+    assert search_script("fixed_code_sweep").main(args) == 0
     assert verify(out).ok
 
 
@@ -43,6 +36,6 @@ def test_a_code_serving_no_member_writes_nothing(tmp_path, capsys):
     zero_e, zero_r = [[0] * 4 for _ in range(3)], [[0] * 3 for _ in range(2)]
     args = ["--m", "4", "--m-out", "2", "--n", "3", "--code", _code(tmp_path, zero_e, zero_r),
             "-o", str(out), "--limit", "30"]
-    assert _script().main(args) == 1
+    assert search_script("fixed_code_sweep").main(args) == 1
     assert "unserved" in capsys.readouterr().out
     assert not out.exists()

@@ -5,25 +5,15 @@ ran it; this runs it on a case small enough for the fast subset (uand(3),
 explicit step, B = 2, at n = 1: one neuron cannot compute three ANDs, so
 the claim must come out UNSAT and pass ``superpos verify``)."""
 
-import importlib.util
-from pathlib import Path
+from conftest import search_script
 
 from superpos_formal.api import verify
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _script():
-    spec = importlib.util.spec_from_file_location(
-        "midrange_refute", REPO / "search" / "midrange_refute.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_refutation_bundle_verifies(tmp_path):
     out = tmp_path / "uand3-n1"
-    rc = _script().main([str(out), "3", "explicit", "step", "2", "2", "0", "1", "1"])
+    rc = search_script("midrange_refute").main(
+        [str(out), "3", "explicit", "step", "2", "2", "0", "1", "1"])
     assert rc == 0
     report = verify(out)
     assert report.ok, report
@@ -32,5 +22,6 @@ def test_refutation_bundle_verifies(tmp_path):
 
 def test_a_satisfiable_width_writes_nothing(tmp_path):
     out = tmp_path / "uand3-n3"
-    assert _script().main([str(out), "3", "explicit", "step", "2", "2", "0", "1", "3"]) == 1
+    assert search_script("midrange_refute").main(
+        [str(out), "3", "explicit", "step", "2", "2", "0", "1", "3"]) == 1
     assert not out.exists()

@@ -4,11 +4,12 @@ their tasks and stop doing so when one weight is perturbed; the committed
 refutations are read as exactly their registry rows' questions, and the
 registry's lower bounds use them."""
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+
+from conftest import search_script
 
 from superpos_formal.certify import best_known as BK
 from superpos_formal.network import Network
@@ -19,14 +20,7 @@ from superpos_formal.verify import verify
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _script(name):
-    spec = importlib.util.spec_from_file_location(name, REPO / "search" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-ID = _script("midrange_superposed_identity")
+ID = search_script("midrange_superposed_identity")
 
 
 @pytest.mark.parametrize("act,B,bias,theta,v,c", [

@@ -2,17 +2,16 @@
 from the committed proofs/ and best-known registry, and the renderer states
 a claim as written here by hand."""
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import search_script
+
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("results_md", ROOT / "search" / "results_md.py")
-RM = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(RM)
+RM = search_script("results_md")
 
 U3 = "uand-m3-s2-explicit-step-L1-B2-bias2-theta1"
 
