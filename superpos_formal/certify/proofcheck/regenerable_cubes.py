@@ -68,7 +68,8 @@ from ..bundles.make_claim import publish
 from ..bundles.manifest import write_manifest
 from ..cubes import check_cube, cover_proof
 from ..jsonio import dumps, write
-from .regenerable_unsat import LABEL, exact_fields, not_rechecked_text, open_record
+from .regenerable_unsat import (LABEL, exact_fields, not_rechecked_text, open_record,
+                                record_form)
 
 __all__ = ["CERT", "FIELD", "RECORD_FIELDS", "check_record", "check_cubes", "run_of",
            "make_regenerable_cubes", "verify_regenerable_cubes"]
@@ -82,6 +83,8 @@ _HASHED = {"sha256", "lines"}
 _SOLVER = {"name", "version"}
 _CHECKS = {"checker", "cubes_verified", "cover_verified"}
 _TIMINGS = {"wall_seconds", "cube_seconds", "load_average"}
+_SECTIONS = {"formula": _FORMULA, "cover": _HASHED, "solver": _SOLVER, "checks": _CHECKS,
+             "timings": _TIMINGS, "options": None}
 
 
 def _is_sha(x):
@@ -112,16 +115,7 @@ def check_cubes(cubes, nvars):
 def check_record(meta):
     """Failure reasons of a ``regenerable_cubes`` record's form."""
     where = f"claim.json: {FIELD}"
-    out = exact_fields(meta, RECORD_FIELDS, where)
-    if out:
-        return out
-    out += exact_fields(meta["formula"], _FORMULA, f"{where}.formula")
-    out += exact_fields(meta["cover"], _HASHED, f"{where}.cover")
-    out += exact_fields(meta["solver"], _SOLVER, f"{where}.solver")
-    out += exact_fields(meta["checks"], _CHECKS, f"{where}.checks")
-    out += exact_fields(meta["timings"], _TIMINGS, f"{where}.timings")
-    if not isinstance(meta["options"], dict):
-        out.append(f"{where}.options: expected an object")
+    out = record_form(meta, RECORD_FIELDS, _SECTIONS, where)
     if out:
         return out
     nv = meta["formula"]["nvars"]

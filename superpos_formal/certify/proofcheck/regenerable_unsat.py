@@ -64,8 +64,8 @@ from ..bundles.claims import QUANTITIES, parse_claim
 from ..jsonio import dumps, load, read_text, write
 
 __all__ = ["CERT", "FIELD", "RECORD_FIELDS", "NOT_RECHECKED", "LABEL", "check_record",
-           "open_record", "exact_fields", "check_creation_checks", "regenerable_from_bundle",
-           "verify_regenerable",
+           "open_record", "exact_fields", "record_form", "check_creation_checks",
+           "regenerable_from_bundle", "verify_regenerable",
            "not_rechecked_text", "regenerable_minimum", "formula_breaks"]
 
 #: claim.json ``certificate`` of such a claim, and the field of its record
@@ -76,6 +76,9 @@ _PROOF = {"sha256", "lines", "additions", "deletions", "gz_bytes"}
 _SOLVER = {"name", "version"}
 _TIMINGS_REQUIRED = {"solve_seconds"}
 _TIMINGS = _TIMINGS_REQUIRED | {"check_seconds", "load_average"}
+#: the record's fields that are objects of their own, for :func:`record_form`
+_SECTIONS = {"formula": _FORMULA, "proof": _PROOF, "solver": _SOLVER,
+             "timings": (_TIMINGS, _TIMINGS_REQUIRED), "options": None}
 #: appended to the certificate kind in verify's table: the proof is not in the bundle
 LABEL = "regenerable proof (not committed)"
 #: what every report of such a claim says when its proof was not re-made
@@ -101,6 +104,62 @@ def exact_fields(d, want, where, required=None):
     return []
 
 
+def record_form(meta, fields, sections, where):
+    """Failure reasons of a recorded refutation's form: the record an object
+    with exactly ``fields``, and each of its ``sections`` an object with
+    exactly its own fields.
+
+    Every record kind is checked this way before anything in it is trusted,
+    so nothing unchecked rides along (fail closed). A record that is not an
+    object with exactly ``fields`` gets that reason alone: its sections are
+    then not looked up, and a caller given no reasons may index every field.
+
+    Parameters
+    ----------
+    meta : object
+        The record as read from ``claim.json`` (any JSON value).
+    fields : set of str
+        The record's fields: each required, no other accepted.
+    sections : dict
+        Field name to what that field holds: a set (exactly those fields),
+        a pair ``(want, required)`` (at least ``required``, none outside
+        ``want``) or ``None`` (any object). Reasons come in this order.
+    where : str
+        What each reason starts with, e.g. ``"claim.json: regenerable"``.
+
+    Returns
+    -------
+    list of str
+        The failure reasons; empty when the form holds.
+
+    Examples
+    --------
+    >>> fields = {"options", "solver"}
+    >>> sections = {"solver": {"name", "version"}, "options": None}
+    >>> record_form({"options": {}, "solver": {"name": "c", "version": "2"}},
+    ...             fields, sections, "r")
+    []
+    >>> record_form({"options": {}, "solver": {}, "extra": 1}, fields, sections, "r")
+    ["r: fields ['extra', 'options', 'solver'], expected ['options', 'solver']"]
+    >>> record_form({"options": [], "solver": {"name": "c"}}, fields, sections, "r")
+    ["r.solver: fields ['name'], expected ['name', 'version']", 'r.options: expected an object']
+    >>> record_form([], fields, sections, "r")
+    ['r: expected an object']
+    """
+    out = exact_fields(meta, fields, where)
+    if out:
+        return out
+    for name, want in sections.items():
+        if want is None:
+            if not isinstance(meta[name], dict):
+                out.append(f"{where}.{name}: expected an object")
+        elif isinstance(want, tuple):
+            out += exact_fields(meta[name], want[0], f"{where}.{name}", want[1])
+        else:
+            out += exact_fields(meta[name], want, f"{where}.{name}")
+    return out
+
+
 def check_creation_checks(checks, where):
     """Failures of a record's creation-time checker verdicts: a non-empty
     list, a native VERIFIED among them, no REJECTED."""
@@ -117,15 +176,7 @@ def check_creation_checks(checks, where):
 def check_record(meta):
     """Failure reasons of a ``regenerable`` record's form (empty: well formed)."""
     where = f"claim.json: {FIELD}"
-    out = exact_fields(meta, RECORD_FIELDS, where)
-    if out:
-        return out
-    out += exact_fields(meta["formula"], _FORMULA, f"{where}.formula")
-    out += exact_fields(meta["proof"], _PROOF, f"{where}.proof")
-    out += exact_fields(meta["solver"], _SOLVER, f"{where}.solver")
-    out += exact_fields(meta["timings"], _TIMINGS, f"{where}.timings", _TIMINGS_REQUIRED)
-    if not isinstance(meta["options"], dict):
-        out.append(f"{where}.options: expected an object")
+    out = record_form(meta, RECORD_FIELDS, _SECTIONS, where)
     if not out:
         sha = meta["proof"]["sha256"]
         if not (isinstance(sha, str) and len(sha) == 64):
