@@ -209,11 +209,11 @@ def count_errors(net, task):
                for x in domain(task.m, task.s))
 
 
-def search_script(name):
-    """The module of ``search/<name>.py``, loaded from its file: the search
-    scripts are not a package (each is run as ``python search/<name>.py``),
-    so a test cannot import them by name."""
-    path = Path(__file__).resolve().parent.parent / "search" / f"{name}.py"
+def search_script(name, folder="search"):
+    """The module of ``<folder>/<name>.py`` (``search/`` or ``benchmarks/``),
+    loaded from its file: those scripts are not a package (each is run as
+    ``python search/<name>.py``), so a test cannot import them by name."""
+    path = Path(__file__).resolve().parent.parent / folder / f"{name}.py"
     spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

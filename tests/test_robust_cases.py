@@ -9,16 +9,12 @@ minutes: ``python benchmarks/robustness.py``, or the same cases as tests
 with ``SUPERPOS_ROBUST_ALL=1``.
 """
 
-import importlib.util
 import os
 
 import pytest
+from conftest import search_script
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_spec = importlib.util.spec_from_file_location(
-    "robustness", os.path.join(ROOT, "benchmarks", "robustness.py"))
-R = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(R)
+R = search_script("robustness", folder="benchmarks")
 
 #: one or two of each kind, all well under a few seconds each
 FAST = [
