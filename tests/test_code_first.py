@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import search_script
 
-from superpos_formal.tasks import pair_set_family, permutation_family
+from superpos_formal.tasks import pair_set_family
 from superpos_formal.verify import verify
 
 
