@@ -187,7 +187,8 @@ def main(argv=None):
         raise SystemExit("no cell selected")
     records = Path(a.records)
     records.parent.mkdir(parents=True, exist_ok=True)
-    load = [f"load at start: {_uptime()}"]
+    # --report runs nothing: the load now says nothing about the records
+    load = [] if a.report else [f"load at start: {_uptime()}"]
     if not a.report:
         print(f"{len(cells)} cells x {len(tools)} tools, limit {a.limit:g} s", flush=True)
         for c in cells:
@@ -200,8 +201,8 @@ def main(argv=None):
     recs = BF.load_records(records)
     shown = [c for c in suite() if any((c.name, t) in recs for t in tools)]
     header = (f"{time.strftime('%Y-%m-%d %H:%M')} UTC; {BF._environment()}; limit "
-              f"{a.limit:g} s per tool and cell, every tool in its own process; "
-              + "; ".join(load) + (f"; {a.note}" if a.note else ""))
+              f"{a.limit:g} s per tool and cell, every tool in its own process"
+              + "".join(f"; {part}" for part in load + [a.note] if part))
     text, dis = BF.report(recs, shown, tools, a.limit, header)
     text = text.replace("# Frontier benchmark: the SAT path against z3 and OR-Tools CP-SAT",
                         "# Hard frontier suite (issue 25): ours against z3 and OR-Tools CP-SAT")
