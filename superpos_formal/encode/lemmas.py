@@ -47,7 +47,8 @@ from ..errors import InputError
 from ..results import Activation
 from .ints import FALSE, TRUE
 
-__all__ = ["separation_pairs", "separation_lemmas", "summability_quads", "summability_lemmas"]
+__all__ = ["separation_pairs", "separation_lemmas", "summability_quads", "summability_lemmas",
+           "unit_literals"]
 
 
 def separation_pairs(task, inputs, max_distance=1):
@@ -132,6 +133,31 @@ def separation_lemmas(encoding, task, pairs=None):
                 continue
             out.append([l for l in lits if l != FALSE])
     return out
+
+
+def unit_literals(encoding):
+    """``{(k, x): literal}``: "hidden unit ``k`` is on at input ``x``" in the
+    formula (``TRUE``/``FALSE`` where the activation is constant), the
+    literals both kinds of lemma are written in.
+
+    Examples
+    --------
+    >>> from superpos_formal.tasks import parity
+    >>> from superpos_formal.shape import Shape
+    >>> from superpos_formal.encode.sat import encode_sat
+    >>> enc = encode_sat(parity(2), Shape("explicit", "step", n=2, B=2, B_bias=2),
+    ...                  symmetry=False)
+    >>> sorted(unit_literals(enc))[:3]
+    [(0, (0, 0)), (0, (0, 1)), (0, (1, 0))]
+    """
+    members = encoding._members
+    if len(members) != 1:
+        raise InputError("lemmas: unit literals are for one task, not a family")
+    act = members[0].get("act1")
+    if act is None:
+        raise InputError("lemmas: the encoding has no first-layer activations")
+    return {(k, tuple(x)): _literal(act[x][k]) for x in act
+            for k in range(encoding.shape.n)}
 
 
 def summability_quads(inputs):

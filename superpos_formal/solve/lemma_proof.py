@@ -142,7 +142,7 @@ class _Trace:
         self.lines += 1
 
 
-def _solve_lemmas(clauses, lemmas, solver, proof_path, final):
+def _solve_lemmas(clauses, lemmas, solver, proof_path, final, bridge=None):
     t0 = time.perf_counter()
     with Solver(name=solver, bootstrap_with=clauses, with_proof=True) as s, \
             open(proof_path, "w") as fh:
@@ -157,6 +157,10 @@ def _solve_lemmas(clauses, lemmas, solver, proof_path, final):
             tr.lemma(lem)
             s.add_clause(lem)
         lemma_seconds = time.perf_counter() - t0
+        for line in bridge or ():
+            fh.write(line)
+            fh.write("\n")
+            tr.lines += 1
         if final is None:
             sat = s.solve()
             tr.copy_all(s, state)
@@ -174,8 +178,8 @@ def _solve_lemmas(clauses, lemmas, solver, proof_path, final):
         return out
 
 
-def refute_with_lemmas(clauses, lemmas, proof_path, *, final=None, solver=DEFAULT_SOLVER,
-                       time_limit=None, memory_mb=None):
+def refute_with_lemmas(clauses, lemmas, proof_path, *, final=None, bridge=None,
+                       solver=DEFAULT_SOLVER, time_limit=None, memory_mb=None):
     """Prove each lemma, then refute; the whole DRAT proof of ``clauses``.
 
     Returns ``(result, info)``: a :class:`~superpos_formal.solve.runner.SolveResult`
@@ -192,6 +196,11 @@ def refute_with_lemmas(clauses, lemmas, proof_path, *, final=None, solver=DEFAUL
     then never wanders into the rest of the formula. A SAT answer there says
     nothing about ``clauses`` and is reported as UNKNOWN.
 
+    ``bridge``: DRAT lines written after the lemmas and before the final
+    solve (:mod:`.cut_symmetry`'s symmetry breaks); ``final`` is then the
+    formula those lines end with, and is not required to be among
+    ``clauses`` or ``lemmas`` (the checker sees the bridge's steps).
+
     Examples
     --------
     >>> import tempfile, os
@@ -206,14 +215,18 @@ def refute_with_lemmas(clauses, lemmas, proof_path, *, final=None, solver=DEFAUL
                          f"got {solver!r}")
     t0 = time.perf_counter()
     lemmas = [list(c) for c in lemmas]
-    if final is not None:
+    if final is not None and bridge is None:
         known = {tuple(sorted(c)) for c in clauses} | {tuple(sorted(c)) for c in lemmas}
         final = [list(c) for c in final]
         for c in final:
             if tuple(sorted(c)) not in known:
                 raise InputError(f"final: clause {c} is neither in the formula nor "
                                  f"a lemma")
+    if bridge is not None and final is None:
+        raise InputError("bridge: give the final formula the bridge ends with")
+    final = None if final is None else [list(c) for c in final]
     out = run(_solve_lemmas, clauses, lemmas, solver, proof_path, final,
+              None if bridge is None else list(bridge),
               time_limit=time_limit, memory_mb=memory_mb)
     dt = time.perf_counter() - t0
     if not out.done:
