@@ -6,8 +6,11 @@ proofs/README.md "certificate kinds"). The proof first derives the
 separation lemmas (every cube edge is cut by some hidden unit) and the
 summability lemmas (each unit's truth table is 2-asummable) from ``F``,
 each under assumptions (solve/lemma_proof.py), then refutes the lemmas
-alone in a fresh solver: the hypercube cut problem with no weight in it.
-The proof is checked against ``F`` with dratify's native engine before
+alone in a fresh solver: the hypercube cut problem with no weight in it
+(solve/cut_lemmas.py). With ``--breaks`` the cut problem's symmetries are
+broken first, in DRAT steps inside the same proof (solve/cut_symmetry.py):
+parity of 5 bits at width 4 then takes about a minute instead of more
+than an hour of CPU. The proof is checked against ``F`` with dratify's native engine before
 anything is written as checked. Run from the repository root:
 
     PYTHONPATH=$PWD python search/dense_lemmas.py --m 4 --n 3 -o out/dense-lemmas
@@ -20,12 +23,21 @@ both, lemma counts, solve and check seconds, the checker's verdict).
 writes the minimum claim "the smallest n is n + 1" to ``DIR``
 (``make_minimum``: both halves re-verified, the proof re-checked by every
 checker within the headline budget); it refuses if ``n + 1`` is not SAT.
+``--regenerable`` then keeps the UNSAT half as a record of the proof
+(claim.json only; certify/proofcheck/regenerable_lemmas.py), for proofs
+over the size guideline. The committed parity of 5 minimum was made by
+
+    PYTHONPATH=$PWD python search/dense_lemmas.py --m 5 --n 4 --breaks \
+        -o out/dense-lemmas --regenerable \
+        --bundle out/dense-lemmas/parity-m5-mout1-s5-explicit-step-L1-B5-bias5-theta1
 """
 
 import argparse
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -33,14 +45,14 @@ from types import SimpleNamespace
 from pysat.solvers import Solver
 
 from superpos_formal.certify.bundles.verify import make_minimum
+from superpos_formal.certify.proofcheck.regenerable_lemmas import regenerable_lemmas_from_bundle
+from superpos_formal.certify.proofcheck.regenerable_unsat import regenerable_minimum
 from superpos_formal.certify.proofcheck.drat import (VERIFIED, check_drat, proof_stats,
                                                      read_text, sha256_text, write_gz)
-from superpos_formal.encode.lemmas import separation_lemmas, summability_lemmas, unit_literals
 from superpos_formal.encode.sat import encode_sat
 from superpos_formal.errors import InputError
 from superpos_formal.shape import Shape
-from superpos_formal.solve.cut_symmetry import break_cut_symmetries
-from superpos_formal.solve.lemma_proof import refute_with_lemmas
+from superpos_formal.solve.cut_lemmas import refute_by_cut_lemmas
 from superpos_formal.tasks import parity
 
 
@@ -58,9 +70,6 @@ def run(m, n, out, time_limit=None, B=None, breaks=False):
     (:mod:`superpos_formal.solve.cut_symmetry`)."""
     B = m if B is None else B
     enc = encode_sat(parity(m), _shape(m, n, B), **OPTIONS)
-    sep = separation_lemmas(enc, parity(m))
-    summ = summability_lemmas(enc)
-    lemmas = sep + summ
     cell = Path(out) / f"parity-m{m}-n{n}"
     cell.mkdir(parents=True, exist_ok=True)
     dimacs = enc.to_dimacs()
@@ -69,20 +78,15 @@ def run(m, n, out, time_limit=None, B=None, breaks=False):
            "options": dict(OPTIONS),
            "formula": {"sha256": sha256_text(dimacs), "nvars": enc.nvars,
                        "clauses": len(enc.clauses)},
-           "lemmas": {"separation": len(sep), "summability": len(summ)},
-           "final": "the lemmas alone, in a fresh solver"}
-    final, bridge = lemmas, None
-    if breaks:
-        t0 = time.perf_counter()
-        steps, final, _ = break_cut_symmetries(lemmas, unit_literals(enc), m, n, enc.nvars + 1)
-        bridge = steps.lines
-        rec["final"] = ("the cut problem with its symmetries broken in DRAT "
-                        "(solve/cut_symmetry.py: breaks A, B, C), in a fresh solver")
-        rec["breaks"] = {"lines": len(bridge), "final_clauses": len(final),
-                         "seconds": round(time.perf_counter() - t0, 3)}
+           "final": ("the cut problem with its symmetries broken in DRAT "
+                     "(solve/cut_symmetry.py: breaks A, B, C), in a fresh solver" if breaks
+                     else "the lemmas alone, in a fresh solver")}
     proof = cell / "proof.drat"
-    res, info = refute_with_lemmas(enc.clauses, lemmas, str(proof), final=final,
-                                   bridge=bridge, time_limit=time_limit)
+    res, info = refute_by_cut_lemmas(enc, parity(m), str(proof), breaks=breaks,
+                                     time_limit=time_limit)
+    rec["lemmas"] = {"separation": info.pop("separation", None),
+                     "summability": info.pop("summability", None)}
+    rec["breaks"] = bool(breaks)
     rec.update(status=res.status, solve_seconds=round(res.seconds, 3), **info)
     if res.status != "UNSAT":
         rec["reason"] = res.reason
@@ -104,9 +108,13 @@ def run(m, n, out, time_limit=None, B=None, breaks=False):
     return rec
 
 
-def bundle(m, n, out, parent, B=None):
+def bundle(m, n, out, parent, B=None, regenerable=False):
     """The minimum claim "smallest width n + 1" from the checked proof at
-    ``n`` under ``out`` and a fresh SAT solve at ``n + 1``."""
+    ``n`` under ``out`` and a fresh SAT solve at ``n + 1``. ``regenerable``:
+    the UNSAT half as a record of the route's proof (claim.json only,
+    certify/proofcheck/regenerable_lemmas.py), for proofs over the size
+    guideline; the full minimum is made and checked first, in a temporary
+    directory beside ``parent``."""
     B = m if B is None else B
     cell = Path(out) / f"parity-m{m}-n{n}"
     rec = json.loads((cell / "record.json").read_text())
@@ -122,10 +130,24 @@ def bundle(m, n, out, parent, B=None):
     sat = SimpleNamespace(status="SAT", seconds=time.perf_counter() - t0, network=net)
     unsat = SimpleNamespace(status="UNSAT", seconds=rec["solve_seconds"],
                             proof_path=str(cell / "proof.drat.gz"))
-    return make_minimum(parent, sat, unsat, shape=shape, task=parity(m),
-                        options=dict(OPTIONS), headline=True,
-                        note="refuted through separation and summability lemmas "
-                             "(search/dense_lemmas.py)")
+    note = ("refuted through separation and summability lemmas"
+            + (", the cut problem's symmetries broken in DRAT" if rec.get("breaks") else "")
+            + " (search/dense_lemmas.py)")
+    if not regenerable:
+        return make_minimum(parent, sat, unsat, shape=shape, task=parity(m),
+                            options=dict(OPTIONS), headline=True, note=note)
+    parent = Path(parent)
+    parent.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".dense-min-", dir=parent.parent))
+    try:
+        full = make_minimum(work / "full", sat, unsat, shape=shape, task=parity(m),
+                            options=dict(OPTIONS), headline=True, note=note)
+        reg = regenerable_lemmas_from_bundle(full / f"n{n}-unsat", work / "unsat",
+                                             breaks=bool(rec.get("breaks")),
+                                             load_average=os.getloadavg())
+        return regenerable_minimum(parent, full / f"n{n + 1}-sat", reg)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def main(argv=None):
@@ -138,13 +160,16 @@ def main(argv=None):
                     help="break the cut problem's symmetries in the proof (DRAT, checked)")
     ap.add_argument("-o", "--out", default="out/dense-lemmas")
     ap.add_argument("--bundle", default=None, help="write the minimum claim here")
+    ap.add_argument("--regenerable", action="store_true",
+                    help="with --bundle: record the UNSAT half's proof (hashes, route) "
+                         "instead of committing it")
     a = ap.parse_args(argv)
     try:
         if a.m < 2 or a.n < 1:
             raise InputError("need m >= 2 and n >= 1")
         rec = run(a.m, a.n, a.out, a.time_limit, a.B, a.breaks)
         if a.bundle and rec["status"] == "UNSAT":
-            rec["bundle"] = str(bundle(a.m, a.n, a.out, a.bundle, a.B))
+            rec["bundle"] = str(bundle(a.m, a.n, a.out, a.bundle, a.B, a.regenerable))
     except InputError as e:
         print(f"superpos: error: {e}", file=sys.stderr)
         return 2

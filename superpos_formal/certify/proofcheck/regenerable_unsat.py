@@ -66,7 +66,7 @@ from ..jsonio import dumps, load, read_text, write
 __all__ = ["CERT", "FIELD", "RECORD_FIELDS", "NOT_RECHECKED", "LABEL", "check_record",
            "open_record", "exact_fields", "record_form", "check_creation_checks",
            "regenerable_from_bundle", "verify_regenerable",
-           "not_rechecked_text", "regenerable_minimum", "formula_breaks"]
+           "not_rechecked_text", "regenerable_minimum", "formula_breaks", "resolve_record"]
 
 #: claim.json ``certificate`` of such a claim, and the field of its record
 CERT = FIELD = "regenerable"
@@ -173,10 +173,12 @@ def check_creation_checks(checks, where):
     return []
 
 
-def check_record(meta):
-    """Failure reasons of a ``regenerable`` record's form (empty: well formed)."""
-    where = f"claim.json: {FIELD}"
-    out = record_form(meta, RECORD_FIELDS, _SECTIONS, where)
+def check_record(meta, *, fields=RECORD_FIELDS, sections=_SECTIONS, where=None):
+    """Failure reasons of a ``regenerable`` record's form (empty: well
+    formed). ``fields``, ``sections`` and ``where``: a record kind that
+    extends this one (:mod:`.regenerable_lemmas`)."""
+    where = where or f"claim.json: {FIELD}"
+    out = record_form(meta, fields, sections, where)
     if not out:
         sha = meta["proof"]["sha256"]
         if not (isinstance(sha, str) and len(sha) == 64):
@@ -185,7 +187,8 @@ def check_record(meta):
     return out
 
 
-def regenerable_from_bundle(bundle, out_dir, *, load_average=None, overwrite=False):
+def regenerable_from_bundle(bundle, out_dir, *, load_average=None, overwrite=False,
+                            certificate=(CERT, FIELD), extra=None):
     """Write ``out_dir``: the UNSAT bundle ``bundle`` (formula and checked
     proof) as a regenerable claim (claim.json with the record, no formula or
     proof). The proof's and formula's hashes are recomputed from the files
@@ -198,6 +201,10 @@ def regenerable_from_bundle(bundle, out_dir, *, load_average=None, overwrite=Fal
     gives, or ``--regenerate-proofs`` will report another hash: a proof from
     ``superpos min-neurons --proof`` (its search solves the formula another way) is not one
     (measured, uand(6) step n = 4). ``search/regen_minimum.py`` solves afresh.
+
+    ``certificate`` (``claim.json`` ``certificate`` and record field) and
+    ``extra`` (more record fields): a record kind that extends this one,
+    whose proof is re-made another way (:mod:`.regenerable_lemmas`).
     """
     bundle, out_dir = Path(bundle), Path(out_dir)
     if out_dir.exists() and not overwrite:
@@ -224,11 +231,11 @@ def regenerable_from_bundle(bundle, out_dir, *, load_average=None, overwrite=Fal
     if load_average is not None:
         timings["load_average"] = [round(float(x), 2) for x in load_average]
     new = {k: v for k, v in claim.items() if k not in ("proof", "checks")}
-    new["certificate"] = CERT
-    new[FIELD] = {"options": claim["options"], "formula": dict(claim["formula"]),
-                  "proof": dict(stats, gz_bytes=len(drat.gzip_bytes(proof))),
-                  "solver": dict(claim["solver"]), "checks": claim["checks"],
-                  "timings": timings}
+    new["certificate"] = certificate[0]
+    new[certificate[1]] = dict({"options": claim["options"], "formula": dict(claim["formula"]),
+                                "proof": dict(stats, gz_bytes=len(drat.gzip_bytes(proof))),
+                                "solver": dict(claim["solver"]), "checks": claim["checks"],
+                                "timings": timings}, **(extra or {}))
     del formula, proof
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".regen-", dir=out_dir.parent))
@@ -374,17 +381,24 @@ def verify_regenerable(path, claim, rep, shape, members, options, checkers, rege
     if not again:
         rep.unrechecked.append(not_rechecked_text(mb, meta["timings"]["solve_seconds"]))
         return
-    _resolve(enc, meta, rep)
+    resolve_record(enc, meta, rep)
 
 
-def _resolve(enc, meta, rep):
+def resolve_record(enc, meta, rep, solve=None):
+    """Re-make a recorded refutation's proof into ``rep``: ``solve(proof_path)``
+    (default: a plain solve of ``enc`` by the recorded solver) must answer
+    UNSAT with a proof of the recorded sha256 that the native engine
+    verifies."""
     rep.checks.append("regenerate-proof")
     with tempfile.TemporaryDirectory() as wd:
         prf = os.path.join(wd, "proof.drat")
         try:
-            res = solve_cnf(enc.clauses, enc.nvars, solver=meta["solver"]["name"],
-                            proof_path=prf)
-        except (RuntimeError, ValueError) as e:
+            if solve is None:
+                res = solve_cnf(enc.clauses, enc.nvars, solver=meta["solver"]["name"],
+                                proof_path=prf)
+            else:
+                res = solve(prf)
+        except (RuntimeError, ValueError, InputError) as e:
             rep.failures.append(f"regenerate proof: {e}")
             return
         if res.status != "UNSAT":
