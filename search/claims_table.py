@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from superpos_formal.certify.bundles.claims import parse_claim
+from superpos_formal.certify.lower_bound import REGENERABLE_CERTIFICATES
 
 
 def _claim(bundle):
@@ -33,11 +34,12 @@ def _claim(bundle):
             if un.relaxations():
                 back += f" ({', '.join(un.relaxations())})"
             kind = un.raw.get("certificate_kind", "MISSING")
-            if un.raw.get("certificate") in ("regenerable", "regenerable-cubes"):
+            if un.raw.get("certificate") in REGENERABLE_CERTIFICATES:
                 # the refutation is a record, its proof not committed
                 back += (" recorded as regenerable, not committed"
-                         + (" (cube and conquer)" if un.raw["certificate"] ==
-                            "regenerable-cubes" else ""))
+                         + {"regenerable-cubes": " (cube and conquer)",
+                            "regenerable-lemmas": " (cut-lemma route)"}.get(
+                                un.raw["certificate"], ""))
                 kind += ("; regenerable proof: re-checked by `superpos verify "
                          "--regenerate-proofs`, not by CI")
         return sat.describe(n=""), f"minimum n = {k}", back, kind

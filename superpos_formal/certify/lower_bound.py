@@ -67,6 +67,7 @@ from .bundles.check_claim import BundleReport
 from .bundles.claims import OPTIONS, RESTRICTION, parse_claim
 from .jsonio import load
 from .proofcheck.regenerable_cubes import CERT as CUBES_CERT
+from .proofcheck.regenerable_lemmas import CERT as LEMMAS_CERT
 from .proofcheck.regenerable_unsat import CERT as REGEN_CERT, NOT_RECHECKED
 
 __all__ = ["FORMAT", "VERSION", "FOLDER", "question_shape", "sub_question", "make_claim",
@@ -83,7 +84,7 @@ _CERT_FIELDS = {"kind", "bundle", "sub_question", "sub_value", "features", "outp
                 "argument"}
 _BOUND_KEYS = ("mode", "activation", "L", "B", "B_bias", "theta")
 #: claim.json ``certificate`` values of refutations recorded, not committed
-REGENERABLE_CERTIFICATES = (REGEN_CERT, CUBES_CERT)
+REGENERABLE_CERTIFICATES = (REGEN_CERT, CUBES_CERT, LEMMAS_CERT)
 
 
 def question_shape(bounds):
