@@ -17,9 +17,10 @@ route           what is refuted
                 sorted lexicographically)
 ==============  ===========================================================
 
-Each solve runs in its own process under ``--limit`` seconds (killed at the
-limit: TO). Conflicts are CaDiCaL's count, a measure that does not depend on
-the machine's load. The whole route with proof logging and the proof check
+Each solve runs in its own process under ``--limit`` seconds of CPU (an
+``RLIMIT_CPU`` on the child, so a busy machine does not cut a run short:
+TO means the CPU limit was reached; building the formula counts). Conflicts are CaDiCaL's count and CPU
+seconds the child's own: neither depends much on the machine's load. The whole route with proof logging and the proof check
 is ``search/dense_lemmas.py``; this script only measures.
 
     python benchmarks/bench_cut_symmetry.py --m 3 4 5 --limit 600
@@ -27,9 +28,12 @@ is ``search/dense_lemmas.py``; this script only measures.
 """
 
 import argparse
+import math
 import multiprocessing as mp
 import os
 import platform
+import queue
+import resource
 import sys
 import time
 from pathlib import Path
@@ -61,28 +65,37 @@ def formula(m, route):
     return [list(c) for c in final]
 
 
-def _child(m, route, out):
+def _child(m, route, limit, out):
     from pysat.solvers import Solver
+    cap = math.ceil(limit)
+    # the kernel stops the child at `limit` CPU seconds (SIGXCPU), whatever
+    # else the machine runs
+    resource.setrlimit(resource.RLIMIT_CPU, (cap, cap + 5))
     clauses = formula(m, route)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with Solver(name="cadical195", bootstrap_with=clauses) as s:
         sat = s.solve()
         conflicts = s.accum_stats().get("conflicts")
-    out.put(("SAT" if sat else "UNSAT", time.perf_counter() - t0, conflicts, len(clauses)))
+    out.put(("SAT" if sat else "UNSAT", time.perf_counter() - t0,
+             time.process_time() - c0, conflicts, len(clauses)))
 
 
 def measure(m, route, limit):
-    """``(answer, seconds, conflicts, clauses)``; ``("TO", limit, None, None)``
-    when the process is killed at the limit."""
-    q = mp.get_context("fork").Queue()
-    p = mp.get_context("fork").Process(target=_child, args=(m, route, q))
+    """``(answer, wall s, CPU s, conflicts, clauses)``; ``("TO", None, limit,
+    None, None)`` when the child reached the CPU limit (or, as a safeguard,
+    ten times the limit of wall time)."""
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_child, args=(m, route, limit, q))
     p.start()
-    p.join(limit)
+    p.join(10 * limit)
     if p.is_alive():
         p.kill()
         p.join()
-        return "TO", limit, None, None
-    return q.get()
+    try:
+        return q.get(timeout=1)
+    except queue.Empty:
+        return "TO", None, limit, None, None
 
 
 def main(argv=None):
@@ -96,14 +109,15 @@ def main(argv=None):
         return 2
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; python "
           f"{platform.python_version()}; {os.cpu_count()} CPUs; load average at start "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; limit {a.limit:g} s per solve")
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; limit {a.limit:g} CPU s per solve")
     print()
-    print("| m | n | route | answer | seconds | conflicts | clauses |")
-    print("|---|---|---|---|---|---|---|")
+    print("| m | n | route | answer | wall s | CPU s | conflicts | clauses |")
+    print("|---|---|---|---|---|---|---|---|")
     for m in a.m:
         for route in a.routes:
-            ans, secs, conf, ncl = measure(m, route, a.limit)
-            print(f"| {m} | {m - 1} | {route} | {ans} | {secs:.2f} | "
+            ans, wall, cpu, conf, ncl = measure(m, route, a.limit)
+            print(f"| {m} | {m - 1} | {route} | {ans} | "
+                  f"{'-' if wall is None else f'{wall:.2f}'} | {cpu:.2f} | "
                   f"{'-' if conf is None else conf} | {'-' if ncl is None else ncl} |",
                   flush=True)
     print(f"\nload average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

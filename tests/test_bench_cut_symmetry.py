@@ -23,3 +23,11 @@ def test_refuses_m_below_3(capsys):
     bench = search_script("bench_cut_symmetry", folder="benchmarks")
     assert bench.main(["--m", "2"]) == 2
     assert "need m >= 3" in capsys.readouterr().err
+
+
+def test_a_solve_over_the_cpu_limit_is_TO():
+    # plain F of parity(4) at width 3 takes seconds of CPU (CaDiCaL, about
+    # 40,000 conflicts); one CPU second cannot decide it
+    bench = search_script("bench_cut_symmetry", folder="benchmarks")
+    ans, wall, cpu, conflicts, clauses = bench.measure(4, "plain", 1)
+    assert (ans, wall, cpu, conflicts, clauses) == ("TO", None, 1, None, None)

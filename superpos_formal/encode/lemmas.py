@@ -73,6 +73,18 @@ def separation_pairs(task, inputs, max_distance=1):
     return out
 
 
+def _first_layer(encoding, what):
+    """The one member's first-layer activations ``{x: [a_k(x)]}``; a family's
+    encoding, or one without them, is refused (``what`` names the caller)."""
+    members = encoding._members
+    if len(members) != 1:
+        raise InputError(f"lemmas: {what} are for one task, not a family")
+    act = members[0].get("act1")
+    if act is None:
+        raise InputError("lemmas: the encoding has no first-layer activations")
+    return act
+
+
 def _literal(expr):
     """``[a >= 1]`` of a 0/1 activation (``TRUE``/``FALSE`` if constant)."""
     return expr.ge(1)
@@ -104,12 +116,7 @@ def separation_lemmas(encoding, task, pairs=None):
     if sh.tolerance:
         raise InputError("lemmas: with a tolerance, two inputs may share a hidden vector "
                          "(one of them wrong), so the lemmas are not implied")
-    members = encoding._members
-    if len(members) != 1:
-        raise InputError("lemmas: separation lemmas are for one task, not a family")
-    act = members[0].get("act1")
-    if act is None:
-        raise InputError("lemmas: the encoding has no first-layer activations")
+    act = _first_layer(encoding, "separation lemmas")
     if pairs is None:
         pairs = separation_pairs(task, list(act))
     n = sh.n
@@ -142,20 +149,17 @@ def unit_literals(encoding):
 
     Examples
     --------
-    >>> from superpos_formal.tasks import parity
-    >>> from superpos_formal.shape import Shape
+    Two units on the 3-cube: one literal per unit and vertex.
+
     >>> from superpos_formal.encode.sat import encode_sat
-    >>> enc = encode_sat(parity(2), Shape("explicit", "step", n=2, B=2, B_bias=2),
-    ...                  symmetry=False)
-    >>> sorted(unit_literals(enc))[:3]
-    [(0, (0, 0)), (0, (0, 1)), (0, (1, 0))]
+    >>> from superpos_formal.shape import Shape as Sh
+    >>> from superpos_formal.tasks import majority
+    >>> h = unit_literals(encode_sat(majority(3), Sh("explicit", "step", n=2, B=3, B_bias=3),
+    ...                              symmetry=False))
+    >>> len(h), sorted(h)[:2]
+    (16, [(0, (0, 0, 0)), (0, (0, 0, 1))])
     """
-    members = encoding._members
-    if len(members) != 1:
-        raise InputError("lemmas: unit literals are for one task, not a family")
-    act = members[0].get("act1")
-    if act is None:
-        raise InputError("lemmas: the encoding has no first-layer activations")
+    act = _first_layer(encoding, "unit literals")
     return {(k, tuple(x)): _literal(act[x][k]) for x in act
             for k in range(encoding.shape.n)}
 
@@ -201,12 +205,7 @@ def summability_lemmas(encoding, units=None):
     """
     if encoding.shape.L < 1:
         raise InputError("lemmas: summability lemmas need a hidden layer")
-    members = encoding._members
-    if len(members) != 1:
-        raise InputError("lemmas: summability lemmas are for one task, not a family")
-    act = members[0].get("act1")
-    if act is None:
-        raise InputError("lemmas: the encoding has no first-layer activations")
+    act = _first_layer(encoding, "summability lemmas")
     quads = summability_quads(list(act))
     out = []
     for k in (range(encoding.shape.n) if units is None else units):
