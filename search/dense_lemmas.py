@@ -167,6 +167,8 @@ def main(argv=None):
     try:
         if a.m < 2 or a.n < 1:
             raise InputError("need m >= 2 and n >= 1")
+        if a.regenerable and not a.bundle:
+            raise InputError("--regenerable: it records the bundle's UNSAT half; give --bundle")
         rec = run(a.m, a.n, a.out, a.time_limit, a.B, a.breaks)
         if a.bundle and rec["status"] == "UNSAT":
             rec["bundle"] = str(bundle(a.m, a.n, a.out, a.bundle, a.B, a.regenerable))

@@ -96,3 +96,9 @@ def test_a_family_claim_cannot_use_the_route(minimum, tmp_path):
     verify_regenerable_lemmas(_unsat(minimum), claim, rep, None, [1, 2], claim["options"],
                               ("native",), False, AGAIN)
     assert any("refutes one task, the claim has 2" in f for f in rep.failures), rep.failures
+
+
+def test_regenerable_without_a_bundle_is_refused(capsys):
+    dl = search_script("dense_lemmas")
+    assert dl.main(["--m", "3", "--n", "2", "--regenerable"]) == 2
+    assert "give --bundle" in capsys.readouterr().err
