@@ -108,13 +108,14 @@ def run(m, n, out, time_limit=None, B=None, breaks=False):
     return rec
 
 
-def bundle(m, n, out, parent, B=None, regenerable=False):
+def bundle(m, n, out, parent, B=None, regenerable=False, headline=True):
     """The minimum claim "smallest width n + 1" from the checked proof at
     ``n`` under ``out`` and a fresh SAT solve at ``n + 1``. ``regenerable``:
     the UNSAT half as a record of the route's proof (claim.json only,
     certify/proofcheck/regenerable_lemmas.py), for proofs over the size
     guideline; the full minimum is made and checked first, in a temporary
-    directory beside ``parent``."""
+    directory beside ``parent``. ``headline``: every checker within the
+    headline budget (drup up to minutes), else the default policy."""
     B = m if B is None else B
     cell = Path(out) / f"parity-m{m}-n{n}"
     rec = json.loads((cell / "record.json").read_text())
@@ -135,13 +136,13 @@ def bundle(m, n, out, parent, B=None, regenerable=False):
             + " (search/dense_lemmas.py)")
     if not regenerable:
         return make_minimum(parent, sat, unsat, shape=shape, task=parity(m),
-                            options=dict(OPTIONS), headline=True, note=note)
+                            options=dict(OPTIONS), headline=headline, note=note)
     parent = Path(parent)
     parent.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".dense-min-", dir=parent.parent))
     try:
         full = make_minimum(work / "full", sat, unsat, shape=shape, task=parity(m),
-                            options=dict(OPTIONS), headline=True, note=note)
+                            options=dict(OPTIONS), headline=headline, note=note)
         reg = regenerable_lemmas_from_bundle(full / f"n{n}-unsat", work / "unsat",
                                              breaks=bool(rec.get("breaks")),
                                              load_average=os.getloadavg())

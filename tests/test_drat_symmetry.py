@@ -152,46 +152,61 @@ def _tables(m):
     return cube, out
 
 
-def test_every_orbit_of_cut_solutions_keeps_a_point_that_satisfies_the_emitted_breaks():
-    """The soundness argument against the clauses emitted: every solution of
-    the 3-cube cut problem with 3 units (found by brute force, not by the
-    code under test) has an image under complements, unit permutations and
-    permutations of coordinates 2..m that satisfies every final clause."""
+def _orbit_hits(extra=None):
+    """Brute force over the 3-cube cut problem with 3 units: for every
+    solution (found without the code under test), whether some image under
+    complements, unit permutations and permutations of coordinates 2..m
+    satisfies every final clause (plus ``extra(units)``, a list of clauses);
+    and how many solutions satisfy them as they are."""
+    import numpy as np
     m, n = 3, 3
     enc, lemmas, h = _cut_problem(m, n)
     _, final, units = break_cut_symmetries(lemmas, h, m, n, enc.nvars + 1)
+    final = final + (extra(units) if extra else [])
     cube, tables = _tables(m)
-    edges = [(x, y) for x in cube for y in cube if sum(a != b for a, b in zip(x, y)) == 1
-             and x < y]
     idx = {x: i for i, x in enumerate(cube)}
-    sols = [T for T in product(tables, repeat=n)
-            if all(any(t[idx[x]] != t[idx[y]] for t in T) for x, y in edges)]
-    assert sols  # the coordinate hyperplanes
+    edges = [(idx[x], idx[y]) for x in cube for y in cube
+             if sum(a != b for a, b in zip(x, y)) == 1 and x < y]
+    cut = [sum(1 << e for e, (i, j) in enumerate(edges) if t[i] != t[j]) for t in tables]
+    full = (1 << len(edges)) - 1
+    sols = np.array([[tables[a], tables[b], tables[c]]
+                     for a in range(len(tables)) for b in range(len(tables))
+                     for c in range(len(tables))
+                     if cut[a] | cut[b] | cut[c] == full], dtype=np.uint8)
+    assert len(sols) > 0  # the coordinate hyperplanes, among others
     var_of = {v: key for key, v in units.items()}
     assert all(abs(l) in var_of for c in final for l in c)
+    # each final clause as (unit, vertex, wanted value) triples
+    lits = [[(var_of[abs(l)][0], idx[var_of[abs(l)][1]], int(l > 0)) for l in c]
+            for c in final]
 
-    def satisfies(T):
-        val = {v: T[k][idx[x]] for v, (k, x) in var_of.items()}
-        return all(any(val[abs(l)] == (l > 0) for l in c) for c in final)
+    def satisfied(T):
+        ok = np.ones(len(T), dtype=bool)
+        for c in lits:
+            ok &= np.any(np.stack([T[:, k, i] == want for k, i, want in c]), axis=0)
+        return ok
 
-    coord_perms = [(0,) + tuple(p) for p in permutations(range(1, m))]
-    kept = 0
-    for T in sols:
-        found = False
-        for perm in coord_perms:
-            moved = [tuple(t[idx[tuple(x[perm[i]] for i in range(m))]] for x in cube)
-                     for t in T]
-            for flips in product((0, 1), repeat=n):
-                comp = [tuple(b ^ f for b in t) for t, f in zip(moved, flips)]
-                for order in permutations(range(n)):
-                    if satisfies([comp[o] for o in order]):
-                        found = True
-                        break
-                if found:
-                    break
-            if found:
-                break
-        assert found, T
-        kept += satisfies(T)
+    hit = np.zeros(len(sols), dtype=bool)
+    for perm in [(0,) + p for p in permutations(range(1, m))]:
+        vp = [idx[tuple(x[perm[i]] for i in range(m))] for x in cube]
+        moved = sols[:, :, vp]
+        for flips in product((0, 1), repeat=n):
+            comp = moved ^ np.array(flips, dtype=np.uint8)[None, :, None]
+            for order in permutations(range(n)):
+                hit |= satisfied(comp[:, list(order), :])
+    return hit, int(satisfied(sols).sum())
+
+
+def test_every_orbit_of_cut_solutions_keeps_a_point_that_satisfies_the_emitted_breaks():
+    """The soundness argument against the clauses emitted."""
+    hit, kept = _orbit_hits()
+    assert hit.all()
     # and the breaks do cut: most solutions are not canonical themselves
-    assert 0 < kept < len(sols)
+    assert 0 < kept < len(hit)
+
+
+def test_the_orbit_check_catches_a_break_that_loses_orbits():
+    # after A (h(0) = 0) and B (ones first at e_1), "unit 0 is off at e_1"
+    # leaves e_1 uncut in every canonical point: no orbit keeps one
+    hit, kept = _orbit_hits(lambda units: [(-units[(0, (1, 0, 0))],)])
+    assert not hit.any() and kept == 0

@@ -23,7 +23,7 @@ def minimum(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("dl")
     rec = dl.run(3, 2, tmp, breaks=True)
     assert rec["status"] == "UNSAT" and rec["breaks"] is True
-    return dl.bundle(3, 2, tmp, tmp / "min", regenerable=True)
+    return dl.bundle(3, 2, tmp, tmp / "min", regenerable=True, headline=False)
 
 
 def _unsat(minimum):
