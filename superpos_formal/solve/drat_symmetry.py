@@ -135,9 +135,12 @@ class DratSteps:
         return list(self._defs[var])
 
     def _define(self, pos, neg):
-        # the clauses with the fresh pivot first, positive occurrences before
-        # negative: each negative clause's resolvents with the positive ones
-        # are tautologies (checked by construction in the callers' shapes)
+        # the fresh pivot written first (the DRAT convention), the clauses
+        # with it positive before those with it negative: a positive one is
+        # RAT vacuously (no clause holds -v yet), and each negative one
+        # resolves with every positive one to a tautology, since every
+        # definition below pairs each literal with its complement across the
+        # two sides (Tseitin's encodings of AND, OR, XNOR)
         v = self.fresh()
         cls = [(v,) + tuple(c) for c in pos] + [(-v,) + tuple(c) for c in neg]
         for c in cls:
