@@ -41,11 +41,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from superpos_formal.encode.lemmas import (separation_lemmas,  # noqa: E402
-                                           summability_lemmas, unit_literals)
 from superpos_formal.encode.sat import encode_sat  # noqa: E402
 from superpos_formal.shape import Shape  # noqa: E402
-from superpos_formal.solve.cut_symmetry import break_cut_symmetries  # noqa: E402
+from superpos_formal.solve.cut_lemmas import cut_problem  # noqa: E402
 from superpos_formal.tasks import parity  # noqa: E402
 
 ROUTES = ("plain", "lemmas", "breaks")
@@ -58,10 +56,7 @@ def formula(m, route):
                      sums="tree", symmetry=False)
     if route == "plain":
         return enc.clauses
-    lemmas = separation_lemmas(enc, parity(m)) + summability_lemmas(enc)
-    if route == "lemmas":
-        return lemmas
-    _, final, _ = break_cut_symmetries(lemmas, unit_literals(enc), m, n, enc.nvars + 1)
+    _, final, _, _ = cut_problem(enc, parity(m), breaks=route == "breaks")
     return [list(c) for c in final]
 
 

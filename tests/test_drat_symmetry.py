@@ -21,7 +21,7 @@ from superpos_formal.tasks import parity
 CHECKERS = ("native", "python", "drup")
 
 
-def _refutation(formula, steps, final):
+def _refutation(steps, final):
     """``steps`` then a CaDiCaL refutation of ``final``, as DRAT text."""
     from pysat.solvers import Solver
     with Solver(name="cadical195", bootstrap_with=[list(c) for c in final],
@@ -32,9 +32,7 @@ def _refutation(formula, steps, final):
 
 
 def test_a_break_through_a_symmetry_verifies():
-    # x1 + x2 + x3 = exactly one true, and not x3: SAT; with "x1 = 0" broken
-    # by the swap (1 2) plus the clause x1 or x3 it becomes... instead take
-    # the unsatisfiable PHP(3, 2) and break the swap of pigeons 1 and 2
+    # the unsatisfiable PHP(3, 2), the swap of pigeons 1 and 2 broken
     # (variables p_ij: pigeon i in hole j)
     p = {(i, j): 1 + 2 * i + j for i in range(3) for j in range(2)}
     F = [(p[(i, 0)], p[(i, 1)]) for i in range(3)]
@@ -46,7 +44,7 @@ def test_a_break_through_a_symmetry_verifies():
         sigma[p[(0, j)]], sigma[p[(1, j)]] = p[(1, j)], p[(0, j)]
     G, new, defs = st.conditional_rename(F, sigma, S)
     brk = st.derive(defs + st.definitions(S), (new[p[(0, 0)]], -new[p[(1, 0)]]))
-    text = _refutation(F, st, G + [brk])
+    text = _refutation(st, G + [brk])
     for r in check_drat([list(c) for c in F], text=text, checkers=CHECKERS):
         assert r.verdict == VERIFIED, (r.checker, r.reason)
 
@@ -67,7 +65,7 @@ def test_a_map_that_is_not_a_symmetry_is_refused_and_its_steps_rejected(monkeypa
     S = st.define_and([-1, 2])
     G, new, defs = st.conditional_rename(F, {1: 2, 2: 1}, S)
     brk = st.derive(defs + st.definitions(S), (new[1], -new[2]))
-    text = _refutation(F, st, G + [brk])
+    text = _refutation(st, G + [brk])
     for r in check_drat([list(c) for c in F], text=text, checkers=CHECKERS):
         assert r.verdict == REJECTED, r.checker
 

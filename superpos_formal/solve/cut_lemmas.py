@@ -22,7 +22,7 @@ from ..errors import InputError
 from .cut_symmetry import break_cut_symmetries
 from .lemma_proof import refute_with_lemmas
 
-__all__ = ["ROUTE", "refute_by_cut_lemmas"]
+__all__ = ["ROUTE", "refute_by_cut_lemmas", "cut_problem"]
 
 #: the route's name in a record (claim.json ``regenerable_lemmas.route.name``)
 ROUTE = "cut-lemmas"
@@ -50,6 +50,20 @@ def refute_by_cut_lemmas(enc, task, proof_path, *, breaks=True, time_limit=None)
     >>> res.status, info["separation"], info["summability"]
     ('UNSAT', 48, 48)
     """
+    lemmas, final, bridge, info = cut_problem(enc, task, breaks=breaks)
+    res, more = refute_with_lemmas(enc.clauses, lemmas, proof_path, final=final,
+                                   bridge=bridge, time_limit=time_limit)
+    info.update(more)
+    return res, info
+
+
+def cut_problem(enc, task, *, breaks=True):
+    """The route up to its final solve: ``(lemmas, final, bridge, info)``.
+
+    ``lemmas`` are proved from ``enc``'s formula first; ``bridge`` (``None``
+    without ``breaks``) are the DRAT lines after them; ``final`` is what the
+    last solve refutes; ``info`` holds the counts.
+    """
     h = unit_literals(enc)
     if not h:
         raise InputError("cut lemmas: the formula has no hidden units")
@@ -63,7 +77,4 @@ def refute_by_cut_lemmas(enc, task, proof_path, *, breaks=True, time_limit=None)
         steps, final, _ = break_cut_symmetries(lemmas, h, m, enc.shape.n, enc.nvars + 1)
         bridge = steps.lines
         info["bridge_lines"] = len(bridge)
-    res, more = refute_with_lemmas(enc.clauses, lemmas, proof_path, final=final,
-                                   bridge=bridge, time_limit=time_limit)
-    info.update(more)
-    return res, info
+    return lemmas, final, bridge, info

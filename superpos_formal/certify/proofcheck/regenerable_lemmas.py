@@ -103,10 +103,8 @@ def verify_regenerable_lemmas(path, claim, rep, shape, members, options, checker
     if opened is None:
         return
     meta, enc, again = opened
-    gz = meta["proof"]["gz_bytes"]
     if not again:
-        rep.unrechecked.append(RU.not_rechecked_text(gz / 1e6 if isinstance(gz, int) else None,
-                                                     meta["timings"]["solve_seconds"]))
+        rep.unrechecked.append(RU.record_not_rechecked(meta))
         return
     task, breaks = members[0], meta["route"]["breaks"]
     RU.resolve_record(enc, meta, rep,

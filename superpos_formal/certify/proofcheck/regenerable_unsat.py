@@ -66,7 +66,8 @@ from ..jsonio import dumps, load, read_text, write
 __all__ = ["CERT", "FIELD", "RECORD_FIELDS", "NOT_RECHECKED", "LABEL", "check_record",
            "open_record", "exact_fields", "record_form", "check_creation_checks",
            "regenerable_from_bundle", "verify_regenerable",
-           "not_rechecked_text", "regenerable_minimum", "formula_breaks", "resolve_record"]
+           "not_rechecked_text", "regenerable_minimum", "formula_breaks", "resolve_record",
+           "record_not_rechecked"]
 
 #: claim.json ``certificate`` of such a claim, and the field of its record
 CERT = FIELD = "regenerable"
@@ -377,11 +378,18 @@ def verify_regenerable(path, claim, rep, shape, members, options, checkers, rege
     if opened is None:
         return
     meta, enc, again = opened
-    mb = meta["proof"]["gz_bytes"] / 1e6 if isinstance(meta["proof"]["gz_bytes"], int) else None
     if not again:
-        rep.unrechecked.append(not_rechecked_text(mb, meta["timings"]["solve_seconds"]))
+        rep.unrechecked.append(record_not_rechecked(meta))
         return
     resolve_record(enc, meta, rep)
+
+
+def record_not_rechecked(meta):
+    """:func:`not_rechecked_text` for a well-formed record (its proof's
+    gzipped size and solve time)."""
+    gz = meta["proof"]["gz_bytes"]
+    return not_rechecked_text(gz / 1e6 if isinstance(gz, int) else None,
+                              meta["timings"]["solve_seconds"])
 
 
 def resolve_record(enc, meta, rep, solve=None):
