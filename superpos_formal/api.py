@@ -451,8 +451,8 @@ def _check(opts):
 
 #: options each solve call applies (the rest must stay at their defaults);
 #: the solve layer reads them from the SolveOptions passed down whole
-_TASK_DECIDE = {"solver", "time_limit", "budget", "symmetry", "sums", "cegis", "check",
-                "portfolio", "memory_mb", "config", "stagger", "race_if_free", "lift"}
+_TASK_DECIDE = {"solver", "time_limit", "budget", "symmetry", "sums", "encoder", "cegis",
+                "check", "portfolio", "memory_mb", "config", "stagger", "race_if_free", "lift"}
 _FAMILY_DECIDE = {"solver", "time_limit", "budget", "symmetry", "check", "progress",
                   "memory_mb", "family_incremental"}
 

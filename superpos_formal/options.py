@@ -37,13 +37,16 @@ from typing import Any, Callable, Optional
 from .budget import for_call
 from .errors import InputError
 
-__all__ = ["SolveOptions", "DEFAULT_SOLVER", "SUMS", "FAMILY_METHODS"]
+__all__ = ["SolveOptions", "DEFAULT_SOLVER", "SUMS", "ENCODERS", "FAMILY_METHODS"]
 
 #: the SAT solver of every question unless another is named (PySAT's name)
 DEFAULT_SOLVER = "cadical195"
 #: how output sums are encoded (encode/sat.py); "auto" picks per formula
 SUMS = ("auto", "tree", "pb", "binary")
 #: how the family question is decided per width (solve/family.py, solve/equivariant.py)
+#: which encoder builds an instance's CNF: "auto" picks encode/code_choice.py
+#: where it applies (representation, one-hot inputs), else the order encoding
+ENCODERS = ("auto", "order-tree", "code-choice")
 FAMILY_METHODS = ("cegis", "orbits", "far", "orbits-far", "sep", "orbits-sep")
 
 
@@ -71,6 +74,11 @@ class SolveOptions:
         Sound symmetry breaks in the formula (default True).
     sums : str
         Output-sum encoding, one of :data:`SUMS` (default ``"auto"``).
+    encoder : str
+        The encoder of an instance, one of :data:`ENCODERS` (default
+        ``"auto"``: :mod:`~superpos_formal.encode.code_choice` for the
+        representation question with one-hot inputs, the order encoding
+        otherwise). Claims record the encoder that built their formula.
     cegis : bool
         Counterexample-guided input subsets (default False).
     check : bool
@@ -112,6 +120,7 @@ class SolveOptions:
     budget: Optional[float] = None
     symmetry: bool = True
     sums: str = "auto"
+    encoder: str = "auto"
     cegis: bool = False
     check: bool = True
     portfolio: Any = "auto"
@@ -133,6 +142,9 @@ class SolveOptions:
             raise InputError(f"solver: expected a solver name, got {self.solver!r}")
         if self.sums not in SUMS:
             raise InputError(f"sums: unknown sum encoding {self.sums!r} (one of {', '.join(SUMS)})")
+        if self.encoder not in ENCODERS:
+            raise InputError(f"encoder: unknown encoder {self.encoder!r} "
+                             f"(one of {', '.join(ENCODERS)})")
         if self.family_method not in FAMILY_METHODS:
             raise InputError(f"family_method: unknown {self.family_method!r} "
                              f"(one of {', '.join(FAMILY_METHODS)})")

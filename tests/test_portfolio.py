@@ -308,7 +308,7 @@ def test_nosym_racer_answers_sat_and_declines_unsat(tmp_path):
     proof, cnf = tmp_path / "p.drat", tmp_path / "f.cnf"
     for task, shape, expected in CELLS:
         out = _encode_and_solve(task, shape, None, True, None, "auto", "cadical195",
-                                str(proof), str(cnf), "sat:nosym")
+                                "order-tree", str(proof), str(cnf), "sat:nosym")
         # its formula is the one without symmetry breaks
         assert out["info"]["symmetry"] is False and out["info"]["breaks"] == []
         # and it never writes a proof or a CNF: they would not be the asked formula's

@@ -163,7 +163,7 @@ FLAGS = {"m": "--m", "s": "--s", "m_out": "--m-out", "pairs": "--pairs", "pi": "
          "theta": "--theta", "tolerance": "--tolerance", "mode": "--mode",
          "activation": "--activation", "codes": "--codes", "code_k": "--code-k",
          "code_seed": "--code-seed", "time_limit": "--time-limit", "budget": "--budget",
-         "solver": "--solver", "sums": "--sums", "m_out_min": "--m-out-min",
+         "solver": "--solver", "sums": "--sums", "encoder": "--encoder", "m_out_min": "--m-out-min",
          "m_out_max": "--m-out-max", "limit": "--limit", "threshold": "--threshold",
          "method": "--method", "family_method": "--family-method"}
 

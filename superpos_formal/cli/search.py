@@ -25,7 +25,7 @@ from ..certify.bundles.certificate_kind import base_options
 from ..certify.bundles.minimum_claim import write_minimum_manifest
 from ..encode.sat import encode_sat
 from ..errors import InputError
-from ..options import FAMILY_METHODS
+from ..options import ENCODERS, FAMILY_METHODS
 from ..graph import export
 from ..request import RandomCodes
 from ..results import CodeKind, Mode, Status
@@ -114,6 +114,11 @@ def add_shape_args(p, with_n=True):
                    help="output-sum encoding: auto (default: clipped order trees, binary "
                         "adders for wide sums; the claim records which), tree, pysat.pb, "
                         "binary")
+    s.add_argument("--encoder", choices=ENCODERS, default="auto",
+                   help="how an instance becomes CNF: auto (default: code-choice for the "
+                        "representation question with one-hot inputs, else order-tree), "
+                        "order-tree (order-encoded integers), code-choice (chosen code "
+                        "vectors; the claim records which)")
     s.add_argument("--cegis", action="store_true",
                    help="counterexample-guided: solve on a subset of X, add failing inputs")
     s.add_argument("--no-check", action="store_true",
@@ -157,7 +162,8 @@ def build_options(a, **extra):
     """The one :class:`SolveOptions` of a command (``extra``: its own flags)."""
     with flag_names():
         return SolveOptions(time_limit=a.time_limit, budget=a.budget, solver=a.solver,
-                            symmetry=not a.no_symmetry, sums=a.sums, cegis=a.cegis,
+                            symmetry=not a.no_symmetry, sums=a.sums, encoder=a.encoder,
+                            cegis=a.cegis,
                             check=not a.no_check, **extra)
 
 

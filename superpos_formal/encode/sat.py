@@ -97,7 +97,7 @@ from .symmetry import feature_symmetric
 
 __all__ = ["encode_sat", "encode_family_sat", "encode_architecture",
            "SatEncoding", "ENCODER_NAME", "ENCODER_VERSION", "SUM_ENCODINGS",
-           "resolved_sums", "validate_question"]
+           "resolved_sums", "validate_question", "dimacs_text"]
 
 ENCODER_NAME = "order-tree"
 #: values of the ``sums`` option (how output sums are encoded); a recorded
@@ -107,6 +107,19 @@ SUM_ENCODINGS = ("tree", "pb", "binary", "tree-sym")
 #: Bump on any change that alters the CNF produced for some input: bundles
 #: record it, and a bundle made by another version is reported as such.
 ENCODER_VERSION = "2"
+
+
+def dimacs_text(clauses, nvars, encoder, version):
+    """DIMACS text of ``clauses`` whose comment header names the encoder.
+
+    >>> print(dimacs_text([[1, -2], [2]], 2, "order-tree", "2"), end="")
+    c superpos-formal encoder order-tree v2
+    p cnf 2 2
+    1 -2 0
+    2 0
+    """
+    head = [f"c superpos-formal encoder {encoder} v{version}", f"p cnf {nvars} {len(clauses)}"]
+    return "\n".join(head + [" ".join(map(str, c)) + " 0" for c in clauses]) + "\n"
 
 
 @dataclass
@@ -128,10 +141,7 @@ class SatEncoding:
 
     def to_dimacs(self):
         """Deterministic DIMACS text (a comment header names the encoder)."""
-        head = [f"c superpos-formal encoder {ENCODER_NAME} v{ENCODER_VERSION}",
-                f"p cnf {self.nvars} {len(self.clauses)}"]
-        body = [" ".join(map(str, c)) + " 0" for c in self.clauses]
-        return "\n".join(head + body) + "\n"
+        return dimacs_text(self.clauses, self.nvars, ENCODER_NAME, ENCODER_VERSION)
 
     def decode_all(self, model):
         """``(E, R, [network per member])`` from a SAT model."""

@@ -41,6 +41,7 @@ from dataclasses import replace
 from pysat.solvers import Solver
 
 from ..codes import forced_errors
+from ..encode import code_choice
 from ..encode.sat import encode_sat, validate_question
 from ..errors import InputError, SoundnessError
 from ..network import Network
@@ -61,7 +62,38 @@ __all__ = ["decide", "min_neurons", "min_parameters", "min_bits",
            "usable_cores", "LIFT_SHARE", "liftable", "lift_depth", "formula_label", "proof_paths"]
 
 
-def _encode_options(symmetry, max_nonzero, sums, inputs):
+def resolve_encoder(encoder, task, shape, inputs=None, max_nonzero=None):
+    """The encoder of one question: ``encoder`` itself, or for ``"auto"``
+    :mod:`~superpos_formal.encode.code_choice` where it applies (the
+    representation question with one-hot inputs, all of ``X``, no nonzero
+    bound) and the order encoding everywhere else.
+
+    >>> from superpos_formal.shape import Shape
+    >>> from superpos_formal.tasks import identity
+    >>> sh = Shape("superposed", "relu", n=3, L=0, B_code=2, codes="free")
+    >>> resolve_encoder("auto", identity(9), sh), resolve_encoder("auto", identity(9, s=2), sh)
+    ('code-choice', 'order-tree')
+    >>> resolve_encoder("code-choice", identity(9, s=2), sh)
+    Traceback (most recent call last):
+    ...
+    superpos_formal.errors.InputError: encoder code-choice: needs one-hot inputs (s = 1), got s = 2
+    """
+    if encoder == "order-tree":
+        return encoder
+    why = code_choice.applies(task, shape)
+    if why is None and (inputs is not None or max_nonzero is not None):
+        why = "encodes the whole input set and no nonzero bound"
+    if why is None:
+        return code_choice.ENCODER_NAME
+    if encoder == "auto":
+        return "order-tree"
+    raise InputError(f"encoder {encoder}: {why}")
+
+
+def _encode_options(symmetry, max_nonzero, sums, inputs, encoder="order-tree"):
+    if encoder == code_choice.ENCODER_NAME:
+        # its only option; a claim records exactly what regenerates the CNF
+        return {"symmetry": bool(symmetry)}
     d = {"symmetry": bool(symmetry), "sums": sums}
     if max_nonzero is not None:
         d["max_nonzero"] = max_nonzero
@@ -203,7 +235,7 @@ def _config(solver, config):
     return CADICAL_CONFIGS[config]
 
 
-def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
+def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver, encoder,
                       proof_path, cnf_path, config="default"):
     """Child-process half of :func:`decide`: encode, solve, decode.
 
@@ -213,8 +245,11 @@ def _encode_and_solve(task, shape, subset, symmetry, max_nonzero, sums, solver,
     config, nosym = racer_parts(config)
     if nosym:
         symmetry, proof_path, cnf_path = False, None, None
-    enc = encode_sat(task, shape, inputs=subset, symmetry=symmetry,
-                     max_nonzero=max_nonzero, sums=sums)
+    if encoder == code_choice.ENCODER_NAME:
+        enc = code_choice.encode_sat(task, shape, symmetry=symmetry)
+    else:
+        enc = encode_sat(task, shape, inputs=subset, symmetry=symmetry,
+                         max_nonzero=max_nonzero, sums=sums)
     if cnf_path:
         with open(cnf_path, "w") as fh:
             fh.write(enc.to_dimacs())
@@ -488,9 +523,10 @@ def _decide(task, shape, opts, budget, checker, paths, keep, inputs, max_nonzero
     if opts.cegis and subset is None:
         subset = [x for x in X if sum(x) <= 1]
     rounds = 0
+    encoder = resolve_encoder(opts.encoder, task, shape, subset, max_nonzero)
     while True:
         rounds += 1
-        enc_opts = _encode_options(opts.symmetry, max_nonzero, opts.sums, subset)
+        enc_opts = _encode_options(opts.symmetry, max_nonzero, opts.sums, subset, encoder)
         remaining, binds = clamp(budget, opts.time_limit)
         if binds and remaining <= 0:
             budget.note("solving")
@@ -498,7 +534,7 @@ def _decide(task, shape, opts, budget, checker, paths, keep, inputs, max_nonzero
                         options=enc_opts, solver=opts.solver, rounds=rounds, limit="budget",
                         reason="the call's budget was used up")
         res = _solve_round((task, shape, subset, opts.symmetry, max_nonzero, opts.sums,
-                            opts.solver), racers, paths, remaining, budget)
+                            opts.solver, encoder), racers, paths, remaining, budget)
         if not res.done:
             return Cell(task, shape, Status.UNKNOWN, time.perf_counter() - t0,
                         options=enc_opts, solver=opts.solver, rounds=rounds, limit=res.limit,
@@ -508,7 +544,8 @@ def _decide(task, shape, opts, budget, checker, paths, keep, inputs, max_nonzero
         # "auto" is resolved by the encoder to the value that regenerates
         # this CNF ("tree" or "binary"); the cell (and any claim made from
         # it) records that value, never "auto"
-        enc_opts["sums"] = info["sums"]
+        if "sums" in enc_opts:
+            enc_opts["sums"] = info["sums"]
         if out["status"] == Status.UNSAT:
             certified, note = False, "not checked (no proof checker given)"
             if checker:

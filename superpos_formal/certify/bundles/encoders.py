@@ -23,7 +23,8 @@ __all__ = ["ENCODERS", "register_encoder", "encoder", "default_encoder_name", "e
 
 #: encoder name -> module path exposing ``encode_sat``, ``encode_family_sat``
 #: and ``ENCODER_VERSION``; or an object with the same attributes.
-ENCODERS = {"order-tree": "superpos_formal.encode.sat"}
+ENCODERS = {"order-tree": "superpos_formal.encode.sat",
+            "code-choice": "superpos_formal.encode.code_choice"}
 
 
 def register_encoder(name, module):

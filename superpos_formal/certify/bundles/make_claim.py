@@ -206,8 +206,11 @@ def make_bundle(out_dir, cell, *, headline=False, checkers=drat.DEFAULT_CHECKERS
     out_dir = Path(out_dir)
     if out_dir.exists() and not overwrite:
         raise InputError(f"{out_dir}: already exists (a bundle is never overwritten silently)")
+    # the encoder that built the answer's formula: given, the encoding's, the
+    # cell's (decide records it), else the default
     enc_name = encoder or (encoding.info["encoder"] if encoding is not None
-                           else default_encoder_name())
+                           else (getattr(cell, "info", None) or {}).get("encoder")
+                           or default_encoder_name())
     claim = _base_claim(cell, status, shape, task, family, question, options, solver,
                         headline, note)
     parsed = parse_claim(dict(claim, encoder={}, formula={}) if status == "UNSAT" else claim)
