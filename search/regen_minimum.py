@@ -25,15 +25,15 @@ proofs/uand-explicit/uand-m6-s2-explicit-relu-L1-B2-bias2-theta1-n3-unsat``
 """
 
 import argparse
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from superpos_formal.certify.bundles.verify import make_bundle
 from superpos_formal.certify.jsonio import load
-from superpos_formal.certify.proofcheck.regenerable_unsat import (regenerable_from_bundle,
+from superpos_formal.certify.proofcheck.regenerable_unsat import (refute_and_record,
                                                                   regenerable_minimum)
+from superpos_formal.errors import InputError
 from superpos_formal.encode.sat import encode_sat
 from superpos_formal.shape import Shape
 from superpos_formal.solve.runner import solve_cnf
@@ -63,14 +63,10 @@ def main():
             print(regenerable_minimum(a.out, sat, a.unsat))
             return
         enc = encode_sat(task, shape, **options)
-        r = solve_cnf(enc.clauses, enc.nvars, proof_path=str(work / "p.drat"))
-        print(f"n={a.n - 1}: {r.status} in {r.seconds:.1f} s", flush=True)
-        if r.status != "UNSAT":
-            raise SystemExit(f"regen_minimum.py: n={a.n - 1} is {r.status}")
-        full = make_bundle(work / "full", r, task=task, shape=shape, encoding=enc,
-                           options=options, checkers=("native",))
-        os.unlink(work / "p.drat")
-        reg = regenerable_from_bundle(full, work / "regen", load_average=os.getloadavg())
+        try:
+            reg = refute_and_record(task, shape, enc, options, work)
+        except InputError as e:
+            raise SystemExit(f"regen_minimum.py: {e}")
         print(regenerable_minimum(a.out, sat, reg))
     finally:
         shutil.rmtree(work, ignore_errors=True)

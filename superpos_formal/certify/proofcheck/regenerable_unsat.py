@@ -56,7 +56,7 @@ from . import drat
 from ..bundles.check_claim import ALLOWED_FILES, verify_claim
 from ..bundles.claims import CERTIFICATE_FIELDS, register_certificate
 from ..bundles.encoders import encode
-from ..bundles.make_claim import publish
+from ..bundles.make_claim import make_bundle, publish
 from ..bundles.manifest import write_manifest
 from ..bundles.minimum_claim import (MINIMUM_FORMAT, MINIMUM_VERSION, verify_minimum,
                                      write_minimum_manifest)
@@ -65,7 +65,7 @@ from ..jsonio import dumps, load, read_text, write
 
 __all__ = ["CERT", "FIELD", "RECORD_FIELDS", "NOT_RECHECKED", "LABEL", "check_record",
            "open_record", "exact_fields", "record_form", "check_creation_checks",
-           "regenerable_from_bundle", "verify_regenerable",
+           "regenerable_from_bundle", "refute_and_record", "verify_regenerable",
            "not_rechecked_text", "regenerable_minimum", "formula_breaks", "resolve_record",
            "record_not_rechecked"]
 
@@ -263,6 +263,25 @@ def formula_breaks(bundle):
         raise SoundnessError(f"{bundle}: the formula rebuilt from claim.json is not the "
                              f"claim's")
     return list((enc.info or {}).get("breaks", []))
+
+
+def refute_and_record(task, shape, enc, options, work, *, progress=print):
+    """Solve ``enc`` (the formula of ``task`` at ``shape``, built with
+    ``options``) afresh with a DRAT proof, bundle it (the native engine
+    checks the proof) and record it as regenerable under ``work``; returns
+    the record's path. The proof recorded is a fresh solve's
+    (``solve_cnf``), the one ``--regenerate-proofs`` re-makes. Raises
+    InputError when the answer is not UNSAT."""
+    work = Path(work)
+    r = solve_cnf(enc.clauses, enc.nvars, proof_path=str(work / "p.drat"))
+    progress(f"n={shape.n}: {r.status} in {r.seconds:.1f} s ({enc.nvars} vars, "
+             f"{len(enc.clauses)} clauses, {enc.info.get('encoder')})")
+    if r.status != "UNSAT":
+        raise InputError(f"n={shape.n} is {r.status}, not UNSAT: nothing to record")
+    full = make_bundle(work / "full", r, task=task, shape=shape, encoding=enc,
+                       options=options, checkers=("native",))
+    os.unlink(work / "p.drat")
+    return regenerable_from_bundle(full, work / "regen", load_average=os.getloadavg())
 
 
 def regenerable_minimum(parent, sat_bundle, unsat_bundle, *, overwrite=False):
