@@ -35,7 +35,9 @@ The cells (names ``task/setting/act/n<width>/B<bound>``):
 * universal AND, explicit ReLU, m = 7 at n = 4 and 5 (B = 2; best known 6);
 * universal AND, explicit step, m = 8 at n = 5 (B = 2; best known 6);
 * representation of 9 and 10 features with codes in [-2, 2] at n = 3
-  (UNKNOWN at 600 s in ``search/results/representation-b2.md``);
+  (UNKNOWN at 600 s with the order encoding in the first
+  ``representation-b2`` campaign; ``decide`` now picks the code-choice
+  encoder for them, encode/code_choice.py);
 * parity of 6 dense bits, one hidden layer of step units, width 5,
   **B = 35, B_bias = 18**: bounds that do not constrain the question.
   Every threshold function of k Boolean variables is the majority of at
@@ -73,7 +75,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import bench_frontier as BF  # noqa: E402  (the peers, the check, the scores, the table)
 
-from superpos_formal.errors import SoundnessError  # noqa: E402
+from superpos_formal.errors import InputError, SoundnessError  # noqa: E402
 from superpos_formal.options import SolveOptions  # noqa: E402
 from superpos_formal.schema import network_from_dict  # noqa: E402
 from superpos_formal.shape import Shape  # noqa: E402
@@ -141,7 +143,13 @@ def run_tool(cell, tool, limit):
     if tool != "ours":
         return BF.run_tool(cell, tool, limit)
     t0 = time.perf_counter()
-    done, out = run_limited(_ours_child, cell.name, limit, time_limit=limit)
+    try:
+        done, out = run_limited(_ours_child, cell.name, limit, time_limit=limit)
+    except InputError as e:
+        # refused before solving (e.g. an encoding over the size limit): the
+        # cell stays in the table, as this tool's failure with the reason
+        return {"status": "ERROR", "seconds": round(time.perf_counter() - t0, 3),
+                "note": str(e)}
     dt = time.perf_counter() - t0
     if not done:
         return {"status": "UNKNOWN", "seconds": limit, "note": "killed at the limit"}
@@ -207,8 +215,9 @@ def main(argv=None):
     text = text.replace("# Frontier benchmark: the SAT path against z3 and OR-Tools CP-SAT",
                         "# Hard frontier suite (issue 25): ours against z3 and OR-Tools CP-SAT")
     text = text.replace(f"`ours` = {BF.OURS_WHAT}.",
-                        "`ours` = instances: `decide` with its defaults; families: the orbit "
-                        "method, then the member loop asking the farthest members first "
+                        "`ours` = instances: `decide` with its defaults (for the "
+                        "representation cells that is the code-choice encoder); families: the "
+                        "orbit method, then the member loop asking the farthest members first "
                         "(`family_method=\"orbits-far\"`), no proof.")
     out = records.with_suffix(".md")
     out.write_text(text)
