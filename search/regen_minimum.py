@@ -31,7 +31,7 @@ from pathlib import Path
 
 from superpos_formal.certify.bundles.verify import make_bundle
 from superpos_formal.certify.jsonio import load
-from superpos_formal.certify.proofcheck.regenerable_unsat import (refute_and_record,
+from superpos_formal.certify.proofcheck.regenerable_unsat import (record_minimum,
                                                                   regenerable_minimum)
 from superpos_formal.errors import InputError
 from superpos_formal.encode.sat import encode_sat
@@ -64,10 +64,9 @@ def main():
             return
         enc = encode_sat(task, shape, **options)
         try:
-            reg = refute_and_record(task, shape, enc, options, work)
+            print(record_minimum(a.out, sat, task, shape, enc, options, work))
         except InputError as e:
             raise SystemExit(f"regen_minimum.py: {e}")
-        print(regenerable_minimum(a.out, sat, reg))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

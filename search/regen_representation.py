@@ -24,8 +24,7 @@ import tempfile
 from pathlib import Path
 
 from superpos_formal.certify.bundles.verify import make_bundle
-from superpos_formal.certify.proofcheck.regenerable_unsat import (refute_and_record,
-                                                                  regenerable_minimum)
+from superpos_formal.certify.proofcheck.regenerable_unsat import record_minimum
 from superpos_formal.encode import code_choice
 from superpos_formal.errors import InputError
 from superpos_formal.options import SolveOptions
@@ -54,10 +53,9 @@ def main(argv=None):
         options = {"symmetry": True}
         enc = code_choice.encode_sat(task, shape, **options)
         try:
-            reg = refute_and_record(task, shape, enc, options, work)
+            print(record_minimum(a.out, sat_dir, task, shape, enc, options, work))
         except InputError as e:
             raise SystemExit(f"regen_representation.py: {e}")
-        print(regenerable_minimum(a.out, sat_dir, reg))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -65,7 +65,8 @@ from ..jsonio import dumps, load, read_text, write
 
 __all__ = ["CERT", "FIELD", "RECORD_FIELDS", "NOT_RECHECKED", "LABEL", "check_record",
            "open_record", "exact_fields", "record_form", "check_creation_checks",
-           "regenerable_from_bundle", "refute_and_record", "verify_regenerable",
+           "regenerable_from_bundle", "refute_and_record", "record_minimum",
+           "verify_regenerable",
            "not_rechecked_text", "regenerable_minimum", "formula_breaks", "resolve_record",
            "record_not_rechecked"]
 
@@ -282,6 +283,13 @@ def refute_and_record(task, shape, enc, options, work, *, progress=print):
                        options=options, checkers=("native",))
     os.unlink(work / "p.drat")
     return regenerable_from_bundle(full, work / "regen", load_average=os.getloadavg())
+
+
+def record_minimum(parent, sat_bundle, task, shape, enc, options, work):
+    """:func:`refute_and_record` at ``shape.n`` (one below the SAT bundle's
+    width), then :func:`regenerable_minimum` of the two under ``parent``."""
+    return regenerable_minimum(parent, sat_bundle,
+                               refute_and_record(task, shape, enc, options, work))
 
 
 def regenerable_minimum(parent, sat_bundle, unsat_bundle, *, overwrite=False):
