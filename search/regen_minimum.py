@@ -64,7 +64,8 @@ def main():
             return
         enc = encode_sat(task, shape, **options)
         try:
-            print(record_minimum(a.out, sat, task, shape, enc, options, work))
+            print(record_minimum(a.out, sat, task, shape, enc, options, work,
+                                 progress=print))
         except InputError as e:
             raise SystemExit(f"regen_minimum.py: {e}")
     finally:

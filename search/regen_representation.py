@@ -53,7 +53,8 @@ def main(argv=None):
         options = {"symmetry": True}
         enc = code_choice.encode_sat(task, shape, **options)
         try:
-            print(record_minimum(a.out, sat_dir, task, shape, enc, options, work))
+            print(record_minimum(a.out, sat_dir, task, shape, enc, options, work,
+                                 progress=print))
         except InputError as e:
             raise SystemExit(f"regen_representation.py: {e}")
     finally:

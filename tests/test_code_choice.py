@@ -53,11 +53,6 @@ def brute_force(m, n, B_code, theta):
     return False
 
 
-def solve(enc):
-    r = solve_cnf(enc.clauses, enc.nvars)
-    return r
-
-
 CASES = [(m, n, Bc, th) for n, Bc, ms in ((1, 1, (1, 2, 3)), (1, 2, (2, 3)), (2, 1, (3, 4, 5)),
                                           (2, 2, (4, 5, 6)))
          for m in ms for th in (1, 2)] + [(2, 2, 1, 0)]
@@ -68,7 +63,7 @@ def test_answers_match_brute_force_with_and_without_breaks(m, n, Bc, theta):
     want = brute_force(m, n, Bc, theta)
     for sym in (False, True):
         enc = CC.encode_sat(identity(m), rep_shape(n, Bc, theta), symmetry=sym)
-        r = solve(enc)
+        r = solve_cnf(enc.clauses, enc.nvars)
         assert (r.status == "SAT") == want, (sym, r.status)
         if want:
             net = enc.decode(r.model)

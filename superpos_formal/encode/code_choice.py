@@ -249,8 +249,6 @@ class CodeChoiceEncoding:
     nvars: int
     info: dict
     shape: object
-    m: int
-    f_nvars: int
     _vars: object = field(repr=False, default=None)
     sb_ranges: list = field(repr=False, default_factory=list)
 
@@ -263,13 +261,14 @@ class CodeChoiceEncoding:
         truth = {lit for lit in model if lit > 0}
         v, P = self._vars, self._vars.P
         cols, rows = [], []
-        for k in range(self.m):
+        m = v.m
+        for k in range(m):
             p = next(p for p in P if v.y[(k, p)] in truth)
             r = next(r for r in P if (p, r) in v.t and v.t[(p, r)] in truth)
             cols.append(p)
             rows.append(list(r))
         n = self.shape.n
-        E = [[cols[i][d] for i in range(self.m)] for d in range(n)]
+        E = [[cols[i][d] for i in range(m)] for d in range(n)]
         sh = self.shape
         net = Network(sh.mode, sh.activation, E, (), None, None, rows, sh.theta, sh.B,
                       sh.B_bias, sh.B_code)
@@ -297,7 +296,7 @@ def encode_sat(task, shape, *, symmetry=True, **options):
     clauses = _base_clauses(v, shape.theta)
     info = {"encoder": ENCODER_NAME, "version": ENCODER_VERSION, "vectors": len(P),
             "symmetry": symmetry, "breaks": []}
-    enc = CodeChoiceEncoding(clauses, v.nvars, info, shape, task.m, v.nvars, v)
+    enc = CodeChoiceEncoding(clauses, v.nvars, info, shape, v)
     if symmetry:
         gens = generators(enc)
         sb, top = lex_leader_clauses([g for _, g, _ in gens], [K for _, _, K in gens],

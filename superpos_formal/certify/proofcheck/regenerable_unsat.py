@@ -266,16 +266,16 @@ def formula_breaks(bundle):
     return list((enc.info or {}).get("breaks", []))
 
 
-def refute_and_record(task, shape, enc, options, work, *, progress=print):
+def refute_and_record(task, shape, enc, options, work, *, progress=None):
     """Solve ``enc`` (the formula of ``task`` at ``shape``, built with
     ``options``) afresh with a DRAT proof, bundle it (the native engine
     checks the proof) and record it as regenerable under ``work``; returns
     the record's path. The proof recorded is a fresh solve's
     (``solve_cnf``), the one ``--regenerate-proofs`` re-makes. Raises
-    InputError when the answer is not UNSAT."""
+    InputError when the answer is not UNSAT. ``progress`` receives one line."""
     work = Path(work)
     r = solve_cnf(enc.clauses, enc.nvars, proof_path=str(work / "p.drat"))
-    progress(f"n={shape.n}: {r.status} in {r.seconds:.1f} s ({enc.nvars} vars, "
+    (progress or (lambda line: None))(f"n={shape.n}: {r.status} in {r.seconds:.1f} s ({enc.nvars} vars, "
              f"{len(enc.clauses)} clauses, {enc.info.get('encoder')})")
     if r.status != "UNSAT":
         raise InputError(f"n={shape.n} is {r.status}, not UNSAT: nothing to record")
@@ -285,11 +285,11 @@ def refute_and_record(task, shape, enc, options, work, *, progress=print):
     return regenerable_from_bundle(full, work / "regen", load_average=os.getloadavg())
 
 
-def record_minimum(parent, sat_bundle, task, shape, enc, options, work):
+def record_minimum(parent, sat_bundle, task, shape, enc, options, work, *, progress=None):
     """:func:`refute_and_record` at ``shape.n`` (one below the SAT bundle's
     width), then :func:`regenerable_minimum` of the two under ``parent``."""
-    return regenerable_minimum(parent, sat_bundle,
-                               refute_and_record(task, shape, enc, options, work))
+    return regenerable_minimum(parent, sat_bundle, refute_and_record(
+        task, shape, enc, options, work, progress=progress))
 
 
 def regenerable_minimum(parent, sat_bundle, unsat_bundle, *, overwrite=False):
