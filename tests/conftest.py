@@ -14,6 +14,11 @@ from hypothesis import strategies as st
 
 from superpos_formal.certify.bundles.manifest import write_manifest
 from superpos_formal.network import Network
+#: tests/data holds data and the script that made it (it imports torch, an
+#: optional extra): with --doctest-modules pytest would import it, and the
+#: README's test command (no torch) would stop at collection
+collect_ignore_glob = ["data/*.py"]
+
 
 # ------------------------------------------------------------------ markers
 # Marks applied by test name, so that a file owned by someone else need not
