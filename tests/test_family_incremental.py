@@ -1,6 +1,8 @@
 """Incremental family CEGIS: same answers as fresh solves, checked proofs,
 and the clause-prefix property it relies on."""
 
+import time
+
 import pytest
 
 from superpos_formal.certify.proofcheck.unsat import check_unsat
@@ -8,6 +10,7 @@ from superpos_formal.encode.sat import encode_family_sat
 from superpos_formal.encode.symmetry import family_symmetry_of
 from superpos_formal.shape import Shape
 from superpos_formal.solve.family import decide_family
+from superpos_formal.solve.runner import run_streamed
 from superpos_formal.tasks import pair_set_family, permutation_family
 from superpos_formal.verify import verify
 from superpos_formal.options import SolveOptions
@@ -67,3 +70,46 @@ def test_extend_formula_refuses_a_formula_that_drops_a_clause():
         assert not s.solve()  # the solver got the third clause
         with pytest.raises(SoundnessError, match="test does not extend"):
             extend_formula(s, [[1, 2], [-1], [-2]], [[1, 2], [-2]], "test")
+
+
+def _say_then_wait(emit, seconds):
+    emit("before the wait")
+    time.sleep(seconds)
+    return "never"
+
+
+def _say_every(emit, k, pause):
+    for i in range(k):
+        emit(i)
+        time.sleep(pause)
+    return k
+
+
+def test_streamed_child_keeps_the_lines_sent_before_its_limit():
+    seen = []
+    out = run_streamed(_say_then_wait, 60, on_message=seen.append, time_limit=1)
+    assert seen == ["before the wait"]
+    assert not out.done and out.limit == "time"
+    assert out.reason == "time limit 1 s reached"
+
+
+def test_streamed_time_limit_bounds_the_whole_child_not_each_wait():
+    # ten lines 0.3 s apart: each wait is short, the whole child is 3 s
+    seen = []
+    out = run_streamed(_say_every, 10, 0.3, on_message=seen.append, time_limit=1.0)
+    assert not out.done and out.limit == "time"
+    assert 1 <= len(seen) < 10 and seen == list(range(len(seen)))
+
+
+def test_a_loop_stopped_by_its_limit_has_reported_its_rounds():
+    # pair sets (5, 3) at n = 3: the first round (one member) takes seconds,
+    # the loop hours (search/results/families-next-notes.md); the rounds
+    # used to reach the caller only when the loop ended, so a run stopped
+    # by its limit said nothing about how far it got
+    lines = []
+    cell = decide_family(pair_set_family(5, 3), _free(3),
+                         SolveOptions(family_incremental=True, time_limit=20,
+                                      progress=lines.append))
+    assert cell.status == "UNKNOWN"
+    assert lines and lines[0].startswith("round 1: subfamily of 1: SAT")
+    assert cell.rounds == len(lines)

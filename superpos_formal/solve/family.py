@@ -37,7 +37,7 @@ from ..verify import verify
 from .ascend import ascend
 from .cell import Cell
 from .family_separation import separating_differences, separation_clauses
-from .runner import Child, run, solve_cnf
+from .runner import Child, run_streamed, solve_cnf
 from .search import CADICAL_CONFIGS, decide, proof_paths
 
 __all__ = ["decide_family", "min_neurons_family", "FAMILY_CONFIG", "extend_formula",
@@ -512,9 +512,10 @@ class _SeparatedSolver:
         self.s.delete()
 
 
-def _incremental_loop(family, shape, opts, paths, start, budget, tuning):
+def _incremental_loop(emit, family, shape, opts, paths, start, budget, tuning):
     """Child-process half of the incremental loop: one solver, rounds of
-    new members' clauses; returns a plain dict (pickled to the parent).
+    new members' clauses; returns a plain dict (pickled to the parent) and
+    passes one progress line per round to ``emit`` as the round ends.
     ``budget`` is the parent's (this child is forked: its clock is the
     parent's), so the member solves it starts are clamped to it.
 
@@ -531,7 +532,7 @@ def _incremental_loop(family, shape, opts, paths, start, budget, tuning):
     enc_opts = _encoder_options(family, opts.symmetry)
     fsym = enc_opts.get("family_symmetry")
     core_idx = list(range(min(start, len(members))))
-    log, added, rounds = [], [], 0
+    added, rounds = [], 0
     side = (_SeparatedSolver(opts.solver, config, members)
             if pick.separate and shape.tolerance == 0 else None)
     with Solver(name=opts.solver, with_proof=proof_path is not None) as s:
@@ -563,11 +564,11 @@ def _incremental_loop(family, shape, opts, paths, start, budget, tuning):
                                            "the subfamily's encoding")
                     model = s.get_model() if s.solve() else None
                     how += f", +{len(enc.clauses) - k} clauses"
-                log.append(f"round {rounds}: subfamily of {len(core)}: "
-                           f"{'SAT' if model else 'UNSAT'} in {time.perf_counter() - t:.2f}s "
-                           f"({enc.info['vars']} vars{how})")
+                emit(f"round {rounds}: subfamily of {len(core)}: "
+                     f"{'SAT' if model else 'UNSAT'} in {time.perf_counter() - t:.2f}s "
+                     f"({enc.info['vars']} vars{how})")
                 base = {"rounds": rounds, "core_idx": list(core_idx), "info": dict(enc.info),
-                        "opts": enc_opts, "log": log}
+                        "opts": enc_opts}
                 if model is None:
                     if cnf_path:
                         with open(cnf_path, "w") as fh:
@@ -600,15 +601,23 @@ def _decide_family_incremental(family, members, shape, opts, budget, checker, pa
     t0 = time.perf_counter()
     # one session has no per-solve limit: the budget bounds it, else time_limit
     bounded = budget is not None and budget.remaining() is not None
-    res = run(_incremental_loop, family, shape, opts, paths, start, budget, tuning,
-              time_limit=None if bounded else opts.time_limit, budget=budget)
+    # the rounds are reported as they end: a loop stopped by its limit has
+    # still said how far it got (and counts the rounds it finished)
+    done_rounds = []
+
+    def on_round(line):
+        done_rounds.append(line)
+        if opts.progress:
+            opts.progress(line)
+
+    res = run_streamed(_incremental_loop, family, shape, opts, paths, start, budget, tuning,
+                       on_message=on_round,
+                       time_limit=None if bounded else opts.time_limit, budget=budget)
     dt = time.perf_counter() - t0
     out = res.value if res.done else None
-    if opts.progress and out:
-        for line in out["log"]:
-            opts.progress(line)
     if out is None or out["status"] == Status.UNKNOWN:
-        return Cell(family, shape, Status.UNKNOWN, dt, rounds=out["rounds"] if out else 0,
+        return Cell(family, shape, Status.UNKNOWN, dt,
+                    rounds=out["rounds"] if out else len(done_rounds),
                     options={"symmetry": opts.symmetry, "incremental": True},
                     reason=(out or {}).get("reason") or res.reason or "time limit",
                     limit=(out or {}).get("limit") or res.limit, solver=opts.solver)

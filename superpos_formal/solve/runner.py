@@ -55,7 +55,7 @@ import multiprocessing as mp
 
 from ..budget import Budget, BudgetExceeded, active_budget
 
-__all__ = ["solve_cnf", "run", "run_limited", "race", "race_limited", "Child", "Outcome", "SolveResult",
+__all__ = ["solve_cnf", "run", "run_streamed", "run_limited", "race", "race_limited", "Child", "Outcome", "SolveResult",
            "DEFAULT_SOLVER", "DEFAULT_MEMORY_MB", "solver_version", "solver_names",
            "kill_children", "Budget", "BudgetExceeded", "active_budget"]
 
@@ -346,6 +346,11 @@ class Child:
         return msg
 
 
+def _not_started(b, part):
+    b.note(part)
+    return Outcome(False, limit="budget", reason=f"budget of {b.seconds:g} s reached before {part}")
+
+
 def run(fn, *args, time_limit=None, memory_mb=None, part="solving", budget=None, **kwargs):
     """Run ``fn(*args, **kwargs)`` in a child; an :class:`Outcome`.
 
@@ -354,14 +359,55 @@ def run(fn, *args, time_limit=None, memory_mb=None, part="solving", budget=None,
     """
     b = budget if budget is not None else active_budget()
     if b is not None and b.expired():
-        b.note(part)
-        return Outcome(False, limit="budget",
-                       reason=f"budget of {b.seconds:g} s reached before {part}")
+        return _not_started(b, part)
     t0 = time.perf_counter()
     with Child(fn, *args, memory_mb=memory_mb, part=part, budget=b, **kwargs) as ch:
         msg = ch.recv(time_limit)
     if msg[0] == "limit":
         return msg[1]
+    return Outcome(True, msg[1], seconds=time.perf_counter() - t0)
+
+
+def run_streamed(fn, *args, on_message, time_limit=None, memory_mb=None, part="solving",
+                 budget=None, **kwargs):
+    """Run ``fn(emit, *args, **kwargs)`` in a child; an :class:`Outcome`.
+
+    Each ``emit(value)`` reaches ``on_message(value)`` while the child
+    runs, so a long child's progress lines are seen as they happen and
+    those before a limit are not lost. ``time_limit`` bounds the whole
+    child (not each wait) and is clamped to the active budget like
+    :func:`run`'s.
+
+    Examples
+    --------
+    >>> def count(emit, k):
+    ...     for i in range(k):
+    ...         emit(i)
+    ...     return "done"
+    >>> seen = []
+    >>> out = run_streamed(count, 3, on_message=seen.append, time_limit=60)
+    >>> seen, out.done, out.value
+    ([0, 1, 2], True, 'done')
+    """
+    b = budget if budget is not None else active_budget()
+    if b is not None and b.expired():
+        return _not_started(b, part)
+    t0 = time.perf_counter()
+    with Child(fn, *args, stream=True, memory_mb=memory_mb, part=part, budget=b,
+               **kwargs) as ch:
+        while True:
+            left = (None if time_limit is None
+                    else max(0.0, time_limit - (time.perf_counter() - t0)))
+            msg = ch.recv(left)
+            if msg[0] != "msg":
+                break
+            on_message(msg[1])
+    if msg[0] == "limit":
+        out = msg[1]
+        if out.limit == "time":
+            # the wait that ran out was the rest of the limit: name the limit
+            out.reason = f"time limit {time_limit:g} s reached"
+        return out
     return Outcome(True, msg[1], seconds=time.perf_counter() - t0)
 
 
