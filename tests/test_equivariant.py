@@ -136,6 +136,21 @@ def _check_answer(members, E, R, nets, shape):
             assert all(abs(w) <= shape.B for row in W for w in row)
 
 
+def test_incremental_orbit_loop_reports_its_rounds_with_the_group_name():
+    # the rounds come from the loop's child as they end (runner.run_streamed)
+    fam = permutation_family(3)
+    g = eq.group_for(fam, 3, "s3")
+    lines = []
+    r = eq.solve_orbits(fam.member_list(), _shape(3), g,
+                        SolveOptions(time_limit=120, progress=lines.append),
+                        cegis=True, incremental=True)
+    assert r.status == Status.SAT
+    rounds = [x for x in lines if x.startswith("  s3 round ")]
+    assert len(rounds) == r.info["rounds"] >= 1
+    assert rounds[0].startswith("  s3 round 1: tied code for 1 representative(s) found")
+    assert rounds[-1].split("; ")[-1].startswith("the others all served")
+
+
 @pytest.mark.parametrize("cegis,incremental", [(False, False), (True, False), (True, True)])
 def test_every_member_of_an_orbit_answer_checked(cegis, incremental):
     fam = permutation_family(3)

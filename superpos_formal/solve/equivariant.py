@@ -65,7 +65,7 @@ from ..verify import verify
 from .cell import Cell
 from .family import (MemberChoice, _encoder_options, _test_members, decide_family,
                      extend_formula)
-from .runner import SolveResult, run, solve_cnf
+from .runner import SolveResult, run, run_streamed, solve_cnf
 from .search import CADICAL_CONFIGS
 
 __all__ = ["CodeGroup", "group_for", "GROUPS", "member_orbits", "transform_table",
@@ -541,14 +541,15 @@ def _rep_networks_cegis(rep_tasks, shape, group, opts, budget, timings):
         core.append(failed)
 
 
-def _rep_loop_child(rep_tasks, shape, group, opts, budget):
+def _rep_loop_child(emit, rep_tasks, shape, group, opts, budget):
     """Child half of :func:`_rep_networks_incremental`: one solver for all
     rounds, each round adds only the new representative's clauses (the tied
     encoding of a list of tasks extends that of every prefix, clause for
-    clause: the code entries first, then the members in order; checked)."""
+    clause: the code entries first, then the members in order; checked).
+    Each round's line goes to ``emit`` as the round ends."""
     from pysat.solvers import Solver
 
-    core, rounds, added, log = [0], 0, [], []
+    core, rounds, added = [0], 0, []
     with Solver(name=opts.solver) as s:
         if opts.solver.startswith("cadical") and CADICAL_CONFIGS[TIED_CONFIG]:
             s.solver.configure(CADICAL_CONFIGS[TIED_CONFIG])  # before the first clause
@@ -564,19 +565,19 @@ def _rep_loop_child(rep_tasks, shape, group, opts, budget):
             msg = f"round {rounds}: tied code for {len(core)} representative(s) " \
                   f"{'found' if ok else 'none'} in {time.perf_counter() - t:.2f} s"
             if not ok:
-                log.append(msg)
-                return {"status": "NO_EQUIVARIANT", "info": info, "log": log}
+                emit(msg)
+                return {"status": "NO_EQUIVARIANT", "info": info}
             E, R, nets = enc.decode_all(s.get_model())
             t = time.perf_counter()
             networks, failed, stop = _test_members(rep_tasks, core, nets, (E, R), shape,
                                                    _member_check_options(opts), budget)
-            log.append(f"{msg}; the others "
-                       f"{'stopped' if stop else 'all served' if failed is None else 'not'} "
-                       f"({time.perf_counter() - t:.2f} s)")
+            emit(f"{msg}; the others "
+                 f"{'stopped' if stop else 'all served' if failed is None else 'not'} "
+                 f"({time.perf_counter() - t:.2f} s)")
             if stop:
-                return {"status": str(Status.UNKNOWN), "info": info, "log": log}
+                return {"status": str(Status.UNKNOWN), "info": info}
             if failed is None:
-                return {"status": str(Status.SAT), "E": E, "R": R, "info": info, "log": log,
+                return {"status": str(Status.SAT), "E": E, "R": R, "info": info,
                         "networks": [n.to_dict() for n in networks]}
             core.append(failed)
 
@@ -589,13 +590,16 @@ def _rep_networks_incremental(rep_tasks, shape, group, opts, budget):
     at n = 3 under a coordinate swap 45.2 s (6 rounds) against 9.4 s (2
     rounds): the kept solver finds other codes, which serve fewer of the
     others."""
-    out = run(_rep_loop_child, rep_tasks, shape, group, opts, budget, budget=budget)
+    def on_round(line):
+        # as the round ends: a loop cut by the budget has said how far it got
+        if opts.progress:
+            opts.progress(f"  {group.name} {line}")
+
+    out = run_streamed(_rep_loop_child, rep_tasks, shape, group, opts, budget,
+                       on_message=on_round, budget=budget)
     if not out.done:
         return Status.UNKNOWN, None, None, None, {}
     v = out.value
-    if opts.progress:
-        for line in v["log"]:
-            opts.progress(f"  {group.name} {line}")
     if v["status"] != Status.SAT:
         return v["status"], None, None, None, v["info"]
     return (Status.SAT, v["E"], v["R"], [network_from_dict(d) for d in v["networks"]],
