@@ -43,10 +43,10 @@ __all__ = ["SolveOptions", "DEFAULT_SOLVER", "SUMS", "ENCODERS", "FAMILY_METHODS
 DEFAULT_SOLVER = "cadical195"
 #: how output sums are encoded (encode/sat.py); "auto" picks per formula
 SUMS = ("auto", "tree", "pb", "binary")
-#: how the family question is decided per width (solve/family.py, solve/equivariant.py)
 #: which encoder builds an instance's CNF: "auto" picks encode/code_choice.py
 #: where it applies (representation, one-hot inputs), else the order encoding
 ENCODERS = ("auto", "order-tree", "code-choice")
+#: how the family question is decided per width (solve/family.py, solve/equivariant.py)
 FAMILY_METHODS = ("cegis", "orbits", "far", "orbits-far", "sep", "orbits-sep")
 
 

@@ -259,17 +259,14 @@ class CodeChoiceEncoding:
     def decode_all(self, model):
         """``(E, R, [network])`` from a SAT model (module docstring)."""
         truth = {lit for lit in model if lit > 0}
-        v, P = self._vars, self._vars.P
+        v, P, sh = self._vars, self._vars.P, self.shape
         cols, rows = [], []
-        m = v.m
-        for k in range(m):
+        for k in range(v.m):
             p = next(p for p in P if v.y[(k, p)] in truth)
             r = next(r for r in P if (p, r) in v.t and v.t[(p, r)] in truth)
             cols.append(p)
             rows.append(list(r))
-        n = self.shape.n
-        E = [[cols[i][d] for i in range(m)] for d in range(n)]
-        sh = self.shape
+        E = [[col[d] for col in cols] for d in range(sh.n)]
         net = Network(sh.mode, sh.activation, E, (), None, None, rows, sh.theta, sh.B,
                       sh.B_bias, sh.B_code)
         return E, rows, [net]

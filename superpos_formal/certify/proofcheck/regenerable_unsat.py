@@ -275,8 +275,9 @@ def refute_and_record(task, shape, enc, options, work, *, progress=None):
     InputError when the answer is not UNSAT. ``progress`` receives one line."""
     work = Path(work)
     r = solve_cnf(enc.clauses, enc.nvars, proof_path=str(work / "p.drat"))
-    (progress or (lambda line: None))(f"n={shape.n}: {r.status} in {r.seconds:.1f} s ({enc.nvars} vars, "
-             f"{len(enc.clauses)} clauses, {enc.info.get('encoder')})")
+    if progress:
+        progress(f"n={shape.n}: {r.status} in {r.seconds:.1f} s ({enc.nvars} vars, "
+                 f"{len(enc.clauses)} clauses, {enc.info.get('encoder')})")
     if r.status != "UNSAT":
         raise InputError(f"n={shape.n} is {r.status}, not UNSAT: nothing to record")
     full = make_bundle(work / "full", r, task=task, shape=shape, encoding=enc,
